@@ -1,0 +1,67 @@
+// Package app is the composition root: it reads the environment and builds,
+// once per Lambda instance (or once for the local gateway), the AWS clients and
+// the dependencies of handlers and stream consumers.
+package app
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/assentis/mycrm/internal/httpapi"
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/config"
+	"github.com/aws/aws-sdk-go-v2/credentials"
+)
+
+// Services are the dependencies built from the environment.
+type Services struct {
+	AWS  aws.Config
+	HTTP httpapi.Deps
+}
+
+// Load reads the environment through getenv and builds the services.
+// Locally, DYNAMODB_ENDPOINT, COGNITO_ENDPOINT and SES_ENDPOINT point the
+// clients at the emulators, with static credentials.
+func Load(ctx context.Context, getenv func(string) string) (*Services, error) {
+	region := getenv("AWS_REGION")
+	if region == "" {
+		region = "eu-west-3"
+	}
+	opts := []func(*config.LoadOptions) error{config.WithRegion(region)}
+	if getenv("DYNAMODB_ENDPOINT") != "" {
+		opts = append(opts, config.WithCredentialsProvider(credentials.NewStaticCredentialsProvider("local", "local", "")))
+	}
+	awsCfg, err := config.LoadDefaultConfig(ctx, opts...)
+	if err != nil {
+		return nil, fmt.Errorf("load aws config: %w", err)
+	}
+	c := httpapi.Config{
+		Region:            region,
+		MiaPoolID:         getenv("MIA_POOL_ID"),
+		MiaClientID:       getenv("MIA_CLIENT_ID"),
+		ApporteurPoolID:   getenv("APPORTEUR_POOL_ID"),
+		ApporteurClientID: getenv("APPORTEUR_CLIENT_ID"),
+		CognitoEndpoint:   getenv("COGNITO_ENDPOINT"),
+		CursorSecret:      []byte(getenv("CURSOR_SECRET")),
+	}
+	c.MiaIssuer = Issuer(region, c.CognitoEndpoint, c.MiaPoolID)
+	c.ApporteurIssuer = Issuer(region, c.CognitoEndpoint, c.ApporteurPoolID)
+	if o := getenv("ALLOWED_ORIGINS"); o != "" {
+		c.AllowedOrigins = strings.Split(o, ",")
+	}
+	return &Services{
+		AWS:  awsCfg,
+		HTTP: httpapi.Deps{Config: c, Now: time.Now},
+	}, nil
+}
+
+// Issuer is the `iss` claim of a pool's tokens: Cognito's regional URL, or the
+// local endpoint followed by the pool id (cognito-local's form).
+func Issuer(region, cognitoEndpoint, poolID string) string {
+	if cognitoEndpoint != "" {
+		return strings.TrimRight(cognitoEndpoint, "/") + "/" + poolID
+	}
+	return "https://cognito-idp." + region + ".amazonaws.com/" + poolID
+}

@@ -1,0 +1,41 @@
+// Package httpapi holds the HTTP handlers of MyCRM's API: one maker function
+// per route, taking its dependencies and returning an http.Handler that the
+// route's Lambda serves through aws-lambda-go-api-proxy.
+package httpapi
+
+import (
+	"net/http"
+	"time"
+)
+
+// Deps is everything a handler may need. Each Lambda builds it once per
+// instance (internal/app); each handler takes only the fields it uses.
+type Deps struct {
+	Config Config
+	Now    func() time.Time
+}
+
+// Config is what the deployment tells the API about itself.
+type Config struct {
+	Region            string
+	MiaPoolID         string
+	MiaClientID       string
+	ApporteurPoolID   string
+	ApporteurClientID string
+	// CognitoEndpoint is set only locally (cognito-local); clients then log in there.
+	CognitoEndpoint string
+	// MiaIssuer and ApporteurIssuer are the expected `iss` of each pool's tokens.
+	MiaIssuer       string
+	ApporteurIssuer string
+	CursorSecret    []byte
+	AllowedOrigins  []string
+}
+
+// Handlers returns the maker of every HTTP function, keyed by its folder under
+// functions/. The local gateway serves exactly these; each functions/<folder>/
+// main.go wires the same maker into lambda.Start.
+func Handlers() map[string]func(Deps) http.Handler {
+	return map[string]func(Deps) http.Handler{
+		"get-config": GetConfig,
+	}
+}
