@@ -1,0 +1,189 @@
+package accounts_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/assentis/mycrm/internal/accounts"
+	"github.com/assentis/mycrm/internal/crm"
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/credentials"
+	cip "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
+	"github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider/types"
+)
+
+// startCognito runs a real cognito-local from infra/local/node_modules in its
+// own temporary directory on a free port, and stops it (by PID) at the end.
+func startCognito(t *testing.T) *cip.Client {
+	t.Helper()
+	_, file, _, _ := runtime.Caller(0)
+	bin := filepath.Join(filepath.Dir(file), "..", "..", "infra", "local", "node_modules", ".bin", "cognito-local")
+	if _, err := os.Stat(bin); err != nil {
+		t.Skipf("cognito-local not installed (npm ci in infra/local): %v", err)
+	}
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	port := l.Addr().(*net.TCPAddr).Port
+	l.Close()
+	cmd := exec.Command(bin)
+	cmd.Dir = t.TempDir()
+	cmd.Env = append(os.Environ(), fmt.Sprintf("PORT=%d", port), "HOST=127.0.0.1")
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		_ = syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
+		_ = cmd.Wait()
+	})
+	endpoint := fmt.Sprintf("http://127.0.0.1:%d", port)
+	deadline := time.Now().Add(15 * time.Second)
+	for {
+		resp, err := http.Get(endpoint + "/health")
+		if err == nil {
+			resp.Body.Close()
+			if resp.StatusCode == http.StatusOK {
+				break
+			}
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("cognito-local not ready: %v", err)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	return cip.New(cip.Options{
+		Region:       "eu-west-3",
+		BaseEndpoint: aws.String(endpoint),
+		Credentials:  credentials.NewStaticCredentialsProvider("local", "local", ""),
+	})
+}
+
+func newPool(t *testing.T, client *cip.Client) (poolID, clientID string) {
+	t.Helper()
+	ctx := context.Background()
+	p, err := client.CreateUserPool(ctx, &cip.CreateUserPoolInput{PoolName: aws.String("test"), UsernameAttributes: []types.UsernameAttributeType{types.UsernameAttributeTypeEmail}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := client.CreateUserPoolClient(ctx, &cip.CreateUserPoolClientInput{UserPoolId: p.UserPool.Id, ClientName: aws.String("web")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := client.CreateGroup(ctx, &cip.CreateGroupInput{UserPoolId: p.UserPool.Id, GroupName: aws.String("assentis")}); err != nil {
+		t.Fatal(err)
+	}
+	return *p.UserPool.Id, *c.UserPoolClient.ClientId
+}
+
+func TestPoolLifecycle(t *testing.T) {
+	client := startCognito(t)
+	poolID, clientID := newPool(t, client)
+	pool := accounts.NewPool(client, poolID)
+	ctx := context.Background()
+	u := accounts.NewUser{Email: "paul.martin@example.fr", MiaID: "01JMIA", ApporteurID: "01JAPP"}
+
+	sub, err := pool.CreateUser(ctx, u)
+	if err != nil || sub == "" {
+		t.Fatalf("CreateUser: sub %q, err %v", sub, err)
+	}
+	again, err := pool.CreateUser(ctx, u)
+	if err != nil {
+		t.Fatalf("second CreateUser: %v", err)
+	}
+	if again != sub {
+		t.Errorf("second CreateUser sub = %q, want %q (same account)", again, sub)
+	}
+
+	got, err := client.AdminGetUser(ctx, &cip.AdminGetUserInput{UserPoolId: &poolID, Username: aws.String(u.Email)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	attrs := map[string]string{}
+	for _, a := range got.UserAttributes {
+		attrs[*a.Name] = aws.ToString(a.Value)
+	}
+	for name, want := range map[string]string{"email": u.Email, "email_verified": "true", accounts.AttrMiaID: "01JMIA", accounts.AttrApporteurID: "01JAPP"} {
+		if attrs[name] != want {
+			t.Errorf("attribute %s = %q, want %q", name, attrs[name], want)
+		}
+	}
+
+	err = pool.SetPassword(ctx, u.Email, "court")
+	var ce *crm.Error
+	if !errors.As(err, &ce) || ce.Code != crm.EINVALID || len(ce.Fields) != 1 || ce.Fields[0].Message != accounts.PasswordRules {
+		t.Fatalf("SetPassword(weak) = %v, want EINVALID with the rules", err)
+	}
+	const pw = "Motdepasse-2026"
+	if err := pool.SetPassword(ctx, u.Email, pw); err != nil {
+		t.Fatalf("SetPassword: %v", err)
+	}
+	auth, err := client.InitiateAuth(ctx, &cip.InitiateAuthInput{
+		AuthFlow: types.AuthFlowTypeUserPasswordAuth, ClientId: &clientID,
+		AuthParameters: map[string]string{"USERNAME": u.Email, "PASSWORD": pw},
+	})
+	if err != nil || auth.AuthenticationResult == nil || aws.ToString(auth.AuthenticationResult.IdToken) == "" {
+		t.Fatalf("InitiateAuth after SetPassword: %v", err)
+	}
+
+	if err := pool.Disable(ctx, u.Email); err != nil {
+		t.Fatalf("Disable: %v", err)
+	}
+	got, _ = client.AdminGetUser(ctx, &cip.AdminGetUserInput{UserPoolId: &poolID, Username: aws.String(u.Email)})
+	if got.Enabled {
+		t.Errorf("after Disable: Enabled = true")
+	}
+	if err := pool.Enable(ctx, u.Email); err != nil {
+		t.Fatalf("Enable: %v", err)
+	}
+	got, _ = client.AdminGetUser(ctx, &cip.AdminGetUserInput{UserPoolId: &poolID, Username: aws.String(u.Email)})
+	if !got.Enabled {
+		t.Errorf("after Enable: Enabled = false")
+	}
+
+	if err := pool.AddToGroup(ctx, u.Email, "assentis"); err != nil {
+		t.Fatalf("AddToGroup: %v", err)
+	}
+	if err := pool.AddToGroup(ctx, u.Email, "assentis"); err != nil {
+		t.Fatalf("AddToGroup again: %v", err)
+	}
+
+	if err := pool.Disable(ctx, "personne@example.fr"); crm.ErrorCode(err) != crm.ENOTFOUND {
+		t.Errorf("Disable(unknown) code = %q, want %q", crm.ErrorCode(err), crm.ENOTFOUND)
+	}
+}
+
+func TestCheckPassword(t *testing.T) {
+	tests := []struct {
+		pw   string
+		want bool
+	}{
+		{"Motdepasse-2026", true},
+		{"Abcdefghi1", true},
+		{"Abcdefgh1", false},    // 9 characters
+		{"abcdefghij1", false},  // no upper case
+		{"ABCDEFGHIJ1", false},  // no lower case
+		{"Abcdefghijk", false},  // no digit
+		{" Abcdefghi1", false},  // leading space
+		{"Éléphant-2026", true}, // accents count as letters
+	}
+	for _, tt := range tests {
+		t.Run(tt.pw, func(t *testing.T) {
+			err := accounts.CheckPassword(tt.pw)
+			if got := err == nil; got != tt.want {
+				t.Errorf("CheckPassword(%q) = %v, want ok=%v", tt.pw, err, tt.want)
+			}
+		})
+	}
+}
