@@ -1,0 +1,170 @@
+// The MyCRM API client: same origin, Bearer ID token, one refresh and retry on 401,
+// ETag / If-Match, Idempotency-Key on POST, problem+json turned into ApiError.
+
+import { ApiError, fallbackProblem, problemFromResponse } from "./problem";
+import { type AppConfig, type Pool, type Tokens, refresh as cognitoRefresh } from "./cognito";
+import { jwtPayload } from "./jwt";
+
+export interface Session extends Tokens {
+  pool: Pool;
+  email: string;
+}
+
+export interface Page<T> {
+  items: T[];
+  nextCursor?: string;
+}
+
+export interface Result<T> {
+  data: T;
+  etag?: string;
+  status: number;
+}
+
+export interface KeyValueStore {
+  getItem(key: string): string | null;
+  setItem(key: string, value: string): void;
+  removeItem(key: string): void;
+}
+
+type FetchFn = (input: string, init?: RequestInit) => Promise<Response>;
+
+const SESSION_KEY = "mycrm.session";
+
+export interface RequestOptions {
+  body?: unknown;
+  ifMatch?: string;
+  idempotencyKey?: string;
+  /** No Authorization header (public routes). */
+  anonymous?: boolean;
+  signal?: AbortSignal;
+}
+
+/** Builds "path?x=1&y=2", leaving out empty values. */
+export function withQuery(path: string, params: Record<string, string | number | undefined | null>): string {
+  const q = new URLSearchParams();
+  for (const [k, v] of Object.entries(params)) {
+    if (v !== undefined && v !== null && v !== "") q.set(k, String(v));
+  }
+  const s = q.toString();
+  return s ? `${path}?${s}` : path;
+}
+
+export function newIdempotencyKey(): string {
+  const c = globalThis.crypto as Crypto | undefined;
+  if (c?.randomUUID) return c.randomUUID();
+  return `${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}`;
+}
+
+export class Api {
+  private config?: AppConfig;
+  private refreshing?: Promise<boolean>;
+  /** Called when the session ends (refresh failed or logout). */
+  onSessionEnd?: () => void;
+
+  constructor(
+    private readonly fetchFn: FetchFn,
+    private readonly store: KeyValueStore,
+    private readonly base = "",
+  ) {}
+
+  async getConfig(): Promise<AppConfig> {
+    if (this.config) return this.config;
+    const r = await this.request<AppConfig>("GET", "/config", { anonymous: true });
+    this.config = r.data;
+    return r.data;
+  }
+
+  get session(): Session | undefined {
+    const raw = this.store.getItem(SESSION_KEY);
+    if (!raw) return undefined;
+    try {
+      return JSON.parse(raw) as Session;
+    } catch {
+      return undefined;
+    }
+  }
+
+  setSession(pool: Pool, tokens: Tokens): Session {
+    const claims = jwtPayload(tokens.idToken);
+    const s: Session = { ...tokens, pool, email: String(claims.email ?? "") };
+    this.store.setItem(SESSION_KEY, JSON.stringify(s));
+    return s;
+  }
+
+  logout(): void {
+    this.store.removeItem(SESSION_KEY);
+    this.onSessionEnd?.();
+  }
+
+  /** Refreshes the tokens once for all concurrent callers; false when it cannot. */
+  private refreshTokens(): Promise<boolean> {
+    if (!this.refreshing) {
+      this.refreshing = (async () => {
+        const s = this.session;
+        if (!s?.refreshToken) return false;
+        try {
+          const cfg = await this.getConfig();
+          const t = await cognitoRefresh(this.fetchFn, cfg, s.pool, s.refreshToken);
+          this.setSession(s.pool, { ...t, refreshToken: t.refreshToken ?? s.refreshToken });
+          return true;
+        } catch {
+          return false;
+        }
+      })().finally(() => {
+        this.refreshing = undefined;
+      });
+    }
+    return this.refreshing;
+  }
+
+  async request<T>(method: string, path: string, opts: RequestOptions = {}): Promise<Result<T>> {
+    const send = async (): Promise<Response> => {
+      const headers: Record<string, string> = { Accept: "application/json, application/problem+json" };
+      if (opts.body !== undefined) headers["Content-Type"] = "application/json";
+      if (opts.ifMatch) headers["If-Match"] = opts.ifMatch;
+      if (opts.idempotencyKey) headers["Idempotency-Key"] = opts.idempotencyKey;
+      const s = this.session;
+      if (!opts.anonymous && s) headers.Authorization = `Bearer ${s.idToken}`;
+      try {
+        return await this.fetchFn(this.base + path, {
+          method,
+          headers,
+          body: opts.body === undefined ? undefined : JSON.stringify(opts.body),
+          signal: opts.signal,
+        });
+      } catch (e) {
+        if ((e as Error)?.name === "AbortError") throw e;
+        throw new ApiError(fallbackProblem(0));
+      }
+    };
+
+    let res = await send();
+    if (res.status === 401 && !opts.anonymous) {
+      if (await this.refreshTokens()) {
+        res = await send();
+      }
+      if (res.status === 401) {
+        const problem = await problemFromResponse(res);
+        this.logout();
+        throw new ApiError({ ...fallbackProblem(401), ...problem, title: "Session expirée" });
+      }
+    }
+    if (!res.ok) throw new ApiError(await problemFromResponse(res));
+    const etag = res.headers.get("ETag") ?? undefined;
+    if (res.status === 204) return { data: undefined as T, etag, status: res.status };
+    const text = await res.text();
+    const data = (text ? JSON.parse(text) : undefined) as T;
+    return { data, etag, status: res.status };
+  }
+
+  get<T>(path: string, signal?: AbortSignal) {
+    return this.request<T>("GET", path, { signal });
+  }
+  post<T>(path: string, body: unknown, idempotencyKey = newIdempotencyKey()) {
+    return this.request<T>("POST", path, { body, idempotencyKey });
+  }
+  patch<T>(path: string, body: unknown, ifMatch?: string) {
+    return this.request<T>("PATCH", path, { body, ifMatch });
+  }
+}
