@@ -8,16 +8,17 @@ import (
 // Error codes. They say what went wrong in terms a client can act on; the
 // HTTP layer maps each to one status.
 const (
-	EINVALID      = "invalid"      // the request breaks a rule (400/422)
-	ENOTFOUND     = "not_found"    // no such thing for this tenant (404)
-	ECONFLICT     = "conflict"     // it would duplicate or contradict existing data (409)
-	EUNAUTHORIZED = "unauthorized" // no valid identity (401)
-	EFORBIDDEN    = "forbidden"    // identity known, action not allowed (403)
-	EPRECONDITION = "precondition" // If-Match does not match the stored version (412)
-	ETOOLARGE     = "too_large"    // request body over the limit (413)
-	EUNSUPPORTED  = "unsupported"  // wrong content type (415)
-	ETOOMANY      = "too_many"     // rate limited (429)
-	EINTERNAL     = "internal"     // a fault of ours; details are logged, never sent (500)
+	EINVALID       = "invalid"       // the request is malformed or breaks a field rule (400)
+	EUNPROCESSABLE = "unprocessable" // well formed, but not applicable to the stored data (422)
+	ENOTFOUND      = "not_found"     // no such thing for this tenant (404)
+	ECONFLICT      = "conflict"      // it would duplicate or contradict existing data (409)
+	EUNAUTHORIZED  = "unauthorized"  // no valid identity (401)
+	EFORBIDDEN     = "forbidden"     // identity known, action not allowed (403)
+	EPRECONDITION  = "precondition"  // If-Match does not match the stored version (412)
+	ETOOLARGE      = "too_large"     // request body over the limit (413)
+	EUNSUPPORTED   = "unsupported"   // wrong content type (415)
+	ETOOMANY       = "too_many"      // rate limited (429)
+	EINTERNAL      = "internal"      // a fault of ours; details are logged, never sent (500)
 )
 
 // FieldError tells which field of a request is wrong and why, in French.

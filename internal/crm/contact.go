@@ -1,0 +1,103 @@
+package crm
+
+import "time"
+
+// ContactStatut is where a physical-person contact stands commercially.
+type ContactStatut string
+
+// A contact is a prospect until one of its affaires is signed.
+const (
+	ContactProspect ContactStatut = "prospect"
+	ContactClient   ContactStatut = "client"
+)
+
+// Valid reports whether s is a known statut.
+func (s ContactStatut) Valid() bool { return s == ContactProspect || s == ContactClient }
+
+// Contact is a personne physique of a MIA's base.
+type Contact struct {
+	ID            ContactID     `json:"id"`
+	Nom           string        `json:"nom"`
+	Prenom        string        `json:"prenom,omitempty"`
+	Telephone     string        `json:"telephone,omitempty"` // E.164
+	Email         string        `json:"email,omitempty"`     // lowercase
+	Adresse       string        `json:"adresse,omitempty"`
+	DateNaissance string        `json:"dateNaissance,omitempty"` // AAAA-MM-JJ
+	Profession    string        `json:"profession,omitempty"`
+	Remarques     string        `json:"remarques,omitempty"` // private to the MIA
+	Statut        ContactStatut `json:"statut"`
+	ApporteurID   ApporteurID   `json:"apporteurId,omitempty"`
+	CreatedAt     time.Time     `json:"createdAt"`
+	UpdatedAt     time.Time     `json:"updatedAt"`
+	Version       int           `json:"version"`
+}
+
+// DisplayName is how the contact is named in lists and on its affaires.
+func (c *Contact) DisplayName() string {
+	if c.Prenom == "" {
+		return c.Nom
+	}
+	return c.Prenom + " " + c.Nom
+}
+
+// Validate normalises c in place (trimmed text, E.164 telephone, lowercase
+// email, default statut) and returns the fields at fault, in French.
+func (c *Contact) Validate() []FieldError {
+	var v fieldChecker
+	v.text("nom", &c.Nom, true, 100)
+	v.text("prenom", &c.Prenom, false, 100)
+	v.phone("telephone", &c.Telephone)
+	v.email("email", &c.Email)
+	if c.Telephone == "" && c.Email == "" && !v.has("telephone") && !v.has("email") {
+		v.add("telephone", "Indiquez un téléphone ou un email.")
+		v.add("email", "Indiquez un téléphone ou un email.")
+	}
+	v.text("adresse", &c.Adresse, false, 300)
+	v.date("dateNaissance", &c.DateNaissance)
+	v.text("profession", &c.Profession, false, 100)
+	v.text("remarques", &c.Remarques, false, 2000)
+	if c.Statut == "" {
+		c.Statut = ContactProspect
+	}
+	if !c.Statut.Valid() {
+		v.add("statut", "Le statut doit être « prospect » ou « client ».")
+	}
+	v.ref("apporteurId", string(c.ApporteurID), false)
+	return v.errs
+}
+
+// ContactPatch is a partial update: nil fields are left as they are, an empty
+// string clears an optional field.
+type ContactPatch struct {
+	Nom           *string        `json:"nom"`
+	Prenom        *string        `json:"prenom"`
+	Telephone     *string        `json:"telephone"`
+	Email         *string        `json:"email"`
+	Adresse       *string        `json:"adresse"`
+	DateNaissance *string        `json:"dateNaissance"`
+	Profession    *string        `json:"profession"`
+	Remarques     *string        `json:"remarques"`
+	Statut        *ContactStatut `json:"statut"`
+	ApporteurID   *ApporteurID   `json:"apporteurId"`
+}
+
+// Apply returns c with the patch applied (not yet validated).
+func (p ContactPatch) Apply(c Contact) Contact {
+	set(&c.Nom, p.Nom)
+	set(&c.Prenom, p.Prenom)
+	set(&c.Telephone, p.Telephone)
+	set(&c.Email, p.Email)
+	set(&c.Adresse, p.Adresse)
+	set(&c.DateNaissance, p.DateNaissance)
+	set(&c.Profession, p.Profession)
+	set(&c.Remarques, p.Remarques)
+	set(&c.Statut, p.Statut)
+	set(&c.ApporteurID, p.ApporteurID)
+	return c
+}
+
+func set[T any](dst *T, src *T) {
+	if src != nil {
+		*dst = *src
+	}
+}

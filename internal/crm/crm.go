@@ -1,0 +1,71 @@
+// Package crm is MyCRM's domain: the MIA's contacts, entreprises, produits and
+// affaires, their rules (validation, normalisation, statut transitions,
+// commission arithmetic) and the coded errors every other package speaks.
+package crm
+
+import "time"
+
+// Named ids make signatures say what they take. All are ULIDs except ProduitID,
+// which is the produit's stable code (e.g. "sante-individuelle").
+type (
+	MiaID        string
+	ContactID    string
+	EntrepriseID string
+	AffaireID    string
+	ApporteurID  string
+	ProduitID    string
+)
+
+// Principal is the authenticated caller, built from the token claims only.
+type Principal struct {
+	Sub   string
+	Email string
+	Mia   MiaID
+	// Apporteur is set for apporteur-pool tokens.
+	Apporteur ApporteurID
+	// Staff is true for members of the Assentis group of the MIA pool.
+	Staff bool
+}
+
+// MIA is the profile of a mandataire d'intermédiaire d'assurance: the tenant.
+type MIA struct {
+	ID        MiaID     `json:"id"`
+	Nom       string    `json:"nom"`
+	Prenom    string    `json:"prenom"`
+	Email     string    `json:"email"`
+	Cabinet   string    `json:"cabinet"`
+	Telephone string    `json:"telephone,omitempty"`
+	CreatedAt time.Time `json:"createdAt"`
+	UpdatedAt time.Time `json:"updatedAt"`
+	Version   int       `json:"version"`
+}
+
+// Page is one page of a list: the items and the opaque cursor of the next
+// page ("" on the last page).
+type Page[T any] struct {
+	Items      []T    `json:"items"`
+	NextCursor string `json:"nextCursor,omitempty"`
+}
+
+// ListOptions are the paging parameters common to lists.
+type ListOptions struct {
+	Limit  int
+	Cursor string
+}
+
+// Paging limits of every list.
+const (
+	DefaultLimit = 50
+	MaxLimit     = 200
+)
+
+// Validate clamps nothing: it reports a limit outside 1..MaxLimit, and sets the default when 0.
+func (o *ListOptions) Validate() []FieldError {
+	if o.Limit == 0 {
+		o.Limit = DefaultLimit
+	}
+	if o.Limit < 1 || o.Limit > MaxLimit {
+		return []FieldError{{Champ: "limit", Message: "La limite doit être comprise entre 1 et 200."}}
+	}
+	return nil
+}
