@@ -1,0 +1,96 @@
+package mail
+
+// sources holds, per email, its subject, text body and HTML body (inside the
+// layout below). Subjects and text go through text/template, HTML through
+// html/template: every value is escaped in the HTML.
+var sources = map[string][3]string{
+	"apporteur_invitation": {
+		`Assentis – {{.MiaNom}} vous invite à activer votre espace apporteur`,
+		`Bonjour{{with .Prenom}} {{.}}{{end}},
+
+{{.MiaNom}}{{with .Cabinet}} ({{.}}){{end}}, mandataire du réseau Assentis, vous a enregistré comme apporteur d'affaires.
+
+Activez votre espace apporteur en choisissant votre mot de passe :
+{{.Lien}}
+
+Ce lien est personnel, ne sert qu'une fois et expire dans 7 jours.
+Depuis votre espace, vous pourrez transmettre des contacts à {{.MiaNom}}, suivre l'avancement de leurs contrats et consulter votre commission prévisionnelle.
+
+Si vous n'attendiez pas ce message, ignorez-le simplement.
+
+L'équipe Assentis
+`,
+		`<p>Bonjour{{with .Prenom}} {{.}}{{end}},</p>
+<p><strong>{{.MiaNom}}</strong>{{with .Cabinet}} ({{.}}){{end}}, mandataire du réseau Assentis, vous a enregistré comme apporteur d'affaires.</p>
+<p>Activez votre espace apporteur en choisissant votre mot de passe&nbsp;:</p>
+<p><a href="{{.Lien}}" style="display:inline-block;padding:10px 18px;background:#0b4f8a;color:#ffffff;text-decoration:none;border-radius:4px">Activer mon espace</a></p>
+<p style="font-size:13px;color:#555">Ce lien est personnel, ne sert qu'une fois et expire dans 7 jours. S'il ne s'ouvre pas, copiez cette adresse dans votre navigateur&nbsp;: {{.Lien}}</p>
+<p>Depuis votre espace, vous pourrez transmettre des contacts à {{.MiaNom}}, suivre l'avancement de leurs contrats et consulter votre commission prévisionnelle.</p>
+<p style="font-size:13px;color:#555">Si vous n'attendiez pas ce message, ignorez-le simplement.</p>`,
+	},
+	"mia_activation": {
+		`Assentis – activez votre compte MyCRM`,
+		`Bonjour{{with .Prenom}} {{.}}{{end}},
+
+Assentis a créé votre compte MyCRM de mandataire.
+
+Activez-le en choisissant votre mot de passe :
+{{.Lien}}
+
+Ce lien est personnel, ne sert qu'une fois et expire dans 7 jours.
+
+L'équipe Assentis
+`,
+		`<p>Bonjour{{with .Prenom}} {{.}}{{end}},</p>
+<p>Assentis a créé votre compte MyCRM de mandataire.</p>
+<p>Activez-le en choisissant votre mot de passe&nbsp;:</p>
+<p><a href="{{.Lien}}" style="display:inline-block;padding:10px 18px;background:#0b4f8a;color:#ffffff;text-decoration:none;border-radius:4px">Activer mon compte</a></p>
+<p style="font-size:13px;color:#555">Ce lien est personnel, ne sert qu'une fois et expire dans 7 jours. S'il ne s'ouvre pas, copiez cette adresse dans votre navigateur&nbsp;: {{.Lien}}</p>`,
+	},
+	"contact_ajoute": {
+		`Assentis – {{.ApporteurNom}} vous a transmis un nouveau contact`,
+		`Bonjour{{with .MiaPrenom}} {{.}}{{end}},
+
+Votre apporteur {{.ApporteurNom}} vient de vous transmettre un nouveau contact : {{.ContactNom}}.
+Il est déjà dans votre base de contacts, attribué à {{.ApporteurNom}}.
+
+Retrouvez-le dans MyCRM : {{.Lien}}
+
+L'équipe Assentis
+`,
+		`<p>Bonjour{{with .MiaPrenom}} {{.}}{{end}},</p>
+<p>Votre apporteur <strong>{{.ApporteurNom}}</strong> vient de vous transmettre un nouveau contact&nbsp;: <strong>{{.ContactNom}}</strong>.</p>
+<p>Il est déjà dans votre base de contacts, attribué à {{.ApporteurNom}}.</p>
+<p><a href="{{.Lien}}">Ouvrir MyCRM</a></p>`,
+	},
+	"statut_affaire": {
+		`Assentis – l'affaire de {{.ContactNom}} est {{statut .Apres}}`,
+		`Bonjour{{with .ApporteurPrenom}} {{.}}{{end}},
+
+L'affaire {{with .ProduitNom}}« {{.}} » {{end}}de votre contact {{.ContactNom}} est passée de « {{statut .Avant}} » à « {{statut .Apres}} ».
+
+Suivez vos affaires et votre commission prévisionnelle dans votre espace apporteur : {{.Lien}}
+
+L'équipe Assentis
+`,
+		`<p>Bonjour{{with .ApporteurPrenom}} {{.}}{{end}},</p>
+<p>L'affaire {{with .ProduitNom}}«&nbsp;{{.}}&nbsp;» {{end}}de votre contact <strong>{{.ContactNom}}</strong> est passée de «&nbsp;{{statut .Avant}}&nbsp;» à «&nbsp;<strong>{{statut .Apres}}</strong>&nbsp;».</p>
+<p><a href="{{.Lien}}">Ouvrir mon espace apporteur</a></p>`,
+	},
+}
+
+const layoutStart = `<!DOCTYPE html>
+<html lang="fr">
+<head><meta charset="utf-8"><meta name="viewport" content="width=device-width"><title>Assentis</title></head>
+<body style="margin:0;padding:24px;background:#f4f6f8;font-family:Arial,Helvetica,sans-serif;font-size:15px;line-height:1.5;color:#1d2733">
+<div style="max-width:560px;margin:0 auto;background:#ffffff;padding:24px 28px;border-radius:6px">
+<p style="font-size:20px;font-weight:bold;color:#0b4f8a;margin-top:0">Assentis</p>
+`
+
+const layoutEnd = `
+<p>L'équipe Assentis</p>
+</div>
+<p style="max-width:560px;margin:12px auto 0;font-size:12px;color:#777">Assentis – réseau de mandataires d'intermédiaire d'assurance. Message automatique, merci de ne pas y répondre.</p>
+</body>
+</html>
+`
