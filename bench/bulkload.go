@@ -1,0 +1,165 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+	"github.com/oklog/ulid/v2"
+)
+
+// LoadStat is one bulk load of other MIAs' items.
+type LoadStat struct {
+	Items       int     `json:"items"`
+	Seconds     float64 `json:"seconds"`
+	ItemsPerSec float64 `json:"itemsPerSecond"`
+	Workers     int     `json:"workers"`
+}
+
+// otherMIAItems is how many items each generated MIA owns: a realistic
+// cabinet (contacts, entreprises, affaires with historique, apporteurs).
+const otherMIAItems = 1000
+
+// bulkLoad writes n items belonging to other, generated MIAs (ids distinct
+// from every real tenant) with BatchWriteItem from many goroutines. Items have
+// the key shapes of the real ones (PK/SK and the GSI attributes of contacts,
+// affaires, historique, apporteurs), so they land in the same indexes with
+// other partition keys. seq numbers the MIAs across calls.
+func bulkLoad(ctx context.Context, db *dynamodb.Client, table string, n, workers int, seq *int) (LoadStat, error) {
+	start := time.Now()
+	batches := make(chan []types.WriteRequest, workers*2)
+	var firstErr error
+	var errOnce sync.Once
+	var written atomic.Int64
+	var wg sync.WaitGroup
+	for w := 0; w < workers; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for b := range batches {
+				if err := writeBatch(ctx, db, table, b); err != nil {
+					errOnce.Do(func() { firstErr = err })
+					continue
+				}
+				written.Add(int64(len(b)))
+			}
+		}()
+	}
+	rng := rand.New(rand.NewPCG(uint64(*seq), 42))
+	var batch []types.WriteRequest
+	for i := 0; i < n && ctx.Err() == nil; i++ {
+		if i%otherMIAItems == 0 {
+			*seq++
+		}
+		item := otherItem(fmt.Sprintf("01BENCH%019d", *seq), i%otherMIAItems, rng)
+		batch = append(batch, types.WriteRequest{PutRequest: &types.PutRequest{Item: item}})
+		if len(batch) == 25 {
+			batches <- batch
+			batch = nil
+		}
+	}
+	if len(batch) > 0 {
+		batches <- batch
+	}
+	close(batches)
+	wg.Wait()
+	if firstErr == nil {
+		firstErr = ctx.Err()
+	}
+	d := time.Since(start)
+	return LoadStat{Items: int(written.Load()), Seconds: d.Seconds(), ItemsPerSec: float64(written.Load()) / d.Seconds(), Workers: workers}, firstErr
+}
+
+func writeBatch(ctx context.Context, db *dynamodb.Client, table string, reqs []types.WriteRequest) error {
+	for attempt := 0; len(reqs) > 0; attempt++ {
+		out, err := db.BatchWriteItem(ctx, &dynamodb.BatchWriteItemInput{RequestItems: map[string][]types.WriteRequest{table: reqs}})
+		if err != nil {
+			return fmt.Errorf("batch write: %w", err)
+		}
+		reqs = out.UnprocessedItems[table]
+		if attempt > 20 {
+			return fmt.Errorf("batch write: %d items still unprocessed", len(reqs))
+		}
+		if len(reqs) > 0 {
+			time.Sleep(time.Duration(attempt+1) * 10 * time.Millisecond)
+		}
+	}
+	return nil
+}
+
+var (
+	statutsContact = []string{"prospect", "client"}
+	statutsAffaire = []string{"en_cours", "en_cours", "signee", "perdue"}
+	villes         = []string{"Lyon", "Paris", "Bordeaux", "Nantes", "Lille", "Rennes", "Nice", "Dijon"}
+	noms           = []string{"Martin", "Bernard", "Dubois", "Thomas", "Robert", "Richard", "Petit", "Durand", "Leroy", "Moreau"}
+)
+
+// otherItem is the k-th item (0 ≤ k < otherMIAItems) of MIA m: 40 % contacts,
+// 10 % entreprises, 20 % affaires, 25 % historique entries, 5 % apporteurs.
+func otherItem(m string, k int, rng *rand.Rand) map[string]types.AttributeValue {
+	s := func(v string) types.AttributeValue { return &types.AttributeValueMemberS{Value: v} }
+	n := func(v int) types.AttributeValue { return &types.AttributeValueMemberN{Value: fmt.Sprint(v)} }
+	pk := "MIA#" + m
+	id := ulid.Make().String()
+	apporteur := fmt.Sprintf("01APPORTEUR%015d", k%50)
+	ts := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC).Add(time.Duration(rng.IntN(300*24)) * time.Hour).Format("2006-01-02T15:04:05.000000000Z")
+	nom := noms[rng.IntN(len(noms))]
+	item := map[string]types.AttributeValue{
+		"PK": s(pk), "createdAt": s(ts), "updatedAt": s(ts), "version": n(1),
+	}
+	switch r := k % 20; {
+	case r < 8: // contact
+		statut := statutsContact[rng.IntN(2)]
+		item["SK"] = s("CONTACT#" + id)
+		item["GSI1PK"], item["GSI1SK"] = s(pk+"#CLIENT#"+id), s("#")
+		item["GSI2PK"], item["GSI2SK"] = s(pk+"#CONTACT#"+statut), s(id)
+		if r%2 == 0 {
+			item["GSI3PK"], item["GSI3SK"] = s(pk+"#APPORTEUR#"+apporteur), s("CONTACT#"+id)
+			item["apporteurId"] = s(apporteur)
+		}
+		item["type"], item["id"], item["statut"] = s("contact"), s(id), s(statut)
+		item["nom"], item["prenom"] = s(nom), s("Camille")
+		item["email"] = s(strings.ToLower(nom) + "." + strings.ToLower(id[16:]) + "@exemple.fr")
+		item["telephone"] = s(fmt.Sprintf("+336%08d", rng.IntN(1e8)))
+		item["ville"] = s(villes[rng.IntN(len(villes))])
+		item["recherche"] = s(strings.ToLower(nom) + " camille")
+	case r < 10: // entreprise
+		item["SK"] = s("ENTREPRISE#" + id)
+		item["GSI1PK"], item["GSI1SK"] = s(pk+"#CLIENT#"+id), s("#")
+		item["type"], item["id"] = s("entreprise"), s(id)
+		item["raisonSociale"] = s(nom + " et Fils SARL")
+		item["siren"] = s(fmt.Sprintf("%09d", rng.IntN(1e9)))
+		item["adresse"] = s("12 rue de la République, 69002 " + villes[rng.IntN(len(villes))])
+	case r < 14: // affaire
+		statut := statutsAffaire[rng.IntN(len(statutsAffaire))]
+		client := ulid.Make().String()
+		item["SK"] = s("AFFAIRE#" + id)
+		item["GSI1PK"], item["GSI1SK"] = s(pk+"#CLIENT#"+client), s("AFFAIRE#"+id)
+		item["GSI2PK"], item["GSI2SK"] = s(pk+"#AFFAIRE#"+statut), s(id)
+		item["GSI3PK"], item["GSI3SK"] = s(pk+"#APPORTEUR#"+apporteur), s("AFFAIRE#"+id)
+		item["type"], item["id"], item["statut"] = s("affaire"), s(id), s(statut)
+		item["clientId"], item["produitId"], item["apporteurId"] = s(client), s("SANTE_TNS"), s(apporteur)
+		item["primeAnnuelleCentimes"] = n(50000 + rng.IntN(500000))
+		item["tauxCommissionMIA"], item["tauxCommissionApporteur"] = n(10+rng.IntN(20)), n([]int{15, 20, 25}[rng.IntN(3)])
+	case r < 19: // historique entry
+		affaire := ulid.Make().String()
+		item["SK"] = s("AFFAIRE#" + affaire + "#HISTORIQUE#" + ts + "#0")
+		item["GSI3PK"], item["GSI3SK"] = s(pk+"#APPORTEUR#"+apporteur), s("AFFAIRE#"+affaire+"#HISTORIQUE#"+ts)
+		item["type"], item["statut"], item["auteur"] = s("historique"), s("en_cours"), s("MIA")
+		item["message"] = s("Affaire créée")
+	default: // apporteur
+		item["SK"] = s("APPORTEUR#" + apporteur)
+		item["GSI2PK"], item["GSI2SK"] = s(pk+"#APPORTEUR#actif"), s(apporteur)
+		item["type"], item["id"], item["statut"] = s("apporteur"), s(apporteur), s("actif")
+		item["nom"], item["email"] = s(nom), s(strings.ToLower(nom)+"."+strings.ToLower(id[16:])+"@apporteur.fr")
+		item["telephone"] = s(fmt.Sprintf("+336%08d", rng.IntN(1e8)))
+		item["localisation"] = s(villes[rng.IntN(len(villes))])
+	}
+	return item
+}

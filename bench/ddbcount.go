@@ -1,0 +1,184 @@
+package main
+
+import (
+	"context"
+	"reflect"
+	"sort"
+	"strings"
+	"sync"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	awsmiddleware "github.com/aws/aws-sdk-go-v2/aws/middleware"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+	"github.com/aws/smithy-go/middleware"
+	"github.com/awslabs/aws-lambda-go-api-proxy/core"
+)
+
+// ddbCall is one DynamoDB operation seen by the recorder.
+type ddbCall struct {
+	Op       string
+	Input    any // the operation's input, kept to replay reads directly
+	Capacity float64
+	Err      bool
+}
+
+// recorder is an AWS SDK v2 middleware that counts DynamoDB operations and
+// the capacity they consumed. It asks DynamoDB for ReturnConsumedCapacity
+// TOTAL on every input that leaves it unset (the store is not changed), and
+// reads ConsumedCapacity from every output.
+//
+// Calls made while serving an API Gateway request (the context carries the
+// API Gateway V2 request context that the proxy adapter puts there) are
+// attributed to the request the bench is currently timing; others (stream
+// consumers, seeding) are only counted as background.
+type recorder struct {
+	mu         sync.Mutex
+	current    []ddbCall
+	background int
+}
+
+// apiOption is the function to append to aws.Config.APIOptions.
+func (rec *recorder) apiOption(stack *middleware.Stack) error {
+	return stack.Initialize.Add(middleware.InitializeMiddlewareFunc("BenchDynamoDBRecorder",
+		func(ctx context.Context, in middleware.InitializeInput, next middleware.InitializeHandler) (middleware.InitializeOutput, middleware.Metadata, error) {
+			if !askCapacity(in.Parameters) {
+				return next.HandleInitialize(ctx, in) // not a DynamoDB data operation
+			}
+			out, md, err := next.HandleInitialize(ctx, in)
+			call := ddbCall{Op: opName(ctx, in.Parameters), Input: in.Parameters, Capacity: capacity(out.Result), Err: err != nil}
+			_, inRequest := core.GetAPIGatewayV2ContextFromContext(ctx)
+			rec.mu.Lock()
+			if inRequest {
+				rec.current = append(rec.current, call)
+			} else {
+				rec.background++
+			}
+			rec.mu.Unlock()
+			return out, md, err
+		}), middleware.After)
+}
+
+// reset starts a new window and returns the calls of the previous one.
+func (rec *recorder) reset() []ddbCall {
+	rec.mu.Lock()
+	defer rec.mu.Unlock()
+	c := rec.current
+	rec.current = nil
+	return c
+}
+
+func opName(ctx context.Context, in any) string {
+	if n := awsmiddleware.GetOperationName(ctx); n != "" {
+		return n
+	}
+	return strings.TrimSuffix(reflect.TypeOf(in).Elem().Name(), "Input")
+}
+
+// askCapacity sets ReturnConsumedCapacity TOTAL on a DynamoDB data-plane
+// input that does not set it, and reports whether in is one.
+func askCapacity(in any) bool {
+	set := func(v *types.ReturnConsumedCapacity) {
+		if *v == "" {
+			*v = types.ReturnConsumedCapacityTotal
+		}
+	}
+	switch in := in.(type) {
+	case *dynamodb.GetItemInput:
+		set(&in.ReturnConsumedCapacity)
+	case *dynamodb.QueryInput:
+		set(&in.ReturnConsumedCapacity)
+	case *dynamodb.ScanInput:
+		set(&in.ReturnConsumedCapacity)
+	case *dynamodb.PutItemInput:
+		set(&in.ReturnConsumedCapacity)
+	case *dynamodb.UpdateItemInput:
+		set(&in.ReturnConsumedCapacity)
+	case *dynamodb.DeleteItemInput:
+		set(&in.ReturnConsumedCapacity)
+	case *dynamodb.BatchGetItemInput:
+		set(&in.ReturnConsumedCapacity)
+	case *dynamodb.BatchWriteItemInput:
+		set(&in.ReturnConsumedCapacity)
+	case *dynamodb.TransactGetItemsInput:
+		set(&in.ReturnConsumedCapacity)
+	case *dynamodb.TransactWriteItemsInput:
+		set(&in.ReturnConsumedCapacity)
+	case *dynamodb.ExecuteStatementInput:
+		set(&in.ReturnConsumedCapacity)
+	default:
+		return false
+	}
+	return true
+}
+
+// capacity sums the capacity units an output reports.
+func capacity(out any) float64 {
+	sum := func(cs ...types.ConsumedCapacity) float64 {
+		var t float64
+		for _, c := range cs {
+			t += aws.ToFloat64(c.CapacityUnits)
+		}
+		return t
+	}
+	one := func(c *types.ConsumedCapacity) float64 {
+		if c == nil {
+			return 0
+		}
+		return sum(*c)
+	}
+	switch o := out.(type) {
+	case *dynamodb.GetItemOutput:
+		return one(o.ConsumedCapacity)
+	case *dynamodb.QueryOutput:
+		return one(o.ConsumedCapacity)
+	case *dynamodb.ScanOutput:
+		return one(o.ConsumedCapacity)
+	case *dynamodb.PutItemOutput:
+		return one(o.ConsumedCapacity)
+	case *dynamodb.UpdateItemOutput:
+		return one(o.ConsumedCapacity)
+	case *dynamodb.DeleteItemOutput:
+		return one(o.ConsumedCapacity)
+	case *dynamodb.BatchGetItemOutput:
+		return sum(o.ConsumedCapacity...)
+	case *dynamodb.BatchWriteItemOutput:
+		return sum(o.ConsumedCapacity...)
+	case *dynamodb.TransactGetItemsOutput:
+		return sum(o.ConsumedCapacity...)
+	case *dynamodb.TransactWriteItemsOutput:
+		return sum(o.ConsumedCapacity...)
+	case *dynamodb.ExecuteStatementOutput:
+		return one(o.ConsumedCapacity)
+	}
+	return 0
+}
+
+// isRead tells whether a recorded call can be replayed freely.
+func isRead(op string) bool {
+	switch op {
+	case "GetItem", "Query", "BatchGetItem", "TransactGetItems":
+		return true
+	}
+	return false
+}
+
+func opsSummary(calls []ddbCall) string {
+	if len(calls) == 0 {
+		return "—"
+	}
+	n := map[string]int{}
+	for _, c := range calls {
+		n[c.Op]++
+	}
+	var parts []string
+	for op, k := range n {
+		if k > 1 {
+			parts = append(parts, op+"×"+itoa(k))
+		} else {
+			parts = append(parts, op)
+		}
+	}
+	sort.Strings(parts)
+	return strings.Join(parts, "+")
+}

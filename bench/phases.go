@@ -1,0 +1,138 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"sort"
+	"time"
+)
+
+const noScenario = "no scenario"
+
+// runPhases runs what o does not skip, filling rep as it goes, and always
+// stops the stack it started.
+func runPhases(ctx context.Context, o options, rep *Report, routes []Route, functions map[string]bool, log io.Writer) (err error) {
+	var bins []*Binary
+	var rie string
+	if !o.skip["cold"] {
+		if bins, err = buildFunctions(ctx, o.root, o.out, log); err != nil {
+			return err
+		}
+		rep.Binaries = bins
+		if rie, err = installRIE(ctx, o.root); err != nil {
+			return err
+		}
+	}
+
+	st, err := startStack(ctx, o, log)
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if cerr := st.close(); cerr != nil && err == nil {
+			err = cerr
+		}
+	}()
+
+	if !o.skip["routes"] || !o.skip["flat"] {
+		if err := st.prepare(ctx, log); err != nil {
+			return err
+		}
+	}
+	if !o.skip["routes"] {
+		rep.Routes, rep.Overhead = routePhase(ctx, st, routes, o.n, log)
+	} else {
+		for _, r := range routes {
+			rep.Routes = append(rep.Routes, &RouteResult{Route: r.Key(), Function: r.Function, Scenario: noScenario})
+		}
+	}
+	if !o.skip["flat"] {
+		rep.Flatness, rep.Load, err = flatPhase(ctx, st, o, log)
+		if err != nil {
+			rep.Notes = append(rep.Notes, "flatness: "+err.Error())
+			fmt.Fprintln(log, "bench: flatness:", err)
+			err = nil
+		}
+	}
+	if !o.skip["cold"] {
+		rep.Cold = coldPhase(ctx, o, st, rie, bins, routes, functions, log)
+	}
+	return nil
+}
+
+// coldPhase runs every bootstrap under its own emulator, the empty Lambda
+// first and last (both runs make its baseline).
+func coldPhase(ctx context.Context, o options, st *benchStack, rie string, bins []*Binary, routes []Route, functions map[string]bool, log io.Writer) []ColdStart {
+	routeOf := map[string]Route{}
+	for _, r := range routes {
+		if _, ok := routeOf[r.Function]; !ok || r.Method == "GET" {
+			routeOf[r.Function] = r
+		}
+	}
+	eventFor := func(fn string) []byte {
+		if fn == baselineName {
+			ev, _ := apiEvent(Route{Method: "GET", Path: "/config", Function: fn}, nil)
+			return ev
+		}
+		r, ok := routeOf[fn]
+		if !ok {
+			return streamEvent() // a stream consumer
+		}
+		ev, _ := apiEvent(r, st.claimsFor(r.Authorizer))
+		return ev
+	}
+	var base *Binary
+	var others []*Binary
+	for _, b := range bins {
+		if b.Function == baselineName {
+			base = b
+		} else {
+			others = append(others, b)
+		}
+	}
+	sort.Slice(others, func(i, j int) bool { return others[i].Function < others[j].Function })
+
+	measure := func(b *Binary, runs int) ColdStart {
+		env := append(st.lambdaEnv(), "AWS_LAMBDA_FUNCTION_NAME="+b.Function, "AWS_LAMBDA_FUNCTION_MEMORY_SIZE=256")
+		start := time.Now()
+		c := measureColdStart(ctx, rie, b.path, env, eventFor(b.Function), runs, o.warmRuns)
+		c.Function = b.Function
+		fmt.Fprintf(log, "cold %-22s cold p50 %6.1f ms, init p50 %6.1f ms, warm p50 %5.2f ms, status %d (%s) %s\n", b.Function,
+			percentile(c.ColdMs, 50), percentile(c.InitMs, 50), percentile(c.WarmMs, 50), c.Status, time.Since(start).Round(time.Millisecond), c.Err)
+		return c
+	}
+	var out []ColdStart
+	var baseRuns ColdStart
+	if base != nil {
+		baseRuns = measure(base, o.coldRuns)
+	}
+	for _, b := range others {
+		if ctx.Err() != nil {
+			break
+		}
+		out = append(out, measure(b, o.coldRuns))
+	}
+	if base != nil {
+		again := measure(base, o.coldRuns)
+		baseRuns.ColdMs = append(baseRuns.ColdMs, again.ColdMs...)
+		baseRuns.InitMs = append(baseRuns.InitMs, again.InitMs...)
+		baseRuns.WarmMs = append(baseRuns.WarmMs, again.WarmMs...)
+		out = append([]ColdStart{baseRuns}, out...)
+	}
+	return out
+}
+
+// baseEnv is the environment every emulated Lambda gets besides the
+// stack's: what the Lambda service itself sets.
+func baseEnv() []string {
+	return []string{
+		"PATH=" + os.Getenv("PATH"),
+		"HOME=" + os.TempDir(),
+		"AWS_ACCESS_KEY_ID=local",
+		"AWS_SECRET_ACCESS_KEY=local",
+		"AWS_LAMBDA_RUNTIME_API_LOG=off",
+		"TZ=UTC",
+	}
+}

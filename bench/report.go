@@ -1,0 +1,172 @@
+package main
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+)
+
+// Targets of issue 6.
+const (
+	maxCalls     = 1    // DynamoDB round trips per request (a transaction is one)
+	maxFlat      = 1.2  // big table ÷ small table
+	maxOverhead  = 1.3  // gateway+handler ÷ direct DynamoDB
+	maxInitRatio = 2.0  // function init ÷ empty Lambda init
+	maxBinaryMB  = 15.0 // stripped bootstrap size
+)
+
+// RouteResult is the cost and latency of one route of template.yaml.
+type RouteResult struct {
+	Route    string `json:"route"`
+	Function string `json:"function"`
+	Scenario string `json:"scenario"` // "no scenario" when none measured it
+	Status   int    `json:"status,omitempty"`
+	// Calls is the number of DynamoDB operations of one request, counted by
+	// the SDK middleware; Ops names them.
+	Calls    int     `json:"dynamodbCalls"`
+	Ops      string  `json:"operations,omitempty"`
+	Capacity float64 `json:"consumedCapacityUnits"`
+	P50Ms    float64 `json:"p50Ms,omitempty"`
+	P99Ms    float64 `json:"p99Ms,omitempty"`
+	N        int     `json:"n,omitempty"`
+	Pass     *bool   `json:"pass,omitempty"`
+	Note     string  `json:"note,omitempty"`
+	calls    []ddbCall
+}
+
+// Overhead compares a read route through the gateway with the same DynamoDB
+// operations issued directly with the SDK.
+type Overhead struct {
+	Route       string  `json:"route"`
+	Operations  string  `json:"operations"`
+	GatewayP50  float64 `json:"gatewayP50Ms"`
+	DirectP50   float64 `json:"directP50Ms"`
+	Ratio       float64 `json:"ratio"`
+	GatewayMean float64 `json:"gatewayMeanMs"`
+	DirectMean  float64 `json:"directMeanMs"`
+	Pass        bool    `json:"pass"`
+}
+
+// Flatness compares one MIA's request when the table holds few or many items
+// of other MIAs.
+type Flatness struct {
+	Route         string  `json:"route"`
+	SmallItems    int     `json:"smallOtherItems"`
+	BigItems      int     `json:"bigOtherItems"`
+	SmallP50      float64 `json:"smallP50Ms"`
+	BigP50        float64 `json:"bigP50Ms"`
+	LatencyRatio  float64 `json:"latencyRatio"`
+	SmallCapacity float64 `json:"smallCapacity"`
+	BigCapacity   float64 `json:"bigCapacity"`
+	CapacityRatio float64 `json:"capacityRatio"`
+	Pass          bool    `json:"pass"`
+	Note          string  `json:"note,omitempty"`
+}
+
+func itoa(i int) string { return strconv.Itoa(i) }
+
+func mark(ok bool) string {
+	if ok {
+		return "pass"
+	}
+	return "**FAIL**"
+}
+
+func f1(v float64) string { return strconv.FormatFloat(v, 'f', 1, 64) }
+func f2(v float64) string { return strconv.FormatFloat(v, 'f', 2, 64) }
+
+func mb(b int64) string { return f1(float64(b) / (1 << 20)) }
+
+// markdown renders the report as the tables the README shows.
+func markdown(r *Report) string {
+	var b strings.Builder
+	m := r.Machine
+	fmt.Fprintf(&b, "## make bench — %s\n\n", r.StartedAt.Format("2006-01-02 15:04 UTC"))
+	fmt.Fprintf(&b, "Machine: %d × %s, %d GiB, %s, %s. DynamoDB Local 3.3.1 in memory; whole run %.0f s.\n\n",
+		m.NProc, m.CPU, m.MemGiB, m.OS, m.GoVersion, r.Seconds)
+
+	if len(r.Routes) > 0 {
+		fmt.Fprintf(&b, "### Routes (target: ≤ %d DynamoDB round trip per request)\n\n", maxCalls)
+		b.WriteString("| route | scenario | status | DynamoDB calls | operations | capacity units | p50 ms | p99 ms | target |\n")
+		b.WriteString("|---|---|---|---:|---|---:|---:|---:|---|\n")
+		for _, rr := range r.Routes {
+			if rr.Scenario == noScenario {
+				fmt.Fprintf(&b, "| `%s` | no scenario | | | | | | | — |\n", rr.Route)
+				continue
+			}
+			verdict := "—"
+			if rr.Pass != nil {
+				verdict = mark(*rr.Pass)
+			}
+			if rr.Note != "" {
+				verdict += " " + rr.Note
+			}
+			fmt.Fprintf(&b, "| `%s` | %s | %d | %d | %s | %s | %s | %s | %s |\n",
+				rr.Route, rr.Scenario, rr.Status, rr.Calls, rr.Ops, f1(rr.Capacity), f2(rr.P50Ms), f2(rr.P99Ms), verdict)
+		}
+		b.WriteString("\n")
+	}
+	if len(r.Overhead) > 0 {
+		fmt.Fprintf(&b, "### Overhead: gateway + handler ÷ the same DynamoDB operations issued directly (target ≤ %.1f×)\n\n", maxOverhead)
+		b.WriteString("| route | replayed operations | through gateway p50 ms | direct SDK p50 ms | ratio | target |\n|---|---|---:|---:|---:|---|\n")
+		for _, o := range r.Overhead {
+			fmt.Fprintf(&b, "| `%s` | %s | %s | %s | %s× | %s |\n", o.Route, o.Operations, f2(o.GatewayP50), f2(o.DirectP50), f2(o.Ratio), mark(o.Pass))
+		}
+		b.WriteString("\n")
+	}
+	if len(r.Flatness) > 0 {
+		f := r.Flatness[0]
+		fmt.Fprintf(&b, "### Flatness: one MIA's request with %d vs %d items of other MIAs in the table (target ≤ %.1f)\n\n", f.SmallItems, f.BigItems, maxFlat)
+		b.WriteString("| route | p50 ms small | p50 ms big | latency ratio | capacity small | capacity big | capacity ratio | target |\n|---|---:|---:|---:|---:|---:|---:|---|\n")
+		for _, f := range r.Flatness {
+			verdict := mark(f.Pass)
+			if f.Note != "" {
+				verdict = f.Note
+			}
+			fmt.Fprintf(&b, "| `%s` | %s | %s | %s | %s | %s | %s | %s |\n", f.Route, f2(f.SmallP50), f2(f.BigP50), f2(f.LatencyRatio),
+				f1(f.SmallCapacity), f1(f.BigCapacity), f2(f.CapacityRatio), verdict)
+		}
+		for _, l := range r.Load {
+			fmt.Fprintf(&b, "\nBulk load: %d items in %.1f s (%.0f items/s, %d goroutines, BatchWriteItem).", l.Items, l.Seconds, l.ItemsPerSec, l.Workers)
+		}
+		b.WriteString("\n\n")
+	}
+	if len(r.Binaries) > 0 {
+		var base *ColdStart
+		for i := range r.Cold {
+			if r.Cold[i].Function == baselineName {
+				base = &r.Cold[i]
+			}
+		}
+		fmt.Fprintf(&b, "### Cold start under aws-lambda-rie (linux/amd64) and binary size (targets: init ≤ %.0f× the empty Lambda, binary < %.0f MB)\n\n", maxInitRatio, maxBinaryMB)
+		b.WriteString("| function | arm64 MB (deployed) | amd64 MB | cold p50 ms (start → 1st response) | init p50 ms | init ÷ empty | warm p50 ms | 1st status | target |\n")
+		b.WriteString("|---|---:|---:|---:|---:|---:|---:|---|---|\n")
+		cold := map[string]ColdStart{}
+		for _, c := range r.Cold {
+			cold[c.Function] = c
+		}
+		for _, bin := range r.Binaries {
+			c, ok := cold[bin.Function]
+			sizeOK := float64(bin.SizeARM64) < maxBinaryMB*(1<<20) && float64(bin.SizeAMD64) < maxBinaryMB*(1<<20)
+			if !ok || c.Err != "" {
+				fmt.Fprintf(&b, "| %s | %s | %s | | | | | %s | %s |\n", bin.Function, mb(bin.SizeARM64), mb(bin.SizeAMD64), c.Err, mark(sizeOK))
+				continue
+			}
+			ratio := 0.0
+			if base != nil && len(base.InitMs) > 0 && len(c.InitMs) > 0 {
+				ratio = percentile(c.InitMs, 50) / percentile(base.InitMs, 50)
+			}
+			ok = sizeOK && (bin.Function == baselineName || ratio <= maxInitRatio)
+			fmt.Fprintf(&b, "| %s | %s | %s | %s | %s | %s× | %s | %d | %s |\n", bin.Function, mb(bin.SizeARM64), mb(bin.SizeAMD64),
+				f1(percentile(c.ColdMs, 50)), f1(percentile(c.InitMs, 50)), f2(ratio), f2(percentile(c.WarmMs, 50)), c.Status, mark(ok))
+		}
+		b.WriteString("\n")
+	}
+	for _, n := range r.Notes {
+		fmt.Fprintf(&b, "- %s\n", n)
+	}
+	if len(r.Notes) > 0 {
+		b.WriteString("\n")
+	}
+	return b.String()
+}
