@@ -1,0 +1,98 @@
+import type { ComponentChildren } from "preact";
+import { useEffect, useState } from "preact/hooks";
+import { api } from "../app";
+import { navigate, onLinkClick } from "../lib/router";
+
+export interface NavItem {
+  href: string;
+  label: string;
+}
+
+export const MIA_NAV: NavItem[] = [
+  { href: "/mia", label: "Accueil" },
+  { href: "/mia/apporteurs", label: "Apporteurs d'affaires" },
+  { href: "/mia/contacts", label: "Contacts" },
+  { href: "/mia/entreprises", label: "Entreprises" },
+  { href: "/mia/affaires", label: "Affaires" },
+];
+
+export const APPORTEUR_NAV: NavItem[] = [
+  { href: "/espace/contacts", label: "Mes contacts" },
+  { href: "/espace/affaires", label: "Mes affaires" },
+  { href: "/espace/commissions", label: "Mes commissions" },
+  { href: "/espace/profil", label: "Mon profil" },
+];
+
+export function Logo() {
+  return (
+    <span class="logo">
+      <svg viewBox="0 0 32 32" width="30" height="30" aria-hidden="true">
+        <rect width="32" height="32" rx="7" fill="#14234b" />
+        <path d="M9 24 16 8l7 16h-4l-3-7.5L13 24z" fill="#f28c28" />
+      </svg>
+      <span class="logo-text">
+        MyCRM <span class="logo-sub">Assentis</span>
+      </span>
+    </span>
+  );
+}
+
+export function Layout({ nav, path, children, space }: { nav: NavItem[]; path: string; children: ComponentChildren; space: string }) {
+  const [open, setOpen] = useState(false);
+  useEffect(() => setOpen(false), [path]);
+  const session = api.session;
+  const isActive = (href: string) => (href === "/mia" ? path === "/mia" : path === href || path.startsWith(href + "/"));
+  return (
+    <div class="shell">
+      <a class="skip-link" href="#contenu">
+        Aller au contenu
+      </a>
+      <header class="topbar">
+        <a href={nav[0].href} class="brand" onClick={onLinkClick as any}>
+          <Logo />
+        </a>
+        <span class="space-name">{space}</span>
+        <button
+          type="button"
+          class="menu-toggle"
+          aria-expanded={open}
+          aria-controls="menu-principal"
+          onClick={() => setOpen(!open)}
+        >
+          <span class="burger" aria-hidden="true" />
+          Menu
+        </button>
+        <nav id="menu-principal" class={`mainnav${open ? " open" : ""}`} aria-label="Menu principal">
+          <ul>
+            {nav.map((n) => (
+              <li>
+                <a href={n.href} onClick={onLinkClick as any} aria-current={isActive(n.href) ? "page" : undefined}>
+                  {n.label}
+                </a>
+              </li>
+            ))}
+          </ul>
+          <div class="user">
+            <span class="user-email" title={session?.email}>
+              {session?.email}
+            </span>
+            <button
+              type="button"
+              class="btn btn-ghost"
+              onClick={() => {
+                api.logout();
+                navigate("/connexion");
+              }}
+            >
+              Se déconnecter
+            </button>
+          </div>
+        </nav>
+      </header>
+      <main id="contenu" class="content">
+        {children}
+      </main>
+      <footer class="footer">Assentis — réseau d'intermédiaires en assurance</footer>
+    </div>
+  );
+}

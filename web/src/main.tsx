@@ -1,0 +1,114 @@
+import { render } from "preact";
+import { useEffect } from "preact/hooks";
+import "./styles.css";
+import { api } from "./app";
+import { match, navigate, useRoute } from "./lib/router";
+import { APPORTEUR_NAV, Layout, MIA_NAV } from "./components/Layout";
+import { Login, homeOf } from "./pages/Login";
+import { Activation } from "./pages/Activation";
+import { Home } from "./pages/mia/Home";
+import { ApporteurNew, ApporteurView, ApporteursList } from "./pages/mia/Apporteurs";
+import { ContactNew, ContactView, ContactsList } from "./pages/mia/Contacts";
+import { EntrepriseNew, EntrepriseView, EntreprisesList } from "./pages/mia/Entreprises";
+import { AffaireEdit, AffaireNew, AffairesList } from "./pages/mia/Affaires";
+import { MesAffaires, MesCommissions, MesContacts, MonNouveauContact, MonProfil } from "./pages/espace/Espace";
+import type { JSX } from "preact";
+
+type Page = (p: { params: Record<string, string>; query: URLSearchParams }) => JSX.Element;
+
+const MIA_ROUTES: [string, Page][] = [
+  ["/mia", () => <Home />],
+  ["/mia/apporteurs", ({ query }) => <ApporteursList query={query} />],
+  ["/mia/apporteurs/nouveau", () => <ApporteurNew />],
+  ["/mia/apporteurs/:id", ({ params, query }) => <ApporteurView id={params.id} query={query} />],
+  ["/mia/contacts", ({ query }) => <ContactsList query={query} />],
+  ["/mia/contacts/nouveau", ({ query }) => <ContactNew query={query} />],
+  ["/mia/contacts/:id", ({ params, query }) => <ContactView id={params.id} query={query} />],
+  ["/mia/entreprises", ({ query }) => <EntreprisesList query={query} />],
+  ["/mia/entreprises/nouvelle", ({ query }) => <EntrepriseNew query={query} />],
+  ["/mia/entreprises/:id", ({ params, query }) => <EntrepriseView id={params.id} query={query} />],
+  ["/mia/affaires", ({ query }) => <AffairesList query={query} />],
+  ["/mia/affaires/nouvelle", ({ query }) => <AffaireNew query={query} />],
+  ["/mia/affaires/:id", ({ params, query }) => <AffaireEdit id={params.id} query={query} />],
+];
+
+const ESPACE_ROUTES: [string, Page][] = [
+  ["/espace/contacts", ({ query }) => <MesContacts query={query} />],
+  ["/espace/contacts/nouveau", () => <MonNouveauContact />],
+  ["/espace/affaires", () => <MesAffaires />],
+  ["/espace/commissions", () => <MesCommissions />],
+  ["/espace/profil", () => <MonProfil />],
+];
+
+function find(routes: [string, Page][], path: string) {
+  for (const [pattern, page] of routes) {
+    const params = match(pattern, path);
+    if (params) return { page, params };
+  }
+  return undefined;
+}
+
+function Redirect({ to }: { to: string }) {
+  useEffect(() => navigate(to, { replace: true }), [to]);
+  return null;
+}
+
+function NotFound({ home }: { home: string }) {
+  return (
+    <div class="card">
+      <h1>Page introuvable</h1>
+      <p>
+        Cette adresse ne correspond à aucune page. <a href={home}>Revenir à l'accueil</a>
+      </p>
+    </div>
+  );
+}
+
+function App() {
+  const { path, query } = useRoute();
+  const session = api.session;
+
+  if (path === "/activation") return <Activation token={query.get("token") ?? ""} />;
+  if (path === "/connexion") {
+    if (session && !query.get("active")) return <Redirect to={homeOf(session.pool)} />;
+    const pool = query.get("espace");
+    return (
+      <Login
+        notice={query.get("active") ? "Votre compte est activé. Connectez-vous avec votre nouveau mot de passe." : undefined}
+        initialPool={pool === "mia" || pool === "apporteur" ? pool : undefined}
+        initialEmail={query.get("email") ?? undefined}
+      />
+    );
+  }
+  if (!session) return <Redirect to={path === "/" ? "/connexion" : `/connexion?suite=${encodeURIComponent(path + location.search)}`} />;
+  if (path === "/" || path === "/espace") return <Redirect to={homeOf(session.pool)} />;
+
+  if (path.startsWith("/mia")) {
+    if (session.pool !== "mia") return <Redirect to={homeOf(session.pool)} />;
+    const r = find(MIA_ROUTES, path);
+    return (
+      <Layout nav={MIA_NAV} path={path} space="Espace MIA">
+        {r ? <r.page params={r.params} query={query} /> : <NotFound home="/mia" />}
+      </Layout>
+    );
+  }
+  if (path.startsWith("/espace")) {
+    if (session.pool !== "apporteur") return <Redirect to={homeOf(session.pool)} />;
+    const r = find(ESPACE_ROUTES, path);
+    return (
+      <Layout nav={APPORTEUR_NAV} path={path} space="Espace apporteur">
+        {r ? <r.page params={r.params} query={query} /> : <NotFound home="/espace/contacts" />}
+      </Layout>
+    );
+  }
+  return <Redirect to={homeOf(session.pool)} />;
+}
+
+api.onSessionEnd = () => {
+  const here = location.pathname + location.search;
+  if (!here.startsWith("/connexion") && !here.startsWith("/activation")) {
+    navigate(`/connexion?suite=${encodeURIComponent(here)}`, { replace: true });
+  }
+};
+
+render(<App />, document.getElementById("app")!);

@@ -1,0 +1,113 @@
+import { useState } from "preact/hooks";
+import { api } from "../app";
+import { passwordRules } from "../lib/format";
+import { navigate } from "../lib/router";
+import { Field, FormErrors, Link, useForm } from "../components/ui";
+import { Logo } from "../components/Layout";
+import { login } from "../lib/cognito";
+import { homeOf } from "./Login";
+
+interface ActivationResult {
+  email?: string;
+  pool?: "mia" | "apporteur";
+  type?: string;
+}
+
+export function Activation({ token }: { token: string }) {
+  const f = useForm({ motDePasse: "", confirmation: "" });
+  const [shown, setShown] = useState(false);
+  const rules = passwordRules(f.values.motDePasse);
+
+  if (!token) {
+    return (
+      <div class="auth-page">
+        <div class="auth-card">
+          <h1>Activation du compte</h1>
+          <div class="alert alert-error" role="alert">
+            Ce lien d'activation est incomplet. Ouvrez le lien reçu par email, ou demandez à votre MIA de vous en renvoyer un.
+          </div>
+          <Link href="/connexion">Aller à la connexion</Link>
+        </div>
+      </div>
+    );
+  }
+
+  const onSubmit = (e: Event) => {
+    e.preventDefault();
+    const v = f.values;
+    if (
+      !f.check({
+        motDePasse: rules.every((r) => r.ok) ? undefined : "Le mot de passe ne respecte pas toutes les règles.",
+        confirmation: v.confirmation === v.motDePasse ? undefined : "Les deux mots de passe ne sont pas identiques.",
+      })
+    )
+      return;
+    f.submit(
+      async () => {
+        const r = await api.request<ActivationResult>("POST", "/activation", {
+          body: { token, motDePasse: v.motDePasse },
+          anonymous: true,
+        });
+        const pool = r.data?.pool ?? (r.data?.type === "mia" ? "mia" : "apporteur");
+        if (r.data?.email) {
+          // Log straight in with the password just chosen; fall back to the login page.
+          try {
+            const cfg = await api.getConfig();
+            api.setSession(pool, await login((i, init) => fetch(i, init), cfg, pool, r.data.email, v.motDePasse));
+            navigate(homeOf(pool), { replace: true });
+            return;
+          } catch {
+            /* the login page below says the account is active */
+          }
+        }
+        const params = new URLSearchParams({ active: "1", espace: pool });
+        if (r.data?.email) params.set("email", r.data.email);
+        navigate(`/connexion?${params}`, { replace: true });
+      },
+      ["motDePasse", "token"],
+    );
+  };
+
+  return (
+    <div class="auth-page">
+      <div class="auth-card">
+        <div class="auth-logo">
+          <Logo />
+        </div>
+        <h1>Activation du compte</h1>
+        <p>Choisissez votre mot de passe pour accéder à votre espace.</p>
+        <form onSubmit={onSubmit} ref={f.formRef} noValidate>
+          <Field
+            label="Mot de passe"
+            name="motDePasse"
+            error={f.errors.motDePasse ?? f.errors.token}
+            required
+            hint={
+              <ul class="rules" aria-label="Règles du mot de passe">
+                {rules.map((r) => (
+                  <li class={r.ok ? "ok" : ""}>
+                    <span aria-hidden="true">{r.ok ? "✓" : "•"}</span> {r.text}
+                    <span class="sr-only">{r.ok ? " (respecté)" : " (à respecter)"}</span>
+                  </li>
+                ))}
+              </ul>
+            }
+          >
+            {(a) => <input {...a} type={shown ? "text" : "password"} autoComplete="new-password" {...f.bind("motDePasse")} />}
+          </Field>
+          <Field label="Confirmez le mot de passe" name="confirmation" error={f.errors.confirmation} required>
+            {(a) => <input {...a} type={shown ? "text" : "password"} autoComplete="new-password" {...f.bind("confirmation")} />}
+          </Field>
+          <label class="inline-check">
+            <input type="checkbox" checked={shown} onChange={(e) => setShown(e.currentTarget.checked)} /> Afficher les mots de
+            passe
+          </label>
+          <FormErrors messages={f.general} />
+          <button type="submit" class="btn btn-primary btn-block" disabled={f.busy}>
+            {f.busy ? "Activation…" : "Activer mon compte"}
+          </button>
+        </form>
+      </div>
+    </div>
+  );
+}

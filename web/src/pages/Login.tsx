@@ -1,0 +1,83 @@
+import { useState } from "preact/hooks";
+import { api } from "../app";
+import { AuthError, login, type Pool } from "../lib/cognito";
+import { navigate } from "../lib/router";
+import { Field, FormErrors, Notice, useForm } from "../components/ui";
+import { Logo } from "../components/Layout";
+
+export function homeOf(pool: Pool): string {
+  return pool === "mia" ? "/mia" : "/espace/contacts";
+}
+
+export function Login({ notice, initialPool, initialEmail }: { notice?: string; initialPool?: Pool; initialEmail?: string }) {
+  const [pool, setPool] = useState<Pool>(initialPool ?? "mia");
+  const f = useForm({ email: initialEmail ?? "", motDePasse: "" });
+
+  const onSubmit = (e: Event) => {
+    e.preventDefault();
+    const v = f.values;
+    if (
+      !f.check({
+        email: v.email.trim() ? undefined : "Saisissez votre adresse email.",
+        motDePasse: v.motDePasse ? undefined : "Saisissez votre mot de passe.",
+      })
+    )
+      return;
+    f.submit(async () => {
+      const cfg = await api.getConfig();
+      try {
+        const tokens = await login((i, init) => fetch(i, init), cfg, pool, v.email, v.motDePasse);
+        api.setSession(pool, tokens);
+      } catch (err) {
+        if (err instanceof AuthError) throw new Error(err.message);
+        throw err;
+      }
+      const next = new URLSearchParams(location.search).get("suite");
+      navigate(next && next.startsWith("/") && !next.startsWith("//") ? next : homeOf(pool), { replace: true });
+    });
+  };
+
+  return (
+    <div class="auth-page">
+      <div class="auth-card">
+        <div class="auth-logo">
+          <Logo />
+        </div>
+        <h1>Connexion</h1>
+        {notice && <Notice>{notice}</Notice>}
+        <form onSubmit={onSubmit} ref={f.formRef} noValidate>
+          <fieldset class="pool-choice">
+            <legend>Votre espace</legend>
+            <label class={`choice${pool === "mia" ? " checked" : ""}`}>
+              <input type="radio" name="pool" value="mia" checked={pool === "mia"} onChange={() => setPool("mia")} />
+              Je suis MIA
+            </label>
+            <label class={`choice${pool === "apporteur" ? " checked" : ""}`}>
+              <input
+                type="radio"
+                name="pool"
+                value="apporteur"
+                checked={pool === "apporteur"}
+                onChange={() => setPool("apporteur")}
+              />
+              Je suis apporteur
+            </label>
+          </fieldset>
+          <Field label="Adresse email" name="email" error={f.errors.email} required>
+            {(a) => <input {...a} type="email" autoComplete="username" {...f.bind("email")} />}
+          </Field>
+          <Field label="Mot de passe" name="motDePasse" error={f.errors.motDePasse} required>
+            {(a) => <input {...a} type="password" autoComplete="current-password" {...f.bind("motDePasse")} />}
+          </Field>
+          <FormErrors messages={f.general} />
+          <button type="submit" class="btn btn-primary btn-block" disabled={f.busy}>
+            {f.busy ? "Connexion…" : "Se connecter"}
+          </button>
+        </form>
+        <p class="auth-help">
+          Apporteur : votre compte s'active depuis le lien reçu par email de la part d'Assentis.
+        </p>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,351 @@
+import { api } from "../../app";
+import { withQuery, type Page } from "../../lib/api";
+import { formatCentimes, formatDate, formatDateTime, formatPercent, label, STATUT_AFFAIRE, STATUT_CONTACT } from "../../lib/format";
+import {
+  type Affaire,
+  type CommissionLine,
+  type Contact,
+  type Commissions,
+  affaireClient,
+  historiqueDate,
+  historiqueText,
+  lineCommission,
+  personName,
+  produitLabel,
+  readCommissions,
+} from "../../lib/model";
+import { navigate } from "../../lib/router";
+import {
+  Badge,
+  ButtonLink,
+  Empty,
+  ErrorBox,
+  Field,
+  FormErrors,
+  Link,
+  LoadMore,
+  Loading,
+  Notice,
+  PageHeader,
+  useAsync,
+  useForm,
+  usePaged,
+} from "../../components/ui";
+
+export function MesContacts({ query }: { query: URLSearchParams }) {
+  const list = usePaged<Contact>((cursor) => withQuery("/espace-apporteur/contacts", { limit: 20, cursor }), []);
+  return (
+    <>
+      <PageHeader title="Mes contacts" actions={<ButtonLink href="/espace/contacts/nouveau">Nouveau contact</ButtonLink>}>
+        <p class="lead">Les contacts que vous avez apportés : ils sont directement attribués à votre MIA.</p>
+      </PageHeader>
+      {query.get("cree") && <Notice>Contact ajouté et transmis à votre MIA.</Notice>}
+      <ErrorBox error={list.error} onRetry={list.reload} />
+      {list.items.length === 0 && list.loading && <Loading />}
+      {list.items.length === 0 && !list.loading && !list.error && (
+        <Empty>
+          Vous n'avez pas encore apporté de contact. <Link href="/espace/contacts/nouveau">Nouveau contact</Link>
+        </Empty>
+      )}
+      {list.items.length > 0 && (
+        <table class="table" aria-label="Mes contacts">
+          <thead>
+            <tr>
+              <th scope="col">Nom</th>
+              <th scope="col">Email</th>
+              <th scope="col">Téléphone</th>
+              <th scope="col">Statut</th>
+              <th scope="col">Apporté le</th>
+            </tr>
+          </thead>
+          <tbody>
+            {list.items.map((c) => (
+              <tr>
+                <td data-label="Nom">{personName(c)}</td>
+                <td data-label="Email">{c.email || "—"}</td>
+                <td data-label="Téléphone">{c.telephone || "—"}</td>
+                <td data-label="Statut">
+                  <Badge value={c.statut} text={label(STATUT_CONTACT, c.statut ?? "prospect")} />
+                </td>
+                <td data-label="Apporté le">{formatDate(c.createdAt)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      <LoadMore hasMore={list.hasMore} loading={list.loading} onClick={list.loadMore} />
+    </>
+  );
+}
+
+const FIELDS = ["nom", "prenom", "telephone", "email", "remarques"] as const;
+
+export function MonNouveauContact() {
+  const f = useForm({ nom: "", prenom: "", telephone: "", email: "", remarques: "" });
+  const onSubmit = (e: Event) => {
+    e.preventDefault();
+    const v = f.values;
+    if (
+      !f.check({
+        nom: v.nom.trim() ? undefined : "Le nom est obligatoire.",
+        telephone: v.telephone.trim() || v.email.trim() ? undefined : "Indiquez un téléphone ou un email.",
+      })
+    )
+      return;
+    f.submit(async () => {
+      const body: Record<string, string> = {};
+      for (const k of FIELDS) if (v[k].trim()) body[k] = v[k].trim();
+      await api.post<Contact>("/espace-apporteur/contacts", body);
+      navigate("/espace/contacts?cree=1");
+    }, FIELDS);
+  };
+  return (
+    <>
+      <PageHeader title="Nouveau contact">
+        <p class="lead">Le contact est attribué à votre MIA et à vous : il n'aura pas à le saisir de nouveau.</p>
+      </PageHeader>
+      <form class="card form" onSubmit={onSubmit} ref={f.formRef} noValidate>
+        <div class="grid-2">
+          <Field label="Nom" name="nom" error={f.errors.nom} required>
+            {(a) => <input {...a} autoComplete="off" {...f.bind("nom")} />}
+          </Field>
+          <Field label="Prénom" name="prenom" error={f.errors.prenom}>
+            {(a) => <input {...a} autoComplete="off" {...f.bind("prenom")} />}
+          </Field>
+          <Field label="Téléphone" name="telephone" error={f.errors.telephone}>
+            {(a) => <input {...a} type="tel" autoComplete="off" {...f.bind("telephone")} />}
+          </Field>
+          <Field label="Email" name="email" error={f.errors.email}>
+            {(a) => <input {...a} type="email" autoComplete="off" {...f.bind("email")} />}
+          </Field>
+        </div>
+        <Field label="Remarques" name="remarques" error={f.errors.remarques} hint="Le besoin du contact, le bon moment pour l'appeler…">
+          {(a) => <textarea {...a} rows={3} {...f.bind("remarques")} />}
+        </Field>
+        <FormErrors messages={f.general} />
+        <div class="form-actions">
+          <Link href="/espace/contacts" class="btn btn-ghost">
+            Annuler
+          </Link>
+          <button type="submit" class="btn btn-primary" disabled={f.busy}>
+            {f.busy ? "Envoi…" : "Ajouter"}
+          </button>
+        </div>
+      </form>
+    </>
+  );
+}
+
+function affaireProduitNom(a: Affaire): string {
+  return a.produitNom ?? a.produitLibelle ?? (a.produit ? produitLabel(a.produit) : a.produitId);
+}
+
+export function MesAffaires() {
+  const list = usePaged<Affaire>((cursor) => withQuery("/espace-apporteur/affaires", { limit: 20, cursor }), []);
+  return (
+    <>
+      <PageHeader title="Mes affaires">
+        <p class="lead">L'évolution des contrats de vos contacts, étape par étape.</p>
+      </PageHeader>
+      <ErrorBox error={list.error} onRetry={list.reload} />
+      {list.items.length === 0 && list.loading && <Loading />}
+      {list.items.length === 0 && !list.loading && !list.error && <Empty>Aucune affaire pour vos contacts pour l'instant.</Empty>}
+      <ul class="cards">
+        {list.items.map((a) => {
+          const histo = [...(a.historique ?? [])].sort((x, y) => String(historiqueDate(x)).localeCompare(String(historiqueDate(y))));
+          return (
+            <li class="card affaire-card" data-affaire={a.id}>
+              <div class="affaire-head">
+                <div>
+                  <h2 class="h3">{affaireProduitNom(a)}</h2>
+                  <div class="row-meta">{affaireClient(a) ?? ""}</div>
+                </div>
+                <Badge value={a.statut} text={label(STATUT_AFFAIRE, a.statut)} />
+              </div>
+              <dl class="facts compact">
+                <dt>Taux de commission</dt>
+                <dd>{formatPercent(a.tauxCommissionApporteur)}</dd>
+                <dt>Commission prévisionnelle</dt>
+                <dd class="num">{formatCentimes(a.commissionApporteurCentimes)}</dd>
+              </dl>
+              <h3 class="h4">Historique</h3>
+              {histo.length === 0 ? (
+                <p class="hint">Créée le {formatDate(a.createdAt)}.</p>
+              ) : (
+                <ol class="timeline">
+                  {histo.map((h) => (
+                    <li>
+                      <time dateTime={historiqueDate(h)}>{formatDateTime(historiqueDate(h))}</time>
+                      <span>{historiqueText(h) || label(STATUT_AFFAIRE, h.statut)}</span>
+                    </li>
+                  ))}
+                </ol>
+              )}
+            </li>
+          );
+        })}
+      </ul>
+      <LoadMore hasMore={list.hasMore} loading={list.loading} onClick={list.loadMore} />
+    </>
+  );
+}
+
+/** Two bars (en cours, signées) in plain SVG, with the amounts written out for everyone. */
+export function CommissionChart({ c }: { c: Commissions }) {
+  const max = Math.max(c.enCoursCentimes, c.signeesCentimes, 1);
+  const bars = [
+    { label: "En cours", value: c.enCoursCentimes, cls: "bar-encours" },
+    { label: "Signées", value: c.signeesCentimes, cls: "bar-signees" },
+  ];
+  const w = 320;
+  const h = 180;
+  const base = 150;
+  const bw = 90;
+  return (
+    <figure class="chart">
+      <svg viewBox={`0 0 ${w} ${h}`} role="img" aria-labelledby="chart-title chart-desc" width="100%" height="auto">
+        <title id="chart-title">Commission prévisionnelle par statut</title>
+        <desc id="chart-desc">
+          {bars.map((b) => `${b.label} : ${formatCentimes(b.value)}`).join(" ; ")}
+        </desc>
+        <line x1="10" x2={w - 10} y1={base} y2={base} class="axis" />
+        {bars.map((b, i) => {
+          const bh = Math.round(((base - 30) * b.value) / max);
+          const x = 50 + i * 130;
+          return (
+            <g>
+              <rect x={x} y={base - bh} width={bw} height={Math.max(bh, 1)} rx="4" class={b.cls} />
+              <text x={x + bw / 2} y={base - bh - 8} text-anchor="middle" class="bar-value">
+                {formatCentimes(b.value)}
+              </text>
+              <text x={x + bw / 2} y={base + 20} text-anchor="middle" class="bar-label">
+                {b.label}
+              </text>
+            </g>
+          );
+        })}
+      </svg>
+    </figure>
+  );
+}
+
+export function MesCommissions() {
+  const r = useAsync(async (signal) => readCommissions((await api.get<unknown>("/espace-apporteur/commissions", signal)).data), []);
+  const c = r.data;
+  return (
+    <>
+      <PageHeader title="Mes commissions">
+        <p class="lead">Votre commission prévisionnelle : affaires en cours et signées.</p>
+      </PageHeader>
+      <ErrorBox error={r.error} onRetry={r.reload} />
+      {r.loading && !c && <Loading />}
+      {c && (
+        <>
+          <div class="kpis">
+            <div class="kpi">
+              <span class="kpi-label">En cours</span>
+              <span class="kpi-value" data-total="en_cours">
+                {formatCentimes(c.enCoursCentimes)}
+              </span>
+            </div>
+            <div class="kpi">
+              <span class="kpi-label">Signées</span>
+              <span class="kpi-value" data-total="signee">
+                {formatCentimes(c.signeesCentimes)}
+              </span>
+            </div>
+            <div class="kpi kpi-accent">
+              <span class="kpi-label">Commission prévisionnelle</span>
+              <span class="kpi-value" data-total="total">
+                {formatCentimes(c.totalCentimes)}
+              </span>
+            </div>
+          </div>
+          <section class="card">
+            <h2>Répartition</h2>
+            <CommissionChart c={c} />
+          </section>
+          <section class="card">
+            <h2>Par affaire</h2>
+            {c.lines.length === 0 ? (
+              <Empty>Aucune commission pour l'instant.</Empty>
+            ) : (
+              <table class="table" aria-label="Commissions par affaire">
+                <thead>
+                  <tr>
+                    <th scope="col">Affaire</th>
+                    <th scope="col">Statut</th>
+                    <th scope="col">Taux</th>
+                    <th scope="col" class="num">
+                      Commission prévisionnelle
+                    </th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {c.lines.map((l: CommissionLine) => (
+                    <tr>
+                      <td data-label="Affaire">
+                        {l.produitNom ?? (l.produit ? produitLabel(l.produit) : "Affaire")}
+                        {l.clientNom ? ` — ${l.clientNom}` : ""}
+                      </td>
+                      <td data-label="Statut">
+                        <Badge value={l.statut} text={label(STATUT_AFFAIRE, l.statut)} />
+                      </td>
+                      <td data-label="Taux">{formatPercent(l.tauxCommissionApporteur)}</td>
+                      <td data-label="Commission prévisionnelle" class="num">
+                        {formatCentimes(lineCommission(l))}
+                      </td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            )}
+          </section>
+        </>
+      )}
+    </>
+  );
+}
+
+interface Profil {
+  id?: string;
+  nom?: string;
+  prenom?: string;
+  email?: string;
+  telephone?: string;
+  localisation?: string;
+  statut?: string;
+  miaNom?: string;
+  mia?: { nom?: string; prenom?: string; cabinet?: string; email?: string };
+}
+
+export function MonProfil() {
+  const r = useAsync(async (signal) => (await api.get<Profil>("/espace-apporteur/profil", signal)).data, []);
+  const p = r.data;
+  const mia = p?.miaNom ?? (p?.mia ? [personName(p.mia), p.mia.cabinet].filter(Boolean).join(" — ") : undefined);
+  return (
+    <>
+      <PageHeader title="Mon profil" />
+      <ErrorBox error={r.error} onRetry={r.reload} />
+      {r.loading && !p && <Loading />}
+      {p && (
+        <section class="card">
+          <dl class="facts">
+            <dt>Nom</dt>
+            <dd>{personName(p) || "—"}</dd>
+            <dt>Email</dt>
+            <dd>{p.email ?? api.session?.email ?? "—"}</dd>
+            <dt>Téléphone</dt>
+            <dd>{p.telephone || "—"}</dd>
+            <dt>Localisation</dt>
+            <dd>{p.localisation || "—"}</dd>
+            <dt>Mon MIA</dt>
+            <dd>{mia || "—"}</dd>
+          </dl>
+        </section>
+      )}
+    </>
+  );
+}
+
+export type { Page };

@@ -1,0 +1,467 @@
+import { useEffect, useState } from "preact/hooks";
+import { api } from "../../app";
+import { withQuery, type Page } from "../../lib/api";
+import {
+  centimesToInput,
+  formatCentimes,
+  formatDate,
+  formatDateTime,
+  formatPercent,
+  label,
+  nextStatutsAffaire,
+  parseEurosToCentimes,
+  STATUT_AFFAIRE,
+} from "../../lib/format";
+import {
+  type Affaire,
+  type Contact,
+  type Entreprise,
+  affaireClient,
+  affaireProduit,
+  historiqueDate,
+  historiqueText,
+  personName,
+  produitKey,
+  produitLabel,
+} from "../../lib/model";
+import { navigate } from "../../lib/router";
+import {
+  Badge,
+  ButtonLink,
+  EditIcon,
+  Empty,
+  ErrorBox,
+  Field,
+  FormErrors,
+  Link,
+  LoadMore,
+  Loading,
+  Notice,
+  PageHeader,
+  useAsync,
+  useForm,
+  usePaged,
+} from "../../components/ui";
+import { useProduits } from "./shared";
+
+export const TABS = [
+  { statut: "en_cours", label: "En cours" },
+  { statut: "signee", label: "Signées" },
+  { statut: "perdue", label: "Perdues" },
+  { statut: "resiliee", label: "Résiliées" },
+];
+
+// Client names the affaire lists don't carry: one lookup per client, shared by the page.
+const clientNames = new Map<string, Promise<string>>();
+function clientName(id: string): Promise<string> {
+  let p = clientNames.get(id);
+  if (!p) {
+    p = api
+      .get<Contact>(`/contacts/${encodeURIComponent(id)}`)
+      .then((r) => personName(r.data))
+      .catch(() => api.get<Entreprise>(`/entreprises/${encodeURIComponent(id)}`).then((r) => r.data.raisonSociale))
+      .catch(() => "Client");
+    clientNames.set(id, p);
+  }
+  return p;
+}
+
+export function ClientName({ affaire }: { affaire: Affaire }) {
+  const known = affaireClient(affaire);
+  const [name, setName] = useState(known);
+  useEffect(() => {
+    if (!known && affaire.clientId) clientName(affaire.clientId).then(setName);
+  }, [affaire.clientId, known]);
+  return <>{name ?? "…"}</>;
+}
+
+export function AffairesTable({ items, showClient = true }: { items: Affaire[]; showClient?: boolean }) {
+  const produits = useProduits();
+  return (
+    <table class="table" aria-label="Affaires">
+      <thead>
+        <tr>
+          {showClient && <th scope="col">Client</th>}
+          <th scope="col">Produit</th>
+          <th scope="col">Statut</th>
+          <th scope="col" class="num">
+            Prime annuelle
+          </th>
+          <th scope="col" class="num">
+            Commission MIA
+          </th>
+          <th scope="col">Taux apporteur</th>
+          <th scope="col">Créée le</th>
+          <th scope="col">
+            <span class="sr-only">Modifier</span>
+          </th>
+        </tr>
+      </thead>
+      <tbody>
+        {items.map((a) => (
+          <tr data-affaire={a.id}>
+            {showClient && (
+              <td data-label="Client">
+                <ClientName affaire={a} />
+              </td>
+            )}
+            <td data-label="Produit">{affaireProduit(a, produits.byId)}</td>
+            <td data-label="Statut">
+              <Badge value={a.statut} text={label(STATUT_AFFAIRE, a.statut)} />
+            </td>
+            <td data-label="Prime annuelle" class="num">
+              {formatCentimes(a.primeAnnuelleCentimes)}
+            </td>
+            <td data-label="Commission MIA" class="num">
+              {formatCentimes(a.commissionMIACentimes)}
+            </td>
+            <td data-label="Taux apporteur">{a.apporteurId || a.tauxCommissionApporteur ? formatPercent(a.tauxCommissionApporteur) : "—"}</td>
+            <td data-label="Créée le">{formatDate(a.createdAt)}</td>
+            <td class="actions">
+              <Link href={`/mia/affaires/${a.id}`} class="edit-btn" title="Modifier l'affaire" aria-label={`Modifier l'affaire ${affaireProduit(a, produits.byId)}`}>
+                <EditIcon />
+              </Link>
+            </td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+export function AffairesList({ query }: { query: URLSearchParams }) {
+  const statut = TABS.some((t) => t.statut === query.get("statut")) ? query.get("statut")! : "en_cours";
+  const apporteurId = query.get("apporteurId") ?? "";
+  const list = usePaged<Affaire>((cursor) => withQuery("/affaires", { statut, apporteurId, limit: 20, cursor }), [statut, apporteurId]);
+  const onKey = (e: KeyboardEvent, i: number) => {
+    const d = e.key === "ArrowRight" ? 1 : e.key === "ArrowLeft" ? -1 : 0;
+    if (!d) return;
+    e.preventDefault();
+    const t = TABS[(i + d + TABS.length) % TABS.length];
+    navigate(withQuery("/mia/affaires", { statut: t.statut, apporteurId }));
+    requestAnimationFrame(() => document.getElementById(`onglet-${t.statut}`)?.focus());
+  };
+  return (
+    <>
+      <PageHeader title="Affaires" actions={<ButtonLink href="/mia/affaires/nouvelle">Nouvelle affaire</ButtonLink>}>
+        <p class="lead">Les contrats en cours de placement, signés, perdus ou résiliés.</p>
+      </PageHeader>
+      <div class="tabs" role="tablist" aria-label="Statut des affaires">
+        {TABS.map((t, i) => (
+          <a
+            id={`onglet-${t.statut}`}
+            role="tab"
+            href={withQuery("/mia/affaires", { statut: t.statut, apporteurId })}
+            aria-selected={t.statut === statut}
+            tabIndex={t.statut === statut ? 0 : -1}
+            aria-controls="panneau-affaires"
+            class="tab"
+            onClick={(e) => {
+              e.preventDefault();
+              navigate(withQuery("/mia/affaires", { statut: t.statut, apporteurId }));
+            }}
+            onKeyDown={(e) => onKey(e as unknown as KeyboardEvent, i)}
+          >
+            {t.label}
+          </a>
+        ))}
+      </div>
+      <div id="panneau-affaires" role="tabpanel" aria-labelledby={`onglet-${statut}`}>
+        <ErrorBox error={list.error} onRetry={list.reload} />
+        {list.items.length === 0 && list.loading && <Loading />}
+        {list.items.length === 0 && !list.loading && !list.error && (
+          <Empty>
+            Aucune affaire {label(STATUT_AFFAIRE, statut).toLowerCase()}.{" "}
+            {statut === "en_cours" && <Link href="/mia/affaires/nouvelle">Nouvelle affaire</Link>}
+          </Empty>
+        )}
+        {list.items.length > 0 && <AffairesTable items={list.items} />}
+        <LoadMore hasMore={list.hasMore} loading={list.loading} onClick={list.loadMore} />
+      </div>
+    </>
+  );
+}
+
+export function AffaireNew({ query }: { query: URLSearchParams }) {
+  const [filtre, setFiltre] = useState("");
+  const clients = useAsync(async (signal) => {
+    const [c, e] = await Promise.all([
+      api.get<Page<Contact>>(withQuery("/contacts", { q: filtre, limit: 200 }), signal),
+      api.get<Page<Entreprise>>(withQuery("/entreprises", { q: filtre, limit: 200 }), signal).catch(() => ({ data: { items: [] as Entreprise[] } })),
+    ]);
+    return { contacts: c.data.items ?? [], entreprises: e.data.items ?? [] };
+  }, [filtre]);
+  const produits = useProduits();
+  const f = useForm({ clientId: query.get("contactId") ?? "", produitId: "" });
+
+  const onSubmit = (e: Event) => {
+    e.preventDefault();
+    const v = f.values;
+    if (
+      !f.check({
+        clientId: v.clientId ? undefined : "Choisissez d'abord le contact.",
+        produitId: v.produitId ? undefined : "Choisissez le produit.",
+      })
+    )
+      return;
+    f.submit(async () => {
+      const r = await api.post<Affaire>("/affaires", { clientId: v.clientId, produitId: v.produitId });
+      navigate(`/mia/affaires/${r.data.id}?cree=1`);
+    }, ["clientId", "produitId"]);
+  };
+
+  const produit = produits.byId.get(f.values.produitId);
+  return (
+    <>
+      <PageHeader title="Nouvelle affaire">
+        <p class="lead">Choisissez le contact, puis le produit, puis « Valider ». L'affaire apparaîtra dans « En cours ».</p>
+      </PageHeader>
+      <form class="card form steps-form" onSubmit={onSubmit} ref={f.formRef} noValidate>
+        <fieldset class="step">
+          <legend>
+            <span class="step-num" aria-hidden="true">1</span> Le contact
+          </legend>
+          <div class="field">
+            <label for="filtre-client">Filtrer vos contacts et entreprises</label>
+            <input id="filtre-client" type="search" value={filtre} placeholder="Nom, raison sociale…" onInput={(e) => setFiltre(e.currentTarget.value)} />
+          </div>
+          <Field
+            label="Contact"
+            name="clientId"
+            error={f.errors.clientId}
+            required
+            hint={
+              <>
+                Pas encore créé ? <Link href="/mia/contacts/nouveau?retour=/mia/affaires/nouvelle">Nouveau contact</Link> ou{" "}
+                <Link href="/mia/entreprises/nouvelle">Nouvelle entreprise</Link>
+              </>
+            }
+          >
+            {(a) => (
+              <select {...a} value={f.values.clientId} onChange={(e) => f.set("clientId", e.currentTarget.value)}>
+                <option value="">— Choisir le contact —</option>
+                <optgroup label="Particuliers">
+                  {(clients.data?.contacts ?? []).map((c) => (
+                    <option value={c.id}>
+                      {personName(c)}
+                      {c.email ? ` (${c.email})` : ""}
+                    </option>
+                  ))}
+                </optgroup>
+                {(clients.data?.entreprises ?? []).length > 0 && (
+                  <optgroup label="Entreprises">
+                    {(clients.data?.entreprises ?? []).map((en) => (
+                      <option value={en.id}>{en.raisonSociale}</option>
+                    ))}
+                  </optgroup>
+                )}
+              </select>
+            )}
+          </Field>
+        </fieldset>
+        <fieldset class="step" disabled={!f.values.clientId}>
+          <legend>
+            <span class="step-num" aria-hidden="true">2</span> Le produit
+          </legend>
+          <Field label="Produit" name="produitId" error={f.errors.produitId} required hint={produit?.description}>
+            {(a) => (
+              <select {...a} value={f.values.produitId} onChange={(e) => f.set("produitId", e.currentTarget.value)}>
+                <option value="">— Choisir le produit —</option>
+                {groupByCategorie(produits.list).map(([cat, ps]) =>
+                  cat ? (
+                    <optgroup label={cat}>
+                      {ps.map((p) => (
+                        <option value={produitKey(p)}>{produitLabel(p)}</option>
+                      ))}
+                    </optgroup>
+                  ) : (
+                    ps.map((p) => <option value={produitKey(p)}>{produitLabel(p)}</option>)
+                  ),
+                )}
+              </select>
+            )}
+          </Field>
+          {produit?.tauxCommissionMIA !== undefined && (
+            <p class="hint">Taux de commission MIA par défaut : {formatPercent(produit.tauxCommissionMIA)}</p>
+          )}
+        </fieldset>
+        <ErrorBox error={produits.error} />
+        <FormErrors messages={f.general} />
+        <div class="form-actions">
+          <Link href="/mia/affaires" class="btn btn-ghost">
+            Annuler
+          </Link>
+          <button type="submit" class="btn btn-primary" disabled={f.busy}>
+            <span class="step-num light" aria-hidden="true">3</span> {f.busy ? "Envoi…" : "Valider"}
+          </button>
+        </div>
+      </form>
+    </>
+  );
+}
+
+function groupByCategorie<T extends { categorie?: string }>(list: T[]): [string, T[]][] {
+  const m = new Map<string, T[]>();
+  for (const p of list) {
+    const k = p.categorie ?? "";
+    if (!m.has(k)) m.set(k, []);
+    m.get(k)!.push(p);
+  }
+  return [...m.entries()];
+}
+
+const AFFAIRE_FIELDS = ["statut", "primeAnnuelleCentimes", "tauxCommissionMIA", "tauxCommissionApporteur"] as const;
+
+export function AffaireEdit({ id, query }: { id: string; query: URLSearchParams }) {
+  const a = useAsync(async (signal) => api.get<Affaire>(`/affaires/${encodeURIComponent(id)}`, signal), [id]);
+  const produits = useProduits();
+  const f = useForm({ statut: "", primeAnnuelleCentimes: "", tauxCommissionMIA: "", tauxCommissionApporteur: "" });
+  const [saved, setSaved] = useState(query.get("cree") ? "Affaire créée : elle apparaît dans « En cours »." : "");
+
+  useEffect(() => {
+    const af = a.data?.data;
+    if (!af) return;
+    f.setValues({
+      statut: af.statut,
+      primeAnnuelleCentimes: centimesToInput(af.primeAnnuelleCentimes),
+      tauxCommissionMIA: af.tauxCommissionMIA === undefined ? "" : String(af.tauxCommissionMIA),
+      tauxCommissionApporteur: af.tauxCommissionApporteur ? String(af.tauxCommissionApporteur) : "",
+    });
+  }, [a.data]);
+
+  if (a.loading && !a.data) return <Loading />;
+  if (a.error) return <ErrorBox error={a.error} onRetry={a.reload} />;
+  const af = a.data!.data;
+  const etag = a.data!.etag ?? (af.version !== undefined ? `"${af.version}"` : undefined);
+  const hasApporteur = !!af.apporteurId || af.tauxCommissionApporteur != null;
+
+  const onSubmit = (e: Event) => {
+    e.preventDefault();
+    const v = f.values;
+    const prime = v.primeAnnuelleCentimes.trim() ? parseEurosToCentimes(v.primeAnnuelleCentimes) : null;
+    const taux = v.tauxCommissionMIA.trim() ? Number(v.tauxCommissionMIA.replace(",", ".")) : null;
+    if (
+      !f.check({
+        primeAnnuelleCentimes:
+          v.primeAnnuelleCentimes.trim() && prime === null ? "Saisissez un montant en euros, par exemple 1 234,56." : undefined,
+        tauxCommissionMIA:
+          taux !== null && (!Number.isInteger(taux) || taux < 0 || taux > 100) ? "Saisissez un pourcentage entier entre 0 et 100." : undefined,
+      })
+    )
+      return;
+    setSaved("");
+    f.submit(async () => {
+      const body: Record<string, unknown> = {};
+      if (v.statut !== af.statut) body.statut = v.statut;
+      if (prime !== null && prime !== af.primeAnnuelleCentimes) body.primeAnnuelleCentimes = prime;
+      if (taux !== null && taux !== af.tauxCommissionMIA) body.tauxCommissionMIA = taux;
+      if (hasApporteur && v.tauxCommissionApporteur && Number(v.tauxCommissionApporteur) !== af.tauxCommissionApporteur)
+        body.tauxCommissionApporteur = Number(v.tauxCommissionApporteur);
+      if (Object.keys(body).length === 0) {
+        setSaved("Aucune modification à enregistrer.");
+        return;
+      }
+      const r = await api.patch<Affaire>(`/affaires/${af.id}`, body, etag);
+      // The PATCH answer may not carry the historique: read the affaire again.
+      try {
+        a.setData(await api.get<Affaire>(`/affaires/${af.id}`));
+      } catch {
+        a.setData(r);
+      }
+      setSaved("Affaire mise à jour.");
+    }, AFFAIRE_FIELDS);
+  };
+
+  const statuts = nextStatutsAffaire(af.statut);
+  const historique = [...(af.historique ?? [])].sort((x, y) => String(historiqueDate(y)).localeCompare(String(historiqueDate(x))));
+  return (
+    <>
+      <PageHeader title={`Affaire ${affaireProduit(af, produits.byId)}`} actions={<Badge value={af.statut} text={label(STATUT_AFFAIRE, af.statut)} />}>
+        <p class="lead">
+          <Link href={`/mia/affaires?statut=${af.statut}`}>Affaires</Link> › <ClientName affaire={af} />
+        </p>
+      </PageHeader>
+      <div aria-live="polite">{saved && <Notice>{saved}</Notice>}</div>
+      <div class="grid-2 align-start">
+        <form class="card form" onSubmit={onSubmit} ref={f.formRef} noValidate aria-labelledby="titre-maj">
+          <h2 id="titre-maj">
+            <span class="edit-btn static" aria-hidden="true">
+              <EditIcon />
+            </span>{" "}
+            Modifier l'affaire
+          </h2>
+          <Field label="Statut" name="statut" error={f.errors.statut}>
+            {(p) => (
+              <select {...p} value={f.values.statut} onChange={(e) => f.set("statut", e.currentTarget.value)}>
+                {statuts.map((s) => (
+                  <option value={s}>{label(STATUT_AFFAIRE, s)}</option>
+                ))}
+              </select>
+            )}
+          </Field>
+          <Field label="Prime annuelle (€)" name="primeAnnuelleCentimes" error={f.errors.primeAnnuelleCentimes} hint="Par exemple 1 200,00">
+            {(p) => <input {...p} inputMode="decimal" autoComplete="off" {...f.bind("primeAnnuelleCentimes")} />}
+          </Field>
+          <Field label="Taux de commission MIA (%)" name="tauxCommissionMIA" error={f.errors.tauxCommissionMIA}>
+            {(p) => <input {...p} inputMode="numeric" autoComplete="off" {...f.bind("tauxCommissionMIA")} />}
+          </Field>
+          {hasApporteur ? (
+            <Field label="Taux de commission Apporteur" name="tauxCommissionApporteur" error={f.errors.tauxCommissionApporteur}>
+              {(p) => (
+                <select {...p} value={f.values.tauxCommissionApporteur} onChange={(e) => f.set("tauxCommissionApporteur", e.currentTarget.value)}>
+                  {!af.tauxCommissionApporteur && <option value="">— Choisir —</option>}
+                  <option value="15">15 %</option>
+                  <option value="20">20 %</option>
+                  <option value="25">25 %</option>
+                </select>
+              )}
+            </Field>
+          ) : (
+            <p class="hint">Pas d'apporteur sur cette affaire : pas de commission apporteur.</p>
+          )}
+          <FormErrors messages={f.general} />
+          <div class="form-actions">
+            <button type="submit" class="btn btn-primary" disabled={f.busy}>
+              {f.busy ? "Envoi…" : "Mettre à jour"}
+            </button>
+          </div>
+        </form>
+        <div>
+          <section class="card" aria-labelledby="chiffres">
+            <h2 id="chiffres">Chiffres</h2>
+            <dl class="facts">
+              <dt>Prime annuelle</dt>
+              <dd class="num">{formatCentimes(af.primeAnnuelleCentimes)}</dd>
+              <dt>Taux MIA</dt>
+              <dd>{formatPercent(af.tauxCommissionMIA)}</dd>
+              <dt>Commission MIA</dt>
+              <dd class="num">{formatCentimes(af.commissionMIACentimes)}</dd>
+              <dt>Taux apporteur</dt>
+              <dd>{hasApporteur ? formatPercent(af.tauxCommissionApporteur) : "—"}</dd>
+              <dt>Commission apporteur</dt>
+              <dd class="num">{hasApporteur ? formatCentimes(af.commissionApporteurCentimes) : "—"}</dd>
+              <dt>Créée le</dt>
+              <dd>{formatDate(af.createdAt)}</dd>
+            </dl>
+          </section>
+          <section class="card" aria-labelledby="histo">
+            <h2 id="histo">Historique</h2>
+            {historique.length === 0 ? (
+              <Empty>Pas encore d'historique.</Empty>
+            ) : (
+              <ol class="timeline">
+                {historique.map((h) => (
+                  <li>
+                    <time dateTime={historiqueDate(h)}>{formatDateTime(historiqueDate(h))}</time>
+                    <span>{historiqueText(h) || label(STATUT_AFFAIRE, h.statut)}</span>
+                    {h.statut && <Badge value={h.statut} text={label(STATUT_AFFAIRE, h.statut)} />}
+                  </li>
+                ))}
+              </ol>
+            )}
+          </section>
+        </div>
+      </div>
+    </>
+  );
+}

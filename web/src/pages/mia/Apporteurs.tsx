@@ -1,0 +1,311 @@
+import { useState } from "preact/hooks";
+import { api } from "../../app";
+import { withQuery, type Page } from "../../lib/api";
+import { formatCentimes, formatDate, formatPercent, label, STATUT_AFFAIRE, STATUT_APPORTEUR, STATUT_CONTACT } from "../../lib/format";
+import { type Affaire, type Apporteur, type Contact, affaireClient, affaireProduit, personName } from "../../lib/model";
+import { navigate } from "../../lib/router";
+import {
+  Badge,
+  ButtonLink,
+  Empty,
+  ErrorBox,
+  Field,
+  FormErrors,
+  Link,
+  LoadMore,
+  Loading,
+  Notice,
+  PageHeader,
+  SearchBar,
+  useAsync,
+  useForm,
+  usePaged,
+} from "../../components/ui";
+import { useProduits } from "./shared";
+
+export function ApporteursList({ query }: { query: URLSearchParams }) {
+  const q = query.get("q") ?? "";
+  const statut = query.get("statut") ?? "";
+  const list = usePaged<Apporteur>((cursor) => withQuery("/apporteurs", { q, statut, limit: 20, cursor }), [q, statut]);
+  const go = (p: Record<string, string>) => navigate(withQuery("/mia/apporteurs", { q, statut, ...p }));
+  return (
+    <>
+      <PageHeader title="Apporteurs d'affaires" actions={<ButtonLink href="/mia/apporteurs/nouveau">Nouvel apporteur</ButtonLink>}>
+        <p class="lead">Vos prescripteurs : ils reçoivent un email d'activation et accèdent à leur espace personnel.</p>
+      </PageHeader>
+      <SearchBar value={q} onSearch={(v) => go({ q: v })} label="Rechercher un apporteur" placeholder="Nom, email, ville…">
+        <label class="filter">
+          Statut
+          <select value={statut} onChange={(e) => go({ statut: e.currentTarget.value })}>
+            <option value="">Tous</option>
+            {Object.entries(STATUT_APPORTEUR).map(([k, v]) => (
+              <option value={k}>{v}</option>
+            ))}
+          </select>
+        </label>
+      </SearchBar>
+      <ErrorBox error={list.error} onRetry={list.reload} />
+      {list.items.length === 0 && list.loading && <Loading />}
+      {list.items.length === 0 && !list.loading && !list.error && (
+        <Empty>
+          Aucun apporteur {q || statut ? "ne correspond à ces critères" : "pour l'instant"}.{" "}
+          <Link href="/mia/apporteurs/nouveau">Nouvel apporteur</Link>
+        </Empty>
+      )}
+      {list.items.length > 0 && (
+        <ul class="cards" aria-label="Apporteurs d'affaires">
+          {list.items.map((a) => (
+            <li class="card row-card">
+              <div class="row-main">
+                <Link href={`/mia/apporteurs/${a.id}`} class="row-title">
+                  {personName(a) || a.email}
+                </Link>
+                <div class="row-meta">
+                  {a.email}
+                  {a.telephone && ` · ${a.telephone}`}
+                  {a.localisation && ` · ${a.localisation}`}
+                </div>
+              </div>
+              <Badge value={a.statut} text={label(STATUT_APPORTEUR, a.statut)} />
+            </li>
+          ))}
+        </ul>
+      )}
+      <LoadMore hasMore={list.hasMore} loading={list.loading} onClick={list.loadMore} />
+    </>
+  );
+}
+
+const APPORTEUR_FIELDS = ["nom", "prenom", "telephone", "email", "localisation", "remarques"] as const;
+
+export function ApporteurNew() {
+  const f = useForm({ nom: "", prenom: "", telephone: "", email: "", localisation: "", remarques: "" });
+  const onSubmit = (e: Event) => {
+    e.preventDefault();
+    const v = f.values;
+    if (
+      !f.check({
+        nom: v.nom.trim() ? undefined : "Le nom est obligatoire.",
+        email: /^\S+@\S+\.\S+$/.test(v.email.trim()) ? undefined : "Saisissez une adresse email valide : l'invitation y sera envoyée.",
+      })
+    )
+      return;
+    f.submit(async () => {
+      const body: Record<string, string> = {};
+      for (const k of APPORTEUR_FIELDS) if (v[k].trim()) body[k] = v[k].trim();
+      const r = await api.post<Apporteur>("/apporteurs", body);
+      navigate(`/mia/apporteurs/${r.data.id}?cree=1`);
+    }, APPORTEUR_FIELDS);
+  };
+  return (
+    <>
+      <PageHeader title="Nouvel apporteur">
+        <p class="lead">Il recevra automatiquement un email d'activation de la part d'Assentis.</p>
+      </PageHeader>
+      <form class="card form" onSubmit={onSubmit} ref={f.formRef} noValidate>
+        <div class="grid-2">
+          <Field label="Nom" name="nom" error={f.errors.nom} required>
+            {(a) => <input {...a} autoComplete="family-name" {...f.bind("nom")} />}
+          </Field>
+          <Field label="Prénom" name="prenom" error={f.errors.prenom}>
+            {(a) => <input {...a} autoComplete="given-name" {...f.bind("prenom")} />}
+          </Field>
+          <Field label="Téléphone" name="telephone" error={f.errors.telephone} hint="Français ou international, ex. 06 12 34 56 78">
+            {(a) => <input {...a} type="tel" autoComplete="tel" {...f.bind("telephone")} />}
+          </Field>
+          <Field label="Email" name="email" error={f.errors.email} required>
+            {(a) => <input {...a} type="email" autoComplete="email" {...f.bind("email")} />}
+          </Field>
+        </div>
+        <Field label="Localisation" name="localisation" error={f.errors.localisation} hint="Ville ou département">
+          {(a) => <input {...a} {...f.bind("localisation")} />}
+        </Field>
+        <Field label="Remarques" name="remarques" error={f.errors.remarques}>
+          {(a) => <textarea {...a} rows={3} {...f.bind("remarques")} />}
+        </Field>
+        <FormErrors messages={f.general} />
+        <div class="form-actions">
+          <Link href="/mia/apporteurs" class="btn btn-ghost">
+            Annuler
+          </Link>
+          <button type="submit" class="btn btn-primary" disabled={f.busy}>
+            {f.busy ? "Envoi…" : "Ajouter"}
+          </button>
+        </div>
+      </form>
+    </>
+  );
+}
+
+export function ApporteurView({ id, query }: { id: string; query: URLSearchParams }) {
+  const a = useAsync(async (signal) => api.get<Apporteur>(`/apporteurs/${encodeURIComponent(id)}`, signal), [id]);
+  const contacts = usePaged<Contact>((cursor) => withQuery("/contacts", { apporteurId: id, limit: 20, cursor }), [id]);
+  const affaires = useAsync(
+    async (signal) => (await api.get<Page<Affaire>>(withQuery("/affaires", { apporteurId: id, limit: 50 }), signal)).data.items ?? [],
+    [id],
+  );
+  const produits = useProduits();
+  const [notice, setNotice] = useState(query.get("cree") ? "Apporteur ajouté : l'email d'activation lui a été envoyé." : "");
+  const [actionError, setActionError] = useState<Error>();
+  const [busy, setBusy] = useState(false);
+
+  const act = async (fn: () => Promise<void>, ok: string) => {
+    setBusy(true);
+    setActionError(undefined);
+    setNotice("");
+    try {
+      await fn();
+      setNotice(ok);
+    } catch (e) {
+      setActionError(e as Error);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  if (a.loading && !a.data) return <Loading />;
+  if (a.error) return <ErrorBox error={a.error} onRetry={a.reload} />;
+  const ap = a.data!.data;
+  const etag = a.data!.etag;
+  const invitedAt = ap.invitationEnvoyeeLe ?? ap.invitationEnvoyeeAt;
+
+  const setStatut = (statut: string) =>
+    act(async () => {
+      const r = await api.patch<Apporteur>(`/apporteurs/${ap.id}`, { statut }, etag ?? (ap.version !== undefined ? `"${ap.version}"` : undefined));
+      a.setData(r);
+    }, statut === "desactive" ? "Apporteur désactivé : il ne peut plus accéder à son espace." : "Apporteur réactivé.");
+
+  return (
+    <>
+      <PageHeader
+        title={personName(ap) || ap.email}
+        actions={<Badge value={ap.statut} text={label(STATUT_APPORTEUR, ap.statut)} />}
+      >
+        <p class="lead">
+          <Link href="/mia/apporteurs">Apporteurs d'affaires</Link> › fiche apporteur
+        </p>
+      </PageHeader>
+      <div aria-live="polite">{notice && <Notice>{notice}</Notice>}</div>
+      <ErrorBox error={actionError} />
+      <div class="grid-2 align-start">
+        <section class="card" aria-labelledby="coord">
+          <h2 id="coord">Coordonnées</h2>
+          <dl class="facts">
+            <dt>Email</dt>
+            <dd>{ap.email}</dd>
+            <dt>Téléphone</dt>
+            <dd>{ap.telephone || "—"}</dd>
+            <dt>Localisation</dt>
+            <dd>{ap.localisation || "—"}</dd>
+            <dt>Remarques</dt>
+            <dd>{ap.remarques || "—"}</dd>
+            <dt>Créé le</dt>
+            <dd>{formatDate(ap.createdAt)}</dd>
+          </dl>
+        </section>
+        <section class="card" aria-labelledby="invit">
+          <h2 id="invit">Invitation et accès</h2>
+          <p class="invitation-status" data-statut={ap.statut}>
+            {ap.statut === "invitation_envoyee" &&
+              `Invitation envoyée${invitedAt ? ` le ${formatDate(invitedAt)}` : ""} : en attente d'activation.`}
+            {ap.statut === "actif" && "Compte activé : l'apporteur accède à son espace."}
+            {ap.statut === "desactive" && "Compte désactivé : l'apporteur n'accède plus à son espace."}
+          </p>
+          <div class="button-row">
+            {ap.statut !== "actif" && (
+              <button
+                type="button"
+                class="btn btn-secondary"
+                disabled={busy}
+                onClick={() =>
+                  act(async () => {
+                    await api.post(`/apporteurs/${ap.id}/invitation`, {});
+                    a.reload();
+                  }, "Nouvel email d'activation envoyé. L'ancien lien ne fonctionne plus.")
+                }
+              >
+                Renvoyer l'invitation
+              </button>
+            )}
+            {ap.statut !== "desactive" ? (
+              <button type="button" class="btn btn-danger" disabled={busy} onClick={() => setStatut("desactive")}>
+                Désactiver
+              </button>
+            ) : (
+              <button type="button" class="btn btn-secondary" disabled={busy} onClick={() => setStatut("actif")}>
+                Réactiver
+              </button>
+            )}
+          </div>
+        </section>
+      </div>
+
+      <section class="card" aria-labelledby="ses-contacts">
+        <h2 id="ses-contacts">Ses contacts</h2>
+        <ErrorBox error={contacts.error} onRetry={contacts.reload} />
+        {contacts.items.length === 0 && !contacts.loading && <Empty>Aucun contact attribué à cet apporteur.</Empty>}
+        {contacts.items.length > 0 && (
+          <table class="table">
+            <thead>
+              <tr>
+                <th scope="col">Nom</th>
+                <th scope="col">Coordonnées</th>
+                <th scope="col">Statut</th>
+              </tr>
+            </thead>
+            <tbody>
+              {contacts.items.map((c) => (
+                <tr>
+                  <td data-label="Nom">
+                    <Link href={`/mia/contacts/${c.id}`}>{personName(c)}</Link>
+                  </td>
+                  <td data-label="Coordonnées">{[c.email, c.telephone].filter(Boolean).join(" · ") || "—"}</td>
+                  <td data-label="Statut">
+                    <Badge value={c.statut} text={label(STATUT_CONTACT, c.statut)} />
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+        <LoadMore hasMore={contacts.hasMore} loading={contacts.loading} onClick={contacts.loadMore} />
+      </section>
+
+      <section class="card" aria-labelledby="ses-affaires">
+        <h2 id="ses-affaires">Ses affaires</h2>
+        <ErrorBox error={affaires.error} onRetry={affaires.reload} />
+        {affaires.data && affaires.data.length === 0 && <Empty>Aucune affaire pour les contacts de cet apporteur.</Empty>}
+        {affaires.data && affaires.data.length > 0 && (
+          <table class="table">
+            <thead>
+              <tr>
+                <th scope="col">Client</th>
+                <th scope="col">Produit</th>
+                <th scope="col">Statut</th>
+                <th scope="col">Taux apporteur</th>
+                <th scope="col">Commission apporteur</th>
+              </tr>
+            </thead>
+            <tbody>
+              {affaires.data.map((af) => (
+                <tr>
+                  <td data-label="Client">
+                    <Link href={`/mia/affaires/${af.id}`}>{affaireClient(af) ?? "Voir l'affaire"}</Link>
+                  </td>
+                  <td data-label="Produit">{affaireProduit(af, produits.byId)}</td>
+                  <td data-label="Statut">
+                    <Badge value={af.statut} text={label(STATUT_AFFAIRE, af.statut)} />
+                  </td>
+                  <td data-label="Taux apporteur">{formatPercent(af.tauxCommissionApporteur)}</td>
+                  <td data-label="Commission apporteur" class="num">
+                    {formatCentimes(af.commissionApporteurCentimes)}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+      </section>
+    </>
+  );
+}

@@ -1,0 +1,241 @@
+import { api } from "../../app";
+import { withQuery, type Page } from "../../lib/api";
+import { formatDate, label, STATUT_CONTACT } from "../../lib/format";
+import { type Apporteur, type Contact, personName } from "../../lib/model";
+import { navigate } from "../../lib/router";
+import {
+  Badge,
+  ButtonLink,
+  Empty,
+  ErrorBox,
+  Field,
+  FormErrors,
+  Link,
+  LoadMore,
+  Loading,
+  Notice,
+  PageHeader,
+  SearchBar,
+  useAsync,
+  useForm,
+  usePaged,
+} from "../../components/ui";
+import { AffairesTable } from "./Affaires";
+
+export function useApporteurs() {
+  return useAsync(
+    async (signal) => (await api.get<Page<Apporteur>>("/apporteurs?limit=200", signal)).data.items ?? [],
+    [],
+  );
+}
+
+export function ContactsList({ query }: { query: URLSearchParams }) {
+  const q = query.get("q") ?? "";
+  const statut = query.get("statut") ?? "";
+  const apporteurId = query.get("apporteurId") ?? "";
+  const apporteurs = useApporteurs();
+  const list = usePaged<Contact>(
+    (cursor) => withQuery("/contacts", { q, statut, apporteurId, limit: 20, cursor }),
+    [q, statut, apporteurId],
+  );
+  const go = (p: Record<string, string>) => navigate(withQuery("/mia/contacts", { q, statut, apporteurId, ...p }));
+  const apNom = new Map((apporteurs.data ?? []).map((a) => [a.id, personName(a) || a.email]));
+  return (
+    <>
+      <PageHeader title="Contacts" actions={<ButtonLink href="/mia/contacts/nouveau">Nouveau contact</ButtonLink>}>
+        <p class="lead">Les personnes physiques : prospects et clients, dont ceux apportés par vos apporteurs.</p>
+      </PageHeader>
+      <SearchBar value={q} onSearch={(v) => go({ q: v })} label="Rechercher un contact" placeholder="Nom, email, téléphone…">
+        <label class="filter">
+          Statut
+          <select value={statut} onChange={(e) => go({ statut: e.currentTarget.value })}>
+            <option value="">Tous</option>
+            <option value="prospect">Prospects</option>
+            <option value="client">Clients</option>
+          </select>
+        </label>
+        <label class="filter">
+          Apporteur
+          <select value={apporteurId} onChange={(e) => go({ apporteurId: e.currentTarget.value })}>
+            <option value="">Tous</option>
+            {(apporteurs.data ?? []).map((a) => (
+              <option value={a.id}>{personName(a) || a.email}</option>
+            ))}
+          </select>
+        </label>
+      </SearchBar>
+      <ErrorBox error={list.error} onRetry={list.reload} />
+      {list.items.length === 0 && list.loading && <Loading />}
+      {list.items.length === 0 && !list.loading && !list.error && (
+        <Empty>
+          Aucun contact {q || statut || apporteurId ? "ne correspond à ces critères" : "pour l'instant"}.{" "}
+          <Link href="/mia/contacts/nouveau">Nouveau contact</Link>
+        </Empty>
+      )}
+      {list.items.length > 0 && (
+        <table class="table" aria-label="Contacts">
+          <thead>
+            <tr>
+              <th scope="col">Nom</th>
+              <th scope="col">Email</th>
+              <th scope="col">Téléphone</th>
+              <th scope="col">Statut</th>
+              <th scope="col">Apporteur</th>
+            </tr>
+          </thead>
+          <tbody>
+            {list.items.map((c) => (
+              <tr>
+                <td data-label="Nom">
+                  <Link href={`/mia/contacts/${c.id}`}>{personName(c)}</Link>
+                </td>
+                <td data-label="Email">{c.email || "—"}</td>
+                <td data-label="Téléphone">{c.telephone || "—"}</td>
+                <td data-label="Statut">
+                  <Badge value={c.statut} text={label(STATUT_CONTACT, c.statut ?? "prospect")} />
+                </td>
+                <td data-label="Apporteur">
+                  {c.apporteurId ? (
+                    <Link href={`/mia/apporteurs/${c.apporteurId}`}>{c.apporteurNom ?? apNom.get(c.apporteurId) ?? "Apporteur"}</Link>
+                  ) : (
+                    "—"
+                  )}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      <LoadMore hasMore={list.hasMore} loading={list.loading} onClick={list.loadMore} />
+    </>
+  );
+}
+
+const CONTACT_FIELDS = ["nom", "prenom", "telephone", "email", "adresse", "remarques", "apporteurId"] as const;
+
+export function ContactNew({ query }: { query: URLSearchParams }) {
+  const apporteurs = useApporteurs();
+  const f = useForm({ nom: "", prenom: "", telephone: "", email: "", adresse: "", remarques: "", apporteurId: query.get("apporteurId") ?? "" });
+  const onSubmit = (e: Event) => {
+    e.preventDefault();
+    const v = f.values;
+    if (
+      !f.check({
+        nom: v.nom.trim() ? undefined : "Le nom est obligatoire.",
+        telephone: v.telephone.trim() || v.email.trim() ? undefined : "Indiquez un téléphone ou un email.",
+      })
+    )
+      return;
+    f.submit(async () => {
+      const body: Record<string, string> = {};
+      for (const k of CONTACT_FIELDS) if (v[k].trim()) body[k] = v[k].trim();
+      const r = await api.post<Contact>("/contacts", body);
+      const next = query.get("retour");
+      navigate(next && next.startsWith("/mia/") ? `${next}${next.includes("?") ? "&" : "?"}contactId=${r.data.id}` : `/mia/contacts/${r.data.id}?cree=1`);
+    }, CONTACT_FIELDS);
+  };
+  return (
+    <>
+      <PageHeader title="Nouveau contact">
+        <p class="lead">Un particulier (personne physique). Le nom et un téléphone ou un email suffisent.</p>
+      </PageHeader>
+      <form class="card form" onSubmit={onSubmit} ref={f.formRef} noValidate>
+        <div class="grid-2">
+          <Field label="Nom" name="nom" error={f.errors.nom} required>
+            {(a) => <input {...a} autoComplete="off" {...f.bind("nom")} />}
+          </Field>
+          <Field label="Prénom" name="prenom" error={f.errors.prenom}>
+            {(a) => <input {...a} autoComplete="off" {...f.bind("prenom")} />}
+          </Field>
+          <Field label="Téléphone" name="telephone" error={f.errors.telephone}>
+            {(a) => <input {...a} type="tel" autoComplete="off" {...f.bind("telephone")} />}
+          </Field>
+          <Field label="Email" name="email" error={f.errors.email}>
+            {(a) => <input {...a} type="email" autoComplete="off" {...f.bind("email")} />}
+          </Field>
+        </div>
+        <Field label="Adresse" name="adresse" error={f.errors.adresse}>
+          {(a) => <input {...a} autoComplete="off" {...f.bind("adresse")} />}
+        </Field>
+        <Field label="Apporteur d'affaires" name="apporteurId" error={f.errors.apporteurId} hint="Facultatif : attribue le contact à l'un de vos apporteurs.">
+          {(a) => (
+            <select {...a} value={f.values.apporteurId} onChange={(e) => f.set("apporteurId", e.currentTarget.value)}>
+              <option value="">Aucun</option>
+              {(apporteurs.data ?? []).map((ap) => (
+                <option value={ap.id}>{personName(ap) || ap.email}</option>
+              ))}
+            </select>
+          )}
+        </Field>
+        <Field label="Remarques" name="remarques" error={f.errors.remarques}>
+          {(a) => <textarea {...a} rows={3} {...f.bind("remarques")} />}
+        </Field>
+        <FormErrors messages={f.general} />
+        <div class="form-actions">
+          <Link href="/mia/contacts" class="btn btn-ghost">
+            Annuler
+          </Link>
+          <button type="submit" class="btn btn-primary" disabled={f.busy}>
+            {f.busy ? "Envoi…" : "Ajouter"}
+          </button>
+        </div>
+      </form>
+    </>
+  );
+}
+
+export function ContactView({ id, query }: { id: string; query: URLSearchParams }) {
+  const c = useAsync(async (signal) => api.get<Contact>(`/contacts/${encodeURIComponent(id)}`, signal), [id]);
+  const apporteurs = useApporteurs();
+  if (c.loading && !c.data) return <Loading />;
+  if (c.error) return <ErrorBox error={c.error} onRetry={c.reload} />;
+  const ct = c.data!.data;
+  const ap = (apporteurs.data ?? []).find((a) => a.id === ct.apporteurId);
+  return (
+    <>
+      <PageHeader
+        title={personName(ct)}
+        actions={<ButtonLink href={`/mia/affaires/nouvelle?contactId=${ct.id}`}>Nouvelle affaire</ButtonLink>}
+      >
+        <p class="lead">
+          <Link href="/mia/contacts">Contacts</Link> › fiche contact{" "}
+          <Badge value={ct.statut} text={label(STATUT_CONTACT, ct.statut ?? "prospect")} />
+        </p>
+      </PageHeader>
+      {query.get("cree") && <Notice>Contact ajouté.</Notice>}
+      <section class="card" aria-labelledby="coord">
+        <h2 id="coord">Coordonnées</h2>
+        <dl class="facts">
+          <dt>Email</dt>
+          <dd>{ct.email || "—"}</dd>
+          <dt>Téléphone</dt>
+          <dd>{ct.telephone || "—"}</dd>
+          <dt>Adresse</dt>
+          <dd>{ct.adresse || "—"}</dd>
+          <dt>Apporteur</dt>
+          <dd>
+            {ct.apporteurId ? (
+              <Link href={`/mia/apporteurs/${ct.apporteurId}`}>{ct.apporteurNom ?? (ap ? personName(ap) || ap.email : "Voir l'apporteur")}</Link>
+            ) : (
+              "—"
+            )}
+          </dd>
+          <dt>Remarques</dt>
+          <dd>{ct.remarques || "—"}</dd>
+          <dt>Créé le</dt>
+          <dd>{formatDate(ct.createdAt)}</dd>
+        </dl>
+      </section>
+      <section class="card" aria-labelledby="affaires-contact">
+        <h2 id="affaires-contact">Ses affaires</h2>
+        {(ct.affaires ?? []).length === 0 ? (
+          <Empty>
+            Aucune affaire pour ce contact. <Link href={`/mia/affaires/nouvelle?contactId=${ct.id}`}>Nouvelle affaire</Link>
+          </Empty>
+        ) : (
+          <AffairesTable items={ct.affaires ?? []} showClient={false} />
+        )}
+      </section>
+    </>
+  );
+}

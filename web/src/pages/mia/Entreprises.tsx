@@ -1,0 +1,236 @@
+import { useState } from "preact/hooks";
+import { api } from "../../app";
+import { withQuery, type Page } from "../../lib/api";
+import { formatDate } from "../../lib/format";
+import { type Contact, type Entreprise, personName } from "../../lib/model";
+import { navigate } from "../../lib/router";
+import {
+  ButtonLink,
+  Empty,
+  ErrorBox,
+  Field,
+  FormErrors,
+  Link,
+  LoadMore,
+  Loading,
+  Notice,
+  PageHeader,
+  SearchBar,
+  useAsync,
+  useForm,
+  usePaged,
+} from "../../components/ui";
+import { AffairesTable } from "./Affaires";
+
+export function EntreprisesList({ query }: { query: URLSearchParams }) {
+  const q = query.get("q") ?? "";
+  const apporteurId = query.get("apporteurId") ?? "";
+  const list = usePaged<Entreprise>((cursor) => withQuery("/entreprises", { q, apporteurId, limit: 20, cursor }), [q, apporteurId]);
+  return (
+    <>
+      <PageHeader title="Entreprises" actions={<ButtonLink href="/mia/entreprises/nouvelle">Nouvelle entreprise</ButtonLink>}>
+        <p class="lead">Les personnes morales, chacune avec son dirigeant choisi parmi vos contacts.</p>
+      </PageHeader>
+      <SearchBar
+        value={q}
+        onSearch={(v) => navigate(withQuery("/mia/entreprises", { q: v, apporteurId }))}
+        label="Rechercher une entreprise"
+        placeholder="Raison sociale, SIREN…"
+      />
+      <ErrorBox error={list.error} onRetry={list.reload} />
+      {list.items.length === 0 && list.loading && <Loading />}
+      {list.items.length === 0 && !list.loading && !list.error && (
+        <Empty>
+          Aucune entreprise {q ? "ne correspond à cette recherche" : "pour l'instant"}.{" "}
+          <Link href="/mia/entreprises/nouvelle">Nouvelle entreprise</Link>
+        </Empty>
+      )}
+      {list.items.length > 0 && (
+        <table class="table" aria-label="Entreprises">
+          <thead>
+            <tr>
+              <th scope="col">Raison sociale</th>
+              <th scope="col">SIREN</th>
+              <th scope="col">Dirigeant</th>
+              <th scope="col">Adresse</th>
+            </tr>
+          </thead>
+          <tbody>
+            {list.items.map((e) => (
+              <tr>
+                <td data-label="Raison sociale">
+                  <Link href={`/mia/entreprises/${e.id}`}>{e.raisonSociale}</Link>
+                </td>
+                <td data-label="SIREN">{formatSiren(e.siren)}</td>
+                <td data-label="Dirigeant">
+                  {e.dirigeantId ? (
+                    <Link href={`/mia/contacts/${e.dirigeantId}`}>{e.dirigeantNom ?? (personName(e.dirigeant) || "Voir le contact")}</Link>
+                  ) : (
+                    "—"
+                  )}
+                </td>
+                <td data-label="Adresse">{e.adresse || "—"}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      <LoadMore hasMore={list.hasMore} loading={list.loading} onClick={list.loadMore} />
+    </>
+  );
+}
+
+export function formatSiren(s: string | undefined): string {
+  if (!s) return "—";
+  return /^\d{9}$/.test(s) ? `${s.slice(0, 3)} ${s.slice(3, 6)} ${s.slice(6)}` : s;
+}
+
+const ENTREPRISE_FIELDS = ["raisonSociale", "siren", "adresse", "dirigeantId"] as const;
+
+export function EntrepriseNew({ query }: { query: URLSearchParams }) {
+  const [filtre, setFiltre] = useState("");
+  const contacts = useAsync(
+    async (signal) => (await api.get<Page<Contact>>(withQuery("/contacts", { q: filtre, limit: 200 }), signal)).data.items ?? [],
+    [filtre],
+  );
+  const f = useForm({ raisonSociale: "", siren: "", adresse: "", dirigeantId: query.get("contactId") ?? "" });
+  const onSubmit = (e: Event) => {
+    e.preventDefault();
+    const v = f.values;
+    const siren = v.siren.replace(/\s/g, "");
+    if (
+      !f.check({
+        raisonSociale: v.raisonSociale.trim() ? undefined : "La raison sociale est obligatoire.",
+        siren: /^\d{9}$/.test(siren) ? undefined : "Le SIREN compte 9 chiffres.",
+        dirigeantId: v.dirigeantId ? undefined : "Choisissez le dirigeant parmi vos contacts.",
+      })
+    )
+      return;
+    f.submit(async () => {
+      const r = await api.post<Entreprise>("/entreprises", {
+        raisonSociale: v.raisonSociale.trim(),
+        siren,
+        adresse: v.adresse.trim() || undefined,
+        dirigeantId: v.dirigeantId,
+      });
+      navigate(`/mia/entreprises/${r.data.id}?cree=1`);
+    }, ENTREPRISE_FIELDS);
+  };
+  return (
+    <>
+      <PageHeader title="Nouvelle entreprise">
+        <p class="lead">Une personne morale : raison sociale, adresse, SIREN et son dirigeant.</p>
+      </PageHeader>
+      <form class="card form" onSubmit={onSubmit} ref={f.formRef} noValidate>
+        <Field label="Raison sociale" name="raisonSociale" error={f.errors.raisonSociale} required>
+          {(a) => <input {...a} autoComplete="organization" {...f.bind("raisonSociale")} />}
+        </Field>
+        <div class="grid-2">
+          <Field label="SIREN" name="siren" error={f.errors.siren} required hint="9 chiffres">
+            {(a) => <input {...a} inputMode="numeric" autoComplete="off" {...f.bind("siren")} />}
+          </Field>
+          <Field label="Adresse" name="adresse" error={f.errors.adresse}>
+            {(a) => <input {...a} autoComplete="street-address" {...f.bind("adresse")} />}
+          </Field>
+        </div>
+        <fieldset class="sub-fieldset">
+          <legend>Dirigeant</legend>
+          <div class="field">
+            <label for="filtre-dirigeant">Filtrer vos contacts</label>
+            <input
+              id="filtre-dirigeant"
+              type="search"
+              placeholder="Nom, email…"
+              value={filtre}
+              onInput={(e) => setFiltre(e.currentTarget.value)}
+            />
+          </div>
+          <Field
+            label="Dirigeant (parmi vos contacts)"
+            name="dirigeantId"
+            error={f.errors.dirigeantId}
+            required
+            hint={
+              <>
+                Il n'est pas encore dans vos contacts ?{" "}
+                <Link href="/mia/contacts/nouveau?retour=/mia/entreprises/nouvelle">Nouveau contact</Link>
+              </>
+            }
+          >
+            {(a) => (
+              <select {...a} value={f.values.dirigeantId} onChange={(e) => f.set("dirigeantId", e.currentTarget.value)}>
+                <option value="">— Choisir un contact —</option>
+                {(contacts.data ?? []).map((c) => (
+                  <option value={c.id}>
+                    {personName(c)}
+                    {c.email ? ` (${c.email})` : c.telephone ? ` (${c.telephone})` : ""}
+                  </option>
+                ))}
+              </select>
+            )}
+          </Field>
+        </fieldset>
+        <FormErrors messages={f.general} />
+        <div class="form-actions">
+          <Link href="/mia/entreprises" class="btn btn-ghost">
+            Annuler
+          </Link>
+          <button type="submit" class="btn btn-primary" disabled={f.busy}>
+            {f.busy ? "Envoi…" : "Ajouter"}
+          </button>
+        </div>
+      </form>
+    </>
+  );
+}
+
+export function EntrepriseView({ id, query }: { id: string; query: URLSearchParams }) {
+  const e = useAsync(async (signal) => api.get<Entreprise>(`/entreprises/${encodeURIComponent(id)}`, signal), [id]);
+  const dirigeant = useAsync(async (signal) => {
+    const d = e.data?.data;
+    if (!d?.dirigeantId || d.dirigeantNom || d.dirigeant) return undefined;
+    return (await api.get<Contact>(`/contacts/${d.dirigeantId}`, signal)).data;
+  }, [e.data]);
+  if (e.loading && !e.data) return <Loading />;
+  if (e.error) return <ErrorBox error={e.error} onRetry={e.reload} />;
+  const en = e.data!.data;
+  const dirNom = en.dirigeantNom ?? personName(en.dirigeant ?? dirigeant.data);
+  return (
+    <>
+      <PageHeader
+        title={en.raisonSociale}
+        actions={<ButtonLink href={`/mia/affaires/nouvelle?contactId=${en.id}`}>Nouvelle affaire</ButtonLink>}
+      >
+        <p class="lead">
+          <Link href="/mia/entreprises">Entreprises</Link> › fiche entreprise
+        </p>
+      </PageHeader>
+      {query.get("cree") && <Notice>Entreprise ajoutée.</Notice>}
+      <section class="card" aria-labelledby="ident">
+        <h2 id="ident">Identité</h2>
+        <dl class="facts">
+          <dt>SIREN</dt>
+          <dd>{formatSiren(en.siren)}</dd>
+          <dt>Adresse</dt>
+          <dd>{en.adresse || "—"}</dd>
+          <dt>Dirigeant</dt>
+          <dd>{en.dirigeantId ? <Link href={`/mia/contacts/${en.dirigeantId}`}>{dirNom || "Voir le contact"}</Link> : "—"}</dd>
+          <dt>Apporteur</dt>
+          <dd>{en.apporteurId ? <Link href={`/mia/apporteurs/${en.apporteurId}`}>Voir l'apporteur</Link> : "—"}</dd>
+          <dt>Créée le</dt>
+          <dd>{formatDate(en.createdAt)}</dd>
+        </dl>
+      </section>
+      <section class="card" aria-labelledby="affaires-ent">
+        <h2 id="affaires-ent">Ses affaires</h2>
+        {(en.affaires ?? []).length === 0 ? (
+          <Empty>
+            Aucune affaire pour cette entreprise. <Link href={`/mia/affaires/nouvelle?contactId=${en.id}`}>Nouvelle affaire</Link>
+          </Empty>
+        ) : (
+          <AffairesTable items={en.affaires ?? []} showClient={false} />
+        )}
+      </section>
+    </>
+  );
+}
