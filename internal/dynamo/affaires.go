@@ -1,0 +1,347 @@
+package dynamo
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+
+	"github.com/assentis/mycrm/internal/crm"
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
+	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/expression"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+)
+
+const (
+	msgClient         = "Ce client ne fait pas partie de vos contacts ni de vos entreprises."
+	msgProduit        = "Ce produit n'existe pas au catalogue."
+	msgProduitInactif = "Ce produit n'est plus distribué."
+	msgSansApporteur  = "Ce client n'a pas d'apporteur : pas de taux de commission apporteur."
+)
+
+// CreateAffaire opens an affaire (en_cours). The client (contact or
+// entreprise, to be found) and the produit are read in one BatchGetItem: the
+// affaire copies the client's name and apporteur and the produit's name and
+// default rate. The write is one transaction that re-checks (ConditionCheck)
+// that the client still exists and the produit is still actif.
+func (s *Store) CreateAffaire(ctx context.Context, m crm.MiaID, n crm.NewAffaire, idem *Idempotency) (crm.Affaire, error) {
+	if errs := n.Validate(); errs != nil {
+		return crm.Affaire{}, crm.Invalid(errs...)
+	}
+	a := crm.Affaire{ClientID: n.ClientID, ProduitID: n.ProduitID, Statut: crm.AffaireEnCours,
+		PrimeAnnuelleCentimes: n.PrimeAnnuelleCentimes, TauxCommissionApporteur: n.TauxCommissionApporteur,
+		Remarques: n.Remarques}
+	clientSK, produitTaux, err := s.affaireRefs(ctx, m, &a)
+	if err != nil {
+		return crm.Affaire{}, err
+	}
+	a.TauxCommissionMIA = produitTaux
+	if n.TauxCommissionMIA != nil {
+		a.TauxCommissionMIA = *n.TauxCommissionMIA
+	}
+	now := s.Now()
+	a.ID = crm.AffaireID(s.NewID())
+	a.CreatedAt, a.UpdatedAt, a.Version = now, now, 1
+
+	var acts actions
+	if idem != nil {
+		it, err := s.idempotenceAction(m, idem, a)
+		acts.add(it.item, err)
+		acts.onFail(it.fail)
+	}
+	acts.add(s.putAction(toAffaireItem(m, a), notExists()))
+	acts.add(s.checkAction(MiaPK(m), clientSK, exists()))
+	acts.onFail(unprocessable("clientId", msgClient))
+	acts.add(s.checkAction(CataloguePK(), ProduitSK(a.ProduitID),
+		expression.Name("actif").Equal(expression.Value(true))))
+	acts.onFail(unprocessable("produitId", msgProduitInactif))
+	if err := s.run(ctx, "create affaire", &acts); err != nil {
+		return crm.Affaire{}, err
+	}
+	return a, nil
+}
+
+// affaireRefs reads the client and the produit of a new affaire in one
+// BatchGetItem and fills what the affaire copies from them. It returns the
+// client's sort key and the produit's default rate.
+func (s *Store) affaireRefs(ctx context.Context, m crm.MiaID, a *crm.Affaire) (string, int, error) {
+	contactKey := s.key(MiaPK(m), ContactSK(crm.ContactID(a.ClientID)))
+	entrepriseKey := s.key(MiaPK(m), EntrepriseSK(crm.EntrepriseID(a.ClientID)))
+	produitKey := s.key(CataloguePK(), ProduitSK(a.ProduitID))
+	req := map[string]types.KeysAndAttributes{s.table: {
+		Keys: []map[string]types.AttributeValue{contactKey, entrepriseKey, produitKey}, ConsistentRead: aws.Bool(true),
+	}}
+	var got []map[string]types.AttributeValue
+	for attempt := 0; len(req) > 0; attempt++ {
+		if attempt == 5 {
+			return "", 0, internal("read affaire refs", errors.New("unprocessed keys"))
+		}
+		res, err := s.db.BatchGetItem(ctx, &dynamodb.BatchGetItemInput{RequestItems: req})
+		if err != nil {
+			return "", 0, internal("read affaire refs", err)
+		}
+		got = append(got, res.Responses[s.table]...)
+		req = res.UnprocessedKeys
+	}
+	var (
+		clientSK string
+		produit  *crm.Produit
+		problems []crm.FieldError
+	)
+	for _, av := range got {
+		var k keys
+		if err := attributevalue.UnmarshalMap(av, &k); err != nil {
+			return "", 0, internal("decode affaire refs", err)
+		}
+		switch k.Type {
+		case typeContact:
+			var it contactItem
+			if err := attributevalue.UnmarshalMap(av, &it); err != nil {
+				return "", 0, internal("decode contact", err)
+			}
+			c := it.contact()
+			clientSK, a.ClientType, a.ClientNom, a.ApporteurID = k.SK, crm.ClientContact, c.DisplayName(), c.ApporteurID
+		case typeEntreprise:
+			var it entrepriseItem
+			if err := attributevalue.UnmarshalMap(av, &it); err != nil {
+				return "", 0, internal("decode entreprise", err)
+			}
+			clientSK, a.ClientType, a.ClientNom, a.ApporteurID = k.SK, crm.ClientEntreprise, it.RaisonSociale, crm.ApporteurID(it.ApporteurID)
+		case typeProduit:
+			var it produitItem
+			if err := attributevalue.UnmarshalMap(av, &it); err != nil {
+				return "", 0, internal("decode produit", err)
+			}
+			p := it.produit()
+			produit = &p
+		}
+	}
+	if clientSK == "" {
+		problems = append(problems, crm.FieldError{Champ: "clientId", Message: msgClient})
+	}
+	switch {
+	case produit == nil:
+		problems = append(problems, crm.FieldError{Champ: "produitId", Message: msgProduit})
+	case !produit.Actif:
+		problems = append(problems, crm.FieldError{Champ: "produitId", Message: msgProduitInactif})
+	default:
+		a.ProduitNom = produit.Nom
+	}
+	if clientSK != "" && a.ApporteurID == "" && a.TauxCommissionApporteur != nil {
+		problems = append(problems, crm.FieldError{Champ: "tauxCommissionApporteur", Message: msgSansApporteur})
+	}
+	if problems != nil {
+		return "", 0, &crm.Error{Code: crm.EUNPROCESSABLE, Message: problems[0].Message, Fields: problems}
+	}
+	return clientSK, produit.TauxCommissionMIA, nil
+}
+
+// AffaireFilter selects a list of affaires.
+type AffaireFilter struct {
+	// Statut defaults to en_cours, the menu's "En cours".
+	Statut crm.AffaireStatut
+	crm.ListOptions
+}
+
+// ListAffaires lists a MIA's affaires of one statut, newest first, in one
+// Query on GSI2.
+func (s *Store) ListAffaires(ctx context.Context, m crm.MiaID, f AffaireFilter) (crm.Page[crm.Affaire], error) {
+	errs := f.ListOptions.Validate()
+	if f.Statut == "" {
+		f.Statut = crm.AffaireEnCours
+	}
+	if !f.Statut.Valid() {
+		errs = append(errs, crm.FieldError{Champ: "statut", Message: "Le statut doit être « en_cours », « signee », « perdue » ou « resiliee »."})
+	}
+	if errs != nil {
+		return crm.Page[crm.Affaire]{}, crm.Invalid(errs...)
+	}
+	in := &dynamodb.QueryInput{IndexName: aws.String(indexGSI2), ScanIndexForward: aws.Bool(false)}
+	if err := withExpr(in, expression.Key(attrGSI2PK).Equal(expression.Value(AffaireStatutList(m, f.Statut))), nil); err != nil {
+		return crm.Page[crm.Affaire]{}, internal("list affaires", err)
+	}
+	return queryPage(ctx, s, m, "affaires|"+string(f.Statut), in, f.ListOptions, affaireItem.affaire)
+}
+
+// GetAffaire returns an affaire with its historique (oldest entry first) in
+// one strongly consistent Query on its item collection.
+func (s *Store) GetAffaire(ctx context.Context, m crm.MiaID, id crm.AffaireID) (crm.AffaireView, error) {
+	notFound := crm.Errorf(crm.ENOTFOUND, "Affaire introuvable.")
+	if !crm.IsULID(string(id)) {
+		return crm.AffaireView{}, notFound
+	}
+	in := &dynamodb.QueryInput{TableName: &s.table, ConsistentRead: aws.Bool(true)}
+	key := expression.Key(attrPK).Equal(expression.Value(MiaPK(m))).And(expression.Key(attrSK).BeginsWith(AffaireSK(id)))
+	if err := withExpr(in, key, nil); err != nil {
+		return crm.AffaireView{}, internal("get affaire", err)
+	}
+	v := crm.AffaireView{Historique: []crm.Historique{}}
+	found := false
+	p := dynamodb.NewQueryPaginator(s.db, in)
+	for p.HasMorePages() {
+		res, err := p.NextPage(ctx)
+		if err != nil {
+			return crm.AffaireView{}, internal("get affaire", err)
+		}
+		for _, av := range res.Items {
+			var k keys
+			if err := attributevalue.UnmarshalMap(av, &k); err != nil {
+				return crm.AffaireView{}, internal("decode affaire", err)
+			}
+			switch k.Type {
+			case typeAffaire:
+				var it affaireItem
+				if err := attributevalue.UnmarshalMap(av, &it); err != nil {
+					return crm.AffaireView{}, internal("decode affaire", err)
+				}
+				v.Affaire, found = it.affaire(), true
+			case typeHistorique:
+				var it historiqueItem
+				if err := attributevalue.UnmarshalMap(av, &it); err != nil {
+					return crm.AffaireView{}, internal("decode historique", err)
+				}
+				v.Historique = append(v.Historique, it.historique())
+			}
+		}
+	}
+	if !found {
+		return crm.AffaireView{}, notFound
+	}
+	return v, nil
+}
+
+// UpdateAffaire is "Mettre à jour": ONE conditional UpdateItem. Its condition
+// holds everything the update depends on — the affaire exists, its version
+// is ifMatch (when given), its statut may move to the new one, it has an
+// apporteur when a rate for it is set — and on failure DynamoDB returns the
+// old item, which tells ENOTFOUND, EPRECONDITION, ECONFLICT (transition) and
+// EUNPROCESSABLE (no apporteur) apart without a second read.
+func (s *Store) UpdateAffaire(ctx context.Context, m crm.MiaID, id crm.AffaireID, p crm.AffairePatch, ifMatch *int) (crm.Affaire, error) {
+	notFound := crm.Errorf(crm.ENOTFOUND, "Affaire introuvable.")
+	if !crm.IsULID(string(id)) {
+		return crm.Affaire{}, notFound
+	}
+	if errs := p.Validate(); errs != nil {
+		return crm.Affaire{}, crm.Invalid(errs...)
+	}
+	upd := expression.Set(expression.Name("updatedAt"), expression.Value(fmtTime(s.Now()))).
+		Set(expression.Name("version"), expression.Name("version").Plus(expression.Value(1)))
+	cond := exists()
+	if ifMatch != nil {
+		cond = cond.And(versionIs(*ifMatch))
+	}
+	if p.Statut != nil {
+		upd = upd.Set(expression.Name("statut"), expression.Value(*p.Statut)).
+			Set(expression.Name(attrGSI2PK), expression.Value(AffaireStatutList(m, *p.Statut)))
+		var before []expression.OperandBuilder
+		for _, st := range crm.StatutsBefore(*p.Statut) {
+			before = append(before, expression.Value(st))
+		}
+		if len(before) == 1 {
+			cond = cond.And(expression.Name("statut").Equal(before[0]))
+		} else {
+			cond = cond.And(expression.Name("statut").In(before[0], before[1:]...))
+		}
+	}
+	if p.PrimeAnnuelleCentimes != nil {
+		upd = upd.Set(expression.Name("primeAnnuelleCentimes"), expression.Value(*p.PrimeAnnuelleCentimes))
+	}
+	if p.TauxCommissionMIA != nil {
+		upd = upd.Set(expression.Name("tauxCommissionMIA"), expression.Value(*p.TauxCommissionMIA))
+	}
+	if p.TauxCommissionApporteur != nil {
+		upd = upd.Set(expression.Name("tauxCommissionApporteur"), expression.Value(*p.TauxCommissionApporteur))
+		cond = cond.And(expression.AttributeExists(expression.Name("apporteurId")))
+	}
+	if p.Remarques != nil {
+		if *p.Remarques == "" {
+			upd = upd.Remove(expression.Name("remarques"))
+		} else {
+			upd = upd.Set(expression.Name("remarques"), expression.Value(*p.Remarques))
+		}
+	}
+	e, err := expression.NewBuilder().WithUpdate(upd).WithCondition(cond).Build()
+	if err != nil {
+		return crm.Affaire{}, internal("update affaire", err)
+	}
+	res, err := s.db.UpdateItem(ctx, &dynamodb.UpdateItemInput{
+		TableName: &s.table, Key: s.key(MiaPK(m), AffaireSK(id)),
+		UpdateExpression: e.Update(), ConditionExpression: e.Condition(),
+		ExpressionAttributeNames: e.Names(), ExpressionAttributeValues: e.Values(),
+		ReturnValues:                        types.ReturnValueAllNew,
+		ReturnValuesOnConditionCheckFailure: types.ReturnValuesOnConditionCheckFailureAllOld,
+	})
+	var ccf *types.ConditionalCheckFailedException
+	if errors.As(err, &ccf) {
+		return crm.Affaire{}, explainAffaireFailure(ccf.Item, p, ifMatch)
+	}
+	if err != nil {
+		return crm.Affaire{}, internal("update affaire", err)
+	}
+	var it affaireItem
+	if err := attributevalue.UnmarshalMap(res.Attributes, &it); err != nil {
+		return crm.Affaire{}, internal("decode affaire", err)
+	}
+	return it.affaire(), nil
+}
+
+func explainAffaireFailure(old map[string]types.AttributeValue, p crm.AffairePatch, ifMatch *int) error {
+	if old == nil {
+		return crm.Errorf(crm.ENOTFOUND, "Affaire introuvable.")
+	}
+	var it affaireItem
+	if err := attributevalue.UnmarshalMap(old, &it); err != nil {
+		return internal("decode affaire", err)
+	}
+	if ifMatch != nil && it.Version != *ifMatch {
+		return stale()
+	}
+	if p.Statut != nil && !slices.Contains(crm.StatutsBefore(*p.Statut), crm.AffaireStatut(it.Statut)) {
+		msg := fmt.Sprintf("Une affaire « %s » ne peut pas passer au statut « %s ».", it.Statut, *p.Statut)
+		return &crm.Error{Code: crm.ECONFLICT, Message: msg, Fields: []crm.FieldError{{Champ: "statut", Message: msg}}}
+	}
+	if p.TauxCommissionApporteur != nil && it.ApporteurID == "" {
+		return unprocessable("tauxCommissionApporteur", "Cette affaire n'a pas d'apporteur : pas de taux de commission apporteur.")(nil)
+	}
+	return internal("update affaire", errors.New("condition failed for no known reason"))
+}
+
+// PutHistorique writes one entry of an affaire's history (stream consumer,
+// issue 3). Its key is derived from the entry, so a retried batch overwrites
+// the same item. apporteur places it in the apporteur's collection too.
+func (s *Store) PutHistorique(ctx context.Context, m crm.MiaID, h crm.Historique, apporteur crm.ApporteurID) error {
+	av, err := attributevalue.MarshalMap(toHistoriqueItem(m, h, apporteur))
+	if err != nil {
+		return internal("encode historique", err)
+	}
+	if _, err := s.db.PutItem(ctx, &dynamodb.PutItemInput{TableName: &s.table, Item: av}); err != nil {
+		return internal("put historique", err)
+	}
+	return nil
+}
+
+// MarkContactClient makes a prospect a client (when one of its affaires is
+// signed; for the stream consumer). Already a client, or gone: no-op.
+func (s *Store) MarkContactClient(ctx context.Context, m crm.MiaID, id crm.ContactID) error {
+	upd := expression.Set(expression.Name("statut"), expression.Value(crm.ContactClient)).
+		Set(expression.Name(attrGSI2PK), expression.Value(ContactStatutList(m, crm.ContactClient))).
+		Set(expression.Name("updatedAt"), expression.Value(fmtTime(s.Now()))).
+		Set(expression.Name("version"), expression.Name("version").Plus(expression.Value(1)))
+	cond := exists().And(expression.Name("statut").Equal(expression.Value(crm.ContactProspect)))
+	e, err := expression.NewBuilder().WithUpdate(upd).WithCondition(cond).Build()
+	if err != nil {
+		return internal("mark client", err)
+	}
+	_, err = s.db.UpdateItem(ctx, &dynamodb.UpdateItemInput{
+		TableName: &s.table, Key: s.key(MiaPK(m), ContactSK(id)),
+		UpdateExpression: e.Update(), ConditionExpression: e.Condition(),
+		ExpressionAttributeNames: e.Names(), ExpressionAttributeValues: e.Values(),
+	})
+	var ccf *types.ConditionalCheckFailedException
+	if err != nil && !errors.As(err, &ccf) {
+		return internal("mark client", err)
+	}
+	return nil
+}

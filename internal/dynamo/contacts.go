@@ -1,0 +1,304 @@
+package dynamo
+
+import (
+	"context"
+
+	"github.com/assentis/mycrm/internal/crm"
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
+	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/expression"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+)
+
+// CreateContact validates c, gives it an id and stores it with its email and
+// telephone guards (and the idempotency record, when idem is not nil) in one
+// transaction. A duplicate email or telephone is ECONFLICT with Ref = the
+// existing contact's id; an unknown apporteurId is EUNPROCESSABLE.
+func (s *Store) CreateContact(ctx context.Context, m crm.MiaID, c crm.Contact, idem *Idempotency) (crm.Contact, error) {
+	c.ID, c.Version = "", 0
+	if errs := c.Validate(); errs != nil {
+		return crm.Contact{}, crm.Invalid(errs...)
+	}
+	now := s.Now()
+	c.ID = crm.ContactID(s.NewID())
+	c.CreatedAt, c.UpdatedAt, c.Version = now, now, 1
+
+	var a actions
+	if idem != nil {
+		it, err := s.idempotenceAction(m, idem, c)
+		a.add(it.item, err)
+		a.onFail(it.fail)
+	}
+	a.add(s.putAction(toContactItem(m, c), notExists()))
+	s.addContactGuards(&a, m, crm.Contact{}, c)
+	s.addApporteurCheck(&a, m, "", c.ApporteurID)
+	if err := s.run(ctx, "create contact", &a); err != nil {
+		return crm.Contact{}, err
+	}
+	return c, nil
+}
+
+// addContactGuards reserves next's email and telephone and releases prev's
+// when they change.
+func (s *Store) addContactGuards(a *actions, m crm.MiaID, prev, next crm.Contact) {
+	s.swapGuard(a, m, prev.Email, next.Email, string(next.ID), UniqueEmailSK, "email",
+		"Un contact avec cet email existe déjà.")
+	s.swapGuard(a, m, prev.Telephone, next.Telephone, string(next.ID), UniqueTelephoneSK, "telephone",
+		"Un contact avec ce numéro de téléphone existe déjà.")
+}
+
+func (s *Store) swapGuard(a *actions, m crm.MiaID, prev, next, owner string, sk func(string) string, champ, msg string) {
+	if prev == next {
+		return
+	}
+	if prev != "" {
+		a.add(s.deleteAction(MiaPK(m), sk(prev)), nil)
+	}
+	if next != "" {
+		g := guardItem{PK: MiaPK(m), SK: sk(next), Type: typeGuard, OwnerID: owner}
+		a.add(s.putAction(g, notExists()))
+		a.onFail(duplicate(champ, msg))
+	}
+}
+
+// duplicate explains a guard that already exists: a conflict naming its owner.
+func duplicate(champ, msg string) func(map[string]types.AttributeValue) error {
+	return func(old map[string]types.AttributeValue) error {
+		var g guardItem
+		_ = attributevalue.UnmarshalMap(old, &g)
+		return &crm.Error{Code: crm.ECONFLICT, Message: msg, Ref: g.OwnerID,
+			Fields: []crm.FieldError{{Champ: champ, Message: msg}}}
+	}
+}
+
+// addApporteurCheck asserts, when the attribution changes to an apporteur,
+// that this apporteur exists in the MIA.
+func (s *Store) addApporteurCheck(a *actions, m crm.MiaID, prev, next crm.ApporteurID) {
+	if next == "" || next == prev {
+		return
+	}
+	a.add(s.checkAction(MiaPK(m), ApporteurSK(next), exists()))
+	a.onFail(unprocessable("apporteurId", "Cet apporteur n'existe pas."))
+}
+
+func unprocessable(champ, msg string) func(map[string]types.AttributeValue) error {
+	return func(map[string]types.AttributeValue) error {
+		return &crm.Error{Code: crm.EUNPROCESSABLE, Message: msg, Fields: []crm.FieldError{{Champ: champ, Message: msg}}}
+	}
+}
+
+// ContactFilter selects a list of contacts.
+type ContactFilter struct {
+	Statut      crm.ContactStatut
+	ApporteurID crm.ApporteurID
+	// Q matches, accent- and case-insensitively, nom, prénom, email and téléphone.
+	Q string
+	crm.ListOptions
+}
+
+func (f *ContactFilter) validate() error {
+	errs := f.ListOptions.Validate()
+	if f.Statut != "" && !f.Statut.Valid() {
+		errs = append(errs, crm.FieldError{Champ: "statut", Message: "Le statut doit être « prospect » ou « client »."})
+	}
+	if f.ApporteurID != "" && !crm.IsULID(string(f.ApporteurID)) {
+		errs = append(errs, crm.FieldError{Champ: "apporteurId", Message: "Identifiant invalide."})
+	}
+	f.Q = crm.Fold(f.Q)
+	if len(f.Q) > 100 {
+		errs = append(errs, crm.FieldError{Champ: "q", Message: "La recherche dépasse 100 caractères."})
+	}
+	if errs != nil {
+		return crm.Invalid(errs...)
+	}
+	return nil
+}
+
+// ListContacts lists a MIA's contacts, newest first, in one Query: by
+// apporteur (GSI3), by statut (GSI2) or all (main table); q is a filter, so a
+// page may hold fewer than Limit items while NextCursor is set.
+func (s *Store) ListContacts(ctx context.Context, m crm.MiaID, f ContactFilter) (crm.Page[crm.Contact], error) {
+	if err := f.validate(); err != nil {
+		return crm.Page[crm.Contact]{}, err
+	}
+	var key expression.KeyConditionBuilder
+	var filter []expression.ConditionBuilder
+	in := &dynamodb.QueryInput{ScanIndexForward: aws.Bool(false)}
+	switch {
+	case f.ApporteurID != "":
+		in.IndexName = aws.String(indexGSI3)
+		key = expression.Key(attrGSI3PK).Equal(expression.Value(ApporteurCollection(m, f.ApporteurID))).
+			And(expression.Key(attrGSI3SK).BeginsWith(prefixContact))
+		if f.Statut != "" {
+			filter = append(filter, expression.Name("statut").Equal(expression.Value(f.Statut)))
+		}
+	case f.Statut != "":
+		in.IndexName = aws.String(indexGSI2)
+		key = expression.Key(attrGSI2PK).Equal(expression.Value(ContactStatutList(m, f.Statut)))
+	default:
+		key = expression.Key(attrPK).Equal(expression.Value(MiaPK(m))).
+			And(expression.Key(attrSK).BeginsWith(prefixContact))
+	}
+	if f.Q != "" {
+		filter = append(filter, expression.Contains(expression.Name("recherche"), f.Q))
+	}
+	if err := withExpr(in, key, filter); err != nil {
+		return crm.Page[crm.Contact]{}, internal("list contacts", err)
+	}
+	list := "contacts|" + string(f.Statut) + "|" + string(f.ApporteurID) + "|" + f.Q
+	return queryPage(ctx, s, m, list, in, f.ListOptions, contactItem.contact)
+}
+
+// withExpr sets the key condition and the AND of the filters on a Query.
+func withExpr(in *dynamodb.QueryInput, key expression.KeyConditionBuilder, filters []expression.ConditionBuilder) error {
+	b := expression.NewBuilder().WithKeyCondition(key)
+	switch len(filters) {
+	case 0:
+	case 1:
+		b = b.WithFilter(filters[0])
+	default:
+		b = b.WithFilter(expression.And(filters[0], filters[1], filters[2:]...))
+	}
+	e, err := b.Build()
+	if err != nil {
+		return err
+	}
+	in.KeyConditionExpression, in.FilterExpression = e.KeyCondition(), e.Filter()
+	in.ExpressionAttributeNames, in.ExpressionAttributeValues = e.Names(), e.Values()
+	return nil
+}
+
+// GetContact returns a contact with its affaires (newest first) in one Query
+// on its client collection (GSI1, eventually consistent).
+func (s *Store) GetContact(ctx context.Context, m crm.MiaID, id crm.ContactID) (crm.ContactView, error) {
+	notFound := crm.Errorf(crm.ENOTFOUND, "Contact introuvable.")
+	if !crm.IsULID(string(id)) {
+		return crm.ContactView{}, notFound
+	}
+	var v crm.ContactView
+	found := false
+	err := s.clientCollection(ctx, m, string(id), func(typ string, av map[string]types.AttributeValue) error {
+		switch typ {
+		case typeContact:
+			var it contactItem
+			if err := attributevalue.UnmarshalMap(av, &it); err != nil {
+				return err
+			}
+			v.Contact, found = it.contact(), true
+		case typeAffaire:
+			var it affaireItem
+			if err := attributevalue.UnmarshalMap(av, &it); err != nil {
+				return err
+			}
+			v.Affaires = append(v.Affaires, it.affaire())
+		}
+		return nil
+	})
+	if err != nil {
+		return crm.ContactView{}, err
+	}
+	if !found {
+		return crm.ContactView{}, notFound
+	}
+	v.Affaires = newestFirst(v.Affaires)
+	return v, nil
+}
+
+// clientCollection queries GSI1 for a client and its affaires, calling each
+// with the item's type.
+func (s *Store) clientCollection(ctx context.Context, m crm.MiaID, clientID string,
+	each func(typ string, av map[string]types.AttributeValue) error) error {
+	in := &dynamodb.QueryInput{TableName: &s.table, IndexName: aws.String(indexGSI1)}
+	if err := withExpr(in, expression.Key(attrGSI1PK).Equal(expression.Value(ClientCollection(m, clientID))), nil); err != nil {
+		return internal("client collection", err)
+	}
+	p := dynamodb.NewQueryPaginator(s.db, in)
+	for p.HasMorePages() {
+		res, err := p.NextPage(ctx)
+		if err != nil {
+			return internal("client collection", err)
+		}
+		for _, av := range res.Items {
+			t, _ := av["type"].(*types.AttributeValueMemberS)
+			if t == nil {
+				continue
+			}
+			if err := each(t.Value, av); err != nil {
+				return internal("decode client collection", err)
+			}
+		}
+	}
+	return nil
+}
+
+func newestFirst(as []crm.Affaire) []crm.Affaire {
+	out := make([]crm.Affaire, 0, len(as))
+	for i := len(as) - 1; i >= 0; i-- {
+		out = append(out, as[i])
+	}
+	return out
+}
+
+// contact reads one contact strongly.
+func (s *Store) contact(ctx context.Context, m crm.MiaID, id crm.ContactID) (crm.Contact, error) {
+	if !crm.IsULID(string(id)) {
+		return crm.Contact{}, crm.Errorf(crm.ENOTFOUND, "Contact introuvable.")
+	}
+	var it contactItem
+	if err := s.getItem(ctx, MiaPK(m), ContactSK(id), &it, "Contact"); err != nil {
+		return crm.Contact{}, err
+	}
+	return it.contact(), nil
+}
+
+// UpdateContact applies a patch: it reads the contact, validates the result
+// and writes it in one transaction conditioned on the version read (and on
+// ifMatch when given: EPRECONDITION if stale), swapping the email and
+// telephone guards when they change.
+func (s *Store) UpdateContact(ctx context.Context, m crm.MiaID, id crm.ContactID, p crm.ContactPatch, ifMatch *int) (crm.Contact, error) {
+	cur, err := s.contact(ctx, m, id)
+	if err != nil {
+		return crm.Contact{}, err
+	}
+	if ifMatch != nil && *ifMatch != cur.Version {
+		return crm.Contact{}, stale()
+	}
+	next := p.Apply(cur)
+	if errs := next.Validate(); errs != nil {
+		return crm.Contact{}, crm.Invalid(errs...)
+	}
+	next.Version, next.UpdatedAt = cur.Version+1, s.Now()
+
+	var a actions
+	a.add(s.putAction(toContactItem(m, next), versionIs(cur.Version)))
+	a.onFail(concurrent(ifMatch, "Contact"))
+	s.addContactGuards(&a, m, cur, next)
+	s.addApporteurCheck(&a, m, cur.ApporteurID, next.ApporteurID)
+	if err := s.run(ctx, "update contact", &a); err != nil {
+		return crm.Contact{}, err
+	}
+	return next, nil
+}
+
+func versionIs(v int) expression.ConditionBuilder {
+	return expression.Name("version").Equal(expression.Value(v))
+}
+
+func stale() error {
+	return crm.Errorf(crm.EPRECONDITION, "La ressource a été modifiée depuis votre lecture (If-Match) : rechargez-la.")
+}
+
+// concurrent explains a failed version condition on a read-then-write update.
+func concurrent(ifMatch *int, what string) func(map[string]types.AttributeValue) error {
+	return func(old map[string]types.AttributeValue) error {
+		switch {
+		case old == nil:
+			return crm.Errorf(crm.ENOTFOUND, "%s introuvable.", what)
+		case ifMatch != nil:
+			return stale()
+		default:
+			return crm.Errorf(crm.ECONFLICT, "Modification simultanée : réessayez.")
+		}
+	}
+}

@@ -1,0 +1,128 @@
+package dynamo
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/assentis/mycrm/internal/crm"
+)
+
+// Every key format of the table lives here. Items of a MIA all have PK
+// MIA#<m>, so nothing of one tenant is ever under another tenant's keys.
+
+const (
+	attrPK     = "PK"
+	attrSK     = "SK"
+	attrGSI1PK = "GSI1PK"
+	attrGSI1SK = "GSI1SK"
+	attrGSI2PK = "GSI2PK"
+	attrGSI2SK = "GSI2SK"
+	attrGSI3PK = "GSI3PK"
+	attrGSI3SK = "GSI3SK"
+
+	indexGSI1 = "GSI1"
+	indexGSI2 = "GSI2"
+	indexGSI3 = "GSI3"
+
+	prefixMIA         = "MIA#"
+	prefixContact     = "CONTACT#"
+	prefixEntreprise  = "ENTREPRISE#"
+	prefixAffaire     = "AFFAIRE#"
+	prefixApporteur   = "APPORTEUR#"
+	prefixProduit     = "PRODUIT#"
+	prefixHistorique  = "#HISTORIQUE#"
+	prefixIdempotence = "IDEMPOTENCE#"
+	prefixUnique      = "UNIQUE#"
+	skProfil          = "PROFIL"
+	pkCatalogue       = "CATALOGUE"
+	gsi1SKClient      = "#" // sorts before AFFAIRE#: the client comes first in its collection
+)
+
+// Item types, stored in the `type` attribute to tell a collection's items apart.
+const (
+	typeMIA         = "mia"
+	typeContact     = "contact"
+	typeEntreprise  = "entreprise"
+	typeAffaire     = "affaire"
+	typeHistorique  = "historique"
+	typeProduit     = "produit"
+	typeGuard       = "guard"
+	typeIdempotence = "idempotence"
+)
+
+// timeLayout is fixed width (always 9 fraction digits, UTC) so timestamps sort as strings.
+const timeLayout = "2006-01-02T15:04:05.000000000Z"
+
+func fmtTime(t time.Time) string { return t.UTC().Format(timeLayout) }
+
+func parseTime(s string) time.Time {
+	t, _ := time.Parse(timeLayout, s)
+	return t
+}
+
+// MiaPK is the partition of every item of a MIA.
+func MiaPK(m crm.MiaID) string { return prefixMIA + string(m) }
+
+// ProfilSK is the MIA profile item's sort key.
+func ProfilSK() string { return skProfil }
+
+// ContactSK is a contact's sort key.
+func ContactSK(c crm.ContactID) string { return prefixContact + string(c) }
+
+// EntrepriseSK is an entreprise's sort key.
+func EntrepriseSK(e crm.EntrepriseID) string { return prefixEntreprise + string(e) }
+
+// AffaireSK is an affaire's sort key; its historique entries extend it.
+func AffaireSK(a crm.AffaireID) string { return prefixAffaire + string(a) }
+
+// HistoriqueSK orders an affaire's history entries by time then sequence.
+func HistoriqueSK(a crm.AffaireID, at time.Time, seq int) string {
+	return fmt.Sprintf("%s%s%s#%06d", AffaireSK(a), prefixHistorique, fmtTime(at), seq)
+}
+
+// ApporteurSK is an apporteur's sort key.
+func ApporteurSK(p crm.ApporteurID) string { return prefixApporteur + string(p) }
+
+// ClientCollection (GSI1PK) gathers a client (contact or entreprise) and its affaires.
+func ClientCollection(m crm.MiaID, clientID string) string {
+	return MiaPK(m) + "#CLIENT#" + clientID
+}
+
+// ContactStatutList (GSI2PK) lists a MIA's contacts of one statut.
+func ContactStatutList(m crm.MiaID, s crm.ContactStatut) string {
+	return MiaPK(m) + "#CONTACT#" + string(s)
+}
+
+// AffaireStatutList (GSI2PK) lists a MIA's affaires of one statut.
+func AffaireStatutList(m crm.MiaID, s crm.AffaireStatut) string {
+	return MiaPK(m) + "#AFFAIRE#" + string(s)
+}
+
+// ApporteurStatutList (GSI2PK) lists a MIA's apporteurs of one statut.
+func ApporteurStatutList(m crm.MiaID, statut string) string {
+	return MiaPK(m) + "#APPORTEUR#" + statut
+}
+
+// ApporteurCollection (GSI3PK) gathers what is attributed to an apporteur:
+// contacts, entreprises, affaires and their historique.
+func ApporteurCollection(m crm.MiaID, p crm.ApporteurID) string {
+	return MiaPK(m) + "#APPORTEUR#" + string(p)
+}
+
+// HistoriqueApporteurSK (GSI3SK) places a historique entry in its apporteur's collection.
+func HistoriqueApporteurSK(a crm.AffaireID, at time.Time, seq int) string {
+	return HistoriqueSK(a, at, seq)
+}
+
+// UniqueEmailSK, UniqueTelephoneSK and UniqueSirenSK are the uniqueness guards
+// of a MIA (values already normalised).
+func UniqueEmailSK(email string) string    { return prefixUnique + "EMAIL#" + email }
+func UniqueTelephoneSK(e164 string) string { return prefixUnique + "TELEPHONE#" + e164 }
+func UniqueSirenSK(siren string) string    { return prefixUnique + "SIREN#" + siren }
+func IdempotenceSK(sub, key string) string { return prefixIdempotence + sub + "#" + key }
+func ApporteurEmailPK(email string) string { return "APPORTEUR_EMAIL#" + email }
+func ApporteurEmailSK() string             { return "APPORTEUR_EMAIL" }
+func ActivationPK(sha256Hex string) string { return "ACTIVATION#" + sha256Hex }
+func ActivationSK() string                 { return "ACTIVATION" }
+func CataloguePK() string                  { return pkCatalogue }
+func ProduitSK(p crm.ProduitID) string     { return prefixProduit + string(p) }

@@ -1,0 +1,179 @@
+package dynamo
+
+import (
+	"context"
+	"errors"
+
+	"github.com/assentis/mycrm/internal/crm"
+	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
+	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/expression"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+)
+
+// ListProduits returns the whole catalogue (a few dozen items) in one Query
+// on PK=CATALOGUE, ordered by code.
+func (s *Store) ListProduits(ctx context.Context) ([]crm.Produit, error) {
+	in := &dynamodb.QueryInput{TableName: &s.table}
+	if err := withExpr(in, expression.Key(attrPK).Equal(expression.Value(CataloguePK())), nil); err != nil {
+		return nil, internal("list produits", err)
+	}
+	out := []crm.Produit{}
+	p := dynamodb.NewQueryPaginator(s.db, in)
+	for p.HasMorePages() {
+		res, err := p.NextPage(ctx)
+		if err != nil {
+			return nil, internal("list produits", err)
+		}
+		for _, av := range res.Items {
+			var it produitItem
+			if err := attributevalue.UnmarshalMap(av, &it); err != nil {
+				return nil, internal("decode produit", err)
+			}
+			out = append(out, it.produit())
+		}
+	}
+	return out, nil
+}
+
+// GetProduit reads one produit.
+func (s *Store) GetProduit(ctx context.Context, id crm.ProduitID) (crm.Produit, error) {
+	if !crm.ValidProduitID(string(id)) {
+		return crm.Produit{}, crm.Errorf(crm.ENOTFOUND, "Produit introuvable.")
+	}
+	var it produitItem
+	if err := s.getItem(ctx, CataloguePK(), ProduitSK(id), &it, "Produit"); err != nil {
+		return crm.Produit{}, err
+	}
+	return it.produit(), nil
+}
+
+// PutProduits seeds the catalogue: each produit is written only if its code is
+// not there yet, so running it again (every `make dev`) keeps what Assentis
+// staff changed since.
+func (s *Store) PutProduits(ctx context.Context, ps []crm.Produit) error {
+	for _, p := range ps {
+		if errs := p.Validate(); errs != nil {
+			return crm.Invalid(errs...)
+		}
+		now := s.Now()
+		p.CreatedAt, p.UpdatedAt, p.Version = now, now, 1
+		if err := s.putNew(ctx, toProduitItem(p)); err != nil && crm.ErrorCode(err) != crm.ECONFLICT {
+			return err
+		}
+	}
+	return nil
+}
+
+// putNew writes an item that must not exist yet (ECONFLICT if it does).
+func (s *Store) putNew(ctx context.Context, item any) error {
+	av, err := attributevalue.MarshalMap(item)
+	if err != nil {
+		return internal("encode", err)
+	}
+	e, err := build(notExists())
+	if err != nil {
+		return internal("put", err)
+	}
+	_, err = s.db.PutItem(ctx, &dynamodb.PutItemInput{TableName: &s.table, Item: av,
+		ConditionExpression: e.Condition(), ExpressionAttributeNames: e.Names(), ExpressionAttributeValues: e.Values()})
+	var ccf *types.ConditionalCheckFailedException
+	if errors.As(err, &ccf) {
+		return crm.Errorf(crm.ECONFLICT, "Cet élément existe déjà.")
+	}
+	if err != nil {
+		return internal("put", err)
+	}
+	return nil
+}
+
+// CreateProduit adds a produit to the catalogue (Assentis staff). A code
+// already used is ECONFLICT. The idempotency record lives under the staff
+// member's own MIA partition.
+func (s *Store) CreateProduit(ctx context.Context, p crm.Produit, m crm.MiaID, idem *Idempotency) (crm.Produit, error) {
+	p.Version = 0
+	if errs := p.Validate(); errs != nil {
+		return crm.Produit{}, crm.Invalid(errs...)
+	}
+	now := s.Now()
+	p.CreatedAt, p.UpdatedAt, p.Version = now, now, 1
+	var a actions
+	if idem != nil {
+		it, err := s.idempotenceAction(m, idem, p)
+		a.add(it.item, err)
+		a.onFail(it.fail)
+	}
+	a.add(s.putAction(toProduitItem(p), notExists()))
+	a.onFail(func(map[string]types.AttributeValue) error {
+		msg := "Un produit avec ce code existe déjà."
+		return &crm.Error{Code: crm.ECONFLICT, Message: msg, Ref: string(p.ID), Fields: []crm.FieldError{{Champ: "id", Message: msg}}}
+	})
+	if err := s.run(ctx, "create produit", &a); err != nil {
+		return crm.Produit{}, err
+	}
+	return p, nil
+}
+
+// UpdateProduit applies a staff patch: read, validate, conditional Put on the
+// version read (EPRECONDITION when ifMatch is stale).
+func (s *Store) UpdateProduit(ctx context.Context, id crm.ProduitID, patch crm.ProduitPatch, ifMatch *int) (crm.Produit, error) {
+	cur, err := s.GetProduit(ctx, id)
+	if err != nil {
+		return crm.Produit{}, err
+	}
+	if ifMatch != nil && *ifMatch != cur.Version {
+		return crm.Produit{}, stale()
+	}
+	next := patch.Apply(cur)
+	if errs := next.Validate(); errs != nil {
+		return crm.Produit{}, crm.Invalid(errs...)
+	}
+	next.Version, next.UpdatedAt = cur.Version+1, s.Now()
+	var a actions
+	a.add(s.putAction(toProduitItem(next), versionIs(cur.Version)))
+	a.onFail(concurrent(ifMatch, "Produit"))
+	if err := s.run(ctx, "update produit", &a); err != nil {
+		return crm.Produit{}, err
+	}
+	return next, nil
+}
+
+// PutMIA creates or updates a MIA profile (seeding, /admin/mias). It sets only
+// the profile's own fields, so attributes other code keeps on the same item
+// (invitation state) survive.
+func (s *Store) PutMIA(ctx context.Context, m crm.MIA) error {
+	now := fmtTime(s.Now())
+	upd := expression.Set(expression.Name("type"), expression.Value(typeMIA)).
+		Set(expression.Name("id"), expression.Value(string(m.ID))).
+		Set(expression.Name("nom"), expression.Value(m.Nom)).
+		Set(expression.Name("prenom"), expression.Value(m.Prenom)).
+		Set(expression.Name("email"), expression.Value(m.Email)).
+		Set(expression.Name("cabinet"), expression.Value(m.Cabinet)).
+		Set(expression.Name("createdAt"), expression.IfNotExists(expression.Name("createdAt"), expression.Value(now))).
+		Set(expression.Name("updatedAt"), expression.Value(now)).
+		Add(expression.Name("version"), expression.Value(1))
+	if m.Telephone != "" {
+		upd = upd.Set(expression.Name("telephone"), expression.Value(m.Telephone))
+	}
+	e, err := expression.NewBuilder().WithUpdate(upd).Build()
+	if err != nil {
+		return internal("put mia", err)
+	}
+	_, err = s.db.UpdateItem(ctx, &dynamodb.UpdateItemInput{
+		TableName: &s.table, Key: s.key(MiaPK(m.ID), ProfilSK()),
+		UpdateExpression: e.Update(), ExpressionAttributeNames: e.Names(), ExpressionAttributeValues: e.Values(),
+	})
+	if err != nil {
+		return internal("put mia", err)
+	}
+	return nil
+}
+
+// GetMIA reads a MIA profile.
+func (s *Store) GetMIA(ctx context.Context, m crm.MiaID) (crm.MIA, error) {
+	var it miaItem
+	if err := s.getItem(ctx, MiaPK(m), ProfilSK(), &it, "MIA"); err != nil {
+		return crm.MIA{}, err
+	}
+	return it.mia(), nil
+}

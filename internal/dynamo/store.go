@@ -1,0 +1,341 @@
+// Package dynamo is MyCRM's single-table DynamoDB store: one method per access
+// pattern, the tenant always a parameter taken from the authenticated
+// principal, every failure translated into a crm error code.
+package dynamo
+
+import (
+	"context"
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/assentis/mycrm/internal/crm"
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
+	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/expression"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+	"github.com/oklog/ulid/v2"
+)
+
+// Store reads and writes MyCRM's table.
+type Store struct {
+	db     *dynamodb.Client
+	table  string
+	secret []byte
+	// Now and NewID are replaceable by tests; they default to the clock and ULIDs.
+	Now   func() time.Time
+	NewID func() string
+}
+
+// New returns a store on the given table; cursorSecret authenticates list cursors.
+func New(client *dynamodb.Client, table string, cursorSecret []byte) *Store {
+	return &Store{db: client, table: table, secret: cursorSecret,
+		Now: time.Now, NewID: func() string { return ulid.Make().String() }}
+}
+
+// Client is the DynamoDB client the store uses (for the packages that add
+// their own access patterns on the same table).
+func (s *Store) Client() *dynamodb.Client { return s.db }
+
+// Table is the table's name.
+func (s *Store) Table() string { return s.table }
+
+// idempotencyTTL is how long a stored response is replayed.
+const idempotencyTTL = 24 * time.Hour
+
+// Idempotency asks a create to store its response under the caller's key, in
+// the same transaction as the entity.
+type Idempotency struct {
+	Sub, Key string
+	// Hash identifies the request (method, path, body): the same key with
+	// another request is refused.
+	Hash string
+	// Render gives the response to store for the created entity (the value
+	// the create returns).
+	Render func(v any) (Response, error)
+}
+
+// Response is a stored HTTP response.
+type Response struct {
+	Status int
+	Header map[string]string
+	Body   []byte
+}
+
+// Replayed is returned by a create whose Idempotency-Key was already used for
+// the same request: the first response, to send again.
+type Replayed struct{ Response Response }
+
+func (r *Replayed) Error() string { return "idempotent replay" }
+
+func (s *Store) key(pk, sk string) map[string]types.AttributeValue {
+	return map[string]types.AttributeValue{
+		attrPK: &types.AttributeValueMemberS{Value: pk},
+		attrSK: &types.AttributeValueMemberS{Value: sk},
+	}
+}
+
+// getItem reads one item strongly; ENOTFOUND when absent.
+func (s *Store) getItem(ctx context.Context, pk, sk string, out any, what string) error {
+	res, err := s.db.GetItem(ctx, &dynamodb.GetItemInput{
+		TableName: &s.table, Key: s.key(pk, sk), ConsistentRead: aws.Bool(true),
+	})
+	if err != nil {
+		return internal("get "+what, err)
+	}
+	if res.Item == nil {
+		return crm.Errorf(crm.ENOTFOUND, "%s introuvable.", what)
+	}
+	if err := attributevalue.UnmarshalMap(res.Item, out); err != nil {
+		return internal("decode "+what, err)
+	}
+	return nil
+}
+
+func internal(op string, err error) error {
+	return &crm.Error{Code: crm.EINTERNAL, Message: "Erreur interne.", Err: fmt.Errorf("%s: %w", op, err)}
+}
+
+// txItem is one action of a transaction, with what its failed condition means.
+type txItem struct {
+	item types.TransactWriteItem
+	// fail turns a ConditionalCheckFailed of this action (with the old item,
+	// nil if absent) into the error to return; nil means "not expected".
+	fail func(old map[string]types.AttributeValue) error
+}
+
+// transact runs a TransactWriteItems, retrying briefly on transaction conflicts
+// (a concurrent request on the same items), and explains a cancellation by the
+// first failed condition, in the order of the actions.
+func (s *Store) transact(ctx context.Context, op string, items []txItem) error {
+	in := &dynamodb.TransactWriteItemsInput{}
+	for _, it := range items {
+		in.TransactItems = append(in.TransactItems, it.item)
+	}
+	for attempt := 0; ; attempt++ {
+		_, err := s.db.TransactWriteItems(ctx, in)
+		if err == nil {
+			return nil
+		}
+		var tce *types.TransactionCanceledException
+		if !errors.As(err, &tce) {
+			return internal(op, err)
+		}
+		conflict := false
+		for i, r := range tce.CancellationReasons {
+			code := aws.ToString(r.Code)
+			if code == "ConditionalCheckFailed" && i < len(items) && items[i].fail != nil {
+				return items[i].fail(r.Item)
+			}
+			conflict = conflict || code == "TransactionConflict"
+		}
+		if !conflict || attempt == 3 {
+			return internal(op, err)
+		}
+		select {
+		case <-ctx.Done():
+			return internal(op, ctx.Err())
+		case <-time.After(time.Duration(25*(attempt+1)) * time.Millisecond):
+		}
+	}
+}
+
+// build turns a condition into the expression fields of a request.
+func build(c expression.ConditionBuilder) (expression.Expression, error) {
+	return expression.NewBuilder().WithCondition(c).Build()
+}
+
+func notExists() expression.ConditionBuilder {
+	return expression.AttributeNotExists(expression.Name(attrPK))
+}
+func exists() expression.ConditionBuilder { return expression.AttributeExists(expression.Name(attrPK)) }
+
+// putAction is a conditional Put that returns the old item when its condition fails.
+func (s *Store) putAction(item any, cond expression.ConditionBuilder) (types.TransactWriteItem, error) {
+	av, err := attributevalue.MarshalMap(item)
+	if err != nil {
+		return types.TransactWriteItem{}, err
+	}
+	e, err := build(cond)
+	if err != nil {
+		return types.TransactWriteItem{}, err
+	}
+	return types.TransactWriteItem{Put: &types.Put{
+		TableName: &s.table, Item: av, ConditionExpression: e.Condition(),
+		ExpressionAttributeNames: e.Names(), ExpressionAttributeValues: e.Values(),
+		ReturnValuesOnConditionCheckFailure: types.ReturnValuesOnConditionCheckFailureAllOld,
+	}}, nil
+}
+
+// checkAction asserts a condition on another item inside a transaction.
+func (s *Store) checkAction(pk, sk string, cond expression.ConditionBuilder) (types.TransactWriteItem, error) {
+	e, err := build(cond)
+	if err != nil {
+		return types.TransactWriteItem{}, err
+	}
+	return types.TransactWriteItem{ConditionCheck: &types.ConditionCheck{
+		TableName: &s.table, Key: s.key(pk, sk), ConditionExpression: e.Condition(),
+		ExpressionAttributeNames: e.Names(), ExpressionAttributeValues: e.Values(),
+	}}, nil
+}
+
+// deleteAction removes an item (a released guard) inside a transaction.
+func (s *Store) deleteAction(pk, sk string) types.TransactWriteItem {
+	return types.TransactWriteItem{Delete: &types.Delete{TableName: &s.table, Key: s.key(pk, sk)}}
+}
+
+// actions collects transaction actions, keeping the first construction error.
+type actions struct {
+	items []txItem
+	last  *txItem
+	err   error
+}
+
+func (a *actions) add(item types.TransactWriteItem, err error) {
+	if err != nil {
+		a.err = errors.Join(a.err, err)
+		a.last = nil
+		return
+	}
+	a.items = append(a.items, txItem{item: item})
+	a.last = &a.items[len(a.items)-1]
+}
+
+// onFail says what a failed condition of the last added action means.
+func (a *actions) onFail(fail func(map[string]types.AttributeValue) error) {
+	if a.last != nil {
+		a.last.fail = fail
+	}
+}
+
+// put is a conditional Put action from raw expression parts (returns the old
+// item on failure).
+func put(table string, item any, cond *string, names map[string]string, values map[string]types.AttributeValue) (types.TransactWriteItem, error) {
+	av, err := attributevalue.MarshalMap(item)
+	if err != nil {
+		return types.TransactWriteItem{}, err
+	}
+	return types.TransactWriteItem{Put: &types.Put{
+		TableName: aws.String(table), Item: av, ConditionExpression: cond,
+		ExpressionAttributeNames: names, ExpressionAttributeValues: values,
+		ReturnValuesOnConditionCheckFailure: types.ReturnValuesOnConditionCheckFailureAllOld,
+	}}, nil
+}
+
+func (s *Store) run(ctx context.Context, op string, a *actions) error {
+	if a.err != nil {
+		return internal(op, a.err)
+	}
+	return s.transact(ctx, op, a.items)
+}
+
+// idempotenceAction is the transaction action recording the response, and
+// what to do when the key was already used.
+func (s *Store) idempotenceAction(m crm.MiaID, idem *Idempotency, created any) (txItem, error) {
+	resp, err := idem.Render(created)
+	if err != nil {
+		return txItem{}, err
+	}
+	it := idempotenceItem{PK: MiaPK(m), SK: IdempotenceSK(idem.Sub, idem.Key), Type: typeIdempotence,
+		Hash: idem.Hash, Status: resp.Status, Header: resp.Header, Body: resp.Body,
+		ExpiresAt: s.Now().Add(idempotencyTTL).Unix()}
+	p, err := s.putAction(it, notExists())
+	if err != nil {
+		return txItem{}, err
+	}
+	return txItem{item: p, fail: func(old map[string]types.AttributeValue) error {
+		var prev idempotenceItem
+		if old == nil || attributevalue.UnmarshalMap(old, &prev) != nil {
+			return internal("idempotence", errors.New("no stored response"))
+		}
+		if prev.Hash != idem.Hash {
+			return crm.Errorf(crm.EUNPROCESSABLE, "Cette clé d'idempotence a déjà servi pour une autre requête.")
+		}
+		return &Replayed{Response{Status: prev.Status, Header: prev.Header, Body: prev.Body}}
+	}}, nil
+}
+
+// Cursors: base64url(JSON of the LastEvaluatedKey's string attributes) "."
+// base64url(HMAC-SHA256(secret, list, tenant, payload)), so a client can
+// neither forge one nor use one on another tenant or list.
+
+func (s *Store) encodeCursor(m crm.MiaID, list string, lek map[string]types.AttributeValue) string {
+	if len(lek) == 0 {
+		return ""
+	}
+	keys := map[string]string{}
+	for k, v := range lek {
+		if sv, ok := v.(*types.AttributeValueMemberS); ok {
+			keys[k] = sv.Value
+		}
+	}
+	payload, _ := json.Marshal(keys)
+	p := base64.RawURLEncoding.EncodeToString(payload)
+	return p + "." + base64.RawURLEncoding.EncodeToString(s.tag(m, list, p))
+}
+
+func (s *Store) decodeCursor(m crm.MiaID, list, cursor string) (map[string]types.AttributeValue, error) {
+	if cursor == "" {
+		return nil, nil
+	}
+	bad := crm.Invalid(crm.FieldError{Champ: "cursor", Message: "Curseur de pagination invalide."})
+	p, t, ok := strings.Cut(cursor, ".")
+	if !ok || len(cursor) > 2048 {
+		return nil, bad
+	}
+	tag, err := base64.RawURLEncoding.DecodeString(t)
+	if err != nil || !hmac.Equal(tag, s.tag(m, list, p)) {
+		return nil, bad
+	}
+	payload, err := base64.RawURLEncoding.DecodeString(p)
+	if err != nil {
+		return nil, bad
+	}
+	var keys map[string]string
+	if err := json.Unmarshal(payload, &keys); err != nil || len(keys) == 0 {
+		return nil, bad
+	}
+	out := map[string]types.AttributeValue{}
+	for k, v := range keys {
+		out[k] = &types.AttributeValueMemberS{Value: v}
+	}
+	return out, nil
+}
+
+func (s *Store) tag(m crm.MiaID, list, payload string) []byte {
+	h := hmac.New(sha256.New, s.secret)
+	h.Write([]byte("cursor\x00" + list + "\x00" + string(m) + "\x00" + payload))
+	return h.Sum(nil)
+}
+
+// queryPage runs one Query and decodes its items with decode.
+func queryPage[I any, T any](ctx context.Context, s *Store, m crm.MiaID, list string, in *dynamodb.QueryInput,
+	o crm.ListOptions, conv func(I) T) (crm.Page[T], error) {
+	start, err := s.decodeCursor(m, list, o.Cursor)
+	if err != nil {
+		return crm.Page[T]{}, err
+	}
+	in.TableName = &s.table
+	in.ExclusiveStartKey = start
+	in.Limit = aws.Int32(int32(o.Limit))
+	res, err := s.db.Query(ctx, in)
+	if err != nil {
+		return crm.Page[T]{}, internal("query "+list, err)
+	}
+	page := crm.Page[T]{Items: make([]T, 0, len(res.Items))}
+	for _, av := range res.Items {
+		var it I
+		if err := attributevalue.UnmarshalMap(av, &it); err != nil {
+			return crm.Page[T]{}, internal("decode "+list, err)
+		}
+		page.Items = append(page.Items, conv(it))
+	}
+	page.NextCursor = s.encodeCursor(m, list, res.LastEvaluatedKey)
+	return page, nil
+}
