@@ -126,3 +126,12 @@ func ActivationPK(sha256Hex string) string { return "ACTIVATION#" + sha256Hex }
 func ActivationSK() string                 { return "ACTIVATION" }
 func CataloguePK() string                  { return pkCatalogue }
 func ProduitSK(p crm.ProduitID) string     { return prefixProduit + string(p) }
+
+// MiaEmailPK and MiaEmailSK key the global guard of a MIA account's email
+// (the MIA pool's username), written by POST /admin/mias.
+func MiaEmailPK(email string) string { return "MIA_EMAIL#" + email }
+func MiaEmailSK() string             { return "MIA_EMAIL" }
+
+// NotificationSK keys the record of a notification email already sent (stream
+// consumers: a redelivered record sends none).
+func NotificationSK(key string) string { return "NOTIFICATION#" + key }

@@ -1,0 +1,347 @@
+package dynamo
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"github.com/assentis/mycrm/internal/crm"
+	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
+	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/expression"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+)
+
+// Account is an invited account (apporteur or MIA) as the invitation
+// consumer and the activation need it.
+type Account struct {
+	Kind      crm.AccountKind
+	Mia       crm.MiaID
+	Apporteur crm.ApporteurID // empty for a MIA account
+	Email     string
+	Prenom    string
+	Nom       string
+	Statut    string
+	// InvitationN is the latest invitation asked for; InvitationTraitee the
+	// latest one whose token and email were produced.
+	InvitationN       int
+	InvitationTraitee int
+	ActivationHash    string
+}
+
+func (a Account) key() (pk, sk string) {
+	if a.Kind == crm.AccountMIA {
+		return MiaPK(a.Mia), ProfilSK()
+	}
+	return MiaPK(a.Mia), ApporteurSK(a.Apporteur)
+}
+
+// PendingInvitation reports whether the account waits for an invitation
+// email that was not produced yet.
+func (a Account) PendingInvitation() bool {
+	return a.Statut == string(crm.ApporteurInvitationEnvoyee) && a.InvitationN > a.InvitationTraitee
+}
+
+// AccountFromImage decodes an apporteur or MIA profile item (a stream image
+// converted by internal/ddbevent); ok is false for any other item.
+func AccountFromImage(img map[string]types.AttributeValue) (acc Account, ok bool, err error) {
+	var it struct {
+		keys
+		meta
+		invitation
+		Email  string `dynamodbav:"email"`
+		Nom    string `dynamodbav:"nom"`
+		Prenom string `dynamodbav:"prenom"`
+	}
+	if err := attributevalue.UnmarshalMap(img, &it); err != nil {
+		return acc, false, err
+	}
+	acc = Account{Email: it.Email, Nom: it.Nom, Prenom: it.Prenom, Statut: it.Statut,
+		InvitationN: it.InvitationN, InvitationTraitee: it.InvitationTraitee, ActivationHash: it.ActivationHash}
+	switch it.Type {
+	case typeApporteur:
+		acc.Kind, acc.Apporteur = crm.AccountApporteur, crm.ApporteurID(it.ID)
+		acc.Mia = crm.MiaID(it.PK[len(prefixMIA):])
+	case typeMIA:
+		if it.InvitationN == 0 {
+			return acc, false, nil // a seeded profile: no invitation flow
+		}
+		acc.Kind, acc.Mia = crm.AccountMIA, crm.MiaID(it.ID)
+	default:
+		return acc, false, nil
+	}
+	return acc, true, nil
+}
+
+// activationItem is a token, stored under the SHA-256 of its value only.
+type activationItem struct {
+	PK          string `dynamodbav:"PK"`
+	SK          string `dynamodbav:"SK"`
+	Type        string `dynamodbav:"type"`
+	Kind        string `dynamodbav:"kind"`
+	MiaID       string `dynamodbav:"miaId"`
+	ApporteurID string `dynamodbav:"apporteurId,omitempty"`
+	Email       string `dynamodbav:"email"`
+	CreatedAt   string `dynamodbav:"createdAt"`
+	ExpireLe    string `dynamodbav:"expireLe"`
+	UsedAt      string `dynamodbav:"usedAt,omitempty"`
+	Echecs      int    `dynamodbav:"echecs"`
+	// ExpiresAt (epoch seconds) lets the table's TTL remove the item a month
+	// after it expired; until then the page can say "expired".
+	ExpiresAt int64 `dynamodbav:"expiresAt"`
+}
+
+// Activation is a stored activation token.
+type Activation struct {
+	Hash      string
+	Kind      crm.AccountKind
+	Mia       crm.MiaID
+	Apporteur crm.ApporteurID
+	Email     string
+	ExpireLe  time.Time
+	Used      bool
+	Echecs    int
+}
+
+func (a Activation) account() Account {
+	return Account{Kind: a.Kind, Mia: a.Mia, Apporteur: a.Apporteur, Email: a.Email}
+}
+
+// ClaimInvitation records that invitation number acc.InvitationN is handled,
+// with the token hash and its expiry, and writes the token item — one
+// transaction. claimed is false when that invitation was already handled (a
+// redelivered stream record), superseded by a newer one, or the account is no
+// longer waiting for an activation: then nothing must be sent.
+func (s *Store) ClaimInvitation(ctx context.Context, acc Account, hash string, expire time.Time) (claimed bool, err error) {
+	now := s.Now().UTC()
+	pk, sk := acc.key()
+	upd := expression.Set(expression.Name(attrInvitationTraitee), expression.Value(acc.InvitationN)).
+		Set(expression.Name(attrActivationHash), expression.Value(hash))
+	cond := expression.Name(attrInvitationN).Equal(expression.Value(acc.InvitationN)).
+		And(expression.Name(attrStatut).Equal(expression.Value(string(crm.ApporteurInvitationEnvoyee)))).
+		And(expression.Or(
+			expression.Name(attrInvitationTraitee).AttributeNotExists(),
+			expression.Name(attrInvitationTraitee).LessThan(expression.Value(acc.InvitationN))))
+	e, err := expression.NewBuilder().WithUpdate(upd).WithCondition(cond).Build()
+	if err != nil {
+		return false, internal("build claim", err)
+	}
+	tok := activationItem{PK: ActivationPK(hash), SK: ActivationSK(), Type: typeActivation, Kind: string(acc.Kind),
+		MiaID: string(acc.Mia), ApporteurID: string(acc.Apporteur), Email: acc.Email,
+		CreatedAt: fmtTime(now), ExpireLe: fmtTime(expire), ExpiresAt: expire.Add(30 * 24 * time.Hour).Unix()}
+	c, n, v := absent()
+	p, err := put(s.table, tok, c, n, v)
+	if err != nil {
+		return false, internal("encode token", err)
+	}
+	claimedNot := errors.New("already claimed")
+	err = s.transact(ctx, "claim invitation", []txItem{
+		{item: types.TransactWriteItem{Update: &types.Update{
+			TableName: &s.table, Key: s.key(pk, sk),
+			UpdateExpression: e.Update(), ConditionExpression: e.Condition(),
+			ExpressionAttributeNames: e.Names(), ExpressionAttributeValues: e.Values(),
+		}}, fail: func(map[string]types.AttributeValue) error { return claimedNot }},
+		{item: p},
+	})
+	if errors.Is(err, claimedNot) {
+		return false, nil
+	}
+	return err == nil, err
+}
+
+// ReleaseInvitation undoes a claim whose email could not be sent, so the
+// redelivered record tries again: the token item is deleted and the account
+// forgets the claim (only if it is still this claim).
+func (s *Store) ReleaseInvitation(ctx context.Context, acc Account, hash string) error {
+	pk, sk := acc.key()
+	upd := expression.Remove(expression.Name(attrInvitationTraitee)).Remove(expression.Name(attrActivationHash))
+	cond := expression.Name(attrActivationHash).Equal(expression.Value(hash))
+	e, err := expression.NewBuilder().WithUpdate(upd).WithCondition(cond).Build()
+	if err != nil {
+		return internal("build release", err)
+	}
+	_, err = s.db.UpdateItem(ctx, &dynamodb.UpdateItemInput{
+		TableName: &s.table, Key: s.key(pk, sk),
+		UpdateExpression: e.Update(), ConditionExpression: e.Condition(),
+		ExpressionAttributeNames: e.Names(), ExpressionAttributeValues: e.Values(),
+	})
+	if err != nil && !isConditionFailed(err) {
+		return internal("release invitation", err)
+	}
+	if _, err := s.db.DeleteItem(ctx, &dynamodb.DeleteItemInput{TableName: &s.table, Key: s.key(ActivationPK(hash), ActivationSK())}); err != nil {
+		return internal("delete token", err)
+	}
+	return nil
+}
+
+// GetActivation reads the token stored under hash; ENOTFOUND when unknown.
+func (s *Store) GetActivation(ctx context.Context, hash string) (Activation, error) {
+	var it activationItem
+	if err := s.getItem(ctx, ActivationPK(hash), ActivationSK(), &it, "Lien d'activation"); err != nil {
+		return Activation{}, err
+	}
+	return Activation{Hash: hash, Kind: crm.AccountKind(it.Kind), Mia: crm.MiaID(it.MiaID),
+		Apporteur: crm.ApporteurID(it.ApporteurID), Email: it.Email, ExpireLe: parseTime(it.ExpireLe),
+		Used: it.UsedAt != "", Echecs: it.Echecs}, nil
+}
+
+// CurrentActivationHash is the hash of the account's live token ("" when it
+// has none) and the account's statut.
+func (s *Store) CurrentActivationHash(ctx context.Context, a Activation) (hash, statut string, err error) {
+	pk, sk := a.account().key()
+	var it invitation
+	if err := s.getItem(ctx, pk, sk, &it, "Compte"); err != nil {
+		return "", "", err
+	}
+	return it.ActivationHash, it.Statut, nil
+}
+
+// FailActivation counts a failed attempt on the token (e.g. a password that
+// breaks the rules) and returns the new count; at crm.ActivationMaxFailures
+// the token is dead.
+func (s *Store) FailActivation(ctx context.Context, hash string) (int, error) {
+	e, err := expression.NewBuilder().
+		WithUpdate(expression.Add(expression.Name("echecs"), expression.Value(1))).
+		WithCondition(expression.Name(attrPK).AttributeExists()).Build()
+	if err != nil {
+		return 0, internal("build update", err)
+	}
+	res, err := s.db.UpdateItem(ctx, &dynamodb.UpdateItemInput{
+		TableName: &s.table, Key: s.key(ActivationPK(hash), ActivationSK()),
+		UpdateExpression: e.Update(), ConditionExpression: e.Condition(),
+		ExpressionAttributeNames: e.Names(), ExpressionAttributeValues: e.Values(),
+		ReturnValues: types.ReturnValueUpdatedNew,
+	})
+	if isConditionFailed(err) {
+		return crm.ActivationMaxFailures, nil
+	}
+	if err != nil {
+		return 0, internal("count failure", err)
+	}
+	var out struct {
+		Echecs int `dynamodbav:"echecs"`
+	}
+	_ = attributevalue.UnmarshalMap(res.Attributes, &out)
+	return out.Echecs, nil
+}
+
+// ConsumeActivation uses the token and activates its account in one
+// transaction: the token must be unused, not expired, under the failure
+// limit; the account must still hold this token's hash and wait for its
+// activation. Any of these failing is crm.ActivationError("used").
+func (s *Store) ConsumeActivation(ctx context.Context, a Activation) error {
+	now := s.Now().UTC()
+	tokUpd := expression.Set(expression.Name("usedAt"), expression.Value(fmtTime(now)))
+	tokCond := expression.Name("usedAt").AttributeNotExists().
+		And(expression.Name("echecs").LessThan(expression.Value(crm.ActivationMaxFailures))).
+		And(expression.Name("expireLe").GreaterThan(expression.Value(fmtTime(now))))
+	te, err := expression.NewBuilder().WithUpdate(tokUpd).WithCondition(tokCond).Build()
+	if err != nil {
+		return internal("build consume", err)
+	}
+	acc := a.account()
+	pk, sk := acc.key()
+	accUpd := expression.Set(expression.Name(attrStatut), expression.Value(string(crm.ApporteurActif))).
+		Set(expression.Name(attrActiveLe), expression.Value(fmtTime(now))).
+		Set(expression.Name(attrUpdatedAt), expression.Value(fmtTime(now))).
+		Add(expression.Name(attrVersion), expression.Value(1)).
+		Remove(expression.Name(attrActivationHash))
+	if a.Kind == crm.AccountApporteur {
+		accUpd = accUpd.Set(expression.Name(attrGSI2PK), expression.Value(ApporteurStatutList(a.Mia, string(crm.ApporteurActif))))
+	}
+	accCond := expression.Name(attrActivationHash).Equal(expression.Value(a.Hash)).
+		And(expression.Name(attrStatut).Equal(expression.Value(string(crm.ApporteurInvitationEnvoyee))))
+	ae, err := expression.NewBuilder().WithUpdate(accUpd).WithCondition(accCond).Build()
+	if err != nil {
+		return internal("build activate", err)
+	}
+	used := func(map[string]types.AttributeValue) error { return crm.ActivationError("used") }
+	return s.transact(ctx, "consume activation", []txItem{
+		{item: types.TransactWriteItem{Update: &types.Update{
+			TableName: &s.table, Key: s.key(ActivationPK(a.Hash), ActivationSK()),
+			UpdateExpression: te.Update(), ConditionExpression: te.Condition(),
+			ExpressionAttributeNames: te.Names(), ExpressionAttributeValues: te.Values(),
+		}}, fail: used},
+		{item: types.TransactWriteItem{Update: &types.Update{
+			TableName: &s.table, Key: s.key(pk, sk),
+			UpdateExpression: ae.Update(), ConditionExpression: ae.Condition(),
+			ExpressionAttributeNames: ae.Names(), ExpressionAttributeValues: ae.Values(),
+		}}, fail: used},
+	})
+}
+
+// UndoActivation reverts ConsumeActivation when the password could not be
+// set in Cognito, so the same link can be tried again.
+func (s *Store) UndoActivation(ctx context.Context, a Activation) error {
+	te, err := expression.NewBuilder().WithUpdate(expression.Remove(expression.Name("usedAt"))).Build()
+	if err != nil {
+		return internal("build undo", err)
+	}
+	acc := a.account()
+	pk, sk := acc.key()
+	accUpd := expression.Set(expression.Name(attrStatut), expression.Value(string(crm.ApporteurInvitationEnvoyee))).
+		Set(expression.Name(attrActivationHash), expression.Value(a.Hash)).
+		Remove(expression.Name(attrActiveLe))
+	if a.Kind == crm.AccountApporteur {
+		accUpd = accUpd.Set(expression.Name(attrGSI2PK), expression.Value(ApporteurStatutList(a.Mia, string(crm.ApporteurInvitationEnvoyee))))
+	}
+	ae, err := expression.NewBuilder().WithUpdate(accUpd).Build()
+	if err != nil {
+		return internal("build undo", err)
+	}
+	_, err = s.db.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: []types.TransactWriteItem{
+		{Update: &types.Update{TableName: &s.table, Key: s.key(ActivationPK(a.Hash), ActivationSK()),
+			UpdateExpression: te.Update(), ExpressionAttributeNames: te.Names()}},
+		{Update: &types.Update{TableName: &s.table, Key: s.key(pk, sk),
+			UpdateExpression: ae.Update(), ExpressionAttributeNames: ae.Names(), ExpressionAttributeValues: ae.Values()}},
+	}})
+	if err != nil {
+		return internal("undo activation", err)
+	}
+	return nil
+}
+
+// miaAccountItem is a MIA profile created by Assentis staff: the profile
+// plus its invitation state.
+type miaAccountItem struct {
+	miaItem
+	invitation
+}
+
+type miaEmailGuardItem struct {
+	PK    string `dynamodbav:"PK"`
+	SK    string `dynamodbav:"SK"`
+	Type  string `dynamodbav:"type"`
+	MiaID string `dynamodbav:"miaId"`
+}
+
+// CreateMIAAccount stores a new MIA profile waiting for its activation
+// (invitation number 1: the stream consumer creates the Cognito user and
+// sends the email), with a global guard on its email, in one transaction.
+func (s *Store) CreateMIAAccount(ctx context.Context, n crm.NewMIAAccount) (crm.MIA, error) {
+	now := s.Now().UTC()
+	m := crm.MIA{ID: crm.MiaID(s.NewID()), Nom: n.Nom, Prenom: n.Prenom, Email: n.Email, Cabinet: n.Cabinet,
+		Telephone: n.Telephone, CreatedAt: now, UpdatedAt: now, Version: 1}
+	it := miaAccountItem{miaItem: toMIAItem(m),
+		invitation: invitation{Statut: string(crm.ApporteurInvitationEnvoyee), InvitationN: 1}}
+	c, nm, v := absent()
+	p, err := put(s.table, it, c, nm, v)
+	if err != nil {
+		return crm.MIA{}, internal("encode mia", err)
+	}
+	g, err := put(s.table, miaEmailGuardItem{PK: MiaEmailPK(n.Email), SK: MiaEmailSK(), Type: "mia_email", MiaID: string(m.ID)}, c, nm, v)
+	if err != nil {
+		return crm.MIA{}, internal("encode guard", err)
+	}
+	err = s.transact(ctx, "create mia account", []txItem{
+		{item: p},
+		{item: g, fail: func(map[string]types.AttributeValue) error {
+			return &crm.Error{Code: crm.ECONFLICT, Message: "Un compte MIA utilise déjà cette adresse email.",
+				Fields: []crm.FieldError{{Champ: "email", Message: "Adresse email déjà utilisée."}}}
+		}},
+	})
+	if err != nil {
+		return crm.MIA{}, err
+	}
+	return m, nil
+}

@@ -1,0 +1,328 @@
+package dynamo
+
+import (
+	"context"
+	"errors"
+
+	"github.com/assentis/mycrm/internal/crm"
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
+	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/expression"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+)
+
+// Apporteurs and the accounts (apporteur or MIA) invited by email.
+//
+// An account item (apporteur or MIA profile) carries the invitation state:
+// invitationN counts the invitations asked for (creation = 1, each
+// POST …/invitation adds one); the invitation stream consumer handles number
+// n once, by setting invitationTraitee = n and activationHash (the SHA-256 of
+// the emailed token) in the same transaction that writes the token item. A
+// token whose hash is not the account's current activationHash is dead.
+
+const (
+	typeApporteur  = "apporteur"
+	typeActivation = "activation"
+	typeEmailGuard = "apporteur_email"
+)
+
+// Attribute names shared by the account items (apporteur, MIA profile).
+const (
+	attrStatut            = "statut"
+	attrInvitationN       = "invitationN"
+	attrInvitationTraitee = "invitationTraitee"
+	attrActivationHash    = "activationHash"
+	attrVersion           = "version"
+	attrUpdatedAt         = "updatedAt"
+	attrActiveLe          = "activeLe"
+	attrCommissions       = "commissions"
+)
+
+// invitation is the state every invited account item carries.
+type invitation struct {
+	Statut            string `dynamodbav:"statut"`
+	InvitationN       int    `dynamodbav:"invitationN"`
+	InvitationTraitee int    `dynamodbav:"invitationTraitee,omitempty"`
+	ActivationHash    string `dynamodbav:"activationHash,omitempty"`
+	ActiveLe          string `dynamodbav:"activeLe,omitempty"`
+}
+
+// commissionEntry is one affaire's contribution to its apporteur's totals.
+type commissionEntry struct {
+	Statut   string `dynamodbav:"s"`
+	Centimes int64  `dynamodbav:"c"`
+	Version  int    `dynamodbav:"v"`
+}
+
+type apporteurItem struct {
+	keys
+	meta
+	invitation
+	Nom          string `dynamodbav:"nom"`
+	Prenom       string `dynamodbav:"prenom,omitempty"`
+	Telephone    string `dynamodbav:"telephone,omitempty"`
+	Email        string `dynamodbav:"email"`
+	Localisation string `dynamodbav:"localisation,omitempty"`
+	Remarques    string `dynamodbav:"remarques,omitempty"`
+	// Commissions: per affaire id, kept by the commissions stream consumer.
+	Commissions map[string]commissionEntry `dynamodbav:"commissions,omitempty"`
+}
+
+func toApporteurItem(m crm.MiaID, a crm.Apporteur) apporteurItem {
+	it := apporteurItem{
+		keys: keys{PK: MiaPK(m), SK: ApporteurSK(a.ID),
+			GSI2PK: ApporteurStatutList(m, string(a.Statut)), GSI2SK: string(a.ID), Type: typeApporteur},
+		meta:       toMeta(string(a.ID), a.CreatedAt, a.UpdatedAt, a.Version),
+		invitation: invitation{Statut: string(a.Statut)},
+		Nom:        a.Nom, Prenom: a.Prenom, Telephone: a.Telephone, Email: a.Email,
+		Localisation: a.Localisation, Remarques: a.Remarques,
+	}
+	if a.ActiveLe != nil {
+		it.ActiveLe = fmtTime(*a.ActiveLe)
+	}
+	return it
+}
+
+func (it apporteurItem) apporteur() crm.Apporteur {
+	a := crm.Apporteur{
+		ID: crm.ApporteurID(it.ID), Nom: it.Nom, Prenom: it.Prenom, Telephone: it.Telephone, Email: it.Email,
+		Localisation: it.Localisation, Remarques: it.Remarques, Statut: crm.ApporteurStatut(it.Statut),
+		CreatedAt: parseTime(it.CreatedAt), UpdatedAt: parseTime(it.UpdatedAt), Version: it.Version,
+	}
+	if it.ActiveLe != "" {
+		t := parseTime(it.ActiveLe)
+		a.ActiveLe = &t
+	}
+	for _, e := range it.Commissions {
+		a.Commissions.Add(crm.AffaireStatut(e.Statut), e.Centimes)
+	}
+	return a
+}
+
+type emailGuardItem struct {
+	PK          string `dynamodbav:"PK"`
+	SK          string `dynamodbav:"SK"`
+	Type        string `dynamodbav:"type"`
+	MiaID       string `dynamodbav:"miaId"`
+	ApporteurID string `dynamodbav:"apporteurId"`
+}
+
+// CreateApporteur stores a new apporteur (statut invitation_envoyee,
+// invitation number 1: the stream consumer sends the email) with its global
+// email guard, in one transaction. An email already used by an apporteur
+// (of any MIA: the Cognito username is per pool) is ECONFLICT.
+func (s *Store) CreateApporteur(ctx context.Context, m crm.MiaID, n crm.NewApporteur, idem *Idempotency) (crm.Apporteur, error) {
+	now := s.Now().UTC()
+	a := crm.Apporteur{
+		ID: crm.ApporteurID(s.NewID()), Nom: n.Nom, Prenom: n.Prenom, Telephone: n.Telephone, Email: n.Email,
+		Localisation: n.Localisation, Remarques: n.Remarques, Statut: crm.ApporteurInvitationEnvoyee,
+		CreatedAt: now, UpdatedAt: now, Version: 1,
+	}
+	it := toApporteurItem(m, a)
+	it.InvitationN = 1
+	cond, names, values := absent()
+	p, err := put(s.table, it, cond, names, values)
+	if err != nil {
+		return crm.Apporteur{}, internal("encode apporteur", err)
+	}
+	g, err := put(s.table, emailGuardItem{PK: ApporteurEmailPK(a.Email), SK: ApporteurEmailSK(), Type: typeEmailGuard,
+		MiaID: string(m), ApporteurID: string(a.ID)}, cond, names, values)
+	if err != nil {
+		return crm.Apporteur{}, internal("encode guard", err)
+	}
+	items := []txItem{
+		{item: p},
+		{item: g, fail: func(map[string]types.AttributeValue) error {
+			return &crm.Error{Code: crm.ECONFLICT, Message: "Un compte apporteur utilise déjà cette adresse email.",
+				Fields: []crm.FieldError{{Champ: "email", Message: "Adresse email déjà utilisée par un apporteur."}}}
+		}},
+	}
+	if idem != nil {
+		ia, err := s.idempotenceAction(m, idem, a)
+		if err != nil {
+			return crm.Apporteur{}, err
+		}
+		items = append(items, ia)
+	}
+	if err := s.transact(ctx, "create apporteur", items); err != nil {
+		return crm.Apporteur{}, err
+	}
+	return a, nil
+}
+
+// GetApporteur reads one apporteur of MIA m (strongly consistent).
+func (s *Store) GetApporteur(ctx context.Context, m crm.MiaID, p crm.ApporteurID) (crm.Apporteur, error) {
+	it, err := s.apporteurItem(ctx, m, p)
+	if err != nil {
+		return crm.Apporteur{}, err
+	}
+	return it.apporteur(), nil
+}
+
+func (s *Store) apporteurItem(ctx context.Context, m crm.MiaID, p crm.ApporteurID) (apporteurItem, error) {
+	var it apporteurItem
+	if !crm.IsULID(string(p)) {
+		return it, crm.Errorf(crm.ENOTFOUND, "Apporteur introuvable.")
+	}
+	err := s.getItem(ctx, MiaPK(m), ApporteurSK(p), &it, "Apporteur")
+	return it, err
+}
+
+// ActiveApporteur reads the apporteur of an apporteur-pool token and refuses
+// it (EFORBIDDEN) unless its statut is actif: deactivation must refuse tokens
+// issued before it, which Cognito does not revoke.
+func (s *Store) ActiveApporteur(ctx context.Context, m crm.MiaID, p crm.ApporteurID) (crm.Apporteur, error) {
+	a, err := s.GetApporteur(ctx, m, p)
+	if crm.ErrorCode(err) == crm.ENOTFOUND {
+		return crm.Apporteur{}, crm.Errorf(crm.EFORBIDDEN, "Ce compte apporteur n'existe plus.")
+	}
+	if err != nil {
+		return crm.Apporteur{}, err
+	}
+	if a.Statut != crm.ApporteurActif {
+		return crm.Apporteur{}, crm.Errorf(crm.EFORBIDDEN, "Votre compte apporteur est désactivé : contactez votre mandataire.")
+	}
+	return a, nil
+}
+
+// ListApporteurs lists MIA m's apporteurs: all (Query PK, begins_with
+// APPORTEUR#) or those of one statut (Query GSI2).
+func (s *Store) ListApporteurs(ctx context.Context, m crm.MiaID, statut crm.ApporteurStatut, o crm.ListOptions) (crm.Page[crm.Apporteur], error) {
+	var (
+		kc   expression.KeyConditionBuilder
+		in   = &dynamodb.QueryInput{}
+		list = "apporteurs"
+	)
+	if statut != "" {
+		kc = expression.Key(attrGSI2PK).Equal(expression.Value(ApporteurStatutList(m, string(statut))))
+		in.IndexName = aws.String(indexGSI2)
+		list += ":" + string(statut)
+	} else {
+		kc = expression.Key(attrPK).Equal(expression.Value(MiaPK(m))).And(expression.Key(attrSK).BeginsWith(prefixApporteur))
+	}
+	e, err := expression.NewBuilder().WithKeyCondition(kc).Build()
+	if err != nil {
+		return crm.Page[crm.Apporteur]{}, internal("build query", err)
+	}
+	in.KeyConditionExpression = e.KeyCondition()
+	in.ExpressionAttributeNames = e.Names()
+	in.ExpressionAttributeValues = e.Values()
+	in.ScanIndexForward = aws.Bool(false)
+	return queryPage(ctx, s, m, list, in, o, apporteurItem.apporteur)
+}
+
+// UpdateApporteur applies patch to apporteur p if its version is still
+// version (0: no If-Match). It returns the apporteur before and after: the
+// caller disables or enables the Cognito user when the statut changed.
+func (s *Store) UpdateApporteur(ctx context.Context, m crm.MiaID, p crm.ApporteurID, patch crm.ApporteurPatch, version int) (before, after crm.Apporteur, err error) {
+	it, err := s.apporteurItem(ctx, m, p)
+	if err != nil {
+		return before, after, err
+	}
+	before = it.apporteur()
+	if version != 0 && version != before.Version {
+		return before, after, crm.Errorf(crm.EPRECONDITION, "L'apporteur a été modifié entre-temps : rechargez-le avant de le modifier.")
+	}
+	after = patch.Apply(before)
+	after.UpdatedAt = s.Now().UTC()
+	after.Version = before.Version + 1
+	upd := expression.Set(expression.Name("nom"), expression.Value(after.Nom)).
+		Set(expression.Name(attrStatut), expression.Value(string(after.Statut))).
+		Set(expression.Name(attrGSI2PK), expression.Value(ApporteurStatutList(m, string(after.Statut)))).
+		Set(expression.Name(attrUpdatedAt), expression.Value(fmtTime(after.UpdatedAt))).
+		Set(expression.Name(attrVersion), expression.Value(after.Version))
+	for name, v := range map[string]string{"prenom": after.Prenom, "telephone": after.Telephone, "localisation": after.Localisation, "remarques": after.Remarques} {
+		if v == "" {
+			upd = upd.Remove(expression.Name(name))
+		} else {
+			upd = upd.Set(expression.Name(name), expression.Value(v))
+		}
+	}
+	cond := expression.Name(attrVersion).Equal(expression.Value(before.Version))
+	e, err := expression.NewBuilder().WithUpdate(upd).WithCondition(cond).Build()
+	if err != nil {
+		return before, after, internal("build update", err)
+	}
+	_, err = s.db.UpdateItem(ctx, &dynamodb.UpdateItemInput{
+		TableName: &s.table, Key: s.key(MiaPK(m), ApporteurSK(p)),
+		UpdateExpression: e.Update(), ConditionExpression: e.Condition(),
+		ExpressionAttributeNames: e.Names(), ExpressionAttributeValues: e.Values(),
+	})
+	if isConditionFailed(err) {
+		return before, after, crm.Errorf(crm.EPRECONDITION, "L'apporteur a été modifié entre-temps : rechargez-le avant de le modifier.")
+	}
+	if err != nil {
+		return before, after, internal("update apporteur", err)
+	}
+	return before, after, nil
+}
+
+// ReissueInvitation asks for a new activation email for apporteur p: the
+// current link dies at once (activationHash removed, its token item deleted)
+// and the invitation number grows, which the stream consumer turns into a new
+// token and email. Only an apporteur that has not activated its account can
+// be invited again (ECONFLICT otherwise).
+func (s *Store) ReissueInvitation(ctx context.Context, m crm.MiaID, p crm.ApporteurID) (crm.Apporteur, error) {
+	if !crm.IsULID(string(p)) {
+		return crm.Apporteur{}, crm.Errorf(crm.ENOTFOUND, "Apporteur introuvable.")
+	}
+	return s.reissue(ctx, MiaPK(m), ApporteurSK(p))
+}
+
+func (s *Store) reissue(ctx context.Context, pk, sk string) (crm.Apporteur, error) {
+	now := s.Now().UTC()
+	upd := expression.Add(expression.Name(attrInvitationN), expression.Value(1)).
+		Add(expression.Name(attrVersion), expression.Value(1)).
+		Set(expression.Name(attrUpdatedAt), expression.Value(fmtTime(now))).
+		Remove(expression.Name(attrActivationHash))
+	cond := expression.Name(attrPK).AttributeExists().
+		And(expression.Name(attrStatut).Equal(expression.Value(string(crm.ApporteurInvitationEnvoyee))))
+	e, err := expression.NewBuilder().WithUpdate(upd).WithCondition(cond).Build()
+	if err != nil {
+		return crm.Apporteur{}, internal("build update", err)
+	}
+	res, err := s.db.UpdateItem(ctx, &dynamodb.UpdateItemInput{
+		TableName: &s.table, Key: s.key(pk, sk),
+		UpdateExpression: e.Update(), ConditionExpression: e.Condition(),
+		ExpressionAttributeNames: e.Names(), ExpressionAttributeValues: e.Values(),
+		ReturnValues:                        types.ReturnValueAllOld,
+		ReturnValuesOnConditionCheckFailure: types.ReturnValuesOnConditionCheckFailureAllOld,
+	})
+	var ccf *types.ConditionalCheckFailedException
+	if errors.As(err, &ccf) {
+		if ccf.Item == nil {
+			return crm.Apporteur{}, crm.Errorf(crm.ENOTFOUND, "Apporteur introuvable.")
+		}
+		return crm.Apporteur{}, crm.Errorf(crm.ECONFLICT, "Ce compte est déjà activé ou désactivé : une nouvelle invitation n'est possible qu'avant l'activation.")
+	}
+	if err != nil {
+		return crm.Apporteur{}, internal("reissue invitation", err)
+	}
+	var old apporteurItem
+	if err := attributevalue.UnmarshalMap(res.Attributes, &old); err != nil {
+		return crm.Apporteur{}, internal("decode apporteur", err)
+	}
+	if old.ActivationHash != "" {
+		// Belt and braces: the token is already dead (its hash is no longer the
+		// account's); deleting it makes the link unknown.
+		if _, err := s.db.DeleteItem(ctx, &dynamodb.DeleteItemInput{TableName: &s.table, Key: s.key(ActivationPK(old.ActivationHash), ActivationSK())}); err != nil {
+			return crm.Apporteur{}, internal("delete old token", err)
+		}
+	}
+	a := old.apporteur()
+	a.Version++
+	a.UpdatedAt = now
+	return a, nil
+}
+
+// absent is the condition "no item with this key yet".
+func absent() (*string, map[string]string, map[string]types.AttributeValue) {
+	e, _ := expression.NewBuilder().WithCondition(expression.AttributeNotExists(expression.Name(attrPK))).Build()
+	return e.Condition(), e.Names(), e.Values()
+}
+
+func isConditionFailed(err error) bool {
+	var ccf *types.ConditionalCheckFailedException
+	return errors.As(err, &ccf)
+}

@@ -1,0 +1,156 @@
+package dynamo
+
+import (
+	"context"
+	"sort"
+
+	"github.com/assentis/mycrm/internal/crm"
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
+	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/expression"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+)
+
+// The espace apporteur's access patterns: everything comes from the
+// apporteur's collection on GSI3 (MIA#m#APPORTEUR#p), so an apporteur reads
+// only what is attributed to it, in one Query.
+
+// origineApporteur marks a contact an apporteur created itself (the
+// notification consumer tells the MIA about those only).
+const origineApporteur = "apporteur"
+
+// apporteurContactItem is a contact item as written by an apporteur.
+type apporteurContactItem struct {
+	contactItem
+	Origine string `dynamodbav:"origine"`
+}
+
+// CreateContactByApporteur stores a contact created by apporteur p in its
+// MIA's base, attributed to it, in one transaction that also asserts the
+// apporteur is still actif. A duplicate of a contact the MIA already has is
+// ECONFLICT without naming it.
+func (s *Store) CreateContactByApporteur(ctx context.Context, m crm.MiaID, p crm.ApporteurID, c crm.Contact, idem *Idempotency) (crm.Contact, error) {
+	c.ID, c.Version, c.Remarques, c.Statut = "", 0, "", crm.ContactProspect
+	c.ApporteurID = p
+	if errs := c.Validate(); errs != nil {
+		return crm.Contact{}, crm.Invalid(errs...)
+	}
+	now := s.Now().UTC()
+	c.ID = crm.ContactID(s.NewID())
+	c.CreatedAt, c.UpdatedAt, c.Version = now, now, 1
+
+	var a actions
+	// The apporteur check comes first: a deactivated apporteur learns nothing.
+	a.add(s.checkAction(MiaPK(m), ApporteurSK(p),
+		expression.Name(attrStatut).Equal(expression.Value(string(crm.ApporteurActif)))))
+	a.onFail(func(map[string]types.AttributeValue) error {
+		return crm.Errorf(crm.EFORBIDDEN, "Votre compte apporteur est désactivé : contactez votre mandataire.")
+	})
+	if idem != nil {
+		it, err := s.idempotenceAction(m, idem, c)
+		a.add(it.item, err)
+		a.onFail(it.fail)
+	}
+	a.add(s.putAction(apporteurContactItem{contactItem: toContactItem(m, c), Origine: origineApporteur}, notExists()))
+	dup := func(map[string]types.AttributeValue) error {
+		return crm.Errorf(crm.ECONFLICT, "Ce contact est déjà connu de votre mandataire : il n'a pas été ajouté.")
+	}
+	for _, g := range []struct{ v, sk string }{{c.Email, UniqueEmailSK(c.Email)}, {c.Telephone, UniqueTelephoneSK(c.Telephone)}} {
+		if g.v == "" {
+			continue
+		}
+		a.add(s.putAction(guardItem{PK: MiaPK(m), SK: g.sk, Type: typeGuard, OwnerID: string(c.ID)}, notExists()))
+		a.onFail(dup)
+	}
+	if err := s.run(ctx, "create contact by apporteur", &a); err != nil {
+		return crm.Contact{}, err
+	}
+	return c, nil
+}
+
+// ApporteurContacts lists the contacts attributed to apporteur p, newest
+// first (Query GSI3, begins_with CONTACT#).
+func (s *Store) ApporteurContacts(ctx context.Context, m crm.MiaID, p crm.ApporteurID, o crm.ListOptions) (crm.Page[crm.Contact], error) {
+	if errs := o.Validate(); errs != nil {
+		return crm.Page[crm.Contact]{}, crm.Invalid(errs...)
+	}
+	kc := expression.Key(attrGSI3PK).Equal(expression.Value(ApporteurCollection(m, p))).
+		And(expression.Key(attrGSI3SK).BeginsWith(prefixContact))
+	e, err := expression.NewBuilder().WithKeyCondition(kc).Build()
+	if err != nil {
+		return crm.Page[crm.Contact]{}, internal("build query", err)
+	}
+	in := &dynamodb.QueryInput{IndexName: aws.String(indexGSI3), KeyConditionExpression: e.KeyCondition(),
+		ExpressionAttributeNames: e.Names(), ExpressionAttributeValues: e.Values(), ScanIndexForward: aws.Bool(false)}
+	return queryPage(ctx, s, m, "espace-contacts:"+string(p), in, o, contactItem.contact)
+}
+
+// maxApporteurAffaires bounds the affaires (with their historique) read for
+// one apporteur's page of affaires or commissions.
+const maxApporteurAffaires = 2000
+
+// ApporteurAffaires returns the affaires attributed to apporteur p with
+// their historique (oldest entry first), newest affaire first: one Query on
+// GSI3 begins_with AFFAIRE# (affaire items and their historique entries sort
+// together), paged internally up to a bound.
+func (s *Store) ApporteurAffaires(ctx context.Context, m crm.MiaID, p crm.ApporteurID) ([]crm.AffaireView, error) {
+	kc := expression.Key(attrGSI3PK).Equal(expression.Value(ApporteurCollection(m, p))).
+		And(expression.Key(attrGSI3SK).BeginsWith(prefixAffaire))
+	e, err := expression.NewBuilder().WithKeyCondition(kc).Build()
+	if err != nil {
+		return nil, internal("build query", err)
+	}
+	in := &dynamodb.QueryInput{TableName: &s.table, IndexName: aws.String(indexGSI3), KeyConditionExpression: e.KeyCondition(),
+		ExpressionAttributeNames: e.Names(), ExpressionAttributeValues: e.Values()}
+	var (
+		views []crm.AffaireView
+		index = map[crm.AffaireID]int{}
+		hist  []crm.Historique
+	)
+	for n := 0; ; {
+		res, err := s.db.Query(ctx, in)
+		if err != nil {
+			return nil, internal("query apporteur affaires", err)
+		}
+		for _, av := range res.Items {
+			var k keys
+			if err := attributevalue.UnmarshalMap(av, &k); err != nil {
+				return nil, internal("decode item", err)
+			}
+			switch k.Type {
+			case typeAffaire:
+				var it affaireItem
+				if err := attributevalue.UnmarshalMap(av, &it); err != nil {
+					return nil, internal("decode affaire", err)
+				}
+				index[crm.AffaireID(it.ID)] = len(views)
+				views = append(views, crm.AffaireView{Affaire: it.affaire(), Historique: []crm.Historique{}})
+				n++
+			case typeHistorique:
+				var it historiqueItem
+				if err := attributevalue.UnmarshalMap(av, &it); err != nil {
+					return nil, internal("decode historique", err)
+				}
+				hist = append(hist, it.historique())
+			}
+		}
+		if len(res.LastEvaluatedKey) == 0 || n >= maxApporteurAffaires {
+			break
+		}
+		in.ExclusiveStartKey = res.LastEvaluatedKey
+	}
+	for _, h := range hist {
+		if i, ok := index[h.AffaireID]; ok {
+			views[i].Historique = append(views[i].Historique, h)
+		}
+	}
+	for i := range views {
+		sort.SliceStable(views[i].Historique, func(a, b int) bool {
+			ha, hb := views[i].Historique[a], views[i].Historique[b]
+			return ha.At.Before(hb.At) || ha.At.Equal(hb.At) && ha.Version < hb.Version
+		})
+	}
+	sort.SliceStable(views, func(a, b int) bool { return views[a].ID > views[b].ID })
+	return views, nil
+}

@@ -1,0 +1,166 @@
+package dynamo
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"time"
+
+	"github.com/assentis/mycrm/internal/crm"
+	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
+	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/expression"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+)
+
+// What the stream consumers read from images and write after a change.
+
+// ItemType is the `type` attribute of an image ("" when absent).
+func ItemType(img map[string]types.AttributeValue) string {
+	if v, ok := img["type"].(*types.AttributeValueMemberS); ok {
+		return v.Value
+	}
+	return ""
+}
+
+// Item types the consumers look for.
+const (
+	TypeAffaire   = typeAffaire
+	TypeContact   = typeContact
+	TypeApporteur = typeApporteur
+	TypeMIA       = typeMIA
+)
+
+func miaOf(pk string) crm.MiaID { return crm.MiaID(strings.TrimPrefix(pk, prefixMIA)) }
+
+// AffaireFromImage decodes an affaire item image; ok is false for any other item.
+func AffaireFromImage(img map[string]types.AttributeValue) (m crm.MiaID, a crm.Affaire, ok bool, err error) {
+	if img == nil || ItemType(img) != typeAffaire {
+		return "", a, false, nil
+	}
+	var it affaireItem
+	if err := attributevalue.UnmarshalMap(img, &it); err != nil {
+		return "", a, false, err
+	}
+	return miaOf(it.PK), it.affaire(), true, nil
+}
+
+// ContactFromImage decodes a contact item image; byApporteur tells that its
+// apporteur created it through the espace apporteur.
+func ContactFromImage(img map[string]types.AttributeValue) (m crm.MiaID, c crm.Contact, byApporteur, ok bool, err error) {
+	if img == nil || ItemType(img) != typeContact {
+		return "", c, false, false, nil
+	}
+	var it apporteurContactItem
+	if err := attributevalue.UnmarshalMap(img, &it); err != nil {
+		return "", c, false, false, err
+	}
+	return miaOf(it.PK), it.contact(), it.Origine == origineApporteur, true, nil
+}
+
+// SetApporteurCommission records affaire a's contribution to its apporteur's
+// commission totals, unless a newer version of the affaire is already
+// recorded (idempotent, order-safe). A missing apporteur is not an error.
+func (s *Store) SetApporteurCommission(ctx context.Context, m crm.MiaID, p crm.ApporteurID, a crm.Affaire) error {
+	entry := commissionEntry{Statut: string(a.Statut), Centimes: a.CommissionApporteurCentimes(), Version: a.Version}
+	path := attrCommissions + "." + string(a.ID)
+	upd := expression.Set(expression.Name(path), expression.Value(entry))
+	cond := expression.Name(attrPK).AttributeExists().And(expression.Or(
+		expression.Name(path).AttributeNotExists(),
+		expression.Name(path+".v").LessThanEqual(expression.Value(a.Version))))
+	err := s.updateApporteur(ctx, m, p, upd, cond)
+	if errors.Is(err, errNoMap) {
+		// An apporteur item written before the map existed: create it.
+		upd = expression.Set(expression.Name(attrCommissions), expression.Value(map[string]commissionEntry{string(a.ID): entry}))
+		err = s.updateApporteur(ctx, m, p, upd, expression.Name(attrPK).AttributeExists().And(expression.Name(attrCommissions).AttributeNotExists()))
+		if errors.Is(err, errStale) {
+			return s.SetApporteurCommission(ctx, m, p, a)
+		}
+	}
+	if errors.Is(err, errStale) {
+		return nil // a newer version is recorded, or no such apporteur
+	}
+	return err
+}
+
+// RemoveApporteurCommission drops affaire a from apporteur p's totals (the
+// affaire was attributed to another apporteur, or deleted).
+func (s *Store) RemoveApporteurCommission(ctx context.Context, m crm.MiaID, p crm.ApporteurID, a crm.AffaireID) error {
+	path := attrCommissions + "." + string(a)
+	err := s.updateApporteur(ctx, m, p, expression.Remove(expression.Name(path)),
+		expression.Name(attrPK).AttributeExists().And(expression.Name(attrCommissions).AttributeExists()))
+	if errors.Is(err, errStale) || errors.Is(err, errNoMap) {
+		return nil
+	}
+	return err
+}
+
+var (
+	errStale = errors.New("condition failed")
+	errNoMap = errors.New("commissions map missing")
+)
+
+func (s *Store) updateApporteur(ctx context.Context, m crm.MiaID, p crm.ApporteurID, upd expression.UpdateBuilder, cond expression.ConditionBuilder) error {
+	e, err := expression.NewBuilder().WithUpdate(upd).WithCondition(cond).Build()
+	if err != nil {
+		return internal("build update", err)
+	}
+	_, err = s.db.UpdateItem(ctx, &dynamodb.UpdateItemInput{
+		TableName: &s.table, Key: s.key(MiaPK(m), ApporteurSK(p)),
+		UpdateExpression: e.Update(), ConditionExpression: e.Condition(),
+		ExpressionAttributeNames: e.Names(), ExpressionAttributeValues: e.Values(),
+	})
+	var ve interface{ ErrorCode() string }
+	switch {
+	case err == nil:
+		return nil
+	case isConditionFailed(err):
+		return errStale
+	case errors.As(err, &ve) && ve.ErrorCode() == "ValidationException" && strings.Contains(err.Error(), "document path"):
+		return errNoMap
+	}
+	return internal("update apporteur", err)
+}
+
+// notificationItem records that a notification was sent, so a redelivered
+// stream record sends none (removed by TTL after 30 days).
+type notificationItem struct {
+	PK        string `dynamodbav:"PK"`
+	SK        string `dynamodbav:"SK"`
+	Type      string `dynamodbav:"type"`
+	At        string `dynamodbav:"at"`
+	ExpiresAt int64  `dynamodbav:"expiresAt"`
+}
+
+// ClaimNotification records notification key of MIA m before it is sent;
+// claimed is false when it was already recorded.
+func (s *Store) ClaimNotification(ctx context.Context, m crm.MiaID, key string) (claimed bool, err error) {
+	now := s.Now().UTC()
+	av, err := attributevalue.MarshalMap(notificationItem{PK: MiaPK(m), SK: NotificationSK(key), Type: "notification",
+		At: fmtTime(now), ExpiresAt: now.Add(30 * 24 * time.Hour).Unix()})
+	if err != nil {
+		return false, internal("encode notification", err)
+	}
+	e, err := build(notExists())
+	if err != nil {
+		return false, internal("build condition", err)
+	}
+	_, err = s.db.PutItem(ctx, &dynamodb.PutItemInput{TableName: &s.table, Item: av,
+		ConditionExpression: e.Condition(), ExpressionAttributeNames: e.Names()})
+	if isConditionFailed(err) {
+		return false, nil
+	}
+	if err != nil {
+		return false, internal("claim notification", err)
+	}
+	return true, nil
+}
+
+// ReleaseNotification forgets a claim whose email could not be sent, so the
+// retried record sends it.
+func (s *Store) ReleaseNotification(ctx context.Context, m crm.MiaID, key string) error {
+	if _, err := s.db.DeleteItem(ctx, &dynamodb.DeleteItemInput{TableName: &s.table, Key: s.key(MiaPK(m), NotificationSK(key))}); err != nil {
+		return internal("release notification", err)
+	}
+	return nil
+}
