@@ -1,0 +1,99 @@
+package consumers
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+
+	"github.com/assentis/mycrm/internal/crm"
+)
+
+// Historique writes an affaire's history: one entry at its creation and one
+// per update that changes its statut, prime or a taux. The entry's key
+// derives from the affaire's update time and version: a redelivered record
+// rewrites the same item.
+func Historique(d Deps) Handler {
+	return each("stream-historique", d, func(ctx context.Context, c change) error {
+		m, old, cur, ok, err := affaires(c)
+		if err != nil || !ok || cur == nil {
+			return err
+		}
+		h, ok := historiqueOf(old, cur)
+		if !ok {
+			return nil
+		}
+		return d.Store.PutHistorique(ctx, m, h, cur.ApporteurID)
+	})
+}
+
+// historiqueOf describes the change from old (nil at creation) to cur.
+func historiqueOf(old, cur *crm.Affaire) (crm.Historique, bool) {
+	h := crm.Historique{AffaireID: cur.ID, At: cur.UpdatedAt, Seq: cur.Version, Statut: cur.Statut, Version: cur.Version}
+	if old == nil {
+		h.Evenement = "creation"
+		return h, true
+	}
+	if old.Version >= cur.Version {
+		return h, false
+	}
+	h.Evenement, h.StatutAvant = "mise_a_jour", old.Statut
+	add := func(champ, avant, apres string) {
+		if avant != apres {
+			h.Changements = append(h.Changements, crm.Changement{Champ: champ, Avant: avant, Apres: apres})
+		}
+	}
+	add("statut", string(old.Statut), string(cur.Statut))
+	add("tauxCommissionApporteur", taux(old.TauxCommissionApporteur), taux(cur.TauxCommissionApporteur))
+	add("primeAnnuelleCentimes", strconv.FormatInt(old.PrimeAnnuelleCentimes, 10), strconv.FormatInt(cur.PrimeAnnuelleCentimes, 10))
+	add("tauxCommissionMIA", strconv.Itoa(old.TauxCommissionMIA), strconv.Itoa(cur.TauxCommissionMIA))
+	return h, len(h.Changements) > 0
+}
+
+func taux(t *int) string {
+	if t == nil {
+		return ""
+	}
+	return strconv.Itoa(*t)
+}
+
+// Commissions keeps each apporteur's commission totals current on its item:
+// per affaire, its statut and commission apporteur, recorded only when newer
+// than what is stored (so redelivery or reordering changes nothing).
+func Commissions(d Deps) Handler {
+	return each("stream-commissions", d, func(ctx context.Context, c change) error {
+		m, old, cur, ok, err := affaires(c)
+		if err != nil || !ok {
+			return err
+		}
+		if old != nil && old.ApporteurID != "" && (cur == nil || cur.ApporteurID != old.ApporteurID) {
+			if err := d.Store.RemoveApporteurCommission(ctx, m, old.ApporteurID, old.ID); err != nil {
+				return fmt.Errorf("remove commission: %w", err)
+			}
+		}
+		if cur != nil && cur.ApporteurID != "" {
+			if old != nil && old.ApporteurID == cur.ApporteurID && old.Statut == cur.Statut &&
+				old.CommissionApporteurCentimes() == cur.CommissionApporteurCentimes() {
+				return nil
+			}
+			if err := d.Store.SetApporteurCommission(ctx, m, cur.ApporteurID, *cur); err != nil {
+				return fmt.Errorf("set commission: %w", err)
+			}
+		}
+		return nil
+	})
+}
+
+// ContactClient makes a contact a client when one of its affaires becomes
+// signee (an affaire of an entreprise changes no contact).
+func ContactClient(d Deps) Handler {
+	return each("stream-contact-client", d, func(ctx context.Context, c change) error {
+		m, old, cur, ok, err := affaires(c)
+		if err != nil || !ok || cur == nil {
+			return err
+		}
+		if cur.Statut != crm.AffaireSignee || old != nil && old.Statut == crm.AffaireSignee || cur.ClientType != crm.ClientContact {
+			return nil
+		}
+		return d.Store.MarkContactClient(ctx, m, crm.ContactID(cur.ClientID))
+	})
+}

@@ -1,0 +1,131 @@
+// Package consumers holds the Lambdas on the table's DynamoDB stream: the
+// work that follows a write. Each consumer is idempotent (a redelivered
+// record changes nothing more and sends no second email), ignores the items
+// it does not care about (the template's FilterCriteria already keeps most of
+// them away) and reports the first record it could not process in
+// batchItemFailures, so Lambda (or the local gateway) retries from there.
+package consumers
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/assentis/mycrm/internal/accounts"
+	"github.com/assentis/mycrm/internal/crm"
+	"github.com/assentis/mycrm/internal/ddbevent"
+	"github.com/assentis/mycrm/internal/dynamo"
+	"github.com/assentis/mycrm/internal/mail"
+	"github.com/aws/aws-lambda-go/events"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+)
+
+// Deps are what the consumers need, built once per instance by internal/app.
+type Deps struct {
+	Store         *dynamo.Store
+	MiaPool       *accounts.Pool
+	ApporteurPool *accounts.Pool
+	Mailer        *mail.Mailer
+	WebBaseURL    string
+	Now           func() time.Time
+	NewToken      func() (token, hash string, err error) // crm.NewActivationToken unless a test replaces it
+	Log           *slog.Logger
+}
+
+// Handler is a stream consumer's Lambda handler.
+type Handler = func(context.Context, events.DynamoDBEvent) (events.DynamoDBEventResponse, error)
+
+// Handlers returns the maker of every stream consumer, keyed by its folder
+// under functions/. The local gateway feeds exactly these with the table's
+// stream; each functions/<folder>/main.go wires the same maker into lambda.Start.
+func Handlers() map[string]func(Deps) Handler {
+	return map[string]func(Deps) Handler{
+		"stream-invitations":    Invitations,
+		"stream-historique":     Historique,
+		"stream-commissions":    Commissions,
+		"stream-contact-client": ContactClient,
+		"stream-notifications":  Notifications,
+	}
+}
+
+// change is a stream record with its images converted to SDK items.
+type change struct {
+	ID        string
+	Name      string // INSERT, MODIFY, REMOVE
+	Old, New  map[string]types.AttributeValue
+	At        time.Time
+	SeqNumber string
+}
+
+// each runs fn on every record in order and stops at the first failure,
+// which it reports (with every later record being redelivered anyway).
+func each(name string, d Deps, fn func(context.Context, change) error) Handler {
+	log := d.Log
+	if log == nil {
+		log = slog.Default()
+	}
+	return func(ctx context.Context, ev events.DynamoDBEvent) (events.DynamoDBEventResponse, error) {
+		var resp events.DynamoDBEventResponse
+		for _, r := range ev.Records {
+			c, err := convert(r)
+			if err == nil {
+				err = fn(ctx, c)
+			}
+			if err != nil {
+				// Errors carry ids and causes, never contact data, tokens or passwords.
+				log.ErrorContext(ctx, "stream record failed", "consumer", name, "eventID", r.EventID,
+					"sequenceNumber", r.Change.SequenceNumber, "error", err)
+				resp.BatchItemFailures = append(resp.BatchItemFailures,
+					events.DynamoDBBatchItemFailure{ItemIdentifier: r.Change.SequenceNumber})
+				break
+			}
+		}
+		return resp, nil
+	}
+}
+
+func convert(r events.DynamoDBEventRecord) (change, error) {
+	c := change{ID: r.EventID, Name: r.EventName, At: r.Change.ApproximateCreationDateTime.Time, SeqNumber: r.Change.SequenceNumber}
+	var err error
+	if c.Old, err = ddbevent.ToSDKMap(r.Change.OldImage); err != nil {
+		return c, fmt.Errorf("old image: %w", err)
+	}
+	if c.New, err = ddbevent.ToSDKMap(r.Change.NewImage); err != nil {
+		return c, fmt.Errorf("new image: %w", err)
+	}
+	return c, nil
+}
+
+func (d Deps) now() time.Time {
+	if d.Now != nil {
+		return d.Now()
+	}
+	return time.Now()
+}
+
+func (d Deps) newToken() (string, string, error) {
+	if d.NewToken != nil {
+		return d.NewToken()
+	}
+	return crm.NewActivationToken()
+}
+
+// affaires decodes both images of an affaire record (ok false otherwise).
+func affaires(c change) (m crm.MiaID, old, cur *crm.Affaire, ok bool, err error) {
+	mo, o, okOld, err := dynamo.AffaireFromImage(c.Old)
+	if err != nil {
+		return "", nil, nil, false, fmt.Errorf("decode old affaire: %w", err)
+	}
+	mn, n, okNew, err := dynamo.AffaireFromImage(c.New)
+	if err != nil {
+		return "", nil, nil, false, fmt.Errorf("decode new affaire: %w", err)
+	}
+	if okOld {
+		old, m = &o, mo
+	}
+	if okNew {
+		cur, m = &n, mn
+	}
+	return m, old, cur, okOld || okNew, nil
+}

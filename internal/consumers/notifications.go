@@ -1,0 +1,101 @@
+package consumers
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/assentis/mycrm/internal/crm"
+	"github.com/assentis/mycrm/internal/dynamo"
+	"github.com/assentis/mycrm/internal/mail"
+)
+
+// Notifications emails, in French: the MIA when one of its apporteurs adds a
+// contact (its name only), and the apporteur when an affaire of its contacts
+// changes statut. Each notification is recorded (conditional put) before it
+// is sent, so a redelivered record sends nothing; a failed send removes the
+// record and reports the stream record, so the retry sends it.
+func Notifications(d Deps) Handler {
+	return each("stream-notifications", d, func(ctx context.Context, c change) error {
+		switch dynamo.ItemType(c.New) {
+		case dynamo.TypeContact:
+			if c.Name != "INSERT" {
+				return nil
+			}
+			return contactAdded(ctx, d, c)
+		case dynamo.TypeAffaire:
+			return statutChanged(ctx, d, c)
+		}
+		return nil
+	})
+}
+
+func contactAdded(ctx context.Context, d Deps, c change) error {
+	m, contact, byApporteur, ok, err := dynamo.ContactFromImage(c.New)
+	if err != nil {
+		return fmt.Errorf("decode contact: %w", err)
+	}
+	if !ok || !byApporteur || contact.ApporteurID == "" {
+		return nil
+	}
+	mia, err := d.Store.GetMIA(ctx, m)
+	if crm.ErrorCode(err) == crm.ENOTFOUND || err == nil && mia.Email == "" {
+		return nil // no profile to write to
+	}
+	if err != nil {
+		return fmt.Errorf("read mia: %w", err)
+	}
+	app, err := d.Store.GetApporteur(ctx, m, contact.ApporteurID)
+	if err != nil {
+		return fmt.Errorf("read apporteur: %w", err)
+	}
+	msg, err := mail.Compose(mail.ContactAjoute{To: mia.Email, MiaPrenom: mia.Prenom, ApporteurNom: app.DisplayName(),
+		ContactNom: contact.DisplayName(), Lien: strings.TrimRight(d.WebBaseURL, "/") + "/"})
+	if err != nil {
+		return err
+	}
+	return sendOnce(ctx, d, m, "CONTACT_AJOUTE#"+string(contact.ID), msg)
+}
+
+func statutChanged(ctx context.Context, d Deps, c change) error {
+	m, old, cur, ok, err := affaires(c)
+	if err != nil || !ok || old == nil || cur == nil {
+		return err
+	}
+	if old.Statut == cur.Statut || cur.ApporteurID == "" {
+		return nil
+	}
+	app, err := d.Store.GetApporteur(ctx, m, cur.ApporteurID)
+	if crm.ErrorCode(err) == crm.ENOTFOUND {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("read apporteur: %w", err)
+	}
+	if app.Statut != crm.ApporteurActif {
+		return nil // a deactivated or not yet activated apporteur gets no news
+	}
+	msg, err := mail.Compose(mail.StatutAffaire{To: app.Email, ApporteurPrenom: app.Prenom, ContactNom: cur.ClientNom,
+		ProduitNom: cur.ProduitNom, Avant: string(old.Statut), Apres: string(cur.Statut),
+		Lien: strings.TrimRight(d.WebBaseURL, "/") + "/espace-apporteur"})
+	if err != nil {
+		return err
+	}
+	return sendOnce(ctx, d, m, "STATUT#"+string(cur.ID)+"#"+strconv.Itoa(cur.Version), msg)
+}
+
+// sendOnce sends msg unless notification key was already recorded.
+func sendOnce(ctx context.Context, d Deps, m crm.MiaID, key string, msg mail.Message) error {
+	claimed, err := d.Store.ClaimNotification(ctx, m, key)
+	if err != nil || !claimed {
+		return err
+	}
+	if _, err := d.Mailer.Send(ctx, msg); err != nil {
+		if rerr := d.Store.ReleaseNotification(ctx, m, key); rerr != nil {
+			return fmt.Errorf("%w (and release: %v)", err, rerr)
+		}
+		return err
+	}
+	return nil
+}
