@@ -6,19 +6,26 @@ package app
 import (
 	"context"
 	"fmt"
+	"log/slog"
+	"os"
 	"strings"
 	"time"
 
+	"github.com/assentis/mycrm/internal/dynamo"
 	"github.com/assentis/mycrm/internal/httpapi"
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 )
 
 // Services are the dependencies built from the environment.
 type Services struct {
-	AWS  aws.Config
-	HTTP httpapi.Deps
+	AWS      aws.Config
+	DynamoDB *dynamodb.Client
+	// Store is nil when TABLE_NAME is not set (e.g. GET /config alone).
+	Store *dynamo.Store
+	HTTP  httpapi.Deps
 }
 
 // Load reads the environment through getenv and builds the services.
@@ -51,9 +58,25 @@ func Load(ctx context.Context, getenv func(string) string) (*Services, error) {
 	if o := getenv("ALLOWED_ORIGINS"); o != "" {
 		c.AllowedOrigins = strings.Split(o, ",")
 	}
+	ddb := dynamodb.NewFromConfig(awsCfg, func(o *dynamodb.Options) {
+		if ep := getenv("DYNAMODB_ENDPOINT"); ep != "" {
+			o.BaseEndpoint = aws.String(ep)
+		}
+	})
+	var store *dynamo.Store
+	if table := getenv("TABLE_NAME"); table != "" {
+		// An empty secret would make list cursors forgeable.
+		if len(c.CursorSecret) == 0 {
+			return nil, fmt.Errorf("CURSOR_SECRET is required with TABLE_NAME")
+		}
+		store = dynamo.New(ddb, table, c.CursorSecret)
+	}
+	log := slog.New(slog.NewJSONHandler(os.Stderr, nil))
 	return &Services{
-		AWS:  awsCfg,
-		HTTP: httpapi.Deps{Config: c, Now: time.Now},
+		AWS:      awsCfg,
+		DynamoDB: ddb,
+		Store:    store,
+		HTTP:     httpapi.Deps{Config: c, Now: time.Now, Store: store, Log: log},
 	}, nil
 }
 

@@ -30,5 +30,5 @@ func GetConfig(d Deps) http.Handler {
 		w.Header().Set("Cache-Control", "public, max-age=300")
 		encode(w, r, http.StatusOK, body)
 	})
-	return mux
+	return secure(mux)
 }

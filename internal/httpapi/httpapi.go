@@ -4,8 +4,11 @@
 package httpapi
 
 import (
+	"log/slog"
 	"net/http"
 	"time"
+
+	"github.com/assentis/mycrm/internal/dynamo"
 )
 
 // Deps is everything a handler may need. Each Lambda builds it once per
@@ -13,6 +16,10 @@ import (
 type Deps struct {
 	Config Config
 	Now    func() time.Time
+	// Store is the table; nil only for routes that do not touch it.
+	Store *dynamo.Store
+	// Log receives internal errors only (never request data).
+	Log *slog.Logger
 }
 
 // Config is what the deployment tells the API about itself.
@@ -36,6 +43,21 @@ type Config struct {
 // main.go wires the same maker into lambda.Start.
 func Handlers() map[string]func(Deps) http.Handler {
 	return map[string]func(Deps) http.Handler{
-		"get-config": GetConfig,
+		"get-config":        GetConfig,
+		"create-contact":    CreateContact,
+		"list-contacts":     ListContacts,
+		"get-contact":       GetContact,
+		"update-contact":    UpdateContact,
+		"create-entreprise": CreateEntreprise,
+		"list-entreprises":  ListEntreprises,
+		"get-entreprise":    GetEntreprise,
+		"update-entreprise": UpdateEntreprise,
+		"list-produits":     ListProduits,
+		"create-affaire":    CreateAffaire,
+		"list-affaires":     ListAffaires,
+		"get-affaire":       GetAffaire,
+		"update-affaire":    UpdateAffaire,
+		"create-produit":    CreateProduit,
+		"update-produit":    UpdateProduit,
 	}
 }

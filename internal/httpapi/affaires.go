@@ -1,0 +1,89 @@
+package httpapi
+
+import (
+	"context"
+	"net/http"
+
+	"github.com/assentis/mycrm/internal/crm"
+	"github.com/assentis/mycrm/internal/dynamo"
+)
+
+type affaireCreator interface {
+	CreateAffaire(ctx context.Context, m crm.MiaID, n crm.NewAffaire, idem *dynamo.Idempotency) (crm.Affaire, error)
+}
+
+// CreateAffaire serves POST /affaires (Nouvelle affaire → en cours).
+func CreateAffaire(d Deps) http.Handler {
+	return route(d, "POST /affaires", mia, handleCreateAffaire(d.Store))
+}
+
+func handleCreateAffaire(s affaireCreator) apiFunc {
+	return func(w http.ResponseWriter, r *http.Request, p crm.Principal) error {
+		return create(w, r, p, "/affaires/", func(in crm.NewAffaire, idem *dynamo.Idempotency) (crm.Affaire, error) {
+			return s.CreateAffaire(r.Context(), p.Mia, in, idem)
+		})
+	}
+}
+
+type affaireLister interface {
+	ListAffaires(ctx context.Context, m crm.MiaID, f dynamo.AffaireFilter) (crm.Page[crm.Affaire], error)
+}
+
+// ListAffaires serves GET /affaires?statut= (en_cours by default).
+func ListAffaires(d Deps) http.Handler {
+	return route(d, "GET /affaires", mia, handleListAffaires(d.Store))
+}
+
+func handleListAffaires(s affaireLister) apiFunc {
+	return func(w http.ResponseWriter, r *http.Request, p crm.Principal) error {
+		o, err := listOptions(r)
+		if err != nil {
+			return err
+		}
+		page, err := s.ListAffaires(r.Context(), p.Mia, dynamo.AffaireFilter{
+			Statut: crm.AffaireStatut(r.URL.Query().Get("statut")), ListOptions: o})
+		if err != nil {
+			return err
+		}
+		encode(w, r, http.StatusOK, page)
+		return nil
+	}
+}
+
+type affaireGetter interface {
+	GetAffaire(ctx context.Context, m crm.MiaID, id crm.AffaireID) (crm.AffaireView, error)
+}
+
+// GetAffaire serves GET /affaires/{affaireId}: with its historique.
+func GetAffaire(d Deps) http.Handler {
+	return route(d, "GET /affaires/{affaireId}", mia, handleGetAffaire(d.Store))
+}
+
+func handleGetAffaire(s affaireGetter) apiFunc {
+	return func(w http.ResponseWriter, r *http.Request, p crm.Principal) error {
+		v, err := s.GetAffaire(r.Context(), p.Mia, crm.AffaireID(r.PathValue("affaireId")))
+		if err != nil {
+			return err
+		}
+		writeEntity(w, r, http.StatusOK, v.Version, v)
+		return nil
+	}
+}
+
+type affaireUpdater interface {
+	UpdateAffaire(ctx context.Context, m crm.MiaID, id crm.AffaireID, p crm.AffairePatch, ifMatch *int) (crm.Affaire, error)
+}
+
+// UpdateAffaire serves PATCH /affaires/{affaireId} ("Mettre à jour").
+func UpdateAffaire(d Deps) http.Handler {
+	return route(d, "PATCH /affaires/{affaireId}", mia, handleUpdateAffaire(d.Store))
+}
+
+func handleUpdateAffaire(s affaireUpdater) apiFunc {
+	return func(w http.ResponseWriter, r *http.Request, p crm.Principal) error {
+		id := crm.AffaireID(r.PathValue("affaireId"))
+		return update(w, r, func(in crm.AffairePatch, im *int) (crm.Affaire, error) {
+			return s.UpdateAffaire(r.Context(), p.Mia, id, in, im)
+		}, func(a crm.Affaire) int { return a.Version })
+	}
+}

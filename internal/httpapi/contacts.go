@@ -1,0 +1,114 @@
+package httpapi
+
+import (
+	"context"
+	"net/http"
+
+	"github.com/assentis/mycrm/internal/crm"
+	"github.com/assentis/mycrm/internal/dynamo"
+)
+
+// contactInput is what a MIA sends to create a contact (no id, dates or version).
+type contactInput struct {
+	Nom           string            `json:"nom"`
+	Prenom        string            `json:"prenom"`
+	Telephone     string            `json:"telephone"`
+	Email         string            `json:"email"`
+	Adresse       string            `json:"adresse"`
+	DateNaissance string            `json:"dateNaissance"`
+	Profession    string            `json:"profession"`
+	Remarques     string            `json:"remarques"`
+	Statut        crm.ContactStatut `json:"statut"`
+	ApporteurID   crm.ApporteurID   `json:"apporteurId"`
+}
+
+func (in contactInput) contact() crm.Contact {
+	return crm.Contact{Nom: in.Nom, Prenom: in.Prenom, Telephone: in.Telephone, Email: in.Email,
+		Adresse: in.Adresse, DateNaissance: in.DateNaissance, Profession: in.Profession,
+		Remarques: in.Remarques, Statut: in.Statut, ApporteurID: in.ApporteurID}
+}
+
+type contactCreator interface {
+	CreateContact(ctx context.Context, m crm.MiaID, c crm.Contact, idem *dynamo.Idempotency) (crm.Contact, error)
+}
+
+// CreateContact serves POST /contacts (Nouveau contact).
+func CreateContact(d Deps) http.Handler {
+	return route(d, "POST /contacts", mia, handleCreateContact(d.Store))
+}
+
+func handleCreateContact(s contactCreator) apiFunc {
+	return func(w http.ResponseWriter, r *http.Request, p crm.Principal) error {
+		return create(w, r, p, "/contacts/", func(in contactInput, idem *dynamo.Idempotency) (crm.Contact, error) {
+			return s.CreateContact(r.Context(), p.Mia, in.contact(), idem)
+		})
+	}
+}
+
+type contactLister interface {
+	ListContacts(ctx context.Context, m crm.MiaID, f dynamo.ContactFilter) (crm.Page[crm.Contact], error)
+}
+
+// ListContacts serves GET /contacts?statut=&apporteurId=&q=&limit=&cursor=.
+func ListContacts(d Deps) http.Handler {
+	return route(d, "GET /contacts", mia, handleListContacts(d.Store))
+}
+
+func handleListContacts(s contactLister) apiFunc {
+	return func(w http.ResponseWriter, r *http.Request, p crm.Principal) error {
+		o, err := listOptions(r)
+		if err != nil {
+			return err
+		}
+		q := r.URL.Query()
+		page, err := s.ListContacts(r.Context(), p.Mia, dynamo.ContactFilter{
+			Statut: crm.ContactStatut(q.Get("statut")), ApporteurID: crm.ApporteurID(q.Get("apporteurId")),
+			Q: q.Get("q"), ListOptions: o})
+		if err != nil {
+			return err
+		}
+		encode(w, r, http.StatusOK, page)
+		return nil
+	}
+}
+
+type contactGetter interface {
+	GetContact(ctx context.Context, m crm.MiaID, id crm.ContactID) (crm.ContactView, error)
+}
+
+// GetContact serves GET /contacts/{contactId}: the contact with its affaires.
+func GetContact(d Deps) http.Handler {
+	return route(d, "GET /contacts/{contactId}", mia, handleGetContact(d.Store))
+}
+
+func handleGetContact(s contactGetter) apiFunc {
+	return func(w http.ResponseWriter, r *http.Request, p crm.Principal) error {
+		v, err := s.GetContact(r.Context(), p.Mia, crm.ContactID(r.PathValue("contactId")))
+		if err != nil {
+			return err
+		}
+		if v.Affaires == nil {
+			v.Affaires = []crm.Affaire{}
+		}
+		writeEntity(w, r, http.StatusOK, v.Version, v)
+		return nil
+	}
+}
+
+type contactUpdater interface {
+	UpdateContact(ctx context.Context, m crm.MiaID, id crm.ContactID, p crm.ContactPatch, ifMatch *int) (crm.Contact, error)
+}
+
+// UpdateContact serves PATCH /contacts/{contactId} (If-Match honoured).
+func UpdateContact(d Deps) http.Handler {
+	return route(d, "PATCH /contacts/{contactId}", mia, handleUpdateContact(d.Store))
+}
+
+func handleUpdateContact(s contactUpdater) apiFunc {
+	return func(w http.ResponseWriter, r *http.Request, p crm.Principal) error {
+		id := crm.ContactID(r.PathValue("contactId"))
+		return update(w, r, func(in crm.ContactPatch, im *int) (crm.Contact, error) {
+			return s.UpdateContact(r.Context(), p.Mia, id, in, im)
+		}, func(c crm.Contact) int { return c.Version })
+	}
+}

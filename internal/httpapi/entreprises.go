@@ -1,0 +1,111 @@
+package httpapi
+
+import (
+	"context"
+	"net/http"
+
+	"github.com/assentis/mycrm/internal/crm"
+	"github.com/assentis/mycrm/internal/dynamo"
+)
+
+// entrepriseInput is what a MIA sends to create an entreprise.
+type entrepriseInput struct {
+	RaisonSociale string          `json:"raisonSociale"`
+	Siren         string          `json:"siren"`
+	Adresse       string          `json:"adresse"`
+	DirigeantID   crm.ContactID   `json:"dirigeantId"`
+	Telephone     string          `json:"telephone"`
+	Email         string          `json:"email"`
+	Remarques     string          `json:"remarques"`
+	ApporteurID   crm.ApporteurID `json:"apporteurId"`
+}
+
+func (in entrepriseInput) entreprise() crm.Entreprise {
+	return crm.Entreprise{RaisonSociale: in.RaisonSociale, Siren: in.Siren, Adresse: in.Adresse,
+		DirigeantID: in.DirigeantID, Telephone: in.Telephone, Email: in.Email, Remarques: in.Remarques,
+		ApporteurID: in.ApporteurID}
+}
+
+type entrepriseCreator interface {
+	CreateEntreprise(ctx context.Context, m crm.MiaID, e crm.Entreprise, idem *dynamo.Idempotency) (crm.Entreprise, error)
+}
+
+// CreateEntreprise serves POST /entreprises (Nouvelle entreprise).
+func CreateEntreprise(d Deps) http.Handler {
+	return route(d, "POST /entreprises", mia, handleCreateEntreprise(d.Store))
+}
+
+func handleCreateEntreprise(s entrepriseCreator) apiFunc {
+	return func(w http.ResponseWriter, r *http.Request, p crm.Principal) error {
+		return create(w, r, p, "/entreprises/", func(in entrepriseInput, idem *dynamo.Idempotency) (crm.Entreprise, error) {
+			return s.CreateEntreprise(r.Context(), p.Mia, in.entreprise(), idem)
+		})
+	}
+}
+
+type entrepriseLister interface {
+	ListEntreprises(ctx context.Context, m crm.MiaID, f dynamo.EntrepriseFilter) (crm.Page[crm.Entreprise], error)
+}
+
+// ListEntreprises serves GET /entreprises?apporteurId=&q=&limit=&cursor=.
+func ListEntreprises(d Deps) http.Handler {
+	return route(d, "GET /entreprises", mia, handleListEntreprises(d.Store))
+}
+
+func handleListEntreprises(s entrepriseLister) apiFunc {
+	return func(w http.ResponseWriter, r *http.Request, p crm.Principal) error {
+		o, err := listOptions(r)
+		if err != nil {
+			return err
+		}
+		q := r.URL.Query()
+		page, err := s.ListEntreprises(r.Context(), p.Mia, dynamo.EntrepriseFilter{
+			ApporteurID: crm.ApporteurID(q.Get("apporteurId")), Q: q.Get("q"), ListOptions: o})
+		if err != nil {
+			return err
+		}
+		encode(w, r, http.StatusOK, page)
+		return nil
+	}
+}
+
+type entrepriseGetter interface {
+	GetEntreprise(ctx context.Context, m crm.MiaID, id crm.EntrepriseID) (crm.EntrepriseView, error)
+}
+
+// GetEntreprise serves GET /entreprises/{entrepriseId}: with its affaires.
+func GetEntreprise(d Deps) http.Handler {
+	return route(d, "GET /entreprises/{entrepriseId}", mia, handleGetEntreprise(d.Store))
+}
+
+func handleGetEntreprise(s entrepriseGetter) apiFunc {
+	return func(w http.ResponseWriter, r *http.Request, p crm.Principal) error {
+		v, err := s.GetEntreprise(r.Context(), p.Mia, crm.EntrepriseID(r.PathValue("entrepriseId")))
+		if err != nil {
+			return err
+		}
+		if v.Affaires == nil {
+			v.Affaires = []crm.Affaire{}
+		}
+		writeEntity(w, r, http.StatusOK, v.Version, v)
+		return nil
+	}
+}
+
+type entrepriseUpdater interface {
+	UpdateEntreprise(ctx context.Context, m crm.MiaID, id crm.EntrepriseID, p crm.EntreprisePatch, ifMatch *int) (crm.Entreprise, error)
+}
+
+// UpdateEntreprise serves PATCH /entreprises/{entrepriseId}.
+func UpdateEntreprise(d Deps) http.Handler {
+	return route(d, "PATCH /entreprises/{entrepriseId}", mia, handleUpdateEntreprise(d.Store))
+}
+
+func handleUpdateEntreprise(s entrepriseUpdater) apiFunc {
+	return func(w http.ResponseWriter, r *http.Request, p crm.Principal) error {
+		id := crm.EntrepriseID(r.PathValue("entrepriseId"))
+		return update(w, r, func(in crm.EntreprisePatch, im *int) (crm.Entreprise, error) {
+			return s.UpdateEntreprise(r.Context(), p.Mia, id, in, im)
+		}, func(e crm.Entreprise) int { return e.Version })
+	}
+}

@@ -1,0 +1,120 @@
+package httpapi
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"net/http"
+
+	"github.com/assentis/mycrm/internal/crm"
+	"github.com/assentis/mycrm/internal/dynamo"
+)
+
+// idempotency reads the Idempotency-Key header of a POST: nil without one.
+// The stored response is the 201 the create renders (body, ETag, Location
+// under the given prefix); the hash covers method, path and body, so the same
+// key with another request is refused.
+func idempotency(r *http.Request, p crm.Principal, body []byte, location string) (*dynamo.Idempotency, error) {
+	key := r.Header.Get("Idempotency-Key")
+	if key == "" {
+		return nil, nil
+	}
+	if len(key) > 128 || !printable(key) {
+		return nil, crm.Invalid(crm.FieldError{Champ: "Idempotency-Key", Message: "La clé doit faire au plus 128 caractères ASCII imprimables."})
+	}
+	h := sha256.New()
+	h.Write([]byte(r.Method + "\n" + r.URL.Path + "\n"))
+	h.Write(body)
+	return &dynamo.Idempotency{
+		Sub: p.Sub, Key: key, Hash: hex.EncodeToString(h.Sum(nil)),
+		Render: func(v any) (dynamo.Response, error) { return created(v, location) },
+	}, nil
+}
+
+// created renders the 201 of a new entity: its JSON, ETag and Location.
+func created(v any, location string) (dynamo.Response, error) {
+	body, err := json.Marshal(v)
+	if err != nil {
+		return dynamo.Response{}, err
+	}
+	var meta struct {
+		ID      string `json:"id"`
+		Version int    `json:"version"`
+	}
+	if err := json.Unmarshal(body, &meta); err != nil {
+		return dynamo.Response{}, err
+	}
+	return dynamo.Response{Status: http.StatusCreated, Body: append(body, '\n'), Header: map[string]string{
+		"Content-Type": "application/json; charset=utf-8",
+		"ETag":         etag(meta.Version),
+		"Location":     location + meta.ID,
+	}}, nil
+}
+
+func printable(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < 0x21 || s[i] > 0x7e {
+			return false
+		}
+	}
+	return true
+}
+
+// writeResponse sends a rendered response.
+func writeResponse(w http.ResponseWriter, resp dynamo.Response) {
+	for k, v := range resp.Header {
+		w.Header().Set(k, v)
+	}
+	w.WriteHeader(resp.Status)
+	_, _ = w.Write(resp.Body)
+}
+
+// create runs a POST that creates an entity: decode the input, build the
+// idempotency record, create, answer 201 (or replay the first answer).
+func create[In, Out any](w http.ResponseWriter, r *http.Request, p crm.Principal, location string,
+	do func(in In, idem *dynamo.Idempotency) (Out, error)) error {
+	in, body, err := decode[In](w, r)
+	if err != nil {
+		return err
+	}
+	idem, err := idempotency(r, p, body, location)
+	if err != nil {
+		return err
+	}
+	out, err := do(in, idem)
+	var replay *dynamo.Replayed
+	if errors.As(err, &replay) {
+		w.Header().Set("Idempotent-Replayed", "true")
+		writeResponse(w, replay.Response)
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	resp, err := created(out, location)
+	if err != nil {
+		return err
+	}
+	writeResponse(w, resp)
+	return nil
+}
+
+// update runs a PATCH: decode the patch, read If-Match, update, answer 200
+// with the new ETag.
+func update[In, Out any](w http.ResponseWriter, r *http.Request, do func(in In, ifMatch *int) (Out, error), version func(Out) int) error {
+	in, _, err := decode[In](w, r)
+	if err != nil {
+		return err
+	}
+	im, err := ifMatch(r)
+	if err != nil {
+		return err
+	}
+	out, err := do(in, im)
+	if err != nil {
+		return err
+	}
+	writeEntity(w, r, http.StatusOK, version(out), out)
+	return nil
+}

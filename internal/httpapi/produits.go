@@ -1,0 +1,82 @@
+package httpapi
+
+import (
+	"context"
+	"net/http"
+
+	"github.com/assentis/mycrm/internal/crm"
+	"github.com/assentis/mycrm/internal/dynamo"
+)
+
+type produitLister interface {
+	ListProduits(ctx context.Context) ([]crm.Produit, error)
+}
+
+// ListProduits serves GET /produits: the whole catalogue, in one page.
+func ListProduits(d Deps) http.Handler {
+	return route(d, "GET /produits", mia, handleListProduits(d.Store))
+}
+
+func handleListProduits(s produitLister) apiFunc {
+	return func(w http.ResponseWriter, r *http.Request, p crm.Principal) error {
+		ps, err := s.ListProduits(r.Context())
+		if err != nil {
+			return err
+		}
+		encode(w, r, http.StatusOK, crm.Page[crm.Produit]{Items: ps})
+		return nil
+	}
+}
+
+// produitInput is what Assentis staff send to add a produit.
+type produitInput struct {
+	ID                crm.ProduitID `json:"id"`
+	Nom               string        `json:"nom"`
+	Categorie         crm.Categorie `json:"categorie"`
+	Assureur          string        `json:"assureur"`
+	Description       string        `json:"description"`
+	TauxCommissionMIA int           `json:"tauxCommissionMIA"`
+	Actif             *bool         `json:"actif"`
+}
+
+type produitCreator interface {
+	CreateProduit(ctx context.Context, p crm.Produit, m crm.MiaID, idem *dynamo.Idempotency) (crm.Produit, error)
+}
+
+// CreateProduit serves POST /admin/produits (Assentis staff only).
+func CreateProduit(d Deps) http.Handler {
+	return route(d, "POST /admin/produits", staff, handleCreateProduit(d.Store))
+}
+
+func handleCreateProduit(s produitCreator) apiFunc {
+	return func(w http.ResponseWriter, r *http.Request, p crm.Principal) error {
+		return create(w, r, p, "/admin/produits/", func(in produitInput, idem *dynamo.Idempotency) (crm.Produit, error) {
+			pr := crm.Produit{ID: in.ID, Nom: in.Nom, Categorie: in.Categorie, Assureur: in.Assureur,
+				Description: in.Description, TauxCommissionMIA: in.TauxCommissionMIA, Actif: in.Actif == nil || *in.Actif}
+			// Staff accounts may have no MIA: their idempotency records then share one partition.
+			m := p.Mia
+			if m == "" {
+				m = "assentis"
+			}
+			return s.CreateProduit(r.Context(), pr, m, idem)
+		})
+	}
+}
+
+type produitUpdater interface {
+	UpdateProduit(ctx context.Context, id crm.ProduitID, p crm.ProduitPatch, ifMatch *int) (crm.Produit, error)
+}
+
+// UpdateProduit serves PATCH /admin/produits/{produitId} (Assentis staff only).
+func UpdateProduit(d Deps) http.Handler {
+	return route(d, "PATCH /admin/produits/{produitId}", staff, handleUpdateProduit(d.Store))
+}
+
+func handleUpdateProduit(s produitUpdater) apiFunc {
+	return func(w http.ResponseWriter, r *http.Request, p crm.Principal) error {
+		id := crm.ProduitID(r.PathValue("produitId"))
+		return update(w, r, func(in crm.ProduitPatch, im *int) (crm.Produit, error) {
+			return s.UpdateProduit(r.Context(), id, in, im)
+		}, func(p crm.Produit) int { return p.Version })
+	}
+}
