@@ -30,8 +30,10 @@ type Services struct {
 
 // Load reads the environment through getenv and builds the services.
 // Locally, DYNAMODB_ENDPOINT, COGNITO_ENDPOINT and SES_ENDPOINT point the
-// clients at the emulators, with static credentials.
-func Load(ctx context.Context, getenv func(string) string) (*Services, error) {
+// clients at the emulators, with static credentials. extra options apply to
+// the AWS config every client is built from (the benchmark adds an SDK
+// middleware with config.WithAPIOptions to count DynamoDB calls).
+func Load(ctx context.Context, getenv func(string) string, extra ...func(*config.LoadOptions) error) (*Services, error) {
 	region := getenv("AWS_REGION")
 	if region == "" {
 		region = "eu-west-3"
@@ -40,6 +42,7 @@ func Load(ctx context.Context, getenv func(string) string) (*Services, error) {
 	if getenv("DYNAMODB_ENDPOINT") != "" {
 		opts = append(opts, config.WithCredentialsProvider(credentials.NewStaticCredentialsProvider("local", "local", "")))
 	}
+	opts = append(opts, extra...)
 	awsCfg, err := config.LoadDefaultConfig(ctx, opts...)
 	if err != nil {
 		return nil, fmt.Errorf("load aws config: %w", err)
