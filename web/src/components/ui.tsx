@@ -40,9 +40,8 @@ export function Field({ label, name, error, hint, required, children }: FieldPro
   const describedBy = [hint ? `${id}-hint` : "", error ? `${id}-err` : ""].filter(Boolean).join(" ") || undefined;
   return (
     <div class={`field${error ? " field-error" : ""}`}>
-      <label for={id}>
+      <label for={id} class={required ? "required" : undefined}>
         {label}
-        {required && <span class="req" aria-hidden="true"> *</span>}
       </label>
       {children({ id, name, "aria-invalid": error ? "true" : undefined, "aria-describedby": describedBy, required })}
       {hint && (

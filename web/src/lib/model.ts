@@ -1,3 +1,5 @@
+import { STATUT_AFFAIRE, formatCentimes, formatPercent } from "./format";
+
 // The shapes the client reads from the API. Field names follow DESIGN.md §3–§4; where the
 // contract leaves a name open, the helpers below accept the likely spellings.
 
@@ -20,6 +22,7 @@ export interface Apporteur extends Entity {
   invitationEnvoyeeAt?: string;
   activeLe?: string;
   activatedAt?: string;
+  commissions?: { enCoursCentimes?: number; signeeCentimes?: number; totalCentimes?: number };
 }
 
 export interface Contact extends Entity {
@@ -52,12 +55,23 @@ export interface Produit {
   nom?: string;
   libelle?: string;
   categorie?: string;
+  assureur?: string;
   description?: string;
   tauxCommissionMIA?: number;
+  actif?: boolean;
+}
+
+export interface Changement {
+  champ: string;
+  avant?: string;
+  apres?: string;
 }
 
 export interface HistoriqueEntry {
   at?: string;
+  evenement?: string;
+  statutAvant?: string;
+  changements?: Changement[];
   date?: string;
   createdAt?: string;
   type?: string;
@@ -70,6 +84,7 @@ export interface HistoriqueEntry {
 export interface Affaire extends Entity {
   clientId: string;
   clientNom?: string;
+  clientType?: "contact" | "entreprise" | string;
   client?: { nom?: string; prenom?: string; raisonSociale?: string };
   produitId: string;
   produitNom?: string;
@@ -120,9 +135,48 @@ export function historiqueDate(h: HistoriqueEntry): string | undefined {
   return h.at ?? h.date ?? h.createdAt;
 }
 
-export function historiqueText(h: HistoriqueEntry): string {
-  return h.message ?? h.description ?? h.libelle ?? h.type ?? "";
+const CHAMPS: Record<string, string> = {
+  statut: "Statut",
+  primeAnnuelleCentimes: "Prime annuelle",
+  tauxCommissionMIA: "Taux de commission MIA",
+  tauxCommissionApporteur: "Taux de commission apporteur",
+  remarques: "Remarques",
+  produitId: "Produit",
+  clientId: "Client",
+};
+
+function valeur(champ: string, v: string | undefined): string {
+  if (v === undefined || v === "") return "—";
+  if (champ === "statut") return STATUT_AFFAIRE[v] ?? v;
+  if (champ.endsWith("Centimes") && /^-?\d+$/.test(v)) return formatCentimes(Number(v));
+  if (champ.startsWith("taux") && /^\d+$/.test(v)) return formatPercent(Number(v));
+  return v;
 }
+
+/** One line of an affaire's history, in French. */
+export function historiqueText(h: HistoriqueEntry): string {
+  if (h.message ?? h.description ?? h.libelle) return (h.message ?? h.description ?? h.libelle)!;
+  if (h.evenement === "creation") return `Affaire créée (${STATUT_AFFAIRE[h.statut ?? "en_cours"] ?? h.statut})`;
+  const parts = (h.changements ?? []).map((c) => `${CHAMPS[c.champ] ?? c.champ} : ${valeur(c.champ, c.avant)} → ${valeur(c.champ, c.apres)}`);
+  if (parts.length) return parts.join(" ; ");
+  if (h.statutAvant && h.statut && h.statutAvant !== h.statut)
+    return `Statut : ${STATUT_AFFAIRE[h.statutAvant] ?? h.statutAvant} → ${STATUT_AFFAIRE[h.statut] ?? h.statut}`;
+  if (h.evenement === "mise_a_jour") return "Affaire mise à jour";
+  return h.type ?? h.evenement ?? "";
+}
+
+export const CATEGORIES: Record<string, string> = {
+  sante: "Santé",
+  prevoyance: "Prévoyance",
+  emprunteur: "Assurance emprunteur",
+  habitation: "Habitation",
+  auto: "Auto",
+  rc_pro: "Responsabilité civile professionnelle",
+  multirisque_pro: "Multirisque professionnelle",
+  epargne_retraite: "Épargne et retraite",
+  obseques: "Obsèques",
+  accidents_vie: "Garantie des accidents de la vie",
+};
 
 export interface CommissionLine {
   affaireId?: string;
@@ -162,14 +216,14 @@ export function readCommissions(body: any): Commissions {
       : Array.isArray(body?.lignes)
         ? body.lignes
         : [];
-  const t = body?.totaux ?? body?.totals ?? body?.total ?? body ?? {};
+  const t = body?.totaux ?? body?.totals ?? body?.commissions ?? (typeof body?.total === "object" ? body.total : body) ?? {};
   const sum = (statut: string) =>
     lines.filter((l) => l.statut === statut).reduce((s, l) => s + lineCommission(l), 0);
   const enCours =
-    num(t.en_cours, t.enCours, t.enCoursCentimes, t.commissionEnCoursCentimes, t.totalEnCoursCentimes, t.en_cours?.commissionCentimes) ??
+    num(t.enCoursCentimes, t.en_cours, t.enCours, t.commissionEnCoursCentimes, t.totalEnCoursCentimes, t.en_cours?.commissionCentimes) ??
     sum("en_cours");
   const signees =
-    num(t.signee, t.signees, t.signeeCentimes, t.signeesCentimes, t.commissionSigneeCentimes, t.totalSigneeCentimes, t.totalSigneesCentimes) ??
+    num(t.signee, t.signees, t.signeeCentimes, t.signeesCentimes, t.signeesCentimes, t.commissionSigneeCentimes, t.totalSigneeCentimes, t.totalSigneesCentimes) ??
     sum("signee");
   return { lines, enCoursCentimes: enCours, signeesCentimes: signees, totalCentimes: enCours + signees };
 }

@@ -14,6 +14,7 @@ import {
 } from "../../lib/format";
 import {
   type Affaire,
+  CATEGORIES,
   type Contact,
   type Entreprise,
   affaireClient,
@@ -269,9 +270,12 @@ export function AffaireNew({ query }: { query: URLSearchParams }) {
                 <option value="">— Choisir le produit —</option>
                 {groupByCategorie(produits.list).map(([cat, ps]) =>
                   cat ? (
-                    <optgroup label={cat}>
+                    <optgroup label={CATEGORIES[cat] ?? cat}>
                       {ps.map((p) => (
-                        <option value={produitKey(p)}>{produitLabel(p)}</option>
+                        <option value={produitKey(p)}>
+                          {produitLabel(p)}
+                          {p.assureur ? ` — ${p.assureur}` : ""}
+                        </option>
                       ))}
                     </optgroup>
                   ) : (

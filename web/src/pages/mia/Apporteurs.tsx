@@ -2,7 +2,7 @@ import { useState } from "preact/hooks";
 import { api } from "../../app";
 import { withQuery, type Page } from "../../lib/api";
 import { formatCentimes, formatDate, formatPercent, label, STATUT_AFFAIRE, STATUT_APPORTEUR, STATUT_CONTACT } from "../../lib/format";
-import { type Affaire, type Apporteur, type Contact, affaireClient, affaireProduit, personName } from "../../lib/model";
+import { type Apporteur, type Contact, affaireClient, affaireProduit, personName } from "../../lib/model";
 import { navigate } from "../../lib/router";
 import {
   Badge,
@@ -16,7 +16,6 @@ import {
   Loading,
   Notice,
   PageHeader,
-  SearchBar,
   useAsync,
   useForm,
   usePaged,
@@ -24,16 +23,15 @@ import {
 import { useProduits } from "./shared";
 
 export function ApporteursList({ query }: { query: URLSearchParams }) {
-  const q = query.get("q") ?? "";
   const statut = query.get("statut") ?? "";
-  const list = usePaged<Apporteur>((cursor) => withQuery("/apporteurs", { q, statut, limit: 20, cursor }), [q, statut]);
-  const go = (p: Record<string, string>) => navigate(withQuery("/mia/apporteurs", { q, statut, ...p }));
+  const list = usePaged<Apporteur>((cursor) => withQuery("/apporteurs", { statut, limit: 20, cursor }), [statut]);
+  const go = (p: Record<string, string>) => navigate(withQuery("/mia/apporteurs", { statut, ...p }));
   return (
     <>
       <PageHeader title="Apporteurs d'affaires" actions={<ButtonLink href="/mia/apporteurs/nouveau">Nouvel apporteur</ButtonLink>}>
         <p class="lead">Vos prescripteurs : ils reçoivent un email d'activation et accèdent à leur espace personnel.</p>
       </PageHeader>
-      <SearchBar value={q} onSearch={(v) => go({ q: v })} label="Rechercher un apporteur" placeholder="Nom, email, ville…">
+      <div class="toolbar">
         <label class="filter">
           Statut
           <select value={statut} onChange={(e) => go({ statut: e.currentTarget.value })}>
@@ -43,12 +41,12 @@ export function ApporteursList({ query }: { query: URLSearchParams }) {
             ))}
           </select>
         </label>
-      </SearchBar>
+      </div>
       <ErrorBox error={list.error} onRetry={list.reload} />
       {list.items.length === 0 && list.loading && <Loading />}
       {list.items.length === 0 && !list.loading && !list.error && (
         <Empty>
-          Aucun apporteur {q || statut ? "ne correspond à ces critères" : "pour l'instant"}.{" "}
+          Aucun apporteur {statut ? "ne correspond à ces critères" : "pour l'instant"}.{" "}
           <Link href="/mia/apporteurs/nouveau">Nouvel apporteur</Link>
         </Empty>
       )}
@@ -140,10 +138,12 @@ export function ApporteurNew() {
 export function ApporteurView({ id, query }: { id: string; query: URLSearchParams }) {
   const a = useAsync(async (signal) => api.get<Apporteur>(`/apporteurs/${encodeURIComponent(id)}`, signal), [id]);
   const contacts = usePaged<Contact>((cursor) => withQuery("/contacts", { apporteurId: id, limit: 20, cursor }), [id]);
-  const affaires = useAsync(
-    async (signal) => (await api.get<Page<Affaire>>(withQuery("/affaires", { apporteurId: id, limit: 50 }), signal)).data.items ?? [],
-    [id],
-  );
+  // The API has no affaires-by-apporteur list: each attributed contact's view carries its affaires.
+  const affaires = useAsync(async (signal) => {
+    const cs = (await api.get<Page<Contact>>(withQuery("/contacts", { apporteurId: id, limit: 50 }), signal)).data.items ?? [];
+    const views = await Promise.all(cs.map((c) => api.get<Contact>(`/contacts/${c.id}`, signal).then((r) => r.data)));
+    return views.flatMap((v) => (v.affaires ?? []).map((a) => ({ ...a, clientNom: a.clientNom || personName(v) })));
+  }, [id]);
   const produits = useProduits();
   const [notice, setNotice] = useState(query.get("cree") ? "Apporteur ajouté : l'email d'activation lui a été envoyé." : "");
   const [actionError, setActionError] = useState<Error>();
@@ -201,6 +201,15 @@ export function ApporteurView({ id, query }: { id: string; query: URLSearchParam
             <dd>{ap.remarques || "—"}</dd>
             <dt>Créé le</dt>
             <dd>{formatDate(ap.createdAt)}</dd>
+            {ap.commissions && (
+              <>
+                <dt>Commission prévisionnelle</dt>
+                <dd>
+                  {formatCentimes(ap.commissions.totalCentimes)} (en cours {formatCentimes(ap.commissions.enCoursCentimes)}, signées{" "}
+                  {formatCentimes(ap.commissions.signeeCentimes)})
+                </dd>
+              </>
+            )}
           </dl>
         </section>
         <section class="card" aria-labelledby="invit">

@@ -1,0 +1,312 @@
+// Browser test of the onboarding text ("La logique à suivre"), through the UI only, in
+// Debian's Chromium driven by playwright-core (no browser download):
+//   MIA logs in → creates an apporteur → activation email read from SES local →
+//   apporteur activates and logs in → adds a contact → MIA sees it, creates an entreprise
+//   and an affaire, sets 20 % → apporteur sees the affaire and its commission.
+// Screenshots of each main screen go to web/screenshots/ (git-ignored).
+//
+// Env: MYCRM_URL (the stack, e.g. http://localhost:3000), SES_URL (SES local, e.g.
+// http://localhost:8005), MIA_EMAIL / MIA_PASSWORD (default: the seeded demo MIA),
+// CHROMIUM_PATH (default /usr/bin/chromium), SCREENSHOT_DIR, HEADFUL=1 to watch.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { chromium } from "playwright-core";
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const BASE = (process.env.MYCRM_URL ?? "").replace(/\/+$/, "");
+const SES = (process.env.SES_URL ?? "").replace(/\/+$/, "");
+const MIA_EMAIL = process.env.MIA_EMAIL ?? "demo.mia@assentis.test";
+const MIA_PASSWORD = process.env.MIA_PASSWORD ?? "Demo-MIA-2026!";
+const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+const SHOTS = process.env.SCREENSHOT_DIR ?? path.resolve(here, "..", "screenshots");
+const TIMEOUT = Number(process.env.E2E_TIMEOUT_MS ?? 15000);
+
+const skip = !BASE || !SES ? "set MYCRM_URL and SES_URL to a running stack (see web/README section in README.md)" : false;
+
+let browser;
+let userDataDir;
+let shot = 0;
+
+async function screenshot(page, name) {
+  fs.mkdirSync(SHOTS, { recursive: true });
+  shot += 1;
+  const file = path.join(SHOTS, `${String(shot).padStart(2, "0")}-${name}.png`);
+  await page.screenshot({ path: file, fullPage: true });
+  return file;
+}
+
+const pages = [];
+
+async function newPage(viewport = { width: 1280, height: 860 }) {
+  const context = await browser.newContext({ viewport, locale: "fr-FR", timezoneId: "Europe/Paris", reducedMotion: "reduce" });
+  context.setDefaultTimeout(TIMEOUT);
+  const page = await context.newPage();
+  page.on("pageerror", (e) => console.error("page error:", e.message));
+  pages.push(page);
+  return page;
+}
+
+/** A French mobile number that is new for this run. */
+function randomMobile() {
+  const d = Array.from({ length: 8 }, () => Math.floor(Math.random() * 10)).join("");
+  return `07 ${d.slice(0, 2)} ${d.slice(2, 4)} ${d.slice(4, 6)} ${d.slice(6)}`;
+}
+
+/** A valid SIREN (Luhn key) that is new for this run. */
+function randomSiren() {
+  const digits = Array.from({ length: 8 }, () => Math.floor(Math.random() * 10));
+  for (let last = 0; last < 10; last++) {
+    const s = [...digits, last];
+    const sum = s.reverse().reduce((t, d, i) => t + (i % 2 ? (d * 2 > 9 ? d * 2 - 9 : d * 2) : d), 0);
+    if (sum % 10 === 0) return [...digits, last].join("");
+  }
+  throw new Error("unreachable");
+}
+
+/** Waits for the activation email to `to` in SES local and returns the link's path + query. */
+async function activationLink(to, since) {
+  const deadline = Date.now() + 30000;
+  while (Date.now() < deadline) {
+    const res = await fetch(`${SES}/store?since=${since}`);
+    if (res.ok) {
+      const { emails = [] } = await res.json();
+      for (const e of emails.slice().reverse()) {
+        const dest = [...(e.destination?.to ?? [])].map((d) => String(d).toLowerCase());
+        if (!dest.some((d) => d.includes(to))) continue;
+        const text = `${e.body?.html ?? ""}\n${e.body?.text ?? ""}`;
+        const m = /https?:\/\/[^\s"'<>]*\/activation\?token=[^\s"'<>&]+(?:&amp;[^\s"'<>]*)?/.exec(text);
+        if (m) {
+          const u = new URL(m[0].replace(/&amp;/g, "&"));
+          return { subject: e.subject, path: u.pathname + u.search };
+        }
+      }
+    }
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  throw new Error(`no activation email to ${to} in ${SES}/store after 30 s`);
+}
+
+/** Reloads until `locator` shows, for what stream consumers write after the response. */
+async function eventually(page, locator, what, ms = 30000) {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    try {
+      await locator.first().waitFor({ state: "visible", timeout: 3000 });
+      return;
+    } catch (e) {
+      if (Date.now() > deadline) throw new Error(`${what}: not visible after ${ms / 1000} s`);
+      await page.reload();
+    }
+  }
+}
+
+async function login(page, pool, email, password) {
+  await page.goto(`${BASE}/connexion`);
+  await page.getByLabel(pool === "mia" ? "Je suis MIA" : "Je suis apporteur").check();
+  await page.getByLabel("Adresse email").fill(email);
+  await page.getByLabel("Mot de passe").fill(password);
+  await page.getByRole("button", { name: "Se connecter" }).click();
+}
+
+before(async () => {
+  if (skip) return;
+  assert.ok(fs.existsSync(CHROMIUM), `${CHROMIUM} is missing: run web/scripts/ensure-chromium.sh`);
+  userDataDir = fs.mkdtempSync(path.join(os.tmpdir(), "mycrm-chromium-"));
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    headless: process.env.HEADFUL !== "1",
+    args: [
+      "--headless",
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-quic",
+      "--no-first-run",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+    ].filter((a) => process.env.HEADFUL !== "1" || a !== "--headless"),
+    // playwright starts Chromium with a new empty profile of its own (a fresh --user-data-dir
+    // under the temp dir); it refuses an explicit one with launch(), so set TMPDIR instead.
+    env: { ...process.env, TMPDIR: userDataDir },
+  });
+});
+
+after(async () => {
+  await browser?.close();
+  if (userDataDir) fs.rmSync(userDataDir, { recursive: true, force: true });
+});
+
+test("the onboarding text, through the UI: MIA → apporteur → contact → entreprise → affaire at 20 % → apporteur sees its commission", { skip, timeout: 300000 }, async () => {
+  try {
+    await onboarding();
+  } catch (e) {
+    // Keep what each browser showed when it failed.
+    for (const [i, p] of pages.entries()) {
+      await screenshot(p, `ECHEC-page-${i + 1}`).catch(() => {});
+      console.error(`page ${i + 1} was at ${p.url()}`);
+    }
+    throw e;
+  }
+});
+
+async function onboarding() {
+  const run = Date.now().toString(36);
+  const apporteur = { nom: `Lefèvre-${run}`, prenom: "Julien", email: `apporteur.${run}@exemple.test`, telephone: randomMobile() };
+  const apporteurPassword = `Apporteur-${run}-9Z`;
+  const contact = { nom: `Durand-${run}`, prenom: "Émilie", email: `emilie.${run}@exemple.test`, telephone: randomMobile() };
+  const entreprise = { raisonSociale: `Boulangerie ${run} SARL`, siren: randomSiren() };
+  const since = Math.floor(Date.now() / 1000) - 5;
+
+  // 1. The MIA logs in and lands on "Bienvenue dans ton espace de progression".
+  const mia = await newPage();
+  await mia.goto(`${BASE}/connexion`);
+  await screenshot(mia, "connexion");
+  await login(mia, "mia", MIA_EMAIL, MIA_PASSWORD);
+  await mia.getByRole("heading", { name: "Bienvenue dans ton espace de progression" }).waitFor();
+  await mia.getByRole("heading", { name: "La logique à suivre" }).waitFor();
+  await mia.locator(".progress-count").filter({ hasText: "étapes faites" }).waitFor();
+  await screenshot(mia, "mia-accueil");
+
+  // 2. "Apporteurs d'affaires" → "Nouvel apporteur" → "Ajouter".
+  await mia.getByRole("navigation", { name: "Menu principal" }).getByRole("link", { name: "Apporteurs d'affaires" }).click();
+  await mia.getByRole("heading", { name: "Apporteurs d'affaires" }).waitFor();
+  await mia.getByRole("link", { name: "Nouvel apporteur" }).first().click();
+  await mia.getByLabel("Nom", { exact: true }).fill(apporteur.nom);
+  await mia.getByLabel("Prénom").fill(apporteur.prenom);
+  await mia.getByLabel("Téléphone").fill(apporteur.telephone);
+  await mia.getByLabel("Email").fill(apporteur.email);
+  await mia.getByLabel("Localisation").fill("Lyon (69)");
+  await mia.getByLabel("Remarques").fill("Agent immobilier, envoie des primo-accédants.");
+  await screenshot(mia, "mia-nouvel-apporteur");
+  await mia.getByRole("button", { name: "Ajouter" }).click();
+  await mia.getByText("email d'activation lui a été envoyé").waitFor();
+  await mia.getByText("Invitation envoyée").first().waitFor();
+  await screenshot(mia, "mia-fiche-apporteur");
+
+  // 3. The activation email, read from SES local.
+  const mail = await activationLink(apporteur.email, since);
+  assert.match(mail.path, /^\/activation\?token=/);
+
+  // 4. The apporteur activates its account, then logs in.
+  const app = await newPage();
+  await app.goto(`${BASE}${mail.path}`);
+  await app.getByRole("heading", { name: "Activation du compte" }).waitFor();
+  await app.getByLabel("Mot de passe", { exact: true }).fill(apporteurPassword);
+  await app.getByLabel("Confirmez le mot de passe").fill(apporteurPassword);
+  await screenshot(app, "activation");
+  await app.getByRole("button", { name: "Activer mon compte" }).click();
+  await app.waitForURL(/\/(connexion|espace)/);
+  if (new URL(app.url()).pathname === "/connexion") {
+    await app.getByText("Votre compte est activé").waitFor();
+    await login(app, "apporteur", apporteur.email, apporteurPassword);
+  }
+  await app.getByRole("heading", { name: "Mes contacts" }).waitFor();
+
+  // 5. The apporteur adds a contact.
+  await app.getByRole("link", { name: "Nouveau contact" }).first().click();
+  await app.getByLabel("Nom", { exact: true }).fill(contact.nom);
+  await app.getByLabel("Prénom").fill(contact.prenom);
+  await app.getByLabel("Email").fill(contact.email);
+  await app.getByLabel("Téléphone").fill(contact.telephone);
+  await app.getByRole("button", { name: "Ajouter" }).click();
+  await app.getByText("Contact ajouté").waitFor();
+  await app.getByRole("cell", { name: `${contact.prenom} ${contact.nom}` }).waitFor();
+  await screenshot(app, "apporteur-mes-contacts");
+
+  // 6. The MIA sees it in "Contacts", attributed to the apporteur.
+  await mia.getByRole("navigation", { name: "Menu principal" }).getByRole("link", { name: "Contacts", exact: true }).click();
+  await mia.getByLabel("Rechercher un contact").fill(contact.nom);
+  await mia.getByRole("button", { name: "Rechercher" }).click();
+  await eventually(mia, mia.getByRole("link", { name: `${contact.prenom} ${contact.nom}` }), "the apporteur's contact in the MIA's list");
+  await screenshot(mia, "mia-contacts");
+  // and on the apporteur's page, now activated.
+  await mia.goto(`${BASE}/mia/apporteurs`);
+  await mia.getByRole("link", { name: `${apporteur.prenom} ${apporteur.nom}` }).click();
+  await eventually(mia, mia.getByText("Compte activé"), "the apporteur's statut actif");
+  await mia.getByRole("link", { name: `${contact.prenom} ${contact.nom}` }).waitFor();
+
+  // 7. "Entreprises" → "Nouvelle entreprise", the dirigeant picked among the contacts.
+  await mia.getByRole("navigation", { name: "Menu principal" }).getByRole("link", { name: "Entreprises", exact: true }).click();
+  await mia.getByRole("link", { name: "Nouvelle entreprise" }).first().click();
+  await mia.getByLabel("Raison sociale").fill(entreprise.raisonSociale);
+  await mia.getByLabel("SIREN").fill(entreprise.siren);
+  await mia.getByLabel("Adresse").fill("12 rue de la République, 69002 Lyon");
+  await mia.getByLabel("Filtrer vos contacts").fill(contact.nom);
+  const dirigeant = mia.getByLabel("Dirigeant (parmi vos contacts)");
+  await dirigeant.locator("option", { hasText: contact.nom }).waitFor({ state: "attached" });
+  const value = await dirigeant.locator("option", { hasText: contact.nom }).getAttribute("value");
+  await dirigeant.selectOption(value);
+  await screenshot(mia, "mia-nouvelle-entreprise");
+  await mia.getByRole("button", { name: "Ajouter" }).click();
+  await mia.getByText("Entreprise ajoutée").waitFor();
+  await screenshot(mia, "mia-fiche-entreprise");
+
+  // 8. "Affaires" → "Nouvelle affaire": contact, then produit, then "Valider".
+  await mia.getByRole("navigation", { name: "Menu principal" }).getByRole("link", { name: "Affaires", exact: true }).click();
+  await mia.getByRole("tab", { name: "En cours" }).waitFor();
+  await mia.getByRole("link", { name: "Nouvelle affaire" }).first().click();
+  await mia.getByLabel("Filtrer vos contacts et entreprises").fill(contact.nom);
+  const client = mia.getByLabel("Contact", { exact: true });
+  await client.locator("option", { hasText: contact.nom }).first().waitFor({ state: "attached" });
+  await client.selectOption(await client.locator("option", { hasText: `${contact.prenom} ${contact.nom}` }).first().getAttribute("value"));
+  const produit = mia.getByLabel("Produit", { exact: true });
+  await produit.locator("option:not([value=''])").first().waitFor({ state: "attached" });
+  const produitOption = produit.locator("option:not([value=''])").first();
+  const produitNom = (await produitOption.textContent()).split(" — ")[0].trim();
+  await produit.selectOption(await produitOption.getAttribute("value"));
+  await screenshot(mia, "mia-nouvelle-affaire");
+  await mia.getByRole("button", { name: "Valider" }).click();
+  await mia.getByRole("status").filter({ hasText: "Affaire créée" }).waitFor();
+
+  // It appears under "Affaires" → "En cours"; the orange pictogram opens "Mettre à jour".
+  await mia.getByRole("navigation", { name: "Menu principal" }).getByRole("link", { name: "Affaires", exact: true }).click();
+  const row = mia.locator("tr", { hasText: `${contact.prenom} ${contact.nom}` }).filter({ hasText: produitNom });
+  await row.first().waitFor();
+  await screenshot(mia, "mia-affaires-en-cours");
+  await row.first().getByRole("link", { name: /Modifier l'affaire/ }).click();
+  await mia.getByRole("button", { name: "Mettre à jour" }).waitFor();
+  const taux = mia.getByLabel("Taux de commission Apporteur");
+  assert.deepEqual(
+    (await taux.locator("option").allTextContents()).filter((t) => t.includes("%")).map((t) => t.replace(/\s/g, " ")),
+    ["15 %", "20 %", "25 %"],
+  );
+  await mia.getByLabel("Prime annuelle (€)").fill("1 200,00");
+  await taux.selectOption("20");
+  await mia.getByRole("button", { name: "Mettre à jour" }).click();
+  await mia.getByRole("status").filter({ hasText: "Affaire mise à jour" }).waitFor();
+  const commission = (await mia.locator("dt", { hasText: /^Commission apporteur$/ }).locator("xpath=following-sibling::dd[1]").textContent()).trim();
+  assert.match(commission, /^\d[\d\s\u00a0\u202f]*,\d\d\s?€$/, `commission apporteur shown as French euros, got ${commission}`);
+  assert.notEqual(commission.replace(/\D/g, ""), "000");
+  await screenshot(mia, "mia-affaire-mise-a-jour");
+
+  // 9. The apporteur sees the affaire, its 20 % and its commission.
+  await app.getByRole("navigation", { name: "Menu principal" }).getByRole("link", { name: "Mes affaires", exact: true }).click();
+  await eventually(app, app.locator(".affaire-card", { hasText: produitNom }).filter({ hasText: "20 %" }), "the affaire at 20 % in Mes affaires");
+  await app.locator(".affaire-card", { hasText: commission.replace(/\s/g, "\u00a0") }).or(app.locator(".affaire-card", { hasText: commission })).first().waitFor();
+  await screenshot(app, "apporteur-mes-affaires");
+  await app.getByRole("navigation", { name: "Menu principal" }).getByRole("link", { name: "Mes commissions", exact: true }).click();
+  await eventually(app, app.locator('[data-total="en_cours"]').filter({ hasNotText: /^0,00/ }), "the commission en cours total");
+  await app.getByRole("img", { name: "Commission prévisionnelle par statut" }).waitFor();
+  await screenshot(app, "apporteur-mes-commissions");
+  await app.getByRole("link", { name: "Mon profil" }).click();
+  await app.getByRole("heading", { name: "Mon profil" }).waitFor();
+  await screenshot(app, "apporteur-profil");
+
+  // 10. The home checklist has ticked itself; and the screens at phone width.
+  await mia.goto(`${BASE}/mia`);
+  await mia.locator('[data-step="contact"].done').waitFor();
+  await mia.locator('[data-step="affaire"].done').waitFor();
+  await screenshot(mia, "mia-accueil-coche");
+  const phone = await newPage({ width: 390, height: 844 });
+  await login(phone, "mia", MIA_EMAIL, MIA_PASSWORD);
+  await phone.getByRole("heading", { name: "Bienvenue dans ton espace de progression" }).waitFor();
+  await phone.getByRole("button", { name: "Menu" }).click();
+  await screenshot(phone, "telephone-menu");
+  await phone.getByRole("navigation", { name: "Menu principal" }).getByRole("link", { name: "Affaires", exact: true }).click();
+  await phone.locator("tr", { hasText: contact.nom }).first().waitFor();
+  await screenshot(phone, "telephone-affaires");
+}
