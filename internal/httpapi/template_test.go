@@ -1,0 +1,179 @@
+package httpapi_test
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"reflect"
+	"runtime"
+	"slices"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/assentis/mycrm/internal/httpapi"
+	"github.com/awslabs/goformation/v7/intrinsics"
+)
+
+// The raw template (intrinsics kept as {"Ref": …}) decoded into what these
+// tests check.
+type template struct {
+	Resources map[string]struct {
+		Type       string
+		Properties struct {
+			CodeUri  string
+			Policies json.RawMessage // an object on user pools, a list on functions
+			Events   map[string]struct {
+				Type       string
+				Properties struct {
+					Path   string
+					Method string
+					Auth   struct{ Authorizer string }
+				}
+			}
+		}
+	}
+}
+
+type httpFunction struct {
+	logicalID, folder string
+	routes            []string // "GET /contacts"
+	authorizers       []string
+	policies          []map[string]json.RawMessage
+}
+
+func readTemplate(t *testing.T) []httpFunction {
+	t.Helper()
+	b, err := os.ReadFile("../../template.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw, err := intrinsics.ProcessYAML(b, &intrinsics.ProcessorOptions{NoProcess: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var tpl template
+	if err := json.Unmarshal(raw, &tpl); err != nil {
+		t.Fatal(err)
+	}
+	var out []httpFunction
+	for id, r := range tpl.Resources {
+		if r.Type != "AWS::Serverless::Function" {
+			continue
+		}
+		f := httpFunction{logicalID: id, folder: filepath.Base(strings.TrimSuffix(r.Properties.CodeUri, "/"))}
+		if len(r.Properties.Policies) > 0 {
+			if err := json.Unmarshal(r.Properties.Policies, &f.policies); err != nil {
+				t.Fatalf("%s: policies: %v", id, err)
+			}
+		}
+		for _, e := range r.Properties.Events {
+			if e.Type == "HttpApi" {
+				f.routes = append(f.routes, strings.ToUpper(e.Properties.Method)+" "+e.Properties.Path)
+				f.authorizers = append(f.authorizers, e.Properties.Auth.Authorizer)
+			}
+		}
+		if len(f.routes) > 0 {
+			out = append(out, f)
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].folder < out[j].folder })
+	return out
+}
+
+func TestHandlersMatchTemplate(t *testing.T) {
+	fns := readTemplate(t)
+	handlers := httpapi.Handlers()
+	var inTemplate []string
+	for _, f := range fns {
+		inTemplate = append(inTemplate, f.folder)
+		maker, ok := handlers[f.folder]
+		if !ok {
+			t.Errorf("%s (%s): no maker in httpapi.Handlers()", f.folder, f.logicalID)
+			continue
+		}
+		main, err := os.ReadFile(filepath.Join("../../functions", f.folder, "main.go"))
+		if err != nil {
+			t.Errorf("%s: CodeUri folder without main.go: %v", f.folder, err)
+			continue
+		}
+		name := runtime.FuncForPC(reflect.ValueOf(maker).Pointer()).Name()
+		name = name[strings.LastIndex(name, ".")+1:]
+		if !strings.Contains(string(main), "httpapi."+name+"(") {
+			t.Errorf("functions/%s/main.go does not wire httpapi.%s", f.folder, name)
+		}
+	}
+	for folder := range handlers {
+		if !slices.Contains(inTemplate, folder) {
+			t.Errorf("Handlers() has %q, which template.yaml does not declare", folder)
+		}
+	}
+}
+
+// The MIA CRM routes of DESIGN §3 (issue 2), with their authorizer.
+var crmRoutes = map[string]string{
+	"GET /config":                       "",
+	"POST /contacts":                    "MiaAuthorizer",
+	"GET /contacts":                     "MiaAuthorizer",
+	"GET /contacts/{contactId}":         "MiaAuthorizer",
+	"PATCH /contacts/{contactId}":       "MiaAuthorizer",
+	"POST /entreprises":                 "MiaAuthorizer",
+	"GET /entreprises":                  "MiaAuthorizer",
+	"GET /entreprises/{entrepriseId}":   "MiaAuthorizer",
+	"PATCH /entreprises/{entrepriseId}": "MiaAuthorizer",
+	"GET /produits":                     "MiaAuthorizer",
+	"POST /affaires":                    "MiaAuthorizer",
+	"GET /affaires":                     "MiaAuthorizer",
+	"GET /affaires/{affaireId}":         "MiaAuthorizer",
+	"PATCH /affaires/{affaireId}":       "MiaAuthorizer",
+	"POST /admin/produits":              "MiaAuthorizer",
+	"PATCH /admin/produits/{produitId}": "MiaAuthorizer",
+}
+
+func TestCRMRoutesAndPolicies(t *testing.T) {
+	seen := map[string]bool{}
+	for _, f := range readTemplate(t) {
+		crm := false
+		for i, r := range f.routes {
+			want, ok := crmRoutes[r]
+			if !ok {
+				continue
+			}
+			crm, seen[r] = true, true
+			if f.authorizers[i] != want {
+				t.Errorf("%s: authorizer %q, want %q", r, f.authorizers[i], want)
+			}
+		}
+		for _, p := range f.policies {
+			for name, v := range p {
+				if strings.HasPrefix(name, "DynamoDB") && !namesTable(v) {
+					t.Errorf("%s: %s names %s, want only the Table", f.folder, name, v)
+				}
+				if !crm {
+					continue
+				}
+				// CRM functions touch nothing but the table, and GETs only read it.
+				read := strings.HasPrefix(f.routes[0], "GET ")
+				switch {
+				case name == "DynamoDBReadPolicy":
+				case name == "DynamoDBCrudPolicy" && !read:
+				default:
+					t.Errorf("%s: policy %s not allowed (read-only route: %v)", f.folder, name, read)
+				}
+			}
+		}
+		if crm && f.folder != "get-config" && len(f.policies) == 0 {
+			t.Errorf("%s: no table policy", f.folder)
+		}
+	}
+	for r := range crmRoutes {
+		if !seen[r] {
+			t.Errorf("route %s missing from template.yaml", r)
+		}
+	}
+}
+
+func namesTable(v json.RawMessage) bool {
+	var p struct{ TableName map[string]string }
+	return json.Unmarshal(v, &p) == nil && len(p.TableName) == 1 && p.TableName["Ref"] == "Table"
+}
