@@ -162,3 +162,19 @@ describe("Api", () => {
     expect(err.problem.title).toBe("Réseau indisponible");
   });
 });
+
+describe("cognito-local quirks", () => {
+  it("reads a wrong password from cognito-local (InvalidPasswordException) as a French message", async () => {
+    const f = fakeFetch(() => json({ __type: "InvalidPasswordException", message: "Invalid password" }, 400));
+    await expect(login(f.fn, config, "mia", "a@b.fr", "x")).rejects.toMatchObject({ message: "Email ou mot de passe incorrect." });
+  });
+  it("keeps the refresh token when REFRESH_TOKEN_AUTH returns none", async () => {
+    const { refresh } = await import("./cognito");
+    const f = fakeFetch(() => json({ AuthenticationResult: { IdToken: "id2", AccessToken: "ac2" } }));
+    expect((await refresh(f.fn, config, "mia", "rt")).refreshToken).toBe("rt");
+  });
+  it("reports a challenge instead of tokens", async () => {
+    const f = fakeFetch(() => json({ ChallengeName: "NEW_PASSWORD_REQUIRED", Session: "s" }));
+    await expect(login(f.fn, config, "mia", "a@b.fr", "x")).rejects.toMatchObject({ code: "NEW_PASSWORD_REQUIRED" });
+  });
+});

@@ -39,6 +39,8 @@ export function cognitoEndpoint(cfg: Pick<AppConfig, "region" | "cognitoEndpoint
 const MESSAGES: Record<string, string> = {
   NotAuthorizedException: "Email ou mot de passe incorrect.",
   UserNotFoundException: "Email ou mot de passe incorrect.",
+  // cognito-local answers a wrong password with this one.
+  InvalidPasswordException: "Email ou mot de passe incorrect.",
   UserNotConfirmedException: "Ce compte n'est pas encore activé : utilisez le lien reçu par email.",
   PasswordResetRequiredException: "Un nouveau mot de passe est requis : utilisez le lien reçu par email.",
   TooManyRequestsException: "Trop de tentatives. Patientez un instant puis réessayez.",
