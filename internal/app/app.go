@@ -11,12 +11,17 @@ import (
 	"strings"
 	"time"
 
+	"github.com/assentis/mycrm/internal/accounts"
+	"github.com/assentis/mycrm/internal/consumers"
 	"github.com/assentis/mycrm/internal/dynamo"
 	"github.com/assentis/mycrm/internal/httpapi"
+	"github.com/assentis/mycrm/internal/mail"
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/credentials"
+	cip "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/sesv2"
 )
 
 // Services are the dependencies built from the environment.
@@ -26,6 +31,8 @@ type Services struct {
 	// Store is nil when TABLE_NAME is not set (e.g. GET /config alone).
 	Store *dynamo.Store
 	HTTP  httpapi.Deps
+	// Consumers are the stream consumers' dependencies (issue 3).
+	Consumers consumers.Deps
 }
 
 // Load reads the environment through getenv and builds the services.
@@ -75,11 +82,28 @@ func Load(ctx context.Context, getenv func(string) string, extra ...func(*config
 		store = dynamo.New(ddb, table, c.CursorSecret)
 	}
 	log := slog.New(slog.NewJSONHandler(os.Stderr, nil))
+	// Cognito and SES clients are cheap to build and make no call until used.
+	idp := cip.NewFromConfig(awsCfg, func(o *cip.Options) {
+		if ep := getenv("COGNITO_ENDPOINT"); ep != "" {
+			o.BaseEndpoint = aws.String(ep)
+		}
+	})
+	ses := sesv2.NewFromConfig(awsCfg, func(o *sesv2.Options) {
+		if ep := getenv("SES_ENDPOINT"); ep != "" {
+			o.BaseEndpoint = aws.String(ep)
+		}
+	})
+	miaPool := accounts.NewPool(idp, c.MiaPoolID)
+	apporteurPool := accounts.NewPool(idp, c.ApporteurPoolID)
+	mailer := mail.New(ses, getenv("MAIL_FROM"))
 	return &Services{
 		AWS:      awsCfg,
 		DynamoDB: ddb,
 		Store:    store,
-		HTTP:     httpapi.Deps{Config: c, Now: time.Now, Store: store, Log: log},
+		HTTP: httpapi.Deps{Config: c, Now: time.Now, Store: store, Log: log,
+			MiaAccounts: miaPool, ApporteurAccounts: apporteurPool},
+		Consumers: consumers.Deps{Store: store, MiaPool: miaPool, ApporteurPool: apporteurPool, Mailer: mailer,
+			WebBaseURL: getenv("WEB_BASE_URL"), Now: time.Now, Log: log},
 	}, nil
 }
 

@@ -19,7 +19,9 @@ func newApporteur(t *testing.T, s *Store, m crm.MiaID, email string) crm.Apporte
 	return must[crm.Apporteur](t)(s.CreateApporteur(context.Background(), m, n, nil))
 }
 
-func uniqueEmail(prefix string) string { return strings.ToLower(prefix + "." + ulid.Make().String() + "@exemple.fr") }
+func uniqueEmail(prefix string) string {
+	return strings.ToLower(prefix + "." + ulid.Make().String() + "@exemple.fr")
+}
 
 func TestApporteurCRUD(t *testing.T) {
 	ctx := context.Background()

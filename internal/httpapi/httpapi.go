@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/assentis/mycrm/internal/accounts"
 	"github.com/assentis/mycrm/internal/dynamo"
 )
 
@@ -20,6 +21,10 @@ type Deps struct {
 	Store *dynamo.Store
 	// Log receives internal errors only (never request data).
 	Log *slog.Logger
+	// MiaAccounts and ApporteurAccounts administer the Cognito pools
+	// (activation, apporteur deactivation); nil where a route does not use them.
+	MiaAccounts       *accounts.Pool
+	ApporteurAccounts *accounts.Pool
 }
 
 // Config is what the deployment tells the API about itself.
@@ -59,5 +64,18 @@ func Handlers() map[string]func(Deps) http.Handler {
 		"update-affaire":    UpdateAffaire,
 		"create-produit":    CreateProduit,
 		"update-produit":    UpdateProduit,
+		// Apporteurs, activation, MIA accounts and the espace apporteur (issue 3).
+		"create-apporteur":       CreateApporteur,
+		"list-apporteurs":        ListApporteurs,
+		"get-apporteur":          GetApporteur,
+		"update-apporteur":       UpdateApporteur,
+		"invite-apporteur":       InviteApporteur,
+		"activate-account":       ActivateAccount,
+		"create-mia":             CreateMia,
+		"get-espace-profil":      GetEspaceProfil,
+		"create-espace-contact":  CreateEspaceContact,
+		"list-espace-contacts":   ListEspaceContacts,
+		"list-espace-affaires":   ListEspaceAffaires,
+		"get-espace-commissions": GetEspaceCommissions,
 	}
 }

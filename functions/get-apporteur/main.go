@@ -1,0 +1,21 @@
+// Command get-apporteur serves GET /apporteurs/{apporteurId}.
+package main
+
+import (
+	"context"
+	"log"
+	"os"
+
+	"github.com/assentis/mycrm/internal/app"
+	"github.com/assentis/mycrm/internal/httpapi"
+	"github.com/aws/aws-lambda-go/lambda"
+	"github.com/awslabs/aws-lambda-go-api-proxy/httpadapter"
+)
+
+func main() {
+	svc, err := app.Load(context.Background(), os.Getenv)
+	if err != nil {
+		log.Fatal(err)
+	}
+	lambda.Start(httpadapter.NewV2(httpapi.GetApporteur(svc.HTTP)).ProxyWithContext)
+}

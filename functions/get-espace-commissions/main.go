@@ -1,0 +1,21 @@
+// Command get-espace-commissions serves GET /espace-apporteur/commissions.
+package main
+
+import (
+	"context"
+	"log"
+	"os"
+
+	"github.com/assentis/mycrm/internal/app"
+	"github.com/assentis/mycrm/internal/httpapi"
+	"github.com/aws/aws-lambda-go/lambda"
+	"github.com/awslabs/aws-lambda-go-api-proxy/httpadapter"
+)
+
+func main() {
+	svc, err := app.Load(context.Background(), os.Getenv)
+	if err != nil {
+		log.Fatal(err)
+	}
+	lambda.Start(httpadapter.NewV2(httpapi.GetEspaceCommissions(svc.HTTP)).ProxyWithContext)
+}

@@ -1,0 +1,21 @@
+// Command stream-commissions is a consumer of the table's DynamoDB stream: it
+// keeps each apporteur's commission totals current.
+package main
+
+import (
+	"context"
+	"log"
+	"os"
+
+	"github.com/assentis/mycrm/internal/app"
+	"github.com/assentis/mycrm/internal/consumers"
+	"github.com/aws/aws-lambda-go/lambda"
+)
+
+func main() {
+	svc, err := app.Load(context.Background(), os.Getenv)
+	if err != nil {
+		log.Fatal(err)
+	}
+	lambda.Start(consumers.Commissions(svc.Consumers))
+}

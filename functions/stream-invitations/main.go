@@ -1,0 +1,21 @@
+// Command stream-invitations is a consumer of the table's DynamoDB stream: it
+// creates the Cognito account, the activation token and the activation email of a new apporteur or MIA account (or of a new invitation).
+package main
+
+import (
+	"context"
+	"log"
+	"os"
+
+	"github.com/assentis/mycrm/internal/app"
+	"github.com/assentis/mycrm/internal/consumers"
+	"github.com/aws/aws-lambda-go/lambda"
+)
+
+func main() {
+	svc, err := app.Load(context.Background(), os.Getenv)
+	if err != nil {
+		log.Fatal(err)
+	}
+	lambda.Start(consumers.Invitations(svc.Consumers))
+}

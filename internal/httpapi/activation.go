@@ -1,0 +1,137 @@
+package httpapi
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"time"
+
+	"github.com/assentis/mycrm/internal/accounts"
+	"github.com/assentis/mycrm/internal/crm"
+	"github.com/assentis/mycrm/internal/dynamo"
+)
+
+// POST /activation {token, motDePasse}: the public end of the emailed link.
+//
+// Errors are 400 problems whose detail tells, in French, what happened to
+// the link: unknown, already used (or replaced by a newer email), expired,
+// or locked after crm.ActivationMaxFailures failed attempts; a password that
+// breaks the rules is a 400 on "motDePasse" and counts as a failed attempt.
+
+type activationInput struct {
+	Token      string `json:"token"`
+	MotDePasse string `json:"motDePasse"`
+}
+
+type activationResult struct {
+	Email  string `json:"email"`
+	Pool   string `json:"pool"` // "apporteur" or "mia": where to log in
+	Statut string `json:"statut"`
+}
+
+type activationStore interface {
+	GetActivation(ctx context.Context, hash string) (dynamo.Activation, error)
+	CurrentActivationHash(ctx context.Context, a dynamo.Activation) (hash, statut string, err error)
+	FailActivation(ctx context.Context, hash string) (int, error)
+	ConsumeActivation(ctx context.Context, a dynamo.Activation) error
+	UndoActivation(ctx context.Context, a dynamo.Activation) error
+}
+
+type passwordSetter interface {
+	SetPassword(ctx context.Context, username, password string) error
+}
+
+// ActivateAccount serves POST /activation (public route, no authorizer).
+func ActivateAccount(d Deps) http.Handler {
+	pools := map[crm.AccountKind]passwordSetter{}
+	if d.ApporteurAccounts != nil {
+		pools[crm.AccountApporteur] = d.ApporteurAccounts
+	}
+	if d.MiaAccounts != nil {
+		pools[crm.AccountMIA] = d.MiaAccounts
+	}
+	now := d.Now
+	if now == nil {
+		now = time.Now
+	}
+	return route(d, "POST /activation", public, handleActivate(d.Store, pools, now))
+}
+
+func handleActivate(s activationStore, pools map[crm.AccountKind]passwordSetter, now func() time.Time) apiFunc {
+	return func(w http.ResponseWriter, r *http.Request, _ crm.Principal) error {
+		in, _, err := decode[activationInput](w, r)
+		if err != nil {
+			return err
+		}
+		if !crm.WellFormedActivationToken(in.Token) {
+			return crm.ActivationError("unknown")
+		}
+		ctx := r.Context()
+		hash := crm.HashActivationToken(in.Token)
+		act, err := s.GetActivation(ctx, hash)
+		if crm.ErrorCode(err) == crm.ENOTFOUND {
+			return crm.ActivationError("unknown")
+		}
+		if err != nil {
+			return err
+		}
+		switch {
+		case act.Used:
+			return crm.ActivationError("used")
+		case act.Echecs >= crm.ActivationMaxFailures:
+			return crm.ActivationError("locked")
+		case !now().Before(act.ExpireLe):
+			return crm.ActivationError("expired")
+		}
+		current, statut, err := s.CurrentActivationHash(ctx, act)
+		if crm.ErrorCode(err) == crm.ENOTFOUND {
+			return crm.ActivationError("unknown")
+		}
+		if err != nil {
+			return err
+		}
+		if !crm.SameHash(current, hash) || statut != string(crm.ApporteurInvitationEnvoyee) {
+			return crm.ActivationError("used")
+		}
+		pool := pools[act.Kind]
+		if pool == nil {
+			return fmt.Errorf("no pool for %q accounts", act.Kind)
+		}
+		if err := accounts.CheckPassword(in.MotDePasse); err != nil {
+			return failed(ctx, s, hash, err)
+		}
+		if err := s.ConsumeActivation(ctx, act); err != nil {
+			return err
+		}
+		if err := pool.SetPassword(ctx, act.Email, in.MotDePasse); err != nil {
+			if uerr := s.UndoActivation(ctx, act); uerr != nil {
+				return errors.Join(err, uerr)
+			}
+			if crm.ErrorCode(err) == crm.EINVALID {
+				return failed(ctx, s, hash, err)
+			}
+			return err
+		}
+		encode(w, r, http.StatusOK, activationResult{Email: act.Email, Pool: string(act.Kind), Statut: string(crm.ApporteurActif)})
+		return nil
+	}
+}
+
+// failed counts a failed attempt and explains it, with the tries left.
+func failed(ctx context.Context, s activationStore, hash string, cause error) error {
+	n, err := s.FailActivation(ctx, hash)
+	if err != nil {
+		return err
+	}
+	if n >= crm.ActivationMaxFailures {
+		return crm.ActivationError("locked")
+	}
+	var e *crm.Error
+	if errors.As(cause, &e) {
+		out := *e
+		out.Message = fmt.Sprintf("%s Essais restants avec ce lien : %d.", accounts.PasswordRules, crm.ActivationMaxFailures-n)
+		return &out
+	}
+	return cause
+}

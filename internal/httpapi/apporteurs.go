@@ -1,0 +1,190 @@
+package httpapi
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+
+	"github.com/assentis/mycrm/internal/crm"
+	"github.com/assentis/mycrm/internal/dynamo"
+)
+
+// The MIA's apporteurs d'affaires. Creating one only writes it: the stream
+// consumer (internal/consumers) creates its Cognito account and sends the
+// activation email.
+
+type apporteurCreator interface {
+	CreateApporteur(ctx context.Context, m crm.MiaID, n crm.NewApporteur, idem *dynamo.Idempotency) (crm.Apporteur, error)
+}
+
+// CreateApporteur serves POST /apporteurs (Nouvel apporteur → Ajouter).
+func CreateApporteur(d Deps) http.Handler {
+	return route(d, "POST /apporteurs", mia, handleCreateApporteur(d.Store))
+}
+
+func handleCreateApporteur(s apporteurCreator) apiFunc {
+	return func(w http.ResponseWriter, r *http.Request, p crm.Principal) error {
+		return create(w, r, p, "/apporteurs/", func(in crm.NewApporteur, idem *dynamo.Idempotency) (crm.Apporteur, error) {
+			if errs := in.Validate(); errs != nil {
+				return crm.Apporteur{}, crm.Invalid(errs...)
+			}
+			return s.CreateApporteur(r.Context(), p.Mia, in, idem)
+		})
+	}
+}
+
+type apporteurLister interface {
+	ListApporteurs(ctx context.Context, m crm.MiaID, statut crm.ApporteurStatut, o crm.ListOptions) (crm.Page[crm.Apporteur], error)
+}
+
+// ListApporteurs serves GET /apporteurs?statut=&limit=&cursor=.
+func ListApporteurs(d Deps) http.Handler {
+	return route(d, "GET /apporteurs", mia, handleListApporteurs(d.Store))
+}
+
+func handleListApporteurs(s apporteurLister) apiFunc {
+	return func(w http.ResponseWriter, r *http.Request, p crm.Principal) error {
+		o, err := listOptions(r)
+		if err != nil {
+			return err
+		}
+		errs := o.Validate()
+		statut := crm.ApporteurStatut(r.URL.Query().Get("statut"))
+		if statut != "" && !statut.Valid() {
+			errs = append(errs, crm.FieldError{Champ: "statut", Message: "Le statut doit être « invitation_envoyee », « actif » ou « desactive »."})
+		}
+		if errs != nil {
+			return crm.Invalid(errs...)
+		}
+		page, err := s.ListApporteurs(r.Context(), p.Mia, statut, o)
+		if err != nil {
+			return err
+		}
+		encode(w, r, http.StatusOK, page)
+		return nil
+	}
+}
+
+type apporteurGetter interface {
+	GetApporteur(ctx context.Context, m crm.MiaID, id crm.ApporteurID) (crm.Apporteur, error)
+}
+
+// GetApporteur serves GET /apporteurs/{apporteurId}.
+func GetApporteur(d Deps) http.Handler {
+	return route(d, "GET /apporteurs/{apporteurId}", mia, handleGetApporteur(d.Store))
+}
+
+func handleGetApporteur(s apporteurGetter) apiFunc {
+	return func(w http.ResponseWriter, r *http.Request, p crm.Principal) error {
+		a, err := s.GetApporteur(r.Context(), p.Mia, crm.ApporteurID(r.PathValue("apporteurId")))
+		if err != nil {
+			return err
+		}
+		writeEntity(w, r, http.StatusOK, a.Version, a)
+		return nil
+	}
+}
+
+type apporteurUpdater interface {
+	UpdateApporteur(ctx context.Context, m crm.MiaID, id crm.ApporteurID, p crm.ApporteurPatch, version int) (before, after crm.Apporteur, err error)
+}
+
+// accountSwitch turns a Cognito account off and on.
+type accountSwitch interface {
+	Disable(ctx context.Context, username string) error
+	Enable(ctx context.Context, username string) error
+}
+
+// UpdateApporteur serves PATCH /apporteurs/{apporteurId} (If-Match
+// honoured). Setting statut desactive also disables the Cognito user, actif
+// enables it again; the API itself refuses a deactivated apporteur's tokens
+// (even those issued before), whatever Cognito does.
+func UpdateApporteur(d Deps) http.Handler {
+	var sw accountSwitch
+	if d.ApporteurAccounts != nil {
+		sw = d.ApporteurAccounts
+	}
+	return route(d, "PATCH /apporteurs/{apporteurId}", mia, handleUpdateApporteur(d.Store, sw))
+}
+
+func handleUpdateApporteur(s apporteurUpdater, sw accountSwitch) apiFunc {
+	return func(w http.ResponseWriter, r *http.Request, p crm.Principal) error {
+		id := crm.ApporteurID(r.PathValue("apporteurId"))
+		return update(w, r, func(in crm.ApporteurPatch, im *int) (crm.Apporteur, error) {
+			if errs := in.Validate(); errs != nil {
+				return crm.Apporteur{}, crm.Invalid(errs...)
+			}
+			version := 0
+			if im != nil {
+				version = *im
+			}
+			_, after, err := s.UpdateApporteur(r.Context(), p.Mia, id, in, version)
+			if err != nil || in.Statut == nil || sw == nil {
+				return after, err
+			}
+			// Done even when the statut did not change, so a retried PATCH
+			// repairs a Cognito call that failed the first time.
+			if after.Statut == crm.ApporteurDesactive {
+				err = sw.Disable(r.Context(), after.Email)
+			} else {
+				err = sw.Enable(r.Context(), after.Email)
+			}
+			if err != nil && crm.ErrorCode(err) != crm.ENOTFOUND { // no account yet: nothing to switch
+				return after, fmt.Errorf("switch cognito account: %w", err)
+			}
+			return after, nil
+		}, func(a crm.Apporteur) int { return a.Version })
+	}
+}
+
+type invitationReissuer interface {
+	ReissueInvitation(ctx context.Context, m crm.MiaID, id crm.ApporteurID) (crm.Apporteur, error)
+}
+
+// InviteApporteur serves POST /apporteurs/{apporteurId}/invitation: a new
+// activation email (sent by the stream consumer); the previous link dies at
+// once. 202: the email leaves shortly after.
+func InviteApporteur(d Deps) http.Handler {
+	return route(d, "POST /apporteurs/{apporteurId}/invitation", mia, handleInviteApporteur(d.Store))
+}
+
+func handleInviteApporteur(s invitationReissuer) apiFunc {
+	return func(w http.ResponseWriter, r *http.Request, p crm.Principal) error {
+		a, err := s.ReissueInvitation(r.Context(), p.Mia, crm.ApporteurID(r.PathValue("apporteurId")))
+		if err != nil {
+			return err
+		}
+		writeEntity(w, r, http.StatusAccepted, a.Version, a)
+		return nil
+	}
+}
+
+type miaAccountCreator interface {
+	CreateMIAAccount(ctx context.Context, n crm.NewMIAAccount) (crm.MIA, error)
+}
+
+// CreateMia serves POST /admin/mias (Assentis staff): a MIA account waiting
+// for its activation; the stream consumer creates the Cognito user and sends
+// the activation email.
+func CreateMia(d Deps) http.Handler {
+	return route(d, "POST /admin/mias", staff, handleCreateMia(d.Store))
+}
+
+func handleCreateMia(s miaAccountCreator) apiFunc {
+	return func(w http.ResponseWriter, r *http.Request, p crm.Principal) error {
+		in, _, err := decode[crm.NewMIAAccount](w, r)
+		if err != nil {
+			return err
+		}
+		if errs := in.Validate(); errs != nil {
+			return crm.Invalid(errs...)
+		}
+		m, err := s.CreateMIAAccount(r.Context(), in)
+		if err != nil {
+			return err
+		}
+		w.Header().Set("Location", "/admin/mias/"+string(m.ID))
+		writeEntity(w, r, http.StatusCreated, m.Version, m)
+		return nil
+	}
+}
