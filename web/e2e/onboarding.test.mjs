@@ -52,8 +52,9 @@ async function newPage(viewport = { width: 1280, height: 860 }) {
 
 /** A French mobile number that is new for this run. */
 function randomMobile() {
-  const d = Array.from({ length: 8 }, () => Math.floor(Math.random() * 10)).join("");
-  return `07 ${d.slice(0, 2)} ${d.slice(2, 4)} ${d.slice(4, 6)} ${d.slice(6)}`;
+  // 06 1x xx xx xx is an allocated mobile range (libphonenumber checks it).
+  const d = "1" + Array.from({ length: 7 }, () => Math.floor(Math.random() * 10)).join("");
+  return `06 ${d.slice(0, 2)} ${d.slice(2, 4)} ${d.slice(4, 6)} ${d.slice(6)}`;
 }
 
 /** A valid SIREN (Luhn key) that is new for this run. */
