@@ -30,6 +30,7 @@ import (
 
 	"github.com/assentis/mycrm/internal/app"
 	"github.com/assentis/mycrm/internal/gateway"
+	"github.com/assentis/mycrm/internal/httpapi"
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/credentials"
@@ -260,7 +261,7 @@ func Start(ctx context.Context, o Options) (_ *Stack, err error) {
 		Region:           Region,
 		CognitoEndpoint:  s.CognitoURL,
 		AllowedOrigins:   origins,
-		OpenAPI:          openAPI(root),
+		OpenAPI:          httpapi.OpenAPI(),
 		WebDir:           o.WebDir,
 		Streams:          streams,
 		StartingPosition: streamStart,

@@ -3,8 +3,6 @@ package localstack
 import (
 	"log/slog"
 	"net/http"
-	"os"
-	"path/filepath"
 	"time"
 
 	"github.com/assentis/mycrm/internal/accounts"
@@ -50,15 +48,6 @@ func (s *Stack) streamConsumers(svc *app.Services, log *slog.Logger) map[string]
 		out[folder] = mk(deps)
 	}
 	return out
-}
-
-// openAPI reads the API description served at /openapi.json (nil when absent).
-func openAPI(root string) []byte {
-	b, err := os.ReadFile(filepath.Join(root, "internal", "httpapi", "openapi.json"))
-	if err != nil {
-		return nil
-	}
-	return b
 }
 
 func (s *Stack) store() *dynamo.Store {

@@ -1,0 +1,50 @@
+# MyCRM — everyday commands. `make dev` runs everything locally, `make test`
+# checks everything. See README.md ("Run it locally").
+
+GO        ?= go
+FUNCTIONS := $(notdir $(patsubst %/,%,$(wildcard functions/*/)))
+GOFILES    = $(shell find . -name '*.go' -not -path './web/*' -not -path '*/node_modules/*' -not -path './.local/*')
+DEV_FLAGS ?=
+
+.PHONY: dev reset test fmt-check vet build clean node-modules web-if-any
+
+## dev: run the whole stack locally (API + web on http://localhost:3000), data kept in .local/dev
+dev: node-modules web-if-any
+	$(GO) run ./infra/local $(DEV_FLAGS)
+
+## reset: wipe the local data (.local/dev)
+reset:
+	rm -rf .local/dev
+
+## test: gofmt, go vet and every test (the e2e tests start their own stack on free ports)
+test: node-modules fmt-check vet
+	$(GO) test -timeout 15m ./...
+
+fmt-check:
+	@out="$$(gofmt -l $(GOFILES))"; if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
+
+vet:
+	$(GO) vet ./...
+
+## build: every function as build/<function>/bootstrap for provided.al2023 on arm64
+build:
+	@for fn in $(FUNCTIONS); do \
+		echo "build/$$fn/bootstrap"; \
+		CGO_ENABLED=0 GOOS=linux GOARCH=arm64 $(GO) build -trimpath -tags lambda.norpc -ldflags "-s -w" \
+			-o build/$$fn/bootstrap ./functions/$$fn || exit 1; \
+	done
+
+clean:
+	rm -rf build
+
+# The emulators (DynamoDB Local, cognito-local, aws-ses-v2-local), pinned in infra/local.
+node-modules: infra/local/node_modules/.package-lock.json
+
+infra/local/node_modules/.package-lock.json: infra/local/package.json infra/local/package-lock.json
+	cd infra/local && npm ci --no-audit --no-fund
+	@touch $@
+
+# Hook: builds the web client when web/ has a package.json and this Makefile
+# has a `web` target (declare it .PHONY: web/ is also a directory).
+web-if-any:
+	@if [ -f web/package.json ] && grep -q '^web:' $(firstword $(MAKEFILE_LIST)); then $(MAKE) --no-print-directory web; fi

@@ -1,0 +1,106 @@
+// Command local runs MyCRM on this machine (`make dev`): DynamoDB Local,
+// cognito-local and aws-ses-v2-local as child processes, provisioned from
+// template.yaml and seeded, behind the local API Gateway that serves the API,
+// /openapi.json and the web client. Data persists in .local/dev between runs;
+// --reset starts from scratch. Stop it with Ctrl-C.
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"syscall"
+	"time"
+
+	"github.com/assentis/mycrm/internal/localstack"
+)
+
+func main() {
+	if err := run(context.Background(), os.Args[1:], os.Stdout, os.Stderr); err != nil {
+		fmt.Fprintln(os.Stderr, "mycrm local:", err)
+		os.Exit(1)
+	}
+}
+
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("local", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	dir := fs.String("dir", ".local/dev", "state directory (DynamoDB data, cognito-local state, emulator logs)")
+	apiPort := fs.Int("api-port", 3000, "port of the API and the web client")
+	dynamoPort := fs.Int("dynamodb-port", 8000, "port of DynamoDB Local")
+	cognitoPort := fs.Int("cognito-port", 9229, "port of cognito-local")
+	sesPort := fs.Int("ses-port", 8005, "port of aws-ses-v2-local (mail viewer)")
+	web := fs.String("web", "web/dist", "web client to serve at / (when built)")
+	reset := fs.Bool("reset", false, "wipe the state directory first")
+	resetOnly := fs.Bool("reset-only", false, "wipe the state directory and exit")
+	replay := fs.Bool("replay-streams", false, "let stream consumers read the stream from its start even on persisted data")
+	quiet := fs.Bool("quiet", false, "do not log every request")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if *reset || *resetOnly {
+		if err := os.RemoveAll(*dir); err != nil {
+			return fmt.Errorf("reset: %w", err)
+		}
+		fmt.Fprintf(stdout, "wiped %s\n", *dir)
+		if *resetOnly {
+			return nil
+		}
+	}
+
+	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
+	defer stop()
+
+	var logw io.Writer = stderr
+	if *quiet {
+		logw = io.Discard
+	}
+	opts := localstack.Options{
+		Dir: *dir, Persist: true,
+		APIPort: *apiPort, DynamoPort: *dynamoPort, CognitoPort: *cognitoPort, SESPort: *sesPort,
+		WebDir: *web, Log: logw,
+	}
+	if *replay {
+		opts.StreamStart = "TRIM_HORIZON"
+	}
+	fmt.Fprintln(stdout, "starting the local stack (state in "+*dir+")…")
+	startCtx, cancel := context.WithTimeout(ctx, 3*time.Minute)
+	s, err := localstack.Start(startCtx, opts)
+	cancel()
+	if err != nil {
+		return err
+	}
+	webNote := ""
+	if fi, err := os.Stat(*web); err != nil || !fi.IsDir() {
+		webNote = "  (not built: make web)"
+	}
+	abs, _ := filepath.Abs(s.Dir)
+	fmt.Fprintf(stdout, `
+MyCRM runs locally.
+
+  Web client + API   %s%s
+  OpenAPI            %s/openapi.json
+  DynamoDB Local     %s   (table %s)
+  cognito-local      %s   (MIA pool %s, apporteur pool %s)
+  Mail viewer (SES)  %s
+  State              %s   (make reset to wipe)
+
+Demo accounts
+  MIA                %s / %s
+  Assentis staff     %s / %s
+
+Ctrl-C stops everything.
+`, s.APIURL, webNote, s.APIURL, s.DynamoURL, s.Table, s.CognitoURL, s.MiaPoolID, s.ApporteurPoolID, s.SESURL, abs,
+		localstack.DemoMIAEmail, localstack.DemoMIAPassword, localstack.StaffEmail, localstack.StaffPassword)
+
+	<-ctx.Done()
+	fmt.Fprintln(stdout, "\nstopping…")
+	if err := s.Close(); err != nil {
+		return fmt.Errorf("stop: %w", err)
+	}
+	return nil
+}
