@@ -321,6 +321,8 @@ export function AffaireEdit({ id, query }: { id: string; query: URLSearchParams 
   const produits = useProduits();
   const f = useForm({ statut: "", primeAnnuelleCentimes: "", tauxCommissionMIA: "", tauxCommissionApporteur: "" });
   const [saved, setSaved] = useState(query.get("cree") ? "Affaire créée : elle apparaît dans « En cours »." : "");
+  const [lateHistorique, setHistorique] = useState<Affaire["historique"]>();
+  useEffect(() => setHistorique(undefined), [a.data]);
 
   useEffect(() => {
     const af = a.data?.data;
@@ -366,18 +368,29 @@ export function AffaireEdit({ id, query }: { id: string; query: URLSearchParams 
         return;
       }
       const r = await api.patch<Affaire>(`/affaires/${af.id}`, body, etag);
-      // The PATCH answer may not carry the historique: read the affaire again.
+      // The PATCH answer carries no historique, and a stream consumer writes the new entry
+      // just after: read the affaire now, then once more a moment later for the historique.
+      let fresh = r;
       try {
-        a.setData(await api.get<Affaire>(`/affaires/${af.id}`));
+        fresh = await api.get<Affaire>(`/affaires/${af.id}`);
       } catch {
-        a.setData(r);
+        /* keep the PATCH answer */
       }
+      a.setData({ ...fresh, data: { ...fresh.data, historique: fresh.data.historique ?? af.historique } });
       setSaved("Affaire mise à jour.");
+      setTimeout(async () => {
+        try {
+          const later = await api.get<Affaire>(`/affaires/${af.id}`);
+          if (later.etag === fresh.etag || later.data.version === fresh.data.version) setHistorique(later.data.historique);
+        } catch {
+          /* the next visit shows it */
+        }
+      }, 1500);
     }, AFFAIRE_FIELDS);
   };
 
   const statuts = nextStatutsAffaire(af.statut);
-  const historique = [...(af.historique ?? [])].sort((x, y) => String(historiqueDate(y)).localeCompare(String(historiqueDate(x))));
+  const historique = [...(lateHistorique ?? af.historique ?? [])].sort((x, y) => String(historiqueDate(y)).localeCompare(String(historiqueDate(x))));
   return (
     <>
       <PageHeader title={`Affaire ${affaireProduit(af, produits.byId)}`} actions={<Badge value={af.statut} text={label(STATUT_AFFAIRE, af.statut)} />}>

@@ -2,7 +2,7 @@ import { useState } from "preact/hooks";
 import { api } from "../../app";
 import { withQuery, type Page } from "../../lib/api";
 import { formatDate } from "../../lib/format";
-import { type Contact, type Entreprise, personName } from "../../lib/model";
+import { type Apporteur, type Contact, type Entreprise, personName } from "../../lib/model";
 import { navigate } from "../../lib/router";
 import {
   ButtonLink,
@@ -191,6 +191,10 @@ export function EntrepriseView({ id, query }: { id: string; query: URLSearchPara
     if (!d?.dirigeantId || d.dirigeantNom || d.dirigeant) return undefined;
     return (await api.get<Contact>(`/contacts/${d.dirigeantId}`, signal)).data;
   }, [e.data]);
+  const apporteur = useAsync(async (signal) => {
+    const ap = e.data?.data.apporteurId;
+    return ap ? (await api.get<Apporteur>(`/apporteurs/${ap}`, signal)).data : undefined;
+  }, [e.data]);
   if (e.loading && !e.data) return <Loading />;
   if (e.error) return <ErrorBox error={e.error} onRetry={e.reload} />;
   const en = e.data!.data;
@@ -216,7 +220,7 @@ export function EntrepriseView({ id, query }: { id: string; query: URLSearchPara
           <dt>Dirigeant</dt>
           <dd>{en.dirigeantId ? <Link href={`/mia/contacts/${en.dirigeantId}`}>{dirNom || "Voir le contact"}</Link> : "—"}</dd>
           <dt>Apporteur</dt>
-          <dd>{en.apporteurId ? <Link href={`/mia/apporteurs/${en.apporteurId}`}>Voir l'apporteur</Link> : "—"}</dd>
+          <dd>{en.apporteurId ? <Link href={`/mia/apporteurs/${en.apporteurId}`}>{apporteur.data ? personName(apporteur.data) || apporteur.data.email : "Voir l'apporteur"}</Link> : "—"}</dd>
           <dt>Créée le</dt>
           <dd>{formatDate(en.createdAt)}</dd>
         </dl>
