@@ -99,7 +99,11 @@ func newActiveApporteur(t *testing.T, miaTok, prefix string) (apporteurJSON, str
 }
 
 func TestOnboardingApporteur(t *testing.T) {
-	miaTok := newMIA(t)
+	miaEmail := uniqueEmail("mia")
+	if _, err := stack.CreateMIA(context.Background(), miaEmail, "E2e-Password-2026", false); err != nil {
+		t.Fatal(err)
+	}
+	miaTok := login(t, "mia", miaEmail, "E2e-Password-2026")
 
 	// 1. The MIA registers an apporteur: the create only writes.
 	email := uniqueEmail("apporteur")
@@ -254,6 +258,38 @@ func TestOnboardingApporteur(t *testing.T) {
 	if app.Commissions.SigneeCentimes != want || app.Commissions.EnCoursCentimes != 0 {
 		t.Errorf("apporteur totals = %+v, want %d signee", app.Commissions, want)
 	}
+	// The MIA got one email about the new contact (its name only), and a
+	// redelivered record sends no second one.
+	notif := func() []localstack.Email {
+		var out []localstack.Email
+		for _, e := range emailsTo(t, miaEmail) {
+			if strings.Contains(e.Subject, "nouveau contact") {
+				out = append(out, e)
+			}
+		}
+		return out
+	}
+	if n := notif(); len(n) != 1 || !strings.Contains(n[0].Text, "Jean Dupont") || strings.Contains(n[0].Text, "06 98") {
+		t.Errorf("MIA notifications = %+v", n)
+	}
+	ctx := context.Background()
+	item, err := stack.Services.DynamoDB.GetItem(ctx, &dynamodb.GetItemInput{TableName: aws.String(stack.Table), ConsistentRead: aws.Bool(true),
+		Key: map[string]types.AttributeValue{"PK": &types.AttributeValueMemberS{Value: dynamo.MiaPK(miaOf(t, miaTok))},
+			"SK": &types.AttributeValueMemberS{Value: dynamo.ContactSK(crm.ContactID(contact.ID))}}})
+	if err != nil || item.Item == nil {
+		t.Fatalf("read contact item: %v", err)
+	}
+	notify := consumers.Handlers()["stream-notifications"](stack.Services.Consumers)
+	for range 2 {
+		resp, err := notify(ctx, events.DynamoDBEvent{Records: []events.DynamoDBEventRecord{record(t, "c1", "INSERT", item.Item)}})
+		if err != nil || len(resp.BatchItemFailures) != 0 {
+			t.Fatalf("replay: %+v %v", resp, err)
+		}
+	}
+	if n := notif(); len(n) != 1 {
+		t.Errorf("after replays: %d notifications, want 1", len(n))
+	}
+
 	var statutMail bool
 	for _, e := range emailsTo(t, email) {
 		statutMail = statutMail || strings.Contains(e.Subject, "signée")
