@@ -282,6 +282,8 @@ async function onboarding() {
   const commission = (await mia.locator("dt", { hasText: /^Commission apporteur$/ }).locator("xpath=following-sibling::dd[1]").textContent()).trim();
   assert.match(commission, /^\d[\d\s\u00a0\u202f]*,\d\d\s?€$/, `commission apporteur shown as French euros, got ${commission}`);
   assert.notEqual(commission.replace(/\D/g, ""), "000");
+  // The historique (written by a stream consumer) shows the change as a timeline.
+  await mia.locator(".timeline li", { hasText: "Taux de commission apporteur" }).waitFor();
   await screenshot(mia, "mia-affaire-mise-a-jour");
 
   // 9. The apporteur sees the affaire, its 20 % and its commission.

@@ -378,14 +378,18 @@ export function AffaireEdit({ id, query }: { id: string; query: URLSearchParams 
       }
       a.setData({ ...fresh, data: { ...fresh.data, historique: fresh.data.historique ?? af.historique } });
       setSaved("Affaire mise à jour.");
-      setTimeout(async () => {
+      const known = (fresh.data.historique ?? af.historique ?? []).length;
+      const poll = async (left: number) => {
         try {
           const later = await api.get<Affaire>(`/affaires/${af.id}`);
-          if (later.etag === fresh.etag || later.data.version === fresh.data.version) setHistorique(later.data.historique);
+          if (later.data.version !== fresh.data.version) return;
+          if ((later.data.historique ?? []).length > known) setHistorique(later.data.historique);
+          else if (left > 0) setTimeout(() => poll(left - 1), 1000);
         } catch {
           /* the next visit shows it */
         }
-      }, 1500);
+      };
+      setTimeout(() => poll(4), 800);
     }, AFFAIRE_FIELDS);
   };
 
