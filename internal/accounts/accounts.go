@@ -61,8 +61,9 @@ type NewUser struct {
 
 // CreateUser creates the account without any message from Cognito and with
 // the email already verified (the activation link proves it). It is
-// idempotent: when the user already exists it returns its sub and no error,
-// so a redelivered stream record creates no second account.
+// idempotent: when the user already exists with the same tenant ids it
+// returns its sub and no error, so a redelivered stream record creates no
+// second account; a user of another MIA or apporteur is ECONFLICT.
 func (p *Pool) CreateUser(ctx context.Context, u NewUser) (sub string, err error) {
 	attrs := []types.AttributeType{
 		{Name: aws.String("email"), Value: aws.String(u.Email)},
@@ -81,17 +82,21 @@ func (p *Pool) CreateUser(ctx context.Context, u NewUser) (sub string, err error
 	var exists *types.UsernameExistsException
 	switch {
 	case errors.As(err, &exists):
-		return p.sub(ctx, u.Email)
+		return p.existing(ctx, u)
 	case err != nil:
 		return "", translate("create user", err)
 	}
 	return attribute(out.User.Attributes, "sub"), nil
 }
 
-func (p *Pool) sub(ctx context.Context, username string) (string, error) {
-	out, err := p.api.AdminGetUser(ctx, &cip.AdminGetUserInput{UserPoolId: aws.String(p.id), Username: aws.String(username)})
+func (p *Pool) existing(ctx context.Context, u NewUser) (string, error) {
+	out, err := p.api.AdminGetUser(ctx, &cip.AdminGetUserInput{UserPoolId: aws.String(p.id), Username: aws.String(u.Email)})
 	if err != nil {
 		return "", translate("get user", err)
+	}
+	if attribute(out.UserAttributes, AttrMiaID) != string(u.MiaID) || attribute(out.UserAttributes, AttrApporteurID) != u.ApporteurID {
+		return "", &crm.Error{Code: crm.ECONFLICT, Message: "Un autre compte utilise déjà cette adresse email.",
+			Err: errors.New("existing user has other tenant ids")}
 	}
 	return attribute(out.UserAttributes, "sub"), nil
 }

@@ -106,6 +106,12 @@ func TestPoolLifecycle(t *testing.T) {
 		t.Errorf("second CreateUser sub = %q, want %q (same account)", again, sub)
 	}
 
+	other := u
+	other.ApporteurID = "01JAUTRE"
+	if _, err := pool.CreateUser(ctx, other); crm.ErrorCode(err) != crm.ECONFLICT {
+		t.Errorf("CreateUser of another apporteur with the same email: %v, want ECONFLICT", err)
+	}
+
 	got, err := client.AdminGetUser(ctx, &cip.AdminGetUserInput{UserPoolId: &poolID, Username: aws.String(u.Email)})
 	if err != nil {
 		t.Fatal(err)
