@@ -48,3 +48,23 @@ infra/local/node_modules/.package-lock.json: infra/local/package.json infra/loca
 # has a `web` target (declare it .PHONY: web/ is also a directory).
 web-if-any:
 	@if [ -f web/package.json ] && grep -q '^web:' $(firstword $(MAKEFILE_LIST)); then $(MAKE) --no-print-directory web; fi
+
+# The web client (web/: Vite + Preact + TypeScript), served from web/dist by the local gateway.
+.PHONY: web web-test test-browser
+## web: build the web client into web/dist (npm ci when its lockfile changed)
+web: web/node_modules/.package-lock.json
+	cd web && npm run build
+
+web/node_modules/.package-lock.json: web/package.json web/package-lock.json
+	cd web && npm ci --no-audit --no-fund
+	@touch $@
+
+## web-test: the web client's unit tests (formatting, API, Cognito and problem helpers)
+web-test: web/node_modules/.package-lock.json
+	cd web && npm test
+
+## test-browser: the onboarding text walked in Chromium against a running stack:
+##   make test-browser MYCRM_URL=http://localhost:3000 SES_URL=http://localhost:8005
+test-browser: web
+	bash web/scripts/ensure-chromium.sh
+	cd web && MYCRM_URL="$(MYCRM_URL)" SES_URL="$(SES_URL)" npm run test:browser
