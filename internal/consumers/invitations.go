@@ -14,11 +14,11 @@ import (
 // asked for by the MIA, into a Cognito user (no Cognito message), a fresh
 // single-use activation token and the French activation email.
 //
-// Idempotence: the Cognito creation is idempotent; the token and the
-// "invitation n handled" marker are written in one conditional transaction
-// before the email is sent, so a redelivered record finds the marker and
-// sends nothing. If the email fails, the marker is removed and the record
-// reported, so the retry sends it.
+// Idempotence: the token and the "invitation n handled" marker are written
+// in one conditional transaction before anything else, so a redelivered
+// record finds the marker and creates nothing, sends nothing. If the Cognito
+// creation (itself idempotent) or the email fails, the marker is removed and
+// the record reported, so the retry does it all again.
 func Invitations(d Deps) Handler {
 	return each("stream-invitations", d, func(ctx context.Context, c change) error {
 		if c.New == nil {
@@ -40,18 +40,13 @@ func invite(ctx context.Context, d Deps, acc dynamo.Account) error {
 	if acc.Kind == crm.AccountMIA {
 		pool = d.MiaPool
 	}
-	if _, err := pool.CreateUser(ctx, user); err != nil {
-		return fmt.Errorf("create cognito user: %w", err)
-	}
-	var data any
 	token, hash, err := d.newToken()
 	if err != nil {
 		return fmt.Errorf("new token: %w", err)
 	}
 	lien := mail.ActivationLink(d.WebBaseURL, token)
-	if acc.Kind == crm.AccountMIA {
-		data = mail.MiaActivation{To: acc.Email, Prenom: acc.Prenom, Lien: lien}
-	} else {
+	var data any = mail.MiaActivation{To: acc.Email, Prenom: acc.Prenom, Lien: lien}
+	if acc.Kind == crm.AccountApporteur {
 		inv := mail.ApporteurInvitation{To: acc.Email, Prenom: acc.Prenom, MiaNom: "votre mandataire", Lien: lien}
 		mia, err := d.Store.GetMIA(ctx, acc.Mia)
 		switch {
@@ -67,14 +62,23 @@ func invite(ctx context.Context, d Deps, acc dynamo.Account) error {
 	if err != nil {
 		return err
 	}
+	// Claim first: a redelivered or superseded invitation, or an account no
+	// longer waiting (e.g. deactivated meanwhile), gets no Cognito user and no email.
 	claimed, err := d.Store.ClaimInvitation(ctx, acc, hash, d.now().Add(crm.ActivationValidity))
 	if err != nil {
 		return fmt.Errorf("claim invitation %d: %w", acc.InvitationN, err)
 	}
 	if !claimed {
-		return nil // already sent (redelivery), superseded, or no longer pending
+		return nil
 	}
-	if _, err := d.Mailer.Send(ctx, msg); err != nil {
+	_, err = pool.CreateUser(ctx, user)
+	if err != nil {
+		err = fmt.Errorf("create cognito user: %w", err)
+	} else if _, err = d.Mailer.Send(ctx, msg); err != nil {
+		err = fmt.Errorf("send activation email: %w", err)
+	}
+	if err != nil {
+		// Forget the claim, so the retried record tries again.
 		if rerr := d.Store.ReleaseInvitation(ctx, acc, hash); rerr != nil {
 			return fmt.Errorf("%w (and release: %v)", err, rerr)
 		}
