@@ -59,7 +59,7 @@ const (
 	MaxLimit     = 200
 )
 
-// Validate clamps nothing: it reports a limit outside 1..MaxLimit, and sets the default when 0.
+// Validate sets the default limit when none is given and reports one outside 1..MaxLimit.
 func (o *ListOptions) Validate() []FieldError {
 	if o.Limit == 0 {
 		o.Limit = DefaultLimit
