@@ -26,6 +26,9 @@ type Template struct {
 	Routes []Route
 	// Authorizers of the HTTP API by name (e.g. "MiaAuthorizer").
 	Authorizers map[string]Authorizer
+	// DefaultAuthorizer is the HTTP API's Auth.DefaultAuthorizer: the
+	// authorizer of routes that name none ("" when absent).
+	DefaultAuthorizer string
 	// Cors is the HTTP API's CorsConfiguration, nil when absent.
 	Cors *Cors
 	// Tables by logical id.
@@ -295,6 +298,18 @@ func ParseTemplateBytes(b []byte) (*Template, error) {
 		pool.Groups = append(pool.Groups, UserPoolGroup{LogicalID: r.id, GroupName: scalar(p.GroupName), Description: scalar(p.Description)})
 		t.UserPools[pool.LogicalID] = pool
 	}
+	for i := range t.Functions {
+		f := &t.Functions[i]
+		for j := range f.Routes {
+			if f.Routes[j].Authorizer == defaultAuthorizer {
+				f.Routes[j].Authorizer = t.DefaultAuthorizer
+			}
+		}
+	}
+	t.Routes = t.Routes[:0]
+	for _, f := range t.Functions {
+		t.Routes = append(t.Routes, f.Routes...)
+	}
 	for _, rt := range t.Routes {
 		if rt.Authorizer != "" {
 			if _, ok := t.Authorizers[rt.Authorizer]; !ok {
@@ -334,6 +349,9 @@ func Sub(s string, vars map[string]string) string {
 		return m
 	})
 }
+
+// defaultAuthorizer marks, while parsing, a route that names no authorizer.
+const defaultAuthorizer = "\x00default"
 
 var subVar = regexp.MustCompile(`\$\{[^}]+\}`)
 
@@ -397,6 +415,9 @@ func parseFunction(r rawResource, globalTimeout int) (Function, error) {
 			rt := Route{Function: fn.Folder, Method: strings.ToUpper(scalar(hp.Method)), Path: scalar(hp.Path), Authorizer: scalar(hp.Auth.Authorizer)}
 			if rt.Method == "" || rt.Method == "X-AMAZON-APIGATEWAY-ANY-METHOD" {
 				rt.Method = "ANY"
+			}
+			if hp.Auth.Authorizer == nil {
+				rt.Authorizer = defaultAuthorizer // resolved once the HttpApi is read
 			}
 			if rt.Authorizer == "NONE" {
 				rt.Authorizer = ""
@@ -478,7 +499,8 @@ func parseHTTPAPI(r rawResource, t *Template) error {
 			AllowCredentials bool     `json:"AllowCredentials"`
 		} `json:"CorsConfiguration"`
 		Auth struct {
-			Authorizers map[string]struct {
+			DefaultAuthorizer string `json:"DefaultAuthorizer"`
+			Authorizers       map[string]struct {
 				IdentitySource   any `json:"IdentitySource"`
 				JwtConfiguration struct {
 					Issuer   any   `json:"issuer"`
@@ -489,6 +511,9 @@ func parseHTTPAPI(r rawResource, t *Template) error {
 	}
 	if err := json.Unmarshal(r.Properties, &p); err != nil {
 		return fmt.Errorf("%s: %w", r.id, err)
+	}
+	if p.Auth.DefaultAuthorizer != "NONE" {
+		t.DefaultAuthorizer = p.Auth.DefaultAuthorizer
 	}
 	if c := p.CorsConfiguration; c != nil {
 		t.Cors = &Cors{AllowHeaders: c.AllowHeaders, AllowMethods: c.AllowMethods, ExposeHeaders: c.ExposeHeaders, MaxAge: c.MaxAge, AllowCredentials: c.AllowCredentials}

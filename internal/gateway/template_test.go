@@ -282,3 +282,40 @@ Resources:
 		})
 	}
 }
+
+func TestDefaultAuthorizer(t *testing.T) {
+	tpl, err := ParseTemplateBytes([]byte(`
+Resources:
+  HttpApi:
+    Type: AWS::Serverless::HttpApi
+    Properties:
+      Auth:
+        DefaultAuthorizer: MiaAuthorizer
+        Authorizers:
+          MiaAuthorizer:
+            JwtConfiguration:
+              issuer: !Sub https://cognito-idp.${AWS::Region}.amazonaws.com/${MiaUserPool}
+              audience: [!Ref MiaUserPoolClient]
+  F:
+    Type: AWS::Serverless::Function
+    Properties:
+      CodeUri: functions/f/
+      Events:
+        Private: { Type: HttpApi, Properties: { Path: /private, Method: GET } }
+        Public: { Type: HttpApi, Properties: { Path: /public, Method: GET, Auth: { Authorizer: NONE } } }
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]string{}
+	for _, r := range tpl.Routes {
+		got[r.Key()] = r.Authorizer
+	}
+	want := map[string]string{"GET /private": "MiaAuthorizer", "GET /public": ""}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("got %v, want %v", got, want)
+	}
+	if f, _ := tpl.Function("f"); f.Routes[0].Authorizer != "MiaAuthorizer" {
+		t.Errorf("function routes: got %+v", f.Routes)
+	}
+}
