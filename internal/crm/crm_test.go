@@ -123,6 +123,8 @@ func TestContactValidate(t *testing.T) {
 		{"bad statut", func(c *Contact) { c.Statut = "vip" }, "statut"},
 		{"bad date", func(c *Contact) { c.DateNaissance = "31/12/1980" }, "dateNaissance"},
 		{"good date", func(c *Contact) { c.DateNaissance = "1980-12-31" }, ""},
+		{"future date", func(c *Contact) { c.DateNaissance = "2999-01-01" }, "dateNaissance"},
+		{"date before 1900", func(c *Contact) { c.DateNaissance = "1850-01-01" }, "dateNaissance"},
 		{"bad apporteur id", func(c *Contact) { c.ApporteurID = "abc" }, "apporteurId"},
 		{"nom too long", func(c *Contact) { c.Nom = strings.Repeat("é", 101) }, "nom"},
 		{"remarques too long", func(c *Contact) { c.Remarques = strings.Repeat("x", 2001) }, "remarques"},

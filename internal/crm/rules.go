@@ -161,8 +161,11 @@ func (c *fieldChecker) date(champ string, s *string) {
 		return
 	}
 	d, err := time.Parse(time.DateOnly, *s)
-	if err != nil || d.Year() < 1900 {
+	switch {
+	case err != nil || d.Year() < 1900:
 		c.add(champ, "La date doit être au format AAAA-MM-JJ.")
+	case d.After(time.Now()):
+		c.add(champ, "La date ne peut pas être dans le futur.")
 	}
 }
 
