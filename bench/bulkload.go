@@ -22,6 +22,11 @@ type LoadStat struct {
 	Workers     int     `json:"workers"`
 }
 
+// benchType prefixes the "type" attribute of the generated items: the stream
+// consumers, which dispatch on it, read their records and leave them alone
+// (they belong to no real MIA, so a notification could not be sent).
+const benchType = "bench-"
+
 // otherMIAItems is how many items each generated MIA owns: a realistic
 // cabinet (contacts, entreprises, affaires with historique, apporteurs).
 const otherMIAItems = 1000
@@ -123,7 +128,7 @@ func otherItem(m string, k int, rng *rand.Rand) map[string]types.AttributeValue 
 			item["GSI3PK"], item["GSI3SK"] = s(pk+"#APPORTEUR#"+apporteur), s("CONTACT#"+id)
 			item["apporteurId"] = s(apporteur)
 		}
-		item["type"], item["id"], item["statut"] = s("contact"), s(id), s(statut)
+		item["type"], item["id"], item["statut"] = s(benchType+"contact"), s(id), s(statut)
 		item["nom"], item["prenom"] = s(nom), s("Camille")
 		item["email"] = s(strings.ToLower(nom) + "." + strings.ToLower(id[16:]) + "@exemple.fr")
 		item["telephone"] = s(fmt.Sprintf("+336%08d", rng.IntN(1e8)))
@@ -132,7 +137,7 @@ func otherItem(m string, k int, rng *rand.Rand) map[string]types.AttributeValue 
 	case r < 10: // entreprise
 		item["SK"] = s("ENTREPRISE#" + id)
 		item["GSI1PK"], item["GSI1SK"] = s(pk+"#CLIENT#"+id), s("#")
-		item["type"], item["id"] = s("entreprise"), s(id)
+		item["type"], item["id"] = s(benchType+"entreprise"), s(id)
 		item["raisonSociale"] = s(nom + " et Fils SARL")
 		item["siren"] = s(fmt.Sprintf("%09d", rng.IntN(1e9)))
 		item["adresse"] = s("12 rue de la République, 69002 " + villes[rng.IntN(len(villes))])
@@ -143,7 +148,7 @@ func otherItem(m string, k int, rng *rand.Rand) map[string]types.AttributeValue 
 		item["GSI1PK"], item["GSI1SK"] = s(pk+"#CLIENT#"+client), s("AFFAIRE#"+id)
 		item["GSI2PK"], item["GSI2SK"] = s(pk+"#AFFAIRE#"+statut), s(id)
 		item["GSI3PK"], item["GSI3SK"] = s(pk+"#APPORTEUR#"+apporteur), s("AFFAIRE#"+id)
-		item["type"], item["id"], item["statut"] = s("affaire"), s(id), s(statut)
+		item["type"], item["id"], item["statut"] = s(benchType+"affaire"), s(id), s(statut)
 		item["clientId"], item["produitId"], item["apporteurId"] = s(client), s("SANTE_TNS"), s(apporteur)
 		item["primeAnnuelleCentimes"] = n(50000 + rng.IntN(500000))
 		item["tauxCommissionMIA"], item["tauxCommissionApporteur"] = n(10+rng.IntN(20)), n([]int{15, 20, 25}[rng.IntN(3)])
@@ -151,12 +156,12 @@ func otherItem(m string, k int, rng *rand.Rand) map[string]types.AttributeValue 
 		affaire := ulid.Make().String()
 		item["SK"] = s("AFFAIRE#" + affaire + "#HISTORIQUE#" + ts + "#0")
 		item["GSI3PK"], item["GSI3SK"] = s(pk+"#APPORTEUR#"+apporteur), s("AFFAIRE#"+affaire+"#HISTORIQUE#"+ts)
-		item["type"], item["statut"], item["auteur"] = s("historique"), s("en_cours"), s("MIA")
+		item["type"], item["statut"], item["auteur"] = s(benchType+"historique"), s("en_cours"), s("MIA")
 		item["message"] = s("Affaire créée")
 	default: // apporteur
 		item["SK"] = s("APPORTEUR#" + apporteur)
 		item["GSI2PK"], item["GSI2SK"] = s(pk+"#APPORTEUR#actif"), s(apporteur)
-		item["type"], item["id"], item["statut"] = s("apporteur"), s(apporteur), s("actif")
+		item["type"], item["id"], item["statut"] = s(benchType+"apporteur"), s(apporteur), s("actif")
 		item["nom"], item["email"] = s(nom), s(strings.ToLower(nom)+"."+strings.ToLower(id[16:])+"@apporteur.fr")
 		item["telephone"] = s(fmt.Sprintf("+336%08d", rng.IntN(1e8)))
 		item["localisation"] = s(villes[rng.IntN(len(villes))])

@@ -50,15 +50,17 @@ type Machine struct {
 }
 
 type options struct {
-	root      string
-	out       string
-	coldRuns  int
-	warmRuns  int
-	n         int
-	small     int
-	big       int
-	skip      map[string]bool
-	keepBuild bool
+	root     string
+	out      string
+	coldRuns int
+	warmRuns int
+	n        int
+	small    int
+	big      int
+	skip     map[string]bool
+	stackLog io.Writer // the stack's and the gateway's log (bench/out/stack.log)
+	// keepConsumers leaves the stream consumers running during the bulk load.
+	keepConsumers bool
 }
 
 func main() {
@@ -80,6 +82,7 @@ func run(ctx context.Context, args []string, stdout, log io.Writer) error {
 	fs.IntVar(&o.n, "n", 60, "timed requests per route (p50/p99)")
 	fs.IntVar(&o.small, "small", 1000, "items of other MIAs in the small table (flatness)")
 	fs.IntVar(&o.big, "big", 100000, "items of other MIAs in the big table (flatness)")
+	fs.BoolVar(&o.keepConsumers, "keep-consumers", false, "keep the stream consumers running while other MIAs' items are loaded")
 	fs.StringVar(&skip, "skip", "", "comma-separated phases to skip: cold,routes,flat")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -104,6 +107,13 @@ func run(ctx context.Context, args []string, stdout, log io.Writer) error {
 	if err := os.MkdirAll(o.out, 0o755); err != nil {
 		return err
 	}
+
+	stackLog, err := os.Create(filepath.Join(o.out, "stack.log"))
+	if err != nil {
+		return err
+	}
+	defer stackLog.Close()
+	o.stackLog = stackLog
 
 	rep := &Report{Machine: machine(), StartedAt: time.Now().UTC()}
 	routes, functions, err := readRoutes(filepath.Join(root, "template.yaml"))

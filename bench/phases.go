@@ -26,7 +26,7 @@ func runPhases(ctx context.Context, o options, rep *Report, routes []Route, func
 		}
 	}
 
-	st, err := startStack(ctx, o, log)
+	st, err := startStack(ctx, o, routes, log)
 	if err != nil {
 		return err
 	}
@@ -59,6 +59,7 @@ func runPhases(ctx context.Context, o options, rep *Report, routes []Route, func
 	if !o.skip["cold"] {
 		rep.Cold = coldPhase(ctx, o, st, rie, bins, routes, functions, log)
 	}
+	rep.Notes = append(rep.Notes, st.notes...)
 	return nil
 }
 
