@@ -22,6 +22,7 @@ type template struct {
 		Type       string
 		Properties struct {
 			CodeUri  string
+			Auth     struct{ DefaultAuthorizer string } // on the HttpApi
 			Policies json.RawMessage // an object on user pools, a list on functions
 			Events   map[string]struct {
 				Type       string
@@ -56,6 +57,12 @@ func readTemplate(t *testing.T) []httpFunction {
 	if err := json.Unmarshal(raw, &tpl); err != nil {
 		t.Fatal(err)
 	}
+	defaultAuth := ""
+	for _, r := range tpl.Resources {
+		if r.Type == "AWS::Serverless::HttpApi" {
+			defaultAuth = r.Properties.Auth.DefaultAuthorizer
+		}
+	}
 	var out []httpFunction
 	for id, r := range tpl.Resources {
 		if r.Type != "AWS::Serverless::Function" {
@@ -70,7 +77,14 @@ func readTemplate(t *testing.T) []httpFunction {
 		for _, e := range r.Properties.Events {
 			if e.Type == "HttpApi" {
 				f.routes = append(f.routes, strings.ToUpper(e.Properties.Method)+" "+e.Properties.Path)
-				f.authorizers = append(f.authorizers, e.Properties.Auth.Authorizer)
+				a := e.Properties.Auth.Authorizer
+				switch a {
+				case "":
+					a = defaultAuth
+				case "NONE":
+					a = ""
+				}
+				f.authorizers = append(f.authorizers, a)
 			}
 		}
 		if len(f.routes) > 0 {
