@@ -23,7 +23,7 @@ type template struct {
 		Properties struct {
 			CodeUri  string
 			Auth     struct{ DefaultAuthorizer string } // on the HttpApi
-			Policies json.RawMessage // an object on user pools, a list on functions
+			Policies json.RawMessage                    // an object on user pools, a list on functions
 			Events   map[string]struct {
 				Type       string
 				Properties struct {
