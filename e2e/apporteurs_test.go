@@ -442,10 +442,22 @@ func TestAdminCreatesMIAAccount(t *testing.T) {
 	if r := call(t, "POST", "/admin/mias", miaTok, body); r.Status != http.StatusForbidden {
 		t.Errorf("POST /admin/mias by a MIA = %d, want 403", r.Status)
 	}
-	if r := call(t, "POST", "/admin/mias", staffTok, body); r.Status != http.StatusCreated {
-		t.Fatalf("POST /admin/mias = %d %s", r.Status, r.Body)
+	key := fmt.Sprintf("mia-%d", time.Now().UnixNano())
+	first := call(t, "POST", "/admin/mias", staffTok, body, "Idempotency-Key", key)
+	if first.Status != http.StatusCreated {
+		t.Fatalf("POST /admin/mias = %d %s", first.Status, first.Body)
+	}
+	again := call(t, "POST", "/admin/mias", staffTok, body, "Idempotency-Key", key)
+	if again.Status != http.StatusCreated || string(again.Body) != string(first.Body) {
+		t.Errorf("replayed POST /admin/mias = %d %s, want the first answer %s", again.Status, again.Body, first.Body)
+	}
+	if r := call(t, "POST", "/admin/mias", staffTok, body); r.Status != http.StatusConflict {
+		t.Errorf("same email without the key = %d, want 409", r.Status)
 	}
 	tok := activationToken(t, email)
+	if n := len(emailsTo(t, email)); n != 1 {
+		t.Errorf("%d activation emails, want 1", n)
+	}
 	r := call(t, "POST", "/activation", "", map[string]string{"token": tok, "motDePasse": "Claire-Durand-2026"})
 	if r.Status != http.StatusOK || !strings.Contains(string(r.Body), `"pool":"mia"`) {
 		t.Fatalf("MIA activation = %d %s", r.Status, r.Body)

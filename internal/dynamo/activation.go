@@ -318,7 +318,10 @@ type miaEmailGuardItem struct {
 // CreateMIAAccount stores a new MIA profile waiting for its activation
 // (invitation number 1: the stream consumer creates the Cognito user and
 // sends the email), with a global guard on its email, in one transaction.
-func (s *Store) CreateMIAAccount(ctx context.Context, n crm.NewMIAAccount) (crm.MIA, error) {
+//
+// idem (nil without Idempotency-Key) is recorded under the staff member's own
+// tenant, staff.
+func (s *Store) CreateMIAAccount(ctx context.Context, n crm.NewMIAAccount, staff crm.MiaID, idem *Idempotency) (crm.MIA, error) {
 	now := s.Now().UTC()
 	m := crm.MIA{ID: crm.MiaID(s.NewID()), Nom: n.Nom, Prenom: n.Prenom, Email: n.Email, Cabinet: n.Cabinet,
 		Telephone: n.Telephone, CreatedAt: now, UpdatedAt: now, Version: 1}
@@ -333,14 +336,21 @@ func (s *Store) CreateMIAAccount(ctx context.Context, n crm.NewMIAAccount) (crm.
 	if err != nil {
 		return crm.MIA{}, internal("encode guard", err)
 	}
-	err = s.transact(ctx, "create mia account", []txItem{
+	items := []txItem{
 		{item: p},
 		{item: g, fail: func(map[string]types.AttributeValue) error {
 			return &crm.Error{Code: crm.ECONFLICT, Message: "Un compte MIA utilise déjà cette adresse email.",
 				Fields: []crm.FieldError{{Champ: "email", Message: "Adresse email déjà utilisée."}}}
 		}},
-	})
-	if err != nil {
+	}
+	if idem != nil && staff != "" {
+		ia, err := s.idempotenceAction(staff, idem, m)
+		if err != nil {
+			return crm.MIA{}, err
+		}
+		items = append([]txItem{ia}, items...)
+	}
+	if err := s.transact(ctx, "create mia account", items); err != nil {
 		return crm.MIA{}, err
 	}
 	return m, nil

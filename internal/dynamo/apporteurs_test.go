@@ -207,8 +207,8 @@ func TestMIAAccount(t *testing.T) {
 	s, _ := newStore(t)
 	email := uniqueEmail("mia")
 	n := crm.NewMIAAccount{Nom: "Durand", Prenom: "Claire", Email: email, Cabinet: "Cabinet Durand"}
-	mia := must[crm.MIA](t)(s.CreateMIAAccount(ctx, n))
-	wantCode(t, ignore(s.CreateMIAAccount(ctx, n)), crm.ECONFLICT)
+	mia := must[crm.MIA](t)(s.CreateMIAAccount(ctx, n, "", nil))
+	wantCode(t, ignore(s.CreateMIAAccount(ctx, n, "", nil)), crm.ECONFLICT)
 	got := must[crm.MIA](t)(s.GetMIA(ctx, mia.ID))
 	if got.Email != email || got.Cabinet != "Cabinet Durand" {
 		t.Errorf("profile = %+v", got)

@@ -160,31 +160,23 @@ func handleInviteApporteur(s invitationReissuer) apiFunc {
 }
 
 type miaAccountCreator interface {
-	CreateMIAAccount(ctx context.Context, n crm.NewMIAAccount) (crm.MIA, error)
+	CreateMIAAccount(ctx context.Context, n crm.NewMIAAccount, staff crm.MiaID, idem *dynamo.Idempotency) (crm.MIA, error)
 }
 
 // CreateMia serves POST /admin/mias (Assentis staff): a MIA account waiting
 // for its activation; the stream consumer creates the Cognito user and sends
-// the activation email.
+// the activation email. Idempotency-Key is honoured.
 func CreateMia(d Deps) http.Handler {
 	return route(d, "POST /admin/mias", staff, handleCreateMia(d.Store))
 }
 
 func handleCreateMia(s miaAccountCreator) apiFunc {
 	return func(w http.ResponseWriter, r *http.Request, p crm.Principal) error {
-		in, _, err := decode[crm.NewMIAAccount](w, r)
-		if err != nil {
-			return err
-		}
-		if errs := in.Validate(); errs != nil {
-			return crm.Invalid(errs...)
-		}
-		m, err := s.CreateMIAAccount(r.Context(), in)
-		if err != nil {
-			return err
-		}
-		w.Header().Set("Location", "/admin/mias/"+string(m.ID))
-		writeEntity(w, r, http.StatusCreated, m.Version, m)
-		return nil
+		return create(w, r, p, "/admin/mias/", func(in crm.NewMIAAccount, idem *dynamo.Idempotency) (crm.MIA, error) {
+			if errs := in.Validate(); errs != nil {
+				return crm.MIA{}, crm.Invalid(errs...)
+			}
+			return s.CreateMIAAccount(r.Context(), in, p.Mia, idem)
+		})
 	}
 }
