@@ -190,10 +190,11 @@ func (s *Store) deleteAction(pk, sk string) types.TransactWriteItem {
 	return types.TransactWriteItem{Delete: &types.Delete{TableName: &s.table, Key: s.key(pk, sk)}}
 }
 
-// actions collects transaction actions, keeping the first construction error.
+// actions collects transaction actions and any error building them, so a
+// sequence of add calls needs one error check (in run).
 type actions struct {
 	items []txItem
-	last  *txItem
+	last  *txItem // the action onFail applies to; nil after a failed add
 	err   error
 }
 
@@ -214,8 +215,8 @@ func (a *actions) onFail(fail func(map[string]types.AttributeValue) error) {
 	}
 }
 
-// put is a conditional Put action from raw expression parts (returns the old
-// item on failure).
+// put is a conditional Put action from already built expression parts
+// (returns the old item on failure); putAction builds the condition itself.
 func put(table string, item any, cond *string, names map[string]string, values map[string]types.AttributeValue) (types.TransactWriteItem, error) {
 	av, err := attributevalue.MarshalMap(item)
 	if err != nil {
