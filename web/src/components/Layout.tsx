@@ -40,6 +40,18 @@ export function Logo() {
 export function Layout({ nav, path, children, space }: { nav: NavItem[]; path: string; children: ComponentChildren; space: string }) {
   const [open, setOpen] = useState(false);
   useEffect(() => setOpen(false), [path]);
+  // Escape closes the phone menu and gives the focus back to its button.
+  useEffect(() => {
+    if (!open) return;
+    const onKey = (e: KeyboardEvent) => {
+      if (e.key === "Escape") {
+        setOpen(false);
+        document.querySelector<HTMLButtonElement>(".menu-toggle")?.focus();
+      }
+    };
+    document.addEventListener("keydown", onKey);
+    return () => document.removeEventListener("keydown", onKey);
+  }, [open]);
   const session = api.session;
   const isActive = (href: string) => (href === "/mia" ? path === "/mia" : path === href || path.startsWith(href + "/"));
   return (

@@ -5,6 +5,7 @@ import {
   formatDate,
   formatDateTime,
   formatPercent,
+  formatTelephone,
   nextStatutsAffaire,
   parseEurosToCentimes,
   passwordRules,
@@ -76,6 +77,14 @@ describe("parseEurosToCentimes", () => {
     for (const c of [0, 1, 99, 100, 123456, 100000007]) {
       expect(parseEurosToCentimes(centimesToInput(c))).toBe(c);
     }
+  });
+});
+
+describe("formatTelephone", () => {
+  it("shows French numbers in the national format, others as stored", () => {
+    expect(formatTelephone("+33612345678").replace(/\u00a0/g, " ")).toBe("06 12 34 56 78");
+    expect(formatTelephone("+32470123456")).toBe("+32470123456");
+    expect(formatTelephone("")).toBe("—");
   });
 });
 

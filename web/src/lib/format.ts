@@ -116,3 +116,11 @@ export function passwordRules(pw: string): { id: string; text: string; ok: boole
     { id: "chiffre", text: "Un chiffre", ok: /\d/.test(pw) },
   ];
 }
+
+/** E.164 as stored → what a French person reads: "+33612345678" → "06 12 34 56 78"; others kept. */
+export function formatTelephone(tel: string | null | undefined): string {
+  if (!tel) return "—";
+  const fr = /^\+33(\d{9})$/.exec(tel);
+  if (fr) return ("0" + fr[1]).replace(/(\d{2})(?=\d)/g, "$1\u00a0");
+  return tel;
+}

@@ -69,11 +69,30 @@ describe("splitProblem", () => {
       { title: "Données invalides", status: 400, errors: [{ champ: "version", message: "Obsolète." }] },
       ["nom"],
     );
-    expect(s.general).toEqual(["Données invalides", "version : Obsolète."]);
+    expect(s.general).toEqual(["Données invalides", "Obsolète."]);
   });
   it("shows title and detail of a problem without field errors", () => {
     const s = splitProblem({ title: "Conflit", status: 409, detail: "Ce contact existe déjà : Jean Dupont." }, ["nom"]);
     expect(s.general).toEqual(["Conflit — Ce contact existe déjà : Jean Dupont."]);
+  });
+});
+
+describe("splitProblem on an activation link problem", () => {
+  it("shows the detail, not the short field message, when the form has no such field", () => {
+    const s = splitProblem(
+      {
+        title: "Données invalides",
+        status: 400,
+        detail: "Ce lien d'activation a expiré (validité 7 jours). Demandez un nouvel envoi.",
+        errors: [{ champ: "token", message: "Lien d'activation expiré." }],
+      },
+      ["motDePasse"],
+    );
+    expect(s.fields).toEqual({});
+    expect(s.general).toEqual([
+      "Données invalides — Ce lien d'activation a expiré (validité 7 jours). Demandez un nouvel envoi.",
+      "Lien d'activation expiré.",
+    ]);
   });
 });
 

@@ -101,12 +101,16 @@ export function splitProblem(
     if (f) {
       fields[f] = fields[f] ? `${fields[f]} ${e.message}` : e.message;
     } else {
-      general.push(e.champ ? `${e.champ} : ${e.message}` : e.message);
+      // The champ is a technical name: the message alone speaks to the person.
+      general.push(e.message);
     }
   }
   const head = problem.detail && problem.detail !== problem.title ? `${problem.title} — ${problem.detail}` : problem.title;
   if (Object.keys(fields).length === 0 || general.length > 0 || !problem.errors?.length) {
-    general.unshift(head);
+    // The detail usually says more than a field message: show it first, once.
+    const rest = general.filter((m) => !head.includes(m));
+    general.length = 0;
+    general.push(head, ...rest);
   }
   return { fields, general };
 }

@@ -64,7 +64,7 @@ export function Activation({ token }: { token: string }) {
         if (r.data?.email) params.set("email", r.data.email);
         navigate(`/connexion?${params}`, { replace: true });
       },
-      ["motDePasse", "token"],
+      ["motDePasse"],
     );
   };
 
@@ -80,7 +80,7 @@ export function Activation({ token }: { token: string }) {
           <Field
             label="Mot de passe"
             name="motDePasse"
-            error={f.errors.motDePasse ?? f.errors.token}
+            error={f.errors.motDePasse}
             required
             hint={
               <ul class="rules" aria-label="Règles du mot de passe">
@@ -107,6 +107,10 @@ export function Activation({ token }: { token: string }) {
             {f.busy ? "Activation…" : "Activer mon compte"}
           </button>
         </form>
+        <p class="auth-help">
+          Déjà activé ? <Link href="/connexion">Se connecter</Link>. Lien expiré : demandez à votre MIA de vous renvoyer
+          l'invitation.
+        </p>
       </div>
     </div>
   );

@@ -1,6 +1,6 @@
 import { api } from "../../app";
 import { withQuery, type Page } from "../../lib/api";
-import { formatCentimes, formatDate, formatDateTime, formatPercent, label, STATUT_AFFAIRE, STATUT_CONTACT } from "../../lib/format";
+import { formatCentimes, formatDate, formatDateTime, formatPercent, label, STATUT_AFFAIRE, STATUT_CONTACT, formatTelephone } from "../../lib/format";
 import {
   type Affaire,
   type CommissionLine,
@@ -63,7 +63,7 @@ export function MesContacts({ query }: { query: URLSearchParams }) {
               <tr>
                 <td data-label="Nom">{personName(c)}</td>
                 <td data-label="Email">{c.email || "—"}</td>
-                <td data-label="Téléphone">{c.telephone || "—"}</td>
+                <td data-label="Téléphone">{formatTelephone(c.telephone)}</td>
                 <td data-label="Statut">
                   <Badge value={c.statut} text={label(STATUT_CONTACT, c.statut ?? "prospect")} />
                 </td>
@@ -336,7 +336,7 @@ export function MonProfil() {
             <dt>Email</dt>
             <dd>{p.email ?? api.session?.email ?? "—"}</dd>
             <dt>Téléphone</dt>
-            <dd>{p.telephone || "—"}</dd>
+            <dd>{formatTelephone(p.telephone)}</dd>
             <dt>Localisation</dt>
             <dd>{p.localisation || "—"}</dd>
             <dt>Mon MIA</dt>

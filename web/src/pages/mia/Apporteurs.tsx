@@ -1,7 +1,7 @@
 import { useState } from "preact/hooks";
 import { api } from "../../app";
 import { withQuery, type Page } from "../../lib/api";
-import { formatCentimes, formatDate, formatPercent, label, STATUT_AFFAIRE, STATUT_APPORTEUR, STATUT_CONTACT } from "../../lib/format";
+import { formatCentimes, formatDate, formatPercent, label, STATUT_AFFAIRE, STATUT_APPORTEUR, STATUT_CONTACT, formatTelephone } from "../../lib/format";
 import { type Apporteur, type Contact, affaireClient, affaireProduit, personName } from "../../lib/model";
 import { navigate } from "../../lib/router";
 import {
@@ -60,7 +60,7 @@ export function ApporteursList({ query }: { query: URLSearchParams }) {
                 </Link>
                 <div class="row-meta">
                   {a.email}
-                  {a.telephone && ` · ${a.telephone}`}
+                  {a.telephone && ` · ${formatTelephone(a.telephone)}`}
                   {a.localisation && ` · ${a.localisation}`}
                 </div>
               </div>
@@ -194,7 +194,7 @@ export function ApporteurView({ id, query }: { id: string; query: URLSearchParam
             <dt>Email</dt>
             <dd>{ap.email}</dd>
             <dt>Téléphone</dt>
-            <dd>{ap.telephone || "—"}</dd>
+            <dd>{formatTelephone(ap.telephone)}</dd>
             <dt>Localisation</dt>
             <dd>{ap.localisation || "—"}</dd>
             <dt>Remarques</dt>
@@ -268,7 +268,7 @@ export function ApporteurView({ id, query }: { id: string; query: URLSearchParam
                   <td data-label="Nom">
                     <Link href={`/mia/contacts/${c.id}`}>{personName(c)}</Link>
                   </td>
-                  <td data-label="Coordonnées">{[c.email, c.telephone].filter(Boolean).join(" · ") || "—"}</td>
+                  <td data-label="Coordonnées">{[c.email, c.telephone && formatTelephone(c.telephone)].filter(Boolean).join(" · ") || "—"}</td>
                   <td data-label="Statut">
                     <Badge value={c.statut} text={label(STATUT_CONTACT, c.statut)} />
                   </td>

@@ -1,6 +1,6 @@
 import { api } from "../../app";
 import { withQuery, type Page } from "../../lib/api";
-import { formatDate, label, STATUT_CONTACT } from "../../lib/format";
+import { formatDate, label, STATUT_CONTACT, formatTelephone } from "../../lib/format";
 import { type Apporteur, type Contact, personName } from "../../lib/model";
 import { navigate } from "../../lib/router";
 import {
@@ -90,7 +90,7 @@ export function ContactsList({ query }: { query: URLSearchParams }) {
                   <Link href={`/mia/contacts/${c.id}`}>{personName(c)}</Link>
                 </td>
                 <td data-label="Email">{c.email || "—"}</td>
-                <td data-label="Téléphone">{c.telephone || "—"}</td>
+                <td data-label="Téléphone">{formatTelephone(c.telephone)}</td>
                 <td data-label="Statut">
                   <Badge value={c.statut} text={label(STATUT_CONTACT, c.statut ?? "prospect")} />
                 </td>
@@ -209,7 +209,7 @@ export function ContactView({ id, query }: { id: string; query: URLSearchParams 
           <dt>Email</dt>
           <dd>{ct.email || "—"}</dd>
           <dt>Téléphone</dt>
-          <dd>{ct.telephone || "—"}</dd>
+          <dd>{formatTelephone(ct.telephone)}</dd>
           <dt>Adresse</dt>
           <dd>{ct.adresse || "—"}</dd>
           <dt>Apporteur</dt>

@@ -1,7 +1,7 @@
 import { useState } from "preact/hooks";
 import { api } from "../../app";
 import { withQuery, type Page } from "../../lib/api";
-import { formatDate } from "../../lib/format";
+import { formatDate, formatTelephone } from "../../lib/format";
 import { type Apporteur, type Contact, type Entreprise, personName } from "../../lib/model";
 import { navigate } from "../../lib/router";
 import {
@@ -163,7 +163,7 @@ export function EntrepriseNew({ query }: { query: URLSearchParams }) {
                 {(contacts.data ?? []).map((c) => (
                   <option value={c.id}>
                     {personName(c)}
-                    {c.email ? ` (${c.email})` : c.telephone ? ` (${c.telephone})` : ""}
+                    {c.email ? ` (${c.email})` : c.telephone ? ` (${formatTelephone(c.telephone)})` : ""}
                   </option>
                 ))}
               </select>
