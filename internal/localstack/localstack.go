@@ -252,7 +252,7 @@ func Start(ctx context.Context, o Options) (_ *Stack, err error) {
 	s.Gateway, err = gateway.New(gateway.Config{
 		Template:  s.Template,
 		Handlers:  httpHandlers(s.Services),
-		Consumers: s.streamConsumers(s.Services, s.log),
+		Consumers: streamConsumers(s.Services),
 		Refs: map[string]string{
 			tableLogicalID(s.Template): s.Table,
 			"MiaUserPool":              s.MiaPoolID, "MiaUserPoolClient": s.MiaClientID,
