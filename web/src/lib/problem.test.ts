@@ -62,7 +62,7 @@ describe("splitProblem", () => {
       ["siren", "raisonSociale"],
     );
     expect(s.fields.siren).toBe("Le SIREN n'est pas valide. Il doit compter 9 chiffres.");
-    expect(s.general).toEqual([]);
+    expect(s.general).toEqual(["Données invalides"]);
   });
   it("keeps errors on fields the form does not show as general messages", () => {
     const s = splitProblem(
@@ -74,6 +74,22 @@ describe("splitProblem", () => {
   it("shows title and detail of a problem without field errors", () => {
     const s = splitProblem({ title: "Conflit", status: 409, detail: "Ce contact existe déjà : Jean Dupont." }, ["nom"]);
     expect(s.general).toEqual(["Conflit — Ce contact existe déjà : Jean Dupont."]);
+  });
+});
+
+describe("splitProblem on a duplicate", () => {
+  it("keeps the detail that names the existing contact next to the field message", () => {
+    const s = splitProblem(
+      {
+        title: "Contact déjà existant",
+        status: 409,
+        detail: "Ce contact existe déjà : Émilie Durand.",
+        errors: [{ champ: "email", message: "Un contact avec cet email existe déjà." }],
+      },
+      ["nom", "email"],
+    );
+    expect(s.fields.email).toBe("Un contact avec cet email existe déjà.");
+    expect(s.general).toEqual(["Contact déjà existant — Ce contact existe déjà : Émilie Durand."]);
   });
 });
 

@@ -86,8 +86,8 @@ export function normaliseProblem(body: unknown, status: number): Problem {
 }
 
 /**
- * Splits a problem for a form: messages for the fields the form shows, and the rest as
- * general messages (title/detail plus errors on fields the form does not have).
+ * Splits a problem for a form: messages for the fields the form shows, and the general
+ * messages: title/detail, then the errors on fields the form does not have.
  * A champ like "contact.email" or "email[0]" matches the field "email".
  */
 export function splitProblem(
@@ -106,13 +106,10 @@ export function splitProblem(
     }
   }
   const head = problem.detail && problem.detail !== problem.title ? `${problem.title} — ${problem.detail}` : problem.title;
-  if (Object.keys(fields).length === 0 || general.length > 0 || !problem.errors?.length) {
-    // The detail usually says more than a field message: show it first, once.
-    const rest = general.filter((m) => !head.includes(m));
-    general.length = 0;
-    general.push(head, ...rest);
-  }
-  return { fields, general };
+  // The title and detail go first, always: the detail often says more than a field message
+  // (a 409 names the existing contact), and the summary is announced (aria-live).
+  const rest = general.filter((m) => !head.includes(m));
+  return { fields, general: [head, ...rest] };
 }
 
 export function matchField(champ: string, knownFields: readonly string[]): string | undefined {

@@ -102,6 +102,7 @@ export function EntrepriseNew({ query }: { query: URLSearchParams }) {
       !f.check({
         raisonSociale: v.raisonSociale.trim() ? undefined : "La raison sociale est obligatoire.",
         siren: /^\d{9}$/.test(siren) ? undefined : "Le SIREN compte 9 chiffres.",
+        adresse: v.adresse.trim() ? undefined : "L'adresse est obligatoire.",
         dirigeantId: v.dirigeantId ? undefined : "Choisissez le dirigeant parmi vos contacts.",
       })
     )
@@ -129,7 +130,7 @@ export function EntrepriseNew({ query }: { query: URLSearchParams }) {
           <Field label="SIREN" name="siren" error={f.errors.siren} required hint="9 chiffres">
             {(a) => <input {...a} inputMode="numeric" autoComplete="off" {...f.bind("siren")} />}
           </Field>
-          <Field label="Adresse" name="adresse" error={f.errors.adresse}>
+          <Field label="Adresse" name="adresse" error={f.errors.adresse} required>
             {(a) => <input {...a} autoComplete="street-address" {...f.bind("adresse")} />}
           </Field>
         </div>
