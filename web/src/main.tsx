@@ -74,7 +74,13 @@ function App() {
     const pool = query.get("espace");
     return (
       <Login
-        notice={query.get("active") ? "Votre compte est activé. Connectez-vous avec votre nouveau mot de passe." : undefined}
+        notice={
+          query.get("active")
+            ? "Votre compte est activé. Connectez-vous avec votre nouveau mot de passe."
+            : query.get("expiree")
+              ? "Votre session a expiré. Reconnectez-vous pour continuer."
+              : undefined
+        }
         initialPool={pool === "mia" || pool === "apporteur" ? pool : undefined}
         initialEmail={query.get("email") ?? undefined}
       />
@@ -107,7 +113,7 @@ function App() {
 api.onSessionEnd = () => {
   const here = location.pathname + location.search;
   if (!here.startsWith("/connexion") && !here.startsWith("/activation")) {
-    navigate(`/connexion?suite=${encodeURIComponent(here)}`, { replace: true });
+    navigate(`/connexion?expiree=1&suite=${encodeURIComponent(here)}`, { replace: true });
   }
 };
 
