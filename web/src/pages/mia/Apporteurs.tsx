@@ -1,5 +1,6 @@
 import { useState } from "preact/hooks";
 import { api } from "../../app";
+import { EditForm } from "../../components/EditForm";
 import { withQuery, type Page } from "../../lib/api";
 import { formatCentimes, formatDate, formatPercent, label, STATUT_AFFAIRE, STATUT_APPORTEUR, STATUT_CONTACT, formatTelephone } from "../../lib/format";
 import { type Apporteur, type Contact, affaireClient, affaireProduit, personName } from "../../lib/model";
@@ -148,6 +149,7 @@ export function ApporteurView({ id, query }: { id: string; query: URLSearchParam
   const [notice, setNotice] = useState(query.get("cree") ? "Apporteur ajouté : l'email d'activation lui a été envoyé." : "");
   const [actionError, setActionError] = useState<Error>();
   const [busy, setBusy] = useState(false);
+  const [editing, setEditing] = useState(false);
 
   const act = async (fn: () => Promise<void>, ok: string) => {
     setBusy(true);
@@ -189,7 +191,35 @@ export function ApporteurView({ id, query }: { id: string; query: URLSearchParam
       <ErrorBox error={actionError} />
       <div class="grid-2 align-start">
         <section class="card" aria-labelledby="coord">
-          <h2 id="coord">Coordonnées</h2>
+          <div class="card-head">
+            <h2 id="coord">Coordonnées</h2>
+            {!editing && (
+              <button type="button" class="btn btn-secondary" onClick={() => (setEditing(true), setNotice(""))}>
+                Modifier
+              </button>
+            )}
+          </div>
+          {editing ? (
+            <EditForm
+              title="Modifier l'apporteur"
+              path={`/apporteurs/${ap.id}`}
+              etag={etag ?? (ap.version !== undefined ? `"${ap.version}"` : undefined)}
+              entity={ap}
+              fields={[
+                { name: "nom", label: "Nom", required: true },
+                { name: "prenom", label: "Prénom" },
+                { name: "telephone", label: "Téléphone", type: "tel" },
+                { name: "localisation", label: "Localisation", hint: "Ville ou département" },
+                { name: "remarques", label: "Remarques", type: "textarea" },
+              ]}
+              onCancel={() => setEditing(false)}
+              onSaved={(r) => {
+                setEditing(false);
+                a.setData(r);
+                setNotice("Apporteur mis à jour.");
+              }}
+            />
+          ) : (
           <dl class="facts">
             <dt>Email</dt>
             <dd>{ap.email}</dd>
@@ -211,6 +241,7 @@ export function ApporteurView({ id, query }: { id: string; query: URLSearchParam
               </>
             )}
           </dl>
+          )}
         </section>
         <section class="card" aria-labelledby="invit">
           <h2 id="invit">Invitation et accès</h2>

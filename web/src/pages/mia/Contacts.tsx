@@ -1,4 +1,6 @@
+import { useState } from "preact/hooks";
 import { api } from "../../app";
+import { EditForm } from "../../components/EditForm";
 import { withQuery, type Page } from "../../lib/api";
 import { formatDate, label, STATUT_CONTACT, formatTelephone } from "../../lib/format";
 import { type Apporteur, type Contact, personName } from "../../lib/model";
@@ -187,6 +189,8 @@ export function ContactNew({ query }: { query: URLSearchParams }) {
 export function ContactView({ id, query }: { id: string; query: URLSearchParams }) {
   const c = useAsync(async (signal) => api.get<Contact>(`/contacts/${encodeURIComponent(id)}`, signal), [id]);
   const apporteurs = useApporteurs();
+  const [editing, setEditing] = useState(false);
+  const [saved, setSaved] = useState(false);
   if (c.loading && !c.data) return <Loading />;
   if (c.error) return <ErrorBox error={c.error} onRetry={c.reload} />;
   const ct = c.data!.data;
@@ -202,9 +206,47 @@ export function ContactView({ id, query }: { id: string; query: URLSearchParams 
           <Badge value={ct.statut} text={label(STATUT_CONTACT, ct.statut ?? "prospect")} />
         </p>
       </PageHeader>
-      {query.get("cree") && <Notice>Contact ajouté.</Notice>}
+      <div aria-live="polite">
+        {query.get("cree") && !saved && <Notice>Contact ajouté.</Notice>}
+        {saved && <Notice>Contact mis à jour.</Notice>}
+      </div>
       <section class="card" aria-labelledby="coord">
-        <h2 id="coord">Coordonnées</h2>
+        <div class="card-head">
+          <h2 id="coord">Coordonnées</h2>
+          {!editing && (
+            <button type="button" class="btn btn-secondary" onClick={() => (setEditing(true), setSaved(false))}>
+              Modifier
+            </button>
+          )}
+        </div>
+        {editing ? (
+          <EditForm
+            title="Modifier le contact"
+            path={`/contacts/${ct.id}`}
+            etag={c.data!.etag ?? (ct.version !== undefined ? `"${ct.version}"` : undefined)}
+            entity={ct}
+            fields={[
+              { name: "nom", label: "Nom", required: true },
+              { name: "prenom", label: "Prénom" },
+              { name: "telephone", label: "Téléphone", type: "tel" },
+              { name: "email", label: "Email", type: "email" },
+              { name: "adresse", label: "Adresse" },
+              {
+                name: "apporteurId",
+                label: "Apporteur d'affaires",
+                type: "select",
+                options: [{ value: "", label: "Aucun" }, ...(apporteurs.data ?? []).map((a) => ({ value: a.id, label: personName(a) || a.email }))],
+              },
+              { name: "remarques", label: "Remarques", type: "textarea" },
+            ]}
+            onCancel={() => setEditing(false)}
+            onSaved={() => {
+              setEditing(false);
+              setSaved(true);
+              c.reload();
+            }}
+          />
+        ) : (
         <dl class="facts">
           <dt>Email</dt>
           <dd>{ct.email || "—"}</dd>
@@ -225,6 +267,7 @@ export function ContactView({ id, query }: { id: string; query: URLSearchParams 
           <dt>Créé le</dt>
           <dd>{formatDate(ct.createdAt)}</dd>
         </dl>
+        )}
       </section>
       <section class="card" aria-labelledby="affaires-contact">
         <h2 id="affaires-contact">Ses affaires</h2>

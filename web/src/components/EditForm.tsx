@@ -1,0 +1,85 @@
+import { api } from "../app";
+import type { Result } from "../lib/api";
+import { Field, FormErrors, useForm } from "./ui";
+
+export interface EditField {
+  name: string;
+  label: string;
+  type?: "text" | "email" | "tel" | "textarea" | "select";
+  options?: { value: string; label: string }[];
+  required?: boolean;
+  hint?: string;
+}
+
+/**
+ * "Modifier": a form over some fields of an entity that PATCHes only what changed, with the
+ * entity's ETag in If-Match (a 412 says it changed elsewhere), and hands back the new entity.
+ */
+export function EditForm<T extends object>({
+  path,
+  etag,
+  entity,
+  fields,
+  onSaved,
+  onCancel,
+  title,
+}: {
+  path: string;
+  etag?: string;
+  entity: T;
+  fields: EditField[];
+  onSaved: (r: Result<T>) => void;
+  onCancel: () => void;
+  title: string;
+}) {
+  const initial = Object.fromEntries(fields.map((f) => [f.name, String((entity as Record<string, unknown>)[f.name] ?? "")]));
+  const f = useForm<Record<string, string>>(initial);
+  const onSubmit = (e: Event) => {
+    e.preventDefault();
+    const missing = Object.fromEntries(
+      fields.filter((x) => x.required && !f.values[x.name].trim()).map((x) => [x.name, "Ce champ est obligatoire."]),
+    );
+    if (!f.check(missing)) return;
+    f.submit(async () => {
+      const body: Record<string, string> = {};
+      for (const x of fields) if (f.values[x.name].trim() !== initial[x.name]) body[x.name] = f.values[x.name].trim();
+      if (Object.keys(body).length === 0) {
+        onCancel();
+        return;
+      }
+      onSaved(await api.patch<T>(path, body, etag));
+    }, fields.map((x) => x.name));
+  };
+  return (
+    <form class="form edit-form" onSubmit={onSubmit} ref={f.formRef} noValidate aria-label={title}>
+      <div class="grid-2">
+        {fields.map((x) => (
+          <Field label={x.label} name={x.name} error={f.errors[x.name]} required={x.required} hint={x.hint}>
+            {(a) =>
+              x.type === "textarea" ? (
+                <textarea {...a} rows={3} {...f.bind(x.name)} />
+              ) : x.type === "select" ? (
+                <select {...a} value={f.values[x.name]} onChange={(e) => f.set(x.name, e.currentTarget.value)}>
+                  {(x.options ?? []).map((o) => (
+                    <option value={o.value}>{o.label}</option>
+                  ))}
+                </select>
+              ) : (
+                <input {...a} type={x.type ?? "text"} autoComplete="off" {...f.bind(x.name)} />
+              )
+            }
+          </Field>
+        ))}
+      </div>
+      <FormErrors messages={f.general} />
+      <div class="form-actions">
+        <button type="button" class="btn btn-ghost" onClick={onCancel}>
+          Annuler
+        </button>
+        <button type="submit" class="btn btn-primary" disabled={f.busy}>
+          {f.busy ? "Envoi…" : "Mettre à jour"}
+        </button>
+      </div>
+    </form>
+  );
+}
