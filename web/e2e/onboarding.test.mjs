@@ -14,7 +14,11 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { createRequire } from "node:module";
 import { chromium } from "playwright-core";
+
+const require = createRequire(import.meta.url);
+const AXE = require.resolve("axe-core/axe.min.js");
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const BASE = (process.env.MYCRM_URL ?? "").replace(/\/+$/, "");
@@ -31,7 +35,22 @@ let browser;
 let userDataDir;
 let shot = 0;
 
+const a11yProblems = [];
+
+/** axe-core (WCAG 2 A and AA rules) on the page as it is; serious and critical findings are kept. */
+async function checkA11y(page, name) {
+  await page.addScriptTag({ path: AXE });
+  const result = await page.evaluate(() =>
+    globalThis.axe.run(document, { runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"] } }),
+  );
+  for (const v of result.violations) {
+    if (v.impact !== "serious" && v.impact !== "critical") continue;
+    a11yProblems.push(`${name}: ${v.id} (${v.impact}) ${v.help} — ${v.nodes.slice(0, 3).map((n) => n.target.join(" ")).join(", ")}`);
+  }
+}
+
 async function screenshot(page, name) {
+  if (!name.startsWith("ECHEC")) await checkA11y(page, name);
   fs.mkdirSync(SHOTS, { recursive: true });
   shot += 1;
   const file = path.join(SHOTS, `${String(shot).padStart(2, "0")}-${name}.png`);
@@ -312,4 +331,6 @@ async function onboarding() {
   await phone.getByRole("navigation", { name: "Menu principal" }).getByRole("link", { name: "Affaires", exact: true }).click();
   await phone.locator("tr", { hasText: contact.nom }).first().waitFor();
   await screenshot(phone, "telephone-affaires");
+
+  assert.deepEqual(a11yProblems, [], "axe-core found serious accessibility problems");
 }
