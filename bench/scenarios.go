@@ -106,7 +106,10 @@ func (st *benchStack) prepareApporteurs(ctx context.Context, stamp string) error
 	d := &st.data
 	since := time.Now().Add(-time.Second)
 	var emails []string
-	for i := 0; i < 8; i++ {
+	// Apporteur 0 is activated here (its session drives the espace
+	// apporteur), 1 stays invited (POST .../invitation), the others' tokens
+	// are for POST /activation.
+	for i := 0; i < 9; i++ {
 		email := fmt.Sprintf("apporteur-%s-%d@bench.test", stamp, i)
 		r, err := st.api.must(ctx, call{method: "POST", path: "/apporteurs", token: st.mia.token, body: map[string]any{
 			"nom": "Apporteur", "prenom": fmt.Sprint("Bench ", i), "email": email,
@@ -130,7 +133,7 @@ func (st *benchStack) prepareApporteurs(ctx context.Context, stamp string) error
 		st.fail(err, espace...)
 		return err
 	}
-	d.activations = tokens[1:]
+	d.activations = tokens[2:]
 	tok, err := st.ls.Login(ctx, "apporteur", emails[0], benchPassword)
 	if err != nil {
 		st.fail(fmt.Errorf("apporteur login: %w", err), espace...)
@@ -139,7 +142,7 @@ func (st *benchStack) prepareApporteurs(ctx context.Context, stamp string) error
 	claims, _ := tokenClaims(tok)
 	st.apporteur = session{email: emails[0], token: tok, claims: claims}
 	d.apporteur = d.apporteurs[0]
-	d.apporteurs = d.apporteurs[1:] // the others stay "invitation envoyée"
+	d.apporteurs = d.apporteurs[1:2] // stays "invitation envoyée"
 	if st.skip("POST /espace-apporteur/contacts", "POST /espace-apporteur/contacts") != nil {
 		return nil
 	}
@@ -220,8 +223,16 @@ func (st *benchStack) scenarios() map[string]*scenario {
 		if !st.has(key) || id == "" {
 			return
 		}
+		refresh := st.has("GET " + strings.TrimPrefix(key, "PATCH "))
 		s[key] = &scenario{name: name,
 			next: func(i int) (call, error) {
+				if i == 0 && refresh { // the entity may have changed since setup (activation, stream consumers)
+					r, err := st.api.must(context.Background(), call{method: "GET", path: path, token: token})
+					if err != nil {
+						return call{}, err
+					}
+					d.etags[id] = r.header.Get("ETag")
+				}
 				return call{method: "PATCH", path: path, token: token, body: body(i), header: map[string]string{"If-Match": d.etags[id]}}, nil
 			},
 			after: func(r reply) {
