@@ -37,6 +37,13 @@ build:
 clean:
 	rm -rf build
 
+.PHONY: bench
+## bench: DynamoDB calls, capacity and latency of every route, overhead, flatness (1k vs 100k
+##   items of other MIAs) and cold start under aws-lambda-rie, on its own stack on free ports;
+##   markdown on stdout, JSON in bench/out/ (README "Performance")
+bench: node-modules
+	$(GO) run ./bench $(BENCH_FLAGS)
+
 # The emulators (DynamoDB Local, cognito-local, aws-ses-v2-local), pinned in infra/local.
 node-modules: infra/local/node_modules/.package-lock.json
 
