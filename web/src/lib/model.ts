@@ -97,6 +97,7 @@ export interface Affaire extends Entity {
   tauxCommissionApporteur?: number | null;
   commissionApporteurCentimes?: number | null;
   apporteurId?: string | null;
+  remarques?: string;
   historique?: HistoriqueEntry[];
 }
 

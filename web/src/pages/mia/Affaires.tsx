@@ -314,12 +314,12 @@ function groupByCategorie<T extends { categorie?: string }>(list: T[]): [string,
   return [...m.entries()];
 }
 
-const AFFAIRE_FIELDS = ["statut", "primeAnnuelleCentimes", "tauxCommissionMIA", "tauxCommissionApporteur"] as const;
+const AFFAIRE_FIELDS = ["statut", "primeAnnuelleCentimes", "tauxCommissionMIA", "tauxCommissionApporteur", "remarques"] as const;
 
 export function AffaireEdit({ id, query }: { id: string; query: URLSearchParams }) {
   const a = useAsync(async (signal) => api.get<Affaire>(`/affaires/${encodeURIComponent(id)}`, signal), [id]);
   const produits = useProduits();
-  const f = useForm({ statut: "", primeAnnuelleCentimes: "", tauxCommissionMIA: "", tauxCommissionApporteur: "" });
+  const f = useForm({ statut: "", primeAnnuelleCentimes: "", tauxCommissionMIA: "", tauxCommissionApporteur: "", remarques: "" });
   const [saved, setSaved] = useState(query.get("cree") ? "Affaire créée : elle apparaît dans « En cours »." : "");
   const [lateHistorique, setHistorique] = useState<Affaire["historique"]>();
   useEffect(() => setHistorique(undefined), [a.data]);
@@ -332,6 +332,7 @@ export function AffaireEdit({ id, query }: { id: string; query: URLSearchParams 
       primeAnnuelleCentimes: centimesToInput(af.primeAnnuelleCentimes),
       tauxCommissionMIA: af.tauxCommissionMIA === undefined ? "" : String(af.tauxCommissionMIA),
       tauxCommissionApporteur: af.tauxCommissionApporteur ? String(af.tauxCommissionApporteur) : "",
+      remarques: af.remarques ?? "",
     });
   }, [a.data]);
 
@@ -363,6 +364,7 @@ export function AffaireEdit({ id, query }: { id: string; query: URLSearchParams 
       if (taux !== null && taux !== af.tauxCommissionMIA) body.tauxCommissionMIA = taux;
       if (hasApporteur && v.tauxCommissionApporteur && Number(v.tauxCommissionApporteur) !== af.tauxCommissionApporteur)
         body.tauxCommissionApporteur = Number(v.tauxCommissionApporteur);
+      if (v.remarques.trim() !== (af.remarques ?? "")) body.remarques = v.remarques.trim();
       if (Object.keys(body).length === 0) {
         setSaved("Aucune modification à enregistrer.");
         return;
@@ -440,6 +442,9 @@ export function AffaireEdit({ id, query }: { id: string; query: URLSearchParams 
           ) : (
             <p class="hint">Pas d'apporteur sur cette affaire : pas de commission apporteur.</p>
           )}
+          <Field label="Remarques" name="remarques" error={f.errors.remarques} hint="Visibles par vous seul, jamais par l'apporteur.">
+            {(p) => <textarea {...p} rows={2} {...f.bind("remarques")} />}
+          </Field>
           <FormErrors messages={f.general} />
           <div class="form-actions">
             <button type="submit" class="btn btn-primary" disabled={f.busy}>

@@ -65,7 +65,14 @@ export function ApporteursList({ query }: { query: URLSearchParams }) {
                   {a.localisation && ` · ${a.localisation}`}
                 </div>
               </div>
-              <Badge value={a.statut} text={label(STATUT_APPORTEUR, a.statut)} />
+              <div class="row-side">
+                {a.commissions && a.commissions.totalCentimes ? (
+                  <span class="row-amount" title="Commission prévisionnelle">
+                    {formatCentimes(a.commissions.totalCentimes)}
+                  </span>
+                ) : null}
+                <Badge value={a.statut} text={label(STATUT_APPORTEUR, a.statut)} />
+              </div>
             </li>
           ))}
         </ul>

@@ -1,5 +1,6 @@
 import { useState } from "preact/hooks";
 import { api } from "../../app";
+import { EditForm } from "../../components/EditForm";
 import { withQuery, type Page } from "../../lib/api";
 import { formatDate, formatTelephone } from "../../lib/format";
 import { type Apporteur, type Contact, type Entreprise, personName } from "../../lib/model";
@@ -196,6 +197,12 @@ export function EntrepriseView({ id, query }: { id: string; query: URLSearchPara
     const ap = e.data?.data.apporteurId;
     return ap ? (await api.get<Apporteur>(`/apporteurs/${ap}`, signal)).data : undefined;
   }, [e.data]);
+  const [editing, setEditing] = useState(false);
+  const [saved, setSaved] = useState(false);
+  const contacts = useAsync(
+    async (signal) => (editing ? (await api.get<Page<Contact>>("/contacts?limit=200", signal)).data.items ?? [] : []),
+    [editing],
+  );
   if (e.loading && !e.data) return <Loading />;
   if (e.error) return <ErrorBox error={e.error} onRetry={e.reload} />;
   const en = e.data!.data;
@@ -210,9 +217,49 @@ export function EntrepriseView({ id, query }: { id: string; query: URLSearchPara
           <Link href="/mia/entreprises">Entreprises</Link> › fiche entreprise
         </p>
       </PageHeader>
-      {query.get("cree") && <Notice>Entreprise ajoutée.</Notice>}
+      <div aria-live="polite">
+        {query.get("cree") && !saved && <Notice>Entreprise ajoutée.</Notice>}
+        {saved && <Notice>Entreprise mise à jour.</Notice>}
+      </div>
       <section class="card" aria-labelledby="ident">
-        <h2 id="ident">Identité</h2>
+        <div class="card-head">
+          <h2 id="ident">Identité</h2>
+          {!editing && (
+            <button type="button" class="btn btn-secondary" onClick={() => (setEditing(true), setSaved(false))}>
+              Modifier
+            </button>
+          )}
+        </div>
+        {editing ? (
+          contacts.loading ? (
+            <Loading />
+          ) : (
+            <EditForm
+              title="Modifier l'entreprise"
+              path={`/entreprises/${en.id}`}
+              etag={e.data!.etag ?? (en.version !== undefined ? `"${en.version}"` : undefined)}
+              entity={en}
+              fields={[
+                { name: "raisonSociale", label: "Raison sociale", required: true },
+                { name: "siren", label: "SIREN", required: true, hint: "9 chiffres" },
+                { name: "adresse", label: "Adresse", required: true },
+                {
+                  name: "dirigeantId",
+                  label: "Dirigeant (parmi vos contacts)",
+                  type: "select",
+                  required: true,
+                  options: (contacts.data ?? []).map((c) => ({ value: c.id, label: personName(c) })),
+                },
+              ]}
+              onCancel={() => setEditing(false)}
+              onSaved={() => {
+                setEditing(false);
+                setSaved(true);
+                e.reload();
+              }}
+            />
+          )
+        ) : (
         <dl class="facts">
           <dt>SIREN</dt>
           <dd>{formatSiren(en.siren)}</dd>
@@ -225,6 +272,7 @@ export function EntrepriseView({ id, query }: { id: string; query: URLSearchPara
           <dt>Créée le</dt>
           <dd>{formatDate(en.createdAt)}</dd>
         </dl>
+        )}
       </section>
       <section class="card" aria-labelledby="affaires-ent">
         <h2 id="affaires-ent">Ses affaires</h2>
