@@ -2,7 +2,7 @@ import type { ComponentChildren, JSX } from "preact";
 import { useCallback, useEffect, useRef, useState } from "preact/hooks";
 import { onLinkClick } from "../lib/router";
 import { ApiError, splitProblem } from "../lib/problem";
-import type { Page } from "../lib/api";
+import { idempotencyKeys, type Page } from "../lib/api";
 import { api } from "../app";
 
 export function Link(props: JSX.HTMLAttributes<HTMLAnchorElement> & { href: string }) {
@@ -93,6 +93,9 @@ export function useForm<T extends Record<string, string>>(initial: T) {
   const [general, setGeneral] = useState<string[]>([]);
   const [busy, setBusy] = useState(false);
   const formRef = useRef<HTMLFormElement>(null);
+  const keys = useRef(idempotencyKeys());
+  /** The Idempotency-Key for POSTing this body from this form. */
+  const idempotencyKey = (body: unknown) => keys.current(body);
 
   const set = useCallback((name: keyof T, value: string) => {
     setValues((v) => ({ ...v, [name]: value }));
@@ -148,7 +151,7 @@ export function useForm<T extends Record<string, string>>(initial: T) {
     return true;
   };
 
-  return { values, setValues, set, bind, errors, general, setGeneral, busy, submit, check, formRef };
+  return { values, setValues, set, bind, errors, general, setGeneral, busy, submit, check, formRef, idempotencyKey };
 }
 
 export interface AsyncState<T> {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { Api, withQuery, type KeyValueStore } from "./api";
+import { Api, idempotencyKeys, withQuery, type KeyValueStore } from "./api";
 import { ApiError } from "./problem";
 import { cognitoEndpoint, login } from "./cognito";
 
@@ -176,5 +176,16 @@ describe("cognito-local quirks", () => {
   it("reports a challenge instead of tokens", async () => {
     const f = fakeFetch(() => json({ ChallengeName: "NEW_PASSWORD_REQUIRED", Session: "s" }));
     await expect(login(f.fn, config, "mia", "a@b.fr", "x")).rejects.toMatchObject({ code: "NEW_PASSWORD_REQUIRED" });
+  });
+});
+
+describe("idempotencyKeys", () => {
+  it("reuses the key for the same body and makes a new one for another", () => {
+    let n = 0;
+    const keyFor = idempotencyKeys(() => `k${++n}`);
+    expect(keyFor({ nom: "A" })).toBe("k1");
+    expect(keyFor({ nom: "A" })).toBe("k1");
+    expect(keyFor({ nom: "B" })).toBe("k2");
+    expect(keyFor({ nom: "A" })).toBe("k1");
   });
 });

@@ -56,6 +56,23 @@ export function newIdempotencyKey(): string {
   return `${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}`;
 }
 
+/**
+ * One Idempotency-Key per distinct body: resubmitting the same form after a network failure
+ * reuses its key (the API answers once, creates once); a changed body gets a new key.
+ */
+export function idempotencyKeys(make: () => string = newIdempotencyKey): (body: unknown) => string {
+  const keys = new Map<string, string>();
+  return (body) => {
+    const k = JSON.stringify(body);
+    let key = keys.get(k);
+    if (!key) {
+      key = make();
+      keys.set(k, key);
+    }
+    return key;
+  };
+}
+
 export class Api {
   private config?: AppConfig;
   private refreshing?: Promise<boolean>;

@@ -95,7 +95,7 @@ export function MonNouveauContact() {
     f.submit(async () => {
       const body: Record<string, string> = {};
       for (const k of FIELDS) if (v[k].trim()) body[k] = v[k].trim();
-      await api.post<Contact>("/espace-apporteur/contacts", body);
+      await api.post<Contact>("/espace-apporteur/contacts", body, f.idempotencyKey(body));
       navigate("/espace/contacts?cree=1");
     }, FIELDS);
   };

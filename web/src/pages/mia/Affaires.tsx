@@ -206,7 +206,8 @@ export function AffaireNew({ query }: { query: URLSearchParams }) {
     )
       return;
     f.submit(async () => {
-      const r = await api.post<Affaire>("/affaires", { clientId: v.clientId, produitId: v.produitId });
+      const body = { clientId: v.clientId, produitId: v.produitId };
+      const r = await api.post<Affaire>("/affaires", body, f.idempotencyKey(body));
       navigate(`/mia/affaires/${r.data.id}?cree=1`);
     }, ["clientId", "produitId"]);
   };

@@ -99,7 +99,7 @@ export function ApporteurNew() {
     f.submit(async () => {
       const body: Record<string, string> = {};
       for (const k of APPORTEUR_FIELDS) if (v[k].trim()) body[k] = v[k].trim();
-      const r = await api.post<Apporteur>("/apporteurs", body);
+      const r = await api.post<Apporteur>("/apporteurs", body, f.idempotencyKey(body));
       navigate(`/mia/apporteurs/${r.data.id}?cree=1`);
     }, APPORTEUR_FIELDS);
   };

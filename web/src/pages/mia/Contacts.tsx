@@ -131,7 +131,7 @@ export function ContactNew({ query }: { query: URLSearchParams }) {
     f.submit(async () => {
       const body: Record<string, string> = {};
       for (const k of CONTACT_FIELDS) if (v[k].trim()) body[k] = v[k].trim();
-      const r = await api.post<Contact>("/contacts", body);
+      const r = await api.post<Contact>("/contacts", body, f.idempotencyKey(body));
       const next = query.get("retour");
       navigate(next && next.startsWith("/mia/") ? `${next}${next.includes("?") ? "&" : "?"}contactId=${r.data.id}` : `/mia/contacts/${r.data.id}?cree=1`);
     }, CONTACT_FIELDS);

@@ -109,12 +109,13 @@ export function EntrepriseNew({ query }: { query: URLSearchParams }) {
     )
       return;
     f.submit(async () => {
-      const r = await api.post<Entreprise>("/entreprises", {
+      const body = {
         raisonSociale: v.raisonSociale.trim(),
         siren,
         adresse: v.adresse.trim() || undefined,
         dirigeantId: v.dirigeantId,
-      });
+      };
+      const r = await api.post<Entreprise>("/entreprises", body, f.idempotencyKey(body));
       navigate(`/mia/entreprises/${r.data.id}?cree=1`);
     }, ENTREPRISE_FIELDS);
   };
