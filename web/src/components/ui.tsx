@@ -92,6 +92,7 @@ export function useForm<T extends Record<string, string>>(initial: T) {
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [general, setGeneral] = useState<string[]>([]);
   const [busy, setBusy] = useState(false);
+  const [status, setStatus] = useState(0);
   const formRef = useRef<HTMLFormElement>(null);
   const keys = useRef(idempotencyKeys());
   /** The Idempotency-Key for POSTing this body from this form. */
@@ -123,10 +124,12 @@ export function useForm<T extends Record<string, string>>(initial: T) {
     setBusy(true);
     setGeneral([]);
     setErrors({});
+    setStatus(0);
     try {
       await fn();
     } catch (e) {
       if (e instanceof ApiError) {
+        setStatus(e.status);
         const s = splitProblem(e.problem, fields);
         setErrors(s.fields);
         setGeneral(s.general);
@@ -151,7 +154,8 @@ export function useForm<T extends Record<string, string>>(initial: T) {
     return true;
   };
 
-  return { values, setValues, set, bind, errors, general, setGeneral, busy, submit, check, formRef, idempotencyKey };
+  /** status: the HTTP status of the last failed submit (0 when none), e.g. 412 to offer a reload. */
+  return { values, setValues, set, bind, errors, general, setGeneral, busy, submit, check, formRef, idempotencyKey, status };
 }
 
 export interface AsyncState<T> {

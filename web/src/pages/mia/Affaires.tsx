@@ -448,6 +448,11 @@ export function AffaireEdit({ id, query }: { id: string; query: URLSearchParams 
           </Field>
           <FormErrors messages={f.general} />
           <div class="form-actions">
+            {f.status === 412 && (
+              <button type="button" class="btn btn-secondary" onClick={() => (f.setGeneral([]), a.reload())}>
+                Recharger l'affaire
+              </button>
+            )}
             <button type="submit" class="btn btn-primary" disabled={f.busy}>
               {f.busy ? "Envoi…" : "Mettre à jour"}
             </button>
