@@ -16,6 +16,7 @@ import (
 
 // LoadStat is one bulk load of other MIAs' items.
 type LoadStat struct {
+	Op          string  `json:"op"` // load or delete
 	Items       int     `json:"items"`
 	Seconds     float64 `json:"seconds"`
 	ItemsPerSec float64 `json:"itemsPerSecond"`
@@ -36,7 +37,31 @@ const otherMIAItems = 1000
 // the key shapes of the real ones (PK/SK and the GSI attributes of contacts,
 // affaires, historique, apporteurs), so they land in the same indexes with
 // other partition keys. seq numbers the MIAs across calls.
-func bulkLoad(ctx context.Context, db *dynamodb.Client, table string, n, workers int, seq *int) (LoadStat, error) {
+func bulkLoad(ctx context.Context, db *dynamodb.Client, table string, n, workers int, seq *int) (LoadStat, []map[string]types.AttributeValue, error) {
+	var keys []map[string]types.AttributeValue
+	next := func(i int, rng *rand.Rand) types.WriteRequest {
+		if i%otherMIAItems == 0 {
+			*seq++
+		}
+		item := otherItem(fmt.Sprintf("01BENCH%019d", *seq), i%otherMIAItems, rng)
+		keys = append(keys, map[string]types.AttributeValue{"PK": item["PK"], "SK": item["SK"]})
+		return types.WriteRequest{PutRequest: &types.PutRequest{Item: item}}
+	}
+	rng := rand.New(rand.NewPCG(uint64(*seq), 42))
+	st, err := batchWrite(ctx, db, table, n, workers, func(i int) types.WriteRequest { return next(i, rng) })
+	return st, keys, err
+}
+
+// bulkDelete deletes the items of the given keys, as bulkLoad wrote them.
+func bulkDelete(ctx context.Context, db *dynamodb.Client, table string, keys []map[string]types.AttributeValue, workers int) (LoadStat, error) {
+	return batchWrite(ctx, db, table, len(keys), workers, func(i int) types.WriteRequest {
+		return types.WriteRequest{DeleteRequest: &types.DeleteRequest{Key: keys[i]}}
+	})
+}
+
+// batchWrite sends the n requests req(0…n-1) in BatchWriteItem batches of 25
+// from workers goroutines.
+func batchWrite(ctx context.Context, db *dynamodb.Client, table string, n, workers int, req func(i int) types.WriteRequest) (LoadStat, error) {
 	start := time.Now()
 	batches := make(chan []types.WriteRequest, workers*2)
 	var firstErr error
@@ -56,14 +81,9 @@ func bulkLoad(ctx context.Context, db *dynamodb.Client, table string, n, workers
 			}
 		}()
 	}
-	rng := rand.New(rand.NewPCG(uint64(*seq), 42))
 	var batch []types.WriteRequest
 	for i := 0; i < n && ctx.Err() == nil; i++ {
-		if i%otherMIAItems == 0 {
-			*seq++
-		}
-		item := otherItem(fmt.Sprintf("01BENCH%019d", *seq), i%otherMIAItems, rng)
-		batch = append(batch, types.WriteRequest{PutRequest: &types.PutRequest{Item: item}})
+		batch = append(batch, req(i))
 		if len(batch) == 25 {
 			batches <- batch
 			batch = nil
@@ -78,7 +98,7 @@ func bulkLoad(ctx context.Context, db *dynamodb.Client, table string, n, workers
 		firstErr = ctx.Err()
 	}
 	d := time.Since(start)
-	return LoadStat{Items: int(written.Load()), Seconds: d.Seconds(), ItemsPerSec: float64(written.Load()) / d.Seconds(), Workers: workers}, firstErr
+	return LoadStat{Op: "load", Items: int(written.Load()), Seconds: d.Seconds(), ItemsPerSec: float64(written.Load()) / d.Seconds(), Workers: workers}, firstErr
 }
 
 func writeBatch(ctx context.Context, db *dynamodb.Client, table string, reqs []types.WriteRequest) error {

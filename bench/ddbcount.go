@@ -6,6 +6,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	awsmiddleware "github.com/aws/aws-sdk-go-v2/aws/middleware"
@@ -17,10 +18,32 @@ import (
 
 // ddbCall is one DynamoDB operation seen by the recorder.
 type ddbCall struct {
-	Op       string
-	Input    any // the operation's input, kept to replay reads directly
-	Capacity float64
-	Err      bool
+	Op         string
+	Input      any // the operation's input, kept to replay reads directly
+	Capacity   float64
+	Err        bool
+	Start, End time.Time
+}
+
+// waves groups calls into round trips: calls that overlap in time (issued
+// concurrently) share one wave, a call that starts after the previous wave
+// ended opens the next one.
+func waves(calls []ddbCall) [][]ddbCall {
+	cs := append([]ddbCall(nil), calls...)
+	sort.Slice(cs, func(i, j int) bool { return cs[i].Start.Before(cs[j].Start) })
+	var out [][]ddbCall
+	var end time.Time
+	for _, c := range cs {
+		if len(out) == 0 || !c.Start.Before(end) {
+			out = append(out, nil)
+			end = c.End
+		}
+		out[len(out)-1] = append(out[len(out)-1], c)
+		if c.End.After(end) {
+			end = c.End
+		}
+	}
+	return out
 }
 
 // recorder is an AWS SDK v2 middleware that counts DynamoDB operations and
@@ -45,8 +68,10 @@ func (rec *recorder) apiOption(stack *middleware.Stack) error {
 			if !askCapacity(in.Parameters) {
 				return next.HandleInitialize(ctx, in) // not a DynamoDB data operation
 			}
+			start := time.Now()
 			out, md, err := next.HandleInitialize(ctx, in)
-			call := ddbCall{Op: opName(ctx, in.Parameters), Input: in.Parameters, Capacity: capacity(out.Result), Err: err != nil}
+			call := ddbCall{Op: opName(ctx, in.Parameters), Input: in.Parameters, Capacity: capacity(out.Result), Err: err != nil,
+				Start: start, End: time.Now()}
 			_, inRequest := core.GetAPIGatewayV2ContextFromContext(ctx)
 			rec.mu.Lock()
 			if inRequest {
@@ -163,10 +188,21 @@ func isRead(op string) bool {
 	return false
 }
 
+// opsSummary names the operations of a request, round trip by round trip
+// ("GetItem ∥ Query" when issued concurrently, "GetItem → TransactWriteItems"
+// when one waits for the other).
 func opsSummary(calls []ddbCall) string {
 	if len(calls) == 0 {
 		return "—"
 	}
+	var parts []string
+	for _, w := range waves(calls) {
+		parts = append(parts, countOps(w, " ∥ "))
+	}
+	return strings.Join(parts, " → ")
+}
+
+func countOps(calls []ddbCall, sep string) string {
 	n := map[string]int{}
 	for _, c := range calls {
 		n[c.Op]++
@@ -180,5 +216,5 @@ func opsSummary(calls []ddbCall) string {
 		}
 	}
 	sort.Strings(parts)
-	return strings.Join(parts, "+")
+	return strings.Join(parts, sep)
 }

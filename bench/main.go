@@ -61,6 +61,8 @@ type options struct {
 	stackLog io.Writer // the stack's and the gateway's log (bench/out/stack.log)
 	// keepConsumers leaves the stream consumers running during the bulk load.
 	keepConsumers bool
+	// readme rewrites the tables in README.md between the bench markers.
+	readme bool
 }
 
 func main() {
@@ -79,10 +81,11 @@ func run(ctx context.Context, args []string, stdout, log io.Writer) error {
 	fs.StringVar(&o.out, "out", "bench/out", "directory for bench.json, bench.md and the built bootstraps")
 	fs.IntVar(&o.coldRuns, "cold", 10, "cold starts per function")
 	fs.IntVar(&o.warmRuns, "warm", 20, "warm invocations per function after its last cold start")
-	fs.IntVar(&o.n, "n", 60, "timed requests per route (p50/p99)")
+	fs.IntVar(&o.n, "n", 100, "timed requests per route (p50/p99)")
 	fs.IntVar(&o.small, "small", 1000, "items of other MIAs in the small table (flatness)")
 	fs.IntVar(&o.big, "big", 100000, "items of other MIAs in the big table (flatness)")
 	fs.BoolVar(&o.keepConsumers, "keep-consumers", false, "keep the stream consumers running while other MIAs' items are loaded")
+	fs.BoolVar(&o.readme, "readme", false, "also replace the block between the bench markers of README.md's Performance section with the tables")
 	fs.StringVar(&skip, "skip", "", "comma-separated phases to skip: cold,routes,flat")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -128,7 +131,34 @@ func run(ctx context.Context, args []string, stdout, log io.Writer) error {
 	if werr := writeReport(o.out, rep, stdout); werr != nil && err == nil {
 		err = werr
 	}
+	if o.readme && err == nil {
+		err = updateReadme(filepath.Join(root, "README.md"), markdown(rep))
+	}
 	return err
+}
+
+// The README's Performance section holds the latest tables between these.
+const (
+	readmeBegin = "<!-- bench:begin (written by go run ./bench -readme) -->"
+	readmeEnd   = "<!-- bench:end -->"
+)
+
+// updateReadme replaces what lies between the bench markers of file.
+func updateReadme(file, md string) error {
+	b, err := os.ReadFile(file)
+	if err != nil {
+		return err
+	}
+	s := string(b)
+	i, j := strings.Index(s, readmeBegin), strings.Index(s, readmeEnd)
+	if i < 0 || j < i {
+		return fmt.Errorf("%s: no %q … %q block", file, readmeBegin, readmeEnd)
+	}
+	// The README has its own "## Performance" title: demote the report's.
+	md = strings.Replace(md, "## make bench", "### Latest run: make bench", 1)
+	md = strings.ReplaceAll(md, "\n### ", "\n#### ")
+	s = s[:i+len(readmeBegin)] + "\n" + md + s[j:]
+	return os.WriteFile(file, []byte(s), 0o644)
 }
 
 func writeReport(dir string, rep *Report, stdout io.Writer) error {
