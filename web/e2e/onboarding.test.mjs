@@ -253,13 +253,19 @@ async function onboarding() {
   await mia.getByRole("navigation", { name: "Menu principal" }).getByRole("link", { name: "Entreprises", exact: true }).click();
   await mia.getByRole("link", { name: "Nouvelle entreprise" }).first().click();
   await mia.getByLabel("Raison sociale").fill(entreprise.raisonSociale);
-  await mia.getByLabel("SIREN").fill(entreprise.siren);
   await mia.getByLabel("Adresse").fill("12 rue de la République, 69002 Lyon");
+  // A SIREN whose key is wrong: the API's problem shows next to the SIREN field.
+  await mia.getByLabel("SIREN").fill(entreprise.siren.slice(0, 8) + String((Number(entreprise.siren[8]) + 1) % 10));
   await mia.getByLabel("Filtrer vos contacts").fill(contact.nom);
   const dirigeant = mia.getByLabel("Dirigeant (parmi vos contacts)");
   await dirigeant.locator("option", { hasText: contact.nom }).waitFor({ state: "attached" });
   const value = await dirigeant.locator("option", { hasText: contact.nom }).getAttribute("value");
   await dirigeant.selectOption(value);
+  await mia.getByRole("button", { name: "Ajouter" }).click();
+  await mia.locator('.error-text[data-champ="siren"]').waitFor();
+  assert.equal(await mia.getByLabel("SIREN").getAttribute("aria-invalid"), "true");
+  await screenshot(mia, "mia-nouvelle-entreprise-erreur");
+  await mia.getByLabel("SIREN").fill(entreprise.siren);
   await screenshot(mia, "mia-nouvelle-entreprise");
   await mia.getByRole("button", { name: "Ajouter" }).click();
   await mia.getByText("Entreprise ajoutée").waitFor();
