@@ -17,10 +17,12 @@ import (
 	"io"
 	"net/http"
 	"os"
+	"path/filepath"
 	"testing"
 	"time"
 
 	"github.com/assentis/mycrm/internal/localstack"
+	"github.com/aws/aws-sdk-go-v2/config"
 )
 
 // stack is the local stack every test of the package talks to.
@@ -33,17 +35,29 @@ func TestMain(m *testing.M) {
 func run(m *testing.M) int {
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
-	var logw io.Writer
+	// Every log line of the stack, the gateway, the handlers and the
+	// consumers is captured: TestMain checks that none holds a token, a
+	// password or planted contact data (issue 5).
+	logs := &syncBuffer{}
+	var logw io.Writer = logs
 	if os.Getenv("E2E_LOG") != "" {
-		logw = os.Stderr // E2E_LOG=1 go test ./e2e shows the gateway's and the stack's log
+		logw = io.MultiWriter(logs, os.Stderr) // E2E_LOG=1 go test ./e2e shows the gateway's and the stack's log
 	}
-	s, err := localstack.Start(ctx, localstack.Options{Log: logw})
+	s, err := localstack.Start(ctx, localstack.Options{Log: logw, HandlerLog: logw,
+		AWSOptions: []func(*config.LoadOptions) error{faults.option()}})
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "e2e: start the local stack:", err)
 		return 1
 	}
 	stack = s
 	code := m.Run()
+	if leaks := scanLogs(logs.Bytes()); len(leaks) > 0 {
+		fmt.Fprintf(os.Stderr, "e2e: %d secrets or personal data found in the logs, e.g. %q\n", len(leaks), leaks[0])
+		code = 1
+	}
+	if err := writeFigures(filepath.Join("..", ".local", "reliability")); err != nil {
+		fmt.Fprintln(os.Stderr, "e2e: write the reliability figures:", err)
+	}
 	if err := s.Close(); err != nil {
 		fmt.Fprintln(os.Stderr, "e2e: stop the local stack:", err)
 		if code == 0 {
@@ -90,7 +104,9 @@ func call(t *testing.T, method, path, token string, body any, headers ...string)
 	req.Header.Set("Accept", "application/json")
 	if token != "" {
 		req.Header.Set("Authorization", "Bearer "+token)
+		plant(token)
 	}
+	plantBody(body)
 	for i := 0; i+1 < len(headers); i += 2 {
 		req.Header.Set(headers[i], headers[i+1])
 	}
@@ -113,6 +129,7 @@ func login(t *testing.T, pool, email, password string) string {
 	if err != nil {
 		t.Fatal(err)
 	}
+	plant(tok, password, email)
 	return tok
 }
 

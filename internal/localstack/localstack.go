@@ -90,6 +90,10 @@ type Options struct {
 	// handlers and consumers use (the benchmark adds its DynamoDB
 	// call-counting SDK middleware with config.WithAPIOptions).
 	AWSOptions []func(*config.LoadOptions) error
+	// HandlerLog, when set, receives the JSON logs of the functions'
+	// handlers and stream consumers (app.Load's default: stderr), so a test
+	// can check what they log.
+	HandlerLog io.Writer
 }
 
 // Stack is a running local MyCRM.
@@ -240,6 +244,10 @@ func Start(ctx context.Context, o Options) (_ *Stack, err error) {
 	s.Services, err = app.Load(ctx, func(k string) string { return s.Env[k] }, o.AWSOptions...)
 	if err != nil {
 		return nil, fmt.Errorf("load services: %w", err)
+	}
+	if o.HandlerLog != nil {
+		hl := slog.New(slog.NewJSONHandler(o.HandlerLog, nil))
+		s.Services.HTTP.Log, s.Services.Consumers.Log = hl, hl
 	}
 	if err := s.seed(ctx); err != nil {
 		return nil, err

@@ -1,0 +1,376 @@
+package e2e
+
+import (
+	"crypto/rand"
+	"crypto/rsa"
+	"encoding/base64"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/url"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/golang-jwt/jwt/v5"
+)
+
+// Tenant isolation, route by route (issue 5): the matrix is generated from
+// the routes of template.yaml (the gateway's own parse), so a new route is
+// probed without anyone remembering to. For every route: no token, a token
+// signed by another key (bad signature), an unsigned token, a token of the
+// other pool, a MIA token on another MIA's ids (and bodies naming them), an
+// apporteur token on another apporteur's data (same MIA and other MIA),
+// forged and foreign cursors on every list. Expected: 401/403/404 (or the
+// caller's own, empty view) and not a byte of the victim's data in any
+// answer, the victim's partition byte-for-byte unchanged.
+//
+// An expired token cannot be produced end to end (cognito-local signs with
+// its own key and a one-hour expiry); the gateway's unit tests sign expired,
+// not-yet-valid and exp-less tokens with a test key served as the pool's JWKS
+// (internal/gateway TestAuthorizer).
+
+// world is the victim MIA (a) with two apporteurs and planted data, and the
+// attacker MIA (b) with its own apporteur.
+type world struct {
+	a, b             tenant
+	a1, a2, b1       apporteurJSON
+	tokA1, tokA2     string
+	tokB1            string
+	contact, espace  string // ids of A's contacts (the second created by A1 in its espace)
+	entreprise       string
+	affaire          string
+	contactEmail     string
+	mark             string
+	markers          []string // victim data that must never reach an attacker
+	cursors          map[string]string
+	cursorsApporteur map[string]string
+}
+
+func newWorld(t *testing.T) *world {
+	t.Helper()
+	w := &world{a: newTenant(t, false), b: newTenant(t, false)}
+	w.a1, w.tokA1 = newActiveApporteur(t, w.a.token, "iso-a1")
+	w.a2, w.tokA2 = newActiveApporteur(t, w.a.token, "iso-a2")
+	w.b1, w.tokB1 = newActiveApporteur(t, w.b.token, "iso-b1")
+	mark := fmt.Sprintf("Zqv%dx", uniq())
+	w.mark = mark
+	w.contactEmail = uniqEmail(strings.ToLower(mark))
+	phone := uniqPhone()
+	c := createContact(t, w.a.token, map[string]any{"nom": "Nom" + mark, "prenom": "Prenom" + mark, "email": w.contactEmail,
+		"telephone": phone, "remarques": "Remarque" + mark, "apporteurId": w.a1.ID})
+	w.contact = string(c.ID)
+	r := call(t, "POST", "/espace-apporteur/contacts", w.tokA1, map[string]any{"nom": "Espace" + mark, "email": uniqEmail("esp" + strings.ToLower(mark))})
+	wantStatus(t, r, 201)
+	var ec struct{ ID string }
+	r.JSON(t, &ec)
+	w.espace = ec.ID
+	for i := range 2 {
+		r = call(t, "POST", "/entreprises", w.a.token, map[string]any{"raisonSociale": fmt.Sprintf("Societe%s%d", mark, i),
+			"siren": uniqSiren(), "adresse": "1 rue " + mark, "dirigeantId": w.contact})
+		wantStatus(t, r, 201)
+		var e struct{ ID string }
+		r.JSON(t, &e)
+		w.entreprise = e.ID
+		r = call(t, "POST", "/affaires", w.a.token, map[string]any{"clientId": w.contact, "produitId": "auto",
+			"primeAnnuelleCentimes": 123457 + i, "tauxCommissionApporteur": 20, "remarques": "Marge" + mark})
+		wantStatus(t, r, 201)
+		var af struct{ ID string }
+		r.JSON(t, &af)
+		w.affaire = af.ID
+	}
+	waitStreams(t)
+	w.markers = []string{mark, string(w.a.id), w.contact, w.espace, w.entreprise, w.affaire, w.contactEmail,
+		"+33" + phone[1:], w.a1.ID, w.a1.Email}
+	// A's cursors on every list (limit=1 leaves a next page).
+	w.cursors, w.cursorsApporteur = map[string]string{}, map[string]string{}
+	for _, rt := range stack.Template.Routes {
+		if rt.Method != "GET" || strings.Contains(rt.Path, "{") {
+			continue
+		}
+		tok := w.a.token
+		if rt.Authorizer == "ApporteurAuthorizer" {
+			tok = w.tokA1
+		}
+		r := call(t, "GET", rt.Path+"?limit=1", tok, nil)
+		var p struct{ NextCursor string }
+		if json.Unmarshal(r.Body, &p) == nil && p.NextCursor != "" {
+			w.cursors[rt.Path] = p.NextCursor
+		}
+	}
+	return w
+}
+
+// path substitutes the victim's ids into a route's path.
+func (w *world) path(p string) string {
+	return strings.NewReplacer("{contactId}", w.contact, "{entrepriseId}", w.entreprise, "{affaireId}", w.affaire,
+		"{apporteurId}", w.a1.ID, "{produitId}", "auto").Replace(p)
+}
+
+// body is a request body for a write route, naming the victim's ids where
+// the route takes references.
+func (w *world) body(rt string) any {
+	switch rt {
+	case "POST /affaires":
+		return map[string]any{"clientId": w.contact, "produitId": "auto", "primeAnnuelleCentimes": 1000}
+	case "POST /entreprises":
+		return map[string]any{"raisonSociale": "Intrus SA", "siren": uniqSiren(), "adresse": "2 rue de l'Intrus", "dirigeantId": w.contact}
+	case "POST /contacts":
+		return map[string]any{"nom": "Intrus", "email": uniqEmail("intrus"), "apporteurId": w.a1.ID}
+	case "POST /apporteurs":
+		return map[string]any{"nom": "Intrus", "email": w.a1.Email}
+	case "POST /espace-apporteur/contacts":
+		return map[string]any{"nom": "Doublon", "email": w.contactEmail}
+	case "POST /admin/mias":
+		return map[string]any{"nom": "Intrus", "prenom": "Ivan", "email": uniqEmail("intrus-mia"), "cabinet": "Intrus"}
+	case "POST /admin/produits":
+		return map[string]any{"code": "intrus", "libelle": "Intrus", "categorie": "iard", "tauxCommissionMIA": 10}
+	case "PATCH /affaires/{affaireId}":
+		return map[string]any{"primeAnnuelleCentimes": 1}
+	case "PATCH /contacts/{contactId}", "PATCH /entreprises/{entrepriseId}":
+		return map[string]any{"adresse": "Chez l'intrus"}
+	case "PATCH /apporteurs/{apporteurId}":
+		return map[string]any{"localisation": "Chez l'intrus"}
+	case "PATCH /admin/produits/{produitId}":
+		return map[string]any{"libelle": "Intrus"}
+	case "POST /activation":
+		return map[string]any{"token": strings.Repeat("A", 43), "motDePasse": "Intrus-2026-Long"}
+	}
+	return nil
+}
+
+// forge re-signs a real token's header and claims with a key of our own.
+func forge(t *testing.T, real string, edit func(jwt.MapClaims)) string {
+	t.Helper()
+	parts := strings.Split(real, ".")
+	b, err := base64.RawURLEncoding.DecodeString(parts[1])
+	if err != nil {
+		t.Fatal(err)
+	}
+	var c jwt.MapClaims
+	if err := json.Unmarshal(b, &c); err != nil {
+		t.Fatal(err)
+	}
+	if edit != nil {
+		edit(c)
+	}
+	key, err := rsa.GenerateKey(rand.Reader, 2048)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tok := jwt.NewWithClaims(jwt.SigningMethodRS256, c)
+	tok.Header["kid"] = "CognitoLocal"
+	s, err := tok.SignedString(key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+// unsigned is a real token's claims with alg "none".
+func unsigned(real string) string {
+	parts := strings.Split(real, ".")
+	h := base64.RawURLEncoding.EncodeToString([]byte(`{"alg":"none","kid":"CognitoLocal","typ":"JWT"}`))
+	return h + "." + parts[1] + "."
+}
+
+// securityHeaders are on every answer of a handler.
+var securityHeaders = map[string]string{
+	"X-Content-Type-Options": "nosniff", "Cache-Control": "no-store", "Referrer-Policy": "no-referrer",
+	"X-Frame-Options": "DENY", "Content-Security-Policy": "default-src 'none'; frame-ancestors 'none'",
+	"Strict-Transport-Security": "max-age=63072000; includeSubDomains",
+}
+
+// leaked returns the markers found in an answer that the request did not carry.
+func leaked(markers []string, sent string, r response) []string {
+	var out []string
+	for _, m := range markers {
+		if m != "" && !strings.Contains(sent, m) && strings.Contains(string(r.Body)+fmt.Sprint(r.Header), m) {
+			out = append(out, m)
+		}
+	}
+	return out
+}
+
+func TestIsolationMatrix(t *testing.T) {
+	w := newWorld(t)
+	before := snapshot(t, w.a.id)
+	routes := stack.Template.Routes
+	if len(routes) < 20 {
+		t.Fatalf("%d routes in template.yaml: the matrix needs them all", len(routes))
+	}
+	badSig := map[string]string{"mia": forge(t, w.b.token, nil), "apporteur": forge(t, w.tokB1, nil)}
+	// A forged token claiming the victim's tenant: the signature must stop it.
+	badSigVictim := forge(t, w.b.token, func(c jwt.MapClaims) { c["custom:mia_id"] = string(w.a.id) })
+	none := map[string]string{"mia": unsigned(w.b.token), "apporteur": unsigned(w.tokB1)}
+
+	for _, rt := range routes {
+		key := rt.Key()
+		t.Run(key, func(t *testing.T) {
+			path := w.path(rt.Path)
+			body := w.body(key)
+			sent := path
+			if body != nil {
+				b, _ := json.Marshal(body)
+				sent += string(b)
+			}
+			check := func(name, tok string, want []int, markers []string) {
+				t.Helper()
+				body := body
+				if name == "other apporteur, other MIA" && body != nil {
+					// Its own new contact (the victim's email would be its own data there).
+					body = map[string]any{"nom": "Intrus", "email": uniqEmail("intrus")}
+				}
+				r := call(t, rt.Method, path, tok, body)
+				ok := slices.Contains(want, r.Status)
+				if !ok {
+					t.Errorf("%s: status %d, want one of %v: %s", name, r.Status, want, r.Body)
+				}
+				if l := leaked(markers, sent, r); len(l) > 0 {
+					ok = false
+					t.Errorf("%s: answer shows the victim's %q: %s", name, l, r.Body)
+				}
+				// Handler answers carry the security headers (the gateway's own
+				// 401s are API Gateway's, which a function cannot decorate).
+				if r.Status != 401 || r.Header.Get("X-Content-Type-Options") != "" {
+					for h, v := range securityHeaders {
+						if h == "Cache-Control" && key == "GET /config" {
+							v = "public, max-age=300" // the same for everyone, cacheable on purpose
+						}
+						if got := r.Header.Get(h); got != v {
+							ok = false
+							t.Errorf("%s: header %s = %q, want %q", name, h, got, v)
+						}
+					}
+				}
+				probe(key, name, ok)
+			}
+			unauth := []int{401}
+			switch rt.Authorizer {
+			case "":
+				// Public: a token of any kind changes nothing; no 5xx.
+				check("public, no token", "", []int{200, 400}, w.markers)
+				check("public, bad signature", badSig["mia"], []int{200, 400}, w.markers)
+				return
+			case "MiaAuthorizer":
+				check("no token", "", unauth, w.markers)
+				check("bad signature", badSig["mia"], unauth, w.markers)
+				check("bad signature, victim tenant", badSigVictim, unauth, w.markers)
+				check("unsigned", none["mia"], unauth, w.markers)
+				check("other pool", w.tokB1, unauth, w.markers)
+				check("other pool, victim's apporteur", w.tokA1, unauth, w.markers)
+				var want []int
+				switch {
+				case strings.HasPrefix(rt.Path, "/admin/"):
+					want = []int{403}
+				case strings.Contains(rt.Path, "{"):
+					want = []int{404}
+				case rt.Method == "GET":
+					want = []int{200}
+				default: // a body naming the victim's ids or data
+					want = []int{400, 404, 409, 422}
+				}
+				check("other MIA", w.b.token, want, w.markers)
+			case "ApporteurAuthorizer":
+				check("no token", "", unauth, w.markers)
+				check("bad signature", badSig["apporteur"], unauth, w.markers)
+				check("unsigned", none["apporteur"], unauth, w.markers)
+				check("other pool", w.b.token, unauth, w.markers)
+				check("other pool, victim MIA", w.a.token, unauth, w.markers)
+				// A2 (same MIA) must see nothing of A1's; B1 nothing of MIA A's.
+				sameMIA := []string{w.mark, w.contact, w.espace, w.affaire, w.entreprise, w.contactEmail, w.a1.ID, w.a1.Email}
+				wantSame, wantOther := []int{200}, []int{200}
+				if rt.Method == "POST" {
+					wantSame, wantOther = []int{409}, []int{201}
+				}
+				check("other apporteur, same MIA", w.tokA2, wantSame, sameMIA)
+				check("other apporteur, other MIA", w.tokB1, wantOther, w.markers)
+			default:
+				t.Fatalf("authorizer %q not covered by the matrix", rt.Authorizer)
+			}
+		})
+	}
+
+	t.Run("cursors", func(t *testing.T) {
+		if len(w.cursors) < 5 {
+			t.Errorf("only %d lists gave a next page: %v", len(w.cursors), w.cursors)
+		}
+		for _, rt := range routes {
+			if rt.Method != "GET" || strings.Contains(rt.Path, "{") || rt.Authorizer == "" {
+				continue
+			}
+			cur, ok := w.cursors[rt.Path]
+			if !ok {
+				continue // not a paginated list
+			}
+			attackers := map[string]string{"other MIA": w.b.token}
+			if rt.Authorizer == "ApporteurAuthorizer" {
+				attackers = map[string]string{"other apporteur, same MIA": w.tokA2, "other apporteur, other MIA": w.tokB1}
+			}
+			own := w.a.token
+			if rt.Authorizer == "ApporteurAuthorizer" {
+				own = w.tokA1
+			}
+			tampered := []byte(cur)
+			tampered[len(tampered)/2] ^= 1
+			cases := map[string][2]string{
+				"forged cursor":           {own, "eyJQSyI6Ik1JQSMwMDAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwMCJ9.AAAA"},
+				"tampered cursor":         {own, string(tampered)},
+				"garbage cursor":          {own, "%00%ff' OR 1=1 --"},
+				"cursor of another route": {own, otherCursor(w.cursors, rt.Path)},
+			}
+			for name, tok := range attackers {
+				cases[name+"'s cursor"] = [2]string{tok, cur}
+			}
+			for name, c := range cases {
+				r := call(t, "GET", rt.Path+"?cursor="+url.QueryEscape(c[1]), c[0], nil)
+				ok := r.Status == http.StatusBadRequest && len(leaked(w.markers, "", r)) == 0
+				if !ok {
+					t.Errorf("%s %s: %d %s, want 400 and nothing of the victim", rt.Key(), name, r.Status, r.Body)
+				}
+				probe(rt.Key(), "cursor: "+name, ok)
+			}
+		}
+	})
+
+	t.Run("CORS", func(t *testing.T) {
+		allowed := stack.APIURL
+		for _, rt := range routes {
+			path := w.path(rt.Path)
+			r := call(t, "OPTIONS", path, "", nil, "Origin", allowed, "Access-Control-Request-Method", rt.Method,
+				"Access-Control-Request-Headers", "authorization,content-type,if-match,idempotency-key")
+			ok := r.Status == 204 && r.Header.Get("Access-Control-Allow-Origin") == allowed
+			r = call(t, "OPTIONS", path, "", nil, "Origin", "https://evil.example", "Access-Control-Request-Method", rt.Method)
+			ok = ok && r.Header.Get("Access-Control-Allow-Origin") == "" && r.Header.Get("Access-Control-Allow-Credentials") == ""
+			tok := w.a.token
+			if rt.Authorizer == "ApporteurAuthorizer" {
+				tok = w.tokA1
+			}
+			if rt.Method == "GET" {
+				r = call(t, "GET", path, tok, nil, "Origin", "https://evil.example")
+				ok = ok && r.Header.Get("Access-Control-Allow-Origin") == "" && r.Status < 500
+				r = call(t, "GET", path, tok, nil, "Origin", allowed)
+				ok = ok && r.Header.Get("Access-Control-Allow-Origin") == allowed
+			}
+			if !ok {
+				t.Errorf("%s: CORS not limited to the configured origins (last: %d %v)", rt.Key(), r.Status, r.Header)
+			}
+			probe(rt.Key(), "CORS", ok)
+		}
+	})
+
+	waitStreams(t)
+	if after := snapshot(t, w.a.id); after != before {
+		t.Errorf("the victim's items changed under the attacks:\nbefore:\n%s\nafter:\n%s", before, after)
+	}
+}
+
+// otherCursor is a valid cursor of another list.
+func otherCursor(cursors map[string]string, not string) string {
+	for p, c := range cursors {
+		if p != not {
+			return c
+		}
+	}
+	return "x"
+}
