@@ -33,11 +33,46 @@ func apiEvent(r Route, claims map[string]string) ([]byte, error) {
 		params[rawPath[i+1:i+j]] = placeholderID
 		rawPath = rawPath[:i] + placeholderID + rawPath[i+j+1:]
 	}
+	ev := newEvent(r, rawPath, "", params, claims)
+	if r.Method == "POST" || r.Method == "PATCH" {
+		// An empty object: the handler's validation answers 400 without
+		// writing, so repeated cold starts leave the table as it was.
+		ev.Body = "{}"
+		if r.Method == "PATCH" {
+			ev.Headers["if-match"] = `"1"`
+		}
+	}
+	return json.Marshal(ev)
+}
+
+// requestEvent is the event of a concrete request k on route r.
+func requestEvent(r Route, k call, claims map[string]string) events.APIGatewayV2HTTPRequest {
+	rawPath, rawQuery, _ := strings.Cut(k.path, "?")
+	params := map[string]string{}
+	segs, tmpl := strings.Split(rawPath, "/"), strings.Split(r.Path, "/")
+	for i, t := range tmpl {
+		if strings.HasPrefix(t, "{") && strings.HasSuffix(t, "}") && i < len(segs) {
+			params[t[1:len(t)-1]] = segs[i]
+		}
+	}
+	ev := newEvent(r, rawPath, rawQuery, params, claims)
+	if rawQuery != "" {
+		ev.QueryStringParameters = map[string]string{}
+		for _, kv := range strings.Split(rawQuery, "&") {
+			k, v, _ := strings.Cut(kv, "=")
+			ev.QueryStringParameters[k] = v
+		}
+	}
+	return ev
+}
+
+func newEvent(r Route, rawPath, rawQuery string, params, claims map[string]string) events.APIGatewayV2HTTPRequest {
 	now := time.Now()
 	ev := events.APIGatewayV2HTTPRequest{
 		Version:        "2.0",
 		RouteKey:       r.Key(),
 		RawPath:        rawPath,
+		RawQueryString: rawQuery,
 		Headers:        map[string]string{"host": "bench.local", "content-type": "application/json", "accept": "application/json"},
 		PathParameters: params,
 		RequestContext: events.APIGatewayV2HTTPRequestContext{
@@ -67,15 +102,7 @@ func apiEvent(r Route, claims map[string]string) ([]byte, error) {
 			JWT: &events.APIGatewayV2HTTPRequestContextAuthorizerJWTDescription{Claims: claims},
 		}
 	}
-	if r.Method == "POST" || r.Method == "PATCH" {
-		// An empty object: the handler's validation answers 400 without
-		// writing, so repeated cold starts leave the table as it was.
-		ev.Body = "{}"
-		if r.Method == "PATCH" {
-			ev.Headers["if-match"] = `"1"`
-		}
-	}
-	return json.Marshal(ev)
+	return ev
 }
 
 // streamEvent is an empty DynamoDB stream batch, for stream consumers.

@@ -17,6 +17,7 @@ type scenario struct {
 	max   int // cap on requests (one-shot resources such as activation tokens); 0 = no cap
 	next  func(i int) (call, error)
 	after func(reply)
+	route Route
 }
 
 // warmups are requests sent before the timed ones (connections, JWKS cache,
@@ -44,6 +45,7 @@ func routePhase(ctx context.Context, st *benchStack, routes []Route, n int, log 
 		}
 		start := time.Now()
 		measureRoute(ctx, st, sc, rr, n)
+		sc.route = r
 		fmt.Fprintf(log, "route %-42s %-3d calls %d in %d round trips (%s) capacity %.1f p50 %.2f ms p99 %.2f ms n=%d (%s) %s\n", rr.Route, rr.Status,
 			rr.Calls, rr.RoundTrips, rr.Ops, rr.Capacity, rr.P50Ms, rr.P99Ms, rr.N, time.Since(start).Round(time.Millisecond), rr.Note)
 		if o := measureOverhead(ctx, st, sc, rr, n); o != nil {
@@ -121,7 +123,7 @@ func measureOverhead(ctx context.Context, st *benchStack, sc *scenario, rr *Rout
 			return nil
 		}
 	}
-	var gw, direct []float64
+	var gw, handler, direct []float64
 	for i := 0; i < 2*n && ctx.Err() == nil; i++ {
 		k, err := sc.next(i)
 		if err != nil {
@@ -132,6 +134,11 @@ func measureOverhead(ctx context.Context, st *benchStack, sc *scenario, rr *Rout
 			return nil
 		}
 		gw = append(gw, r.ms)
+		status, hms, err := st.invoke(ctx, sc.route, k)
+		if err != nil || status != r.status {
+			return nil
+		}
+		handler = append(handler, hms)
 		t := time.Now()
 		if err := replayAll(ctx, st.direct, rr.calls); err != nil {
 			return nil
@@ -139,10 +146,11 @@ func measureOverhead(ctx context.Context, st *benchStack, sc *scenario, rr *Rout
 		direct = append(direct, ms(time.Since(t)))
 	}
 	o := &Overhead{Route: rr.Route, Operations: rr.Ops,
-		GatewayP50: percentile(gw, 50), DirectP50: percentile(direct, 50),
+		GatewayP50: percentile(gw, 50), DirectP50: percentile(direct, 50), HandlerP50: percentile(handler, 50),
 		GatewayMean: mean(gw), DirectMean: mean(direct)}
 	if o.DirectP50 > 0 {
 		o.Ratio = o.GatewayP50 / o.DirectP50
+		o.HandlerRatio = o.HandlerP50 / o.DirectP50
 	}
 	o.Pass = o.Ratio <= maxOverhead
 	return o

@@ -11,11 +11,13 @@ import (
 	"github.com/assentis/mycrm/internal/crm"
 	"github.com/assentis/mycrm/internal/httpapi"
 	"github.com/assentis/mycrm/internal/localstack"
+	"github.com/aws/aws-lambda-go/lambdacontext"
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/smithy-go/middleware"
+	"github.com/awslabs/aws-lambda-go-api-proxy/httpadapter"
 )
 
 // benchStack is the local stack the benchmark started, with its sessions and
@@ -36,6 +38,33 @@ type benchStack struct {
 	otherMIAs             int
 	consumersStopped      bool
 	notes                 []string
+	adapters              map[string]*httpadapter.HandlerAdapterV2 // by function folder
+}
+
+// invoke runs k through the route's handler in-process, as its Lambda does
+// (the event API Gateway would send after its JWT authorizer, through
+// aws-lambda-go-api-proxy), without the local gateway's HTTP and JWT work.
+func (st *benchStack) invoke(ctx context.Context, r Route, k call) (status int, msec float64, err error) {
+	a := st.adapters[r.Function]
+	if a == nil {
+		mk, ok := httpapi.Handlers()[r.Function]
+		if !ok {
+			return 0, 0, fmt.Errorf("no handler %s", r.Function)
+		}
+		a = httpadapter.NewV2(mk(st.ls.Services.HTTP))
+		st.adapters[r.Function] = a
+	}
+	var claims map[string]string
+	for _, s := range []session{st.mia, st.staff, st.apporteur} {
+		if k.token != "" && s.token == k.token {
+			claims = s.claims
+		}
+	}
+	ev := requestEvent(r, k, claims)
+	ctx = lambdacontext.NewContext(ctx, &lambdacontext.LambdaContext{AwsRequestID: ev.RequestContext.RequestID})
+	t := time.Now()
+	resp, err := a.ProxyWithContext(ctx, ev)
+	return resp.StatusCode, ms(time.Since(t)), err
 }
 
 // startStack starts the whole local stack on free ports (in-memory DynamoDB,
@@ -56,7 +85,7 @@ func startStack(ctx context.Context, o options, routes []Route, log io.Writer) (
 	}
 	fmt.Fprintf(log, "bench: local stack up in %s (API %s, DynamoDB %s)\n", time.Since(t).Round(time.Millisecond), ls.APIURL, ls.DynamoURL)
 	st := &benchStack{ls: ls, rec: rec, api: newAPIClient(ls.APIURL), routes: map[string]Route{},
-		handlers: map[string]bool{}, skipped: map[string]string{}}
+		handlers: map[string]bool{}, skipped: map[string]string{}, adapters: map[string]*httpadapter.HandlerAdapterV2{}}
 	for _, r := range routes {
 		st.routes[r.Key()] = r
 	}
