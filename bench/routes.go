@@ -63,7 +63,7 @@ func measureRoute(ctx context.Context, st *benchStack, sc *scenario, rr *RouteRe
 		total = sc.max
 	}
 	var lat, caps []float64
-	statuses := map[int]int{}
+	statuses, trips := map[int]int{}, map[int]int{}
 	for i := 0; i < total && ctx.Err() == nil; i++ {
 		k, err := sc.next(i)
 		if err != nil {
@@ -95,7 +95,11 @@ func measureRoute(ctx context.Context, st *benchStack, sc *scenario, rr *RouteRe
 			c += k.Capacity
 		}
 		caps = append(caps, c)
-		if rt := len(waves(calls)); rt > rr.RoundTrips || rt == rr.RoundTrips && len(calls) >= rr.Calls {
+		// Calls: the most any request made. Round trips: the most frequent
+		// count (whether two concurrent calls overlap depends on scheduling).
+		rt := len(waves(calls))
+		trips[rt]++
+		if len(calls) > rr.Calls || len(calls) == rr.Calls && trips[rt] > trips[rr.RoundTrips] {
 			rr.RoundTrips, rr.Calls, rr.Ops, rr.calls = rt, len(calls), opsSummary(calls), calls
 		}
 	}
