@@ -228,6 +228,14 @@ func WellFormedActivationToken(s string) bool {
 	if len(s) != 43 {
 		return false
 	}
+	// The alphabet is checked by hand: the decoder skips \r and \n, so
+	// "abc\n…" of the right length would pass.
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !('A' <= c && c <= 'Z' || 'a' <= c && c <= 'z' || '0' <= c && c <= '9' || c == '-' || c == '_') {
+			return false
+		}
+	}
 	_, err := base64.RawURLEncoding.DecodeString(s)
 	return err == nil
 }
