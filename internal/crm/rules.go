@@ -110,9 +110,22 @@ func (c *fieldChecker) text(champ string, s *string, required bool, max int) {
 		c.add(champ, "Ce champ est obligatoire.")
 	case !utf8.ValidString(*s):
 		c.add(champ, "Le texte n'est pas valide.")
+	case hasControl(*s):
+		c.add(champ, "Le texte contient des caractères de contrôle.")
 	case utf8.RuneCountInString(*s) > max:
 		c.add(champ, "Ce champ dépasse "+strconv.Itoa(max)+" caractères.")
 	}
+}
+
+// hasControl reports control characters other than tab and line breaks
+// (NUL, escape sequences…), which have no place in a name or a note.
+func hasControl(s string) bool {
+	for _, r := range s {
+		if r < 0x20 && r != '\n' && r != '\r' && r != '\t' || r == 0x7f {
+			return true
+		}
+	}
+	return false
 }
 
 func (c *fieldChecker) phone(champ string, s *string) {
