@@ -7,7 +7,9 @@ import (
 	"io"
 	"mime"
 	"net/http"
+	"reflect"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/assentis/mycrm/internal/crm"
 )
@@ -38,6 +40,10 @@ func decode[T any](w http.ResponseWriter, r *http.Request) (T, []byte, error) {
 	} else if err != nil {
 		return v, nil, crm.Errorf(crm.EINVALID, "Corps de requête illisible.")
 	}
+	if !utf8.Valid(body) {
+		// encoding/json would silently store U+FFFD in place of the bad bytes.
+		return v, nil, crm.Errorf(crm.EINVALID, "Le corps de la requête doit être encodé en UTF-8.")
+	}
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&v); err != nil {
@@ -46,7 +52,75 @@ func decode[T any](w http.ResponseWriter, r *http.Request) (T, []byte, error) {
 	if dec.More() {
 		return v, nil, crm.Errorf(crm.EINVALID, "Le corps de la requête doit contenir un seul objet JSON.")
 	}
+	if err := exactKeys(body, reflect.TypeOf(v)); err != nil {
+		return v, nil, err
+	}
 	return v, body, nil
+}
+
+// exactKeys refuses what encoding/json lets through in a top-level object:
+// a key that matches a field only case-insensitively ("Nom" for "nom") and
+// a key given twice (the last one would silently win), both ways for a body
+// to mean something else to a proxy or a log than to the handler.
+func exactKeys(body []byte, t reflect.Type) error {
+	if t.Kind() != reflect.Struct {
+		return nil
+	}
+	fields := jsonFields(t, map[string]bool{})
+	dec := json.NewDecoder(bytes.NewReader(body))
+	if tok, err := dec.Token(); err != nil || tok != json.Delim('{') {
+		return nil // not an object: Decode already answered
+	}
+	seen := map[string]bool{}
+	for dec.More() {
+		tok, err := dec.Token()
+		if err != nil {
+			return crm.Errorf(crm.EINVALID, "Le corps de la requête n'est pas du JSON valide.")
+		}
+		k, _ := tok.(string)
+		switch {
+		case seen[k]:
+			return crm.Invalid(crm.FieldError{Champ: k, Message: "Champ en double."})
+		case !fields[k]:
+			return crm.Invalid(crm.FieldError{Champ: k, Message: "Champ inconnu."})
+		}
+		seen[k] = true
+		var skip json.RawMessage
+		if err := dec.Decode(&skip); err != nil {
+			return crm.Errorf(crm.EINVALID, "Le corps de la requête n'est pas du JSON valide.")
+		}
+	}
+	return nil
+}
+
+// jsonFields adds the JSON names of t's fields (embedded structs included) to names.
+func jsonFields(t reflect.Type, names map[string]bool) map[string]bool {
+	for i := 0; i < t.NumField(); i++ {
+		f := t.Field(i)
+		tag := f.Tag.Get("json")
+		if tag == "-" {
+			continue
+		}
+		name, _, _ := strings.Cut(tag, ",")
+		if f.Anonymous && name == "" {
+			ft := f.Type
+			if ft.Kind() == reflect.Pointer {
+				ft = ft.Elem()
+			}
+			if ft.Kind() == reflect.Struct {
+				jsonFields(ft, names)
+				continue
+			}
+		}
+		if !f.IsExported() {
+			continue
+		}
+		if name == "" {
+			name = f.Name
+		}
+		names[name] = true
+	}
+	return names
 }
 
 // jsonError explains a decoding failure in French, naming the field when it can.
