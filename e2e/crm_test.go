@@ -302,6 +302,7 @@ func rawCall(t *testing.T, method, path, token, contentType, body string) respon
 	}
 	req.Header.Set("Content-Type", contentType)
 	req.Header.Set("Authorization", "Bearer "+token)
+	plant(token)
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		t.Fatal(err)
