@@ -99,7 +99,7 @@ func measureRoute(ctx context.Context, st *benchStack, sc *scenario, rr *RouteRe
 		// count (whether two concurrent calls overlap depends on scheduling).
 		rt := len(waves(calls))
 		trips[rt]++
-		if len(calls) > rr.Calls || len(calls) == rr.Calls && trips[rt] > trips[rr.RoundTrips] {
+		if rr.Ops == "" || len(calls) > rr.Calls || len(calls) == rr.Calls && trips[rt] > trips[rr.RoundTrips] {
 			rr.RoundTrips, rr.Calls, rr.Ops, rr.calls = rt, len(calls), opsSummary(calls), calls
 		}
 	}
