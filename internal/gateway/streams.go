@@ -439,6 +439,15 @@ func (m *mapping) deliver(ctx context.Context, shardID string, batch []events.Dy
 			} else {
 				from = i
 				err = fmt.Errorf("the function reported %d failed records", len(resp.BatchItemFailures))
+				if m.ev.BisectBatchOnFunctionError && len(batch)-from > 1 {
+					// Isolate the failed record, as bisection does: it alone
+					// is retried (and sent to the on-failure destination if
+					// it never succeeds); the records after it follow, in
+					// order, instead of being discarded with it.
+					m.deliver(ctx, shardID, batch[from:from+1], attempts+1)
+					m.deliver(ctx, shardID, batch[from+1:], 0)
+					return
+				}
 			}
 		}
 		batch = batch[from:]

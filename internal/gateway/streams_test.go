@@ -354,6 +354,19 @@ func TestStreamRetrySemantics(t *testing.T) {
 			wantDLQ:     [][]string{seqs(4, 4)},
 		},
 		{
+			name: "with bisection, a record that keeps failing goes alone; those after it are delivered",
+			ev: StreamEvent{BatchSize: 5, MaximumRetryAttempts: 1, BisectBatchOnFunctionError: true,
+				FunctionResponseTypes: []string{"ReportBatchItemFailures"}},
+			fail: func(s []string, n int) (events.DynamoDBEventResponse, error) {
+				if hasPoison(s) {
+					return itemFailure(poison), nil
+				}
+				return events.DynamoDBEventResponse{}, nil
+			},
+			wantBatches: [][]string{seqs(1, 5), seqs(4, 4), seqs(5, 5), seqs(6, 8)},
+			wantDLQ:     [][]string{seqs(4, 4)},
+		},
+		{
 			name: "an unknown item identifier fails the whole batch",
 			ev:   StreamEvent{BatchSize: 4, MaximumRetryAttempts: 1, FunctionResponseTypes: []string{"ReportBatchItemFailures"}},
 			fail: func(s []string, n int) (events.DynamoDBEventResponse, error) {
