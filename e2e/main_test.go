@@ -38,7 +38,6 @@ func run(m *testing.M) int {
 	// Every log line of the stack, the gateway, the handlers and the
 	// consumers is captured: TestMain checks that none holds a token, a
 	// password or planted contact data (issue 5).
-	logs := &syncBuffer{}
 	var logw io.Writer = logs
 	if os.Getenv("E2E_LOG") != "" {
 		logw = io.MultiWriter(logs, os.Stderr) // E2E_LOG=1 go test ./e2e shows the gateway's and the stack's log

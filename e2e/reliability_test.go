@@ -168,6 +168,9 @@ func scanLogs(logs []byte) []string {
 	return leaks
 }
 
+// logs are every log line of the stack, gateway, handlers and consumers.
+var logs = &syncBuffer{}
+
 // syncBuffer is a goroutine-safe log sink.
 type syncBuffer struct {
 	mu sync.Mutex

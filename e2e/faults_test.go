@@ -1,0 +1,153 @@
+package e2e
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/assentis/mycrm/internal/consumers"
+	"github.com/assentis/mycrm/internal/ddbevent"
+	"github.com/aws/aws-lambda-go/events"
+	"github.com/aws/aws-sdk-go-v2/aws"
+	cip "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+)
+
+// Stream-consumer faults (issue 5): SES or Cognito failing under the
+// invitation consumer (an SDK middleware makes their next calls fail, as a
+// dead endpoint would), a poison record on the stream. Expected: the failed
+// records are reported in batchItemFailures and retried, the retry succeeds
+// once the dependency is back, no email or account twice, nothing lost; a
+// poison record goes to the on-failure sink without blocking the shard.
+
+const (
+	sesService     = "SESv2"
+	cognitoService = "Cognito Identity Provider"
+)
+
+// failedRecords counts the records the consumers reported failed so far
+// (each one is logged once by the consumer as it adds it to batchItemFailures).
+func failedRecords(consumer string) int {
+	return strings.Count(string(logs.Bytes()), `"msg":"stream record failed","consumer":"`+consumer+`"`)
+}
+
+func cognitoUsers(t *testing.T, email string) int {
+	t.Helper()
+	idp := cip.NewFromConfig(stack.Services.AWS, func(o *cip.Options) { o.BaseEndpoint = aws.String(stack.CognitoURL) })
+	out, err := idp.ListUsers(context.Background(), &cip.ListUsersInput{UserPoolId: aws.String(stack.ApporteurPoolID),
+		Filter: aws.String(fmt.Sprintf("email = %q", email))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return len(out.Users)
+}
+
+func TestStreamConsumerFaults(t *testing.T) {
+	miaTok := newMIA(t)
+	waitStreams(t)
+	for _, tc := range []struct {
+		name, service string
+		n             int
+	}{
+		{"SES down for 3 calls", sesService, 3},
+		{"Cognito down for 3 calls", cognitoService, 3},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			sinkBefore, failedBefore, injectedBefore := len(stack.StreamFailures()), failedRecords("stream-invitations"), faults.injected.Load()
+			email := uniqueEmail("panne")
+			faults.failNext(tc.service, tc.n)
+			r := call(t, "POST", "/apporteurs", miaTok, map[string]any{"nom": "Panne", "prenom": "Paul", "email": email})
+			if r.Status != http.StatusCreated {
+				faults.failNext(tc.service, 0)
+				t.Fatalf("POST /apporteurs = %d %s", r.Status, r.Body)
+			}
+			deadline := time.Now().Add(30 * time.Second)
+			for faults.remaining(tc.service) > 0 && time.Now().Before(deadline) {
+				time.Sleep(20 * time.Millisecond)
+			}
+			faults.failNext(tc.service, 0)
+			tok := activationToken(t, email) // waits for the streams
+			injected := int(faults.injected.Load() - injectedBefore)
+			reported := failedRecords("stream-invitations") - failedBefore
+			emails, users := len(emailsTo(t, email)), cognitoUsers(t, email)
+			lost := 0
+			if emails == 0 {
+				lost = 1
+			}
+			sink := len(stack.StreamFailures()) - sinkBefore
+			figMu.Lock()
+			figs.Faults[tc.name] = &FaultCount{Injected: injected, Records: 1, Lost: lost, Duplicates: max(0, emails-1) + max(0, users-1), Reported: reported}
+			figMu.Unlock()
+			if injected != tc.n || reported < 1 || emails != 1 || users != 1 || sink != 0 {
+				t.Errorf("%d faults injected, %d records reported failed, %d emails, %d Cognito users, %d records to the sink; want %d, ≥ 1, 1, 1, 0",
+					injected, reported, emails, users, sink, tc.n)
+			}
+			if r := call(t, "POST", "/activation", "", map[string]string{"token": tok, "motDePasse": apporteurPassword}); r.Status != http.StatusOK {
+				t.Errorf("activation after the retry = %d %s", r.Status, r.Body)
+			}
+		})
+	}
+
+	t.Run("batchItemFailures of a direct invocation", func(t *testing.T) {
+		// The consumer invoked as Lambda does, with a batch of three records:
+		// a skipped one, a poison one (undecodable image), one after it.
+		ctx := context.Background()
+		poison := map[string]types.AttributeValue{"PK": &types.AttributeValueMemberS{Value: "MIA#POISON"},
+			"SK": &types.AttributeValueMemberS{Value: "APPORTEUR#POISON"}, "type": &types.AttributeValueMemberS{Value: "apporteur"},
+			"statut":      &types.AttributeValueMemberS{Value: "invitation_envoyee"},
+			"invitationN": &types.AttributeValueMemberS{Value: "not a number"}}
+		other := map[string]types.AttributeValue{"PK": &types.AttributeValueMemberS{Value: "MIA#X"}, "SK": &types.AttributeValueMemberS{Value: "CONTACT#X"},
+			"type": &types.AttributeValueMemberS{Value: "contact"}}
+		h := consumers.Handlers()["stream-invitations"](stack.Services.Consumers)
+		ev := events.DynamoDBEvent{Records: []events.DynamoDBEventRecord{record(t, "101", "INSERT", other), record(t, "102", "INSERT", poison),
+			record(t, "103", "INSERT", other)}}
+		resp, err := h(ctx, ev)
+		ok := err == nil && len(resp.BatchItemFailures) == 1 && resp.BatchItemFailures[0].ItemIdentifier == "102"
+		if !ok {
+			t.Errorf("batchItemFailures %+v, %v; want the poison record 102 only", resp.BatchItemFailures, err)
+		}
+		probe("stream-invitations", "poison record reported", ok)
+	})
+
+	t.Run("poison record on the stream", func(t *testing.T) {
+		// A record no retry can fix, written to the table: after its
+		// retries it goes to the on-failure sink, and the records after it
+		// are still handled.
+		ctx := context.Background()
+		sinkBefore := len(stack.StreamFailures())
+		pk, sk := "MIA#POISON"+fmt.Sprint(uniq()), "APPORTEUR#POISON"
+		_, err := stack.Services.DynamoDB.PutItem(ctx, &dynamodb.PutItemInput{TableName: aws.String(stack.Table), Item: map[string]types.AttributeValue{
+			"PK": &types.AttributeValueMemberS{Value: pk}, "SK": &types.AttributeValueMemberS{Value: sk},
+			"type": &types.AttributeValueMemberS{Value: "apporteur"}, "statut": &types.AttributeValueMemberS{Value: "invitation_envoyee"},
+			"invitationN": &types.AttributeValueMemberS{Value: "not a number"}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer stack.Services.DynamoDB.DeleteItem(ctx, &dynamodb.DeleteItemInput{TableName: aws.String(stack.Table),
+			Key: map[string]types.AttributeValue{"PK": &types.AttributeValueMemberS{Value: pk}, "SK": &types.AttributeValueMemberS{Value: sk}}})
+		email := uniqueEmail("apres-poison")
+		r := call(t, "POST", "/apporteurs", miaTok, map[string]any{"nom": "Apres", "email": email})
+		wantStatus(t, r, http.StatusCreated)
+		activationToken(t, email) // the apporteur after the poison record got its email
+		var sunk []string
+		for _, f := range stack.StreamFailures()[sinkBefore:] {
+			for _, rec := range f.Records {
+				img, _ := ddbevent.ToSDKMap(rec.Change.NewImage)
+				if v, ok := img["PK"].(*types.AttributeValueMemberS); ok {
+					sunk = append(sunk, f.Function+" "+v.Value)
+				}
+			}
+		}
+		ok := len(sunk) == 1 && sunk[0] == "stream-invitations "+pk
+		if !ok {
+			t.Errorf("on-failure sink got %v, want the poison record of stream-invitations only", sunk)
+		}
+		figMu.Lock()
+		figs.Faults["poison record"] = &FaultCount{Injected: 1, Records: 2, Reported: len(sunk), Unblocked: len(emailsTo(t, email)) == 1}
+		figMu.Unlock()
+	})
+}
