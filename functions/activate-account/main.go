@@ -13,7 +13,7 @@ import (
 )
 
 func main() {
-	svc, err := app.Load(context.Background(), os.Getenv)
+	svc, err := app.Load(context.Background(), os.Getenv, app.WithStore(), app.WithMiaAccounts(), app.WithApporteurAccounts())
 	if err != nil {
 		log.Fatal(err)
 	}

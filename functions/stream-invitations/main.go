@@ -8,12 +8,14 @@ import (
 	"os"
 
 	"github.com/assentis/mycrm/internal/app"
+	"github.com/assentis/mycrm/internal/app/streamapp"
 	"github.com/assentis/mycrm/internal/consumers"
 	"github.com/aws/aws-lambda-go/lambda"
 )
 
 func main() {
-	svc, err := app.Load(context.Background(), os.Getenv)
+	svc, err := streamapp.LoadWithMailer(context.Background(), os.Getenv,
+		app.WithStore(), app.WithMiaAccounts(), app.WithApporteurAccounts())
 	if err != nil {
 		log.Fatal(err)
 	}

@@ -1,6 +1,11 @@
-// Package app is the composition root: it reads the environment and builds,
-// once per Lambda instance (or once for the local gateway), the AWS clients and
-// the dependencies of handlers and stream consumers.
+// Package app is the composition root of the HTTP functions: it reads the
+// environment and builds, once per Lambda instance (or once for the local
+// gateway), the AWS clients and the dependencies of handlers. Package
+// streamapp does the same for the stream consumers.
+//
+// Load builds only what its options ask for, and each option is the only code
+// that refers to its client, so a Lambda links only the clients its handler
+// uses: GET /config links no AWS SDK client, a table route no Cognito client.
 package app
 
 import (
@@ -12,47 +17,115 @@ import (
 	"time"
 
 	"github.com/assentis/mycrm/internal/accounts"
-	"github.com/assentis/mycrm/internal/consumers"
 	"github.com/assentis/mycrm/internal/dynamo"
 	"github.com/assentis/mycrm/internal/httpapi"
-	"github.com/assentis/mycrm/internal/mail"
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	cip "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
-	"github.com/aws/aws-sdk-go-v2/service/sesv2"
 )
 
-// Services are the dependencies built from the environment.
+// Services are the dependencies built from the environment. Fields no option
+// asked for stay zero: AWS is loaded only when a client is built.
 type Services struct {
 	AWS      aws.Config
 	DynamoDB *dynamodb.Client
-	// Store is nil when TABLE_NAME is not set (e.g. GET /config alone).
-	Store *dynamo.Store
-	HTTP  httpapi.Deps
-	// Consumers are the stream consumers' dependencies (issue 3).
-	Consumers consumers.Deps
+	Store    *dynamo.Store
+	HTTP     httpapi.Deps
+	// Getenv is the environment Load read.
+	Getenv func(string) string
+
+	idp *cip.Client
 }
 
-// Load reads the environment through getenv and builds the services.
-// Locally, DYNAMODB_ENDPOINT, COGNITO_ENDPOINT and SES_ENDPOINT point the
-// clients at the emulators, with static credentials. extra options apply to
-// the AWS config every client is built from (the benchmark adds an SDK
-// middleware with config.WithAPIOptions to count DynamoDB calls).
-func Load(ctx context.Context, getenv func(string) string, extra ...func(*config.LoadOptions) error) (*Services, error) {
+// An Option asks Load for a dependency (WithStore, WithMiaAccounts…) or
+// changes how the AWS config is loaded (WithAWSOptions).
+type Option func(*loader)
+
+type loader struct {
+	// awsConfig loads the AWS config; nil when no option needs one.
+	awsConfig func(ctx context.Context, region string, getenv func(string) string) (aws.Config, error)
+	builds    []func(*Services) error
+}
+
+func (l *loader) build(b func(*Services) error) {
+	if l.awsConfig == nil {
+		l.awsConfig = lambdaConfig
+	}
+	l.builds = append(l.builds, b)
+}
+
+// WithAWSOptions loads the AWS config with the SDK's default chain
+// (config.LoadDefaultConfig: shared files, profiles, IMDS…) and these
+// options, instead of the Lambda environment alone. The local gateway uses
+// it; the benchmark adds an SDK middleware with config.WithAPIOptions.
+func WithAWSOptions(o ...func(*config.LoadOptions) error) Option {
+	return func(l *loader) {
+		l.awsConfig = func(ctx context.Context, region string, getenv func(string) string) (aws.Config, error) {
+			opts := []func(*config.LoadOptions) error{config.WithRegion(region)}
+			if getenv("DYNAMODB_ENDPOINT") != "" {
+				opts = append(opts, config.WithCredentialsProvider(credentials.NewStaticCredentialsProvider("local", "local", "")))
+			}
+			return config.LoadDefaultConfig(ctx, append(opts, o...)...)
+		}
+	}
+}
+
+// WithBuilder runs b once the clients asked by the options before it are
+// built (streamapp adds the mailer with it).
+func WithBuilder(b func(*Services) error) Option {
+	return func(l *loader) { l.build(b) }
+}
+
+// WithStore builds the DynamoDB client and the table's store (TABLE_NAME,
+// CURSOR_SECRET; DYNAMODB_ENDPOINT locally).
+func WithStore() Option {
+	return func(l *loader) { l.build(buildStore) }
+}
+
+// WithMiaAccounts builds the MIA pool's administration (MIA_POOL_ID).
+func WithMiaAccounts() Option {
+	return func(l *loader) {
+		l.build(func(s *Services) error {
+			s.HTTP.MiaAccounts = accounts.NewPool(s.cognito(), s.HTTP.Config.MiaPoolID)
+			return nil
+		})
+	}
+}
+
+// WithApporteurAccounts builds the apporteur pool's administration (APPORTEUR_POOL_ID).
+func WithApporteurAccounts() Option {
+	return func(l *loader) {
+		l.build(func(s *Services) error {
+			s.HTTP.ApporteurAccounts = accounts.NewPool(s.cognito(), s.HTTP.Config.ApporteurPoolID)
+			return nil
+		})
+	}
+}
+
+// WithEverything builds the store and both pools: the local gateway serves
+// every function from one Services.
+func WithEverything() Option {
+	return func(l *loader) {
+		for _, o := range []Option{WithStore(), WithMiaAccounts(), WithApporteurAccounts()} {
+			o(l)
+		}
+	}
+}
+
+// Load reads the environment through getenv, then loads the AWS config and
+// builds what opts ask for. Locally, DYNAMODB_ENDPOINT and COGNITO_ENDPOINT
+// point the clients at the emulators, with static credentials. Clients make
+// no call until used.
+func Load(ctx context.Context, getenv func(string) string, opts ...Option) (*Services, error) {
+	var l loader
+	for _, o := range opts {
+		o(&l)
+	}
 	region := getenv("AWS_REGION")
 	if region == "" {
 		region = "eu-west-3"
-	}
-	opts := []func(*config.LoadOptions) error{config.WithRegion(region)}
-	if getenv("DYNAMODB_ENDPOINT") != "" {
-		opts = append(opts, config.WithCredentialsProvider(credentials.NewStaticCredentialsProvider("local", "local", "")))
-	}
-	opts = append(opts, extra...)
-	awsCfg, err := config.LoadDefaultConfig(ctx, opts...)
-	if err != nil {
-		return nil, fmt.Errorf("load aws config: %w", err)
 	}
 	c := httpapi.Config{
 		Region:            region,
@@ -68,43 +141,73 @@ func Load(ctx context.Context, getenv func(string) string, extra ...func(*config
 	if o := getenv("ALLOWED_ORIGINS"); o != "" {
 		c.AllowedOrigins = strings.Split(o, ",")
 	}
-	ddb := dynamodb.NewFromConfig(awsCfg, func(o *dynamodb.Options) {
-		if ep := getenv("DYNAMODB_ENDPOINT"); ep != "" {
-			o.BaseEndpoint = aws.String(ep)
-		}
-	})
-	var store *dynamo.Store
-	if table := getenv("TABLE_NAME"); table != "" {
-		// An empty secret would make list cursors forgeable.
-		if len(c.CursorSecret) == 0 {
-			return nil, fmt.Errorf("CURSOR_SECRET is required with TABLE_NAME")
-		}
-		store = dynamo.New(ddb, table, c.CursorSecret)
+	s := &Services{
+		HTTP:   httpapi.Deps{Config: c, Now: time.Now, Log: slog.New(slog.NewJSONHandler(os.Stderr, nil))},
+		Getenv: getenv,
 	}
-	log := slog.New(slog.NewJSONHandler(os.Stderr, nil))
-	// Cognito and SES clients are cheap to build and make no call until used.
-	idp := cip.NewFromConfig(awsCfg, func(o *cip.Options) {
-		if ep := getenv("COGNITO_ENDPOINT"); ep != "" {
-			o.BaseEndpoint = aws.String(ep)
+	if l.awsConfig != nil {
+		var err error
+		if s.AWS, err = l.awsConfig(ctx, region, getenv); err != nil {
+			return nil, fmt.Errorf("load aws config: %w", err)
 		}
-	})
-	ses := sesv2.NewFromConfig(awsCfg, func(o *sesv2.Options) {
-		if ep := getenv("SES_ENDPOINT"); ep != "" {
-			o.BaseEndpoint = aws.String(ep)
+	}
+	for _, b := range l.builds {
+		if err := b(s); err != nil {
+			return nil, err
 		}
-	})
-	miaPool := accounts.NewPool(idp, c.MiaPoolID)
-	apporteurPool := accounts.NewPool(idp, c.ApporteurPoolID)
-	mailer := mail.New(ses, getenv("MAIL_FROM"))
-	return &Services{
-		AWS:      awsCfg,
-		DynamoDB: ddb,
-		Store:    store,
-		HTTP: httpapi.Deps{Config: c, Now: time.Now, Store: store, Log: log,
-			MiaAccounts: miaPool, ApporteurAccounts: apporteurPool},
-		Consumers: consumers.Deps{Store: store, MiaPool: miaPool, ApporteurPool: apporteurPool, Mailer: mailer,
-			WebBaseURL: getenv("WEB_BASE_URL"), Now: time.Now, Log: log},
+	}
+	return s, nil
+}
+
+// lambdaConfig is the AWS config of a Lambda: its region and the execution
+// role's credentials, both in the environment (what config.LoadDefaultConfig
+// would find there first, without linking its SSO, STS and IMDS clients).
+func lambdaConfig(_ context.Context, region string, getenv func(string) string) (aws.Config, error) {
+	id, secret := getenv("AWS_ACCESS_KEY_ID"), getenv("AWS_SECRET_ACCESS_KEY")
+	if getenv("DYNAMODB_ENDPOINT") != "" {
+		id, secret = "local", "local"
+	}
+	if id == "" || secret == "" {
+		return aws.Config{}, fmt.Errorf("AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY are required (set by Lambda)")
+	}
+	return aws.Config{
+		Region:      region,
+		Credentials: aws.NewCredentialsCache(credentials.NewStaticCredentialsProvider(id, secret, getenv("AWS_SESSION_TOKEN"))),
 	}, nil
+}
+
+func buildStore(s *Services) error {
+	if s.Store != nil {
+		return nil
+	}
+	table := s.Getenv("TABLE_NAME")
+	if table == "" {
+		return fmt.Errorf("TABLE_NAME is required")
+	}
+	// An empty secret would make list cursors forgeable.
+	if len(s.HTTP.Config.CursorSecret) == 0 {
+		return fmt.Errorf("CURSOR_SECRET is required with TABLE_NAME")
+	}
+	s.DynamoDB = dynamodb.NewFromConfig(s.AWS, func(o *dynamodb.Options) {
+		if ep := s.Getenv("DYNAMODB_ENDPOINT"); ep != "" {
+			o.BaseEndpoint = aws.String(ep)
+		}
+	})
+	s.Store = dynamo.New(s.DynamoDB, table, s.HTTP.Config.CursorSecret)
+	s.HTTP.Store = s.Store
+	return nil
+}
+
+// cognito is the Cognito client both pools share, built on first use.
+func (s *Services) cognito() *cip.Client {
+	if s.idp == nil {
+		s.idp = cip.NewFromConfig(s.AWS, func(o *cip.Options) {
+			if ep := s.Getenv("COGNITO_ENDPOINT"); ep != "" {
+				o.BaseEndpoint = aws.String(ep)
+			}
+		})
+	}
+	return s.idp
 }
 
 // Issuer is the `iss` claim of a pool's tokens: Cognito's regional URL, or the

@@ -29,6 +29,7 @@ import (
 	"time"
 
 	"github.com/assentis/mycrm/internal/app"
+	"github.com/assentis/mycrm/internal/app/streamapp"
 	"github.com/assentis/mycrm/internal/gateway"
 	"github.com/assentis/mycrm/internal/httpapi"
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -105,8 +106,9 @@ type Stack struct {
 	// Env is the functions' environment (what template.yaml's Globals give a
 	// Lambda, with the local endpoints).
 	Env map[string]string
-	// Services are built by app.Load from Env, as each Lambda builds them.
-	Services *app.Services
+	// Services are built by app.Load (every client) from Env, as each Lambda
+	// builds its own.
+	Services *streamapp.Services
 	Template *gateway.Template
 	Gateway  *gateway.Gateway
 	// Dir is the state directory.
@@ -241,7 +243,8 @@ func Start(ctx context.Context, o Options) (_ *Stack, err error) {
 		"COGNITO_ENDPOINT":    s.CognitoURL,
 		"SES_ENDPOINT":        s.SESURL,
 	}
-	s.Services, err = app.Load(ctx, func(k string) string { return s.Env[k] }, o.AWSOptions...)
+	s.Services, err = streamapp.LoadWithMailer(ctx, func(k string) string { return s.Env[k] },
+		app.WithAWSOptions(o.AWSOptions...), app.WithEverything())
 	if err != nil {
 		return nil, fmt.Errorf("load services: %w", err)
 	}

@@ -3,7 +3,7 @@ package localstack
 import (
 	"net/http"
 
-	"github.com/assentis/mycrm/internal/app"
+	"github.com/assentis/mycrm/internal/app/streamapp"
 	"github.com/assentis/mycrm/internal/consumers"
 	"github.com/assentis/mycrm/internal/dynamo"
 	"github.com/assentis/mycrm/internal/gateway"
@@ -11,7 +11,7 @@ import (
 )
 
 // httpHandlers builds every HTTP function's handler as its Lambda does.
-func httpHandlers(svc *app.Services) map[string]http.Handler {
+func httpHandlers(svc *streamapp.Services) map[string]http.Handler {
 	out := map[string]http.Handler{}
 	for folder, mk := range httpapi.Handlers() {
 		out[folder] = mk(svc.HTTP)
@@ -20,7 +20,7 @@ func httpHandlers(svc *app.Services) map[string]http.Handler {
 }
 
 // streamConsumers builds every stream consumer as its Lambda does.
-func streamConsumers(svc *app.Services) map[string]gateway.Consumer {
+func streamConsumers(svc *streamapp.Services) map[string]gateway.Consumer {
 	out := map[string]gateway.Consumer{}
 	for folder, mk := range consumers.Handlers() {
 		out[folder] = mk(svc.Consumers)
