@@ -30,9 +30,11 @@ type RouteResult struct {
 	P50Ms      float64 `json:"p50Ms,omitempty"`
 	P99Ms      float64 `json:"p99Ms,omitempty"`
 	N          int     `json:"n,omitempty"`
-	Pass       *bool   `json:"pass,omitempty"`
-	Note       string  `json:"note,omitempty"`
-	calls      []ddbCall
+	// SamplesMs are the timed requests\' latencies, in order.
+	SamplesMs []float64 `json:"samplesMs,omitempty"`
+	Pass      *bool     `json:"pass,omitempty"`
+	Note      string    `json:"note,omitempty"`
+	calls     []ddbCall
 }
 
 // Overhead compares a read route through the gateway with the same DynamoDB

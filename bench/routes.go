@@ -103,7 +103,7 @@ func measureRoute(ctx context.Context, st *benchStack, sc *scenario, rr *RouteRe
 			rr.RoundTrips, rr.Calls, rr.Ops, rr.calls = rt, len(calls), opsSummary(calls), calls
 		}
 	}
-	rr.N = len(lat)
+	rr.N, rr.SamplesMs = len(lat), lat
 	rr.P50Ms, rr.P99Ms = percentile(lat, 50), percentile(lat, 99)
 	rr.Capacity = percentile(caps, 50)
 	if len(statuses) > 1 {
