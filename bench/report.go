@@ -30,7 +30,7 @@ type RouteResult struct {
 	P50Ms      float64 `json:"p50Ms,omitempty"`
 	P99Ms      float64 `json:"p99Ms,omitempty"`
 	N          int     `json:"n,omitempty"`
-	// SamplesMs are the timed requests\' latencies, in order.
+	// SamplesMs are the timed requests' latencies, in order.
 	SamplesMs []float64 `json:"samplesMs,omitempty"`
 	Pass      *bool     `json:"pass,omitempty"`
 	Note      string    `json:"note,omitempty"`
