@@ -75,3 +75,14 @@ web-test: web/node_modules/.package-lock.json
 test-browser: web
 	bash web/scripts/ensure-chromium.sh
 	cd web && MYCRM_URL="$(MYCRM_URL)" SES_URL="$(SES_URL)" npm run test:browser
+
+# Deployment to AWS (README "Deploy"). `sam build` compiles each function folder (template
+# Metadata BuildMethod go1.x) for linux and the template's arm64, taking its flags from
+# GOFLAGS: one space-free value per flag, so `-ldflags=-s` (which implies -w on ELF since Go 1.22).
+SAM_GOFLAGS  := -tags=lambda.norpc -trimpath -ldflags=-s
+DEPLOY_FLAGS ?=
+.PHONY: deploy
+## deploy: sam build + sam deploy of template.yaml (the first time: make deploy DEPLOY_FLAGS=--guided)
+deploy:
+	CGO_ENABLED=0 GOFLAGS="$(SAM_GOFLAGS)" sam build
+	sam deploy $(DEPLOY_FLAGS)
