@@ -37,6 +37,10 @@ type Apporteur struct {
 	Statut       ApporteurStatut `json:"statut"`
 	// ActiveLe is when the apporteur activated its account (nil before).
 	ActiveLe *time.Time `json:"activeLe,omitempty"`
+	// InvitationEchouee: the activation email could not be sent (Cognito or
+	// SES failing) and no more attempts are made; the MIA can ask for a new
+	// invitation (POST /apporteurs/{id}/invitation).
+	InvitationEchouee bool `json:"invitationEchouee,omitempty"`
 	// Commissions are the totals kept current by a stream consumer.
 	Commissions CommissionTotaux `json:"commissions"`
 	CreatedAt   time.Time        `json:"createdAt"`

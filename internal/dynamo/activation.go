@@ -27,6 +27,7 @@ type Account struct {
 	InvitationN       int
 	InvitationTraitee int
 	ActivationHash    string
+	InvitationEchecs  int
 }
 
 func (a Account) key() (pk, sk string) {
@@ -39,7 +40,8 @@ func (a Account) key() (pk, sk string) {
 // PendingInvitation reports whether the account waits for an invitation
 // email that was not produced yet.
 func (a Account) PendingInvitation() bool {
-	return a.Statut == string(crm.ApporteurInvitationEnvoyee) && a.InvitationN > a.InvitationTraitee
+	return a.Statut == string(crm.ApporteurInvitationEnvoyee) && a.InvitationN > a.InvitationTraitee &&
+		a.InvitationEchecs < MaxInvitationFailures
 }
 
 // AccountFromImage decodes an apporteur or MIA profile item (a stream image
@@ -57,7 +59,8 @@ func AccountFromImage(img map[string]types.AttributeValue) (acc Account, ok bool
 		return acc, false, err
 	}
 	acc = Account{Email: it.Email, Nom: it.Nom, Prenom: it.Prenom, Statut: it.Statut,
-		InvitationN: it.InvitationN, InvitationTraitee: it.InvitationTraitee, ActivationHash: it.ActivationHash}
+		InvitationN: it.InvitationN, InvitationTraitee: it.InvitationTraitee, ActivationHash: it.ActivationHash,
+		InvitationEchecs: it.InvitationEchecs}
 	switch it.Type {
 	case typeApporteur:
 		acc.Kind, acc.Apporteur = crm.AccountApporteur, crm.ApporteurID(it.ID)
@@ -121,7 +124,10 @@ func (s *Store) ClaimInvitation(ctx context.Context, acc Account, hash string, e
 		And(expression.Name(attrStatut).Equal(expression.Value(string(crm.ApporteurInvitationEnvoyee)))).
 		And(expression.Or(
 			expression.Name(attrInvitationTraitee).AttributeNotExists(),
-			expression.Name(attrInvitationTraitee).LessThan(expression.Value(acc.InvitationN))))
+			expression.Name(attrInvitationTraitee).LessThan(expression.Value(acc.InvitationN)))).
+		And(expression.Or(
+			expression.Name(attrInvitationEchecs).AttributeNotExists(),
+			expression.Name(attrInvitationEchecs).LessThan(expression.Value(MaxInvitationFailures))))
 	e, err := expression.NewBuilder().WithUpdate(upd).WithCondition(cond).Build()
 	if err != nil {
 		return false, internal("build claim", err)
@@ -151,10 +157,12 @@ func (s *Store) ClaimInvitation(ctx context.Context, acc Account, hash string, e
 
 // ReleaseInvitation undoes a claim whose email could not be sent, so the
 // redelivered record tries again: the token item is deleted and the account
-// forgets the claim (only if it is still this claim).
+// forgets the claim (only if it is still this claim) and counts the failure:
+// after MaxInvitationFailures the invitation is no longer attempted.
 func (s *Store) ReleaseInvitation(ctx context.Context, acc Account, hash string) error {
 	pk, sk := acc.key()
-	upd := expression.Remove(expression.Name(attrInvitationTraitee)).Remove(expression.Name(attrActivationHash))
+	upd := expression.Remove(expression.Name(attrInvitationTraitee)).Remove(expression.Name(attrActivationHash)).
+		Add(expression.Name(attrInvitationEchecs), expression.Value(1))
 	cond := expression.Name(attrActivationHash).Equal(expression.Value(hash))
 	e, err := expression.NewBuilder().WithUpdate(upd).WithCondition(cond).Build()
 	if err != nil {

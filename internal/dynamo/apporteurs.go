@@ -33,6 +33,7 @@ const (
 	attrInvitationN       = "invitationN"
 	attrInvitationTraitee = "invitationTraitee"
 	attrActivationHash    = "activationHash"
+	attrInvitationEchecs  = "invitationEchecs"
 	attrVersion           = "version"
 	attrUpdatedAt         = "updatedAt"
 	attrActiveLe          = "activeLe"
@@ -46,7 +47,16 @@ type invitation struct {
 	InvitationTraitee int    `dynamodbav:"invitationTraitee,omitempty"`
 	ActivationHash    string `dynamodbav:"activationHash,omitempty"`
 	ActiveLe          string `dynamodbav:"activeLe,omitempty"`
+	// InvitationEchecs counts the failed attempts at the current invitation
+	// (Cognito or SES down); at MaxInvitationFailures the consumer stops and
+	// the MIA sees invitationEchouee until it asks for a new invitation.
+	InvitationEchecs int `dynamodbav:"invitationEchecs,omitempty"`
 }
+
+// MaxInvitationFailures is how many times one invitation is attempted
+// before it is reported failed to the MIA (no retry storm while SES or
+// Cognito is down: each failed attempt writes the item, hence a new record).
+const MaxInvitationFailures = 5
 
 // commissionEntry is one affaire's contribution to its apporteur's totals.
 type commissionEntry struct {
@@ -94,6 +104,7 @@ func (it apporteurItem) apporteur() crm.Apporteur {
 		t := parseTime(it.ActiveLe)
 		a.ActiveLe = &t
 	}
+	a.InvitationEchouee = a.Statut == crm.ApporteurInvitationEnvoyee && it.InvitationEchecs >= MaxInvitationFailures
 	for _, e := range it.Commissions {
 		a.Commissions.Add(crm.AffaireStatut(e.Statut), e.Centimes)
 	}
@@ -275,7 +286,8 @@ func (s *Store) reissue(ctx context.Context, pk, sk string) (crm.Apporteur, erro
 	upd := expression.Add(expression.Name(attrInvitationN), expression.Value(1)).
 		Add(expression.Name(attrVersion), expression.Value(1)).
 		Set(expression.Name(attrUpdatedAt), expression.Value(fmtTime(now))).
-		Remove(expression.Name(attrActivationHash))
+		Remove(expression.Name(attrActivationHash)).
+		Remove(expression.Name(attrInvitationEchecs))
 	cond := expression.Name(attrPK).AttributeExists().
 		And(expression.Name(attrStatut).Equal(expression.Value(string(crm.ApporteurInvitationEnvoyee))))
 	e, err := expression.NewBuilder().WithUpdate(upd).WithCondition(cond).Build()
@@ -313,6 +325,7 @@ func (s *Store) reissue(ctx context.Context, pk, sk string) (crm.Apporteur, erro
 	a := old.apporteur()
 	a.Version++
 	a.UpdatedAt = now
+	a.InvitationEchouee = false // the new invitation starts afresh
 	return a, nil
 }
 
