@@ -10,6 +10,7 @@ import (
 
 	"github.com/assentis/mycrm/internal/consumers"
 	"github.com/assentis/mycrm/internal/ddbevent"
+	"github.com/assentis/mycrm/internal/dynamo"
 	"github.com/aws/aws-lambda-go/events"
 	"github.com/aws/aws-sdk-go-v2/aws"
 	cip "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
@@ -91,6 +92,51 @@ func TestStreamConsumerFaults(t *testing.T) {
 			}
 		})
 	}
+
+	t.Run("SES down until the MIA resends", func(t *testing.T) {
+		// A long outage: the invitation is attempted MaxInvitationFailures
+		// times, then stops (no retry storm) and the MIA sees
+		// invitationEchouee; once SES is back, its new invitation arrives.
+		injectedBefore := faults.injected.Load()
+		email := uniqueEmail("longue-panne")
+		faults.failNext(sesService, 1000)
+		r := call(t, "POST", "/apporteurs", miaTok, map[string]any{"nom": "Panne", "prenom": "Longue", "email": email})
+		wantStatus(t, r, http.StatusCreated)
+		var app apporteurJSON
+		r.JSON(t, &app)
+		waitStreams(t)
+		injected := int(faults.injected.Load() - injectedBefore)
+		faults.failNext(sesService, 0)
+		var got struct {
+			Statut            string `json:"statut"`
+			InvitationEchouee bool   `json:"invitationEchouee"`
+		}
+		call(t, "GET", "/apporteurs/"+app.ID, miaTok, nil).JSON(t, &got)
+		if injected != dynamo.MaxInvitationFailures || !got.InvitationEchouee || got.Statut != "invitation_envoyee" || len(emailsTo(t, email)) != 0 {
+			t.Errorf("%d attempts while SES was down, apporteur %+v, %d emails; want %d attempts, invitationEchouee, no email",
+				injected, got, len(emailsTo(t, email)), dynamo.MaxInvitationFailures)
+		}
+		if r := call(t, "POST", "/apporteurs/"+app.ID+"/invitation", miaTok, nil); r.Status != http.StatusAccepted {
+			t.Fatalf("resend = %d %s", r.Status, r.Body)
+		}
+		tok := activationToken(t, email)
+		got.InvitationEchouee = false
+		call(t, "GET", "/apporteurs/"+app.ID, miaTok, nil).JSON(t, &got)
+		emails := len(emailsTo(t, email))
+		if got.InvitationEchouee || emails != 1 {
+			t.Errorf("after the resend: %+v, %d emails; want no failure shown, 1 email", got, emails)
+		}
+		if r := call(t, "POST", "/activation", "", map[string]string{"token": tok, "motDePasse": apporteurPassword}); r.Status != http.StatusOK {
+			t.Errorf("activation = %d %s", r.Status, r.Body)
+		}
+		lost := 0
+		if emails != 1 {
+			lost = 1
+		}
+		figMu.Lock()
+		figs.Faults["SES down until the MIA resends"] = &FaultCount{Injected: injected, Records: 1, Lost: lost, Duplicates: max(0, emails-1)}
+		figMu.Unlock()
+	})
 
 	t.Run("batchItemFailures of a direct invocation", func(t *testing.T) {
 		// The consumer invoked as Lambda does, with a batch of three records:
