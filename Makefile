@@ -86,21 +86,3 @@ DEPLOY_FLAGS ?=
 deploy:
 	CGO_ENABLED=0 GOFLAGS="$(SAM_GOFLAGS)" sam build
 	sam deploy $(DEPLOY_FLAGS)
-
-STACK  ?= mycrm
-REGION ?= eu-west-3
-.PHONY: deploy-web
-## deploy-web: build web/ against the deployed API (VITE_API_BASE = the stack's ApiUrl), upload it
-##   to the stack's bucket and invalidate CloudFront (make deploy first; STACK, REGION as in samconfig.toml)
-deploy-web: web/node_modules/.package-lock.json
-	@set -e; out() { aws cloudformation describe-stacks --region $(REGION) --stack-name $(STACK) \
-		--query "Stacks[0].Outputs[?OutputKey=='$$1'].OutputValue" --output text; }; \
-	api=$$(out ApiUrl); bucket=$$(out WebBucketName); dist=$$(out WebDistributionId); \
-	echo "API $$api -> s3://$$bucket (CloudFront $$dist)"; \
-	(cd web && VITE_API_BASE="$$api" npm run build); \
-	aws s3 sync web/dist/assets "s3://$$bucket/assets" --region $(REGION) --exclude '*.map' \
-		--cache-control 'public, max-age=31536000, immutable'; \
-	aws s3 sync web/dist "s3://$$bucket" --region $(REGION) --delete --exclude 'assets/*' --exclude '*.map' \
-		--cache-control 'no-cache'; \
-	aws cloudfront create-invalidation --distribution-id "$$dist" --paths '/*' --query Invalidation.Id --output text; \
-	echo "web client: $$(out WebUrl)"

@@ -97,7 +97,7 @@ func TestStreamConsumerFaults(t *testing.T) {
 		// A long outage: the invitation is attempted MaxInvitationFailures
 		// times, then stops (no retry storm) and the MIA sees
 		// invitationEchouee; once SES is back, its new invitation arrives.
-		injectedBefore := faults.injected.Load()
+		injectedBefore, failedBefore := faults.injected.Load(), failedRecords("stream-invitations")
 		email := uniqueEmail("longue-panne")
 		faults.failNext(sesService, 1000)
 		r := call(t, "POST", "/apporteurs", miaTok, map[string]any{"nom": "Panne", "prenom": "Longue", "email": email})
@@ -134,7 +134,8 @@ func TestStreamConsumerFaults(t *testing.T) {
 			lost = 1
 		}
 		figMu.Lock()
-		figs.Faults["SES down until the MIA resends"] = &FaultCount{Injected: injected, Records: 1, Lost: lost, Duplicates: max(0, emails-1)}
+		figs.Faults["SES down until the MIA resends"] = &FaultCount{Injected: injected, Records: 1, Lost: lost, Duplicates: max(0, emails-1),
+			Reported: failedRecords("stream-invitations") - failedBefore}
 		figMu.Unlock()
 	})
 
@@ -156,7 +157,7 @@ func TestStreamConsumerFaults(t *testing.T) {
 		if !ok {
 			t.Errorf("batchItemFailures %+v, %v; want the poison record 102 only", resp.BatchItemFailures, err)
 		}
-		probe("stream-invitations", "poison record reported", ok)
+		probe("stream consumer stream-invitations", "poison record reported", ok)
 	})
 
 	t.Run("poison record on the stream", func(t *testing.T) {
