@@ -19,12 +19,43 @@ reset:
 ## test: gofmt, go vet and every test (the e2e tests start their own stack on free ports)
 test: node-modules fmt-check vet
 	$(GO) test -timeout 15m ./...
+	@$(MAKE) --no-print-directory fuzz-short
 
 fmt-check:
 	@out="$$(gofmt -l $(GOFILES))"; if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
 
 vet:
 	$(GO) vet ./...
+
+# Fuzz targets (package:Target), each run for FUZZTIME by `make fuzz-short` (part of
+# `make test`); their seed corpora are in <package>/testdata/fuzz/<Target>.
+FUZZ_TARGETS := internal/crm:FuzzNormalizePhone internal/crm:FuzzNormalizeEmail internal/crm:FuzzNormalizeSIREN \
+	internal/crm:FuzzAffaireRules internal/crm:FuzzContactValidate internal/crm:FuzzEntrepriseValidate \
+	internal/crm:FuzzActivationToken internal/httpapi:FuzzDecodeBodies internal/httpapi:FuzzRequestHeaders \
+	internal/dynamo:FuzzCursor
+FUZZTIME ?= 5s
+RELIABILITY_DIR := .local/reliability
+
+.PHONY: fuzz-short reliability
+## fuzz-short: every fuzz target for FUZZTIME (5s) each; inputs executed in .local/reliability/fuzz.json
+fuzz-short:
+	@mkdir -p $(RELIABILITY_DIR); out=$(RELIABILITY_DIR)/fuzz.json; printf '{' > $$out.tmp; sep=''; \
+	for t in $(FUZZ_TARGETS); do pkg=$${t%%:*}; fn=$${t##*:}; \
+		log=$$($(GO) test -run '^$$' -fuzz "^$$fn\$$" -fuzztime $(FUZZTIME) ./$$pkg 2>&1); rc=$$?; \
+		execs=$$(echo "$$log" | sed -n 's/.*execs: \([0-9]*\).*/\1/p' | tail -1); \
+		if [ $$rc -ne 0 ]; then echo "$$log"; rm -f $$out.tmp; exit 1; fi; \
+		echo "fuzz $$pkg $$fn: $${execs:-0} inputs in $(FUZZTIME)"; \
+		printf '%s"%s":{"package":"%s","execs":%s,"time":"%s"}' "$$sep" "$$fn" "$$pkg" "$${execs:-0}" "$(FUZZTIME)" >> $$out.tmp; sep=','; \
+	done; printf '}\n' >> $$out.tmp; mv $$out.tmp $$out
+
+## reliability: the reliability suite (isolation matrix, hostile input, concurrency, stream faults,
+##   log scan in e2e/, then the fuzz targets) and its table of figures (README "Reliability");
+##   RELIABILITY_RUN=0 prints the table of the last run only
+RELIABILITY_RUN ?= 1
+reliability: node-modules
+	@if [ "$(RELIABILITY_RUN)" != 0 ]; then \
+		$(GO) test -count=1 -timeout 10m ./e2e && $(MAKE) --no-print-directory fuzz-short || exit 1; fi
+	@$(GO) run ./e2e/reliabilityreport $(RELIABILITY_DIR)
 
 ## build: every function as build/<function>/bootstrap for provided.al2023 on arm64
 build:
@@ -86,3 +117,21 @@ DEPLOY_FLAGS ?=
 deploy:
 	CGO_ENABLED=0 GOFLAGS="$(SAM_GOFLAGS)" sam build
 	sam deploy $(DEPLOY_FLAGS)
+
+STACK  ?= mycrm
+REGION ?= eu-west-3
+.PHONY: deploy-web
+## deploy-web: build web/ against the deployed API (VITE_API_BASE = the stack's ApiUrl), upload it
+##   to the stack's bucket and invalidate CloudFront (make deploy first; STACK, REGION as in samconfig.toml)
+deploy-web: web/node_modules/.package-lock.json
+	@set -e; out() { aws cloudformation describe-stacks --region $(REGION) --stack-name $(STACK) \
+		--query "Stacks[0].Outputs[?OutputKey=='$$1'].OutputValue" --output text; }; \
+	api=$$(out ApiUrl); bucket=$$(out WebBucketName); dist=$$(out WebDistributionId); \
+	echo "API $$api -> s3://$$bucket (CloudFront $$dist)"; \
+	(cd web && VITE_API_BASE="$$api" npm run build); \
+	aws s3 sync web/dist/assets "s3://$$bucket/assets" --region $(REGION) --exclude '*.map' \
+		--cache-control 'public, max-age=31536000, immutable'; \
+	aws s3 sync web/dist "s3://$$bucket" --region $(REGION) --delete --exclude 'assets/*' --exclude '*.map' \
+		--cache-control 'no-cache'; \
+	aws cloudfront create-invalidation --distribution-id "$$dist" --paths '/*' --query Invalidation.Id --output text; \
+	echo "web client: $$(out WebUrl)"
