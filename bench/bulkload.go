@@ -175,7 +175,7 @@ func otherItem(m string, k int, rng *rand.Rand) map[string]types.AttributeValue 
 	case r < 19: // historique entry
 		affaire := ulid.Make().String()
 		item["SK"] = s("AFFAIRE#" + affaire + "#HISTORIQUE#" + ts + "#0")
-		item["GSI3PK"], item["GSI3SK"] = s(pk+"#APPORTEUR#"+apporteur), s("AFFAIRE#"+affaire+"#HISTORIQUE#"+ts)
+		item["GSI3PK"], item["GSI3SK"] = s(pk+"#APPORTEUR#"+apporteur), s("HISTORIQUE#"+affaire+"#"+ts+"#000000")
 		item["type"], item["statut"], item["auteur"] = s(benchType+"historique"), s("en_cours"), s("MIA")
 		item["message"] = s("Affaire créée")
 	default: // apporteur

@@ -140,29 +140,52 @@ func (s *Store) affaireRefs(ctx context.Context, m crm.MiaID, a *crm.Affaire) (s
 
 // AffaireFilter selects a list of affaires.
 type AffaireFilter struct {
-	// Statut defaults to en_cours, the menu's "En cours".
+	// Statut defaults to en_cours, the menu's "En cours", unless ApporteurID
+	// is set: then every statut.
 	Statut crm.AffaireStatut
+	// ApporteurID lists the affaires of one apporteur (of the MIA).
+	ApporteurID crm.ApporteurID
 	crm.ListOptions
 }
 
-// ListAffaires lists a MIA's affaires of one statut, newest first, in one
-// Query on GSI2.
+// ListAffaires lists a MIA's affaires, newest first, in one Query: of one
+// statut on GSI2, or of one apporteur on GSI3 (its collection, begins_with
+// AFFAIRE#: its historique entries sort under HISTORIQUE#), where a statut is
+// a filter, so a page may hold fewer than Limit items while NextCursor is set.
+// Another MIA's apporteur id names an empty collection of this MIA.
 func (s *Store) ListAffaires(ctx context.Context, m crm.MiaID, f AffaireFilter) (crm.Page[crm.Affaire], error) {
 	errs := f.ListOptions.Validate()
-	if f.Statut == "" {
+	if f.Statut == "" && f.ApporteurID == "" {
 		f.Statut = crm.AffaireEnCours
 	}
-	if !f.Statut.Valid() {
+	if f.Statut != "" && !f.Statut.Valid() {
 		errs = append(errs, crm.FieldError{Champ: "statut", Message: "Le statut doit être « en_cours », « signee », « perdue » ou « resiliee »."})
+	}
+	if f.ApporteurID != "" && !crm.IsULID(string(f.ApporteurID)) {
+		errs = append(errs, crm.FieldError{Champ: "apporteurId", Message: "Identifiant invalide."})
 	}
 	if errs != nil {
 		return crm.Page[crm.Affaire]{}, crm.Invalid(errs...)
 	}
-	in := &dynamodb.QueryInput{IndexName: aws.String(indexGSI2), ScanIndexForward: aws.Bool(false)}
-	if err := withExpr(in, expression.Key(attrGSI2PK).Equal(expression.Value(AffaireStatutList(m, f.Statut))), nil); err != nil {
+	in := &dynamodb.QueryInput{ScanIndexForward: aws.Bool(false)}
+	key := expression.Key(attrGSI2PK).Equal(expression.Value(AffaireStatutList(m, f.Statut)))
+	var filter []expression.ConditionBuilder
+	list := "affaires|" + string(f.Statut)
+	if f.ApporteurID != "" {
+		in.IndexName = aws.String(indexGSI3)
+		key = expression.Key(attrGSI3PK).Equal(expression.Value(ApporteurCollection(m, f.ApporteurID))).
+			And(expression.Key(attrGSI3SK).BeginsWith(prefixAffaire))
+		if f.Statut != "" {
+			filter = append(filter, expression.Name("statut").Equal(expression.Value(f.Statut)))
+		}
+		list = "affaires-apporteur|" + string(f.ApporteurID) + "|" + string(f.Statut)
+	} else {
+		in.IndexName = aws.String(indexGSI2)
+	}
+	if err := withExpr(in, key, filter); err != nil {
 		return crm.Page[crm.Affaire]{}, internal("list affaires", err)
 	}
-	return queryPage(ctx, s, m, "affaires|"+string(f.Statut), in, f.ListOptions, affaireItem.affaire)
+	return queryPage(ctx, s, m, list, in, f.ListOptions, affaireItem.affaire)
 }
 
 // GetAffaire returns an affaire with its historique (oldest entry first) in

@@ -176,6 +176,30 @@ func TestEspaceApporteur(t *testing.T) {
 		t.Errorf("affaires of b = %+v", v)
 	}
 
+	// The MIA's list of an apporteur's affaires: the affaire alone (its
+	// historique entry is in the collection too), statut a filter, cursor bound to it.
+	list := func(f AffaireFilter) crm.Page[crm.Affaire] {
+		return must[crm.Page[crm.Affaire]](t)(s.ListAffaires(ctx, m, f))
+	}
+	if got := list(AffaireFilter{ApporteurID: a.ID}); len(got.Items) != 1 || got.Items[0].ID != aff.ID {
+		t.Errorf("affaires of apporteur a = %+v, want only %s", got.Items, aff.ID)
+	}
+	if got := list(AffaireFilter{ApporteurID: a.ID, Statut: crm.AffaireSignee}); len(got.Items) != 0 {
+		t.Errorf("signed affaires of apporteur a = %+v, want none", got.Items)
+	}
+	if got := list(AffaireFilter{ApporteurID: b.ID}); len(got.Items) != 0 {
+		t.Errorf("affaires of apporteur b = %+v, want none", got.Items)
+	}
+	// Another MIA asking for a's id reads its own, empty, collection.
+	if got := must[crm.Page[crm.Affaire]](t)(s.ListAffaires(ctx, crm.MiaID(s.NewID()), AffaireFilter{ApporteurID: a.ID})); len(got.Items) != 0 {
+		t.Errorf("another MIA sees %+v", got.Items)
+	}
+	page := list(AffaireFilter{ApporteurID: a.ID, ListOptions: crm.ListOptions{Limit: 1}})
+	if page.NextCursor != "" {
+		wantCode(t, ignore(s.ListAffaires(ctx, m, AffaireFilter{ApporteurID: b.ID, ListOptions: crm.ListOptions{Limit: 1, Cursor: page.NextCursor}})), crm.EINVALID)
+	}
+	wantCode(t, ignore(s.ListAffaires(ctx, m, AffaireFilter{ApporteurID: "pas-un-id"})), crm.EINVALID)
+
 	// Commission totals: idempotent and order-safe.
 	for range 2 {
 		if err := s.SetApporteurCommission(ctx, m, a.ID, upd); err != nil {

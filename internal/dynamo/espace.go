@@ -2,7 +2,9 @@ package dynamo
 
 import (
 	"context"
+	"errors"
 	"sort"
+	"sync"
 
 	"github.com/assentis/mycrm/internal/crm"
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -86,59 +88,53 @@ func (s *Store) ApporteurContacts(ctx context.Context, m crm.MiaID, p crm.Apport
 	return queryPage(ctx, s, m, "espace-contacts:"+string(p), in, o, contactItem.contact)
 }
 
-// maxApporteurAffaires bounds the affaires (with their historique) read for
-// one apporteur's page of affaires or commissions.
+// maxApporteurAffaires bounds the affaires read for one apporteur's page of
+// affaires or commissions.
 const maxApporteurAffaires = 2000
 
 // ApporteurAffaires returns the affaires attributed to apporteur p with
-// their historique (oldest entry first), newest affaire first: one Query on
-// GSI3 begins_with AFFAIRE# (affaire items and their historique entries sort
-// together), paged internally up to a bound.
+// their historique (oldest entry first), newest affaire first: two Queries on
+// the apporteur's GSI3 collection issued concurrently (one round trip), one
+// begins_with AFFAIRE# (the affaires), one begins_with HISTORIQUE# (their
+// entries), each paged internally up to a bound.
 func (s *Store) ApporteurAffaires(ctx context.Context, m crm.MiaID, p crm.ApporteurID) ([]crm.AffaireView, error) {
-	kc := expression.Key(attrGSI3PK).Equal(expression.Value(ApporteurCollection(m, p))).
-		And(expression.Key(attrGSI3SK).BeginsWith(prefixAffaire))
-	e, err := expression.NewBuilder().WithKeyCondition(kc).Build()
-	if err != nil {
-		return nil, internal("build query", err)
-	}
-	in := &dynamodb.QueryInput{TableName: &s.table, IndexName: aws.String(indexGSI3), KeyConditionExpression: e.KeyCondition(),
-		ExpressionAttributeNames: e.Names(), ExpressionAttributeValues: e.Values()}
 	var (
-		views []crm.AffaireView
-		index = map[crm.AffaireID]int{}
-		hist  []crm.Historique
+		views   []crm.AffaireView
+		hist    []crm.Historique
+		errs    [2]error
+		wg      sync.WaitGroup
+		collect = ApporteurCollection(m, p)
 	)
-	for n := 0; ; {
-		res, err := s.db.Query(ctx, in)
-		if err != nil {
-			return nil, internal("query apporteur affaires", err)
-		}
-		for _, av := range res.Items {
-			var k keys
-			if err := attributevalue.UnmarshalMap(av, &k); err != nil {
-				return nil, internal("decode item", err)
+	wg.Add(2)
+	go func() {
+		defer wg.Done()
+		errs[0] = s.queryCollection(ctx, collect, prefixAffaire, maxApporteurAffaires, func(av map[string]types.AttributeValue) error {
+			var it affaireItem
+			if err := attributevalue.UnmarshalMap(av, &it); err != nil {
+				return internal("decode affaire", err)
 			}
-			switch k.Type {
-			case typeAffaire:
-				var it affaireItem
-				if err := attributevalue.UnmarshalMap(av, &it); err != nil {
-					return nil, internal("decode affaire", err)
-				}
-				index[crm.AffaireID(it.ID)] = len(views)
-				views = append(views, crm.AffaireView{Affaire: it.affaire(), Historique: []crm.Historique{}})
-				n++
-			case typeHistorique:
-				var it historiqueItem
-				if err := attributevalue.UnmarshalMap(av, &it); err != nil {
-					return nil, internal("decode historique", err)
-				}
-				hist = append(hist, it.historique())
+			views = append(views, crm.AffaireView{Affaire: it.affaire(), Historique: []crm.Historique{}})
+			return nil
+		})
+	}()
+	go func() {
+		defer wg.Done()
+		errs[1] = s.queryCollection(ctx, collect, prefixHistoriqueApporteur, maxApporteurHistorique, func(av map[string]types.AttributeValue) error {
+			var it historiqueItem
+			if err := attributevalue.UnmarshalMap(av, &it); err != nil {
+				return internal("decode historique", err)
 			}
-		}
-		if len(res.LastEvaluatedKey) == 0 || n >= maxApporteurAffaires {
-			break
-		}
-		in.ExclusiveStartKey = res.LastEvaluatedKey
+			hist = append(hist, it.historique())
+			return nil
+		})
+	}()
+	wg.Wait()
+	if err := errors.Join(errs[:]...); err != nil {
+		return nil, err
+	}
+	index := map[crm.AffaireID]int{}
+	for i, v := range views {
+		index[v.ID] = i
 	}
 	for _, h := range hist {
 		if i, ok := index[h.AffaireID]; ok {
@@ -153,4 +149,36 @@ func (s *Store) ApporteurAffaires(ctx context.Context, m crm.MiaID, p crm.Apport
 	}
 	sort.SliceStable(views, func(a, b int) bool { return views[a].ID > views[b].ID })
 	return views, nil
+}
+
+// maxApporteurHistorique bounds the historique entries read with them.
+const maxApporteurHistorique = 20 * maxApporteurAffaires
+
+// queryCollection reads the items of an apporteur's GSI3 collection whose
+// GSI3SK begins with prefix, page after page, until max items.
+func (s *Store) queryCollection(ctx context.Context, collection, prefix string, max int, fn func(map[string]types.AttributeValue) error) error {
+	kc := expression.Key(attrGSI3PK).Equal(expression.Value(collection)).
+		And(expression.Key(attrGSI3SK).BeginsWith(prefix))
+	e, err := expression.NewBuilder().WithKeyCondition(kc).Build()
+	if err != nil {
+		return internal("build query", err)
+	}
+	in := &dynamodb.QueryInput{TableName: &s.table, IndexName: aws.String(indexGSI3), KeyConditionExpression: e.KeyCondition(),
+		ExpressionAttributeNames: e.Names(), ExpressionAttributeValues: e.Values()}
+	for n := 0; ; {
+		res, err := s.db.Query(ctx, in)
+		if err != nil {
+			return internal("query apporteur collection", err)
+		}
+		for _, av := range res.Items {
+			if err := fn(av); err != nil {
+				return err
+			}
+			n++
+		}
+		if len(res.LastEvaluatedKey) == 0 || n >= max {
+			return nil
+		}
+		in.ExclusiveStartKey = res.LastEvaluatedKey
+	}
 }

@@ -38,6 +38,9 @@ const (
 	gsi1SKClient      = "#" // sorts before AFFAIRE#: the client comes first in its collection
 )
 
+// prefixHistoriqueApporteur starts a historique entry's GSI3SK.
+const prefixHistoriqueApporteur = "HISTORIQUE#"
+
 // Item types, stored in the `type` attribute to tell a collection's items apart.
 const (
 	typeMIA         = "mia"
@@ -109,9 +112,11 @@ func ApporteurCollection(m crm.MiaID, p crm.ApporteurID) string {
 	return MiaPK(m) + "#APPORTEUR#" + string(p)
 }
 
-// HistoriqueApporteurSK (GSI3SK) places a historique entry in its apporteur's collection.
+// HistoriqueApporteurSK (GSI3SK) places a historique entry in its apporteur's
+// collection, under its own prefix: begins_with(AFFAIRE#) on GSI3 reads the
+// apporteur's affaires alone, begins_with(HISTORIQUE#) their historique.
 func HistoriqueApporteurSK(a crm.AffaireID, at time.Time, seq int) string {
-	return HistoriqueSK(a, at, seq)
+	return fmt.Sprintf("%s%s#%s#%06d", prefixHistoriqueApporteur, a, fmtTime(at), seq)
 }
 
 // UniqueEmailSK, UniqueTelephoneSK and UniqueSirenSK are the uniqueness guards

@@ -29,7 +29,8 @@ type affaireLister interface {
 	ListAffaires(ctx context.Context, m crm.MiaID, f dynamo.AffaireFilter) (crm.Page[crm.Affaire], error)
 }
 
-// ListAffaires serves GET /affaires?statut= (en_cours by default).
+// ListAffaires serves GET /affaires?statut= (en_cours by default) and
+// GET /affaires?apporteurId=[&statut=] (an apporteur's affaires, every statut by default).
 func ListAffaires(d Deps) http.Handler {
 	return route(d, "GET /affaires", mia, handleListAffaires(d.Store))
 }
@@ -40,8 +41,9 @@ func handleListAffaires(s affaireLister) apiFunc {
 		if err != nil {
 			return err
 		}
-		page, err := s.ListAffaires(r.Context(), p.Mia, dynamo.AffaireFilter{
-			Statut: crm.AffaireStatut(r.URL.Query().Get("statut")), ListOptions: o})
+		q := r.URL.Query()
+		page, err := s.ListAffaires(r.Context(), p.Mia, dynamo.AffaireFilter{Statut: crm.AffaireStatut(q.Get("statut")),
+			ApporteurID: crm.ApporteurID(q.Get("apporteurId")), ListOptions: o})
 		if err != nil {
 			return err
 		}
