@@ -325,8 +325,10 @@ const server = http.createServer(async (req, res) => {
       return send(res, 200, { ...en, affaires: newest(affaires).filter((a) => a.clientId === id).map(commission) }, etag(en));
     }
     case "GET affaires": {
-      const s = url.searchParams.get("statut") || "en_cours";
-      return send(res, 200, page(newest(affaires).filter((a) => a.statut === s).map(commission), url));
+      const ap = url.searchParams.get("apporteurId");
+      const s = url.searchParams.get("statut") || (ap ? "" : "en_cours");
+      const of = newest(affaires).filter((a) => (!s || a.statut === s) && (!ap || a.apporteurId === ap));
+      return send(res, 200, page(of.map(commission), url));
     }
     case "POST affaires": {
       const client = contacts.get(b.clientId) ?? entreprises.get(b.clientId);

@@ -1,9 +1,9 @@
 import { useState } from "preact/hooks";
 import { api } from "../../app";
 import { EditForm } from "../../components/EditForm";
-import { withQuery, type Page } from "../../lib/api";
+import { withQuery } from "../../lib/api";
 import { formatCentimes, formatDate, formatPercent, label, STATUT_AFFAIRE, STATUT_APPORTEUR, STATUT_CONTACT, formatTelephone } from "../../lib/format";
-import { type Apporteur, type Contact, affaireClient, affaireProduit, personName } from "../../lib/model";
+import { type Affaire, type Apporteur, type Contact, affaireClient, affaireProduit, personName } from "../../lib/model";
 import { navigate } from "../../lib/router";
 import {
   Badge,
@@ -146,12 +146,8 @@ export function ApporteurNew() {
 export function ApporteurView({ id, query }: { id: string; query: URLSearchParams }) {
   const a = useAsync(async (signal) => api.get<Apporteur>(`/apporteurs/${encodeURIComponent(id)}`, signal), [id]);
   const contacts = usePaged<Contact>((cursor) => withQuery("/contacts", { apporteurId: id, limit: 20, cursor }), [id]);
-  // The API has no affaires-by-apporteur list: each attributed contact's view carries its affaires.
-  const affaires = useAsync(async (signal) => {
-    const cs = (await api.get<Page<Contact>>(withQuery("/contacts", { apporteurId: id, limit: 50 }), signal)).data.items ?? [];
-    const views = await Promise.all(cs.map((c) => api.get<Contact>(`/contacts/${c.id}`, signal).then((r) => r.data)));
-    return views.flatMap((v) => (v.affaires ?? []).map((a) => ({ ...a, clientNom: a.clientNom || personName(v) })));
-  }, [id]);
+  // Its affaires, of every statut, newest first: GET /affaires?apporteurId= (one Query on its collection).
+  const affaires = usePaged<Affaire>((cursor) => withQuery("/affaires", { apporteurId: id, limit: 20, cursor }), [id]);
   const produits = useProduits();
   const [notice, setNotice] = useState(query.get("cree") ? "Apporteur ajouté : l'email d'activation lui a été envoyé." : "");
   const [actionError, setActionError] = useState<Error>();
@@ -321,8 +317,9 @@ export function ApporteurView({ id, query }: { id: string; query: URLSearchParam
       <section class="card" aria-labelledby="ses-affaires">
         <h2 id="ses-affaires">Ses affaires</h2>
         <ErrorBox error={affaires.error} onRetry={affaires.reload} />
-        {affaires.data && affaires.data.length === 0 && <Empty>Aucune affaire pour les contacts de cet apporteur.</Empty>}
-        {affaires.data && affaires.data.length > 0 && (
+        {affaires.items.length === 0 && affaires.loading && <Loading />}
+        {affaires.items.length === 0 && !affaires.loading && !affaires.error && <Empty>Aucune affaire pour les contacts de cet apporteur.</Empty>}
+        {affaires.items.length > 0 && (
           <table class="table">
             <thead>
               <tr>
@@ -334,7 +331,7 @@ export function ApporteurView({ id, query }: { id: string; query: URLSearchParam
               </tr>
             </thead>
             <tbody>
-              {affaires.data.map((af) => (
+              {affaires.items.map((af) => (
                 <tr>
                   <td data-label="Client">
                     <Link href={`/mia/affaires/${af.id}`}>{affaireClient(af) ?? "Voir l'affaire"}</Link>
@@ -352,6 +349,7 @@ export function ApporteurView({ id, query }: { id: string; query: URLSearchParam
             </tbody>
           </table>
         )}
+        <LoadMore hasMore={affaires.hasMore} loading={affaires.loading} onClick={affaires.loadMore} />
       </section>
     </>
   );
