@@ -28,7 +28,16 @@ func uniq() int64 { return time.Now().UnixNano()/1000%1_000_000 + seq.Add(1)*1_0
 func uniqEmail(prefix string) string { return fmt.Sprintf("%s-%d@e2e.test", prefix, uniq()) }
 
 // uniqPhone is a valid French mobile number unique in the run.
-func uniqPhone() string { return fmt.Sprintf("06%08d", uniq()%100_000_000) }
+func uniqPhone() string {
+	for {
+		// Not every 06 number is allocated (e.g. 0600…): keep valid ones only.
+		if p := fmt.Sprintf("06%08d", uniq()%100_000_000); validPhone(p) {
+			return p
+		}
+	}
+}
+
+func validPhone(p string) bool { _, ok := crm.NormalizePhone(p); return ok }
 
 // sirenFrom makes a valid SIREN (Luhn) from 8 digits.
 func sirenFrom(n int64) string {
