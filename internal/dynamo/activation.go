@@ -316,6 +316,9 @@ type miaAccountItem struct {
 	invitation
 }
 
+// typeMIAEmailGuard is the type of the global guard of a MIA account's email.
+const typeMIAEmailGuard = "mia_email"
+
 type miaEmailGuardItem struct {
 	PK    string `dynamodbav:"PK"`
 	SK    string `dynamodbav:"SK"`
@@ -340,7 +343,7 @@ func (s *Store) CreateMIAAccount(ctx context.Context, n crm.NewMIAAccount, staff
 	if err != nil {
 		return crm.MIA{}, internal("encode mia", err)
 	}
-	g, err := put(s.table, miaEmailGuardItem{PK: MiaEmailPK(n.Email), SK: MiaEmailSK(), Type: "mia_email", MiaID: string(m.ID)}, c, nm, v)
+	g, err := put(s.table, miaEmailGuardItem{PK: MiaEmailPK(n.Email), SK: MiaEmailSK(), Type: typeMIAEmailGuard, MiaID: string(m.ID)}, c, nm, v)
 	if err != nil {
 		return crm.MIA{}, internal("encode guard", err)
 	}

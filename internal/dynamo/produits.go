@@ -138,9 +138,11 @@ func (s *Store) UpdateProduit(ctx context.Context, id crm.ProduitID, patch crm.P
 	return next, nil
 }
 
-// PutMIA creates or updates a MIA profile (seeding, /admin/mias). It sets only
-// the profile's own fields, so attributes other code keeps on the same item
-// (invitation state) survive.
+// PutMIA creates or updates a MIA profile (seeding). It sets only the
+// profile's own fields, so attributes other code keeps on the same item
+// (invitation state) survive, and, in the same transaction, the global guard
+// of its email that POST /admin/mias writes too (so staff cannot create a
+// second account with a seeded email): ECONFLICT when another MIA holds it.
 func (s *Store) PutMIA(ctx context.Context, m crm.MIA) error {
 	now := fmtTime(s.Now())
 	upd := expression.Set(expression.Name("type"), expression.Value(typeMIA)).
@@ -159,14 +161,19 @@ func (s *Store) PutMIA(ctx context.Context, m crm.MIA) error {
 	if err != nil {
 		return internal("put mia", err)
 	}
-	_, err = s.db.UpdateItem(ctx, &dynamodb.UpdateItemInput{
+	var a actions
+	a.add(types.TransactWriteItem{Update: &types.Update{
 		TableName: &s.table, Key: s.key(MiaPK(m.ID), ProfilSK()),
 		UpdateExpression: e.Update(), ExpressionAttributeNames: e.Names(), ExpressionAttributeValues: e.Values(),
-	})
-	if err != nil {
-		return internal("put mia", err)
+	}}, nil)
+	if email, ok := crm.NormalizeEmail(m.Email); ok {
+		a.add(s.putAction(miaEmailGuardItem{PK: MiaEmailPK(email), SK: MiaEmailSK(), Type: typeMIAEmailGuard, MiaID: string(m.ID)},
+			notExists().Or(expression.Name("miaId").Equal(expression.Value(string(m.ID))))))
+		a.onFail(func(map[string]types.AttributeValue) error {
+			return crm.Errorf(crm.ECONFLICT, "Un compte MIA utilise déjà cette adresse email.")
+		})
 	}
-	return nil
+	return s.run(ctx, "put mia", &a)
 }
 
 // GetMIA reads a MIA profile.

@@ -347,13 +347,18 @@ func TestProduits(t *testing.T) {
 	}
 	must[crm.Produit](t)(s.UpdateProduit(ctx, "gav", crm.ProduitPatch{Actif: ptr(true)}, nil))
 
-	if err := s.PutMIA(ctx, crm.MIA{ID: m, Nom: "Durand", Prenom: "Anne", Email: "anne@exemple.fr", Cabinet: "Cabinet Durand"}); err != nil {
+	email := uniqueEmail("anne")
+	if err := s.PutMIA(ctx, crm.MIA{ID: m, Nom: "Durand", Prenom: "Anne", Email: email, Cabinet: "Cabinet Durand"}); err != nil {
 		t.Fatal(err)
 	}
-	if err := s.PutMIA(ctx, crm.MIA{ID: m, Nom: "Durand", Prenom: "Anne", Email: "anne@exemple.fr", Cabinet: "Cabinet D."}); err != nil {
+	if err := s.PutMIA(ctx, crm.MIA{ID: m, Nom: "Durand", Prenom: "Anne", Email: strings.ToUpper(email), Cabinet: "Cabinet D."}); err != nil {
 		t.Fatal(err)
 	}
 	if got := must[crm.MIA](t)(s.GetMIA(ctx, m)); got.Cabinet != "Cabinet D." || got.Version != 2 {
 		t.Errorf("mia = %+v", got)
 	}
+	// A seeded account holds the same email guard as POST /admin/mias: staff
+	// cannot create a second account with it, nor can another seeded MIA.
+	wantCode(t, ignore(s.CreateMIAAccount(ctx, crm.NewMIAAccount{Nom: "Autre", Prenom: "Anne", Email: email, Cabinet: "X"}, "", nil)), crm.ECONFLICT)
+	wantCode(t, s.PutMIA(ctx, crm.MIA{ID: crm.MiaID(s.NewID()), Nom: "Autre", Email: email}), crm.ECONFLICT)
 }
