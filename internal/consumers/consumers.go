@@ -46,6 +46,7 @@ func Handlers() map[string]func(Deps) Handler {
 		"stream-commissions":    Commissions,
 		"stream-contact-client": ContactClient,
 		"stream-notifications":  Notifications,
+		"stream-client-nom":     ClientNom,
 	}
 }
 

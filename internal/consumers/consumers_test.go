@@ -91,7 +91,7 @@ func TestHistoriqueOf(t *testing.T) {
 }
 
 func TestHandlersCoverEveryConsumer(t *testing.T) {
-	for _, name := range []string{"stream-invitations", "stream-historique", "stream-commissions", "stream-contact-client", "stream-notifications"} {
+	for _, name := range []string{"stream-invitations", "stream-historique", "stream-commissions", "stream-contact-client", "stream-notifications", "stream-client-nom"} {
 		if Handlers()[name] == nil {
 			t.Errorf("no consumer %q", name)
 		}

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/assentis/mycrm/internal/crm"
+	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
 	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/expression"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
@@ -161,6 +162,74 @@ func (s *Store) ClaimNotification(ctx context.Context, m crm.MiaID, key string) 
 func (s *Store) ReleaseNotification(ctx context.Context, m crm.MiaID, key string) error {
 	if _, err := s.db.DeleteItem(ctx, &dynamodb.DeleteItemInput{TableName: &s.table, Key: s.key(MiaPK(m), NotificationSK(key))}); err != nil {
 		return internal("release notification", err)
+	}
+	return nil
+}
+
+// ClientFromImage decodes a contact or entreprise image into what affaires
+// copy of it: its id, the name they show (clientNom) and its version; ok is
+// false for any other item.
+func ClientFromImage(img map[string]types.AttributeValue) (m crm.MiaID, id, nom string, version int, ok bool, err error) {
+	switch ItemType(img) {
+	case typeContact:
+		var it contactItem
+		if err := attributevalue.UnmarshalMap(img, &it); err != nil {
+			return "", "", "", 0, false, err
+		}
+		c := it.contact()
+		return miaOf(it.PK), string(c.ID), c.DisplayName(), c.Version, true, nil
+	case typeEntreprise:
+		var it entrepriseItem
+		if err := attributevalue.UnmarshalMap(img, &it); err != nil {
+			return "", "", "", 0, false, err
+		}
+		return miaOf(it.PK), it.ID, it.RaisonSociale, it.Version, true, nil
+	}
+	return "", "", "", 0, false, nil
+}
+
+// RenameClientAffaires copies the new name of client id (a contact or an
+// entreprise, at version) onto each of its affaires' clientNom: one Query of
+// its GSI1 collection (affaires only), then one conditional UpdateItem per
+// affaire, applied only if the affaire has not recorded this or a later
+// version of the client (clientNomVersion), so a redelivered or late record
+// changes nothing. The affaire's own version and updatedAt stay: this is a
+// copy of another item's field, not an edit of the affaire.
+func (s *Store) RenameClientAffaires(ctx context.Context, m crm.MiaID, id, nom string, version int) error {
+	kc := expression.Key(attrGSI1PK).Equal(expression.Value(ClientCollection(m, id))).
+		And(expression.Key(attrGSI1SK).BeginsWith(prefixAffaire))
+	e, err := expression.NewBuilder().WithKeyCondition(kc).
+		WithProjection(expression.NamesList(expression.Name(attrPK), expression.Name(attrSK))).Build()
+	if err != nil {
+		return internal("build query", err)
+	}
+	in := &dynamodb.QueryInput{TableName: &s.table, IndexName: aws.String(indexGSI1), KeyConditionExpression: e.KeyCondition(),
+		ProjectionExpression: e.Projection(), ExpressionAttributeNames: e.Names(), ExpressionAttributeValues: e.Values()}
+	upd := expression.Set(expression.Name("clientNom"), expression.Value(nom)).
+		Set(expression.Name("clientNomVersion"), expression.Value(version))
+	cond := exists().And(expression.Or(
+		expression.AttributeNotExists(expression.Name("clientNomVersion")),
+		expression.Name("clientNomVersion").LessThan(expression.Value(version))))
+	ue, err := expression.NewBuilder().WithUpdate(upd).WithCondition(cond).Build()
+	if err != nil {
+		return internal("build rename", err)
+	}
+	p := dynamodb.NewQueryPaginator(s.db, in)
+	for p.HasMorePages() {
+		res, err := p.NextPage(ctx)
+		if err != nil {
+			return internal("query client affaires", err)
+		}
+		for _, k := range res.Items {
+			_, err := s.db.UpdateItem(ctx, &dynamodb.UpdateItemInput{TableName: &s.table,
+				Key:              map[string]types.AttributeValue{attrPK: k[attrPK], attrSK: k[attrSK]},
+				UpdateExpression: ue.Update(), ConditionExpression: ue.Condition(),
+				ExpressionAttributeNames: ue.Names(), ExpressionAttributeValues: ue.Values()})
+			var ccf *types.ConditionalCheckFailedException
+			if err != nil && !errors.As(err, &ccf) {
+				return internal("rename client on affaire", err)
+			}
+		}
 	}
 	return nil
 }
