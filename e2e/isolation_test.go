@@ -8,9 +8,12 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/golang-jwt/jwt/v5"
 )
@@ -25,10 +28,10 @@ import (
 // caller's own, empty view) and not a byte of the victim's data in any
 // answer, the victim's partition byte-for-byte unchanged.
 //
-// An expired token cannot be produced end to end (cognito-local signs with
-// its own key and a one-hour expiry); the gateway's unit tests sign expired,
-// not-yet-valid and exp-less tokens with a test key served as the pool's JWKS
-// (internal/gateway TestAuthorizer).
+// Expired tokens, tokens of another audience and access tokens are signed
+// with cognito-local's own key (shipped in its npm package) so that only
+// the claim is wrong; the gateway's unit tests also cover not-yet-valid and
+// exp-less tokens (internal/gateway TestAuthorizer).
 
 // world is the victim MIA (a) with two apporteurs and planted data, and the
 // attacker MIA (b) with its own apporteur.
@@ -167,6 +170,43 @@ func forge(t *testing.T, real string, edit func(jwt.MapClaims)) string {
 	return s
 }
 
+// emulatorSigned re-signs a real token's claims, edited, with cognito-local's
+// own key (shipped in its npm package): a token the gateway's signature
+// check accepts, so the other checks (exp, aud, token_use) are probed end
+// to end. Nothing like it exists for real Cognito, whose key is private.
+func emulatorSigned(t *testing.T, real string, edit func(jwt.MapClaims)) string {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join("..", "infra", "local", "node_modules", "cognito-local", "lib", "keys", "cognitoLocal.private.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var k struct{ Pem string }
+	if err := json.Unmarshal(b, &k); err != nil {
+		t.Fatal(err)
+	}
+	key, err := jwt.ParseRSAPrivateKeyFromPEM([]byte(k.Pem))
+	if err != nil {
+		t.Fatal(err)
+	}
+	parts := strings.Split(real, ".")
+	p, err := base64.RawURLEncoding.DecodeString(parts[1])
+	if err != nil {
+		t.Fatal(err)
+	}
+	var c jwt.MapClaims
+	if err := json.Unmarshal(p, &c); err != nil {
+		t.Fatal(err)
+	}
+	edit(c)
+	tok := jwt.NewWithClaims(jwt.SigningMethodRS256, c)
+	tok.Header["kid"] = "CognitoLocal"
+	s, err := tok.SignedString(key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
 // unsigned is a real token's claims with alg "none".
 func unsigned(real string) string {
 	parts := strings.Split(real, ".")
@@ -203,6 +243,20 @@ func TestIsolationMatrix(t *testing.T) {
 	// A forged token claiming the victim's tenant: the signature must stop it.
 	badSigVictim := forge(t, w.b.token, func(c jwt.MapClaims) { c["custom:mia_id"] = string(w.a.id) })
 	none := map[string]string{"mia": unsigned(w.b.token), "apporteur": unsigned(w.tokB1)}
+	// Properly signed (emulator key) but expired, for another audience, or an access token.
+	resigned := map[string]map[string]string{}
+	for pool, real := range map[string]string{"mia": w.b.token, "apporteur": w.tokB1} {
+		resigned[pool] = map[string]string{
+			"expired":        emulatorSigned(t, real, func(c jwt.MapClaims) { c["exp"] = time.Now().Add(-time.Minute).Unix() }),
+			"wrong audience": emulatorSigned(t, real, func(c jwt.MapClaims) { c["aud"] = "another-client" }),
+			"access token":   emulatorSigned(t, real, func(c jwt.MapClaims) { c["token_use"] = "access" }),
+		}
+	}
+	// The control: re-signed unchanged, it is accepted (so the refusals above
+	// are the claims', not the key's).
+	if r := call(t, "GET", "/contacts", emulatorSigned(t, w.b.token, func(jwt.MapClaims) {}), nil); r.Status != 200 {
+		t.Fatalf("a token re-signed with the emulator's key, unchanged: %d %s", r.Status, r.Body)
+	}
 
 	for _, rt := range routes {
 		key := rt.Key()
@@ -259,6 +313,9 @@ func TestIsolationMatrix(t *testing.T) {
 				check("unsigned", none["mia"], unauth, w.markers)
 				check("other pool", w.tokB1, unauth, w.markers)
 				check("other pool, victim's apporteur", w.tokA1, unauth, w.markers)
+				for name, tok := range resigned["mia"] {
+					check(name, tok, unauth, w.markers)
+				}
 				var want []int
 				switch {
 				case strings.HasPrefix(rt.Path, "/admin/"):
@@ -277,6 +334,9 @@ func TestIsolationMatrix(t *testing.T) {
 				check("unsigned", none["apporteur"], unauth, w.markers)
 				check("other pool", w.b.token, unauth, w.markers)
 				check("other pool, victim MIA", w.a.token, unauth, w.markers)
+				for name, tok := range resigned["apporteur"] {
+					check(name, tok, unauth, w.markers)
+				}
 				// A2 (same MIA) must see nothing of A1's; B1 nothing of MIA A's.
 				sameMIA := []string{w.mark, w.contact, w.espace, w.affaire, w.entreprise, w.contactEmail, w.a1.ID, w.a1.Email}
 				wantSame, wantOther := []int{200}, []int{200}

@@ -74,9 +74,12 @@ var groups = []struct {
 	name   string
 	member func(probe string) bool
 }{
-	{"auth (no/forged/unsigned/other-pool token)", func(p string) bool {
-		return p == "no token" || strings.HasPrefix(p, "bad signature") || p == "unsigned" || strings.HasPrefix(p, "other pool") ||
-			strings.HasPrefix(p, "public")
+	{"auth (no/forged/unsigned/expired/other-audience/access/other-pool token)", func(p string) bool {
+		switch p {
+		case "no token", "unsigned", "expired", "wrong audience", "access token":
+			return true
+		}
+		return strings.HasPrefix(p, "bad signature") || strings.HasPrefix(p, "other pool") || strings.HasPrefix(p, "public")
 	}},
 	{"other tenant (MIA, apporteurs)", func(p string) bool {
 		return strings.HasPrefix(p, "other MIA") || strings.HasPrefix(p, "other apporteur")
