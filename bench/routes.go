@@ -27,13 +27,27 @@ const warmups = 3
 // routePhase measures every route of the template that has a scenario, in
 // template order, then the overhead of the read routes.
 func routePhase(ctx context.Context, st *benchStack, routes []Route, n int, log io.Writer) ([]*RouteResult, []*Overhead) {
+	variants := st.variants()
 	scs := st.scenarios()
 	var out []*RouteResult
 	var over []*Overhead
+	var all []Route // each template route, then its query variants
 	for _, r := range routes {
-		rr := &RouteResult{Route: r.Key(), Function: r.Function, Scenario: noScenario}
+		all = append(all, r)
+		for _, v := range variants[r.Key()] {
+			vr := r
+			vr.variant = v
+			all = append(all, vr)
+		}
+	}
+	for _, r := range all {
+		key := r.Key()
+		if r.variant != "" {
+			key = r.Method + " " + r.Path + "?" + r.variant
+		}
+		rr := &RouteResult{Route: key, Function: r.Function, Scenario: noScenario}
 		out = append(out, rr)
-		sc, ok := scs[r.Key()]
+		sc, ok := scs[key]
 		if !ok {
 			if why, ok := st.skipped[r.Key()]; ok {
 				rr.Note = why

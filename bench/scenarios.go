@@ -248,6 +248,9 @@ func (st *benchStack) scenarios() map[string]*scenario {
 		return ids[0]
 	}
 
+	for k, sc := range st.extra {
+		s[k] = sc
+	}
 	get("GET /config", "public configuration", "/config", "")
 	get("GET /produits", "catalogue", "/produits", mia)
 	post("POST /contacts", "new contact each time", mia, func(i int) any { return newContact("post", i) })
@@ -331,6 +334,39 @@ func (st *benchStack) scenarios() map[string]*scenario {
 		get("GET /espace-apporteur/commissions", "commission prévisionnelle", "/espace-apporteur/commissions", app)
 	}
 	return s
+}
+
+// variants are the list filters measured besides each list route's default
+// (each served by its own access pattern), by route key.
+func (st *benchStack) variants() map[string][]string {
+	v := map[string][]string{
+		"GET /contacts":   {"statut=prospect", "q=durand"},
+		"GET /apporteurs": {"statut=actif"},
+	}
+	a := st.data.apporteur
+	if a != "" {
+		v["GET /contacts"] = append(v["GET /contacts"], "apporteurId={apporteurId}")
+		v["GET /affaires"] = append(v["GET /affaires"], "apporteurId={apporteurId}")
+	}
+	for key, qs := range v {
+		for _, q := range qs {
+			path := strings.TrimPrefix(key, "GET ") + "?" + strings.ReplaceAll(q, "{apporteurId}", a)
+			if st.has(key) {
+				st.variantScenario(key+"?"+q, path)
+			}
+		}
+	}
+	return v
+}
+
+// variantScenario registers the scenario of a list variant.
+func (st *benchStack) variantScenario(key, path string) {
+	if st.extra == nil {
+		st.extra = map[string]*scenario{}
+	}
+	st.extra[key] = &scenario{name: "list filter", next: func(int) (call, error) {
+		return call{method: "GET", path: path, token: st.mia.token}, nil
+	}}
 }
 
 var seq = time.Now().UnixNano() % 1e6

@@ -39,6 +39,7 @@ type benchStack struct {
 	consumersStopped      bool
 	notes                 []string
 	adapters              map[string]*httpadapter.HandlerAdapterV2 // by function folder
+	extra                 map[string]*scenario                     // list variants, by "GET /path?query"
 }
 
 // invoke runs k through the route's handler in-process, as its Lambda does

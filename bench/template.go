@@ -17,6 +17,9 @@ type Route struct {
 	Path       string `json:"path"`
 	Function   string `json:"function"` // folder under functions/
 	Authorizer string `json:"authorizer,omitempty"`
+	// variant is a query string the benchmark adds to a list route (a
+	// filter served by another access pattern); not from the template.
+	variant string
 }
 
 // Key is the API Gateway route key, e.g. "GET /contacts/{contactId}".
