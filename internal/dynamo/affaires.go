@@ -202,7 +202,7 @@ func (s *Store) GetAffaire(ctx context.Context, m crm.MiaID, id crm.AffaireID) (
 	}
 	v := crm.AffaireView{Historique: []crm.Historique{}}
 	found := false
-	p := dynamodb.NewQueryPaginator(s.db, in)
+	p := s.queryPages(in)
 	for p.HasMorePages() {
 		res, err := p.NextPage(ctx)
 		if err != nil {

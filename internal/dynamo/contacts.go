@@ -213,7 +213,7 @@ func (s *Store) clientCollection(ctx context.Context, m crm.MiaID, clientID stri
 	if err := withExpr(in, expression.Key(attrGSI1PK).Equal(expression.Value(ClientCollection(m, clientID))), nil); err != nil {
 		return internal("client collection", err)
 	}
-	p := dynamodb.NewQueryPaginator(s.db, in)
+	p := s.queryPages(in)
 	for p.HasMorePages() {
 		res, err := p.NextPage(ctx)
 		if err != nil {

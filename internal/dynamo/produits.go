@@ -19,7 +19,7 @@ func (s *Store) ListProduits(ctx context.Context) ([]crm.Produit, error) {
 		return nil, internal("list produits", err)
 	}
 	out := []crm.Produit{}
-	p := dynamodb.NewQueryPaginator(s.db, in)
+	p := s.queryPages(in)
 	for p.HasMorePages() {
 		res, err := p.NextPage(ctx)
 		if err != nil {

@@ -25,7 +25,7 @@ import (
 
 // Store reads and writes MyCRM's table.
 type Store struct {
-	db     *dynamodb.Client
+	db     *client
 	table  string
 	secret []byte
 	// Now and NewID are replaceable by tests; they default to the clock and ULIDs.
@@ -34,14 +34,32 @@ type Store struct {
 }
 
 // New returns a store on the given table; cursorSecret authenticates list cursors.
-func New(client *dynamodb.Client, table string, cursorSecret []byte) *Store {
-	return &Store{db: client, table: table, secret: cursorSecret,
+func New(c *dynamodb.Client, table string, cursorSecret []byte) *Store {
+	return &Store{db: newClient(c), table: table, secret: cursorSecret,
 		Now: time.Now, NewID: func() string { return ulid.Make().String() }}
 }
 
-// Client is the DynamoDB client the store uses (for the packages that add
-// their own access patterns on the same table).
-func (s *Store) Client() *dynamodb.Client { return s.db }
+// client holds the DynamoDB operations the store calls as method values of
+// the SDK client, not the *dynamodb.Client itself. Handlers take the store as
+// interfaces; once reflect's method lookup by name is linked (protobuf links
+// it, through nyaruka/phonenumbers), the linker keeps every exported method of
+// any type reachable from a value put in an interface, fields included: a
+// *dynamodb.Client field kept the whole DynamoDB API (about 1.4 MB) in every
+// Lambda. The calls read the same: s.db.Query(ctx, in).
+type client struct {
+	BatchGetItem       func(context.Context, *dynamodb.BatchGetItemInput, ...func(*dynamodb.Options)) (*dynamodb.BatchGetItemOutput, error)
+	DeleteItem         func(context.Context, *dynamodb.DeleteItemInput, ...func(*dynamodb.Options)) (*dynamodb.DeleteItemOutput, error)
+	GetItem            func(context.Context, *dynamodb.GetItemInput, ...func(*dynamodb.Options)) (*dynamodb.GetItemOutput, error)
+	PutItem            func(context.Context, *dynamodb.PutItemInput, ...func(*dynamodb.Options)) (*dynamodb.PutItemOutput, error)
+	Query              func(context.Context, *dynamodb.QueryInput, ...func(*dynamodb.Options)) (*dynamodb.QueryOutput, error)
+	TransactWriteItems func(context.Context, *dynamodb.TransactWriteItemsInput, ...func(*dynamodb.Options)) (*dynamodb.TransactWriteItemsOutput, error)
+	UpdateItem         func(context.Context, *dynamodb.UpdateItemInput, ...func(*dynamodb.Options)) (*dynamodb.UpdateItemOutput, error)
+}
+
+func newClient(c *dynamodb.Client) *client {
+	return &client{BatchGetItem: c.BatchGetItem, DeleteItem: c.DeleteItem, GetItem: c.GetItem, PutItem: c.PutItem,
+		Query: c.Query, TransactWriteItems: c.TransactWriteItems, UpdateItem: c.UpdateItem}
+}
 
 // Table is the table's name.
 func (s *Store) Table() string { return s.table }
@@ -339,4 +357,30 @@ func queryPage[I any, T any](ctx context.Context, s *Store, m crm.MiaID, list st
 	}
 	page.NextCursor = s.encodeCursor(m, list, res.LastEvaluatedKey)
 	return page, nil
+}
+
+// queryPages pages through a Query like dynamodb.NewQueryPaginator, which
+// takes the SDK client as an interface: see client for why the store never
+// puts it in one.
+func (s *Store) queryPages(in *dynamodb.QueryInput) *queryPages {
+	cp := *in
+	return &queryPages{s: s, in: &cp}
+}
+
+type queryPages struct {
+	s    *Store
+	in   *dynamodb.QueryInput
+	done bool
+}
+
+func (p *queryPages) HasMorePages() bool { return !p.done }
+
+func (p *queryPages) NextPage(ctx context.Context) (*dynamodb.QueryOutput, error) {
+	res, err := p.s.db.Query(ctx, p.in)
+	if err != nil {
+		return nil, err
+	}
+	p.in.ExclusiveStartKey = res.LastEvaluatedKey
+	p.done = len(res.LastEvaluatedKey) == 0
+	return res, nil
 }

@@ -214,7 +214,7 @@ func (s *Store) RenameClientAffaires(ctx context.Context, m crm.MiaID, id, nom s
 	if err != nil {
 		return internal("build rename", err)
 	}
-	p := dynamodb.NewQueryPaginator(s.db, in)
+	p := s.queryPages(in)
 	for p.HasMorePages() {
 		res, err := p.NextPage(ctx)
 		if err != nil {
