@@ -37,6 +37,48 @@ type API interface {
 
 var _ API = (*cip.Client)(nil)
 
+// ClientAPI is c as an API made of its method values, so that c itself is
+// never put in an interface: once reflect's method lookup by name is linked
+// (protobuf links it, through nyaruka/phonenumbers), the linker keeps every
+// exported method of a type put in an interface, here the whole Cognito API
+// (about 1.4 MB per Lambda).
+func ClientAPI(c *cip.Client) API {
+	return clientAPI{c.AdminCreateUser, c.AdminGetUser, c.AdminSetUserPassword, c.AdminDisableUser, c.AdminEnableUser, c.AdminAddUserToGroup}
+}
+
+type clientAPI struct {
+	createUser  func(context.Context, *cip.AdminCreateUserInput, ...func(*cip.Options)) (*cip.AdminCreateUserOutput, error)
+	getUser     func(context.Context, *cip.AdminGetUserInput, ...func(*cip.Options)) (*cip.AdminGetUserOutput, error)
+	setPassword func(context.Context, *cip.AdminSetUserPasswordInput, ...func(*cip.Options)) (*cip.AdminSetUserPasswordOutput, error)
+	disable     func(context.Context, *cip.AdminDisableUserInput, ...func(*cip.Options)) (*cip.AdminDisableUserOutput, error)
+	enable      func(context.Context, *cip.AdminEnableUserInput, ...func(*cip.Options)) (*cip.AdminEnableUserOutput, error)
+	addToGroup  func(context.Context, *cip.AdminAddUserToGroupInput, ...func(*cip.Options)) (*cip.AdminAddUserToGroupOutput, error)
+}
+
+func (c clientAPI) AdminCreateUser(ctx context.Context, in *cip.AdminCreateUserInput, o ...func(*cip.Options)) (*cip.AdminCreateUserOutput, error) {
+	return c.createUser(ctx, in, o...)
+}
+
+func (c clientAPI) AdminGetUser(ctx context.Context, in *cip.AdminGetUserInput, o ...func(*cip.Options)) (*cip.AdminGetUserOutput, error) {
+	return c.getUser(ctx, in, o...)
+}
+
+func (c clientAPI) AdminSetUserPassword(ctx context.Context, in *cip.AdminSetUserPasswordInput, o ...func(*cip.Options)) (*cip.AdminSetUserPasswordOutput, error) {
+	return c.setPassword(ctx, in, o...)
+}
+
+func (c clientAPI) AdminDisableUser(ctx context.Context, in *cip.AdminDisableUserInput, o ...func(*cip.Options)) (*cip.AdminDisableUserOutput, error) {
+	return c.disable(ctx, in, o...)
+}
+
+func (c clientAPI) AdminEnableUser(ctx context.Context, in *cip.AdminEnableUserInput, o ...func(*cip.Options)) (*cip.AdminEnableUserOutput, error) {
+	return c.enable(ctx, in, o...)
+}
+
+func (c clientAPI) AdminAddUserToGroup(ctx context.Context, in *cip.AdminAddUserToGroupInput, o ...func(*cip.Options)) (*cip.AdminAddUserToGroupOutput, error) {
+	return c.addToGroup(ctx, in, o...)
+}
+
 // Pool is one Cognito user pool on which MyCRM acts as administrator.
 type Pool struct {
 	api API

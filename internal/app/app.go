@@ -88,7 +88,7 @@ func WithStore() Option {
 func WithMiaAccounts() Option {
 	return func(l *loader) {
 		l.build(func(s *Services) error {
-			s.HTTP.MiaAccounts = accounts.NewPool(s.cognito(), s.HTTP.Config.MiaPoolID)
+			s.HTTP.MiaAccounts = accounts.NewPool(accounts.ClientAPI(s.cognito()), s.HTTP.Config.MiaPoolID)
 			return nil
 		})
 	}
@@ -98,7 +98,7 @@ func WithMiaAccounts() Option {
 func WithApporteurAccounts() Option {
 	return func(l *loader) {
 		l.build(func(s *Services) error {
-			s.HTTP.ApporteurAccounts = accounts.NewPool(s.cognito(), s.HTTP.Config.ApporteurPoolID)
+			s.HTTP.ApporteurAccounts = accounts.NewPool(accounts.ClientAPI(s.cognito()), s.HTTP.Config.ApporteurPoolID)
 			return nil
 		})
 	}

@@ -25,6 +25,18 @@ type API interface {
 
 var _ API = (*sesv2.Client)(nil)
 
+// ClientAPI is c as an API made of its method value, so that c itself is never
+// put in an interface: once reflect's method lookup by name is linked (protobuf
+// via nyaruka/phonenumbers, text/template), the linker keeps every exported
+// method of a type put in an interface, here the whole SES v2 API.
+func ClientAPI(c *sesv2.Client) API { return sendEmail(c.SendEmail) }
+
+type sendEmail func(context.Context, *sesv2.SendEmailInput, ...func(*sesv2.Options)) (*sesv2.SendEmailOutput, error)
+
+func (f sendEmail) SendEmail(ctx context.Context, in *sesv2.SendEmailInput, o ...func(*sesv2.Options)) (*sesv2.SendEmailOutput, error) {
+	return f(ctx, in, o...)
+}
+
 // Message is one composed email.
 type Message struct {
 	To      string

@@ -41,7 +41,7 @@ func LoadWithMailer(ctx context.Context, getenv func(string) string, opts ...app
 				o.BaseEndpoint = aws.String(ep)
 			}
 		})
-		mailer = mail.New(ses, getenv("MAIL_FROM"))
+		mailer = mail.New(mail.ClientAPI(ses), getenv("MAIL_FROM"))
 		return nil
 	}))
 	svc, err := app.Load(ctx, getenv, opts...)
