@@ -310,6 +310,12 @@ async function onboarding() {
   // The historique (written by a stream consumer) shows the change as a timeline.
   await mia.locator(".timeline li", { hasText: "Taux de commission apporteur" }).waitFor();
   await screenshot(mia, "mia-affaire-mise-a-jour");
+  // The apporteur's page lists it under "Ses affaires" (GET /affaires?apporteurId=).
+  await mia.goto(`${BASE}/mia/apporteurs`);
+  await mia.getByRole("link", { name: `${apporteur.prenom} ${apporteur.nom}` }).click();
+  const sesAffaires = mia.getByRole("region", { name: "Ses affaires" });
+  await sesAffaires.locator("tr", { hasText: `${contact.prenom} ${contact.nom}` }).filter({ hasText: "20 %" }).waitFor();
+  await screenshot(mia, "mia-apporteur-ses-affaires");
 
   // 9. The apporteur sees the affaire, its 20 % and its commission.
   await app.getByRole("navigation", { name: "Menu principal" }).getByRole("link", { name: "Mes affaires", exact: true }).click();
