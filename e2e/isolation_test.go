@@ -351,6 +351,37 @@ func TestIsolationMatrix(t *testing.T) {
 		})
 	}
 
+	t.Run("references to the victim's ids in the attacker's own writes", func(t *testing.T) {
+		// B's own contact, entreprise and affaire, patched or created to
+		// point at A's apporteur, contact or entreprise: refused, nothing of A shown.
+		own := createContact(t, w.b.token, map[string]any{"nom": "Propre", "email": uniqEmail("propre")})
+		r := call(t, "POST", "/entreprises", w.b.token, map[string]any{"raisonSociale": "Propre SA", "siren": uniqSiren(),
+			"adresse": "1 rue", "dirigeantId": own.ID})
+		wantStatus(t, r, 201)
+		var ent struct{ ID string }
+		r.JSON(t, &ent)
+		for _, tc := range []struct {
+			name, method, path string
+			body               map[string]any
+		}{
+			{"contact attributed to the victim's apporteur", "PATCH", "/contacts/" + string(own.ID), map[string]any{"apporteurId": w.a1.ID}},
+			{"entreprise led by the victim's contact", "PATCH", "/entreprises/" + ent.ID, map[string]any{"dirigeantId": w.contact}},
+			{"entreprise attributed to the victim's apporteur", "PATCH", "/entreprises/" + ent.ID, map[string]any{"apporteurId": w.a1.ID}},
+			{"entreprise created for the victim's apporteur", "POST", "/entreprises", map[string]any{"raisonSociale": "Autre SA",
+				"siren": uniqSiren(), "adresse": "1 rue", "dirigeantId": own.ID, "apporteurId": w.a1.ID}},
+			{"affaire on the victim's entreprise", "POST", "/affaires", map[string]any{"clientId": w.entreprise, "produitId": "auto"}},
+			{"affaire on the victim's espace contact", "POST", "/affaires", map[string]any{"clientId": w.espace, "produitId": "auto"}},
+		} {
+			r := call(t, tc.method, tc.path, w.b.token, tc.body)
+			b, _ := json.Marshal(tc.body)
+			ok := r.Status >= 400 && r.Status < 500 && len(leaked(w.markers, tc.path+string(b), r)) == 0
+			if !ok {
+				t.Errorf("%s: %d %s, want a 4xx showing nothing of the victim", tc.name, r.Status, r.Body)
+			}
+			probe(tc.method+" "+routeOf(tc.path), "other MIA's ids in the body", ok)
+		}
+	})
+
 	t.Run("cursors", func(t *testing.T) {
 		if len(w.cursors) < 5 {
 			t.Errorf("only %d lists gave a next page: %v", len(w.cursors), w.cursors)
@@ -433,4 +464,14 @@ func otherCursor(cursors map[string]string, not string) string {
 		}
 	}
 	return "x"
+}
+
+// routeOf is the template path of a concrete path of this test.
+func routeOf(p string) string {
+	parts := strings.Split(p, "/")
+	if len(parts) == 3 {
+		parts[2] = map[string]string{"contacts": "{contactId}", "entreprises": "{entrepriseId}", "affaires": "{affaireId}",
+			"apporteurs": "{apporteurId}"}[parts[1]]
+	}
+	return strings.Join(parts, "/")
 }
