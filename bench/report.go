@@ -159,7 +159,7 @@ func markdown(r *Report) string {
 				base = &r.Cold[i]
 			}
 		}
-		fmt.Fprintf(&b, "### Cold start under aws-lambda-rie (linux/amd64) and binary size (targets: init ≤ %.0f× the empty Lambda, binary < %.0f MB)\n\n", maxInitRatio, maxBinaryMB)
+		fmt.Fprintf(&b, "### Cold start under aws-lambda-rie (linux/amd64) and binary size (targets: init ≤ %.0f× the empty Lambda, deployed arm64 binary < %.0f MB)\n\n", maxInitRatio, maxBinaryMB)
 		b.WriteString("| function | arm64 MB (deployed) | amd64 MB | size target | cold p50 ms (start → 1st response) | init p50 ms | init ÷ empty | init target | warm p50 ms | 1st status |\n")
 		b.WriteString("|---|---:|---:|---|---:|---:|---:|---|---:|---|\n")
 		cold := map[string]ColdStart{}
