@@ -17,8 +17,8 @@ reset:
 	rm -rf .local/dev
 
 ## test: gofmt, go vet and every test (the e2e tests start their own stack on free ports)
-test: node-modules fmt-check vet
-	$(GO) test -timeout 15m ./...
+test: node-modules fmt-check vet web web-test browser-deps
+	MYCRM_BROWSER_TEST=required $(GO) test -timeout 15m ./...
 	@$(MAKE) --no-print-directory fuzz-short
 
 fmt-check:
@@ -88,7 +88,11 @@ web-if-any:
 	@if [ -f web/package.json ] && grep -q '^web:' $(firstword $(MAKEFILE_LIST)); then $(MAKE) --no-print-directory web; fi
 
 # The web client (web/: Vite + Preact + TypeScript), served from web/dist by the local gateway.
-.PHONY: web web-test test-browser
+.PHONY: web web-test test-browser browser-deps
+## browser-deps: Debian's Chromium for the browser test (installed only when missing)
+browser-deps:
+	bash web/scripts/ensure-chromium.sh
+
 ## web: build the web client into web/dist (npm ci when its lockfile changed)
 web: web/node_modules/.package-lock.json
 	cd web && npm run build

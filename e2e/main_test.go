@@ -44,6 +44,7 @@ func run(m *testing.M) int {
 		logw = io.MultiWriter(logs, os.Stderr) // E2E_LOG=1 go test ./e2e shows the gateway's and the stack's log
 	}
 	s, err := localstack.Start(ctx, localstack.Options{Log: logw, HandlerLog: logw,
+		WebDir:     filepath.Join("..", "web", "dist"), // the browser test drives the built web client
 		AWSOptions: []func(*config.LoadOptions) error{faults.option()}})
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "e2e: start the local stack:", err)

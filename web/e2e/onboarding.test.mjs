@@ -51,6 +51,8 @@ async function checkA11y(page, name) {
 
 async function screenshot(page, name) {
   if (!name.startsWith("ECHEC")) await checkA11y(page, name);
+  // A run starts from an empty folder, so no screenshot of an earlier run is mistaken for this one's.
+  if (shot === 0) fs.rmSync(SHOTS, { recursive: true, force: true });
   fs.mkdirSync(SHOTS, { recursive: true });
   shot += 1;
   const file = path.join(SHOTS, `${String(shot).padStart(2, "0")}-${name}.png`);
