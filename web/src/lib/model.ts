@@ -19,6 +19,8 @@ export interface Apporteur extends Entity {
   remarques?: string;
   statut: "invitation_envoyee" | "actif" | "desactive" | string;
   invitationEnvoyeeLe?: string;
+  /** Set when the invitation email could not be sent after several tries: the MIA resends it. */
+  invitationEchouee?: boolean;
   invitationEnvoyeeAt?: string;
   activeLe?: string;
   activatedAt?: string;

@@ -72,6 +72,7 @@ export function ApporteursList({ query }: { query: URLSearchParams }) {
                   </span>
                 ) : null}
                 <Badge value={a.statut} text={label(STATUT_APPORTEUR, a.statut)} />
+                {a.invitationEchouee && <span class="error-text">Invitation non envoyée</span>}
               </div>
             </li>
           ))}
@@ -249,8 +250,13 @@ export function ApporteurView({ id, query }: { id: string; query: URLSearchParam
         <section class="card" aria-labelledby="invit">
           <h2 id="invit">Invitation et accès</h2>
           <p class="invitation-status" data-statut={ap.statut}>
-            {ap.statut === "invitation_envoyee" &&
+            {ap.statut === "invitation_envoyee" && !ap.invitationEchouee &&
               `Invitation envoyée${invitedAt ? ` le ${formatDate(invitedAt)}` : ""} : en attente d'activation.`}
+            {ap.statut === "invitation_envoyee" && ap.invitationEchouee && (
+              <strong class="error-text">
+                L'email d'invitation n'a pas pu être envoyé. Vérifiez l'adresse puis renvoyez l'invitation.
+              </strong>
+            )}
             {ap.statut === "actif" && "Compte activé : l'apporteur accède à son espace."}
             {ap.statut === "desactive" && "Compte désactivé : l'apporteur n'accède plus à son espace."}
           </p>
