@@ -249,12 +249,10 @@ func (s *Store) UpdateAffaire(ctx context.Context, m crm.MiaID, id crm.AffaireID
 	if errs := p.Validate(); errs != nil {
 		return crm.Affaire{}, crm.Invalid(errs...)
 	}
-	upd := expression.Set(expression.Name("updatedAt"), expression.Value(fmtTime(s.Now()))).
-		Set(expression.Name("version"), expression.Name("version").Plus(expression.Value(1)))
-	cond := exists()
-	if ifMatch != nil {
-		cond = cond.And(versionIs(*ifMatch))
-	}
+	var (
+		upd   expression.UpdateBuilder
+		rules []expression.ConditionBuilder
+	)
 	if p.Statut != nil {
 		upd = upd.Set(expression.Name("statut"), expression.Value(*p.Statut)).
 			Set(expression.Name(attrGSI2PK), expression.Value(AffaireStatutList(m, *p.Statut)))
@@ -263,9 +261,9 @@ func (s *Store) UpdateAffaire(ctx context.Context, m crm.MiaID, id crm.AffaireID
 			before = append(before, expression.Value(st))
 		}
 		if len(before) == 1 {
-			cond = cond.And(expression.Name("statut").Equal(before[0]))
+			rules = append(rules, expression.Name("statut").Equal(before[0]))
 		} else {
-			cond = cond.And(expression.Name("statut").In(before[0], before[1:]...))
+			rules = append(rules, expression.Name("statut").In(before[0], before[1:]...))
 		}
 	}
 	if p.PrimeAnnuelleCentimes != nil {
@@ -276,50 +274,30 @@ func (s *Store) UpdateAffaire(ctx context.Context, m crm.MiaID, id crm.AffaireID
 	}
 	if p.TauxCommissionApporteur != nil {
 		upd = upd.Set(expression.Name("tauxCommissionApporteur"), expression.Value(*p.TauxCommissionApporteur))
-		cond = cond.And(expression.AttributeExists(expression.Name("apporteurId")))
+		rules = append(rules, expression.AttributeExists(expression.Name("apporteurId")))
 	}
 	if p.Remarques != nil {
-		if *p.Remarques == "" {
-			upd = upd.Remove(expression.Name("remarques"))
-		} else {
-			upd = upd.Set(expression.Name("remarques"), expression.Value(*p.Remarques))
-		}
+		upd = setOrRemove(upd, "remarques", *p.Remarques)
 	}
-	e, err := expression.NewBuilder().WithUpdate(upd).WithCondition(cond).Build()
+	attrs, err := s.updateItem(ctx, itemUpdate{what: "Affaire", key: s.key(MiaPK(m), AffaireSK(id)),
+		upd: upd, rules: rules, ifMatch: ifMatch,
+		explain: func(old map[string]types.AttributeValue) error { return explainAffaireFailure(old, p) }})
 	if err != nil {
-		return crm.Affaire{}, internal("update affaire", err)
-	}
-	res, err := s.db.UpdateItem(ctx, &dynamodb.UpdateItemInput{
-		TableName: &s.table, Key: s.key(MiaPK(m), AffaireSK(id)),
-		UpdateExpression: e.Update(), ConditionExpression: e.Condition(),
-		ExpressionAttributeNames: e.Names(), ExpressionAttributeValues: e.Values(),
-		ReturnValues:                        types.ReturnValueAllNew,
-		ReturnValuesOnConditionCheckFailure: types.ReturnValuesOnConditionCheckFailureAllOld,
-	})
-	var ccf *types.ConditionalCheckFailedException
-	if errors.As(err, &ccf) {
-		return crm.Affaire{}, explainAffaireFailure(ccf.Item, p, ifMatch)
-	}
-	if err != nil {
-		return crm.Affaire{}, internal("update affaire", err)
+		return crm.Affaire{}, err
 	}
 	var it affaireItem
-	if err := attributevalue.UnmarshalMap(res.Attributes, &it); err != nil {
+	if err := attributevalue.UnmarshalMap(attrs, &it); err != nil {
 		return crm.Affaire{}, internal("decode affaire", err)
 	}
 	return it.affaire(), nil
 }
 
-func explainAffaireFailure(old map[string]types.AttributeValue, p crm.AffairePatch, ifMatch *int) error {
-	if old == nil {
-		return crm.Errorf(crm.ENOTFOUND, "Affaire introuvable.")
-	}
+// explainAffaireFailure tells which rule of an existing affaire's update
+// failed (updateItem has ruled out ENOTFOUND and EPRECONDITION).
+func explainAffaireFailure(old map[string]types.AttributeValue, p crm.AffairePatch) error {
 	var it affaireItem
 	if err := attributevalue.UnmarshalMap(old, &it); err != nil {
 		return internal("decode affaire", err)
-	}
-	if ifMatch != nil && it.Version != *ifMatch {
-		return stale()
 	}
 	if p.Statut != nil && !slices.Contains(crm.StatutsBefore(*p.Statut), crm.AffaireStatut(it.Statut)) {
 		msg := fmt.Sprintf("Une affaire « %s » ne peut pas passer au statut « %s ».", it.Statut, *p.Statut)

@@ -226,7 +226,14 @@ func (s *Store) ListApporteurs(ctx context.Context, m crm.MiaID, statut crm.Appo
 // UpdateApporteur applies patch to apporteur p if its version is still
 // version (0: no If-Match). It returns the apporteur before and after: the
 // caller disables or enables the Cognito user when the statut changed.
+// Unless it reactivates (statut actif becomes invitation_envoyee for an
+// account never activated: that needs the unpatched activeLe) it is ONE
+// conditional UpdateItem (see updateItem) returning the old item: after is
+// the old item with exactly what the update set.
 func (s *Store) UpdateApporteur(ctx context.Context, m crm.MiaID, p crm.ApporteurID, patch crm.ApporteurPatch, version int) (before, after crm.Apporteur, err error) {
+	if patch.Email == nil && (patch.Statut == nil || *patch.Statut != crm.ApporteurActif) {
+		return s.patchApporteur(ctx, m, p, patch, version)
+	}
 	it, err := s.apporteurItem(ctx, m, p)
 	if err != nil {
 		return before, after, err
@@ -266,6 +273,45 @@ func (s *Store) UpdateApporteur(ctx context.Context, m crm.MiaID, p crm.Apporteu
 	if err != nil {
 		return before, after, internal("update apporteur", err)
 	}
+	return before, after, nil
+}
+
+// patchApporteur writes an apporteur patch without a read.
+func (s *Store) patchApporteur(ctx context.Context, m crm.MiaID, p crm.ApporteurID, patch crm.ApporteurPatch, version int) (before, after crm.Apporteur, err error) {
+	if !crm.IsULID(string(p)) {
+		return before, after, crm.Errorf(crm.ENOTFOUND, "Apporteur introuvable.")
+	}
+	var upd expression.UpdateBuilder
+	if patch.Nom != nil {
+		upd = upd.Set(expression.Name("nom"), expression.Value(*patch.Nom))
+	}
+	for name, v := range map[string]*string{"prenom": patch.Prenom, "telephone": patch.Telephone,
+		"localisation": patch.Localisation, "remarques": patch.Remarques} {
+		if v != nil {
+			upd = setOrRemove(upd, name, *v)
+		}
+	}
+	if patch.Statut != nil {
+		upd = upd.Set(expression.Name(attrStatut), expression.Value(string(*patch.Statut))).
+			Set(expression.Name(attrGSI2PK), expression.Value(ApporteurStatutList(m, string(*patch.Statut))))
+	}
+	now := s.Now().UTC()
+	u := itemUpdate{what: "Apporteur", key: s.key(MiaPK(m), ApporteurSK(p)), upd: upd, at: now, returnOld: true,
+		stale: crm.Errorf(crm.EPRECONDITION, "L'apporteur a été modifié entre-temps : rechargez-le avant de le modifier.")}
+	if version != 0 {
+		u.ifMatch = &version
+	}
+	old, err := s.updateItem(ctx, u)
+	if err != nil {
+		return before, after, err
+	}
+	var it apporteurItem
+	if err := attributevalue.UnmarshalMap(old, &it); err != nil {
+		return before, after, internal("decode apporteur", err)
+	}
+	before = it.apporteur()
+	after = patch.Apply(before)
+	after.UpdatedAt, after.Version = now, before.Version+1
 	return before, after, nil
 }
 

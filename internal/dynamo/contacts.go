@@ -252,11 +252,18 @@ func (s *Store) contact(ctx context.Context, m crm.MiaID, id crm.ContactID) (crm
 	return it.contact(), nil
 }
 
-// UpdateContact applies a patch: it reads the contact, validates the result
-// and writes it in one transaction conditioned on the version read (and on
-// ifMatch when given: EPRECONDITION if stale), swapping the email and
+// UpdateContact applies a patch. A patch of adresse, dateNaissance,
+// profession, remarques or statut is ONE conditional UpdateItem (see
+// updateItem). One that touches a guarded field (email, telephone,
+// apporteurId) or what recherche is folded from (nom, prénom: recherche needs
+// the unpatched email and telephone too) reads the contact, validates the
+// result and writes it in one transaction conditioned on the version read
+// (and on ifMatch when given: EPRECONDITION if stale), swapping the email and
 // telephone guards when they change.
 func (s *Store) UpdateContact(ctx context.Context, m crm.MiaID, id crm.ContactID, p crm.ContactPatch, ifMatch *int) (crm.Contact, error) {
+	if p.Nom == nil && p.Prenom == nil && p.Email == nil && p.Telephone == nil && p.ApporteurID == nil {
+		return s.patchContact(ctx, m, id, p, ifMatch)
+	}
 	cur, err := s.contact(ctx, m, id)
 	if err != nil {
 		return crm.Contact{}, err
@@ -279,6 +286,39 @@ func (s *Store) UpdateContact(ctx context.Context, m crm.MiaID, id crm.ContactID
 		return crm.Contact{}, err
 	}
 	return next, nil
+}
+
+// patchContact writes a patch of unguarded fields without reading the contact.
+func (s *Store) patchContact(ctx context.Context, m crm.MiaID, id crm.ContactID, p crm.ContactPatch, ifMatch *int) (crm.Contact, error) {
+	if !crm.IsULID(string(id)) {
+		return crm.Contact{}, crm.Errorf(crm.ENOTFOUND, "Contact introuvable.")
+	}
+	probe := p.Apply(crm.Contact{})
+	patched := map[string]bool{"adresse": p.Adresse != nil, "dateNaissance": p.DateNaissance != nil,
+		"profession": p.Profession != nil, "remarques": p.Remarques != nil, "statut": p.Statut != nil}
+	if err := patchErrors(probe.Validate(), patched); err != nil {
+		return crm.Contact{}, err
+	}
+	var upd expression.UpdateBuilder
+	for name, v := range map[string]string{"adresse": probe.Adresse, "dateNaissance": probe.DateNaissance,
+		"profession": probe.Profession, "remarques": probe.Remarques} {
+		if patched[name] {
+			upd = setOrRemove(upd, name, v)
+		}
+	}
+	if p.Statut != nil {
+		upd = upd.Set(expression.Name("statut"), expression.Value(probe.Statut)).
+			Set(expression.Name(attrGSI2PK), expression.Value(ContactStatutList(m, probe.Statut)))
+	}
+	attrs, err := s.updateItem(ctx, itemUpdate{what: "Contact", key: s.key(MiaPK(m), ContactSK(id)), upd: upd, ifMatch: ifMatch})
+	if err != nil {
+		return crm.Contact{}, err
+	}
+	var it contactItem
+	if err := attributevalue.UnmarshalMap(attrs, &it); err != nil {
+		return crm.Contact{}, internal("decode contact", err)
+	}
+	return it.contact(), nil
 }
 
 func versionIs(v int) expression.ConditionBuilder {

@@ -146,10 +146,16 @@ func (s *Store) entreprise(ctx context.Context, m crm.MiaID, id crm.EntrepriseID
 	return it.entreprise(), nil
 }
 
-// UpdateEntreprise applies a patch like UpdateContact: read, validate, one
-// transaction conditioned on the version, swapping the SIREN guard and
+// UpdateEntreprise applies a patch like UpdateContact. A patch of adresse or
+// remarques only is ONE conditional UpdateItem (see updateItem); any other
+// field is guarded (SIREN, dirigeant, apporteurId) or folded into recherche
+// with the unpatched ones (raison sociale, email, telephone): read, validate,
+// one transaction conditioned on the version, swapping the SIREN guard and
 // checking a new dirigeant or apporteur.
 func (s *Store) UpdateEntreprise(ctx context.Context, m crm.MiaID, id crm.EntrepriseID, p crm.EntreprisePatch, ifMatch *int) (crm.Entreprise, error) {
+	if p.RaisonSociale == nil && p.Siren == nil && p.DirigeantID == nil && p.Telephone == nil && p.Email == nil && p.ApporteurID == nil {
+		return s.patchEntreprise(ctx, m, id, p, ifMatch)
+	}
 	cur, err := s.entreprise(ctx, m, id)
 	if err != nil {
 		return crm.Entreprise{}, err
@@ -171,4 +177,32 @@ func (s *Store) UpdateEntreprise(ctx context.Context, m crm.MiaID, id crm.Entrep
 		return crm.Entreprise{}, err
 	}
 	return next, nil
+}
+
+// patchEntreprise writes a patch of adresse and remarques without a read.
+func (s *Store) patchEntreprise(ctx context.Context, m crm.MiaID, id crm.EntrepriseID, p crm.EntreprisePatch, ifMatch *int) (crm.Entreprise, error) {
+	if !crm.IsULID(string(id)) {
+		return crm.Entreprise{}, crm.Errorf(crm.ENOTFOUND, "Entreprise introuvable.")
+	}
+	probe := p.Apply(crm.Entreprise{})
+	patched := map[string]bool{"adresse": p.Adresse != nil, "remarques": p.Remarques != nil}
+	if err := patchErrors(probe.Validate(), patched); err != nil {
+		return crm.Entreprise{}, err
+	}
+	var upd expression.UpdateBuilder
+	if p.Adresse != nil {
+		upd = upd.Set(expression.Name("adresse"), expression.Value(probe.Adresse)) // required: never empty here
+	}
+	if p.Remarques != nil {
+		upd = setOrRemove(upd, "remarques", probe.Remarques)
+	}
+	attrs, err := s.updateItem(ctx, itemUpdate{what: "Entreprise", key: s.key(MiaPK(m), EntrepriseSK(id)), upd: upd, ifMatch: ifMatch})
+	if err != nil {
+		return crm.Entreprise{}, err
+	}
+	var it entrepriseItem
+	if err := attributevalue.UnmarshalMap(attrs, &it); err != nil {
+		return crm.Entreprise{}, internal("decode entreprise", err)
+	}
+	return it.entreprise(), nil
 }

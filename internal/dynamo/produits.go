@@ -114,28 +114,42 @@ func (s *Store) CreateProduit(ctx context.Context, p crm.Produit, m crm.MiaID, i
 	return p, nil
 }
 
-// UpdateProduit applies a staff patch: read, validate, conditional Put on the
-// version read (EPRECONDITION when ifMatch is stale).
+// UpdateProduit applies a staff patch in ONE conditional UpdateItem (see
+// updateItem): a produit has no guard and no attribute derived from others.
 func (s *Store) UpdateProduit(ctx context.Context, id crm.ProduitID, patch crm.ProduitPatch, ifMatch *int) (crm.Produit, error) {
-	cur, err := s.GetProduit(ctx, id)
+	if !crm.ValidProduitID(string(id)) {
+		return crm.Produit{}, crm.Errorf(crm.ENOTFOUND, "Produit introuvable.")
+	}
+	probe := patch.Apply(crm.Produit{ID: id})
+	patched := map[string]bool{"nom": patch.Nom != nil, "categorie": patch.Categorie != nil, "assureur": patch.Assureur != nil,
+		"description": patch.Description != nil, "tauxCommissionMIA": patch.TauxCommissionMIA != nil}
+	if err := patchErrors(probe.Validate(), patched); err != nil {
+		return crm.Produit{}, err
+	}
+	var upd expression.UpdateBuilder
+	for name, v := range map[string]string{"nom": probe.Nom, "categorie": string(probe.Categorie), "assureur": probe.Assureur} {
+		if patched[name] {
+			upd = upd.Set(expression.Name(name), expression.Value(v)) // required: never empty here
+		}
+	}
+	if patched["description"] {
+		upd = setOrRemove(upd, "description", probe.Description)
+	}
+	if patched["tauxCommissionMIA"] {
+		upd = upd.Set(expression.Name("tauxCommissionMIA"), expression.Value(probe.TauxCommissionMIA))
+	}
+	if patch.Actif != nil {
+		upd = upd.Set(expression.Name("actif"), expression.Value(*patch.Actif))
+	}
+	attrs, err := s.updateItem(ctx, itemUpdate{what: "Produit", key: s.key(CataloguePK(), ProduitSK(id)), upd: upd, ifMatch: ifMatch})
 	if err != nil {
 		return crm.Produit{}, err
 	}
-	if ifMatch != nil && *ifMatch != cur.Version {
-		return crm.Produit{}, stale()
+	var it produitItem
+	if err := attributevalue.UnmarshalMap(attrs, &it); err != nil {
+		return crm.Produit{}, internal("decode produit", err)
 	}
-	next := patch.Apply(cur)
-	if errs := next.Validate(); errs != nil {
-		return crm.Produit{}, crm.Invalid(errs...)
-	}
-	next.Version, next.UpdatedAt = cur.Version+1, s.Now()
-	var a actions
-	a.add(s.putAction(toProduitItem(next), versionIs(cur.Version)))
-	a.onFail(concurrent(ifMatch, "Produit"))
-	if err := s.run(ctx, "update produit", &a); err != nil {
-		return crm.Produit{}, err
-	}
-	return next, nil
+	return it.produit(), nil
 }
 
 // PutMIA creates or updates a MIA profile (seeding). It sets only the
