@@ -193,17 +193,6 @@ func (s *Store) GetActivation(ctx context.Context, hash string) (Activation, err
 		Used: it.UsedAt != "", Echecs: it.Echecs}, nil
 }
 
-// CurrentActivationHash is the hash of the account's live token ("" when it
-// has none) and the account's statut.
-func (s *Store) CurrentActivationHash(ctx context.Context, a Activation) (hash, statut string, err error) {
-	pk, sk := a.account().key()
-	var it invitation
-	if err := s.getItem(ctx, pk, sk, &it, "Compte"); err != nil {
-		return "", "", err
-	}
-	return it.ActivationHash, it.Statut, nil
-}
-
 // FailActivation counts a failed attempt on the token (e.g. a password that
 // breaks the rules) and returns the new count; at crm.ActivationMaxFailures
 // the token is dead.
@@ -236,7 +225,11 @@ func (s *Store) FailActivation(ctx context.Context, hash string) (int, error) {
 // ConsumeActivation uses the token and activates its account in one
 // transaction: the token must be unused, not expired, under the failure
 // limit; the account must still hold this token's hash and wait for its
-// activation. Any of these failing is crm.ActivationError("used").
+// activation — so the account is not read first. A cancelled transaction is
+// explained from the old items DynamoDB returns: a token or account gone is
+// crm.ActivationError("unknown"); a token used, locked or expired
+// meanwhile, that error; an account holding another token (a newer link) or
+// no longer awaiting activation, "used".
 func (s *Store) ConsumeActivation(ctx context.Context, a Activation) error {
 	now := s.Now().UTC()
 	tokUpd := expression.Set(expression.Name("usedAt"), expression.Value(fmtTime(now)))
@@ -263,19 +256,43 @@ func (s *Store) ConsumeActivation(ctx context.Context, a Activation) error {
 	if err != nil {
 		return internal("build activate", err)
 	}
-	used := func(map[string]types.AttributeValue) error { return crm.ActivationError("used") }
+	allOld := types.ReturnValuesOnConditionCheckFailureAllOld
 	return s.transact(ctx, "consume activation", []txItem{
 		{item: types.TransactWriteItem{Update: &types.Update{
 			TableName: &s.table, Key: s.key(ActivationPK(a.Hash), ActivationSK()),
 			UpdateExpression: te.Update(), ConditionExpression: te.Condition(),
 			ExpressionAttributeNames: te.Names(), ExpressionAttributeValues: te.Values(),
-		}}, fail: used},
+			ReturnValuesOnConditionCheckFailure: allOld,
+		}}, fail: func(old map[string]types.AttributeValue) error { return explainToken(old, now) }},
 		{item: types.TransactWriteItem{Update: &types.Update{
 			TableName: &s.table, Key: s.key(pk, sk),
 			UpdateExpression: ae.Update(), ConditionExpression: ae.Condition(),
 			ExpressionAttributeNames: ae.Names(), ExpressionAttributeValues: ae.Values(),
-		}}, fail: used},
+			ReturnValuesOnConditionCheckFailure: allOld,
+		}}, fail: func(old map[string]types.AttributeValue) error {
+			if old == nil {
+				return crm.ActivationError("unknown")
+			}
+			return crm.ActivationError("used") // another token's hash, or activated / deactivated meanwhile
+		}},
 	})
+}
+
+// explainToken tells why a token's condition failed, from its old item.
+func explainToken(old map[string]types.AttributeValue, now time.Time) error {
+	var it activationItem
+	if old == nil || attributevalue.UnmarshalMap(old, &it) != nil {
+		return crm.ActivationError("unknown")
+	}
+	switch {
+	case it.UsedAt != "":
+		return crm.ActivationError("used")
+	case it.Echecs >= crm.ActivationMaxFailures:
+		return crm.ActivationError("locked")
+	case it.ExpireLe <= fmtTime(now):
+		return crm.ActivationError("expired")
+	}
+	return crm.ActivationError("used")
 }
 
 // UndoActivation reverts ConsumeActivation when the password could not be

@@ -29,10 +29,6 @@ func (f *fakeActivations) GetActivation(_ context.Context, hash string) (dynamo.
 	return f.act, nil
 }
 
-func (f *fakeActivations) CurrentActivationHash(context.Context, dynamo.Activation) (string, string, error) {
-	return f.current, f.statut, nil
-}
-
 func (f *fakeActivations) FailActivation(context.Context, string) (int, error) {
 	f.act.Echecs++
 	return f.act.Echecs, nil
@@ -41,6 +37,9 @@ func (f *fakeActivations) FailActivation(context.Context, string) (int, error) {
 func (f *fakeActivations) ConsumeActivation(context.Context, dynamo.Activation) error {
 	if f.consumeErr != nil {
 		return f.consumeErr
+	}
+	if f.current != f.act.Hash || f.statut != "invitation_envoyee" { // the transaction's account condition
+		return crm.ActivationError("used")
 	}
 	f.consumed = true
 	return nil
