@@ -14,6 +14,7 @@ import (
 
 	"github.com/assentis/mycrm/internal/accounts"
 	"github.com/assentis/mycrm/internal/crm"
+	"github.com/assentis/mycrm/internal/phone"
 	"github.com/oklog/ulid/v2"
 )
 
@@ -37,7 +38,7 @@ func uniqPhone() string {
 	}
 }
 
-func validPhone(p string) bool { _, ok := crm.NormalizePhone(p); return ok }
+func validPhone(p string) bool { _, ok := phone.Normalize(p); return ok }
 
 // sirenFrom makes a valid SIREN (Luhn) from 8 digits.
 func sirenFrom(n int64) string {

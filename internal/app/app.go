@@ -17,10 +17,10 @@ import (
 	"time"
 
 	"github.com/assentis/mycrm/internal/accounts"
+	"github.com/assentis/mycrm/internal/crm"
 	"github.com/assentis/mycrm/internal/dynamo"
 	"github.com/assentis/mycrm/internal/httpapi"
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	cip "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
@@ -40,13 +40,14 @@ type Services struct {
 }
 
 // An Option asks Load for a dependency (WithStore, WithMiaAccounts…) or
-// changes how the AWS config is loaded (WithAWSOptions).
+// changes how the AWS config is loaded (WithAWSConfig).
 type Option func(*loader)
 
 type loader struct {
 	// awsConfig loads the AWS config; nil when no option needs one.
 	awsConfig func(ctx context.Context, region string, getenv func(string) string) (aws.Config, error)
 	builds    []func(*Services) error
+	phone     crm.PhoneNormalizer
 }
 
 func (l *loader) build(b func(*Services) error) {
@@ -56,20 +57,14 @@ func (l *loader) build(b func(*Services) error) {
 	l.builds = append(l.builds, b)
 }
 
-// WithAWSOptions loads the AWS config with the SDK's default chain
-// (config.LoadDefaultConfig: shared files, profiles, IMDS…) and these
-// options, instead of the Lambda environment alone. The local gateway uses
-// it; the benchmark adds an SDK middleware with config.WithAPIOptions.
-func WithAWSOptions(o ...func(*config.LoadOptions) error) Option {
-	return func(l *loader) {
-		l.awsConfig = func(ctx context.Context, region string, getenv func(string) string) (aws.Config, error) {
-			opts := []func(*config.LoadOptions) error{config.WithRegion(region)}
-			if getenv("DYNAMODB_ENDPOINT") != "" {
-				opts = append(opts, config.WithCredentialsProvider(credentials.NewStaticCredentialsProvider("local", "local", "")))
-			}
-			return config.LoadDefaultConfig(ctx, append(opts, o...)...)
-		}
-	}
+// WithAWSConfig loads the AWS config with load instead of from the Lambda
+// environment alone. The local gateway passes config.LoadDefaultConfig
+// (shared files, profiles, IMDS…) with its options (localstack.AWSConfig);
+// package app does not import package config, whose STS, SSO, SSO-OIDC,
+// sign-in and IMDS clients would otherwise be linked, and initialised, in
+// every Lambda.
+func WithAWSConfig(load func(ctx context.Context, region string, getenv func(string) string) (aws.Config, error)) Option {
+	return func(l *loader) { l.awsConfig = load }
 }
 
 // WithBuilder runs b once the clients asked by the options before it are
@@ -102,6 +97,15 @@ func WithApporteurAccounts() Option {
 			return nil
 		})
 	}
+}
+
+// WithPhone gives the handlers and the store the telephone normaliser of
+// the routes that accept a number (phone.Normalize: create and update of
+// contacts, entreprises and apporteurs, espace contacts, MIA accounts).
+// Package app does not import package phone, whose dependency decodes its
+// metadata at init: only the functions that pass it link it.
+func WithPhone(n crm.PhoneNormalizer) Option {
+	return func(l *loader) { l.phone = n }
 }
 
 // WithEverything builds the store and both pools: the local gateway serves
@@ -142,7 +146,7 @@ func Load(ctx context.Context, getenv func(string) string, opts ...Option) (*Ser
 		c.AllowedOrigins = strings.Split(o, ",")
 	}
 	s := &Services{
-		HTTP:   httpapi.Deps{Config: c, Now: time.Now, Log: slog.New(slog.NewJSONHandler(os.Stderr, nil))},
+		HTTP:   httpapi.Deps{Config: c, Now: time.Now, Log: slog.New(slog.NewJSONHandler(os.Stderr, nil)), Phone: l.phone},
 		Getenv: getenv,
 	}
 	if l.awsConfig != nil {
@@ -194,6 +198,7 @@ func buildStore(s *Services) error {
 		}
 	})
 	s.Store = dynamo.New(s.DynamoDB, table, s.HTTP.Config.CursorSecret)
+	s.Store.Phone = s.HTTP.Phone
 	s.HTTP.Store = s.Store
 	return nil
 }

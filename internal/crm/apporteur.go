@@ -87,12 +87,13 @@ type NewApporteur struct {
 	Remarques    string `json:"remarques"`
 }
 
-// Validate normalises n in place and returns the fields at fault.
-func (n *NewApporteur) Validate() []FieldError {
+// Validate normalises n in place (telephone in E.164 by phone) and returns
+// the fields at fault.
+func (n *NewApporteur) Validate(phone PhoneNormalizer) []FieldError {
 	var v fieldChecker
 	v.text("nom", &n.Nom, true, 100)
 	v.text("prenom", &n.Prenom, false, 100)
-	v.phone("telephone", &n.Telephone)
+	v.phone("telephone", &n.Telephone, phone)
 	if n.Email == "" {
 		v.add("email", "Ce champ est obligatoire : l'apporteur reçoit son invitation par email.")
 	} else {
@@ -115,8 +116,9 @@ type ApporteurPatch struct {
 	Statut       *ApporteurStatut `json:"statut"`
 }
 
-// Validate normalises p in place and returns the fields at fault.
-func (p *ApporteurPatch) Validate() []FieldError {
+// Validate normalises p in place (telephone in E.164 by phone) and returns
+// the fields at fault.
+func (p *ApporteurPatch) Validate(phone PhoneNormalizer) []FieldError {
 	var v fieldChecker
 	if p.Nom != nil {
 		v.text("nom", p.Nom, true, 100)
@@ -125,7 +127,7 @@ func (p *ApporteurPatch) Validate() []FieldError {
 		v.text("prenom", p.Prenom, false, 100)
 	}
 	if p.Telephone != nil {
-		v.phone("telephone", p.Telephone)
+		v.phone("telephone", p.Telephone, phone)
 	}
 	if p.Email != nil {
 		v.add("email", "L'email est l'identifiant de connexion de l'apporteur : il ne peut pas être modifié. Créez un nouvel apporteur.")
@@ -173,8 +175,9 @@ type NewMIAAccount struct {
 	Telephone string `json:"telephone"`
 }
 
-// Validate normalises n in place and returns the fields at fault.
-func (n *NewMIAAccount) Validate() []FieldError {
+// Validate normalises n in place (telephone in E.164 by phone) and returns
+// the fields at fault.
+func (n *NewMIAAccount) Validate(phone PhoneNormalizer) []FieldError {
 	var v fieldChecker
 	v.text("nom", &n.Nom, true, 100)
 	v.text("prenom", &n.Prenom, true, 100)
@@ -184,7 +187,7 @@ func (n *NewMIAAccount) Validate() []FieldError {
 		v.email("email", &n.Email)
 	}
 	v.text("cabinet", &n.Cabinet, false, 200)
-	v.phone("telephone", &n.Telephone)
+	v.phone("telephone", &n.Telephone, phone)
 	return v.errs
 }
 

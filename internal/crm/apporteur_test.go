@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/assentis/mycrm/internal/crm"
+	"github.com/assentis/mycrm/internal/phone"
 )
 
 func TestActivationToken(t *testing.T) {
@@ -60,7 +61,7 @@ func TestApporteurPatch(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if errs := tt.patch.Validate(); len(errs) != 0 {
+			if errs := tt.patch.Validate(phone.Normalize); len(errs) != 0 {
 				t.Fatalf("Validate = %v", errs)
 			}
 			if got := tt.patch.Apply(tt.before).Statut; got != tt.want {
@@ -71,7 +72,7 @@ func TestApporteurPatch(t *testing.T) {
 	inv := crm.ApporteurInvitationEnvoyee
 	email := "x@example.fr"
 	for _, p := range []crm.ApporteurPatch{{}, {Statut: &inv}, {Email: &email}} {
-		if errs := p.Validate(); len(errs) == 0 {
+		if errs := p.Validate(phone.Normalize); len(errs) == 0 {
 			t.Errorf("Validate(%+v) = no error", p)
 		}
 	}
@@ -79,14 +80,14 @@ func TestApporteurPatch(t *testing.T) {
 
 func TestNewApporteurValidate(t *testing.T) {
 	n := crm.NewApporteur{Nom: " Martin ", Telephone: "06 12 34 56 78", Email: " Paul.Martin@Example.FR "}
-	if errs := n.Validate(); len(errs) != 0 {
+	if errs := n.Validate(phone.Normalize); len(errs) != 0 {
 		t.Fatalf("Validate = %v", errs)
 	}
 	if n.Nom != "Martin" || n.Telephone != "+33612345678" || n.Email != "paul.martin@example.fr" {
 		t.Errorf("normalised = %+v", n)
 	}
 	bad := crm.NewApporteur{Nom: "", Telephone: "12", Email: ""}
-	if errs := bad.Validate(); len(errs) != 3 {
+	if errs := bad.Validate(phone.Normalize); len(errs) != 3 {
 		t.Errorf("Validate(bad) = %v, want 3 field errors", errs)
 	}
 }

@@ -40,13 +40,13 @@ func (c *Contact) DisplayName() string {
 	return c.Prenom + " " + c.Nom
 }
 
-// Validate normalises c in place (trimmed text, E.164 telephone, lowercase
-// email, default statut) and returns the fields at fault, in French.
-func (c *Contact) Validate() []FieldError {
+// Validate normalises c in place (trimmed text, telephone in E.164 by phone,
+// lowercase email, default statut) and returns the fields at fault, in French.
+func (c *Contact) Validate(phone PhoneNormalizer) []FieldError {
 	var v fieldChecker
 	v.text("nom", &c.Nom, true, 100)
 	v.text("prenom", &c.Prenom, false, 100)
-	v.phone("telephone", &c.Telephone)
+	v.phone("telephone", &c.Telephone, phone)
 	v.email("email", &c.Email)
 	if c.Telephone == "" && c.Email == "" && !v.has("telephone") && !v.has("email") {
 		v.add("telephone", "Indiquez un téléphone ou un email.")

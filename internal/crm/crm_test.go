@@ -4,33 +4,9 @@ import (
 	"encoding/json"
 	"strings"
 	"testing"
-)
 
-func TestNormalizePhone(t *testing.T) {
-	tests := []struct {
-		in, want string
-		ok       bool
-	}{
-		{"06 12 34 56 78", "+33612345678", true},
-		{"+33 6 12 34 56 78", "+33612345678", true},
-		{"0033612345678", "+33612345678", true},
-		{"01.42.68.53.00", "+33142685300", true},
-		{"+32 470 12 34 56", "+32470123456", true},
-		{"+1 415 555 2671", "+14155552671", true},
-		{"12", "", false},
-		{"bonjour", "", false},
-		{"", "", false},
-		{"06 12 34 56", "", false},
-	}
-	for _, tt := range tests {
-		t.Run(tt.in, func(t *testing.T) {
-			got, ok := NormalizePhone(tt.in)
-			if got != tt.want || ok != tt.ok {
-				t.Errorf("NormalizePhone(%q) = %q, %v; want %q, %v", tt.in, got, ok, tt.want, tt.ok)
-			}
-		})
-	}
-}
+	"github.com/assentis/mycrm/internal/phone"
+)
 
 func TestNormalizeEmail(t *testing.T) {
 	tests := []struct {
@@ -133,13 +109,13 @@ func TestContactValidate(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			c := ok
 			tt.edit(&c)
-			if got := champs(c.Validate()); got != tt.champs {
+			if got := champs(c.Validate(phone.Normalize)); got != tt.champs {
 				t.Errorf("fields at fault = %q, want %q", got, tt.champs)
 			}
 		})
 	}
 	c := ok
-	c.Validate()
+	c.Validate(phone.Normalize)
 	if c.Telephone != "+33612345678" || c.Email != "jean@exemple.fr" || c.Statut != ContactProspect {
 		t.Errorf("normalised = %q %q %q", c.Telephone, c.Email, c.Statut)
 	}
@@ -168,7 +144,7 @@ func TestEntrepriseValidate(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			e := ok
 			tt.edit(&e)
-			if got := champs(e.Validate()); got != tt.champs {
+			if got := champs(e.Validate(phone.Normalize)); got != tt.champs {
 				t.Errorf("fields at fault = %q, want %q", got, tt.champs)
 			}
 		})
@@ -375,5 +351,17 @@ func TestListOptions(t *testing.T) {
 		if (errs != nil) != tt.bad || (!tt.bad && o.Limit != tt.want) {
 			t.Errorf("limit %d: %v, %d", tt.limit, errs, o.Limit)
 		}
+	}
+}
+
+// A function wired without a PhoneNormalizer rejects a number, never stores it raw.
+func TestValidateWithoutPhoneNormalizer(t *testing.T) {
+	c := Contact{Nom: "Dupont", Telephone: "06 12 34 56 78"}
+	if errs := c.Validate(nil); len(errs) != 1 || errs[0].Champ != "telephone" {
+		t.Errorf("Validate(nil) = %v, want a telephone error", errs)
+	}
+	c = Contact{Nom: "Dupont", Email: "a@b.fr"}
+	if errs := c.Validate(nil); errs != nil {
+		t.Errorf("Validate(nil) without a number = %v", errs)
 	}
 }

@@ -19,8 +19,9 @@ type Entreprise struct {
 	Version       int          `json:"version"`
 }
 
-// Validate normalises e in place and returns the fields at fault.
-func (e *Entreprise) Validate() []FieldError {
+// Validate normalises e in place (telephone in E.164 by phone) and returns
+// the fields at fault.
+func (e *Entreprise) Validate(phone PhoneNormalizer) []FieldError {
 	var v fieldChecker
 	v.text("raisonSociale", &e.RaisonSociale, true, 200)
 	if s, ok := NormalizeSIREN(e.Siren); ok {
@@ -32,7 +33,7 @@ func (e *Entreprise) Validate() []FieldError {
 	}
 	v.text("adresse", &e.Adresse, true, 300)
 	v.ref("dirigeantId", string(e.DirigeantID), true)
-	v.phone("telephone", &e.Telephone)
+	v.phone("telephone", &e.Telephone, phone)
 	v.email("email", &e.Email)
 	v.text("remarques", &e.Remarques, false, 2000)
 	v.ref("apporteurId", string(e.ApporteurID), false)

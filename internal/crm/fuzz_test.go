@@ -5,30 +5,14 @@ import (
 	"strings"
 	"testing"
 	"unicode/utf8"
+
+	"github.com/assentis/mycrm/internal/phone"
 )
 
 // Fuzz targets of the validators (issue 5). Seeds are in testdata/fuzz/<Target>;
 // `make fuzz-short` runs each for a few seconds. Invariants: no panic, an
 // accepted value is normalised idempotently, a normalised value is in the
 // stored form.
-
-func FuzzNormalizePhone(f *testing.F) {
-	for _, s := range []string{"06 12 34 56 78", "+33612345678", "0033612345678", "+1 415 555 2671", "0612", "", "++33", "０６１２３４５６７８", "+33 (0)6 12 34 56 78"} {
-		f.Add(s)
-	}
-	f.Fuzz(func(t *testing.T, s string) {
-		n, ok := NormalizePhone(s)
-		if !ok {
-			return
-		}
-		if !strings.HasPrefix(n, "+") || len(n) > 16 || strings.Trim(n[1:], "0123456789") != "" {
-			t.Fatalf("NormalizePhone(%q) = %q: not E.164", s, n)
-		}
-		if again, ok := NormalizePhone(n); !ok || again != n {
-			t.Fatalf("not idempotent: %q → %q → %q, %v", s, n, again, ok)
-		}
-	})
-}
 
 func FuzzNormalizeEmail(f *testing.F) {
 	for _, s := range []string{"Jean.Dupont@Exemple.FR", " a@b.co ", "a@b", "\"a b\"@c.fr", "Jean <j@x.fr>", "a@@b.fr", "a@b.fr.", "ü@ex.fr", ""} {
@@ -132,7 +116,7 @@ func FuzzContactValidate(f *testing.F) {
 	f.Fuzz(func(t *testing.T, nom, prenom, tel, email, date, statut, apporteur string) {
 		c := Contact{Nom: nom, Prenom: prenom, Telephone: tel, Email: email, DateNaissance: date,
 			Statut: ContactStatut(statut), ApporteurID: ApporteurID(apporteur), Remarques: nom}
-		if errs := c.Validate(); len(errs) > 0 {
+		if errs := c.Validate(phone.Normalize); len(errs) > 0 {
 			for _, e := range errs {
 				if e.Message == "" {
 					t.Fatalf("field error without a message: %+v", e)
@@ -149,7 +133,7 @@ func FuzzContactValidate(f *testing.F) {
 			}
 		}
 		again := c
-		if errs := again.Validate(); len(errs) > 0 || !reflect.DeepEqual(again, c) {
+		if errs := again.Validate(phone.Normalize); len(errs) > 0 || !reflect.DeepEqual(again, c) {
 			t.Fatalf("not idempotent: %+v → %+v (%v)", c, again, errs)
 		}
 	})
@@ -161,14 +145,14 @@ func FuzzEntrepriseValidate(f *testing.F) {
 	f.Add("", "000000000", "", "MIA#x")
 	f.Fuzz(func(t *testing.T, rs, siren, adresse, dirigeant string) {
 		e := Entreprise{RaisonSociale: rs, Siren: siren, Adresse: adresse, DirigeantID: ContactID(dirigeant)}
-		if errs := e.Validate(); len(errs) > 0 {
+		if errs := e.Validate(phone.Normalize); len(errs) > 0 {
 			return
 		}
 		if n, ok := NormalizeSIREN(e.Siren); !ok || n != e.Siren || !IsULID(string(e.DirigeantID)) {
 			t.Fatalf("accepted %+v", e)
 		}
 		again := e
-		if errs := again.Validate(); len(errs) > 0 || !reflect.DeepEqual(again, e) {
+		if errs := again.Validate(phone.Normalize); len(errs) > 0 || !reflect.DeepEqual(again, e) {
 			t.Fatalf("not idempotent: %+v → %+v", e, again)
 		}
 	})

@@ -8,23 +8,13 @@ import (
 	"time"
 	"unicode"
 	"unicode/utf8"
-
-	"github.com/nyaruka/phonenumbers"
 )
 
-// NormalizePhone parses a French or international number and returns it in
-// E.164 (+33612345678). ok is false when it is not a valid number.
-func NormalizePhone(s string) (e164 string, ok bool) {
-	s = strings.TrimSpace(s)
-	if s == "" || len(s) > 32 {
-		return "", false
-	}
-	n, err := phonenumbers.Parse(s, "FR")
-	if err != nil || !phonenumbers.IsValidNumber(n) {
-		return "", false
-	}
-	return phonenumbers.Format(n, phonenumbers.E164), true
-}
+// A PhoneNormalizer returns a telephone number in E.164 (+33612345678), or
+// ok false when it is not a valid number. Package phone provides it
+// (phone.Normalize); it is a dependency of the validations that take a
+// number, so that only the functions that accept one link phonenumbers.
+type PhoneNormalizer func(s string) (e164 string, ok bool)
 
 // NormalizeEmail trims and lowercases an address and checks its syntax: a bare
 // address (no display name) with a dotted domain.
@@ -128,12 +118,18 @@ func hasControl(s string) bool {
 	return false
 }
 
-func (c *fieldChecker) phone(champ string, s *string) {
+// phone normalises *s with normalize. A nil normalize (a function wired
+// without app.WithPhone) rejects every non-empty number.
+func (c *fieldChecker) phone(champ string, s *string, normalize PhoneNormalizer) {
 	if strings.TrimSpace(*s) == "" {
 		*s = ""
 		return
 	}
-	n, ok := NormalizePhone(*s)
+	var n string
+	ok := false
+	if normalize != nil {
+		n, ok = normalize(*s)
+	}
 	if !ok {
 		c.add(champ, "Le numéro de téléphone n'est pas valide.")
 		return

@@ -7,13 +7,14 @@ import (
 	"time"
 
 	"github.com/assentis/mycrm/internal/crm"
+	"github.com/assentis/mycrm/internal/phone"
 	"github.com/oklog/ulid/v2"
 )
 
 func newApporteur(t *testing.T, s *Store, m crm.MiaID, email string) crm.Apporteur {
 	t.Helper()
 	n := crm.NewApporteur{Nom: "Martin", Prenom: "Paul", Email: email, Telephone: "06 12 34 56 78"}
-	if errs := n.Validate(); errs != nil {
+	if errs := n.Validate(phone.Normalize); errs != nil {
 		t.Fatal(errs)
 	}
 	return must[crm.Apporteur](t)(s.CreateApporteur(context.Background(), m, n, nil))

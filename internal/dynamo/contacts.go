@@ -17,7 +17,7 @@ import (
 // existing contact's id; an unknown apporteurId is EUNPROCESSABLE.
 func (s *Store) CreateContact(ctx context.Context, m crm.MiaID, c crm.Contact, idem *Idempotency) (crm.Contact, error) {
 	c.ID, c.Version = "", 0
-	if errs := c.Validate(); errs != nil {
+	if errs := c.Validate(s.Phone); errs != nil {
 		return crm.Contact{}, crm.Invalid(errs...)
 	}
 	now := s.Now()
@@ -272,7 +272,7 @@ func (s *Store) UpdateContact(ctx context.Context, m crm.MiaID, id crm.ContactID
 		return crm.Contact{}, stale()
 	}
 	next := p.Apply(cur)
-	if errs := next.Validate(); errs != nil {
+	if errs := next.Validate(s.Phone); errs != nil {
 		return crm.Contact{}, crm.Invalid(errs...)
 	}
 	next.Version, next.UpdatedAt = cur.Version+1, s.Now()
@@ -296,7 +296,7 @@ func (s *Store) patchContact(ctx context.Context, m crm.MiaID, id crm.ContactID,
 	probe := p.Apply(crm.Contact{})
 	patched := map[string]bool{"adresse": p.Adresse != nil, "dateNaissance": p.DateNaissance != nil,
 		"profession": p.Profession != nil, "remarques": p.Remarques != nil, "statut": p.Statut != nil}
-	if err := patchErrors(probe.Validate(), patched); err != nil {
+	if err := patchErrors(probe.Validate(s.Phone), patched); err != nil {
 		return crm.Contact{}, err
 	}
 	var upd expression.UpdateBuilder

@@ -20,7 +20,7 @@ const msgDirigeant = "Ce dirigeant ne fait pas partie de vos contacts."
 // (one GetItem). A duplicate SIREN is ECONFLICT with Ref = the existing entreprise.
 func (s *Store) CreateEntreprise(ctx context.Context, m crm.MiaID, e crm.Entreprise, idem *Idempotency) (crm.Entreprise, error) {
 	e.ID, e.Version = "", 0
-	if errs := e.Validate(); errs != nil {
+	if errs := e.Validate(s.Phone); errs != nil {
 		return crm.Entreprise{}, crm.Invalid(errs...)
 	}
 	if e.ApporteurID == "" {
@@ -164,7 +164,7 @@ func (s *Store) UpdateEntreprise(ctx context.Context, m crm.MiaID, id crm.Entrep
 		return crm.Entreprise{}, stale()
 	}
 	next := p.Apply(cur)
-	if errs := next.Validate(); errs != nil {
+	if errs := next.Validate(s.Phone); errs != nil {
 		return crm.Entreprise{}, crm.Invalid(errs...)
 	}
 	next.Version, next.UpdatedAt = cur.Version+1, s.Now()
@@ -186,7 +186,7 @@ func (s *Store) patchEntreprise(ctx context.Context, m crm.MiaID, id crm.Entrepr
 	}
 	probe := p.Apply(crm.Entreprise{})
 	patched := map[string]bool{"adresse": p.Adresse != nil, "remarques": p.Remarques != nil}
-	if err := patchErrors(probe.Validate(), patched); err != nil {
+	if err := patchErrors(probe.Validate(s.Phone), patched); err != nil {
 		return crm.Entreprise{}, err
 	}
 	var upd expression.UpdateBuilder

@@ -35,7 +35,7 @@ type apporteurContactItem struct {
 func (s *Store) CreateContactByApporteur(ctx context.Context, m crm.MiaID, p crm.ApporteurID, c crm.Contact, idem *Idempotency) (crm.Contact, error) {
 	c.ID, c.Version, c.Remarques, c.Statut = "", 0, "", crm.ContactProspect
 	c.ApporteurID = p
-	if errs := c.Validate(); errs != nil {
+	if errs := c.Validate(s.Phone); errs != nil {
 		return crm.Contact{}, crm.Invalid(errs...)
 	}
 	now := s.Now().UTC()

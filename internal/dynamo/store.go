@@ -31,6 +31,11 @@ type Store struct {
 	// Now and NewID are replaceable by tests; they default to the clock and ULIDs.
 	Now   func() time.Time
 	NewID func() string
+	// Phone normalises the telephone of the contacts and entreprises the
+	// store creates or patches (phone.Normalize, set by app.WithPhone). Nil
+	// in the functions that accept no number: a non-empty one is then
+	// rejected as invalid.
+	Phone crm.PhoneNormalizer
 }
 
 // New returns a store on the given table; cursorSecret authenticates list cursors.
@@ -42,7 +47,7 @@ func New(c *dynamodb.Client, table string, cursorSecret []byte) *Store {
 // client holds the DynamoDB operations the store calls as method values of
 // the SDK client, not the *dynamodb.Client itself. Handlers take the store as
 // interfaces; once reflect's method lookup by name is linked (protobuf links
-// it, through nyaruka/phonenumbers), the linker keeps every exported method of
+// it, through nyaruka/phonenumbers, in the functions that parse phones), the linker keeps every exported method of
 // any type reachable from a value put in an interface, fields included: a
 // *dynamodb.Client field kept the whole DynamoDB API (about 1.4 MB) in every
 // Lambda. The calls read the same: s.db.Query(ctx, in).

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/assentis/mycrm/internal/crm"
+	"github.com/assentis/mycrm/internal/phone"
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
@@ -16,7 +17,9 @@ import (
 
 func newStore(t *testing.T) (*Store, crm.MiaID) {
 	t.Helper()
-	return New(testDB, testTable, []byte("test-secret-test-secret-test-secret")), crm.MiaID(ulid.Make().String())
+	s := New(testDB, testTable, []byte("test-secret-test-secret-test-secret"))
+	s.Phone = phone.Normalize
+	return s, crm.MiaID(ulid.Make().String())
 }
 
 func ptr[T any](v T) *T { return &v }

@@ -19,13 +19,13 @@ type apporteurCreator interface {
 
 // CreateApporteur serves POST /apporteurs (Nouvel apporteur → Ajouter).
 func CreateApporteur(d Deps) http.Handler {
-	return route(d, "POST /apporteurs", mia, handleCreateApporteur(d.Store))
+	return route(d, "POST /apporteurs", mia, handleCreateApporteur(d.Store, d.Phone))
 }
 
-func handleCreateApporteur(s apporteurCreator) apiFunc {
+func handleCreateApporteur(s apporteurCreator, phone crm.PhoneNormalizer) apiFunc {
 	return func(w http.ResponseWriter, r *http.Request, p crm.Principal) error {
 		return create(w, r, p, "/apporteurs/", func(in crm.NewApporteur, idem *dynamo.Idempotency) (crm.Apporteur, error) {
-			if errs := in.Validate(); errs != nil {
+			if errs := in.Validate(phone); errs != nil {
 				return crm.Apporteur{}, crm.Invalid(errs...)
 			}
 			return s.CreateApporteur(r.Context(), p.Mia, in, idem)
@@ -104,14 +104,14 @@ func UpdateApporteur(d Deps) http.Handler {
 	if d.ApporteurAccounts != nil {
 		sw = d.ApporteurAccounts
 	}
-	return route(d, "PATCH /apporteurs/{apporteurId}", mia, handleUpdateApporteur(d.Store, sw))
+	return route(d, "PATCH /apporteurs/{apporteurId}", mia, handleUpdateApporteur(d.Store, sw, d.Phone))
 }
 
-func handleUpdateApporteur(s apporteurUpdater, sw accountSwitch) apiFunc {
+func handleUpdateApporteur(s apporteurUpdater, sw accountSwitch, phone crm.PhoneNormalizer) apiFunc {
 	return func(w http.ResponseWriter, r *http.Request, p crm.Principal) error {
 		id := crm.ApporteurID(r.PathValue("apporteurId"))
 		return update(w, r, func(in crm.ApporteurPatch, im *int) (crm.Apporteur, error) {
-			if errs := in.Validate(); errs != nil {
+			if errs := in.Validate(phone); errs != nil {
 				return crm.Apporteur{}, crm.Invalid(errs...)
 			}
 			version := 0
@@ -167,13 +167,13 @@ type miaAccountCreator interface {
 // for its activation; the stream consumer creates the Cognito user and sends
 // the activation email. Idempotency-Key is honoured.
 func CreateMia(d Deps) http.Handler {
-	return route(d, "POST /admin/mias", staff, handleCreateMia(d.Store))
+	return route(d, "POST /admin/mias", staff, handleCreateMia(d.Store, d.Phone))
 }
 
-func handleCreateMia(s miaAccountCreator) apiFunc {
+func handleCreateMia(s miaAccountCreator, phone crm.PhoneNormalizer) apiFunc {
 	return func(w http.ResponseWriter, r *http.Request, p crm.Principal) error {
 		return create(w, r, p, "/admin/mias/", func(in crm.NewMIAAccount, idem *dynamo.Idempotency) (crm.MIA, error) {
-			if errs := in.Validate(); errs != nil {
+			if errs := in.Validate(phone); errs != nil {
 				return crm.MIA{}, crm.Invalid(errs...)
 			}
 			return s.CreateMIAAccount(r.Context(), in, p.Mia, idem)

@@ -11,6 +11,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/assentis/mycrm/internal/crm"
+	"github.com/assentis/mycrm/internal/phone"
 )
 
 // Fuzz targets of the request decoders (issue 5): the JSON body of every
@@ -19,7 +20,24 @@ import (
 // valid UTF-8 with exactly the type's keys, each once; validation of what
 // it accepted is idempotent.
 
-type validator interface{ Validate() []crm.FieldError }
+// validator is a decoded input's validation, given phone.Normalize.
+type validator interface {
+	Validate(crm.PhoneNormalizer) []crm.FieldError
+}
+
+// newAffaire and affairePatch validate without a phone normalizer.
+type (
+	newAffaire   crm.NewAffaire
+	affairePatch crm.AffairePatch
+)
+
+func (a *newAffaire) Validate(crm.PhoneNormalizer) []crm.FieldError {
+	return (*crm.NewAffaire)(a).Validate()
+}
+
+func (a *affairePatch) Validate(crm.PhoneNormalizer) []crm.FieldError {
+	return (*crm.AffairePatch)(a).Validate()
+}
 
 // bodyKinds decode the body as each route's input type; the fuzzer's first
 // byte picks the type.
@@ -28,8 +46,8 @@ var bodyKinds = []func(t *testing.T, body []byte){
 	fuzzDecode[crm.ContactPatch](func(in *crm.ContactPatch) validator { c := in.Apply(crm.Contact{Nom: "N", Email: "a@b.fr"}); return &c }),
 	fuzzDecode[entrepriseInput](func(in *entrepriseInput) validator { e := in.entreprise(); return &e }),
 	fuzzDecode[crm.EntreprisePatch](nil),
-	fuzzDecode[crm.NewAffaire](func(in *crm.NewAffaire) validator { return in }),
-	fuzzDecode[crm.AffairePatch](func(in *crm.AffairePatch) validator { return in }),
+	fuzzDecode[crm.NewAffaire](func(in *crm.NewAffaire) validator { return (*newAffaire)(in) }),
+	fuzzDecode[crm.AffairePatch](func(in *crm.AffairePatch) validator { return (*affairePatch)(in) }),
 	fuzzDecode[crm.NewApporteur](func(in *crm.NewApporteur) validator { return in }),
 	fuzzDecode[crm.ApporteurPatch](func(in *crm.ApporteurPatch) validator { return in }),
 	fuzzDecode[crm.NewMIAAccount](func(in *crm.NewMIAAccount) validator { return in }),
@@ -68,11 +86,11 @@ func fuzzDecode[T any](validate func(*T) validator) func(t *testing.T, body []by
 				continue
 			}
 			x := validate(&v)
-			if errs := x.Validate(); len(errs) > 0 {
+			if errs := x.Validate(phone.Normalize); len(errs) > 0 {
 				continue
 			}
 			before := reflect.ValueOf(x).Elem().Interface()
-			if errs := x.Validate(); len(errs) > 0 || !reflect.DeepEqual(before, reflect.ValueOf(x).Elem().Interface()) {
+			if errs := x.Validate(phone.Normalize); len(errs) > 0 || !reflect.DeepEqual(before, reflect.ValueOf(x).Elem().Interface()) {
 				t.Fatalf("validation not idempotent on %q: %+v → %+v (%v)", body, before, x, errs)
 			}
 		}

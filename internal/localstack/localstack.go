@@ -32,6 +32,7 @@ import (
 	"github.com/assentis/mycrm/internal/app/streamapp"
 	"github.com/assentis/mycrm/internal/gateway"
 	"github.com/assentis/mycrm/internal/httpapi"
+	"github.com/assentis/mycrm/internal/phone"
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/credentials"
@@ -244,7 +245,7 @@ func Start(ctx context.Context, o Options) (_ *Stack, err error) {
 		"SES_ENDPOINT":        s.SESURL,
 	}
 	s.Services, err = streamapp.LoadWithMailer(ctx, func(k string) string { return s.Env[k] },
-		app.WithAWSOptions(o.AWSOptions...), app.WithEverything())
+		app.WithAWSConfig(AWSConfig(o.AWSOptions...)), app.WithEverything(), app.WithPhone(phone.Normalize))
 	if err != nil {
 		return nil, fmt.Errorf("load services: %w", err)
 	}
@@ -500,4 +501,19 @@ func saveState(dir string, st state) error {
 		return err
 	}
 	return os.WriteFile(filepath.Join(dir, stateFile), append(b, '\n'), 0o600)
+}
+
+// AWSConfig loads the AWS config with the SDK's default chain
+// (config.LoadDefaultConfig) and these options, static credentials when
+// DYNAMODB_ENDPOINT points at the emulators; given to app.Load by
+// app.WithAWSConfig. The benchmark adds an SDK middleware with
+// config.WithAPIOptions.
+func AWSConfig(o ...func(*config.LoadOptions) error) func(context.Context, string, func(string) string) (aws.Config, error) {
+	return func(ctx context.Context, region string, getenv func(string) string) (aws.Config, error) {
+		opts := []func(*config.LoadOptions) error{config.WithRegion(region)}
+		if getenv("DYNAMODB_ENDPOINT") != "" {
+			opts = append(opts, config.WithCredentialsProvider(credentials.NewStaticCredentialsProvider("local", "local", "")))
+		}
+		return config.LoadDefaultConfig(ctx, append(opts, o...)...)
+	}
 }
