@@ -172,64 +172,57 @@ func withExpr(in *dynamodb.QueryInput, key expression.KeyConditionBuilder, filte
 // GetContact returns a contact with its affaires (newest first) in one Query
 // on its client collection (GSI1, eventually consistent).
 func (s *Store) GetContact(ctx context.Context, m crm.MiaID, id crm.ContactID) (crm.ContactView, error) {
-	notFound := crm.Errorf(crm.ENOTFOUND, "Contact introuvable.")
-	if !crm.IsULID(string(id)) {
-		return crm.ContactView{}, notFound
-	}
-	var v crm.ContactView
-	found := false
-	err := s.clientCollection(ctx, m, string(id), func(typ string, av map[string]types.AttributeValue) error {
-		switch typ {
-		case typeContact:
-			var it contactItem
-			if err := attributevalue.UnmarshalMap(av, &it); err != nil {
-				return err
-			}
-			v.Contact, found = it.contact(), true
-		case typeAffaire:
-			var it affaireItem
-			if err := attributevalue.UnmarshalMap(av, &it); err != nil {
-				return err
-			}
-			v.Affaires = append(v.Affaires, it.affaire())
-		}
-		return nil
-	})
+	var it contactItem
+	affaires, err := s.clientCollection(ctx, m, string(id), typeContact, &it,
+		crm.Errorf(crm.ENOTFOUND, "Contact introuvable."))
 	if err != nil {
 		return crm.ContactView{}, err
 	}
-	if !found {
-		return crm.ContactView{}, notFound
-	}
-	v.Affaires = newestFirst(v.Affaires)
-	return v, nil
+	return crm.ContactView{Contact: it.contact(), Affaires: affaires}, nil
 }
 
-// clientCollection queries GSI1 for a client and its affaires, calling each
-// with the item's type.
-func (s *Store) clientCollection(ctx context.Context, m crm.MiaID, clientID string,
-	each func(typ string, av map[string]types.AttributeValue) error) error {
+// clientCollection reads a client (contact or entreprise) and its affaires
+// with one Query on GSI1: the client item, of type clientType, is decoded into
+// client; the affaires come back newest first. notFound is returned when the
+// id is malformed or the collection holds no such client.
+func (s *Store) clientCollection(ctx context.Context, m crm.MiaID, clientID, clientType string, client any, notFound error) ([]crm.Affaire, error) {
+	if !crm.IsULID(clientID) {
+		return nil, notFound
+	}
 	in := &dynamodb.QueryInput{TableName: &s.table, IndexName: aws.String(indexGSI1)}
 	if err := withExpr(in, expression.Key(attrGSI1PK).Equal(expression.Value(ClientCollection(m, clientID))), nil); err != nil {
-		return internal("client collection", err)
+		return nil, internal("client collection", err)
 	}
+	found := false
+	var affaires []crm.Affaire
 	p := s.queryPages(in)
 	for p.HasMorePages() {
 		res, err := p.NextPage(ctx)
 		if err != nil {
-			return internal("client collection", err)
+			return nil, internal("client collection", err)
 		}
 		for _, av := range res.Items {
 			t, _ := av["type"].(*types.AttributeValueMemberS)
-			if t == nil {
-				continue
-			}
-			if err := each(t.Value, av); err != nil {
-				return internal("decode client collection", err)
+			switch {
+			case t == nil:
+			case t.Value == clientType:
+				if err := attributevalue.UnmarshalMap(av, client); err != nil {
+					return nil, internal("decode client", err)
+				}
+				found = true
+			case t.Value == typeAffaire:
+				var it affaireItem
+				if err := attributevalue.UnmarshalMap(av, &it); err != nil {
+					return nil, internal("decode affaire", err)
+				}
+				affaires = append(affaires, it.affaire())
 			}
 		}
 	}
-	return nil
+	if !found {
+		return nil, notFound
+	}
+	return newestFirst(affaires), nil
 }
 
 func newestFirst(as []crm.Affaire) []crm.Affaire {

@@ -8,7 +8,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
 	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/expression"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
-	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 )
 
 const msgDirigeant = "Ce dirigeant ne fait pas partie de vos contacts."
@@ -102,37 +101,13 @@ func (s *Store) ListEntreprises(ctx context.Context, m crm.MiaID, f EntrepriseFi
 // GetEntreprise returns an entreprise with its affaires in one Query on its
 // client collection (GSI1).
 func (s *Store) GetEntreprise(ctx context.Context, m crm.MiaID, id crm.EntrepriseID) (crm.EntrepriseView, error) {
-	notFound := crm.Errorf(crm.ENOTFOUND, "Entreprise introuvable.")
-	if !crm.IsULID(string(id)) {
-		return crm.EntrepriseView{}, notFound
-	}
-	var v crm.EntrepriseView
-	found := false
-	err := s.clientCollection(ctx, m, string(id), func(typ string, av map[string]types.AttributeValue) error {
-		switch typ {
-		case typeEntreprise:
-			var it entrepriseItem
-			if err := attributevalue.UnmarshalMap(av, &it); err != nil {
-				return err
-			}
-			v.Entreprise, found = it.entreprise(), true
-		case typeAffaire:
-			var it affaireItem
-			if err := attributevalue.UnmarshalMap(av, &it); err != nil {
-				return err
-			}
-			v.Affaires = append(v.Affaires, it.affaire())
-		}
-		return nil
-	})
+	var it entrepriseItem
+	affaires, err := s.clientCollection(ctx, m, string(id), typeEntreprise, &it,
+		crm.Errorf(crm.ENOTFOUND, "Entreprise introuvable."))
 	if err != nil {
 		return crm.EntrepriseView{}, err
 	}
-	if !found {
-		return crm.EntrepriseView{}, notFound
-	}
-	v.Affaires = newestFirst(v.Affaires)
-	return v, nil
+	return crm.EntrepriseView{Entreprise: it.entreprise(), Affaires: affaires}, nil
 }
 
 func (s *Store) entreprise(ctx context.Context, m crm.MiaID, id crm.EntrepriseID) (crm.Entreprise, error) {
