@@ -65,12 +65,18 @@ func FromSDK(av ddbtypes.AttributeValue) (events.DynamoDBAttributeValue, error) 
 // FromSDKMap converts an SDK item (or key, or image) to its Lambda event form.
 // A nil map gives a nil map.
 func FromSDKMap(m map[string]ddbtypes.AttributeValue) (map[string]events.DynamoDBAttributeValue, error) {
+	return convertMap(m, FromSDK)
+}
+
+// convertMap converts each value of m with conv, naming the key of a failure.
+// The SDK and Streams attribute types are distinct, hence the type parameter.
+func convertMap[V any](m map[string]V, conv func(V) (events.DynamoDBAttributeValue, error)) (map[string]events.DynamoDBAttributeValue, error) {
 	if m == nil {
 		return nil, nil
 	}
 	out := make(map[string]events.DynamoDBAttributeValue, len(m))
 	for k, v := range m {
-		c, err := FromSDK(v)
+		c, err := conv(v)
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", k, err)
 		}
@@ -204,18 +210,7 @@ func FromStream(av streamtypes.AttributeValue) (events.DynamoDBAttributeValue, e
 // FromStreamMap converts a DynamoDB Streams image or key to its Lambda event
 // form. A nil map gives a nil map.
 func FromStreamMap(m map[string]streamtypes.AttributeValue) (map[string]events.DynamoDBAttributeValue, error) {
-	if m == nil {
-		return nil, nil
-	}
-	out := make(map[string]events.DynamoDBAttributeValue, len(m))
-	for k, v := range m {
-		c, err := FromStream(v)
-		if err != nil {
-			return nil, fmt.Errorf("%s: %w", k, err)
-		}
-		out[k] = c
-	}
-	return out, nil
+	return convertMap(m, FromStream)
 }
 
 // Record converts a record returned by dynamodbstreams GetRecords into the
