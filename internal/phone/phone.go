@@ -15,6 +15,10 @@ import (
 
 // Normalize parses a French or international number and returns it in
 // E.164 (+33612345678). ok is false when it is not a valid number.
+//
+// phonenumbers' metadata lets some numbers run past the 15 digits ITU-T
+// E.164 allows (German ones with long extensions, +49 and 14 more digits):
+// those are refused, since no carrier or SMS provider takes them.
 func Normalize(s string) (e164 string, ok bool) {
 	s = strings.TrimSpace(s)
 	if s == "" || len(s) > 32 {
@@ -24,5 +28,12 @@ func Normalize(s string) (e164 string, ok bool) {
 	if err != nil || !phonenumbers.IsValidNumber(n) {
 		return "", false
 	}
-	return phonenumbers.Format(n, phonenumbers.E164), true
+	e164 = phonenumbers.Format(n, phonenumbers.E164)
+	if len(e164) > maxE164Len {
+		return "", false
+	}
+	return e164, true
 }
+
+// maxE164Len is "+" and the 15 digits ITU-T E.164 allows at most.
+const maxE164Len = 1 + 15

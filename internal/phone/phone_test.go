@@ -20,6 +20,9 @@ func TestNormalize(t *testing.T) {
 		{"bonjour", "", false},
 		{"", "", false},
 		{"06 12 34 56", "", false},
+		// valid for phonenumbers but 16 digits: past the E.164 limit (found by FuzzNormalizePhone in CI)
+		{"004920100000000000", "", false},
+		{"+49 201 000000000", "+49201000000000", true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.in, func(t *testing.T) {
