@@ -170,11 +170,10 @@ func withExpr(in *dynamodb.QueryInput, key expression.KeyConditionBuilder, filte
 }
 
 // GetContact returns a contact with its affaires (newest first) in one Query
-// on its client collection (GSI1, eventually consistent).
+// on its client collection (GSI1, eventually consistent; see clientCollection).
 func (s *Store) GetContact(ctx context.Context, m crm.MiaID, id crm.ContactID) (crm.ContactView, error) {
 	var it contactItem
-	affaires, err := s.clientCollection(ctx, m, string(id), typeContact, &it,
-		crm.Errorf(crm.ENOTFOUND, "Contact introuvable."))
+	affaires, err := s.clientCollection(ctx, m, string(id), typeContact, ContactSK(id), "Contact", &it)
 	if err != nil {
 		return crm.ContactView{}, err
 	}
@@ -183,11 +182,17 @@ func (s *Store) GetContact(ctx context.Context, m crm.MiaID, id crm.ContactID) (
 
 // clientCollection reads a client (contact or entreprise) and its affaires
 // with one Query on GSI1: the client item, of type clientType, is decoded into
-// client; the affaires come back newest first. notFound is returned when the
-// id is malformed or the collection holds no such client.
-func (s *Store) clientCollection(ctx context.Context, m crm.MiaID, clientID, clientType string, client any, notFound error) ([]crm.Affaire, error) {
+// client; the affaires come back newest first. what names the client in the
+// French 404.
+//
+// GSI1 is eventually consistent: in AWS a client created a moment ago may not
+// be in it yet, and the MIA who just saved it must not get a 404. So when the
+// collection has no client item, a consistent GetItem on the table (key
+// MiaPK/sk) decides: a second round trip only for just-created clients and
+// real 404s.
+func (s *Store) clientCollection(ctx context.Context, m crm.MiaID, clientID, clientType, sk, what string, client any) ([]crm.Affaire, error) {
 	if !crm.IsULID(clientID) {
-		return nil, notFound
+		return nil, crm.Errorf(crm.ENOTFOUND, "%s introuvable.", what)
 	}
 	in := &dynamodb.QueryInput{TableName: &s.table, IndexName: aws.String(indexGSI1)}
 	if err := withExpr(in, expression.Key(attrGSI1PK).Equal(expression.Value(ClientCollection(m, clientID))), nil); err != nil {
@@ -220,7 +225,9 @@ func (s *Store) clientCollection(ctx context.Context, m crm.MiaID, clientID, cli
 		}
 	}
 	if !found {
-		return nil, notFound
+		if err := s.getItem(ctx, MiaPK(m), sk, client, what); err != nil {
+			return nil, err
+		}
 	}
 	return newestFirst(affaires), nil
 }

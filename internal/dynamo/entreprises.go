@@ -102,8 +102,7 @@ func (s *Store) ListEntreprises(ctx context.Context, m crm.MiaID, f EntrepriseFi
 // client collection (GSI1).
 func (s *Store) GetEntreprise(ctx context.Context, m crm.MiaID, id crm.EntrepriseID) (crm.EntrepriseView, error) {
 	var it entrepriseItem
-	affaires, err := s.clientCollection(ctx, m, string(id), typeEntreprise, &it,
-		crm.Errorf(crm.ENOTFOUND, "Entreprise introuvable."))
+	affaires, err := s.clientCollection(ctx, m, string(id), typeEntreprise, EntrepriseSK(id), "Entreprise", &it)
 	if err != nil {
 		return crm.EntrepriseView{}, err
 	}
