@@ -243,7 +243,6 @@ func ParseTemplateBytes(b []byte) (*Template, error) {
 				return nil, err
 			}
 			t.Functions = append(t.Functions, fn)
-			t.Routes = append(t.Routes, fn.Routes...)
 		case "AWS::Serverless::HttpApi":
 			if err := parseHTTPAPI(r, t); err != nil {
 				return nil, err
@@ -306,7 +305,7 @@ func ParseTemplateBytes(b []byte) (*Template, error) {
 			}
 		}
 	}
-	t.Routes = t.Routes[:0]
+	// Routes are listed once every default authorizer is resolved.
 	for _, f := range t.Functions {
 		t.Routes = append(t.Routes, f.Routes...)
 	}
