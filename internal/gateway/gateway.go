@@ -105,11 +105,18 @@ type Gateway struct {
 	now    func() time.Time
 	routes []*route
 	auth   *verifier
+	// authorizers are the issuer and audiences of each JWT authorizer, by name.
+	authorizers map[string]jwtAuthorizer
 
 	streamsMu sync.Mutex
 	mappings  []*mapping
 	cancel    context.CancelFunc
 	wg        sync.WaitGroup
+}
+
+type jwtAuthorizer struct {
+	issuer    string
+	audiences []string
 }
 
 type route struct {
@@ -144,13 +151,17 @@ func New(cfg Config) (*Gateway, error) {
 		client = http.DefaultClient
 	}
 	g.auth = &verifier{client: client, now: g.now}
+	g.authorizers = map[string]jwtAuthorizer{}
 	for name, a := range cfg.Template.Authorizers {
-		if _, err := g.issuer(a); err != nil {
+		iss, err := g.issuer(a)
+		if err != nil {
 			return nil, fmt.Errorf("gateway: authorizer %s: %w", name, err)
 		}
-		if _, err := g.audiences(a); err != nil {
+		aud, err := g.audiences(a)
+		if err != nil {
 			return nil, fmt.Errorf("gateway: authorizer %s: %w", name, err)
 		}
+		g.authorizers[name] = jwtAuthorizer{issuer: iss, audiences: aud}
 	}
 	var missing []string
 	for _, f := range cfg.Template.Functions {
@@ -227,7 +238,6 @@ func (g *Gateway) audiences(a Authorizer) ([]string, error) {
 }
 
 // match finds the most specific route for method and the escaped path.
-// found tells whether any route has that path (for another method).
 func (g *Gateway) match(method, escapedPath string) (best *route, params map[string]string) {
 	parts := strings.Split(strings.TrimPrefix(escapedPath, "/"), "/")
 	bestRank := ""
@@ -471,15 +481,13 @@ func (g *Gateway) invoke(w http.ResponseWriter, r *http.Request, rt *route, para
 	now := g.now()
 	var claims jwt.MapClaims
 	if rt.Authorizer != "" {
-		a := g.cfg.Template.Authorizers[rt.Authorizer]
-		iss, _ := g.issuer(a)
-		aud, _ := g.audiences(a)
+		a := g.authorizers[rt.Authorizer]
 		token := bearer(r.Header.Get("Authorization"))
 		if token == "" {
 			writeMessage(w, http.StatusUnauthorized, "Unauthorized")
 			return
 		}
-		c, err := g.auth.verify(r.Context(), token, iss, aud)
+		c, err := g.auth.verify(r.Context(), token, a.issuer, a.audiences)
 		if err != nil {
 			g.log.Info("authorizer refused the token", "authorizer", rt.Authorizer, "route", rt.Key(), "reason", err.Error())
 			writeMessage(w, http.StatusUnauthorized, "Unauthorized")
