@@ -85,6 +85,7 @@ func TestHostileInput(t *testing.T) {
 	before := state()
 
 	valid := validBodies(ids)
+	probed := map[string]bool{}
 	for _, rt := range stack.Template.Routes {
 		if rt.Method != "POST" && rt.Method != "PATCH" {
 			continue
@@ -105,6 +106,7 @@ func TestHostileInput(t *testing.T) {
 			tok = ""
 		}
 		p := path.Replace(rt.Path)
+		probed[key] = true
 		t.Run(key, func(t *testing.T) {
 			send := func(name, contentType string, body []byte, want ...int) {
 				t.Helper()
@@ -194,6 +196,13 @@ func TestHostileInput(t *testing.T) {
 				send("content type", ct, b, 415)
 			}
 		})
+	}
+	// The matrix is template.yaml's: a route renamed there (or a template
+	// read without its routes) would otherwise drop out of it silently.
+	for key := range valid {
+		if !probed[key] {
+			t.Errorf("%s: in the hostile matrix but not a route of template.yaml", key)
+		}
 	}
 }
 
