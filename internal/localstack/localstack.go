@@ -188,15 +188,16 @@ func Start(ctx context.Context, o Options) (_ *Stack, err error) {
 	}
 
 	// Ports.
-	ports := map[string]*int{"DynamoDB": &o.DynamoPort, "cognito-local": &o.CognitoPort, "aws-ses-v2-local": &o.SESPort, "API": &o.APIPort}
-	for _, name := range []string{"DynamoDB", "cognito-local", "aws-ses-v2-local", "API"} {
-		p := ports[name]
-		if *p != 0 {
-			if err := checkPortFree(name, *p); err != nil {
+	for _, p := range []struct {
+		name string
+		port *int
+	}{{"DynamoDB", &o.DynamoPort}, {"cognito-local", &o.CognitoPort}, {"aws-ses-v2-local", &o.SESPort}, {"API", &o.APIPort}} {
+		if *p.port != 0 {
+			if err := checkPortFree(p.name, *p.port); err != nil {
 				return nil, err
 			}
 		}
-		if *p, err = freePort(*p); err != nil {
+		if *p.port, err = freePort(*p.port); err != nil {
 			return nil, err
 		}
 	}
@@ -206,10 +207,6 @@ func Start(ctx context.Context, o Options) (_ *Stack, err error) {
 	s.SESURL = "http://127.0.0.1:" + strconv.Itoa(o.SESPort)
 	s.APIURL = "http://localhost:" + strconv.Itoa(o.APIPort)
 
-	if err := s.startEmulators(ctx, modules); err != nil {
-		return nil, err
-	}
-
 	cfg := aws.Config{
 		Region:      Region,
 		Credentials: credentials.NewStaticCredentialsProvider("local", "local", ""),
@@ -217,6 +214,10 @@ func Start(ctx context.Context, o Options) (_ *Stack, err error) {
 	s.dynamo = dynamodb.NewFromConfig(cfg, func(o *dynamodb.Options) { o.BaseEndpoint = aws.String(s.DynamoURL) })
 	s.cognito = cognitoidentityprovider.NewFromConfig(cfg, func(o *cognitoidentityprovider.Options) { o.BaseEndpoint = aws.String(s.CognitoURL) })
 	streams := dynamodbstreams.NewFromConfig(cfg, func(o *dynamodbstreams.Options) { o.BaseEndpoint = aws.String(s.DynamoURL) })
+
+	if err := s.startEmulators(ctx, modules); err != nil {
+		return nil, err
+	}
 
 	if err := s.provision(ctx, &st); err != nil {
 		return nil, err
@@ -406,13 +407,8 @@ func (s *Stack) startEmulators(ctx context.Context, modules string) error {
 	s.procs = append(s.procs, ses)
 
 	// Wait for all three (they start in parallel).
-	probe := dynamodb.NewFromConfig(aws.Config{Region: Region, Credentials: credentials.NewStaticCredentialsProvider("local", "local", "")},
-		func(o *dynamodb.Options) {
-			o.BaseEndpoint = aws.String(s.DynamoURL)
-			o.RetryMaxAttempts = 1
-		})
 	if err := ddb.waitReady(ctx, emulatorReadyLimit, func(ctx context.Context) error {
-		_, err := probe.ListTables(ctx, &dynamodb.ListTablesInput{Limit: aws.Int32(1)})
+		_, err := s.dynamo.ListTables(ctx, &dynamodb.ListTablesInput{Limit: aws.Int32(1)}, func(o *dynamodb.Options) { o.RetryMaxAttempts = 1 })
 		return err
 	}); err != nil {
 		return err
