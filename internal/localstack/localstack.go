@@ -54,7 +54,6 @@ const (
 	DemoMIACabinet     = "Cabinet Demo"
 	StaffEmail         = "staff@assentis.test"
 	StaffPassword      = "Staff-Assentis-2026!"
-	StaffGroup         = "assentis"
 	defaultMailFrom    = "Assentis <no-reply@assentis.test>"
 	stateFile          = "stack.json"
 	emulatorStopGrace  = 5 * time.Second
@@ -345,9 +344,6 @@ func (s *Stack) onStreamFailure(ctx context.Context, f gateway.StreamFailure) {
 		s.opts.OnStreamFailure(ctx, f)
 	}
 }
-
-// Getenv reads the functions' environment.
-func (s *Stack) Getenv(k string) string { return s.Env[k] }
 
 func (s *Stack) startEmulators(ctx context.Context, modules string) error {
 	// DynamoDB Local, from its jar's folder (the native library path is relative).

@@ -13,6 +13,7 @@ import (
 	"github.com/assentis/mycrm/internal/accounts"
 	"github.com/assentis/mycrm/internal/crm"
 	"github.com/assentis/mycrm/internal/gateway"
+	"github.com/assentis/mycrm/internal/httpapi"
 	"github.com/aws/aws-sdk-go-v2/aws"
 	cip "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
 	ciptypes "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider/types"
@@ -270,7 +271,7 @@ func (s *Stack) CreateMIAProfile(ctx context.Context, m crm.MIA, password string
 		return "", err
 	}
 	if staff {
-		if err := pool.AddToGroup(ctx, m.Email, StaffGroup); err != nil {
+		if err := pool.AddToGroup(ctx, m.Email, httpapi.StaffGroup); err != nil {
 			return "", err
 		}
 	}
