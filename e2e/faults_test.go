@@ -193,8 +193,12 @@ func TestStreamConsumerFaults(t *testing.T) {
 		if !ok {
 			t.Errorf("on-failure sink got %v, want the poison record of stream-invitations only", sunk)
 		}
+		emails := len(emailsTo(t, email))
+		if emails != 1 {
+			t.Errorf("%d emails to the apporteur after the poison record, want 1", emails)
+		}
 		figMu.Lock()
-		figs.Faults["poison record"] = &FaultCount{Injected: 1, Records: 2, Reported: len(sunk), Unblocked: len(emailsTo(t, email)) == 1}
+		figs.Faults["poison record"] = &FaultCount{Injected: 1, Records: 2, Reported: len(sunk), Unblocked: emails == 1}
 		figMu.Unlock()
 	})
 }
