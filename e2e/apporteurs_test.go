@@ -360,12 +360,15 @@ func TestApporteursSeeOnlyTheirOwn(t *testing.T) {
 	_, tokC := newActiveApporteur(t, otherMIA, "iso-c")
 
 	r := call(t, "POST", "/espace-apporteur/contacts", tokB, map[string]any{"nom": "Secret", "prenom": "B", "email": uniqueEmail("secret-b")})
+	wantStatus(t, r, http.StatusCreated)
 	var cb struct{ ID string }
 	r.JSON(t, &cb)
 	if r := call(t, "POST", "/affaires", miaTok, map[string]any{"clientId": cb.ID, "produitId": "auto", "primeAnnuelleCentimes": 50000}); r.Status != http.StatusCreated {
 		t.Fatalf("affaire for B = %d %s", r.Status, r.Body)
 	}
-	call(t, "POST", "/espace-apporteur/contacts", tokC, map[string]any{"nom": "Secret", "prenom": "C", "email": uniqueEmail("secret-c")})
+	// C's contact must exist, or "A sees no Secret" below would hold vacuously.
+	wantStatus(t, call(t, "POST", "/espace-apporteur/contacts", tokC, map[string]any{"nom": "Secret", "prenom": "C", "email": uniqueEmail("secret-c")}),
+		http.StatusCreated)
 	waitStreams(t)
 
 	for _, path := range []string{"/espace-apporteur/contacts", "/espace-apporteur/affaires", "/espace-apporteur/commissions"} {
@@ -387,6 +390,7 @@ func TestInvitationReissueAndRedelivery(t *testing.T) {
 	miaTok := newMIA(t)
 	email := uniqueEmail("redelivery")
 	r := call(t, "POST", "/apporteurs", miaTok, map[string]any{"nom": "Bernard", "email": email})
+	wantStatus(t, r, http.StatusCreated)
 	var app apporteurJSON
 	r.JSON(t, &app)
 	first := activationToken(t, email)
