@@ -49,6 +49,9 @@ func TestSmoke(t *testing.T) {
 	})
 
 	t.Run("an apporteur-pool token cannot open a MIA route", func(t *testing.T) {
+		if r := call(t, "GET", "/contacts", apporteurToken(t, newTenant(t, false).id), nil); r.Status != 401 {
+			t.Errorf("apporteur token on a MIA route: got %d, want 401", r.Status)
+		}
 		// The MIA's token presented on the apporteur space is refused too.
 		tok := login(t, "mia", localstack.DemoMIAEmail, localstack.DemoMIAPassword)
 		if r := call(t, "GET", "/espace-apporteur/profil", tok, nil); r.Status != 401 {
