@@ -25,6 +25,7 @@ func TestPersistedRestart(t *testing.T) {
 	if err != nil {
 		t.Fatalf("first start: %v", err)
 	}
+	t.Cleanup(func() { _ = s1.Close() }) // on a failure before the Close below
 	id1, err := s1.CreateMIA(ctx, "restart@e2e.test", "Restart-2026-ok", false)
 	if err != nil {
 		t.Fatal(err)
@@ -44,6 +45,7 @@ func TestPersistedRestart(t *testing.T) {
 	if err != nil {
 		t.Fatalf("second start: %v", err)
 	}
+	t.Cleanup(func() { _ = s2.Close() })
 	if s2.MiaPoolID != first.MiaPoolID || s2.MiaClientID != first.MiaClientID || s2.ApporteurPoolID != first.ApporteurPoolID ||
 		s2.Env["CURSOR_SECRET"] != first.Env["CURSOR_SECRET"] {
 		t.Errorf("restart: got pools %s/%s/%s, want %s/%s/%s (and the same cursor secret)",
@@ -71,7 +73,7 @@ func TestPersistedRestart(t *testing.T) {
 	if err != nil {
 		t.Fatalf("third start: %v", err)
 	}
-	defer s3.Close()
+	t.Cleanup(func() { _ = s3.Close() })
 	if s3.Env["CURSOR_SECRET"] == first.Env["CURSOR_SECRET"] {
 		t.Errorf("cursor secret kept after a wipe")
 	}
