@@ -52,13 +52,19 @@ func run(m *testing.M) int {
 	}
 	stack = s
 	code := m.Run()
+	// A -run filter leaves tests out: the figures and the scan's own check
+	// below are those of a whole run.
+	f := flag.Lookup("test.run")
+	whole := f == nil || f.Value.String() == ""
 	if leaks := scanLogs(logs.Bytes()); len(leaks) > 0 {
 		fmt.Fprintf(os.Stderr, "e2e: %d secrets or personal data found in the logs, e.g. %q\n", len(leaks), leaks[0])
 		code = 1
+	} else if l := figs.Logs; whole && (l.Bytes == 0 || l.Secrets == 0) {
+		// An empty capture or nothing planted would make the scan pass vacuously.
+		fmt.Fprintf(os.Stderr, "e2e: the log scan checked %d secrets in %d bytes of logs: the capture or the planting is broken\n", l.Secrets, l.Bytes)
+		code = 1
 	}
-	// The figures of `make reliability` are those of a whole run only (a
-	// -run filter would leave some out).
-	if f := flag.Lookup("test.run"); code == 0 && (f == nil || f.Value.String() == "") {
+	if code == 0 && whole {
 		if err := writeFigures(filepath.Join("..", ".local", "reliability")); err != nil {
 			fmt.Fprintln(os.Stderr, "e2e: write the reliability figures:", err)
 		}
