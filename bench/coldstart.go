@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -259,7 +260,7 @@ func invoke(ctx context.Context, c *http.Client, url string, event []byte) (int,
 	var r struct {
 		StatusCode int `json:"statusCode"`
 	}
-	if jsonUnmarshal(body, &r) != nil || r.StatusCode == 0 {
+	if json.Unmarshal(body, &r) != nil || r.StatusCode == 0 {
 		return resp.StatusCode, nil
 	}
 	return r.StatusCode, nil

@@ -126,7 +126,7 @@ func run(ctx context.Context, args []string, stdout, log io.Writer) error {
 	fmt.Fprintf(log, "bench: %d routes, %d functions in template.yaml; machine: %d× %s, %s\n",
 		len(routes), len(functions), rep.Machine.NProc, rep.Machine.CPU, rep.Machine.GoVersion)
 
-	err = runPhases(ctx, o, rep, routes, functions, log)
+	err = runPhases(ctx, o, rep, routes, log)
 	rep.Seconds = time.Since(rep.StartedAt).Seconds()
 	if werr := writeReport(o.out, rep, stdout); werr != nil && err == nil {
 		err = werr
@@ -192,5 +192,3 @@ func machine() Machine {
 	}
 	return m
 }
-
-func jsonUnmarshal(b []byte, v any) error { return json.Unmarshal(b, v) }

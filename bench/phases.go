@@ -14,7 +14,7 @@ const noScenario = "no scenario"
 
 // runPhases runs what o does not skip, filling rep as it goes, and always
 // stops the stack it started.
-func runPhases(ctx context.Context, o options, rep *Report, routes []Route, functions map[string]bool, log io.Writer) (err error) {
+func runPhases(ctx context.Context, o options, rep *Report, routes []Route, log io.Writer) (err error) {
 	var bins []*Binary
 	var rie string
 	if !o.skip["cold"] {
@@ -58,7 +58,7 @@ func runPhases(ctx context.Context, o options, rep *Report, routes []Route, func
 		}
 	}
 	if !o.skip["cold"] {
-		rep.Cold = coldPhase(ctx, o, st, rie, bins, routes, functions, log)
+		rep.Cold = coldPhase(ctx, o, st, rie, bins, routes, log)
 	}
 	rep.Notes = append(rep.Notes, st.notes...)
 	return nil
@@ -66,7 +66,7 @@ func runPhases(ctx context.Context, o options, rep *Report, routes []Route, func
 
 // coldPhase runs every bootstrap under its own emulator, the empty Lambda
 // first and last (both runs make its baseline).
-func coldPhase(ctx context.Context, o options, st *benchStack, rie string, bins []*Binary, routes []Route, functions map[string]bool, log io.Writer) []ColdStart {
+func coldPhase(ctx context.Context, o options, st *benchStack, rie string, bins []*Binary, routes []Route, log io.Writer) []ColdStart {
 	routeOf := map[string]Route{}
 	for _, r := range routes {
 		if _, ok := routeOf[r.Function]; !ok || r.Method == "GET" {
