@@ -10,11 +10,11 @@ export function Link(props: JSX.HTMLAttributes<HTMLAnchorElement> & { href: stri
 }
 
 /** A link styled as a button. */
-export function ButtonLink({ href, children, variant = "primary" }: { href: string; children: ComponentChildren; variant?: string }) {
+export function ButtonLink({ href, children }: { href: string; children: ComponentChildren }) {
   return (
-    <a href={href} class={`btn btn-${variant}`} onClick={onLinkClick as any}>
+    <Link href={href} class="btn btn-primary">
       {children}
-    </a>
+    </Link>
   );
 }
 
@@ -75,9 +75,9 @@ export function FormErrors({ messages }: { messages: string[] }) {
   );
 }
 
-export function Notice({ children, kind = "success" }: { children: ComponentChildren; kind?: "success" | "info" | "error" }) {
+export function Notice({ children }: { children: ComponentChildren }) {
   return (
-    <div class={`alert alert-${kind}`} role="status" aria-live="polite">
+    <div class="alert alert-success" role="status" aria-live="polite">
       {children}
     </div>
   );

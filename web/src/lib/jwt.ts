@@ -1,4 +1,4 @@
-// Reads (never verifies: the API does) the payload of a JWT, for display and expiry.
+// Reads (never verifies: the API does) the payload of a JWT, for the session's email.
 
 export function jwtPayload(token: string): Record<string, unknown> {
   const part = token.split(".")[1];
@@ -13,8 +13,3 @@ export function jwtPayload(token: string): Record<string, unknown> {
   }
 }
 
-/** Seconds since epoch at which the token expires, or undefined. */
-export function jwtExpiry(token: string): number | undefined {
-  const exp = jwtPayload(token).exp;
-  return typeof exp === "number" ? exp : undefined;
-}

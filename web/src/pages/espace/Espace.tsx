@@ -1,5 +1,5 @@
 import { api } from "../../app";
-import { withQuery, type Page } from "../../lib/api";
+import { withQuery } from "../../lib/api";
 import { formatCentimes, formatDate, formatDateTime, formatPercent, label, STATUT_AFFAIRE, STATUT_CONTACT, formatTelephone } from "../../lib/format";
 import {
   type Affaire,
@@ -348,4 +348,3 @@ export function MonProfil() {
   );
 }
 
-export type { Page };

@@ -45,7 +45,7 @@ import {
 } from "../../components/ui";
 import { useProduits } from "./shared";
 
-export const TABS = [
+const TABS = [
   { statut: "en_cours", label: "En cours" },
   { statut: "signee", label: "Signées" },
   { statut: "perdue", label: "Perdues" },
