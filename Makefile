@@ -6,10 +6,10 @@ FUNCTIONS := $(notdir $(patsubst %/,%,$(wildcard functions/*/)))
 GOFILES    = $(shell find . -name '*.go' -not -path './web/*' -not -path '*/node_modules/*' -not -path './.local/*')
 DEV_FLAGS ?=
 
-.PHONY: dev reset test fmt-check vet build clean node-modules web-if-any
+.PHONY: dev reset test fmt-check vet build clean node-modules
 
 ## dev: run the whole stack locally (API + web on http://localhost:3000), data kept in .local/dev
-dev: node-modules web-if-any
+dev: node-modules web
 	$(GO) run ./infra/local $(DEV_FLAGS)
 
 ## reset: wipe the local data (.local/dev)
@@ -84,12 +84,8 @@ infra/local/node_modules/.package-lock.json: infra/local/package.json infra/loca
 	cd infra/local && npm ci --no-audit --no-fund
 	@touch $@
 
-# Hook: builds the web client when web/ has a package.json and this Makefile
-# has a `web` target (declare it .PHONY: web/ is also a directory).
-web-if-any:
-	@if [ -f web/package.json ] && grep -q '^web:' $(firstword $(MAKEFILE_LIST)); then $(MAKE) --no-print-directory web; fi
-
 # The web client (web/: Vite + Preact + TypeScript), served from web/dist by the local gateway.
+# `web` is .PHONY: web/ is also a directory.
 .PHONY: web web-test test-browser browser-deps
 ## browser-deps: Debian's Chromium for the browser test (installed only when missing)
 browser-deps:
@@ -109,8 +105,7 @@ web-test: web/node_modules/.package-lock.json
 
 ## test-browser: the onboarding text walked in Chromium against a running stack:
 ##   make test-browser MYCRM_URL=http://localhost:3000 SES_URL=http://localhost:8005
-test-browser: web
-	bash web/scripts/ensure-chromium.sh
+test-browser: web browser-deps
 	cd web && MYCRM_URL="$(MYCRM_URL)" SES_URL="$(SES_URL)" npm run test:browser
 
 # Deployment to AWS (README "Deploy"). `sam build` compiles each function folder (template
