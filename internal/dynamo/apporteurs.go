@@ -132,31 +132,22 @@ func (s *Store) CreateApporteur(ctx context.Context, m crm.MiaID, n crm.NewAppor
 	}
 	it := toApporteurItem(m, a)
 	it.InvitationN = 1
-	cond, names, values := absent()
-	p, err := put(s.table, it, cond, names, values)
-	if err != nil {
-		return crm.Apporteur{}, internal("encode apporteur", err)
-	}
-	g, err := put(s.table, emailGuardItem{PK: ApporteurEmailPK(a.Email), SK: ApporteurEmailSK(), Type: typeEmailGuard,
-		MiaID: string(m), ApporteurID: string(a.ID)}, cond, names, values)
-	if err != nil {
-		return crm.Apporteur{}, internal("encode guard", err)
-	}
-	items := []txItem{
-		{item: p},
-		{item: g, fail: func(map[string]types.AttributeValue) error {
-			return &crm.Error{Code: crm.ECONFLICT, Message: "Un compte apporteur utilise déjà cette adresse email.",
-				Fields: []crm.FieldError{{Champ: "email", Message: "Adresse email déjà utilisée par un apporteur."}}}
-		}},
-	}
+	var acts actions
+	// The idempotency record comes first: a replay also fails the email
+	// guard the first request wrote, and must be answered as a replay.
 	if idem != nil {
 		ia, err := s.idempotenceAction(m, idem, a)
-		if err != nil {
-			return crm.Apporteur{}, err
-		}
-		items = append(items, ia)
+		acts.add(ia.item, err)
+		acts.onFail(ia.fail)
 	}
-	if err := s.transact(ctx, "create apporteur", items); err != nil {
+	acts.add(s.putAction(it, notExists()))
+	acts.add(s.putAction(emailGuardItem{PK: ApporteurEmailPK(a.Email), SK: ApporteurEmailSK(), Type: typeEmailGuard,
+		MiaID: string(m), ApporteurID: string(a.ID)}, notExists()))
+	acts.onFail(func(map[string]types.AttributeValue) error {
+		return &crm.Error{Code: crm.ECONFLICT, Message: "Un compte apporteur utilise déjà cette adresse email.",
+			Fields: []crm.FieldError{{Champ: "email", Message: "Adresse email déjà utilisée par un apporteur."}}}
+	})
+	if err := s.run(ctx, "create apporteur", &acts); err != nil {
 		return crm.Apporteur{}, err
 	}
 	return a, nil

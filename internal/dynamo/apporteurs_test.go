@@ -2,6 +2,8 @@ package dynamo
 
 import (
 	"context"
+	"encoding/json"
+	"errors"
 	"strings"
 	"testing"
 	"time"
@@ -233,5 +235,23 @@ func TestMIAAccount(t *testing.T) {
 	got := must[crm.MIA](t)(s.GetMIA(ctx, mia.ID))
 	if got.Email != email || got.Cabinet != "Cabinet Durand" {
 		t.Errorf("profile = %+v", got)
+	}
+}
+
+// TestCreateApporteurReplay: the same Idempotency-Key replays the first
+// answer, though the email guard written by the first request fails too.
+func TestCreateApporteurReplay(t *testing.T) {
+	ctx := context.Background()
+	s, m := newStore(t)
+	n := crm.NewApporteur{Nom: "Martin", Email: uniqueEmail("replay")}
+	idem := &Idempotency{Sub: "user-1", Key: "k-apporteur", Hash: "h1", Render: render}
+	a := must[crm.Apporteur](t)(s.CreateApporteur(ctx, m, n, idem))
+	var replay *Replayed
+	if err := ignore(s.CreateApporteur(ctx, m, n, idem)); !errors.As(err, &replay) {
+		t.Fatalf("second create: %v, want a replay", err)
+	}
+	var body crm.Apporteur
+	if err := json.Unmarshal(replay.Response.Body, &body); err != nil || body.ID != a.ID {
+		t.Errorf("replayed %s, want apporteur %s", replay.Response.Body, a.ID)
 	}
 }
