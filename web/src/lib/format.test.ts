@@ -5,6 +5,7 @@ import {
   formatDate,
   formatDateTime,
   formatPercent,
+  formatSiren,
   formatTelephone,
   nextStatutsAffaire,
   parseEurosToCentimes,
@@ -85,6 +86,14 @@ describe("formatTelephone", () => {
     expect(formatTelephone("+33612345678").replace(/\u00a0/g, " ")).toBe("06 12 34 56 78");
     expect(formatTelephone("+32470123456")).toBe("+32470123456");
     expect(formatTelephone("")).toBe("—");
+  });
+});
+
+describe("formatSiren", () => {
+  it("groups nine digits by three, keeps anything else as it is", () => {
+    expect(formatSiren("732829320")).toBe("732 829 320");
+    expect(formatSiren("73282932")).toBe("73282932");
+    expect(formatSiren(undefined)).toBe("—");
   });
 });
 

@@ -117,6 +117,12 @@ export function passwordRules(pw: string): { id: string; text: string; ok: boole
   ];
 }
 
+/** "732829320" → "732 829 320"; anything else is shown as it is, a missing one as "—". */
+export function formatSiren(s: string | null | undefined): string {
+  if (!s) return "—";
+  return /^\d{9}$/.test(s) ? `${s.slice(0, 3)} ${s.slice(3, 6)} ${s.slice(6)}` : s;
+}
+
 /** E.164 as stored → what a French person reads: "+33612345678" → "06 12 34 56 78"; others kept. */
 export function formatTelephone(tel: string | null | undefined): string {
   if (!tel) return "—";

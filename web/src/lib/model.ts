@@ -108,6 +108,11 @@ export function personName(c: { prenom?: string; nom?: string } | undefined): st
   return [c.prenom, c.nom].filter(Boolean).join(" ");
 }
 
+/** An apporteur's display name: its name, or its email when it has none. */
+export function apporteurName(a: Pick<Apporteur, "prenom" | "nom" | "email"> | undefined): string {
+  return personName(a) || (a?.email ?? "");
+}
+
 export function produitKey(p: Produit): string {
   return p.id ?? p.code ?? "";
 }

@@ -7,6 +7,7 @@ import {
   type Contact,
   type Commissions,
   affaireClient,
+  affaireProduit,
   historiqueDate,
   historiqueText,
   lineCommission,
@@ -136,10 +137,6 @@ export function MonNouveauContact() {
   );
 }
 
-function affaireProduitNom(a: Affaire): string {
-  return a.produitNom ?? a.produitLibelle ?? (a.produit ? produitLabel(a.produit) : a.produitId);
-}
-
 export function MesAffaires() {
   const list = usePaged<Affaire>((cursor) => withQuery("/espace-apporteur/affaires", { limit: 20, cursor }), []);
   return (
@@ -157,7 +154,7 @@ export function MesAffaires() {
             <li class="card affaire-card" data-affaire={a.id}>
               <div class="affaire-head">
                 <div>
-                  <h2 class="h3">{affaireProduitNom(a)}</h2>
+                  <h2 class="h3">{affaireProduit(a)}</h2>
                   <div class="row-meta">{affaireClient(a) ?? ""}</div>
                 </div>
                 <Badge value={a.statut} text={label(STATUT_AFFAIRE, a.statut)} />

@@ -3,7 +3,7 @@ import { api } from "../../app";
 import { EditForm } from "../../components/EditForm";
 import { withQuery } from "../../lib/api";
 import { formatCentimes, formatDate, formatPercent, label, STATUT_AFFAIRE, STATUT_APPORTEUR, STATUT_CONTACT, formatTelephone } from "../../lib/format";
-import { type Affaire, type Apporteur, type Contact, affaireClient, affaireProduit, personName } from "../../lib/model";
+import { type Affaire, type Apporteur, type Contact, affaireClient, affaireProduit, apporteurName, personName } from "../../lib/model";
 import { navigate } from "../../lib/router";
 import {
   Badge,
@@ -57,7 +57,7 @@ export function ApporteursList({ query }: { query: URLSearchParams }) {
             <li class="card row-card">
               <div class="row-main">
                 <Link href={`/mia/apporteurs/${a.id}`} class="row-title">
-                  {personName(a) || a.email}
+                  {apporteurName(a)}
                 </Link>
                 <div class="row-meta">
                   {a.email}
@@ -184,7 +184,7 @@ export function ApporteurView({ id, query }: { id: string; query: URLSearchParam
   return (
     <>
       <PageHeader
-        title={personName(ap) || ap.email}
+        title={apporteurName(ap)}
         actions={<Badge value={ap.statut} text={label(STATUT_APPORTEUR, ap.statut)} />}
       >
         <p class="lead">

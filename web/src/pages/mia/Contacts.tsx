@@ -3,7 +3,7 @@ import { api } from "../../app";
 import { EditForm } from "../../components/EditForm";
 import { withQuery, type Page } from "../../lib/api";
 import { formatDate, label, STATUT_CONTACT, formatTelephone } from "../../lib/format";
-import { type Apporteur, type Contact, personName } from "../../lib/model";
+import { type Apporteur, type Contact, apporteurName, personName } from "../../lib/model";
 import { navigate } from "../../lib/router";
 import {
   Badge,
@@ -41,7 +41,7 @@ export function ContactsList({ query }: { query: URLSearchParams }) {
     [q, statut, apporteurId],
   );
   const go = (p: Record<string, string>) => navigate(withQuery("/mia/contacts", { q, statut, apporteurId, ...p }));
-  const apNom = new Map((apporteurs.data ?? []).map((a) => [a.id, personName(a) || a.email]));
+  const apNom = new Map((apporteurs.data ?? []).map((a) => [a.id, apporteurName(a)]));
   return (
     <>
       <PageHeader title="Contacts" actions={<ButtonLink href="/mia/contacts/nouveau">Nouveau contact</ButtonLink>}>
@@ -61,7 +61,7 @@ export function ContactsList({ query }: { query: URLSearchParams }) {
           <select value={apporteurId} onChange={(e) => go({ apporteurId: e.currentTarget.value })}>
             <option value="">Tous</option>
             {(apporteurs.data ?? []).map((a) => (
-              <option value={a.id}>{personName(a) || a.email}</option>
+              <option value={a.id}>{apporteurName(a)}</option>
             ))}
           </select>
         </label>
@@ -164,7 +164,7 @@ export function ContactNew({ query }: { query: URLSearchParams }) {
             <select {...a} value={f.values.apporteurId} onChange={(e) => f.set("apporteurId", e.currentTarget.value)}>
               <option value="">Aucun</option>
               {(apporteurs.data ?? []).map((ap) => (
-                <option value={ap.id}>{personName(ap) || ap.email}</option>
+                <option value={ap.id}>{apporteurName(ap)}</option>
               ))}
             </select>
           )}
@@ -235,7 +235,7 @@ export function ContactView({ id, query }: { id: string; query: URLSearchParams 
                 name: "apporteurId",
                 label: "Apporteur d'affaires",
                 type: "select",
-                options: [{ value: "", label: "Aucun" }, ...(apporteurs.data ?? []).map((a) => ({ value: a.id, label: personName(a) || a.email }))],
+                options: [{ value: "", label: "Aucun" }, ...(apporteurs.data ?? []).map((a) => ({ value: a.id, label: apporteurName(a) }))],
               },
               { name: "remarques", label: "Remarques", type: "textarea" },
             ]}
@@ -257,7 +257,7 @@ export function ContactView({ id, query }: { id: string; query: URLSearchParams 
           <dt>Apporteur</dt>
           <dd>
             {ct.apporteurId ? (
-              <Link href={`/mia/apporteurs/${ct.apporteurId}`}>{ct.apporteurNom ?? (ap ? personName(ap) || ap.email : "Voir l'apporteur")}</Link>
+              <Link href={`/mia/apporteurs/${ct.apporteurId}`}>{ct.apporteurNom ?? (apporteurName(ap) || "Voir l'apporteur")}</Link>
             ) : (
               "—"
             )}

@@ -2,8 +2,8 @@ import { useState } from "preact/hooks";
 import { api } from "../../app";
 import { EditForm } from "../../components/EditForm";
 import { withQuery, type Page } from "../../lib/api";
-import { formatDate, formatTelephone } from "../../lib/format";
-import { type Apporteur, type Contact, type Entreprise, personName } from "../../lib/model";
+import { formatDate, formatSiren, formatTelephone } from "../../lib/format";
+import { type Apporteur, type Contact, type Entreprise, apporteurName, personName } from "../../lib/model";
 import { navigate } from "../../lib/router";
 import {
   ButtonLink,
@@ -79,11 +79,6 @@ export function EntreprisesList({ query }: { query: URLSearchParams }) {
       <LoadMore hasMore={list.hasMore} loading={list.loading} onClick={list.loadMore} />
     </>
   );
-}
-
-export function formatSiren(s: string | undefined): string {
-  if (!s) return "—";
-  return /^\d{9}$/.test(s) ? `${s.slice(0, 3)} ${s.slice(3, 6)} ${s.slice(6)}` : s;
 }
 
 const ENTREPRISE_FIELDS = ["raisonSociale", "siren", "adresse", "dirigeantId"] as const;
@@ -269,7 +264,7 @@ export function EntrepriseView({ id, query }: { id: string; query: URLSearchPara
           <dt>Dirigeant</dt>
           <dd>{en.dirigeantId ? <Link href={`/mia/contacts/${en.dirigeantId}`}>{dirNom || "Voir le contact"}</Link> : "—"}</dd>
           <dt>Apporteur</dt>
-          <dd>{en.apporteurId ? <Link href={`/mia/apporteurs/${en.apporteurId}`}>{apporteur.data ? personName(apporteur.data) || apporteur.data.email : "Voir l'apporteur"}</Link> : "—"}</dd>
+          <dd>{en.apporteurId ? <Link href={`/mia/apporteurs/${en.apporteurId}`}>{apporteurName(apporteur.data) || "Voir l'apporteur"}</Link> : "—"}</dd>
           <dt>Créée le</dt>
           <dd>{formatDate(en.createdAt)}</dd>
         </dl>
