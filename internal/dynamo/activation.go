@@ -135,8 +135,7 @@ func (s *Store) ClaimInvitation(ctx context.Context, acc Account, hash string, e
 	tok := activationItem{PK: ActivationPK(hash), SK: ActivationSK(), Type: typeActivation, Kind: string(acc.Kind),
 		MiaID: string(acc.Mia), ApporteurID: string(acc.Apporteur), Email: acc.Email,
 		CreatedAt: fmtTime(now), ExpireLe: fmtTime(expire), ExpiresAt: expire.Add(30 * 24 * time.Hour).Unix()}
-	c, n, v := absent()
-	p, err := put(s.table, tok, c, n, v)
+	p, err := s.putAction(tok, notExists())
 	if err != nil {
 		return false, internal("encode token", err)
 	}
@@ -355,30 +354,19 @@ func (s *Store) CreateMIAAccount(ctx context.Context, n crm.NewMIAAccount, staff
 		Telephone: n.Telephone, CreatedAt: now, UpdatedAt: now, Version: 1}
 	it := miaAccountItem{miaItem: toMIAItem(m),
 		invitation: invitation{Statut: string(crm.ApporteurInvitationEnvoyee), InvitationN: 1}}
-	c, nm, v := absent()
-	p, err := put(s.table, it, c, nm, v)
-	if err != nil {
-		return crm.MIA{}, internal("encode mia", err)
-	}
-	g, err := put(s.table, miaEmailGuardItem{PK: MiaEmailPK(n.Email), SK: MiaEmailSK(), Type: typeMIAEmailGuard, MiaID: string(m.ID)}, c, nm, v)
-	if err != nil {
-		return crm.MIA{}, internal("encode guard", err)
-	}
-	items := []txItem{
-		{item: p},
-		{item: g, fail: func(map[string]types.AttributeValue) error {
-			return &crm.Error{Code: crm.ECONFLICT, Message: "Un compte MIA utilise déjà cette adresse email.",
-				Fields: []crm.FieldError{{Champ: "email", Message: "Adresse email déjà utilisée."}}}
-		}},
-	}
+	var acts actions
 	if idem != nil && staff != "" {
 		ia, err := s.idempotenceAction(staff, idem, m)
-		if err != nil {
-			return crm.MIA{}, err
-		}
-		items = append([]txItem{ia}, items...)
+		acts.add(ia.item, err)
+		acts.onFail(ia.fail)
 	}
-	if err := s.transact(ctx, "create mia account", items); err != nil {
+	acts.add(s.putAction(it, notExists()))
+	acts.add(s.putAction(miaEmailGuardItem{PK: MiaEmailPK(n.Email), SK: MiaEmailSK(), Type: typeMIAEmailGuard, MiaID: string(m.ID)}, notExists()))
+	acts.onFail(func(map[string]types.AttributeValue) error {
+		return &crm.Error{Code: crm.ECONFLICT, Message: "Un compte MIA utilise déjà cette adresse email.",
+			Fields: []crm.FieldError{{Champ: "email", Message: "Adresse email déjà utilisée."}}}
+	})
+	if err := s.run(ctx, "create mia account", &acts); err != nil {
 		return crm.MIA{}, err
 	}
 	return m, nil

@@ -366,12 +366,6 @@ func (s *Store) reissue(ctx context.Context, pk, sk string) (crm.Apporteur, erro
 	return a, nil
 }
 
-// absent is the condition "no item with this key yet".
-func absent() (*string, map[string]string, map[string]types.AttributeValue) {
-	e, _ := expression.NewBuilder().WithCondition(expression.AttributeNotExists(expression.Name(attrPK))).Build()
-	return e.Condition(), e.Names(), e.Values()
-}
-
 func isConditionFailed(err error) bool {
 	var ccf *types.ConditionalCheckFailedException
 	return errors.As(err, &ccf)

@@ -238,20 +238,6 @@ func (a *actions) onFail(fail func(map[string]types.AttributeValue) error) {
 	}
 }
 
-// put is a conditional Put action from already built expression parts
-// (returns the old item on failure); putAction builds the condition itself.
-func put(table string, item any, cond *string, names map[string]string, values map[string]types.AttributeValue) (types.TransactWriteItem, error) {
-	av, err := attributevalue.MarshalMap(item)
-	if err != nil {
-		return types.TransactWriteItem{}, err
-	}
-	return types.TransactWriteItem{Put: &types.Put{
-		TableName: aws.String(table), Item: av, ConditionExpression: cond,
-		ExpressionAttributeNames: names, ExpressionAttributeValues: values,
-		ReturnValuesOnConditionCheckFailure: types.ReturnValuesOnConditionCheckFailureAllOld,
-	}}, nil
-}
-
 func (s *Store) run(ctx context.Context, op string, a *actions) error {
 	if a.err != nil {
 		return internal(op, a.err)
