@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"reflect"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -174,7 +175,6 @@ func (r *recorder) got() [][]string {
 }
 
 type streamCase struct {
-	stream    *fakeStream
 	gw        *Gateway
 	rec       *recorder
 	mu        sync.Mutex
@@ -186,7 +186,7 @@ type streamCase struct {
 // the given event properties.
 func startStreams(t *testing.T, ev StreamEvent, fs *fakeStream, rec *recorder, position string) *streamCase {
 	t.Helper()
-	sc := &streamCase{stream: fs, rec: rec}
+	sc := &streamCase{rec: rec}
 	ev.Function, ev.Table, ev.Name, ev.Enabled = "consumer", "Table", "Stream", true
 	if ev.StartingPosition == "" {
 		ev.StartingPosition = "TRIM_HORIZON"
@@ -236,6 +236,14 @@ func (sc *streamCase) idle(t *testing.T) {
 	}
 }
 
+// wantBatches checks the sequence numbers of every invocation so far.
+func (sc *streamCase) wantBatches(t *testing.T, want [][]string) {
+	t.Helper()
+	if got := sc.rec.got(); !reflect.DeepEqual(got, want) {
+		t.Errorf("invocations: got %v, want %v", got, want)
+	}
+}
+
 func (sc *streamCase) dlq() [][]string {
 	sc.mu.Lock()
 	defer sc.mu.Unlock()
@@ -259,17 +267,12 @@ func TestStreamBatches(t *testing.T) {
 	sc := startStreams(t, StreamEvent{BatchSize: 3, MaximumRetryAttempts: 2}, fs, rec, "")
 	sc.idle(t)
 	want := [][]string{seqs(1, 3), seqs(4, 6), seqs(7, 7)}
-	if got := rec.got(); !reflect.DeepEqual(got, want) {
-		t.Errorf("batches: got %v, want %v", got, want)
-	}
+	sc.wantBatches(t, want)
 	// Records written later are delivered after them, once.
 	fs.put("MODIFY", "A")
 	fs.put("REMOVE", "A")
 	sc.idle(t)
-	want = append(want, seqs(8, 9))
-	if got := rec.got(); !reflect.DeepEqual(got, want) {
-		t.Errorf("batches: got %v, want %v", got, want)
-	}
+	sc.wantBatches(t, append(want, seqs(8, 9)))
 	if got := sc.dlq(); len(got) != 0 {
 		t.Errorf("on-failure: got %v, want nothing", got)
 	}
@@ -277,14 +280,7 @@ func TestStreamBatches(t *testing.T) {
 
 func TestStreamRetrySemantics(t *testing.T) {
 	poison := "000004"
-	hasPoison := func(s []string) bool {
-		for _, x := range s {
-			if x == poison {
-				return true
-			}
-		}
-		return false
-	}
+	hasPoison := func(s []string) bool { return slices.Contains(s, poison) }
 	failOnPoison := func(s []string, _ int) (events.DynamoDBEventResponse, error) {
 		if hasPoison(s) {
 			return events.DynamoDBEventResponse{}, errors.New("poison")
@@ -407,9 +403,7 @@ func TestStreamRetrySemantics(t *testing.T) {
 			rec := &recorder{fail: tc.fail}
 			sc := startStreams(t, tc.ev, fs, rec, "")
 			sc.idle(t)
-			if got := rec.got(); !reflect.DeepEqual(got, tc.wantBatches) {
-				t.Errorf("invocations: got %v, want %v", got, tc.wantBatches)
-			}
+			sc.wantBatches(t, tc.wantBatches)
 			if got := sc.dlq(); !reflect.DeepEqual(got, tc.wantDLQ) {
 				t.Errorf("on-failure: got %v, want %v", got, tc.wantDLQ)
 			}
@@ -430,9 +424,7 @@ func TestStreamPositions(t *testing.T) {
 		sc := startStreams(t, StreamEvent{BatchSize: 10}, fs, rec, "LATEST")
 		fs.put("INSERT", "new")
 		sc.idle(t)
-		if got, want := rec.got(), [][]string{seqs(2, 2)}; !reflect.DeepEqual(got, want) {
-			t.Errorf("got %v, want %v", got, want)
-		}
+		sc.wantBatches(t, [][]string{seqs(2, 2)})
 	})
 	t.Run("expired iterator resumes after the last record", func(t *testing.T) {
 		fs := newFakeStream()
@@ -445,9 +437,7 @@ func TestStreamPositions(t *testing.T) {
 		fs.mu.Unlock()
 		fs.put("INSERT", "b")
 		sc.idle(t)
-		if got, want := rec.got(), [][]string{seqs(1, 1), seqs(2, 2)}; !reflect.DeepEqual(got, want) {
-			t.Errorf("got %v, want %v", got, want)
-		}
+		sc.wantBatches(t, [][]string{seqs(1, 1), seqs(2, 2)})
 	})
 	t.Run("a closed shard is read to its end before its child", func(t *testing.T) {
 		fs := newFakeStream()
@@ -460,9 +450,7 @@ func TestStreamPositions(t *testing.T) {
 		fs.put("INSERT", "c")
 		fs.put("INSERT", "d")
 		sc.idle(t)
-		if got, want := rec.got(), [][]string{seqs(1, 1), seqs(2, 2), seqs(3, 4)}; !reflect.DeepEqual(got, want) {
-			t.Errorf("got %v, want %v", got, want)
-		}
+		sc.wantBatches(t, [][]string{seqs(1, 1), seqs(2, 2), seqs(3, 4)})
 	})
 	t.Run("filter criteria", func(t *testing.T) {
 		fs := newFakeStream()
@@ -475,9 +463,7 @@ func TestStreamPositions(t *testing.T) {
 			`{"eventName":["INSERT"],"dynamodb":{"NewImage":{"PK":{"S":[{"prefix":"APPORTEUR#"}]}}}}`,
 		}}, fs, rec, "")
 		sc.idle(t)
-		if got, want := rec.got(), [][]string{{"000001", "000004"}}; !reflect.DeepEqual(got, want) {
-			t.Errorf("got %v, want %v", got, want)
-		}
+		sc.wantBatches(t, [][]string{{"000001", "000004"}})
 	})
 }
 
