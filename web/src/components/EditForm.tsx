@@ -1,5 +1,5 @@
 import { api } from "../app";
-import type { Result } from "../lib/api";
+import { ifMatchOf, type Result } from "../lib/api";
 import { Field, FormErrors, useForm } from "./ui";
 
 export interface EditField {
@@ -15,24 +15,23 @@ export interface EditField {
  * "Modifier": a form over some fields of an entity that PATCHes only what changed, with the
  * entity's ETag in If-Match (a 412 says it changed elsewhere), and hands back the new entity.
  */
-export function EditForm<T extends object>({
+export function EditForm<T extends { version?: number }>({
   path,
-  etag,
-  entity,
+  result,
   fields,
   onSaved,
   onCancel,
   title,
 }: {
   path: string;
-  etag?: string;
-  entity: T;
+  /** The entity as read, with its ETag. */
+  result: Result<T>;
   fields: EditField[];
   onSaved: (r: Result<T>) => void;
   onCancel: () => void;
   title: string;
 }) {
-  const initial = Object.fromEntries(fields.map((f) => [f.name, String((entity as Record<string, unknown>)[f.name] ?? "")]));
+  const initial = Object.fromEntries(fields.map((f) => [f.name, String((result.data as Record<string, unknown>)[f.name] ?? "")]));
   const f = useForm<Record<string, string>>(initial);
   const onSubmit = (e: Event) => {
     e.preventDefault();
@@ -47,7 +46,7 @@ export function EditForm<T extends object>({
         onCancel();
         return;
       }
-      onSaved(await api.patch<T>(path, body, etag));
+      onSaved(await api.patch<T>(path, body, ifMatchOf(result)));
     }, fields.map((x) => x.name));
   };
   return (

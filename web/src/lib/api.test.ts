@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { Api, idempotencyKeys, withQuery, type KeyValueStore } from "./api";
+import { Api, idempotencyKeys, ifMatchOf, withQuery, type KeyValueStore } from "./api";
 import { ApiError } from "./problem";
 import { cognitoEndpoint, login } from "./cognito";
 
@@ -45,6 +45,15 @@ describe("withQuery", () => {
       "/contacts?q=du+pont&limit=20",
     );
     expect(withQuery("/affaires", {})).toBe("/affaires");
+  });
+});
+
+describe("ifMatchOf", () => {
+  it("prefers the ETag, falls back to the quoted version, else nothing", () => {
+    expect(ifMatchOf({ data: { version: 3 }, etag: '"4"', status: 200 })).toBe('"4"');
+    expect(ifMatchOf({ data: { version: 3 }, status: 200 })).toBe('"3"');
+    expect(ifMatchOf({ data: { version: 0 }, status: 200 })).toBe('"0"');
+    expect(ifMatchOf({ data: {}, status: 200 })).toBeUndefined();
   });
 });
 

@@ -21,6 +21,11 @@ export interface Result<T> {
   status: number;
 }
 
+/** The If-Match for updating what a GET read: its ETag, or else the entity's version quoted as the API quotes it. */
+export function ifMatchOf(r: Result<{ version?: number }>): string | undefined {
+  return r.etag ?? (r.data.version !== undefined ? `"${r.data.version}"` : undefined);
+}
+
 export interface KeyValueStore {
   getItem(key: string): string | null;
   setItem(key: string, value: string): void;

@@ -1,6 +1,6 @@
 import { useEffect, useState } from "preact/hooks";
 import { api } from "../../app";
-import { withQuery, type Page } from "../../lib/api";
+import { ifMatchOf, withQuery, type Page } from "../../lib/api";
 import {
   centimesToInput,
   formatCentimes,
@@ -340,7 +340,6 @@ export function AffaireEdit({ id, query }: { id: string; query: URLSearchParams 
   if (a.loading && !a.data) return <Loading />;
   if (a.error) return <ErrorBox error={a.error} onRetry={a.reload} />;
   const af = a.data!.data;
-  const etag = a.data!.etag ?? (af.version !== undefined ? `"${af.version}"` : undefined);
   const hasApporteur = !!af.apporteurId || af.tauxCommissionApporteur != null;
 
   const onSubmit = (e: Event) => {
@@ -370,7 +369,7 @@ export function AffaireEdit({ id, query }: { id: string; query: URLSearchParams 
         setSaved("Aucune modification à enregistrer.");
         return;
       }
-      const r = await api.patch<Affaire>(`/affaires/${af.id}`, body, etag);
+      const r = await api.patch<Affaire>(`/affaires/${af.id}`, body, ifMatchOf(a.data!));
       // The PATCH answer carries no historique, and a stream consumer writes the new entry
       // just after: read the affaire now, then once more a moment later for the historique.
       let fresh = r;

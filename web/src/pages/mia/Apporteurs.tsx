@@ -1,7 +1,7 @@
 import { useState } from "preact/hooks";
 import { api } from "../../app";
 import { EditForm } from "../../components/EditForm";
-import { withQuery } from "../../lib/api";
+import { ifMatchOf, withQuery } from "../../lib/api";
 import { formatCentimes, formatDate, formatPercent, label, STATUT_AFFAIRE, STATUT_APPORTEUR, STATUT_CONTACT, formatTelephone } from "../../lib/format";
 import { type Affaire, type Apporteur, type Contact, affaireClient, affaireProduit, apporteurName, personName } from "../../lib/model";
 import { navigate } from "../../lib/router";
@@ -172,12 +172,11 @@ export function ApporteurView({ id, query }: { id: string; query: URLSearchParam
   if (a.loading && !a.data) return <Loading />;
   if (a.error) return <ErrorBox error={a.error} onRetry={a.reload} />;
   const ap = a.data!.data;
-  const etag = a.data!.etag;
   const invitedAt = ap.invitationEnvoyeeLe ?? ap.invitationEnvoyeeAt;
 
   const setStatut = (statut: string) =>
     act(async () => {
-      const r = await api.patch<Apporteur>(`/apporteurs/${ap.id}`, { statut }, etag ?? (ap.version !== undefined ? `"${ap.version}"` : undefined));
+      const r = await api.patch<Apporteur>(`/apporteurs/${ap.id}`, { statut }, ifMatchOf(a.data!));
       a.setData(r);
     }, statut === "desactive" ? "Apporteur désactivé : il ne peut plus accéder à son espace." : "Apporteur réactivé.");
 
@@ -207,8 +206,7 @@ export function ApporteurView({ id, query }: { id: string; query: URLSearchParam
             <EditForm
               title="Modifier l'apporteur"
               path={`/apporteurs/${ap.id}`}
-              etag={etag ?? (ap.version !== undefined ? `"${ap.version}"` : undefined)}
-              entity={ap}
+              result={a.data!}
               fields={[
                 { name: "nom", label: "Nom", required: true },
                 { name: "prenom", label: "Prénom" },

@@ -223,8 +223,7 @@ export function ContactView({ id, query }: { id: string; query: URLSearchParams 
           <EditForm
             title="Modifier le contact"
             path={`/contacts/${ct.id}`}
-            etag={c.data!.etag ?? (ct.version !== undefined ? `"${ct.version}"` : undefined)}
-            entity={ct}
+            result={c.data!}
             fields={[
               { name: "nom", label: "Nom", required: true },
               { name: "prenom", label: "Prénom" },

@@ -233,8 +233,7 @@ export function EntrepriseView({ id, query }: { id: string; query: URLSearchPara
             <EditForm
               title="Modifier l'entreprise"
               path={`/entreprises/${en.id}`}
-              etag={e.data!.etag ?? (en.version !== undefined ? `"${en.version}"` : undefined)}
-              entity={en}
+              result={e.data!}
               fields={[
                 { name: "raisonSociale", label: "Raison sociale", required: true },
                 { name: "siren", label: "SIREN", required: true, hint: "9 chiffres" },
