@@ -82,27 +82,18 @@ type Config struct {
 	// RetryDelay is the base delay before retrying a failed batch (100 ms if
 	// zero, doubling up to 2 s; negative for none).
 	RetryDelay time.Duration
-	// DefaultMaximumRetryAttempts applies to stream events that leave
-	// MaximumRetryAttempts unset (infinite in Lambda, which would let one
-	// poison record block the shard forever locally). 10 if zero.
-	DefaultMaximumRetryAttempts int
 	// OnFailure receives the records a consumer gave up on (the local
 	// stand-in of the on-failure destination); they are logged either way.
 	OnFailure func(context.Context, StreamFailure)
 
 	// Log receives one line per request and every problem (never tokens).
 	Log *slog.Logger
-	// HTTPClient fetches the JWKS (http.DefaultClient if nil).
-	HTTPClient *http.Client
-	// Now is the clock (time.Now if nil).
-	Now func() time.Time
 }
 
 // Gateway is the local API Gateway; it is an http.Handler.
 type Gateway struct {
 	cfg    Config
 	log    *slog.Logger
-	now    func() time.Time
 	routes []*route
 	auth   *verifier
 	// authorizers are the issuer and audiences of each JWT authorizer, by name.
@@ -139,18 +130,10 @@ func New(cfg Config) (*Gateway, error) {
 	if cfg.Template == nil {
 		return nil, errors.New("gateway: no template")
 	}
-	g := &Gateway{cfg: cfg, log: cfg.Log, now: cfg.Now}
+	g := &Gateway{cfg: cfg, log: cfg.Log, auth: &verifier{client: http.DefaultClient, now: time.Now}}
 	if g.log == nil {
 		g.log = slog.Default()
 	}
-	if g.now == nil {
-		g.now = time.Now
-	}
-	client := cfg.HTTPClient
-	if client == nil {
-		client = http.DefaultClient
-	}
-	g.auth = &verifier{client: client, now: g.now}
 	g.authorizers = map[string]jwtAuthorizer{}
 	for name, a := range cfg.Template.Authorizers {
 		iss, err := g.issuer(a)
@@ -303,10 +286,10 @@ func (rt *route) matchPath(parts []string) (map[string]string, bool) {
 
 // ServeHTTP answers like API Gateway: preflight, route, authorizer, function.
 func (g *Gateway) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	start := g.now()
+	start := time.Now()
 	rec := &statusRecorder{ResponseWriter: w}
 	route := g.serve(rec, r)
-	g.log.Info("api", "method", r.Method, "path", r.URL.Path, "route", route, "status", rec.status, "ms", g.now().Sub(start).Milliseconds())
+	g.log.Info("api", "method", r.Method, "path", r.URL.Path, "route", route, "status", rec.status, "ms", time.Since(start).Milliseconds())
 }
 
 type statusRecorder struct {
@@ -478,7 +461,7 @@ func contains(list []string, s string) bool {
 // invoke authorizes the request, builds the event, calls the function and
 // writes its response.
 func (g *Gateway) invoke(w http.ResponseWriter, r *http.Request, rt *route, params map[string]string) {
-	now := g.now()
+	now := time.Now()
 	var claims jwt.MapClaims
 	if rt.Authorizer != "" {
 		a := g.authorizers[rt.Authorizer]

@@ -48,6 +48,11 @@ type StreamFailure struct {
 	Err error
 }
 
+// defaultMaximumRetryAttempts applies to stream events that leave
+// MaximumRetryAttempts unset (infinite in Lambda, which would let one poison
+// record block the shard forever locally).
+const defaultMaximumRetryAttempts = 10
+
 // mapping is one event source mapping: a consumer reading one table stream
 // with its own position in each shard.
 type mapping struct {
@@ -184,10 +189,7 @@ func (g *Gateway) newMapping(ctx context.Context, f Function, ev StreamEvent, c 
 		m.position = g.cfg.StartingPosition
 	}
 	if m.maxRetry < 0 {
-		m.maxRetry = g.cfg.DefaultMaximumRetryAttempts
-		if m.maxRetry <= 0 {
-			m.maxRetry = 10
-		}
+		m.maxRetry = defaultMaximumRetryAttempts
 	}
 	if ev.BatchSize <= 0 {
 		m.ev.BatchSize = 100
