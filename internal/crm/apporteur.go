@@ -94,10 +94,9 @@ func (n *NewApporteur) Validate(phone PhoneNormalizer) []FieldError {
 	v.text("nom", &n.Nom, true, 100)
 	v.text("prenom", &n.Prenom, false, 100)
 	v.phone("telephone", &n.Telephone, phone)
-	if n.Email == "" {
+	v.email("email", &n.Email)
+	if n.Email == "" { // blank: v.email has emptied it
 		v.add("email", "Ce champ est obligatoire : l'apporteur reçoit son invitation par email.")
-	} else {
-		v.email("email", &n.Email)
 	}
 	v.text("localisation", &n.Localisation, false, 200)
 	v.text("remarques", &n.Remarques, false, 2000)
@@ -181,10 +180,9 @@ func (n *NewMIAAccount) Validate(phone PhoneNormalizer) []FieldError {
 	var v fieldChecker
 	v.text("nom", &n.Nom, true, 100)
 	v.text("prenom", &n.Prenom, true, 100)
-	if n.Email == "" {
+	v.email("email", &n.Email)
+	if n.Email == "" { // blank: v.email has emptied it
 		v.add("email", "Ce champ est obligatoire.")
-	} else {
-		v.email("email", &n.Email)
 	}
 	v.text("cabinet", &n.Cabinet, false, 200)
 	v.phone("telephone", &n.Telephone, phone)

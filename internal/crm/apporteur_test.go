@@ -91,3 +91,16 @@ func TestNewApporteurValidate(t *testing.T) {
 		t.Errorf("Validate(bad) = %v, want 3 field errors", errs)
 	}
 }
+
+// TestRequiredEmailNotBlank: an email of spaces is no email: an apporteur or
+// a MIA account without one cannot be created (it is their login).
+func TestRequiredEmailNotBlank(t *testing.T) {
+	n := crm.NewApporteur{Nom: "Martin", Email: "   "}
+	if errs := n.Validate(phone.Normalize); len(errs) != 1 || errs[0].Champ != "email" {
+		t.Errorf("NewApporteur.Validate = %v, want one error on email", errs)
+	}
+	m := crm.NewMIAAccount{Nom: "Durand", Prenom: "Anne", Email: " \t"}
+	if errs := m.Validate(phone.Normalize); len(errs) != 1 || errs[0].Champ != "email" {
+		t.Errorf("NewMIAAccount.Validate = %v, want one error on email", errs)
+	}
+}

@@ -137,6 +137,8 @@ func (c *fieldChecker) phone(champ string, s *string, normalize PhoneNormalizer)
 	*s = n
 }
 
+// email normalises *s; a blank one becomes "" without an error (the
+// caller tells when the field is required).
 func (c *fieldChecker) email(champ string, s *string) {
 	if strings.TrimSpace(*s) == "" {
 		*s = ""
