@@ -26,7 +26,6 @@ import (
 	"path"
 	"path/filepath"
 	"runtime/debug"
-	"sort"
 	"strconv"
 	"strings"
 	"sync"
@@ -175,16 +174,6 @@ func New(cfg Config) (*Gateway, error) {
 		g.log.Warn("gateway: routes without a handler answer 500", "functions", strings.Join(missing, ","))
 	}
 	return g, nil
-}
-
-// Routes returns the route keys the gateway serves, sorted.
-func (g *Gateway) Routes() []string {
-	out := make([]string, 0, len(g.routes))
-	for _, r := range g.routes {
-		out = append(out, r.Key())
-	}
-	sort.Strings(out)
-	return out
 }
 
 // issuer is the expected iss of the authorizer's pool.
