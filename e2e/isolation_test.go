@@ -36,18 +36,17 @@ import (
 // world is the victim MIA (a) with two apporteurs and planted data, and the
 // attacker MIA (b) with its own apporteur.
 type world struct {
-	a, b             tenant
-	a1, a2, b1       apporteurJSON
-	tokA1, tokA2     string
-	tokB1            string
-	contact, espace  string // ids of A's contacts (the second created by A1 in its espace)
-	entreprise       string
-	affaire          string
-	contactEmail     string
-	mark             string
-	markers          []string // victim data that must never reach an attacker
-	cursors          map[string]string
-	cursorsApporteur map[string]string
+	a, b            tenant
+	a1, a2, b1      apporteurJSON
+	tokA1, tokA2    string
+	tokB1           string
+	contact, espace string // ids of A's contacts (the second created by A1 in its espace)
+	entreprise      string
+	affaire         string
+	contactEmail    string
+	mark            string
+	markers         []string // victim data that must never reach an attacker
+	cursors         map[string]string
 }
 
 func newWorld(t *testing.T) *world {
@@ -86,7 +85,7 @@ func newWorld(t *testing.T) *world {
 	w.markers = []string{mark, string(w.a.id), w.contact, w.espace, w.entreprise, w.affaire, w.contactEmail,
 		"+33" + phone[1:], w.a1.ID, w.a1.Email}
 	// A's cursors on every list (limit=1 leaves a next page).
-	w.cursors, w.cursorsApporteur = map[string]string{}, map[string]string{}
+	w.cursors = map[string]string{}
 	for _, rt := range stack.Template.Routes {
 		if rt.Method != "GET" || strings.Contains(rt.Path, "{") {
 			continue
@@ -126,8 +125,8 @@ func (w *world) body(rt string) any {
 		return map[string]any{"nom": "Doublon", "email": w.contactEmail}
 	case "POST /admin/mias":
 		return map[string]any{"nom": "Intrus", "prenom": "Ivan", "email": uniqEmail("intrus-mia"), "cabinet": "Intrus"}
-	case "POST /admin/produits":
-		return map[string]any{"code": "intrus", "libelle": "Intrus", "categorie": "iard", "tauxCommissionMIA": 10}
+	case "POST /admin/produits": // a valid body: only the staff check may refuse it
+		return map[string]any{"id": "intrus-" + fmt.Sprint(uniq()), "nom": "Intrus", "categorie": "auto", "assureur": "Intrus", "tauxCommissionMIA": 10}
 	case "PATCH /affaires/{affaireId}":
 		return map[string]any{"primeAnnuelleCentimes": 1}
 	case "PATCH /contacts/{contactId}", "PATCH /entreprises/{entrepriseId}":
@@ -135,11 +134,18 @@ func (w *world) body(rt string) any {
 	case "PATCH /apporteurs/{apporteurId}":
 		return map[string]any{"localisation": "Chez l'intrus"}
 	case "PATCH /admin/produits/{produitId}":
-		return map[string]any{"libelle": "Intrus"}
+		return map[string]any{"nom": "Intrus"}
 	case "POST /activation":
 		return map[string]any{"token": strings.Repeat("A", 43), "motDePasse": "Intrus-2026-Long"}
 	}
 	return nil
+}
+
+// otherMIAWrite is the answer to another MIA's write whose body names the
+// victim's ids or data: the reference is unknown to it (422), the apporteur
+// email is taken across tenants (409).
+var otherMIAWrite = map[string]int{
+	"POST /contacts": 422, "POST /entreprises": 422, "POST /affaires": 422, "POST /apporteurs": 409,
 }
 
 // forge re-signs a real token's header and claims with a key of our own.
@@ -325,7 +331,11 @@ func TestIsolationMatrix(t *testing.T) {
 				case rt.Method == "GET":
 					want = []int{200}
 				default: // a body naming the victim's ids or data
-					want = []int{400, 404, 409, 422}
+					st, ok := otherMIAWrite[key]
+					if !ok {
+						t.Fatalf("no expected answer to another MIA's %s: add it to otherMIAWrite", key)
+					}
+					want = []int{st}
 				}
 				check("other MIA", w.b.token, want, w.markers)
 			case "ApporteurAuthorizer":
@@ -383,8 +393,10 @@ func TestIsolationMatrix(t *testing.T) {
 	})
 
 	t.Run("cursors", func(t *testing.T) {
-		if len(w.cursors) < 5 {
-			t.Errorf("only %d lists gave a next page: %v", len(w.cursors), w.cursors)
+		for _, l := range []string{"/contacts", "/entreprises", "/affaires", "/apporteurs", "/espace-apporteur/contacts"} {
+			if _, ok := w.cursors[l]; !ok {
+				t.Errorf("GET %s?limit=1 gave no next page: its cursors go unprobed (%v)", l, w.cursors)
+			}
 		}
 		for _, rt := range routes {
 			if rt.Method != "GET" || strings.Contains(rt.Path, "{") || rt.Authorizer == "" {
