@@ -126,17 +126,8 @@ func report(w io.Writer, dir string) (bool, error) {
 		fmt.Fprint(w, "---:|")
 	}
 	fmt.Fprintln(w, "---:|")
-	routes := make([]string, 0, len(f.Probes))
-	for r := range f.Probes {
-		routes = append(routes, r)
-	}
-	sort.Slice(routes, func(i, j int) bool {
-		pi, pj := routePath(routes[i]), routePath(routes[j])
-		if pi != pj {
-			return pi < pj
-		}
-		return routes[i] < routes[j]
-	})
+	routes := sortedKeys(f.Probes) // then by path, methods of a path in order
+	sort.SliceStable(routes, func(i, j int) bool { return routePath(routes[i]) < routePath(routes[j]) })
 	var total count
 	colTotals := make([]count, len(groups))
 	for _, r := range routes {
@@ -177,11 +168,7 @@ func report(w io.Writer, dir string) (bool, error) {
 	fmt.Fprintln(w)
 	fmt.Fprintln(w, "| target | package | inputs executed |")
 	fmt.Fprintln(w, "|---|---|---:|")
-	names := make([]string, 0, len(fuzz))
-	for n := range fuzz {
-		names = append(names, n)
-	}
-	sort.Strings(names)
+	names := sortedKeys(fuzz)
 	var execs int64
 	for _, n := range names {
 		ft := fuzz[n]
