@@ -2,8 +2,6 @@ package e2e
 
 import (
 	"context"
-	"encoding/base64"
-	"encoding/json"
 	"fmt"
 	"net/http"
 	"regexp"
@@ -30,10 +28,6 @@ import (
 const apporteurPassword = "Apporteur-2026x"
 
 var tokenRe = regexp.MustCompile(`/activation\?token=([A-Za-z0-9_-]{43})`)
-
-func uniqueEmail(prefix string) string {
-	return fmt.Sprintf("%s-%d@e2e.test", prefix, time.Now().UnixNano())
-}
 
 // emailsTo returns the emails sent to address so far.
 func emailsTo(t *testing.T, address string) []localstack.Email {
@@ -83,7 +77,7 @@ type apporteurJSON struct {
 // email and returns it with an ID token.
 func newActiveApporteur(t *testing.T, miaTok, prefix string) (apporteurJSON, string) {
 	t.Helper()
-	email := uniqueEmail(prefix)
+	email := uniqEmail(prefix)
 	r := call(t, "POST", "/apporteurs", miaTok, map[string]any{"nom": "Martin", "prenom": "Paul", "email": email,
 		"telephone": "06 12 34 56 78", "localisation": "Lyon (69)", "remarques": "Rencontré au salon"})
 	if r.Status != http.StatusCreated {
@@ -99,14 +93,15 @@ func newActiveApporteur(t *testing.T, miaTok, prefix string) (apporteurJSON, str
 }
 
 func TestOnboardingApporteur(t *testing.T) {
-	miaEmail := uniqueEmail("mia")
-	if _, err := stack.CreateMIA(context.Background(), miaEmail, "E2e-Password-2026", false); err != nil {
+	miaEmail := uniqEmail("mia")
+	miaID, err := stack.CreateMIA(context.Background(), miaEmail, "E2e-Password-2026", false)
+	if err != nil {
 		t.Fatal(err)
 	}
 	miaTok := login(t, "mia", miaEmail, "E2e-Password-2026")
 
 	// 1. The MIA registers an apporteur: the create only writes.
-	email := uniqueEmail("apporteur")
+	email := uniqEmail("apporteur")
 	r := call(t, "POST", "/apporteurs", miaTok, map[string]any{"nom": "Martin", "prenom": "Paul", "email": strings.ToUpper(email),
 		"telephone": "06 12 34 56 78", "localisation": "Lyon (69)", "remarques": "Rencontré au salon"})
 	if r.Status != http.StatusCreated || r.Header.Get("ETag") == "" {
@@ -164,7 +159,7 @@ func TestOnboardingApporteur(t *testing.T) {
 
 	// 5. It creates a contact, which lands in the MIA's base attributed to it.
 	r = call(t, "POST", "/espace-apporteur/contacts", appTok, map[string]any{"nom": "Dupont", "prenom": "Jean",
-		"email": uniqueEmail("jean.dupont"), "telephone": "06 98 76 54 32"})
+		"email": uniqEmail("jean.dupont"), "telephone": "06 98 76 54 32"})
 	if r.Status != http.StatusCreated {
 		t.Fatalf("POST /espace-apporteur/contacts = %d %s", r.Status, r.Body)
 	}
@@ -274,7 +269,7 @@ func TestOnboardingApporteur(t *testing.T) {
 	}
 	ctx := context.Background()
 	item, err := stack.Services.DynamoDB.GetItem(ctx, &dynamodb.GetItemInput{TableName: aws.String(stack.Table), ConsistentRead: aws.Bool(true),
-		Key: map[string]types.AttributeValue{"PK": &types.AttributeValueMemberS{Value: dynamo.MiaPK(miaOf(t, miaTok))},
+		Key: map[string]types.AttributeValue{"PK": &types.AttributeValueMemberS{Value: dynamo.MiaPK(miaID)},
 			"SK": &types.AttributeValueMemberS{Value: dynamo.ContactSK(crm.ContactID(contact.ID))}}})
 	if err != nil || item.Item == nil {
 		t.Fatalf("read contact item: %v", err)
@@ -300,7 +295,7 @@ func TestOnboardingApporteur(t *testing.T) {
 }
 
 func TestDeactivationRefusesEveryToken(t *testing.T) {
-	miaTok := newMIA(t)
+	miaTok := newTenant(t, false).token
 	app, before := newActiveApporteur(t, miaTok, "desactive")
 	routes := []struct{ method, path string }{
 		{"GET", "/espace-apporteur/profil"}, {"GET", "/espace-apporteur/contacts"},
@@ -309,7 +304,7 @@ func TestDeactivationRefusesEveryToken(t *testing.T) {
 	}
 	body := func(method string) any {
 		if method == "POST" {
-			return map[string]any{"nom": "Nouveau", "email": uniqueEmail("nouveau")}
+			return map[string]any{"nom": "Nouveau", "email": uniqEmail("nouveau")}
 		}
 		return nil
 	}
@@ -353,13 +348,13 @@ func TestDeactivationRefusesEveryToken(t *testing.T) {
 }
 
 func TestApporteursSeeOnlyTheirOwn(t *testing.T) {
-	miaTok := newMIA(t)
+	miaTok := newTenant(t, false).token
 	_, tokA := newActiveApporteur(t, miaTok, "iso-a")
 	_, tokB := newActiveApporteur(t, miaTok, "iso-b")
-	otherMIA := newMIA(t)
+	otherMIA := newTenant(t, false).token
 	_, tokC := newActiveApporteur(t, otherMIA, "iso-c")
 
-	r := call(t, "POST", "/espace-apporteur/contacts", tokB, map[string]any{"nom": "Secret", "prenom": "B", "email": uniqueEmail("secret-b")})
+	r := call(t, "POST", "/espace-apporteur/contacts", tokB, map[string]any{"nom": "Secret", "prenom": "B", "email": uniqEmail("secret-b")})
 	wantStatus(t, r, http.StatusCreated)
 	var cb struct{ ID string }
 	r.JSON(t, &cb)
@@ -367,7 +362,7 @@ func TestApporteursSeeOnlyTheirOwn(t *testing.T) {
 		t.Fatalf("affaire for B = %d %s", r.Status, r.Body)
 	}
 	// C's contact must exist, or "A sees no Secret" below would hold vacuously.
-	wantStatus(t, call(t, "POST", "/espace-apporteur/contacts", tokC, map[string]any{"nom": "Secret", "prenom": "C", "email": uniqueEmail("secret-c")}),
+	wantStatus(t, call(t, "POST", "/espace-apporteur/contacts", tokC, map[string]any{"nom": "Secret", "prenom": "C", "email": uniqEmail("secret-c")}),
 		http.StatusCreated)
 	waitStreams(t)
 
@@ -387,8 +382,9 @@ func TestApporteursSeeOnlyTheirOwn(t *testing.T) {
 }
 
 func TestInvitationReissueAndRedelivery(t *testing.T) {
-	miaTok := newMIA(t)
-	email := uniqueEmail("redelivery")
+	mia := newTenant(t, false)
+	miaTok := mia.token
+	email := uniqEmail("redelivery")
 	r := call(t, "POST", "/apporteurs", miaTok, map[string]any{"nom": "Bernard", "email": email})
 	wantStatus(t, r, http.StatusCreated)
 	var app apporteurJSON
@@ -411,8 +407,8 @@ func TestInvitationReissueAndRedelivery(t *testing.T) {
 	// INSERT and the MODIFY (new invitation) images through the consumer.
 	ctx := context.Background()
 	item, err := stack.Services.DynamoDB.GetItem(ctx, &dynamodb.GetItemInput{TableName: aws.String(stack.Table), ConsistentRead: aws.Bool(true),
-		Key: map[string]types.AttributeValue{"PK": &types.AttributeValueMemberS{Value: dynamo.MiaPK(miaOf(t, miaTok))},
-			"SK": &types.AttributeValueMemberS{Value: dynamo.ApporteurSK(crmID(app.ID))}}})
+		Key: map[string]types.AttributeValue{"PK": &types.AttributeValueMemberS{Value: dynamo.MiaPK(mia.id)},
+			"SK": &types.AttributeValueMemberS{Value: dynamo.ApporteurSK(crm.ApporteurID(app.ID))}}})
 	if err != nil || item.Item == nil {
 		t.Fatalf("read apporteur item: %v", err)
 	}
@@ -440,8 +436,8 @@ func TestInvitationReissueAndRedelivery(t *testing.T) {
 
 func TestAdminCreatesMIAAccount(t *testing.T) {
 	staffTok := login(t, "mia", "staff@assentis.test", "Staff-Assentis-2026!")
-	miaTok := newMIA(t)
-	email := uniqueEmail("nouveau-mia")
+	miaTok := newTenant(t, false).token
+	email := uniqEmail("nouveau-mia")
 	body := map[string]any{"nom": "Durand", "prenom": "Claire", "email": email, "cabinet": "Cabinet Durand"}
 	if r := call(t, "POST", "/admin/mias", miaTok, body); r.Status != http.StatusForbidden {
 		t.Errorf("POST /admin/mias by a MIA = %d, want 403", r.Status)
@@ -471,28 +467,6 @@ func TestAdminCreatesMIAAccount(t *testing.T) {
 		t.Errorf("new MIA GET /contacts = %d %s", r.Status, r.Body)
 	}
 }
-
-// miaOf reads the tenant of a MIA ID token (its payload, unverified: the
-// test made the token itself).
-func miaOf(t *testing.T, idToken string) crm.MiaID {
-	t.Helper()
-	parts := strings.Split(idToken, ".")
-	if len(parts) != 3 {
-		t.Fatal("not a JWT")
-	}
-	b, err := base64.RawURLEncoding.DecodeString(parts[1])
-	if err != nil {
-		t.Fatal(err)
-	}
-	var c map[string]any
-	if err := json.Unmarshal(b, &c); err != nil {
-		t.Fatal(err)
-	}
-	m, _ := c["custom:mia_id"].(string)
-	return crm.MiaID(m)
-}
-
-func crmID(s string) crm.ApporteurID { return crm.ApporteurID(s) }
 
 func copyItem(in map[string]types.AttributeValue) map[string]types.AttributeValue {
 	out := make(map[string]types.AttributeValue, len(in))

@@ -48,7 +48,7 @@ func cognitoUsers(t *testing.T, email string) int {
 }
 
 func TestStreamConsumerFaults(t *testing.T) {
-	miaTok := newMIA(t)
+	miaTok := newTenant(t, false).token
 	waitStreams(t)
 	for _, tc := range []struct {
 		name, service string
@@ -59,7 +59,7 @@ func TestStreamConsumerFaults(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			sinkBefore, failedBefore, injectedBefore := len(stack.StreamFailures()), failedRecords("stream-invitations"), faults.injected.Load()
-			email := uniqueEmail("panne")
+			email := uniqEmail("panne")
 			faults.failNext(tc.service, tc.n)
 			r := call(t, "POST", "/apporteurs", miaTok, map[string]any{"nom": "Panne", "prenom": "Paul", "email": email})
 			if r.Status != http.StatusCreated {
@@ -98,7 +98,7 @@ func TestStreamConsumerFaults(t *testing.T) {
 		// times, then stops (no retry storm) and the MIA sees
 		// invitationEchouee; once SES is back, its new invitation arrives.
 		injectedBefore, failedBefore := faults.injected.Load(), failedRecords("stream-invitations")
-		email := uniqueEmail("longue-panne")
+		email := uniqEmail("longue-panne")
 		faults.failNext(sesService, 1000)
 		r := call(t, "POST", "/apporteurs", miaTok, map[string]any{"nom": "Panne", "prenom": "Longue", "email": email})
 		wantStatus(t, r, http.StatusCreated)
@@ -176,7 +176,7 @@ func TestStreamConsumerFaults(t *testing.T) {
 		}
 		defer stack.Services.DynamoDB.DeleteItem(ctx, &dynamodb.DeleteItemInput{TableName: aws.String(stack.Table),
 			Key: map[string]types.AttributeValue{"PK": &types.AttributeValueMemberS{Value: pk}, "SK": &types.AttributeValueMemberS{Value: sk}}})
-		email := uniqueEmail("apres-poison")
+		email := uniqEmail("apres-poison")
 		r := call(t, "POST", "/apporteurs", miaTok, map[string]any{"nom": "Apres", "email": email})
 		wantStatus(t, r, http.StatusCreated)
 		activationToken(t, email) // the apporteur after the poison record got its email

@@ -12,7 +12,7 @@ import (
 // end: a write through the API reaches the stream consumers, whose effects
 // are visible once WaitStreams returns.
 func TestStreamConsumersRun(t *testing.T) {
-	tok := newMIA(t)
+	tok := newTenant(t, false).token
 	waitStreams(t)
 	failuresBefore := len(stack.StreamFailures()) // other tests send poison records on purpose
 	email := fmt.Sprintf("apporteur-%d@e2e.test", time.Now().UnixNano())

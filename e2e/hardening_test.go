@@ -15,10 +15,10 @@ import (
 // TestActivation…, internal/crm FuzzActivationToken): an e2e run cannot
 // move cognito-local's or the handler's clock.
 func TestActivationHardening(t *testing.T) {
-	miaTok := newMIA(t)
+	miaTok := newTenant(t, false).token
 	invite := func(prefix string) (apporteurJSON, string, string) {
 		t.Helper()
-		email := uniqueEmail(prefix)
+		email := uniqEmail(prefix)
 		r := call(t, "POST", "/apporteurs", miaTok, map[string]any{"nom": "Lien", "email": email})
 		wantStatus(t, r, http.StatusCreated)
 		var a apporteurJSON

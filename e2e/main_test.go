@@ -5,7 +5,7 @@
 //
 // Every test of the package uses the shared stack (the `stack` variable) and
 // the helpers below; tests create their own data (a fresh MIA via
-// stack.CreateMIA when they need an empty tenant), so they do not depend on
+// newTenant when they need an empty tenant), so they do not depend on
 // each other's order.
 package e2e
 
@@ -142,18 +142,6 @@ func login(t *testing.T, pool, email, password string) string {
 	}
 	plant(tok, password, email)
 	return tok
-}
-
-// newMIA creates a fresh MIA account (its own empty tenant) and returns its
-// id token.
-func newMIA(t *testing.T) string {
-	t.Helper()
-	email := fmt.Sprintf("mia-%d@e2e.test", time.Now().UnixNano())
-	const password = "E2e-Password-2026"
-	if _, err := stack.CreateMIA(context.Background(), email, password, false); err != nil {
-		t.Fatal(err)
-	}
-	return login(t, "mia", email, password)
 }
 
 // waitStreams waits until the stream consumers have handled every write so far.

@@ -13,7 +13,7 @@ import (
 // cannot create a second account with a seeded email.
 func TestSeededMIAEmailIsTaken(t *testing.T) {
 	staffTok := login(t, "mia", "staff@assentis.test", "Staff-Assentis-2026!")
-	seeded := uniqueEmail("seeded-mia")
+	seeded := uniqEmail("seeded-mia")
 	if _, err := stack.CreateMIA(t.Context(), seeded, "E2e-Password-2026", false); err != nil {
 		t.Fatal(err)
 	}
