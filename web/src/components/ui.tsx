@@ -185,8 +185,17 @@ export function useAsync<T>(fn: (signal: AbortSignal) => Promise<T>, deps: unkno
   };
 }
 
+export interface PagedState<T> {
+  items: T[];
+  loading: boolean;
+  error?: Error;
+  hasMore: boolean;
+  loadMore: () => void;
+  reload: () => void;
+}
+
 /** A paginated list: first page on deps change, "Charger plus" follows nextCursor. */
-export function usePaged<T>(path: (cursor?: string) => string, deps: unknown[]) {
+export function usePaged<T>(path: (cursor?: string) => string, deps: unknown[]): PagedState<T> {
   const [items, setItems] = useState<T[]>([]);
   const [cursor, setCursor] = useState<string | undefined>();
   const [loading, setLoading] = useState(true);
@@ -218,7 +227,23 @@ export function usePaged<T>(path: (cursor?: string) => string, deps: unknown[]) 
   return { items, loading, error, hasMore: !!cursor, loadMore: () => load(cursor, gen.current), reload: () => load(undefined, ++gen.current) };
 }
 
-export function LoadMore({ hasMore, loading, onClick }: { hasMore: boolean; loading: boolean; onClick: () => void }) {
+/**
+ * What a paginated list shows: its error (with "Réessayer"), a spinner until the first page,
+ * the empty message, the items (drawn by children), then "Charger plus".
+ */
+export function PagedList<T>({ list, empty, children }: { list: PagedState<T>; empty: ComponentChildren; children: (items: T[]) => ComponentChildren }) {
+  return (
+    <>
+      <ErrorBox error={list.error} onRetry={list.reload} />
+      {list.items.length === 0 && list.loading && <Loading />}
+      {list.items.length === 0 && !list.loading && !list.error && <Empty>{empty}</Empty>}
+      {list.items.length > 0 && children(list.items)}
+      <LoadMore hasMore={list.hasMore} loading={list.loading} onClick={list.loadMore} />
+    </>
+  );
+}
+
+function LoadMore({ hasMore, loading, onClick }: { hasMore: boolean; loading: boolean; onClick: () => void }) {
   if (!hasMore) return null;
   return (
     <div class="load-more">

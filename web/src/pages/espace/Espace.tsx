@@ -24,9 +24,9 @@ import {
   Field,
   FormErrors,
   Link,
-  LoadMore,
   Loading,
   Notice,
+  PagedList,
   PageHeader,
   useAsync,
   useForm,
@@ -41,40 +41,41 @@ export function MesContacts({ query }: { query: URLSearchParams }) {
         <p class="lead">Les contacts que vous avez apportés : ils sont directement attribués à votre MIA.</p>
       </PageHeader>
       {query.get("cree") && <Notice>Contact ajouté et transmis à votre MIA.</Notice>}
-      <ErrorBox error={list.error} onRetry={list.reload} />
-      {list.items.length === 0 && list.loading && <Loading />}
-      {list.items.length === 0 && !list.loading && !list.error && (
-        <Empty>
-          Vous n'avez pas encore apporté de contact. <Link href="/espace/contacts/nouveau">Nouveau contact</Link>
-        </Empty>
-      )}
-      {list.items.length > 0 && (
-        <table class="table" aria-label="Mes contacts">
-          <thead>
-            <tr>
-              <th scope="col">Nom</th>
-              <th scope="col">Email</th>
-              <th scope="col">Téléphone</th>
-              <th scope="col">Statut</th>
-              <th scope="col">Apporté le</th>
-            </tr>
-          </thead>
-          <tbody>
-            {list.items.map((c) => (
+      <PagedList
+        list={list}
+        empty={
+          <>
+            Vous n'avez pas encore apporté de contact. <Link href="/espace/contacts/nouveau">Nouveau contact</Link>
+          </>
+        }
+      >
+        {(items) => (
+          <table class="table" aria-label="Mes contacts">
+            <thead>
               <tr>
-                <td data-label="Nom">{personName(c)}</td>
-                <td data-label="Email">{c.email || "—"}</td>
-                <td data-label="Téléphone">{formatTelephone(c.telephone)}</td>
-                <td data-label="Statut">
-                  <Badge value={c.statut} text={label(STATUT_CONTACT, c.statut ?? "prospect")} />
-                </td>
-                <td data-label="Apporté le">{formatDate(c.createdAt)}</td>
+                <th scope="col">Nom</th>
+                <th scope="col">Email</th>
+                <th scope="col">Téléphone</th>
+                <th scope="col">Statut</th>
+                <th scope="col">Apporté le</th>
               </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
-      <LoadMore hasMore={list.hasMore} loading={list.loading} onClick={list.loadMore} />
+            </thead>
+            <tbody>
+              {items.map((c) => (
+                <tr>
+                  <td data-label="Nom">{personName(c)}</td>
+                  <td data-label="Email">{c.email || "—"}</td>
+                  <td data-label="Téléphone">{formatTelephone(c.telephone)}</td>
+                  <td data-label="Statut">
+                    <Badge value={c.statut} text={label(STATUT_CONTACT, c.statut ?? "prospect")} />
+                  </td>
+                  <td data-label="Apporté le">{formatDate(c.createdAt)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+      </PagedList>
     </>
   );
 }
@@ -144,45 +145,45 @@ export function MesAffaires() {
       <PageHeader title="Mes affaires">
         <p class="lead">L'évolution des contrats de vos contacts, étape par étape.</p>
       </PageHeader>
-      <ErrorBox error={list.error} onRetry={list.reload} />
-      {list.items.length === 0 && list.loading && <Loading />}
-      {list.items.length === 0 && !list.loading && !list.error && <Empty>Aucune affaire pour vos contacts pour l'instant.</Empty>}
-      <ul class="cards">
-        {list.items.map((a) => {
-          const histo = [...(a.historique ?? [])].sort((x, y) => String(historiqueDate(x)).localeCompare(String(historiqueDate(y))));
-          return (
-            <li class="card affaire-card" data-affaire={a.id}>
-              <div class="affaire-head">
-                <div>
-                  <h2 class="h3">{affaireProduit(a)}</h2>
-                  <div class="row-meta">{affaireClient(a) ?? ""}</div>
-                </div>
-                <Badge value={a.statut} text={label(STATUT_AFFAIRE, a.statut)} />
-              </div>
-              <dl class="facts compact">
-                <dt>Taux de commission</dt>
-                <dd>{formatPercent(a.tauxCommissionApporteur)}</dd>
-                <dt>Commission prévisionnelle</dt>
-                <dd class="num">{formatCentimes(a.commissionApporteurCentimes)}</dd>
-              </dl>
-              <h3 class="h4">Historique</h3>
-              {histo.length === 0 ? (
-                <p class="hint">Créée le {formatDate(a.createdAt)}.</p>
-              ) : (
-                <ol class="timeline">
-                  {histo.map((h) => (
-                    <li>
-                      <time dateTime={historiqueDate(h)}>{formatDateTime(historiqueDate(h))}</time>
-                      <span>{historiqueText(h) || label(STATUT_AFFAIRE, h.statut)}</span>
-                    </li>
-                  ))}
-                </ol>
-              )}
-            </li>
-          );
-        })}
-      </ul>
-      <LoadMore hasMore={list.hasMore} loading={list.loading} onClick={list.loadMore} />
+      <PagedList list={list} empty="Aucune affaire pour vos contacts pour l'instant.">
+        {(items) => (
+          <ul class="cards">
+            {items.map((a) => {
+              const histo = [...(a.historique ?? [])].sort((x, y) => String(historiqueDate(x)).localeCompare(String(historiqueDate(y))));
+              return (
+                <li class="card affaire-card" data-affaire={a.id}>
+                  <div class="affaire-head">
+                    <div>
+                      <h2 class="h3">{affaireProduit(a)}</h2>
+                      <div class="row-meta">{affaireClient(a) ?? ""}</div>
+                    </div>
+                    <Badge value={a.statut} text={label(STATUT_AFFAIRE, a.statut)} />
+                  </div>
+                  <dl class="facts compact">
+                    <dt>Taux de commission</dt>
+                    <dd>{formatPercent(a.tauxCommissionApporteur)}</dd>
+                    <dt>Commission prévisionnelle</dt>
+                    <dd class="num">{formatCentimes(a.commissionApporteurCentimes)}</dd>
+                  </dl>
+                  <h3 class="h4">Historique</h3>
+                  {histo.length === 0 ? (
+                    <p class="hint">Créée le {formatDate(a.createdAt)}.</p>
+                  ) : (
+                    <ol class="timeline">
+                      {histo.map((h) => (
+                        <li>
+                          <time dateTime={historiqueDate(h)}>{formatDateTime(historiqueDate(h))}</time>
+                          <span>{historiqueText(h) || label(STATUT_AFFAIRE, h.statut)}</span>
+                        </li>
+                      ))}
+                    </ol>
+                  )}
+                </li>
+              );
+            })}
+          </ul>
+        )}
+      </PagedList>
     </>
   );
 }

@@ -35,9 +35,9 @@ import {
   Field,
   FormErrors,
   Link,
-  LoadMore,
   Loading,
   Notice,
+  PagedList,
   PageHeader,
   useAsync,
   useForm,
@@ -168,16 +168,17 @@ export function AffairesList({ query }: { query: URLSearchParams }) {
         ))}
       </div>
       <div id="panneau-affaires" role="tabpanel" aria-labelledby={`onglet-${statut}`}>
-        <ErrorBox error={list.error} onRetry={list.reload} />
-        {list.items.length === 0 && list.loading && <Loading />}
-        {list.items.length === 0 && !list.loading && !list.error && (
-          <Empty>
-            Aucune affaire {label(STATUT_AFFAIRE, statut).toLowerCase()}.{" "}
-            {statut === "en_cours" && <Link href="/mia/affaires/nouvelle">Nouvelle affaire</Link>}
-          </Empty>
-        )}
-        {list.items.length > 0 && <AffairesTable items={list.items} />}
-        <LoadMore hasMore={list.hasMore} loading={list.loading} onClick={list.loadMore} />
+        <PagedList
+          list={list}
+          empty={
+            <>
+              Aucune affaire {label(STATUT_AFFAIRE, statut).toLowerCase()}.{" "}
+              {statut === "en_cours" && <Link href="/mia/affaires/nouvelle">Nouvelle affaire</Link>}
+            </>
+          }
+        >
+          {(items) => <AffairesTable items={items} />}
+        </PagedList>
       </div>
     </>
   );

@@ -8,14 +8,13 @@ import { navigate } from "../../lib/router";
 import {
   Badge,
   ButtonLink,
-  Empty,
   ErrorBox,
   Field,
   FormErrors,
   Link,
-  LoadMore,
   Loading,
   Notice,
+  PagedList,
   PageHeader,
   useAsync,
   useForm,
@@ -43,42 +42,43 @@ export function ApporteursList({ query }: { query: URLSearchParams }) {
           </select>
         </label>
       </div>
-      <ErrorBox error={list.error} onRetry={list.reload} />
-      {list.items.length === 0 && list.loading && <Loading />}
-      {list.items.length === 0 && !list.loading && !list.error && (
-        <Empty>
-          Aucun apporteur {statut ? "ne correspond à ces critères" : "pour l'instant"}.{" "}
-          <Link href="/mia/apporteurs/nouveau">Nouvel apporteur</Link>
-        </Empty>
-      )}
-      {list.items.length > 0 && (
-        <ul class="cards" aria-label="Apporteurs d'affaires">
-          {list.items.map((a) => (
-            <li class="card row-card">
-              <div class="row-main">
-                <Link href={`/mia/apporteurs/${a.id}`} class="row-title">
-                  {apporteurName(a)}
-                </Link>
-                <div class="row-meta">
-                  {a.email}
-                  {a.telephone && ` · ${formatTelephone(a.telephone)}`}
-                  {a.localisation && ` · ${a.localisation}`}
+      <PagedList
+        list={list}
+        empty={
+          <>
+            Aucun apporteur {statut ? "ne correspond à ces critères" : "pour l'instant"}.{" "}
+            <Link href="/mia/apporteurs/nouveau">Nouvel apporteur</Link>
+          </>
+        }
+      >
+        {(items) => (
+          <ul class="cards" aria-label="Apporteurs d'affaires">
+            {items.map((a) => (
+              <li class="card row-card">
+                <div class="row-main">
+                  <Link href={`/mia/apporteurs/${a.id}`} class="row-title">
+                    {apporteurName(a)}
+                  </Link>
+                  <div class="row-meta">
+                    {a.email}
+                    {a.telephone && ` · ${formatTelephone(a.telephone)}`}
+                    {a.localisation && ` · ${a.localisation}`}
+                  </div>
                 </div>
-              </div>
-              <div class="row-side">
-                {a.commissions && a.commissions.totalCentimes ? (
-                  <span class="row-amount" title="Commission prévisionnelle">
-                    {formatCentimes(a.commissions.totalCentimes)}
-                  </span>
-                ) : null}
-                <Badge value={a.statut} text={label(STATUT_APPORTEUR, a.statut)} />
-                {a.invitationEchouee && <span class="error-text">Invitation non envoyée</span>}
-              </div>
-            </li>
-          ))}
-        </ul>
-      )}
-      <LoadMore hasMore={list.hasMore} loading={list.loading} onClick={list.loadMore} />
+                <div class="row-side">
+                  {a.commissions && a.commissions.totalCentimes ? (
+                    <span class="row-amount" title="Commission prévisionnelle">
+                      {formatCentimes(a.commissions.totalCentimes)}
+                    </span>
+                  ) : null}
+                  <Badge value={a.statut} text={label(STATUT_APPORTEUR, a.statut)} />
+                  {a.invitationEchouee && <span class="error-text">Invitation non envoyée</span>}
+                </div>
+              </li>
+            ))}
+          </ul>
+        )}
+      </PagedList>
     </>
   );
 }
@@ -289,71 +289,68 @@ export function ApporteurView({ id, query }: { id: string; query: URLSearchParam
 
       <section class="card" aria-labelledby="ses-contacts">
         <h2 id="ses-contacts">Ses contacts</h2>
-        <ErrorBox error={contacts.error} onRetry={contacts.reload} />
-        {contacts.items.length === 0 && !contacts.loading && <Empty>Aucun contact attribué à cet apporteur.</Empty>}
-        {contacts.items.length > 0 && (
-          <table class="table">
-            <thead>
-              <tr>
-                <th scope="col">Nom</th>
-                <th scope="col">Coordonnées</th>
-                <th scope="col">Statut</th>
-              </tr>
-            </thead>
-            <tbody>
-              {contacts.items.map((c) => (
+        <PagedList list={contacts} empty="Aucun contact attribué à cet apporteur.">
+          {(items) => (
+            <table class="table">
+              <thead>
                 <tr>
-                  <td data-label="Nom">
-                    <Link href={`/mia/contacts/${c.id}`}>{personName(c)}</Link>
-                  </td>
-                  <td data-label="Coordonnées">{[c.email, c.telephone && formatTelephone(c.telephone)].filter(Boolean).join(" · ") || "—"}</td>
-                  <td data-label="Statut">
-                    <Badge value={c.statut} text={label(STATUT_CONTACT, c.statut)} />
-                  </td>
+                  <th scope="col">Nom</th>
+                  <th scope="col">Coordonnées</th>
+                  <th scope="col">Statut</th>
                 </tr>
-              ))}
-            </tbody>
-          </table>
-        )}
-        <LoadMore hasMore={contacts.hasMore} loading={contacts.loading} onClick={contacts.loadMore} />
+              </thead>
+              <tbody>
+                {items.map((c) => (
+                  <tr>
+                    <td data-label="Nom">
+                      <Link href={`/mia/contacts/${c.id}`}>{personName(c)}</Link>
+                    </td>
+                    <td data-label="Coordonnées">{[c.email, c.telephone && formatTelephone(c.telephone)].filter(Boolean).join(" · ") || "—"}</td>
+                    <td data-label="Statut">
+                      <Badge value={c.statut} text={label(STATUT_CONTACT, c.statut)} />
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          )}
+        </PagedList>
       </section>
 
       <section class="card" aria-labelledby="ses-affaires">
         <h2 id="ses-affaires">Ses affaires</h2>
-        <ErrorBox error={affaires.error} onRetry={affaires.reload} />
-        {affaires.items.length === 0 && affaires.loading && <Loading />}
-        {affaires.items.length === 0 && !affaires.loading && !affaires.error && <Empty>Aucune affaire pour les contacts de cet apporteur.</Empty>}
-        {affaires.items.length > 0 && (
-          <table class="table">
-            <thead>
-              <tr>
-                <th scope="col">Client</th>
-                <th scope="col">Produit</th>
-                <th scope="col">Statut</th>
-                <th scope="col">Taux apporteur</th>
-                <th scope="col">Commission apporteur</th>
-              </tr>
-            </thead>
-            <tbody>
-              {affaires.items.map((af) => (
+        <PagedList list={affaires} empty="Aucune affaire pour les contacts de cet apporteur.">
+          {(items) => (
+            <table class="table">
+              <thead>
                 <tr>
-                  <td data-label="Client">
-                    <Link href={`/mia/affaires/${af.id}`}>{affaireClient(af) ?? "Voir l'affaire"}</Link>
-                  </td>
-                  <td data-label="Produit">{affaireProduit(af, produits.byId)}</td>
-                  <td data-label="Statut">
-                    <Badge value={af.statut} text={label(STATUT_AFFAIRE, af.statut)} />
-                  </td>
-                  <td data-label="Taux apporteur">{formatPercent(af.tauxCommissionApporteur)}</td>
-                  <td data-label="Commission apporteur" class="num">
-                    {formatCentimes(af.commissionApporteurCentimes)}
-                  </td>
+                  <th scope="col">Client</th>
+                  <th scope="col">Produit</th>
+                  <th scope="col">Statut</th>
+                  <th scope="col">Taux apporteur</th>
+                  <th scope="col">Commission apporteur</th>
                 </tr>
-              ))}
-            </tbody>
-          </table>
-        )}
-        <LoadMore hasMore={affaires.hasMore} loading={affaires.loading} onClick={affaires.loadMore} />
+              </thead>
+              <tbody>
+                {items.map((af) => (
+                  <tr>
+                    <td data-label="Client">
+                      <Link href={`/mia/affaires/${af.id}`}>{affaireClient(af) ?? "Voir l'affaire"}</Link>
+                    </td>
+                    <td data-label="Produit">{affaireProduit(af, produits.byId)}</td>
+                    <td data-label="Statut">
+                      <Badge value={af.statut} text={label(STATUT_AFFAIRE, af.statut)} />
+                    </td>
+                    <td data-label="Taux apporteur">{formatPercent(af.tauxCommissionApporteur)}</td>
+                    <td data-label="Commission apporteur" class="num">
+                      {formatCentimes(af.commissionApporteurCentimes)}
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          )}
+        </PagedList>
       </section>
     </>
   );

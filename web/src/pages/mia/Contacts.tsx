@@ -13,9 +13,9 @@ import {
   Field,
   FormErrors,
   Link,
-  LoadMore,
   Loading,
   Notice,
+  PagedList,
   PageHeader,
   SearchBar,
   useAsync,
@@ -66,49 +66,50 @@ export function ContactsList({ query }: { query: URLSearchParams }) {
           </select>
         </label>
       </SearchBar>
-      <ErrorBox error={list.error} onRetry={list.reload} />
-      {list.items.length === 0 && list.loading && <Loading />}
-      {list.items.length === 0 && !list.loading && !list.error && (
-        <Empty>
-          Aucun contact {q || statut || apporteurId ? "ne correspond à ces critères" : "pour l'instant"}.{" "}
-          <Link href="/mia/contacts/nouveau">Nouveau contact</Link>
-        </Empty>
-      )}
-      {list.items.length > 0 && (
-        <table class="table" aria-label="Contacts">
-          <thead>
-            <tr>
-              <th scope="col">Nom</th>
-              <th scope="col">Email</th>
-              <th scope="col">Téléphone</th>
-              <th scope="col">Statut</th>
-              <th scope="col">Apporteur</th>
-            </tr>
-          </thead>
-          <tbody>
-            {list.items.map((c) => (
+      <PagedList
+        list={list}
+        empty={
+          <>
+            Aucun contact {q || statut || apporteurId ? "ne correspond à ces critères" : "pour l'instant"}.{" "}
+            <Link href="/mia/contacts/nouveau">Nouveau contact</Link>
+          </>
+        }
+      >
+        {(items) => (
+          <table class="table" aria-label="Contacts">
+            <thead>
               <tr>
-                <td data-label="Nom">
-                  <Link href={`/mia/contacts/${c.id}`}>{personName(c)}</Link>
-                </td>
-                <td data-label="Email">{c.email || "—"}</td>
-                <td data-label="Téléphone">{formatTelephone(c.telephone)}</td>
-                <td data-label="Statut">
-                  <Badge value={c.statut} text={label(STATUT_CONTACT, c.statut ?? "prospect")} />
-                </td>
-                <td data-label="Apporteur">
-                  {c.apporteurId ? (
-                    <Link href={`/mia/apporteurs/${c.apporteurId}`}>{c.apporteurNom ?? apNom.get(c.apporteurId) ?? "Apporteur"}</Link>
-                  ) : (
-                    "—"
-                  )}
-                </td>
+                <th scope="col">Nom</th>
+                <th scope="col">Email</th>
+                <th scope="col">Téléphone</th>
+                <th scope="col">Statut</th>
+                <th scope="col">Apporteur</th>
               </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
-      <LoadMore hasMore={list.hasMore} loading={list.loading} onClick={list.loadMore} />
+            </thead>
+            <tbody>
+              {items.map((c) => (
+                <tr>
+                  <td data-label="Nom">
+                    <Link href={`/mia/contacts/${c.id}`}>{personName(c)}</Link>
+                  </td>
+                  <td data-label="Email">{c.email || "—"}</td>
+                  <td data-label="Téléphone">{formatTelephone(c.telephone)}</td>
+                  <td data-label="Statut">
+                    <Badge value={c.statut} text={label(STATUT_CONTACT, c.statut ?? "prospect")} />
+                  </td>
+                  <td data-label="Apporteur">
+                    {c.apporteurId ? (
+                      <Link href={`/mia/apporteurs/${c.apporteurId}`}>{c.apporteurNom ?? apNom.get(c.apporteurId) ?? "Apporteur"}</Link>
+                    ) : (
+                      "—"
+                    )}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+      </PagedList>
     </>
   );
 }

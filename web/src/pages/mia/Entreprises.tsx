@@ -12,9 +12,9 @@ import {
   Field,
   FormErrors,
   Link,
-  LoadMore,
   Loading,
   Notice,
+  PagedList,
   PageHeader,
   SearchBar,
   useAsync,
@@ -38,45 +38,46 @@ export function EntreprisesList({ query }: { query: URLSearchParams }) {
         label="Rechercher une entreprise"
         placeholder="Raison sociale, SIREN…"
       />
-      <ErrorBox error={list.error} onRetry={list.reload} />
-      {list.items.length === 0 && list.loading && <Loading />}
-      {list.items.length === 0 && !list.loading && !list.error && (
-        <Empty>
-          Aucune entreprise {q ? "ne correspond à cette recherche" : "pour l'instant"}.{" "}
-          <Link href="/mia/entreprises/nouvelle">Nouvelle entreprise</Link>
-        </Empty>
-      )}
-      {list.items.length > 0 && (
-        <table class="table" aria-label="Entreprises">
-          <thead>
-            <tr>
-              <th scope="col">Raison sociale</th>
-              <th scope="col">SIREN</th>
-              <th scope="col">Dirigeant</th>
-              <th scope="col">Adresse</th>
-            </tr>
-          </thead>
-          <tbody>
-            {list.items.map((e) => (
+      <PagedList
+        list={list}
+        empty={
+          <>
+            Aucune entreprise {q ? "ne correspond à cette recherche" : "pour l'instant"}.{" "}
+            <Link href="/mia/entreprises/nouvelle">Nouvelle entreprise</Link>
+          </>
+        }
+      >
+        {(items) => (
+          <table class="table" aria-label="Entreprises">
+            <thead>
               <tr>
-                <td data-label="Raison sociale">
-                  <Link href={`/mia/entreprises/${e.id}`}>{e.raisonSociale}</Link>
-                </td>
-                <td data-label="SIREN">{formatSiren(e.siren)}</td>
-                <td data-label="Dirigeant">
-                  {e.dirigeantId ? (
-                    <Link href={`/mia/contacts/${e.dirigeantId}`}>{e.dirigeantNom ?? (personName(e.dirigeant) || "Voir le contact")}</Link>
-                  ) : (
-                    "—"
-                  )}
-                </td>
-                <td data-label="Adresse">{e.adresse || "—"}</td>
+                <th scope="col">Raison sociale</th>
+                <th scope="col">SIREN</th>
+                <th scope="col">Dirigeant</th>
+                <th scope="col">Adresse</th>
               </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
-      <LoadMore hasMore={list.hasMore} loading={list.loading} onClick={list.loadMore} />
+            </thead>
+            <tbody>
+              {items.map((e) => (
+                <tr>
+                  <td data-label="Raison sociale">
+                    <Link href={`/mia/entreprises/${e.id}`}>{e.raisonSociale}</Link>
+                  </td>
+                  <td data-label="SIREN">{formatSiren(e.siren)}</td>
+                  <td data-label="Dirigeant">
+                    {e.dirigeantId ? (
+                      <Link href={`/mia/contacts/${e.dirigeantId}`}>{e.dirigeantNom ?? (personName(e.dirigeant) || "Voir le contact")}</Link>
+                    ) : (
+                      "—"
+                    )}
+                  </td>
+                  <td data-label="Adresse">{e.adresse || "—"}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+      </PagedList>
     </>
   );
 }
