@@ -3,6 +3,7 @@ package e2e
 import (
 	"context"
 	"fmt"
+	"maps"
 	"net/http"
 	"regexp"
 	"strings"
@@ -412,11 +413,11 @@ func TestInvitationReissueAndRedelivery(t *testing.T) {
 	if err != nil || item.Item == nil {
 		t.Fatalf("read apporteur item: %v", err)
 	}
-	insert := copyItem(item.Item)
+	insert := maps.Clone(item.Item)
 	insert["invitationN"] = &types.AttributeValueMemberN{Value: "1"}
 	delete(insert, "invitationTraitee")
 	delete(insert, "activationHash")
-	modify := copyItem(item.Item)
+	modify := maps.Clone(item.Item)
 	delete(modify, "invitationTraitee")
 	handler := consumers.Handlers()["stream-invitations"](stack.Services.Consumers)
 	ev := events.DynamoDBEvent{Records: []events.DynamoDBEventRecord{record(t, "1", "INSERT", insert), record(t, "2", "MODIFY", modify)}}
@@ -466,14 +467,6 @@ func TestAdminCreatesMIAAccount(t *testing.T) {
 	if r := call(t, "GET", "/contacts", tokMIA, nil); r.Status != http.StatusOK {
 		t.Errorf("new MIA GET /contacts = %d %s", r.Status, r.Body)
 	}
-}
-
-func copyItem(in map[string]types.AttributeValue) map[string]types.AttributeValue {
-	out := make(map[string]types.AttributeValue, len(in))
-	for k, v := range in {
-		out[k] = v
-	}
-	return out
 }
 
 // record is a stream record of the table as Lambda delivers it.

@@ -2,6 +2,7 @@ package e2e
 
 import (
 	"context"
+	"maps"
 	"net/http"
 	"testing"
 
@@ -77,7 +78,7 @@ func TestRenamedClientRenamesItsAffaires(t *testing.T) {
 	// named Dupont, renamed "back" from a made-up version 0): nothing changes.
 	handler := consumers.Handlers()["stream-client-nom"](stack.Services.Consumers)
 	v2 := contactItem()
-	old := copyItem(v1)
+	old := maps.Clone(v1)
 	old["version"] = &types.AttributeValueMemberN{Value: "0"}
 	old["nom"] = &types.AttributeValueMemberS{Value: "Ancien"}
 	for _, pair := range [][2]map[string]types.AttributeValue{{v1, v2}, {old, v1}} {

@@ -1,9 +1,7 @@
 package e2e
 
 import (
-	"context"
 	"fmt"
-	"slices"
 	"testing"
 	"time"
 )
@@ -23,17 +21,7 @@ func TestStreamConsumersRun(t *testing.T) {
 		t.Fatalf("create apporteur: got %d %s, want 201", r.Status, r.Body)
 	}
 	waitStreams(t)
-	mails, err := stack.Emails(context.Background())
-	if err != nil {
-		t.Fatal(err)
-	}
-	n := 0
-	for _, m := range mails {
-		if slices.Contains(m.To, email) {
-			n++
-		}
-	}
-	if n != 1 {
+	if n := len(emailsTo(t, email)); n != 1 {
 		t.Errorf("invitation emails to %s: got %d, want 1", email, n)
 	}
 	if f := stack.StreamFailures()[failuresBefore:]; len(f) != 0 {

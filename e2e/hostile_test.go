@@ -4,6 +4,8 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"maps"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -113,7 +115,7 @@ func TestHostileInput(t *testing.T) {
 				r := rawCall(t, rt.Method, p, tok, contentType, string(body))
 				ok := r.Status >= 400 && r.Status < 500 && strings.HasPrefix(r.Header.Get("Content-Type"), "application/problem+json")
 				if len(want) > 0 {
-					ok = ok && containsInt(want, r.Status)
+					ok = ok && slices.Contains(want, r.Status)
 				}
 				if !ok {
 					b := string(body)
@@ -142,7 +144,7 @@ func TestHostileInput(t *testing.T) {
 			sort.Strings(fields)
 			for _, f := range fields {
 				for _, wv := range wrongValues(base[f]) {
-					m := clone(base)
+					m := maps.Clone(base)
 					m[f] = wv
 					b, _ := json.Marshal(m)
 					send("wrong type", "application/json", b, 400)
@@ -150,7 +152,7 @@ func TestHostileInput(t *testing.T) {
 			}
 			// Unknown fields (including the server's own).
 			for _, extra := range []string{"pirate", "id", "version", "createdAt", "miaId", "PK", "Nom"} {
-				m := clone(base)
+				m := maps.Clone(base)
 				if _, dup := m[extra]; dup {
 					continue
 				}
@@ -166,7 +168,7 @@ func TestHostileInput(t *testing.T) {
 					continue
 				}
 				for _, hv := range hostileStrings {
-					m := clone(base)
+					m := maps.Clone(base)
 					m[f] = hv
 					b, _ := json.Marshal(m)
 					r := rawCall(t, rt.Method, p, tok, "application/json", string(b))
@@ -222,23 +224,6 @@ func partition(t *testing.T, pk string) string {
 		sb.WriteByte('\n')
 	}
 	return sb.String()
-}
-
-func clone(m map[string]any) map[string]any {
-	out := make(map[string]any, len(m))
-	for k, v := range m {
-		out[k] = v
-	}
-	return out
-}
-
-func containsInt(list []int, v int) bool {
-	for _, x := range list {
-		if x == v {
-			return true
-		}
-	}
-	return false
 }
 
 func truncate(b []byte) string {
