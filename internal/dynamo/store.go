@@ -66,9 +66,6 @@ func newClient(c *dynamodb.Client) *client {
 		Query: c.Query, TransactWriteItems: c.TransactWriteItems, UpdateItem: c.UpdateItem}
 }
 
-// Table is the table's name.
-func (s *Store) Table() string { return s.table }
-
 // idempotencyTTL is how long a stored response is replayed.
 const idempotencyTTL = 24 * time.Hour
 
