@@ -9,6 +9,8 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/assentis/mycrm/internal/crm"
+	"github.com/assentis/mycrm/internal/dynamo"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 	"github.com/oklog/ulid/v2"
@@ -127,26 +129,28 @@ var (
 
 // otherItem is the k-th item (0 ≤ k < otherMIAItems) of MIA m: 40 % contacts,
 // 10 % entreprises, 20 % affaires, 25 % historique entries, 5 % apporteurs.
+// Keys come from internal/dynamo, so they have the shapes of the real items.
 func otherItem(m string, k int, rng *rand.Rand) map[string]types.AttributeValue {
 	s := func(v string) types.AttributeValue { return &types.AttributeValueMemberS{Value: v} }
 	n := func(v int) types.AttributeValue { return &types.AttributeValueMemberN{Value: fmt.Sprint(v)} }
-	pk := "MIA#" + m
+	mia := crm.MiaID(m)
 	id := ulid.Make().String()
-	apporteur := fmt.Sprintf("01APPORTEUR%015d", k%50)
-	ts := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC).Add(time.Duration(rng.IntN(300*24)) * time.Hour).Format("2006-01-02T15:04:05.000000000Z")
+	apporteur := crm.ApporteurID(fmt.Sprintf("01APPORTEUR%015d", k%50))
+	at := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC).Add(time.Duration(rng.IntN(300*24)) * time.Hour)
+	ts := at.Format("2006-01-02T15:04:05.000000000Z")
 	nom := noms[rng.IntN(len(noms))]
 	item := map[string]types.AttributeValue{
-		"PK": s(pk), "createdAt": s(ts), "updatedAt": s(ts), "version": n(1),
+		"PK": s(dynamo.MiaPK(mia)), "createdAt": s(ts), "updatedAt": s(ts), "version": n(1),
 	}
 	switch r := k % 20; {
 	case r < 8: // contact
 		statut := statutsContact[rng.IntN(2)]
-		item["SK"] = s("CONTACT#" + id)
-		item["GSI1PK"], item["GSI1SK"] = s(pk+"#CLIENT#"+id), s("#")
-		item["GSI2PK"], item["GSI2SK"] = s(pk+"#CONTACT#"+statut), s(id)
+		item["SK"] = s(dynamo.ContactSK(crm.ContactID(id)))
+		item["GSI1PK"], item["GSI1SK"] = s(dynamo.ClientCollection(mia, id)), s("#")
+		item["GSI2PK"], item["GSI2SK"] = s(dynamo.ContactStatutList(mia, crm.ContactStatut(statut))), s(id)
 		if r%2 == 0 {
-			item["GSI3PK"], item["GSI3SK"] = s(pk+"#APPORTEUR#"+apporteur), s("CONTACT#"+id)
-			item["apporteurId"] = s(apporteur)
+			item["GSI3PK"], item["GSI3SK"] = s(dynamo.ApporteurCollection(mia, apporteur)), s(dynamo.ContactSK(crm.ContactID(id)))
+			item["apporteurId"] = s(string(apporteur))
 		}
 		item["type"], item["id"], item["statut"] = s(benchType+"contact"), s(id), s(statut)
 		item["nom"], item["prenom"] = s(nom), s("Camille")
@@ -155,8 +159,8 @@ func otherItem(m string, k int, rng *rand.Rand) map[string]types.AttributeValue 
 		item["ville"] = s(villes[rng.IntN(len(villes))])
 		item["recherche"] = s(strings.ToLower(nom) + " camille")
 	case r < 10: // entreprise
-		item["SK"] = s("ENTREPRISE#" + id)
-		item["GSI1PK"], item["GSI1SK"] = s(pk+"#CLIENT#"+id), s("#")
+		item["SK"] = s(dynamo.EntrepriseSK(crm.EntrepriseID(id)))
+		item["GSI1PK"], item["GSI1SK"] = s(dynamo.ClientCollection(mia, id)), s("#")
 		item["type"], item["id"] = s(benchType+"entreprise"), s(id)
 		item["raisonSociale"] = s(nom + " et Fils SARL")
 		item["siren"] = s(fmt.Sprintf("%09d", rng.IntN(1e9)))
@@ -164,24 +168,25 @@ func otherItem(m string, k int, rng *rand.Rand) map[string]types.AttributeValue 
 	case r < 14: // affaire
 		statut := statutsAffaire[rng.IntN(len(statutsAffaire))]
 		client := ulid.Make().String()
-		item["SK"] = s("AFFAIRE#" + id)
-		item["GSI1PK"], item["GSI1SK"] = s(pk+"#CLIENT#"+client), s("AFFAIRE#"+id)
-		item["GSI2PK"], item["GSI2SK"] = s(pk+"#AFFAIRE#"+statut), s(id)
-		item["GSI3PK"], item["GSI3SK"] = s(pk+"#APPORTEUR#"+apporteur), s("AFFAIRE#"+id)
+		sk := dynamo.AffaireSK(crm.AffaireID(id))
+		item["SK"] = s(sk)
+		item["GSI1PK"], item["GSI1SK"] = s(dynamo.ClientCollection(mia, client)), s(sk)
+		item["GSI2PK"], item["GSI2SK"] = s(dynamo.AffaireStatutList(mia, crm.AffaireStatut(statut))), s(id)
+		item["GSI3PK"], item["GSI3SK"] = s(dynamo.ApporteurCollection(mia, apporteur)), s(sk)
 		item["type"], item["id"], item["statut"] = s(benchType+"affaire"), s(id), s(statut)
-		item["clientId"], item["produitId"], item["apporteurId"] = s(client), s("SANTE_TNS"), s(apporteur)
+		item["clientId"], item["produitId"], item["apporteurId"] = s(client), s("SANTE_TNS"), s(string(apporteur))
 		item["primeAnnuelleCentimes"] = n(50000 + rng.IntN(500000))
 		item["tauxCommissionMIA"], item["tauxCommissionApporteur"] = n(10+rng.IntN(20)), n([]int{15, 20, 25}[rng.IntN(3)])
 	case r < 19: // historique entry
-		affaire := ulid.Make().String()
-		item["SK"] = s("AFFAIRE#" + affaire + "#HISTORIQUE#" + ts + "#0")
-		item["GSI3PK"], item["GSI3SK"] = s(pk+"#APPORTEUR#"+apporteur), s("HISTORIQUE#"+affaire+"#"+ts+"#000000")
+		affaire := crm.AffaireID(ulid.Make().String())
+		item["SK"] = s(dynamo.HistoriqueSK(affaire, at, 0))
+		item["GSI3PK"], item["GSI3SK"] = s(dynamo.ApporteurCollection(mia, apporteur)), s(dynamo.HistoriqueApporteurSK(affaire, at, 0))
 		item["type"], item["statut"], item["auteur"] = s(benchType+"historique"), s("en_cours"), s("MIA")
 		item["message"] = s("Affaire créée")
 	default: // apporteur
-		item["SK"] = s("APPORTEUR#" + apporteur)
-		item["GSI2PK"], item["GSI2SK"] = s(pk+"#APPORTEUR#actif"), s(apporteur)
-		item["type"], item["id"], item["statut"] = s(benchType+"apporteur"), s(apporteur), s("actif")
+		item["SK"] = s(dynamo.ApporteurSK(apporteur))
+		item["GSI2PK"], item["GSI2SK"] = s(dynamo.ApporteurStatutList(mia, "actif")), s(string(apporteur))
+		item["type"], item["id"], item["statut"] = s(benchType+"apporteur"), s(string(apporteur)), s("actif")
 		item["nom"], item["email"] = s(nom), s(strings.ToLower(nom)+"."+strings.ToLower(id[16:])+"@apporteur.fr")
 		item["telephone"] = s(fmt.Sprintf("+336%08d", rng.IntN(1e8)))
 		item["localisation"] = s(villes[rng.IntN(len(villes))])
