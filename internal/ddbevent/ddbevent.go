@@ -40,13 +40,9 @@ func FromSDK(av ddbtypes.AttributeValue) (events.DynamoDBAttributeValue, error) 
 	case *ddbtypes.AttributeValueMemberBS:
 		return events.NewBinarySetAttribute(v.Value), nil
 	case *ddbtypes.AttributeValueMemberL:
-		l := make([]events.DynamoDBAttributeValue, len(v.Value))
-		for i, e := range v.Value {
-			c, err := FromSDK(e)
-			if err != nil {
-				return events.DynamoDBAttributeValue{}, fmt.Errorf("list[%d]: %w", i, err)
-			}
-			l[i] = c
+		l, err := convertList(v.Value, FromSDK)
+		if err != nil {
+			return events.DynamoDBAttributeValue{}, err
 		}
 		return events.NewListAttribute(l), nil
 	case *ddbtypes.AttributeValueMemberM:
@@ -69,18 +65,32 @@ func FromSDKMap(m map[string]ddbtypes.AttributeValue) (map[string]events.DynamoD
 }
 
 // convertMap converts each value of m with conv, naming the key of a failure.
-// The SDK and Streams attribute types are distinct, hence the type parameter.
-func convertMap[V any](m map[string]V, conv func(V) (events.DynamoDBAttributeValue, error)) (map[string]events.DynamoDBAttributeValue, error) {
+// A nil map gives a nil map.
+func convertMap[V, W any](m map[string]V, conv func(V) (W, error)) (map[string]W, error) {
 	if m == nil {
 		return nil, nil
 	}
-	out := make(map[string]events.DynamoDBAttributeValue, len(m))
+	out := make(map[string]W, len(m))
 	for k, v := range m {
 		c, err := conv(v)
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", k, err)
 		}
 		out[k] = c
+	}
+	return out, nil
+}
+
+// convertList converts each element of l with conv, naming the index of a
+// failure.
+func convertList[V, W any](l []V, conv func(V) (W, error)) ([]W, error) {
+	out := make([]W, len(l))
+	for i, e := range l {
+		c, err := conv(e)
+		if err != nil {
+			return nil, fmt.Errorf("list[%d]: %w", i, err)
+		}
+		out[i] = c
 	}
 	return out, nil
 }
@@ -110,14 +120,9 @@ func ToSDK(av events.DynamoDBAttributeValue) (ddbtypes.AttributeValue, error) {
 	case events.DataTypeBinarySet:
 		return &ddbtypes.AttributeValueMemberBS{Value: av.BinarySet()}, nil
 	case events.DataTypeList:
-		src := av.List()
-		l := make([]ddbtypes.AttributeValue, len(src))
-		for i, e := range src {
-			c, err := ToSDK(e)
-			if err != nil {
-				return nil, fmt.Errorf("list[%d]: %w", i, err)
-			}
-			l[i] = c
+		l, err := convertList(av.List(), ToSDK)
+		if err != nil {
+			return nil, err
 		}
 		return &ddbtypes.AttributeValueMemberL{Value: l}, nil
 	case events.DataTypeMap:
@@ -137,18 +142,7 @@ func ToSDK(av events.DynamoDBAttributeValue) (ddbtypes.AttributeValue, error) {
 // ToSDKMap converts a stream image (or keys) from a Lambda event to an SDK
 // item, ready for attributevalue.UnmarshalMap. A nil map gives a nil map.
 func ToSDKMap(m map[string]events.DynamoDBAttributeValue) (map[string]ddbtypes.AttributeValue, error) {
-	if m == nil {
-		return nil, nil
-	}
-	out := make(map[string]ddbtypes.AttributeValue, len(m))
-	for k, v := range m {
-		c, err := ToSDK(v)
-		if err != nil {
-			return nil, fmt.Errorf("%s: %w", k, err)
-		}
-		out[k] = c
-	}
-	return out, nil
+	return convertMap(m, ToSDK)
 }
 
 // UnmarshalImage decodes a stream image of a Lambda event into out (a pointer
@@ -165,46 +159,13 @@ func UnmarshalImage(image map[string]events.DynamoDBAttributeValue, out any) err
 }
 
 // FromStream converts a DynamoDB Streams SDK attribute value to its Lambda
-// event form.
+// event form: through the SDK's own Streams → DynamoDB conversion, then FromSDK.
 func FromStream(av streamtypes.AttributeValue) (events.DynamoDBAttributeValue, error) {
-	switch v := av.(type) {
-	case *streamtypes.AttributeValueMemberS:
-		return events.NewStringAttribute(v.Value), nil
-	case *streamtypes.AttributeValueMemberN:
-		return events.NewNumberAttribute(v.Value), nil
-	case *streamtypes.AttributeValueMemberB:
-		return events.NewBinaryAttribute(v.Value), nil
-	case *streamtypes.AttributeValueMemberBOOL:
-		return events.NewBooleanAttribute(v.Value), nil
-	case *streamtypes.AttributeValueMemberNULL:
-		return events.NewNullAttribute(), nil
-	case *streamtypes.AttributeValueMemberSS:
-		return events.NewStringSetAttribute(v.Value), nil
-	case *streamtypes.AttributeValueMemberNS:
-		return events.NewNumberSetAttribute(v.Value), nil
-	case *streamtypes.AttributeValueMemberBS:
-		return events.NewBinarySetAttribute(v.Value), nil
-	case *streamtypes.AttributeValueMemberL:
-		l := make([]events.DynamoDBAttributeValue, len(v.Value))
-		for i, e := range v.Value {
-			c, err := FromStream(e)
-			if err != nil {
-				return events.DynamoDBAttributeValue{}, fmt.Errorf("list[%d]: %w", i, err)
-			}
-			l[i] = c
-		}
-		return events.NewListAttribute(l), nil
-	case *streamtypes.AttributeValueMemberM:
-		m, err := FromStreamMap(v.Value)
-		if err != nil {
-			return events.DynamoDBAttributeValue{}, err
-		}
-		return events.NewMapAttribute(m), nil
-	case nil:
-		return events.DynamoDBAttributeValue{}, fmt.Errorf("nil attribute value")
-	default:
-		return events.DynamoDBAttributeValue{}, fmt.Errorf("unsupported attribute value %T", av)
+	sdk, err := attributevalue.FromDynamoDBStreams(av)
+	if err != nil {
+		return events.DynamoDBAttributeValue{}, err
 	}
+	return FromSDK(sdk)
 }
 
 // FromStreamMap converts a DynamoDB Streams image or key to its Lambda event
