@@ -3,8 +3,6 @@ package e2e
 import (
 	"context"
 	"fmt"
-	"io"
-	"net/http"
 	"net/url"
 	"strings"
 	"sync"
@@ -302,27 +300,6 @@ func TestContacts(t *testing.T) {
 		wantProblem(t, call(t, "GET", "/contacts?statut=vip", a.token, nil), 400, "statut")
 		wantProblem(t, call(t, "GET", "/contacts?limit=500", a.token, nil), 400, "limit")
 	})
-}
-
-func rawCall(t *testing.T, method, path, token, contentType, body string) response {
-	t.Helper()
-	req, err := http.NewRequest(method, stack.APIURL+path, strings.NewReader(body))
-	if err != nil {
-		t.Fatal(err)
-	}
-	req.Header.Set("Content-Type", contentType)
-	req.Header.Set("Authorization", "Bearer "+token)
-	plant(token)
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	b, err := io.ReadAll(resp.Body)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return response{Status: resp.StatusCode, Header: resp.Header, Body: b}
 }
 
 func TestPaginationAndCursors(t *testing.T) {

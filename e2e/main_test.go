@@ -19,6 +19,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -113,17 +114,35 @@ func call(t *testing.T, method, path, token string, body any, headers ...string)
 		req.Header.Set("Content-Type", "application/json")
 	}
 	req.Header.Set("Accept", "application/json")
-	if token != "" {
-		req.Header.Set("Authorization", "Bearer "+token)
-		plant(token)
-	}
 	plantBody(body)
 	for i := 0; i+1 < len(headers); i += 2 {
 		req.Header.Set(headers[i], headers[i+1])
 	}
+	return send(t, req, token)
+}
+
+// rawCall sends a body as is (malformed JSON, another content type).
+func rawCall(t *testing.T, method, path, token, contentType, body string) response {
+	t.Helper()
+	req, err := http.NewRequest(method, stack.APIURL+path, strings.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Content-Type", contentType)
+	return send(t, req, token)
+}
+
+// send adds the ID token, if any, to a request of call or rawCall, sends it
+// and reads the answer.
+func send(t *testing.T, req *http.Request, token string) response {
+	t.Helper()
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+		plant(token)
+	}
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
-		t.Fatalf("%s %s: %v", method, path, err)
+		t.Fatalf("%s %s: %v", req.Method, req.URL.Path, err)
 	}
 	defer resp.Body.Close()
 	b, err := io.ReadAll(resp.Body)
