@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -151,7 +152,47 @@ var otherMIAWrite = map[string]int{
 // forge re-signs a real token's header and claims with a key of our own.
 func forge(t *testing.T, real string, edit func(jwt.MapClaims)) string {
 	t.Helper()
+	key, err := rsa.GenerateKey(rand.Reader, 2048)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return resign(t, real, key, edit)
+}
+
+// emulatorKey is cognito-local's own signing key (shipped in its npm package).
+var emulatorKey = sync.OnceValues(func() (*rsa.PrivateKey, error) {
+	b, err := os.ReadFile(filepath.Join("..", "infra", "local", "node_modules", "cognito-local", "lib", "keys", "cognitoLocal.private.json"))
+	if err != nil {
+		return nil, err
+	}
+	var k struct{ Pem string }
+	if err := json.Unmarshal(b, &k); err != nil {
+		return nil, err
+	}
+	return jwt.ParseRSAPrivateKeyFromPEM([]byte(k.Pem))
+})
+
+// emulatorSigned re-signs a real token's claims, edited, with cognito-local's
+// own key: a token the gateway's signature check accepts, so the other
+// checks (exp, aud, token_use) are probed end to end. Nothing like it
+// exists for real Cognito, whose key is private.
+func emulatorSigned(t *testing.T, real string, edit func(jwt.MapClaims)) string {
+	t.Helper()
+	key, err := emulatorKey()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return resign(t, real, key, edit)
+}
+
+// resign signs a real token's claims, edited when edit is not nil, with key
+// under cognito-local's key id.
+func resign(t *testing.T, real string, key *rsa.PrivateKey, edit func(jwt.MapClaims)) string {
+	t.Helper()
 	parts := strings.Split(real, ".")
+	if len(parts) != 3 {
+		t.Fatal("not a JWT")
+	}
 	b, err := base64.RawURLEncoding.DecodeString(parts[1])
 	if err != nil {
 		t.Fatal(err)
@@ -163,47 +204,6 @@ func forge(t *testing.T, real string, edit func(jwt.MapClaims)) string {
 	if edit != nil {
 		edit(c)
 	}
-	key, err := rsa.GenerateKey(rand.Reader, 2048)
-	if err != nil {
-		t.Fatal(err)
-	}
-	tok := jwt.NewWithClaims(jwt.SigningMethodRS256, c)
-	tok.Header["kid"] = "CognitoLocal"
-	s, err := tok.SignedString(key)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return s
-}
-
-// emulatorSigned re-signs a real token's claims, edited, with cognito-local's
-// own key (shipped in its npm package): a token the gateway's signature
-// check accepts, so the other checks (exp, aud, token_use) are probed end
-// to end. Nothing like it exists for real Cognito, whose key is private.
-func emulatorSigned(t *testing.T, real string, edit func(jwt.MapClaims)) string {
-	t.Helper()
-	b, err := os.ReadFile(filepath.Join("..", "infra", "local", "node_modules", "cognito-local", "lib", "keys", "cognitoLocal.private.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var k struct{ Pem string }
-	if err := json.Unmarshal(b, &k); err != nil {
-		t.Fatal(err)
-	}
-	key, err := jwt.ParseRSAPrivateKeyFromPEM([]byte(k.Pem))
-	if err != nil {
-		t.Fatal(err)
-	}
-	parts := strings.Split(real, ".")
-	p, err := base64.RawURLEncoding.DecodeString(parts[1])
-	if err != nil {
-		t.Fatal(err)
-	}
-	var c jwt.MapClaims
-	if err := json.Unmarshal(p, &c); err != nil {
-		t.Fatal(err)
-	}
-	edit(c)
 	tok := jwt.NewWithClaims(jwt.SigningMethodRS256, c)
 	tok.Header["kid"] = "CognitoLocal"
 	s, err := tok.SignedString(key)
