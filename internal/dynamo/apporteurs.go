@@ -193,7 +193,7 @@ func (s *Store) ActiveApporteur(ctx context.Context, m crm.MiaID, p crm.Apporteu
 func (s *Store) ListApporteurs(ctx context.Context, m crm.MiaID, statut crm.ApporteurStatut, o crm.ListOptions) (crm.Page[crm.Apporteur], error) {
 	var (
 		kc   expression.KeyConditionBuilder
-		in   = &dynamodb.QueryInput{}
+		in   = &dynamodb.QueryInput{ScanIndexForward: aws.Bool(false)}
 		list = "apporteurs"
 	)
 	if statut != "" {
@@ -203,14 +203,9 @@ func (s *Store) ListApporteurs(ctx context.Context, m crm.MiaID, statut crm.Appo
 	} else {
 		kc = expression.Key(attrPK).Equal(expression.Value(MiaPK(m))).And(expression.Key(attrSK).BeginsWith(prefixApporteur))
 	}
-	e, err := expression.NewBuilder().WithKeyCondition(kc).Build()
-	if err != nil {
+	if err := withExpr(in, kc, nil); err != nil {
 		return crm.Page[crm.Apporteur]{}, internal("build query", err)
 	}
-	in.KeyConditionExpression = e.KeyCondition()
-	in.ExpressionAttributeNames = e.Names()
-	in.ExpressionAttributeValues = e.Values()
-	in.ScanIndexForward = aws.Bool(false)
 	return queryPage(ctx, s, m, list, in, o, apporteurItem.apporteur)
 }
 

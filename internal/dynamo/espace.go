@@ -79,12 +79,10 @@ func (s *Store) ApporteurContacts(ctx context.Context, m crm.MiaID, p crm.Apport
 	}
 	kc := expression.Key(attrGSI3PK).Equal(expression.Value(ApporteurCollection(m, p))).
 		And(expression.Key(attrGSI3SK).BeginsWith(prefixContact))
-	e, err := expression.NewBuilder().WithKeyCondition(kc).Build()
-	if err != nil {
+	in := &dynamodb.QueryInput{IndexName: aws.String(indexGSI3), ScanIndexForward: aws.Bool(false)}
+	if err := withExpr(in, kc, nil); err != nil {
 		return crm.Page[crm.Contact]{}, internal("build query", err)
 	}
-	in := &dynamodb.QueryInput{IndexName: aws.String(indexGSI3), KeyConditionExpression: e.KeyCondition(),
-		ExpressionAttributeNames: e.Names(), ExpressionAttributeValues: e.Values(), ScanIndexForward: aws.Bool(false)}
 	return queryPage(ctx, s, m, "espace-contacts:"+string(p), in, o, contactItem.contact)
 }
 
@@ -159,14 +157,13 @@ const maxApporteurHistorique = 20 * maxApporteurAffaires
 func (s *Store) queryCollection(ctx context.Context, collection, prefix string, max int, fn func(map[string]types.AttributeValue) error) error {
 	kc := expression.Key(attrGSI3PK).Equal(expression.Value(collection)).
 		And(expression.Key(attrGSI3SK).BeginsWith(prefix))
-	e, err := expression.NewBuilder().WithKeyCondition(kc).Build()
-	if err != nil {
+	in := &dynamodb.QueryInput{TableName: &s.table, IndexName: aws.String(indexGSI3)}
+	if err := withExpr(in, kc, nil); err != nil {
 		return internal("build query", err)
 	}
-	in := &dynamodb.QueryInput{TableName: &s.table, IndexName: aws.String(indexGSI3), KeyConditionExpression: e.KeyCondition(),
-		ExpressionAttributeNames: e.Names(), ExpressionAttributeValues: e.Values()}
-	for n := 0; ; {
-		res, err := s.db.Query(ctx, in)
+	p := s.queryPages(in)
+	for n := 0; p.HasMorePages() && n < max; {
+		res, err := p.NextPage(ctx)
 		if err != nil {
 			return internal("query apporteur collection", err)
 		}
@@ -176,9 +173,6 @@ func (s *Store) queryCollection(ctx context.Context, collection, prefix string, 
 			}
 			n++
 		}
-		if len(res.LastEvaluatedKey) == 0 || n >= max {
-			return nil
-		}
-		in.ExclusiveStartKey = res.LastEvaluatedKey
 	}
+	return nil
 }
