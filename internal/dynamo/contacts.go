@@ -207,15 +207,13 @@ func (s *Store) clientCollection(ctx context.Context, m crm.MiaID, clientID, cli
 			return nil, internal("client collection", err)
 		}
 		for _, av := range res.Items {
-			t, _ := av["type"].(*types.AttributeValueMemberS)
-			switch {
-			case t == nil:
-			case t.Value == clientType:
+			switch ItemType(av) {
+			case clientType:
 				if err := attributevalue.UnmarshalMap(av, client); err != nil {
 					return nil, internal("decode client", err)
 				}
 				found = true
-			case t.Value == typeAffaire:
+			case typeAffaire:
 				var it affaireItem
 				if err := attributevalue.UnmarshalMap(av, &it); err != nil {
 					return nil, internal("decode affaire", err)
