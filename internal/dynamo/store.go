@@ -321,7 +321,8 @@ func (s *Store) tag(m crm.MiaID, list, payload string) []byte {
 	return h.Sum(nil)
 }
 
-// queryPage runs one Query and decodes its items with decode.
+// queryPage runs one Query for a page of list (cursor and limit from o) and
+// converts its decoded items with conv.
 func queryPage[I any, T any](ctx context.Context, s *Store, m crm.MiaID, list string, in *dynamodb.QueryInput,
 	o crm.ListOptions, conv func(I) T) (crm.Page[T], error) {
 	start, err := s.decodeCursor(m, list, o.Cursor)
