@@ -4,6 +4,7 @@ import (
 	"context"
 	"reflect"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -179,6 +180,15 @@ func capacity(out any) float64 {
 	return 0
 }
 
+// totalCapacity is the capacity the calls consumed together.
+func totalCapacity(calls []ddbCall) float64 {
+	var c float64
+	for _, k := range calls {
+		c += k.Capacity
+	}
+	return c
+}
+
 // isRead tells whether a recorded call can be replayed freely.
 func isRead(op string) bool {
 	switch op {
@@ -210,7 +220,7 @@ func countOps(calls []ddbCall, sep string) string {
 	var parts []string
 	for op, k := range n {
 		if k > 1 {
-			parts = append(parts, op+"×"+itoa(k))
+			parts = append(parts, op+"×"+strconv.Itoa(k))
 		} else {
 			parts = append(parts, op)
 		}

@@ -101,11 +101,7 @@ func flatPhase(ctx context.Context, st *benchStack, o options, log io.Writer) ([
 				if i < flatWarmups {
 					continue
 				}
-				var c float64
-				for _, k := range calls {
-					c += k.Capacity
-				}
-				lat[j], dir[j], caps[j] = append(lat[j], r.ms), append(dir[j], d), append(caps[j], c)
+				lat[j], dir[j], caps[j] = append(lat[j], r.ms), append(dir[j], d), append(caps[j], totalCapacity(calls))
 			}
 		}
 		var s stage

@@ -78,8 +78,6 @@ type Flatness struct {
 	Note               string  `json:"note,omitempty"`
 }
 
-func itoa(i int) string { return strconv.Itoa(i) }
-
 func mark(ok bool) string {
 	if ok {
 		return "pass"

@@ -104,11 +104,7 @@ func measureRoute(ctx context.Context, st *benchStack, sc *scenario, rr *RouteRe
 		statuses[r.status]++
 		rr.Status = r.status
 		lat = append(lat, r.ms)
-		var c float64
-		for _, k := range calls {
-			c += k.Capacity
-		}
-		caps = append(caps, c)
+		caps = append(caps, totalCapacity(calls))
 		// Calls: the most any request made. Round trips: the most frequent
 		// count (whether two concurrent calls overlap depends on scheduling).
 		rt := len(waves(calls))
