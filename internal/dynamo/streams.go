@@ -137,24 +137,12 @@ type notificationItem struct {
 // claimed is false when it was already recorded.
 func (s *Store) ClaimNotification(ctx context.Context, m crm.MiaID, key string) (claimed bool, err error) {
 	now := s.Now().UTC()
-	av, err := attributevalue.MarshalMap(notificationItem{PK: MiaPK(m), SK: NotificationSK(key), Type: "notification",
+	err = s.putNew(ctx, notificationItem{PK: MiaPK(m), SK: NotificationSK(key), Type: "notification",
 		At: fmtTime(now), ExpiresAt: now.Add(30 * 24 * time.Hour).Unix()})
-	if err != nil {
-		return false, internal("encode notification", err)
-	}
-	e, err := build(notExists())
-	if err != nil {
-		return false, internal("build condition", err)
-	}
-	_, err = s.db.PutItem(ctx, &dynamodb.PutItemInput{TableName: &s.table, Item: av,
-		ConditionExpression: e.Condition(), ExpressionAttributeNames: e.Names()})
-	if isConditionFailed(err) {
+	if crm.ErrorCode(err) == crm.ECONFLICT {
 		return false, nil
 	}
-	if err != nil {
-		return false, internal("claim notification", err)
-	}
-	return true, nil
+	return err == nil, err
 }
 
 // ReleaseNotification forgets a claim whose email could not be sent, so the
