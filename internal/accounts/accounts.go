@@ -90,9 +90,6 @@ func NewPool(api API, poolID string) *Pool {
 	return &Pool{api: api, id: poolID}
 }
 
-// ID is the pool's id.
-func (p *Pool) ID() string { return p.id }
-
 // NewUser is an account to create. Email is already normalised (lower case):
 // it is the username.
 type NewUser struct {
