@@ -29,7 +29,6 @@ type Deps struct {
 	Mailer        *mail.Mailer
 	WebBaseURL    string
 	Now           func() time.Time
-	NewToken      func() (token, hash string, err error) // crm.NewActivationToken unless a test replaces it
 	Log           *slog.Logger
 }
 
@@ -103,13 +102,6 @@ func (d Deps) now() time.Time {
 		return d.Now()
 	}
 	return time.Now()
-}
-
-func (d Deps) newToken() (string, string, error) {
-	if d.NewToken != nil {
-		return d.NewToken()
-	}
-	return crm.NewActivationToken()
 }
 
 // affaires decodes both images of an affaire record (ok false otherwise).

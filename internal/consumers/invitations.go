@@ -40,7 +40,7 @@ func invite(ctx context.Context, d Deps, acc dynamo.Account) error {
 	if acc.Kind == crm.AccountMIA {
 		pool = d.MiaPool
 	}
-	token, hash, err := d.newToken()
+	token, hash, err := crm.NewActivationToken()
 	if err != nil {
 		return fmt.Errorf("new token: %w", err)
 	}
