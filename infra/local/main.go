@@ -12,7 +12,6 @@ import (
 	"io"
 	"os"
 	"os/signal"
-	"path/filepath"
 	"syscall"
 	"time"
 
@@ -35,21 +34,17 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	cognitoPort := fs.Int("cognito-port", 9229, "port of cognito-local")
 	sesPort := fs.Int("ses-port", 8005, "port of aws-ses-v2-local (mail viewer)")
 	web := fs.String("web", "web/dist", "web client to serve at / (when built)")
-	reset := fs.Bool("reset", false, "wipe the state directory first")
-	resetOnly := fs.Bool("reset-only", false, "wipe the state directory and exit")
+	reset := fs.Bool("reset", false, "wipe the state directory first (make reset only wipes it)")
 	replay := fs.Bool("replay-streams", false, "let stream consumers read the stream from its start even on persisted data")
 	quiet := fs.Bool("quiet", false, "do not log every request")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	if *reset || *resetOnly {
+	if *reset {
 		if err := os.RemoveAll(*dir); err != nil {
 			return fmt.Errorf("reset: %w", err)
 		}
 		fmt.Fprintf(stdout, "wiped %s\n", *dir)
-		if *resetOnly {
-			return nil
-		}
 	}
 
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
@@ -78,7 +73,6 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if fi, err := os.Stat(*web); err != nil || !fi.IsDir() {
 		webNote = "  (not built: make web)"
 	}
-	abs, _ := filepath.Abs(s.Dir)
 	fmt.Fprintf(stdout, `
 MyCRM runs locally.
 
@@ -94,7 +88,7 @@ Demo accounts
   Assentis staff     %s / %s
 
 Ctrl-C stops everything.
-`, s.APIURL, webNote, s.APIURL, s.DynamoURL, s.Table, s.CognitoURL, s.MiaPoolID, s.ApporteurPoolID, s.SESURL, abs,
+`, s.APIURL, webNote, s.APIURL, s.DynamoURL, s.Table, s.CognitoURL, s.MiaPoolID, s.ApporteurPoolID, s.SESURL, s.Dir,
 		localstack.DemoMIAEmail, localstack.DemoMIAPassword, localstack.StaffEmail, localstack.StaffPassword)
 
 	<-ctx.Done()
