@@ -105,7 +105,7 @@ func handleActivate(s activationStore, pools map[crm.AccountKind]passwordSetter,
 			}
 			return err
 		}
-		encode(w, r, http.StatusOK, activationResult{Email: act.Email, Pool: string(act.Kind), Statut: string(crm.ApporteurActif)})
+		encode(w, http.StatusOK, activationResult{Email: act.Email, Pool: string(act.Kind), Statut: string(crm.ApporteurActif)})
 		return nil
 	}
 }

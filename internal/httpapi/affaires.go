@@ -47,7 +47,7 @@ func handleListAffaires(s affaireLister) apiFunc {
 		if err != nil {
 			return err
 		}
-		encode(w, r, http.StatusOK, page)
+		encode(w, http.StatusOK, page)
 		return nil
 	}
 }
@@ -67,7 +67,7 @@ func handleGetAffaire(s affaireGetter) apiFunc {
 		if err != nil {
 			return err
 		}
-		writeEntity(w, r, http.StatusOK, v.Version, v)
+		writeEntity(w, http.StatusOK, v.Version, v)
 		return nil
 	}
 }

@@ -60,7 +60,7 @@ func handleListApporteurs(s apporteurLister) apiFunc {
 		if err != nil {
 			return err
 		}
-		encode(w, r, http.StatusOK, page)
+		encode(w, http.StatusOK, page)
 		return nil
 	}
 }
@@ -80,7 +80,7 @@ func handleGetApporteur(s apporteurGetter) apiFunc {
 		if err != nil {
 			return err
 		}
-		writeEntity(w, r, http.StatusOK, a.Version, a)
+		writeEntity(w, http.StatusOK, a.Version, a)
 		return nil
 	}
 }
@@ -154,7 +154,7 @@ func handleInviteApporteur(s invitationReissuer) apiFunc {
 		if err != nil {
 			return err
 		}
-		writeEntity(w, r, http.StatusAccepted, a.Version, a)
+		writeEntity(w, http.StatusAccepted, a.Version, a)
 		return nil
 	}
 }

@@ -28,7 +28,7 @@ func GetConfig(d Deps) http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /config", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Cache-Control", "public, max-age=300")
-		encode(w, r, http.StatusOK, body)
+		encode(w, http.StatusOK, body)
 	})
 	return secure(mux)
 }

@@ -67,7 +67,7 @@ func handleListContacts(s contactLister) apiFunc {
 		if err != nil {
 			return err
 		}
-		encode(w, r, http.StatusOK, page)
+		encode(w, http.StatusOK, page)
 		return nil
 	}
 }
@@ -90,7 +90,7 @@ func handleGetContact(s contactGetter) apiFunc {
 		if v.Affaires == nil {
 			v.Affaires = []crm.Affaire{}
 		}
-		writeEntity(w, r, http.StatusOK, v.Version, v)
+		writeEntity(w, http.StatusOK, v.Version, v)
 		return nil
 	}
 }

@@ -64,7 +64,7 @@ func handleListEntreprises(s entrepriseLister) apiFunc {
 		if err != nil {
 			return err
 		}
-		encode(w, r, http.StatusOK, page)
+		encode(w, http.StatusOK, page)
 		return nil
 	}
 }
@@ -87,7 +87,7 @@ func handleGetEntreprise(s entrepriseGetter) apiFunc {
 		if v.Affaires == nil {
 			v.Affaires = []crm.Affaire{}
 		}
-		writeEntity(w, r, http.StatusOK, v.Version, v)
+		writeEntity(w, http.StatusOK, v.Version, v)
 		return nil
 	}
 }

@@ -129,7 +129,7 @@ func handleEspaceProfil(s profilStore) apiFunc {
 		if m.Cabinet != "" {
 			nom += " — " + m.Cabinet
 		}
-		encode(w, r, http.StatusOK, profilResponse{ID: a.ID, Nom: a.Nom, Prenom: a.Prenom, Email: a.Email,
+		encode(w, http.StatusOK, profilResponse{ID: a.ID, Nom: a.Nom, Prenom: a.Prenom, Email: a.Email,
 			Telephone: a.Telephone, Localisation: a.Localisation, Statut: a.Statut, ActiveLe: a.ActiveLe,
 			Commissions: a.Commissions, MiaNom: nom,
 			Mia: profilMIA{Nom: m.Nom, Prenom: m.Prenom, Cabinet: m.Cabinet, Email: m.Email}})
@@ -189,7 +189,7 @@ func handleListEspaceContacts(s espaceContactLister) apiFunc {
 		for _, c := range page.Items {
 			out.Items = append(out.Items, toEspaceContact(c))
 		}
-		encode(w, r, http.StatusOK, out)
+		encode(w, http.StatusOK, out)
 		return nil
 	}
 }
@@ -262,7 +262,7 @@ func handleListEspaceAffaires(s espaceAffaireLister) apiFunc {
 		for _, v := range views {
 			out.Items = append(out.Items, toEspaceAffaire(v))
 		}
-		encode(w, r, http.StatusOK, out)
+		encode(w, http.StatusOK, out)
 		return nil
 	}
 }
@@ -311,7 +311,7 @@ func handleEspaceCommissions(s espaceAffaireLister) apiFunc {
 				Statut: v.Statut, TauxCommissionApporteur: v.TauxCommissionApporteur, CommissionPrevisionnelleCentimes: c})
 			out.Totaux.Add(v.Statut, c)
 		}
-		encode(w, r, http.StatusOK, out)
+		encode(w, http.StatusOK, out)
 		return nil
 	}
 }

@@ -115,6 +115,6 @@ func update[In, Out any](w http.ResponseWriter, r *http.Request, do func(in In, 
 	if err != nil {
 		return err
 	}
-	writeEntity(w, r, http.StatusOK, version(out), out)
+	writeEntity(w, http.StatusOK, version(out), out)
 	return nil
 }

@@ -23,7 +23,7 @@ func handleListProduits(s produitLister) apiFunc {
 		if err != nil {
 			return err
 		}
-		encode(w, r, http.StatusOK, crm.Page[crm.Produit]{Items: ps})
+		encode(w, http.StatusOK, crm.Page[crm.Produit]{Items: ps})
 		return nil
 	}
 }

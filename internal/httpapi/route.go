@@ -102,7 +102,7 @@ func listOptions(r *http.Request) (crm.ListOptions, error) {
 }
 
 // writeEntity answers with an entity and its ETag.
-func writeEntity[T any](w http.ResponseWriter, r *http.Request, status, version int, v T) {
+func writeEntity[T any](w http.ResponseWriter, status, version int, v T) {
 	w.Header().Set("ETag", etag(version))
-	encode(w, r, status, v)
+	encode(w, status, v)
 }
