@@ -161,6 +161,10 @@ func Start(ctx context.Context, o Options) (_ *Stack, err error) {
 	if err != nil {
 		return nil, err
 	}
+	table, err := theTable(s.Template)
+	if err != nil {
+		return nil, err
+	}
 	modules, err := ensureNodeModules(ctx, root, logw)
 	if err != nil {
 		return nil, err
@@ -218,7 +222,7 @@ func Start(ctx context.Context, o Options) (_ *Stack, err error) {
 		return nil, err
 	}
 
-	if err := s.provision(ctx, &st); err != nil {
+	if err := s.provision(ctx, &st, table); err != nil {
 		return nil, err
 	}
 	if err := saveState(s.Dir, st); err != nil {
@@ -266,9 +270,11 @@ func Start(ctx context.Context, o Options) (_ *Stack, err error) {
 		Handlers:  httpHandlers(s.Services),
 		Consumers: streamConsumers(s.Services),
 		Refs: map[string]string{
-			tableLogicalID(s.Template): s.Table,
-			"MiaUserPool":              s.MiaPoolID, "MiaUserPoolClient": s.MiaClientID,
-			"ApporteurUserPool": s.ApporteurPoolID, "ApporteurUserPoolClient": s.ApporteurClientID,
+			table.LogicalID:           s.Table,
+			"MiaUserPool":             s.MiaPoolID,
+			"MiaUserPoolClient":       s.MiaClientID,
+			"ApporteurUserPool":       s.ApporteurPoolID,
+			"ApporteurUserPoolClient": s.ApporteurClientID,
 		},
 		Region:           Region,
 		CognitoEndpoint:  s.CognitoURL,

@@ -23,12 +23,8 @@ import (
 )
 
 // provision creates what template.yaml declares, when it does not exist yet:
-// the table, the user pools with their app clients and groups.
-func (s *Stack) provision(ctx context.Context, st *state) error {
-	tb, err := theTable(s.Template)
-	if err != nil {
-		return err
-	}
+// the table tb, the user pools with their app clients and groups.
+func (s *Stack) provision(ctx context.Context, st *state, tb gateway.Table) error {
 	s.Table = tb.TableName
 	if s.Table == "" {
 		s.Table = "mycrm-" + Stage
@@ -77,11 +73,6 @@ func theTable(t *gateway.Template) (gateway.Table, error) {
 		return tb, nil
 	}
 	panic("unreachable")
-}
-
-func tableLogicalID(t *gateway.Template) string {
-	tb, _ := theTable(t)
-	return tb.LogicalID
 }
 
 func (s *Stack) ensureTable(ctx context.Context, tb gateway.Table) error {
