@@ -355,7 +355,7 @@ func (s *Store) CreateMIAAccount(ctx context.Context, n crm.NewMIAAccount, staff
 	it := miaAccountItem{miaItem: toMIAItem(m),
 		invitation: invitation{Statut: string(crm.ApporteurInvitationEnvoyee), InvitationN: 1}}
 	var acts actions
-	if idem != nil && staff != "" {
+	if idem != nil {
 		ia, err := s.idempotenceAction(staff, idem, m)
 		acts.add(ia.item, err)
 		acts.onFail(ia.fail)

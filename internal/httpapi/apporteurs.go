@@ -176,7 +176,7 @@ func handleCreateMia(s miaAccountCreator, phone crm.PhoneNormalizer) apiFunc {
 			if errs := in.Validate(phone); errs != nil {
 				return crm.MIA{}, crm.Invalid(errs...)
 			}
-			return s.CreateMIAAccount(r.Context(), in, p.Mia, idem)
+			return s.CreateMIAAccount(r.Context(), in, staffTenant(p), idem)
 		})
 	}
 }

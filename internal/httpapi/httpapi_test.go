@@ -231,3 +231,26 @@ func TestListOptionsParsing(t *testing.T) {
 		}
 	}
 }
+
+type fakeMiaAccounts struct {
+	staff crm.MiaID
+	idem  *dynamo.Idempotency
+}
+
+func (f *fakeMiaAccounts) CreateMIAAccount(_ context.Context, n crm.NewMIAAccount, staff crm.MiaID, idem *dynamo.Idempotency) (crm.MIA, error) {
+	f.staff, f.idem = staff, idem
+	return crm.MIA{ID: "01HMIA0000000000000000000B", Nom: n.Nom, Version: 1}, nil
+}
+
+// TestStaffIdempotencyWithoutMIA: a staff account without custom:mia_id still
+// has its Idempotency-Key honoured, in the shared staff partition.
+func TestStaffIdempotencyWithoutMIA(t *testing.T) {
+	f := &fakeMiaAccounts{}
+	c := map[string]string{"iss": miaIss, "sub": "staff-1", "token_use": "id", "cognito:groups": "[assentis]"}
+	hdr := map[string]string{"content-type": "application/json", "idempotency-key": "k"}
+	resp := call(t, route(testDeps, "POST /admin/mias", staff, handleCreateMia(f, nil)), "POST", "/admin/mias",
+		`{"nom":"Durand","prenom":"Anne","email":"anne@exemple.fr"}`, hdr, c)
+	if resp.StatusCode != 201 || f.staff != "assentis" || f.idem == nil || f.idem.Key != "k" {
+		t.Errorf("%d %s: staff partition %q, idempotency %+v", resp.StatusCode, resp.Body, f.staff, f.idem)
+	}
+}

@@ -32,6 +32,15 @@ func idempotency(r *http.Request, p crm.Principal, body []byte, location string)
 	}, nil
 }
 
+// staffTenant is the partition of a staff route's idempotency records: the
+// caller's MIA, or one shared partition for staff accounts that have none.
+func staffTenant(p crm.Principal) crm.MiaID {
+	if p.Mia == "" {
+		return "assentis"
+	}
+	return p.Mia
+}
+
 // created renders the 201 of a new entity: its JSON, ETag and Location.
 func created(v any, location string) (dynamo.Response, error) {
 	body, err := json.Marshal(v)

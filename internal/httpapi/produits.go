@@ -53,12 +53,7 @@ func handleCreateProduit(s produitCreator) apiFunc {
 		return create(w, r, p, "/admin/produits/", func(in produitInput, idem *dynamo.Idempotency) (crm.Produit, error) {
 			pr := crm.Produit{ID: in.ID, Nom: in.Nom, Categorie: in.Categorie, Assureur: in.Assureur,
 				Description: in.Description, TauxCommissionMIA: in.TauxCommissionMIA, Actif: in.Actif == nil || *in.Actif}
-			// Staff accounts may have no MIA: their idempotency records then share one partition.
-			m := p.Mia
-			if m == "" {
-				m = "assentis"
-			}
-			return s.CreateProduit(r.Context(), pr, m, idem)
+			return s.CreateProduit(r.Context(), pr, staffTenant(p), idem)
 		})
 	}
 }
