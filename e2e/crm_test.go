@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"net/url"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -355,21 +354,10 @@ func TestIdempotencyKey(t *testing.T) {
 	// Concurrent duplicates resolve to the one stored response.
 	key2 := "cle-" + ulid.Make().String()
 	body2 := map[string]any{"nom": "Concurrent", "email": uniqEmail("conc")}
-	var wg sync.WaitGroup
-	bodies := make([]string, 6)
-	statuses := make([]int, 6)
-	for i := range bodies {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			r := call(t, "POST", "/contacts", a.token, body2, "Idempotency-Key", key2)
-			bodies[i], statuses[i] = string(r.Body), r.Status
-		}()
-	}
-	wg.Wait()
-	for i := range bodies {
-		if statuses[i] != 201 || bodies[i] != bodies[0] {
-			t.Errorf("concurrent %d: %d %s, want 201 %s", i, statuses[i], bodies[i], bodies[0])
+	rs := parallel(6, func(int) response { return call(t, "POST", "/contacts", a.token, body2, "Idempotency-Key", key2) })
+	for i, r := range rs {
+		if r.Status != 201 || string(r.Body) != string(rs[0].Body) {
+			t.Errorf("concurrent %d: %d %s, want 201 %s", i, r.Status, r.Body, rs[0].Body)
 		}
 	}
 	if n := len(list[crm.Contact](t, a.token, "/contacts").Items); n != 2 {
