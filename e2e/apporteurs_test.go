@@ -319,8 +319,7 @@ func TestDeactivationRefusesEveryToken(t *testing.T) {
 	if r.Status != http.StatusOK || !strings.Contains(string(r.Body), `"statut":"desactive"`) {
 		t.Fatalf("deactivate = %d %s", r.Status, r.Body)
 	}
-	idp := cip.NewFromConfig(stack.Services.AWS, func(o *cip.Options) { o.BaseEndpoint = aws.String(stack.CognitoURL) })
-	u, err := idp.AdminGetUser(context.Background(), &cip.AdminGetUserInput{UserPoolId: aws.String(stack.ApporteurPoolID), Username: aws.String(app.Email)})
+	u, err := cognito().AdminGetUser(context.Background(), &cip.AdminGetUserInput{UserPoolId: aws.String(stack.ApporteurPoolID), Username: aws.String(app.Email)})
 	if err != nil || u.Enabled {
 		t.Errorf("Cognito user after deactivation: enabled %v, err %v", u != nil && u.Enabled, err)
 	}

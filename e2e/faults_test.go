@@ -36,10 +36,14 @@ func failedRecords(consumer string) int {
 	return strings.Count(string(logs.Bytes()), `"msg":"stream record failed","consumer":"`+consumer+`"`)
 }
 
+// cognito is an admin client of the stack's cognito-local.
+func cognito() *cip.Client {
+	return cip.NewFromConfig(stack.Services.AWS, func(o *cip.Options) { o.BaseEndpoint = aws.String(stack.CognitoURL) })
+}
+
 func cognitoUsers(t *testing.T, email string) int {
 	t.Helper()
-	idp := cip.NewFromConfig(stack.Services.AWS, func(o *cip.Options) { o.BaseEndpoint = aws.String(stack.CognitoURL) })
-	out, err := idp.ListUsers(context.Background(), &cip.ListUsersInput{UserPoolId: aws.String(stack.ApporteurPoolID),
+	out, err := cognito().ListUsers(context.Background(), &cip.ListUsersInput{UserPoolId: aws.String(stack.ApporteurPoolID),
 		Filter: aws.String(fmt.Sprintf("email = %q", email))})
 	if err != nil {
 		t.Fatal(err)
