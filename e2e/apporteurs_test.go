@@ -269,15 +269,10 @@ func TestOnboardingApporteur(t *testing.T) {
 		t.Errorf("MIA notifications = %+v", n)
 	}
 	ctx := context.Background()
-	item, err := stack.Services.DynamoDB.GetItem(ctx, &dynamodb.GetItemInput{TableName: aws.String(stack.Table), ConsistentRead: aws.Bool(true),
-		Key: map[string]types.AttributeValue{"PK": &types.AttributeValueMemberS{Value: dynamo.MiaPK(miaID)},
-			"SK": &types.AttributeValueMemberS{Value: dynamo.ContactSK(crm.ContactID(contact.ID))}}})
-	if err != nil || item.Item == nil {
-		t.Fatalf("read contact item: %v", err)
-	}
+	item := tableItem(t, miaID, dynamo.ContactSK(crm.ContactID(contact.ID)))
 	notify := consumers.Handlers()["stream-notifications"](stack.Services.Consumers)
 	for range 2 {
-		resp, err := notify(ctx, events.DynamoDBEvent{Records: []events.DynamoDBEventRecord{record(t, "c1", "INSERT", item.Item)}})
+		resp, err := notify(ctx, events.DynamoDBEvent{Records: []events.DynamoDBEventRecord{record(t, "c1", "INSERT", item)}})
 		if err != nil || len(resp.BatchItemFailures) != 0 {
 			t.Fatalf("replay: %+v %v", resp, err)
 		}
@@ -406,17 +401,12 @@ func TestInvitationReissueAndRedelivery(t *testing.T) {
 	// The same stream record delivered twice more sends no email: replay the
 	// INSERT and the MODIFY (new invitation) images through the consumer.
 	ctx := context.Background()
-	item, err := stack.Services.DynamoDB.GetItem(ctx, &dynamodb.GetItemInput{TableName: aws.String(stack.Table), ConsistentRead: aws.Bool(true),
-		Key: map[string]types.AttributeValue{"PK": &types.AttributeValueMemberS{Value: dynamo.MiaPK(mia.id)},
-			"SK": &types.AttributeValueMemberS{Value: dynamo.ApporteurSK(crm.ApporteurID(app.ID))}}})
-	if err != nil || item.Item == nil {
-		t.Fatalf("read apporteur item: %v", err)
-	}
-	insert := maps.Clone(item.Item)
+	item := tableItem(t, mia.id, dynamo.ApporteurSK(crm.ApporteurID(app.ID)))
+	insert := maps.Clone(item)
 	insert["invitationN"] = &types.AttributeValueMemberN{Value: "1"}
 	delete(insert, "invitationTraitee")
 	delete(insert, "activationHash")
-	modify := maps.Clone(item.Item)
+	modify := maps.Clone(item)
 	delete(modify, "invitationTraitee")
 	handler := consumers.Handlers()["stream-invitations"](stack.Services.Consumers)
 	ev := events.DynamoDBEvent{Records: []events.DynamoDBEventRecord{record(t, "1", "INSERT", insert), record(t, "2", "MODIFY", modify)}}
@@ -466,6 +456,17 @@ func TestAdminCreatesMIAAccount(t *testing.T) {
 	if r := call(t, "GET", "/contacts", tokMIA, nil); r.Status != http.StatusOK {
 		t.Errorf("new MIA GET /contacts = %d %s", r.Status, r.Body)
 	}
+}
+
+// tableItem reads a MIA's item (consistently), failing the test when it is absent.
+func tableItem(t *testing.T, m crm.MiaID, sk string) map[string]types.AttributeValue {
+	t.Helper()
+	out, err := stack.Services.DynamoDB.GetItem(context.Background(), &dynamodb.GetItemInput{TableName: aws.String(stack.Table), ConsistentRead: aws.Bool(true),
+		Key: map[string]types.AttributeValue{"PK": &types.AttributeValueMemberS{Value: dynamo.MiaPK(m)}, "SK": &types.AttributeValueMemberS{Value: sk}}})
+	if err != nil || out.Item == nil {
+		t.Fatalf("read %s %s: %v", m, sk, err)
+	}
+	return out.Item
 }
 
 // record is a stream record of the table as Lambda delivers it.

@@ -11,8 +11,6 @@ import (
 	"github.com/assentis/mycrm/internal/ddbevent"
 	"github.com/assentis/mycrm/internal/dynamo"
 	"github.com/aws/aws-lambda-go/events"
-	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 )
 
@@ -44,16 +42,7 @@ func TestRenamedClientRenamesItsAffaires(t *testing.T) {
 	nomBefore, versionBefore := clientNom(ofContact.ID)
 
 	ctx := context.Background()
-	contactItem := func() map[string]types.AttributeValue {
-		out, err := stack.Services.DynamoDB.GetItem(ctx, &dynamodb.GetItemInput{TableName: aws.String(stack.Table), ConsistentRead: aws.Bool(true),
-			Key: map[string]types.AttributeValue{"PK": &types.AttributeValueMemberS{Value: dynamo.MiaPK(mia.id)},
-				"SK": &types.AttributeValueMemberS{Value: dynamo.ContactSK(contact.ID)}}})
-		if err != nil || out.Item == nil {
-			t.Fatalf("read contact: %v", err)
-		}
-		return out.Item
-	}
-	v1 := contactItem()
+	v1 := tableItem(t, mia.id, dynamo.ContactSK(contact.ID))
 
 	wantStatus(t, call(t, "PATCH", "/contacts/"+string(contact.ID), mia.token, map[string]any{"nom": "Durand"}, "If-Match", `"1"`), http.StatusOK)
 	wantStatus(t, call(t, "PATCH", "/entreprises/"+string(ent.ID), mia.token, map[string]any{"raisonSociale": "Boulangerie Durand"}, "If-Match", `"1"`), http.StatusOK)
@@ -77,7 +66,7 @@ func TestRenamedClientRenamesItsAffaires(t *testing.T) {
 	// Redelivery of the first rename's record, then of an older one (version 1
 	// named Dupont, renamed "back" from a made-up version 0): nothing changes.
 	handler := consumers.Handlers()["stream-client-nom"](stack.Services.Consumers)
-	v2 := contactItem()
+	v2 := tableItem(t, mia.id, dynamo.ContactSK(contact.ID))
 	old := maps.Clone(v1)
 	old["version"] = &types.AttributeValueMemberN{Value: "0"}
 	old["nom"] = &types.AttributeValueMemberS{Value: "Ancien"}
