@@ -1,6 +1,6 @@
 import { api } from "../app";
 import { ifMatchOf, type Result } from "../lib/api";
-import { Field, FormErrors, useForm } from "./ui";
+import { FormErrors, InputField, SelectField, useForm } from "./ui";
 
 export interface EditField {
   name: string;
@@ -52,23 +52,17 @@ export function EditForm<T extends { version?: number }>({
   return (
     <form class="form edit-form" onSubmit={onSubmit} ref={f.formRef} noValidate aria-label={title}>
       <div class="grid-2">
-        {fields.map((x) => (
-          <Field label={x.label} name={x.name} error={f.errors[x.name]} required={x.required} hint={x.hint}>
-            {(a) =>
-              x.type === "textarea" ? (
-                <textarea {...a} rows={3} {...f.bind(x.name)} />
-              ) : x.type === "select" ? (
-                <select {...a} value={f.values[x.name]} onChange={(e) => f.set(x.name, e.currentTarget.value)}>
-                  {(x.options ?? []).map((o) => (
-                    <option value={o.value}>{o.label}</option>
-                  ))}
-                </select>
-              ) : (
-                <input {...a} type={x.type ?? "text"} autoComplete="off" {...f.bind(x.name)} />
-              )
-            }
-          </Field>
-        ))}
+        {fields.map(({ type, options, ...x }) =>
+          type === "select" ? (
+            <SelectField form={f} {...x}>
+              {(options ?? []).map((o) => (
+                <option value={o.value}>{o.label}</option>
+              ))}
+            </SelectField>
+          ) : (
+            <InputField form={f} {...x} type={type} autoComplete="off" />
+          ),
+        )}
       </div>
       <FormErrors messages={f.general} />
       <div class="form-actions">

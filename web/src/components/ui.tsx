@@ -19,7 +19,7 @@ export function ButtonLink({ href, children }: { href: string; children: Compone
 }
 
 let uid = 0;
-export function useId(prefix = "f"): string {
+function useId(prefix = "f"): string {
   const r = useRef<string>();
   if (!r.current) r.current = `${prefix}-${++uid}`;
   return r.current;
@@ -35,7 +35,7 @@ interface FieldProps {
 }
 
 /** A labelled field with its hint and its error, linked for screen readers. */
-export function Field({ label, name, error, hint, required, children }: FieldProps) {
+function Field({ label, name, error, hint, required, children }: FieldProps) {
   const id = useId(name);
   const describedBy = [hint ? `${id}-hint` : "", error ? `${id}-err` : ""].filter(Boolean).join(" ") || undefined;
   return (
@@ -55,6 +55,58 @@ export function Field({ label, name, error, hint, required, children }: FieldPro
         </div>
       )}
     </div>
+  );
+}
+
+/** What a bound field needs of useForm. */
+type FormOf<T extends Record<string, string>> = Pick<ReturnType<typeof useForm<T>>, "values" | "errors" | "set" | "bind">;
+
+interface BoundFieldProps<T extends Record<string, string>> {
+  form: FormOf<T>;
+  name: keyof T & string;
+  label: string;
+  hint?: ComponentChildren;
+  required?: boolean;
+}
+
+/** A text input (a textarea for type "textarea") bound to a useForm value, inside its Field. */
+export function InputField<T extends Record<string, string>>({
+  form,
+  name,
+  type = "text",
+  autoComplete,
+  inputMode,
+  rows = 3,
+  ...field
+}: BoundFieldProps<T> & {
+  type?: "text" | "email" | "tel" | "password" | "textarea";
+  autoComplete?: string;
+  inputMode?: "numeric" | "decimal";
+  rows?: number;
+}) {
+  return (
+    <Field {...field} name={name} error={form.errors[name]}>
+      {(a) =>
+        type === "textarea" ? (
+          <textarea {...a} rows={rows} {...form.bind(name)} />
+        ) : (
+          <input {...a} type={type} autoComplete={autoComplete} inputMode={inputMode} {...form.bind(name)} />
+        )
+      }
+    </Field>
+  );
+}
+
+/** A select bound to a useForm value, inside its Field; children are its options. */
+export function SelectField<T extends Record<string, string>>({ form, name, children, ...field }: BoundFieldProps<T> & { children: ComponentChildren }) {
+  return (
+    <Field {...field} name={name} error={form.errors[name]}>
+      {(a) => (
+        <select {...a} value={form.values[name]} onChange={(e) => form.set(name, e.currentTarget.value)}>
+          {children}
+        </select>
+      )}
+    </Field>
   );
 }
 

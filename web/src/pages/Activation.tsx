@@ -2,7 +2,7 @@ import { useState } from "preact/hooks";
 import { api } from "../app";
 import { passwordRules } from "../lib/format";
 import { navigate } from "../lib/router";
-import { Field, FormErrors, Link, useForm } from "../components/ui";
+import { FormErrors, InputField, Link, useForm } from "../components/ui";
 import { Logo } from "../components/Layout";
 import { login } from "../lib/cognito";
 import { homeOf } from "./Login";
@@ -77,10 +77,11 @@ export function Activation({ token }: { token: string }) {
         <h1>Activation du compte</h1>
         <p>Choisissez votre mot de passe pour accéder à votre espace.</p>
         <form onSubmit={onSubmit} ref={f.formRef} noValidate>
-          <Field
-            label="Mot de passe"
+          <InputField
+            form={f}
             name="motDePasse"
-            error={f.errors.motDePasse}
+            label="Mot de passe"
+            type={shown ? "text" : "password"}
             required
             hint={
               <ul class="rules" aria-label="Règles du mot de passe">
@@ -92,12 +93,16 @@ export function Activation({ token }: { token: string }) {
                 ))}
               </ul>
             }
-          >
-            {(a) => <input {...a} type={shown ? "text" : "password"} autoComplete="new-password" {...f.bind("motDePasse")} />}
-          </Field>
-          <Field label="Confirmez le mot de passe" name="confirmation" error={f.errors.confirmation} required>
-            {(a) => <input {...a} type={shown ? "text" : "password"} autoComplete="new-password" {...f.bind("confirmation")} />}
-          </Field>
+            autoComplete="new-password"
+          />
+          <InputField
+            form={f}
+            name="confirmation"
+            label="Confirmez le mot de passe"
+            type={shown ? "text" : "password"}
+            required
+            autoComplete="new-password"
+          />
           <label class="inline-check">
             <input type="checkbox" checked={shown} onChange={(e) => setShown(e.currentTarget.checked)} /> Afficher les mots de
             passe

@@ -2,7 +2,7 @@ import { useState } from "preact/hooks";
 import { api } from "../app";
 import { AuthError, login, type Pool } from "../lib/cognito";
 import { navigate } from "../lib/router";
-import { Field, FormErrors, Notice, useForm } from "../components/ui";
+import { FormErrors, InputField, Notice, useForm } from "../components/ui";
 import { Logo } from "../components/Layout";
 
 export function homeOf(pool: Pool): string {
@@ -63,12 +63,8 @@ export function Login({ notice, initialPool, initialEmail }: { notice?: string; 
               Je suis apporteur
             </label>
           </fieldset>
-          <Field label="Adresse email" name="email" error={f.errors.email} required>
-            {(a) => <input {...a} type="email" autoComplete="username" {...f.bind("email")} />}
-          </Field>
-          <Field label="Mot de passe" name="motDePasse" error={f.errors.motDePasse} required>
-            {(a) => <input {...a} type="password" autoComplete="current-password" {...f.bind("motDePasse")} />}
-          </Field>
+          <InputField form={f} name="email" label="Adresse email" type="email" required autoComplete="username" />
+          <InputField form={f} name="motDePasse" label="Mot de passe" type="password" required autoComplete="current-password" />
           <FormErrors messages={f.general} />
           <button type="submit" class="btn btn-primary btn-block" disabled={f.busy}>
             {f.busy ? "Connexion…" : "Se connecter"}

@@ -21,8 +21,8 @@ import {
   ButtonLink,
   Empty,
   ErrorBox,
-  Field,
   FormErrors,
+  InputField,
   Link,
   Loading,
   Notice,
@@ -108,22 +108,12 @@ export function MonNouveauContact() {
       </PageHeader>
       <form class="card form" onSubmit={onSubmit} ref={f.formRef} noValidate>
         <div class="grid-2">
-          <Field label="Nom" name="nom" error={f.errors.nom} required>
-            {(a) => <input {...a} autoComplete="off" {...f.bind("nom")} />}
-          </Field>
-          <Field label="Prénom" name="prenom" error={f.errors.prenom}>
-            {(a) => <input {...a} autoComplete="off" {...f.bind("prenom")} />}
-          </Field>
-          <Field label="Téléphone" name="telephone" error={f.errors.telephone}>
-            {(a) => <input {...a} type="tel" autoComplete="off" {...f.bind("telephone")} />}
-          </Field>
-          <Field label="Email" name="email" error={f.errors.email}>
-            {(a) => <input {...a} type="email" autoComplete="off" {...f.bind("email")} />}
-          </Field>
+          <InputField form={f} name="nom" label="Nom" required autoComplete="off" />
+          <InputField form={f} name="prenom" label="Prénom" autoComplete="off" />
+          <InputField form={f} name="telephone" label="Téléphone" type="tel" autoComplete="off" />
+          <InputField form={f} name="email" label="Email" type="email" autoComplete="off" />
         </div>
-        <Field label="Remarques" name="remarques" error={f.errors.remarques} hint="Le besoin du contact, le bon moment pour l'appeler…">
-          {(a) => <textarea {...a} rows={3} {...f.bind("remarques")} />}
-        </Field>
+        <InputField form={f} name="remarques" label="Remarques" type="textarea" hint="Le besoin du contact, le bon moment pour l'appeler…" />
         <FormErrors messages={f.general} />
         <div class="form-actions">
           <Link href="/espace/contacts" class="btn btn-ghost">

@@ -32,13 +32,14 @@ import {
   EditIcon,
   Empty,
   ErrorBox,
-  Field,
   FormErrors,
+  InputField,
   Link,
   Loading,
   Notice,
   PagedList,
   PageHeader,
+  SelectField,
   useAsync,
   useForm,
   usePaged,
@@ -228,10 +229,10 @@ export function AffaireNew({ query }: { query: URLSearchParams }) {
             <label for="filtre-client">Filtrer vos contacts et entreprises</label>
             <input id="filtre-client" type="search" value={filtre} placeholder="Nom, raison sociale…" onInput={(e) => setFiltre(e.currentTarget.value)} />
           </div>
-          <Field
-            label="Contact"
+          <SelectField
+            form={f}
             name="clientId"
-            error={f.errors.clientId}
+            label="Contact"
             required
             hint={
               <>
@@ -240,53 +241,45 @@ export function AffaireNew({ query }: { query: URLSearchParams }) {
               </>
             }
           >
-            {(a) => (
-              <select {...a} value={f.values.clientId} onChange={(e) => f.set("clientId", e.currentTarget.value)}>
-                <option value="">— Choisir le contact —</option>
-                <optgroup label="Particuliers">
-                  {(clients.data?.contacts ?? []).map((c) => (
-                    <option value={c.id}>
-                      {personName(c)}
-                      {c.email ? ` (${c.email})` : ""}
-                    </option>
-                  ))}
-                </optgroup>
-                {(clients.data?.entreprises ?? []).length > 0 && (
-                  <optgroup label="Entreprises">
-                    {(clients.data?.entreprises ?? []).map((en) => (
-                      <option value={en.id}>{en.raisonSociale}</option>
-                    ))}
-                  </optgroup>
-                )}
-              </select>
+            <option value="">— Choisir le contact —</option>
+            <optgroup label="Particuliers">
+              {(clients.data?.contacts ?? []).map((c) => (
+                <option value={c.id}>
+                  {personName(c)}
+                  {c.email ? ` (${c.email})` : ""}
+                </option>
+              ))}
+            </optgroup>
+            {(clients.data?.entreprises ?? []).length > 0 && (
+              <optgroup label="Entreprises">
+                {(clients.data?.entreprises ?? []).map((en) => (
+                  <option value={en.id}>{en.raisonSociale}</option>
+                ))}
+              </optgroup>
             )}
-          </Field>
+          </SelectField>
         </fieldset>
         <fieldset class="step" disabled={!f.values.clientId}>
           <legend>
             <span class="step-num" aria-hidden="true">2</span> Le produit
           </legend>
-          <Field label="Produit" name="produitId" error={f.errors.produitId} required hint={produit?.description}>
-            {(a) => (
-              <select {...a} value={f.values.produitId} onChange={(e) => f.set("produitId", e.currentTarget.value)}>
-                <option value="">— Choisir le produit —</option>
-                {groupByCategorie(produits.list).map(([cat, ps]) =>
-                  cat ? (
-                    <optgroup label={CATEGORIES[cat] ?? cat}>
-                      {ps.map((p) => (
-                        <option value={produitKey(p)}>
-                          {produitLabel(p)}
-                          {p.assureur ? ` — ${p.assureur}` : ""}
-                        </option>
-                      ))}
-                    </optgroup>
-                  ) : (
-                    ps.map((p) => <option value={produitKey(p)}>{produitLabel(p)}</option>)
-                  ),
-                )}
-              </select>
+          <SelectField form={f} name="produitId" label="Produit" required hint={produit?.description}>
+            <option value="">— Choisir le produit —</option>
+            {groupByCategorie(produits.list).map(([cat, ps]) =>
+              cat ? (
+                <optgroup label={CATEGORIES[cat] ?? cat}>
+                  {ps.map((p) => (
+                    <option value={produitKey(p)}>
+                      {produitLabel(p)}
+                      {p.assureur ? ` — ${p.assureur}` : ""}
+                    </option>
+                  ))}
+                </optgroup>
+              ) : (
+                ps.map((p) => <option value={produitKey(p)}>{produitLabel(p)}</option>)
+              ),
             )}
-          </Field>
+          </SelectField>
           {produit?.tauxCommissionMIA !== undefined && (
             <p class="hint">Taux de commission MIA par défaut : {formatPercent(produit.tauxCommissionMIA)}</p>
           )}
@@ -414,38 +407,31 @@ export function AffaireEdit({ id, query }: { id: string; query: URLSearchParams 
             </span>{" "}
             Modifier l'affaire
           </h2>
-          <Field label="Statut" name="statut" error={f.errors.statut}>
-            {(p) => (
-              <select {...p} value={f.values.statut} onChange={(e) => f.set("statut", e.currentTarget.value)}>
-                {statuts.map((s) => (
-                  <option value={s}>{label(STATUT_AFFAIRE, s)}</option>
-                ))}
-              </select>
-            )}
-          </Field>
-          <Field label="Prime annuelle (€)" name="primeAnnuelleCentimes" error={f.errors.primeAnnuelleCentimes} hint="Par exemple 1 200,00">
-            {(p) => <input {...p} inputMode="decimal" autoComplete="off" {...f.bind("primeAnnuelleCentimes")} />}
-          </Field>
-          <Field label="Taux de commission MIA (%)" name="tauxCommissionMIA" error={f.errors.tauxCommissionMIA}>
-            {(p) => <input {...p} inputMode="numeric" autoComplete="off" {...f.bind("tauxCommissionMIA")} />}
-          </Field>
+          <SelectField form={f} name="statut" label="Statut">
+            {statuts.map((s) => (
+              <option value={s}>{label(STATUT_AFFAIRE, s)}</option>
+            ))}
+          </SelectField>
+          <InputField
+            form={f}
+            name="primeAnnuelleCentimes"
+            label="Prime annuelle (€)"
+            hint="Par exemple 1 200,00"
+            inputMode="decimal"
+            autoComplete="off"
+          />
+          <InputField form={f} name="tauxCommissionMIA" label="Taux de commission MIA (%)" inputMode="numeric" autoComplete="off" />
           {hasApporteur ? (
-            <Field label="Taux de commission Apporteur" name="tauxCommissionApporteur" error={f.errors.tauxCommissionApporteur}>
-              {(p) => (
-                <select {...p} value={f.values.tauxCommissionApporteur} onChange={(e) => f.set("tauxCommissionApporteur", e.currentTarget.value)}>
-                  {!af.tauxCommissionApporteur && <option value="">— Choisir —</option>}
-                  <option value="15">15 %</option>
-                  <option value="20">20 %</option>
-                  <option value="25">25 %</option>
-                </select>
-              )}
-            </Field>
+            <SelectField form={f} name="tauxCommissionApporteur" label="Taux de commission Apporteur">
+              {!af.tauxCommissionApporteur && <option value="">— Choisir —</option>}
+              <option value="15">15 %</option>
+              <option value="20">20 %</option>
+              <option value="25">25 %</option>
+            </SelectField>
           ) : (
             <p class="hint">Pas d'apporteur sur cette affaire : pas de commission apporteur.</p>
           )}
-          <Field label="Remarques" name="remarques" error={f.errors.remarques} hint="Visibles par vous seul, jamais par l'apporteur.">
-            {(p) => <textarea {...p} rows={2} {...f.bind("remarques")} />}
-          </Field>
+          <InputField form={f} name="remarques" label="Remarques" type="textarea" hint="Visibles par vous seul, jamais par l'apporteur." rows={2} />
           <FormErrors messages={f.general} />
           <div class="form-actions">
             {f.status === 412 && (

@@ -9,8 +9,8 @@ import {
   Badge,
   ButtonLink,
   ErrorBox,
-  Field,
   FormErrors,
+  InputField,
   Link,
   Loading,
   Notice,
@@ -111,25 +111,20 @@ export function ApporteurNew() {
       </PageHeader>
       <form class="card form" onSubmit={onSubmit} ref={f.formRef} noValidate>
         <div class="grid-2">
-          <Field label="Nom" name="nom" error={f.errors.nom} required>
-            {(a) => <input {...a} autoComplete="family-name" {...f.bind("nom")} />}
-          </Field>
-          <Field label="Prénom" name="prenom" error={f.errors.prenom}>
-            {(a) => <input {...a} autoComplete="given-name" {...f.bind("prenom")} />}
-          </Field>
-          <Field label="Téléphone" name="telephone" error={f.errors.telephone} hint="Français ou international, ex. 06 12 34 56 78">
-            {(a) => <input {...a} type="tel" autoComplete="tel" {...f.bind("telephone")} />}
-          </Field>
-          <Field label="Email" name="email" error={f.errors.email} required>
-            {(a) => <input {...a} type="email" autoComplete="email" {...f.bind("email")} />}
-          </Field>
+          <InputField form={f} name="nom" label="Nom" required autoComplete="family-name" />
+          <InputField form={f} name="prenom" label="Prénom" autoComplete="given-name" />
+          <InputField
+            form={f}
+            name="telephone"
+            label="Téléphone"
+            type="tel"
+            hint="Français ou international, ex. 06 12 34 56 78"
+            autoComplete="tel"
+          />
+          <InputField form={f} name="email" label="Email" type="email" required autoComplete="email" />
         </div>
-        <Field label="Localisation" name="localisation" error={f.errors.localisation} hint="Ville ou département">
-          {(a) => <input {...a} {...f.bind("localisation")} />}
-        </Field>
-        <Field label="Remarques" name="remarques" error={f.errors.remarques}>
-          {(a) => <textarea {...a} rows={3} {...f.bind("remarques")} />}
-        </Field>
+        <InputField form={f} name="localisation" label="Localisation" hint="Ville ou département" />
+        <InputField form={f} name="remarques" label="Remarques" type="textarea" />
         <FormErrors messages={f.general} />
         <div class="form-actions">
           <Link href="/mia/apporteurs" class="btn btn-ghost">

@@ -10,14 +10,15 @@ import {
   ButtonLink,
   Empty,
   ErrorBox,
-  Field,
   FormErrors,
+  InputField,
   Link,
   Loading,
   Notice,
   PagedList,
   PageHeader,
   SearchBar,
+  SelectField,
   useAsync,
   useForm,
   usePaged,
@@ -144,35 +145,19 @@ export function ContactNew({ query }: { query: URLSearchParams }) {
       </PageHeader>
       <form class="card form" onSubmit={onSubmit} ref={f.formRef} noValidate>
         <div class="grid-2">
-          <Field label="Nom" name="nom" error={f.errors.nom} required>
-            {(a) => <input {...a} autoComplete="off" {...f.bind("nom")} />}
-          </Field>
-          <Field label="Prénom" name="prenom" error={f.errors.prenom}>
-            {(a) => <input {...a} autoComplete="off" {...f.bind("prenom")} />}
-          </Field>
-          <Field label="Téléphone" name="telephone" error={f.errors.telephone}>
-            {(a) => <input {...a} type="tel" autoComplete="off" {...f.bind("telephone")} />}
-          </Field>
-          <Field label="Email" name="email" error={f.errors.email}>
-            {(a) => <input {...a} type="email" autoComplete="off" {...f.bind("email")} />}
-          </Field>
+          <InputField form={f} name="nom" label="Nom" required autoComplete="off" />
+          <InputField form={f} name="prenom" label="Prénom" autoComplete="off" />
+          <InputField form={f} name="telephone" label="Téléphone" type="tel" autoComplete="off" />
+          <InputField form={f} name="email" label="Email" type="email" autoComplete="off" />
         </div>
-        <Field label="Adresse" name="adresse" error={f.errors.adresse}>
-          {(a) => <input {...a} autoComplete="off" {...f.bind("adresse")} />}
-        </Field>
-        <Field label="Apporteur d'affaires" name="apporteurId" error={f.errors.apporteurId} hint="Facultatif : attribue le contact à l'un de vos apporteurs.">
-          {(a) => (
-            <select {...a} value={f.values.apporteurId} onChange={(e) => f.set("apporteurId", e.currentTarget.value)}>
-              <option value="">Aucun</option>
-              {(apporteurs.data ?? []).map((ap) => (
-                <option value={ap.id}>{apporteurName(ap)}</option>
-              ))}
-            </select>
-          )}
-        </Field>
-        <Field label="Remarques" name="remarques" error={f.errors.remarques}>
-          {(a) => <textarea {...a} rows={3} {...f.bind("remarques")} />}
-        </Field>
+        <InputField form={f} name="adresse" label="Adresse" autoComplete="off" />
+        <SelectField form={f} name="apporteurId" label="Apporteur d'affaires" hint="Facultatif : attribue le contact à l'un de vos apporteurs.">
+          <option value="">Aucun</option>
+          {(apporteurs.data ?? []).map((ap) => (
+            <option value={ap.id}>{apporteurName(ap)}</option>
+          ))}
+        </SelectField>
+        <InputField form={f} name="remarques" label="Remarques" type="textarea" />
         <FormErrors messages={f.general} />
         <div class="form-actions">
           <Link href="/mia/contacts" class="btn btn-ghost">

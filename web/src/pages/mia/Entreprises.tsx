@@ -9,14 +9,15 @@ import {
   ButtonLink,
   Empty,
   ErrorBox,
-  Field,
   FormErrors,
+  InputField,
   Link,
   Loading,
   Notice,
   PagedList,
   PageHeader,
   SearchBar,
+  SelectField,
   useAsync,
   useForm,
   usePaged,
@@ -121,16 +122,10 @@ export function EntrepriseNew({ query }: { query: URLSearchParams }) {
         <p class="lead">Une personne morale : raison sociale, adresse, SIREN et son dirigeant.</p>
       </PageHeader>
       <form class="card form" onSubmit={onSubmit} ref={f.formRef} noValidate>
-        <Field label="Raison sociale" name="raisonSociale" error={f.errors.raisonSociale} required>
-          {(a) => <input {...a} autoComplete="organization" {...f.bind("raisonSociale")} />}
-        </Field>
+        <InputField form={f} name="raisonSociale" label="Raison sociale" required autoComplete="organization" />
         <div class="grid-2">
-          <Field label="SIREN" name="siren" error={f.errors.siren} required hint="9 chiffres">
-            {(a) => <input {...a} inputMode="numeric" autoComplete="off" {...f.bind("siren")} />}
-          </Field>
-          <Field label="Adresse" name="adresse" error={f.errors.adresse} required>
-            {(a) => <input {...a} autoComplete="street-address" {...f.bind("adresse")} />}
-          </Field>
+          <InputField form={f} name="siren" label="SIREN" required hint="9 chiffres" inputMode="numeric" autoComplete="off" />
+          <InputField form={f} name="adresse" label="Adresse" required autoComplete="street-address" />
         </div>
         <fieldset class="sub-fieldset">
           <legend>Dirigeant</legend>
@@ -144,10 +139,10 @@ export function EntrepriseNew({ query }: { query: URLSearchParams }) {
               onInput={(e) => setFiltre(e.currentTarget.value)}
             />
           </div>
-          <Field
-            label="Dirigeant (parmi vos contacts)"
+          <SelectField
+            form={f}
             name="dirigeantId"
-            error={f.errors.dirigeantId}
+            label="Dirigeant (parmi vos contacts)"
             required
             hint={
               <>
@@ -156,18 +151,14 @@ export function EntrepriseNew({ query }: { query: URLSearchParams }) {
               </>
             }
           >
-            {(a) => (
-              <select {...a} value={f.values.dirigeantId} onChange={(e) => f.set("dirigeantId", e.currentTarget.value)}>
-                <option value="">— Choisir un contact —</option>
-                {(contacts.data ?? []).map((c) => (
-                  <option value={c.id}>
-                    {personName(c)}
-                    {c.email ? ` (${c.email})` : c.telephone ? ` (${formatTelephone(c.telephone)})` : ""}
-                  </option>
-                ))}
-              </select>
-            )}
-          </Field>
+            <option value="">— Choisir un contact —</option>
+            {(contacts.data ?? []).map((c) => (
+              <option value={c.id}>
+                {personName(c)}
+                {c.email ? ` (${c.email})` : c.telephone ? ` (${formatTelephone(c.telephone)})` : ""}
+              </option>
+            ))}
+          </SelectField>
         </fieldset>
         <FormErrors messages={f.general} />
         <div class="form-actions">
