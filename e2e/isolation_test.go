@@ -38,7 +38,7 @@ import (
 // attacker MIA (b) with its own apporteur.
 type world struct {
 	a, b            tenant
-	a1, a2, b1      apporteurJSON
+	a1              apporteurJSON
 	tokA1, tokA2    string
 	tokB1           string
 	contact, espace string // ids of A's contacts (the second created by A1 in its espace)
@@ -54,8 +54,8 @@ func newWorld(t *testing.T) *world {
 	t.Helper()
 	w := &world{a: newTenant(t, false), b: newTenant(t, false)}
 	w.a1, w.tokA1 = newActiveApporteur(t, w.a.token, "iso-a1")
-	w.a2, w.tokA2 = newActiveApporteur(t, w.a.token, "iso-a2")
-	w.b1, w.tokB1 = newActiveApporteur(t, w.b.token, "iso-b1")
+	_, w.tokA2 = newActiveApporteur(t, w.a.token, "iso-a2")
+	_, w.tokB1 = newActiveApporteur(t, w.b.token, "iso-b1")
 	mark := fmt.Sprintf("Zqv%dx", uniq())
 	w.mark = mark
 	w.contactEmail = uniqEmail(strings.ToLower(mark))
