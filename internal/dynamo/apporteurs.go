@@ -210,62 +210,30 @@ func (s *Store) ListApporteurs(ctx context.Context, m crm.MiaID, statut crm.Appo
 }
 
 // UpdateApporteur applies patch to apporteur p if its version is still
-// version (0: no If-Match). It returns the apporteur before and after: the
-// caller disables or enables the Cognito user when the statut changed.
-// Unless it reactivates (statut actif becomes invitation_envoyee for an
-// account never activated: that needs the unpatched activeLe) it is ONE
-// conditional UpdateItem (see updateItem) returning the old item: after is
-// the old item with exactly what the update set.
-func (s *Store) UpdateApporteur(ctx context.Context, m crm.MiaID, p crm.ApporteurID, patch crm.ApporteurPatch, version int) (before, after crm.Apporteur, err error) {
-	if patch.Email == nil && (patch.Statut == nil || *patch.Statut != crm.ApporteurActif) {
-		return s.patchApporteur(ctx, m, p, patch, version)
-	}
-	it, err := s.apporteurItem(ctx, m, p)
-	if err != nil {
-		return before, after, err
-	}
-	before = it.apporteur()
-	if version != 0 && version != before.Version {
-		return before, after, crm.Errorf(crm.EPRECONDITION, "L'apporteur a été modifié entre-temps : rechargez-le avant de le modifier.")
-	}
-	after = patch.Apply(before)
-	after.UpdatedAt = s.Now().UTC()
-	after.Version = before.Version + 1
-	upd := expression.Set(expression.Name("nom"), expression.Value(after.Nom)).
-		Set(expression.Name(attrStatut), expression.Value(string(after.Statut))).
-		Set(expression.Name(attrGSI2PK), expression.Value(ApporteurStatutList(m, string(after.Statut)))).
-		Set(expression.Name(attrUpdatedAt), expression.Value(fmtTime(after.UpdatedAt))).
-		Set(expression.Name(attrVersion), expression.Value(after.Version))
-	for name, v := range map[string]string{"prenom": after.Prenom, "telephone": after.Telephone, "localisation": after.Localisation, "remarques": after.Remarques} {
-		if v == "" {
-			upd = upd.Remove(expression.Name(name))
-		} else {
-			upd = upd.Set(expression.Name(name), expression.Value(v))
-		}
-	}
-	cond := expression.Name(attrVersion).Equal(expression.Value(before.Version))
-	e, err := expression.NewBuilder().WithUpdate(upd).WithCondition(cond).Build()
-	if err != nil {
-		return before, after, internal("build update", err)
-	}
-	_, err = s.db.UpdateItem(ctx, &dynamodb.UpdateItemInput{
-		TableName: &s.table, Key: s.key(MiaPK(m), ApporteurSK(p)),
-		UpdateExpression: e.Update(), ConditionExpression: e.Condition(),
-		ExpressionAttributeNames: e.Names(), ExpressionAttributeValues: e.Values(),
-	})
-	if isConditionFailed(err) {
-		return before, after, crm.Errorf(crm.EPRECONDITION, "L'apporteur a été modifié entre-temps : rechargez-le avant de le modifier.")
-	}
-	if err != nil {
-		return before, after, internal("update apporteur", err)
-	}
-	return before, after, nil
-}
-
-// patchApporteur writes an apporteur patch without a read.
-func (s *Store) patchApporteur(ctx context.Context, m crm.MiaID, p crm.ApporteurID, patch crm.ApporteurPatch, version int) (before, after crm.Apporteur, err error) {
+// *ifMatch (when given). It returns the apporteur before and after: the
+// caller disables or enables the Cognito user when the statut changed. It is
+// ONE conditional UpdateItem (see updateItem) returning the old item: after
+// is the old item with exactly what the update set. A reactivation (statut
+// actif becomes invitation_envoyee for an account never activated) needs the
+// unpatched activeLe: the apporteur is read first, and the update is
+// conditioned on the version read.
+func (s *Store) UpdateApporteur(ctx context.Context, m crm.MiaID, p crm.ApporteurID, patch crm.ApporteurPatch, ifMatch *int) (before, after crm.Apporteur, err error) {
 	if !crm.IsULID(string(p)) {
 		return before, after, crm.Errorf(crm.ENOTFOUND, "Apporteur introuvable.")
+	}
+	stale := crm.Errorf(crm.EPRECONDITION, "L'apporteur a été modifié entre-temps : rechargez-le avant de le modifier.")
+	statut := patch.Statut
+	if statut != nil && *statut == crm.ApporteurActif {
+		it, err := s.apporteurItem(ctx, m, p)
+		if err != nil {
+			return before, after, err
+		}
+		read := it.apporteur()
+		if ifMatch != nil && *ifMatch != read.Version {
+			return before, after, stale
+		}
+		st := patch.Apply(read).Statut
+		statut, ifMatch = &st, &read.Version
 	}
 	var upd expression.UpdateBuilder
 	if patch.Nom != nil {
@@ -277,17 +245,13 @@ func (s *Store) patchApporteur(ctx context.Context, m crm.MiaID, p crm.Apporteur
 			upd = setOrRemove(upd, name, *v)
 		}
 	}
-	if patch.Statut != nil {
-		upd = upd.Set(expression.Name(attrStatut), expression.Value(string(*patch.Statut))).
-			Set(expression.Name(attrGSI2PK), expression.Value(ApporteurStatutList(m, string(*patch.Statut))))
+	if statut != nil {
+		upd = upd.Set(expression.Name(attrStatut), expression.Value(string(*statut))).
+			Set(expression.Name(attrGSI2PK), expression.Value(ApporteurStatutList(m, string(*statut))))
 	}
 	now := s.Now().UTC()
-	u := itemUpdate{what: "Apporteur", key: s.key(MiaPK(m), ApporteurSK(p)), upd: upd, at: now, returnOld: true,
-		stale: crm.Errorf(crm.EPRECONDITION, "L'apporteur a été modifié entre-temps : rechargez-le avant de le modifier.")}
-	if version != 0 {
-		u.ifMatch = &version
-	}
-	old, err := s.updateItem(ctx, u)
+	old, err := s.updateItem(ctx, itemUpdate{what: "Apporteur", key: s.key(MiaPK(m), ApporteurSK(p)), upd: upd,
+		ifMatch: ifMatch, stale: stale, at: now, returnOld: true})
 	if err != nil {
 		return before, after, err
 	}

@@ -51,14 +51,14 @@ func TestApporteurCRUD(t *testing.T) {
 	}
 
 	desactive := crm.ApporteurDesactive
-	_, got, err := s.UpdateApporteur(ctx, m, a.ID, crm.ApporteurPatch{Statut: &desactive, Localisation: ptr("Lyon")}, 1)
+	_, got, err := s.UpdateApporteur(ctx, m, a.ID, crm.ApporteurPatch{Statut: &desactive, Localisation: ptr("Lyon")}, ptr(1))
 	if err != nil {
 		t.Fatal(err)
 	}
 	if got.Statut != crm.ApporteurDesactive || got.Localisation != "Lyon" || got.Version != 2 {
 		t.Errorf("updated = %+v", got)
 	}
-	_, _, err = s.UpdateApporteur(ctx, m, a.ID, crm.ApporteurPatch{Localisation: ptr("Paris")}, 1)
+	_, _, err = s.UpdateApporteur(ctx, m, a.ID, crm.ApporteurPatch{Localisation: ptr("Paris")}, ptr(1))
 	wantCode(t, err, crm.EPRECONDITION)
 	if l := must[crm.Page[crm.Apporteur]](t)(s.ListApporteurs(ctx, m, crm.ApporteurDesactive, crm.ListOptions{Limit: 10})); len(l.Items) != 1 {
 		t.Errorf("desactives = %+v, want 1", l.Items)

@@ -152,7 +152,7 @@ func TestPatchApporteurOneWrite(t *testing.T) {
 	calls := countCalls(s)
 
 	desactive, actif := crm.ApporteurDesactive, crm.ApporteurActif
-	before, after, err := s.UpdateApporteur(ctx, m, a.ID, crm.ApporteurPatch{Statut: &desactive, Prenom: ptr(""), Localisation: ptr("Lyon")}, 1)
+	before, after, err := s.UpdateApporteur(ctx, m, a.ID, crm.ApporteurPatch{Statut: &desactive, Prenom: ptr(""), Localisation: ptr("Lyon")}, ptr(1))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -166,16 +166,16 @@ func TestPatchApporteurOneWrite(t *testing.T) {
 		t.Errorf("stored %+v, returned %+v", stored, after)
 	}
 	*calls = nil
-	_, _, err = s.UpdateApporteur(ctx, m, a.ID, crm.ApporteurPatch{Remarques: ptr("x")}, 1)
+	_, _, err = s.UpdateApporteur(ctx, m, a.ID, crm.ApporteurPatch{Remarques: ptr("x")}, ptr(1))
 	if e := wantCode(t, err, crm.EPRECONDITION); !strings.Contains(e.Message, "apporteur") {
 		t.Errorf("412 message = %q", e.Message)
 	}
-	_, _, err = s.UpdateApporteur(ctx, m, crm.ApporteurID(ulid.Make().String()), crm.ApporteurPatch{Remarques: ptr("x")}, 0)
+	_, _, err = s.UpdateApporteur(ctx, m, crm.ApporteurID(ulid.Make().String()), crm.ApporteurPatch{Remarques: ptr("x")}, nil)
 	wantCode(t, err, crm.ENOTFOUND)
 	wantCalls(t, calls, "UpdateItem", "UpdateItem")
 
 	// Reactivation depends on activeLe: read path; never activated → invitation_envoyee.
-	_, after, err = s.UpdateApporteur(ctx, m, a.ID, crm.ApporteurPatch{Statut: &actif}, 2)
+	_, after, err = s.UpdateApporteur(ctx, m, a.ID, crm.ApporteurPatch{Statut: &actif}, ptr(2))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -206,7 +206,7 @@ func TestConsumeActivationExplained(t *testing.T) {
 	a := newApporteur(t, s, m, uniqueEmail("act"))
 	act := claim(a)
 	desactive := crm.ApporteurDesactive
-	if _, _, err := s.UpdateApporteur(ctx, m, a.ID, crm.ApporteurPatch{Statut: &desactive}, 0); err != nil {
+	if _, _, err := s.UpdateApporteur(ctx, m, a.ID, crm.ApporteurPatch{Statut: &desactive}, nil); err != nil {
 		t.Fatal(err)
 	}
 	calls := countCalls(s)

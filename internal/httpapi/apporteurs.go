@@ -86,7 +86,7 @@ func handleGetApporteur(s apporteurGetter) apiFunc {
 }
 
 type apporteurUpdater interface {
-	UpdateApporteur(ctx context.Context, m crm.MiaID, id crm.ApporteurID, p crm.ApporteurPatch, version int) (before, after crm.Apporteur, err error)
+	UpdateApporteur(ctx context.Context, m crm.MiaID, id crm.ApporteurID, p crm.ApporteurPatch, ifMatch *int) (before, after crm.Apporteur, err error)
 }
 
 // accountSwitch turns a Cognito account off and on.
@@ -114,11 +114,7 @@ func handleUpdateApporteur(s apporteurUpdater, sw accountSwitch, phone crm.Phone
 			if errs := in.Validate(phone); errs != nil {
 				return crm.Apporteur{}, crm.Invalid(errs...)
 			}
-			version := 0
-			if im != nil {
-				version = *im
-			}
-			_, after, err := s.UpdateApporteur(r.Context(), p.Mia, id, in, version)
+			_, after, err := s.UpdateApporteur(r.Context(), p.Mia, id, in, im)
 			if err != nil || in.Statut == nil || sw == nil {
 				return after, err
 			}
