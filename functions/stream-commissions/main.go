@@ -8,15 +8,14 @@ import (
 	"os"
 
 	"github.com/assentis/mycrm/internal/app"
-	"github.com/assentis/mycrm/internal/app/streamapp"
 	"github.com/assentis/mycrm/internal/consumers"
 	"github.com/aws/aws-lambda-go/lambda"
 )
 
 func main() {
-	svc, err := streamapp.Load(context.Background(), os.Getenv, app.WithStore())
+	svc, err := app.Load(context.Background(), os.Getenv, app.WithStore())
 	if err != nil {
 		log.Fatal(err)
 	}
-	lambda.Start(consumers.Commissions(svc.Consumers))
+	lambda.Start(consumers.Commissions(consumers.Deps{Store: svc.Store, Log: svc.HTTP.Log}))
 }

@@ -15,9 +15,13 @@ var phoneFunctions = []string{
 	"create-mia", "update-apporteur", "update-contact", "update-entreprise",
 }
 
+// mailFunctions send email and link the SES client (internal/app/streamapp).
+var mailFunctions = []string{"stream-invitations", "stream-notifications"}
+
 // TestLinkedPackages: nyaruka/phonenumbers (≈ 5 ms of init, ≈ 5 MB) is linked
-// exactly by the functions that accept a number, and no function links the
-// SDK's config package (STS, SSO, IMDS… initialised for nothing).
+// exactly by the functions that accept a number, the SES client (≈ 0.7 ms of
+// init) exactly by those that send email, and no function links the SDK's
+// config package (STS, SSO, IMDS… initialised for nothing).
 func TestLinkedPackages(t *testing.T) {
 	dirs, err := os.ReadDir("../../functions")
 	if err != nil {
@@ -32,6 +36,9 @@ func TestLinkedPackages(t *testing.T) {
 		deps := strings.Fields(string(out))
 		if got, want := slices.Contains(deps, "github.com/nyaruka/phonenumbers"), slices.Contains(phoneFunctions, fn); got != want {
 			t.Errorf("%s links phonenumbers: %v, want %v", fn, got, want)
+		}
+		if got, want := slices.Contains(deps, "github.com/aws/aws-sdk-go-v2/service/sesv2"), slices.Contains(mailFunctions, fn); got != want {
+			t.Errorf("%s links sesv2: %v, want %v", fn, got, want)
 		}
 		if slices.Contains(deps, "github.com/aws/aws-sdk-go-v2/config") {
 			t.Errorf("%s links github.com/aws/aws-sdk-go-v2/config", fn)

@@ -21,15 +21,21 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 )
 
-// Deps are what the consumers need, built once per instance by internal/app.
+// Deps are what the consumers need, built once per instance by
+// internal/app/streamapp (functions/*/main.go for those that need only the store).
 type Deps struct {
 	Store         *dynamo.Store
 	MiaPool       *accounts.Pool
 	ApporteurPool *accounts.Pool
-	Mailer        *mail.Mailer
+	Mailer        Mailer
 	WebBaseURL    string
 	Now           func() time.Time
 	Log           *slog.Logger
+}
+
+// Mailer sends a composed email (sesmail.Mailer).
+type Mailer interface {
+	Send(context.Context, mail.Message) (messageID string, err error)
 }
 
 // Handler is a stream consumer's Lambda handler.

@@ -1,41 +1,20 @@
-// Package mail sends MyCRM's emails through SES v2: the activation
-// invitations of apporteurs and MIA accounts and the notifications that
-// follow a write. Every message is French, "from Assentis", in HTML and text;
-// the HTML is produced by html/template so every value is escaped.
+// Package mail composes MyCRM's emails: the activation invitations of
+// apporteurs and MIA accounts and the notifications that follow a write.
+// Every message is French, "from Assentis", in HTML and text; the HTML is
+// produced by html/template so every value is escaped. Package sesmail sends
+// them. Each template is parsed on its first use, not at init: a consumer
+// parses only the emails it sends, and those that send none parse nothing.
 package mail
 
 import (
 	"bytes"
-	"context"
 	"fmt"
 	htmltemplate "html/template"
 	"net/url"
 	"strings"
+	"sync"
 	texttemplate "text/template"
-
-	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/sesv2"
-	"github.com/aws/aws-sdk-go-v2/service/sesv2/types"
 )
-
-// API is the part of the SES v2 client the Mailer uses.
-type API interface {
-	SendEmail(context.Context, *sesv2.SendEmailInput, ...func(*sesv2.Options)) (*sesv2.SendEmailOutput, error)
-}
-
-var _ API = (*sesv2.Client)(nil)
-
-// ClientAPI is c as an API made of its method value, so that c itself is never
-// put in an interface: once reflect's method lookup by name is linked (protobuf
-// via nyaruka/phonenumbers, text/template), the linker keeps every exported
-// method of a type put in an interface, here the whole SES v2 API.
-func ClientAPI(c *sesv2.Client) API { return sendEmail(c.SendEmail) }
-
-type sendEmail func(context.Context, *sesv2.SendEmailInput, ...func(*sesv2.Options)) (*sesv2.SendEmailOutput, error)
-
-func (f sendEmail) SendEmail(ctx context.Context, in *sesv2.SendEmailInput, o ...func(*sesv2.Options)) (*sesv2.SendEmailOutput, error) {
-	return f(ctx, in, o...)
-}
 
 // Message is one composed email.
 type Message struct {
@@ -43,38 +22,6 @@ type Message struct {
 	Subject string
 	HTML    string
 	Text    string
-}
-
-// Mailer sends Messages from one verified identity.
-type Mailer struct {
-	api  API
-	from string
-}
-
-// New returns a Mailer sending through api from the address from
-// (e.g. "Assentis <no-reply@assentis.fr>").
-func New(api API, from string) *Mailer {
-	return &Mailer{api: api, from: from}
-}
-
-// Send sends m and returns SES's message id.
-func (m *Mailer) Send(ctx context.Context, msg Message) (messageID string, err error) {
-	utf8 := aws.String("UTF-8")
-	out, err := m.api.SendEmail(ctx, &sesv2.SendEmailInput{
-		FromEmailAddress: aws.String(m.from),
-		Destination:      &types.Destination{ToAddresses: []string{msg.To}},
-		Content: &types.EmailContent{Simple: &types.Message{
-			Subject: &types.Content{Data: aws.String(msg.Subject), Charset: utf8},
-			Body: &types.Body{
-				Html: &types.Content{Data: aws.String(msg.HTML), Charset: utf8},
-				Text: &types.Content{Data: aws.String(msg.Text), Charset: utf8},
-			},
-		}},
-	})
-	if err != nil {
-		return "", fmt.Errorf("send email: %w", err)
-	}
-	return aws.ToString(out.MessageId), nil
 }
 
 // ActivationLink is the web client's activation page for token.
@@ -135,7 +82,7 @@ func Compose(data any) (Message, error) {
 	default:
 		return Message{}, fmt.Errorf("compose: no template for %T", data)
 	}
-	t := templates[name]
+	t := templates[name]()
 	var subject, text, html bytes.Buffer
 	if err := t.subject.Execute(&subject, data); err != nil {
 		return Message{}, fmt.Errorf("compose %s subject: %w", name, err)
@@ -172,14 +119,17 @@ type template struct {
 
 var funcs = map[string]any{"statut": StatutLibelle}
 
-var templates = map[string]template{}
-
-func init() {
+// templates parses each email's templates on its first use.
+var templates = func() map[string]func() template {
+	m := make(map[string]func() template, len(sources))
 	for name, src := range sources {
-		templates[name] = template{
-			subject: texttemplate.Must(texttemplate.New(name).Funcs(funcs).Parse(src[0])),
-			text:    texttemplate.Must(texttemplate.New(name).Funcs(funcs).Parse(src[1])),
-			html:    htmltemplate.Must(htmltemplate.New(name).Funcs(funcs).Parse(layoutStart + src[2] + layoutEnd)),
-		}
+		m[name] = sync.OnceValue(func() template {
+			return template{
+				subject: texttemplate.Must(texttemplate.New(name).Funcs(funcs).Parse(src[0])),
+				text:    texttemplate.Must(texttemplate.New(name).Funcs(funcs).Parse(src[1])),
+				html:    htmltemplate.Must(htmltemplate.New(name).Funcs(funcs).Parse(layoutStart + src[2] + layoutEnd)),
+			}
+		})
 	}
-}
+	return m
+}()
