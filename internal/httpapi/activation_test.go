@@ -202,3 +202,30 @@ func TestEspace(t *testing.T) {
 		}
 	})
 }
+
+// fakeEspaceContacts renders the stored answer as the store does: from the
+// crm.Contact it wrote.
+type fakeEspaceContacts struct{ stored dynamo.Response }
+
+func (f *fakeEspaceContacts) CreateContactByApporteur(_ context.Context, m crm.MiaID, p crm.ApporteurID, c crm.Contact, idem *dynamo.Idempotency) (crm.Contact, error) {
+	c.ID, c.ApporteurID, c.Version, c.Remarques = "01HCONTACT00000000000000AB", p, 1, "note privée du MIA"
+	if idem != nil {
+		var err error
+		if f.stored, err = idem.Render(c); err != nil {
+			return crm.Contact{}, err
+		}
+	}
+	return c, nil
+}
+
+// TestEspaceContactReplayIsTheApporteurView: the answer stored for a replay
+// is the apporteur's view, the same bytes as the first answer.
+func TestEspaceContactReplayIsTheApporteurView(t *testing.T) {
+	f := &fakeEspaceContacts{}
+	hdr := map[string]string{"content-type": "application/json", "idempotency-key": "k"}
+	resp := call(t, route(testDeps, "POST /espace-apporteur/contacts", apporteur, handleCreateEspaceContact(f)),
+		"POST", "/espace-apporteur/contacts", `{"nom":"Dupont","email":"a@b.fr"}`, hdr, apporteurClaims())
+	if resp.StatusCode != 201 || string(f.stored.Body) != resp.Body || strings.Contains(resp.Body, "privée") {
+		t.Errorf("first answer %d %s, stored %s", resp.StatusCode, resp.Body, f.stored.Body)
+	}
+}

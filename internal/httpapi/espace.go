@@ -151,6 +151,15 @@ func CreateEspaceContact(d Deps) http.Handler {
 func handleCreateEspaceContact(s espaceContactCreator) apiFunc {
 	return func(w http.ResponseWriter, r *http.Request, p crm.Principal) error {
 		return create(w, r, p, "/espace-apporteur/contacts/", func(in espaceContactInput, idem *dynamo.Idempotency) (espaceContact, error) {
+			if idem != nil {
+				// The store renders the crm.Contact it wrote: a replay, like
+				// the first answer, must be the apporteur's view of it.
+				render := idem.Render
+				idem.Render = func(v any) (dynamo.Response, error) {
+					c, _ := v.(crm.Contact)
+					return render(toEspaceContact(c))
+				}
+			}
 			c, err := s.CreateContactByApporteur(r.Context(), p.Mia, p.Apporteur, crm.Contact{
 				Nom: in.Nom, Prenom: in.Prenom, Telephone: in.Telephone, Email: in.Email, Adresse: in.Adresse,
 				DateNaissance: in.DateNaissance, Profession: in.Profession}, idem)
