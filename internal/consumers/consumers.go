@@ -110,6 +110,24 @@ func (d Deps) now() time.Time {
 	return time.Now()
 }
 
+// once is the consumers' idempotence for what the table cannot undo (a
+// Cognito user, an email): claim records in the table that the work is
+// being done; a claim already held (a redelivered record) does nothing; when
+// do fails, release forgets the claim, so the retried record does it again.
+func once(claim func() (bool, error), do, release func() error) error {
+	claimed, err := claim()
+	if err != nil || !claimed {
+		return err
+	}
+	if err := do(); err != nil {
+		if rerr := release(); rerr != nil {
+			return fmt.Errorf("%w (and release: %v)", err, rerr)
+		}
+		return err
+	}
+	return nil
+}
+
 // affaires decodes both images of an affaire record (ok false otherwise).
 func affaires(c change) (m crm.MiaID, old, cur *crm.Affaire, ok bool, err error) {
 	mo, o, okOld, err := dynamo.AffaireFromImage(c.Old)

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"io"
 	"log/slog"
+	"strings"
 	"testing"
 	"time"
 
@@ -95,5 +96,45 @@ func TestHandlersCoverEveryConsumer(t *testing.T) {
 		if Handlers()[name] == nil {
 			t.Errorf("no consumer %q", name)
 		}
+	}
+}
+
+func TestOnce(t *testing.T) {
+	boom, stuck := errors.New("boom"), errors.New("stuck")
+	tests := []struct {
+		name                string
+		claimed             bool
+		claimErr, doErr     error
+		releaseErr          error
+		wantDo, wantRelease bool
+		wantErr             []error
+	}{
+		{"done", true, nil, nil, nil, true, false, nil},
+		{"already claimed: nothing done", false, nil, nil, nil, false, false, nil},
+		{"claim failed: nothing done", false, boom, nil, nil, false, false, []error{boom}},
+		{"do failed: released", true, nil, boom, nil, true, true, []error{boom}},
+		{"do and release failed", true, nil, boom, stuck, true, true, []error{boom}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var did, released bool
+			err := once(func() (bool, error) { return tt.claimed, tt.claimErr },
+				func() error { did = true; return tt.doErr },
+				func() error { released = true; return tt.releaseErr })
+			if did != tt.wantDo || released != tt.wantRelease {
+				t.Errorf("do %v, release %v; want %v, %v", did, released, tt.wantDo, tt.wantRelease)
+			}
+			if (err == nil) != (tt.wantErr == nil) {
+				t.Fatalf("err = %v, want %v", err, tt.wantErr)
+			}
+			for _, w := range tt.wantErr {
+				if !errors.Is(err, w) {
+					t.Errorf("err = %v, want it to wrap %v", err, w)
+				}
+			}
+			if tt.releaseErr != nil && !strings.Contains(err.Error(), tt.releaseErr.Error()) {
+				t.Errorf("err = %v, want it to mention the release failure", err)
+			}
+		})
 	}
 }

@@ -64,27 +64,21 @@ func invite(ctx context.Context, d Deps, acc dynamo.Account) error {
 	}
 	// Claim first: a redelivered or superseded invitation, or an account no
 	// longer waiting (e.g. deactivated meanwhile), gets no Cognito user and no email.
-	claimed, err := d.Store.ClaimInvitation(ctx, acc, hash, d.now().Add(crm.ActivationValidity))
-	if err != nil {
-		return fmt.Errorf("claim invitation %d: %w", acc.InvitationN, err)
-	}
-	if !claimed {
-		return nil
-	}
-	_, err = pool.CreateUser(ctx, user)
-	if err != nil {
-		err = fmt.Errorf("create cognito user: %w", err)
-	} else if _, err = d.Mailer.Send(ctx, msg); err != nil {
-		err = fmt.Errorf("send activation email: %w", err)
-	}
-	if err != nil {
-		// Forget the claim, so the retried record tries again.
-		if rerr := d.Store.ReleaseInvitation(ctx, acc, hash); rerr != nil {
-			return fmt.Errorf("%w (and release: %v)", err, rerr)
+	return once(func() (bool, error) {
+		claimed, err := d.Store.ClaimInvitation(ctx, acc, hash, d.now().Add(crm.ActivationValidity))
+		if err != nil {
+			return false, fmt.Errorf("claim invitation %d: %w", acc.InvitationN, err)
 		}
-		return err
-	}
-	return nil
+		return claimed, nil
+	}, func() error {
+		if _, err := pool.CreateUser(ctx, user); err != nil {
+			return fmt.Errorf("create cognito user: %w", err)
+		}
+		if _, err := d.Mailer.Send(ctx, msg); err != nil {
+			return fmt.Errorf("send activation email: %w", err)
+		}
+		return nil
+	}, func() error { return d.Store.ReleaseInvitation(ctx, acc, hash) })
 }
 
 func displayName(prenom, nom string) string {

@@ -87,15 +87,7 @@ func statutChanged(ctx context.Context, d Deps, c change) error {
 
 // sendOnce sends msg unless notification key was already recorded.
 func sendOnce(ctx context.Context, d Deps, m crm.MiaID, key string, msg mail.Message) error {
-	claimed, err := d.Store.ClaimNotification(ctx, m, key)
-	if err != nil || !claimed {
-		return err
-	}
-	if _, err := d.Mailer.Send(ctx, msg); err != nil {
-		if rerr := d.Store.ReleaseNotification(ctx, m, key); rerr != nil {
-			return fmt.Errorf("%w (and release: %v)", err, rerr)
-		}
-		return err
-	}
-	return nil
+	return once(func() (bool, error) { return d.Store.ClaimNotification(ctx, m, key) },
+		func() error { _, err := d.Mailer.Send(ctx, msg); return err },
+		func() error { return d.Store.ReleaseNotification(ctx, m, key) })
 }
