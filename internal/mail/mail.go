@@ -96,8 +96,8 @@ func Compose(data any) (Message, error) {
 	return Message{To: to, Subject: strings.TrimSpace(subject.String()), Text: text.String(), HTML: html.String()}, nil
 }
 
-// StatutLibelle is the French label of an affaire statut code.
-func StatutLibelle(code string) string {
+// statutLibelle is the French label of an affaire statut code.
+func statutLibelle(code string) string {
 	switch code {
 	case "en_cours":
 		return "en cours"
@@ -117,7 +117,7 @@ type template struct {
 	html    *htmltemplate.Template
 }
 
-var funcs = map[string]any{"statut": StatutLibelle}
+var funcs = map[string]any{"statut": statutLibelle}
 
 // templates parses each email's templates on its first use.
 var templates = func() map[string]func() template {
