@@ -1,6 +1,6 @@
 import { api } from "../app";
 import { ifMatchOf, type Result } from "../lib/api";
-import { FormErrors, InputField, SelectField, useForm } from "./ui";
+import { FormFooter, InputField, SelectField, useForm } from "./ui";
 
 export interface EditField {
   name: string;
@@ -47,7 +47,7 @@ export function EditForm<T extends { version?: number }>({
         return;
       }
       onSaved(await api.patch<T>(path, body, ifMatchOf(result)));
-    }, fields.map((x) => x.name));
+    });
   };
   return (
     <form class="form edit-form" onSubmit={onSubmit} ref={f.formRef} noValidate aria-label={title}>
@@ -64,15 +64,7 @@ export function EditForm<T extends { version?: number }>({
           ),
         )}
       </div>
-      <FormErrors messages={f.general} />
-      <div class="form-actions">
-        <button type="button" class="btn btn-ghost" onClick={onCancel}>
-          Annuler
-        </button>
-        <button type="submit" class="btn btn-primary" disabled={f.busy}>
-          {f.busy ? "Envoi…" : "Mettre à jour"}
-        </button>
-      </div>
+      <FormFooter form={f} cancel={onCancel} submit="Mettre à jour" />
     </form>
   );
 }

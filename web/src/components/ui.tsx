@@ -59,7 +59,7 @@ function Field({ label, name, error, hint, required, children }: FieldProps) {
 }
 
 /** What a bound field needs of useForm. */
-type FormOf<T extends Record<string, string>> = Pick<ReturnType<typeof useForm<T>>, "values" | "errors" | "set" | "bind">;
+export type FormOf<T extends Record<string, string>> = Pick<ReturnType<typeof useForm<T>>, "values" | "errors" | "set" | "bind">;
 
 interface BoundFieldProps<T extends Record<string, string>> {
   form: FormOf<T>;
@@ -107,6 +107,29 @@ export function SelectField<T extends Record<string, string>>({ form, name, chil
         </select>
       )}
     </Field>
+  );
+}
+
+/** The end of a form: its general messages, then "Annuler" (a link, or a button running cancel) and the submit button. */
+export function FormFooter({ form, cancel, submit }: { form: { general: string[]; busy: boolean }; cancel: string | (() => void); submit: string }) {
+  return (
+    <>
+      <FormErrors messages={form.general} />
+      <div class="form-actions">
+        {typeof cancel === "string" ? (
+          <Link href={cancel} class="btn btn-ghost">
+            Annuler
+          </Link>
+        ) : (
+          <button type="button" class="btn btn-ghost" onClick={cancel}>
+            Annuler
+          </button>
+        )}
+        <button type="submit" class="btn btn-primary" disabled={form.busy}>
+          {form.busy ? "Envoi…" : submit}
+        </button>
+      </div>
+    </>
   );
 }
 
@@ -206,8 +229,16 @@ export function useForm<T extends Record<string, string>>(initial: T) {
     return true;
   };
 
+  /** The trimmed values, leaving out the empty ones: the body of a POST. */
+  const filled = () =>
+    Object.fromEntries(
+      Object.entries(values)
+        .map(([k, v]) => [k, v.trim()])
+        .filter(([, v]) => v),
+    ) as Partial<T>;
+
   /** status: the HTTP status of the last failed submit (0 when none), e.g. 412 to offer a reload. */
-  return { values, setValues, set, bind, errors, general, setGeneral, busy, submit, check, formRef, idempotencyKey, status };
+  return { values, setValues, set, bind, errors, general, setGeneral, busy, submit, check, filled, formRef, idempotencyKey, status };
 }
 
 export interface AsyncState<T> {

@@ -16,12 +16,13 @@ import {
   readCommissions,
 } from "../../lib/model";
 import { navigate } from "../../lib/router";
+import { ContactIdentityFields, contactIdentityErrors } from "../mia/Contacts";
 import {
   Badge,
   ButtonLink,
   Empty,
   ErrorBox,
-  FormErrors,
+  FormFooter,
   InputField,
   Link,
   Loading,
@@ -80,26 +81,16 @@ export function MesContacts({ query }: { query: URLSearchParams }) {
   );
 }
 
-const FIELDS = ["nom", "prenom", "telephone", "email", "remarques"] as const;
-
 export function MonNouveauContact() {
   const f = useForm({ nom: "", prenom: "", telephone: "", email: "", remarques: "" });
   const onSubmit = (e: Event) => {
     e.preventDefault();
-    const v = f.values;
-    if (
-      !f.check({
-        nom: v.nom.trim() ? undefined : "Le nom est obligatoire.",
-        telephone: v.telephone.trim() || v.email.trim() ? undefined : "Indiquez un téléphone ou un email.",
-      })
-    )
-      return;
+    if (!f.check(contactIdentityErrors(f.values))) return;
     f.submit(async () => {
-      const body: Record<string, string> = {};
-      for (const k of FIELDS) if (v[k].trim()) body[k] = v[k].trim();
+      const body = f.filled();
       await api.post<Contact>("/espace-apporteur/contacts", body, f.idempotencyKey(body));
       navigate("/espace/contacts?cree=1");
-    }, FIELDS);
+    });
   };
   return (
     <>
@@ -107,22 +98,9 @@ export function MonNouveauContact() {
         <p class="lead">Le contact est attribué à votre MIA et à vous : il n'aura pas à le saisir de nouveau.</p>
       </PageHeader>
       <form class="card form" onSubmit={onSubmit} ref={f.formRef} noValidate>
-        <div class="grid-2">
-          <InputField form={f} name="nom" label="Nom" required autoComplete="off" />
-          <InputField form={f} name="prenom" label="Prénom" autoComplete="off" />
-          <InputField form={f} name="telephone" label="Téléphone" type="tel" autoComplete="off" />
-          <InputField form={f} name="email" label="Email" type="email" autoComplete="off" />
-        </div>
+        <ContactIdentityFields form={f} />
         <InputField form={f} name="remarques" label="Remarques" type="textarea" hint="Le besoin du contact, le bon moment pour l'appeler…" />
-        <FormErrors messages={f.general} />
-        <div class="form-actions">
-          <Link href="/espace/contacts" class="btn btn-ghost">
-            Annuler
-          </Link>
-          <button type="submit" class="btn btn-primary" disabled={f.busy}>
-            {f.busy ? "Envoi…" : "Ajouter"}
-          </button>
-        </div>
+        <FormFooter form={f} cancel="/espace/contacts" submit="Ajouter" />
       </form>
     </>
   );

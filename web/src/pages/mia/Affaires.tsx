@@ -211,7 +211,7 @@ export function AffaireNew({ query }: { query: URLSearchParams }) {
       const body = { clientId: v.clientId, produitId: v.produitId };
       const r = await api.post<Affaire>("/affaires", body, f.idempotencyKey(body));
       navigate(`/mia/affaires/${r.data.id}?cree=1`);
-    }, ["clientId", "produitId"]);
+    });
   };
 
   const produit = produits.byId.get(f.values.produitId);
@@ -309,8 +309,6 @@ function groupByCategorie<T extends { categorie?: string }>(list: T[]): [string,
   return [...m.entries()];
 }
 
-const AFFAIRE_FIELDS = ["statut", "primeAnnuelleCentimes", "tauxCommissionMIA", "tauxCommissionApporteur", "remarques"] as const;
-
 export function AffaireEdit({ id, query }: { id: string; query: URLSearchParams }) {
   const a = useAsync(async (signal) => api.get<Affaire>(`/affaires/${encodeURIComponent(id)}`, signal), [id]);
   const produits = useProduits();
@@ -386,7 +384,7 @@ export function AffaireEdit({ id, query }: { id: string; query: URLSearchParams 
         }
       };
       setTimeout(() => poll(4), 800);
-    }, AFFAIRE_FIELDS);
+    });
   };
 
   const statuts = nextStatutsAffaire(af.statut);

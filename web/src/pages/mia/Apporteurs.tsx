@@ -9,7 +9,7 @@ import {
   Badge,
   ButtonLink,
   ErrorBox,
-  FormErrors,
+  FormFooter,
   InputField,
   Link,
   Loading,
@@ -83,8 +83,6 @@ export function ApporteursList({ query }: { query: URLSearchParams }) {
   );
 }
 
-const APPORTEUR_FIELDS = ["nom", "prenom", "telephone", "email", "localisation", "remarques"] as const;
-
 export function ApporteurNew() {
   const f = useForm({ nom: "", prenom: "", telephone: "", email: "", localisation: "", remarques: "" });
   const onSubmit = (e: Event) => {
@@ -98,11 +96,10 @@ export function ApporteurNew() {
     )
       return;
     f.submit(async () => {
-      const body: Record<string, string> = {};
-      for (const k of APPORTEUR_FIELDS) if (v[k].trim()) body[k] = v[k].trim();
+      const body = f.filled();
       const r = await api.post<Apporteur>("/apporteurs", body, f.idempotencyKey(body));
       navigate(`/mia/apporteurs/${r.data.id}?cree=1`);
-    }, APPORTEUR_FIELDS);
+    });
   };
   return (
     <>
@@ -125,15 +122,7 @@ export function ApporteurNew() {
         </div>
         <InputField form={f} name="localisation" label="Localisation" hint="Ville ou département" />
         <InputField form={f} name="remarques" label="Remarques" type="textarea" />
-        <FormErrors messages={f.general} />
-        <div class="form-actions">
-          <Link href="/mia/apporteurs" class="btn btn-ghost">
-            Annuler
-          </Link>
-          <button type="submit" class="btn btn-primary" disabled={f.busy}>
-            {f.busy ? "Envoi…" : "Ajouter"}
-          </button>
-        </div>
+        <FormFooter form={f} cancel="/mia/apporteurs" submit="Ajouter" />
       </form>
     </>
   );

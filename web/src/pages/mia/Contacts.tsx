@@ -10,7 +10,8 @@ import {
   ButtonLink,
   Empty,
   ErrorBox,
-  FormErrors,
+  FormFooter,
+  type FormOf,
   InputField,
   Link,
   Loading,
@@ -115,28 +116,40 @@ export function ContactsList({ query }: { query: URLSearchParams }) {
   );
 }
 
-const CONTACT_FIELDS = ["nom", "prenom", "telephone", "email", "adresse", "remarques", "apporteurId"] as const;
+type ContactIdentity = { nom: string; prenom: string; telephone: string; email: string };
+
+/** The contact check the API makes too: a name, and a telephone or an email. */
+export function contactIdentityErrors(v: ContactIdentity) {
+  return {
+    nom: v.nom.trim() ? undefined : "Le nom est obligatoire.",
+    telephone: v.telephone.trim() || v.email.trim() ? undefined : "Indiquez un téléphone ou un email.",
+  };
+}
+
+/** Nom, prénom, téléphone, email: the fields a MIA and an apporteur both fill in for a new contact. */
+export function ContactIdentityFields<T extends ContactIdentity & Record<string, string>>({ form }: { form: FormOf<T> }) {
+  return (
+    <div class="grid-2">
+      <InputField form={form} name="nom" label="Nom" required autoComplete="off" />
+      <InputField form={form} name="prenom" label="Prénom" autoComplete="off" />
+      <InputField form={form} name="telephone" label="Téléphone" type="tel" autoComplete="off" />
+      <InputField form={form} name="email" label="Email" type="email" autoComplete="off" />
+    </div>
+  );
+}
 
 export function ContactNew({ query }: { query: URLSearchParams }) {
   const apporteurs = useApporteurs();
   const f = useForm({ nom: "", prenom: "", telephone: "", email: "", adresse: "", remarques: "", apporteurId: query.get("apporteurId") ?? "" });
   const onSubmit = (e: Event) => {
     e.preventDefault();
-    const v = f.values;
-    if (
-      !f.check({
-        nom: v.nom.trim() ? undefined : "Le nom est obligatoire.",
-        telephone: v.telephone.trim() || v.email.trim() ? undefined : "Indiquez un téléphone ou un email.",
-      })
-    )
-      return;
+    if (!f.check(contactIdentityErrors(f.values))) return;
     f.submit(async () => {
-      const body: Record<string, string> = {};
-      for (const k of CONTACT_FIELDS) if (v[k].trim()) body[k] = v[k].trim();
+      const body = f.filled();
       const r = await api.post<Contact>("/contacts", body, f.idempotencyKey(body));
       const next = query.get("retour");
       navigate(next && next.startsWith("/mia/") ? `${next}${next.includes("?") ? "&" : "?"}contactId=${r.data.id}` : `/mia/contacts/${r.data.id}?cree=1`);
-    }, CONTACT_FIELDS);
+    });
   };
   return (
     <>
@@ -144,12 +157,7 @@ export function ContactNew({ query }: { query: URLSearchParams }) {
         <p class="lead">Un particulier (personne physique). Le nom et un téléphone ou un email suffisent.</p>
       </PageHeader>
       <form class="card form" onSubmit={onSubmit} ref={f.formRef} noValidate>
-        <div class="grid-2">
-          <InputField form={f} name="nom" label="Nom" required autoComplete="off" />
-          <InputField form={f} name="prenom" label="Prénom" autoComplete="off" />
-          <InputField form={f} name="telephone" label="Téléphone" type="tel" autoComplete="off" />
-          <InputField form={f} name="email" label="Email" type="email" autoComplete="off" />
-        </div>
+        <ContactIdentityFields form={f} />
         <InputField form={f} name="adresse" label="Adresse" autoComplete="off" />
         <SelectField form={f} name="apporteurId" label="Apporteur d'affaires" hint="Facultatif : attribue le contact à l'un de vos apporteurs.">
           <option value="">Aucun</option>
@@ -158,15 +166,7 @@ export function ContactNew({ query }: { query: URLSearchParams }) {
           ))}
         </SelectField>
         <InputField form={f} name="remarques" label="Remarques" type="textarea" />
-        <FormErrors messages={f.general} />
-        <div class="form-actions">
-          <Link href="/mia/contacts" class="btn btn-ghost">
-            Annuler
-          </Link>
-          <button type="submit" class="btn btn-primary" disabled={f.busy}>
-            {f.busy ? "Envoi…" : "Ajouter"}
-          </button>
-        </div>
+        <FormFooter form={f} cancel="/mia/contacts" submit="Ajouter" />
       </form>
     </>
   );

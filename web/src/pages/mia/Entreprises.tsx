@@ -9,7 +9,7 @@ import {
   ButtonLink,
   Empty,
   ErrorBox,
-  FormErrors,
+  FormFooter,
   InputField,
   Link,
   Loading,
@@ -83,8 +83,6 @@ export function EntreprisesList({ query }: { query: URLSearchParams }) {
   );
 }
 
-const ENTREPRISE_FIELDS = ["raisonSociale", "siren", "adresse", "dirigeantId"] as const;
-
 export function EntrepriseNew({ query }: { query: URLSearchParams }) {
   const [filtre, setFiltre] = useState("");
   const contacts = useAsync(
@@ -114,7 +112,7 @@ export function EntrepriseNew({ query }: { query: URLSearchParams }) {
       };
       const r = await api.post<Entreprise>("/entreprises", body, f.idempotencyKey(body));
       navigate(`/mia/entreprises/${r.data.id}?cree=1`);
-    }, ENTREPRISE_FIELDS);
+    });
   };
   return (
     <>
@@ -160,15 +158,7 @@ export function EntrepriseNew({ query }: { query: URLSearchParams }) {
             ))}
           </SelectField>
         </fieldset>
-        <FormErrors messages={f.general} />
-        <div class="form-actions">
-          <Link href="/mia/entreprises" class="btn btn-ghost">
-            Annuler
-          </Link>
-          <button type="submit" class="btn btn-primary" disabled={f.busy}>
-            {f.busy ? "Envoi…" : "Ajouter"}
-          </button>
-        </div>
+        <FormFooter form={f} cancel="/mia/entreprises" submit="Ajouter" />
       </form>
     </>
   );
