@@ -49,12 +49,7 @@ type Apporteur struct {
 }
 
 // DisplayName is "Prénom Nom".
-func (a *Apporteur) DisplayName() string {
-	if a.Prenom == "" {
-		return a.Nom
-	}
-	return a.Prenom + " " + a.Nom
-}
+func (a *Apporteur) DisplayName() string { return fullName(a.Prenom, a.Nom) }
 
 // CommissionTotaux is an apporteur's commission prévisionnelle split by the
 // statut of its affaires (perdue and resiliee affaires count for nothing).

@@ -33,12 +33,7 @@ type Contact struct {
 }
 
 // DisplayName is how the contact is named in lists and on its affaires.
-func (c *Contact) DisplayName() string {
-	if c.Prenom == "" {
-		return c.Nom
-	}
-	return c.Prenom + " " + c.Nom
-}
+func (c *Contact) DisplayName() string { return fullName(c.Prenom, c.Nom) }
 
 // Validate normalises c in place (trimmed text, telephone in E.164 by phone,
 // lowercase email, default statut) and returns the fields at fault, in French.

@@ -40,6 +40,17 @@ type MIA struct {
 	Version   int       `json:"version"`
 }
 
+// DisplayName is "Prénom Nom".
+func (m *MIA) DisplayName() string { return fullName(m.Prenom, m.Nom) }
+
+// fullName is "prenom nom", or nom alone without a prénom.
+func fullName(prenom, nom string) string {
+	if prenom == "" {
+		return nom
+	}
+	return prenom + " " + nom
+}
+
 // Page is one page of a list: the items and the opaque cursor of the next
 // page ("" on the last page).
 type Page[T any] struct {

@@ -122,10 +122,7 @@ func handleEspaceProfil(s profilStore) apiFunc {
 		if err != nil {
 			return err
 		}
-		nom := m.Nom
-		if m.Prenom != "" {
-			nom = m.Prenom + " " + m.Nom
-		}
+		nom := m.DisplayName()
 		if m.Cabinet != "" {
 			nom += " — " + m.Cabinet
 		}
