@@ -23,7 +23,7 @@ export const APPORTEUR_NAV: NavItem[] = [
   { href: "/espace/profil", label: "Mon profil" },
 ];
 
-export function Logo() {
+function Logo() {
   return (
     <span class="logo">
       <svg viewBox="0 0 32 32" width="30" height="30" aria-hidden="true">
@@ -34,6 +34,21 @@ export function Logo() {
         MyCRM <span class="logo-sub">Assentis</span>
       </span>
     </span>
+  );
+}
+
+/** The centred card of the pages before the session: connexion and activation. */
+export function AuthCard({ title, children }: { title: string; children: ComponentChildren }) {
+  return (
+    <div class="auth-page">
+      <div class="auth-card">
+        <div class="auth-logo">
+          <Logo />
+        </div>
+        <h1>{title}</h1>
+        {children}
+      </div>
+    </div>
   );
 }
 

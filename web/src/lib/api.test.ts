@@ -99,6 +99,17 @@ describe("Api", () => {
     expect(api.session?.email).toBe("m@a.fr");
   });
 
+  it("logs in with the pool's client from /config and keeps the session", async () => {
+    const f = fakeFetch((url) =>
+      url === "/config" ? json(config) : json({ AuthenticationResult: { IdToken: token({ email: "a@b.fr" }), AccessToken: "ac", RefreshToken: "rf" } }),
+    );
+    const api = new Api(f.fn, memoryStore());
+    const s = await api.login("apporteur", "a@b.fr", "pw");
+    expect(s).toMatchObject({ pool: "apporteur", email: "a@b.fr", refreshToken: "rf" });
+    expect(api.session).toEqual(s);
+    expect(JSON.parse(String(f.calls[1].init.body)).ClientId).toBe("client-app");
+  });
+
   it("sends If-Match on PATCH and an Idempotency-Key on POST", async () => {
     const f = fakeFetch(() => json({}, 200));
     const api = new Api(f.fn, memoryStore());

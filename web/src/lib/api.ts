@@ -2,7 +2,7 @@
 // ETag / If-Match, Idempotency-Key on POST, problem+json turned into ApiError.
 
 import { ApiError, fallbackProblem, problemFromResponse } from "./problem";
-import { type AppConfig, type Pool, type Tokens, refresh as cognitoRefresh } from "./cognito";
+import { type AppConfig, type Pool, type Tokens, login as cognitoLogin, refresh as cognitoRefresh } from "./cognito";
 import { jwtPayload } from "./jwt";
 
 export interface Session extends Tokens {
@@ -112,6 +112,12 @@ export class Api {
     const s: Session = { ...tokens, pool, email: String(claims.email ?? "") };
     this.store.setItem(SESSION_KEY, JSON.stringify(s));
     return s;
+  }
+
+  /** Logs in with the pool's Cognito client and keeps the session; a failure is an AuthError in French. */
+  async login(pool: Pool, email: string, password: string): Promise<Session> {
+    const cfg = await this.getConfig();
+    return this.setSession(pool, await cognitoLogin(this.fetchFn, cfg, pool, email, password));
   }
 
   logout(): void {

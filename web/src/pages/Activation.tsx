@@ -3,8 +3,7 @@ import { api } from "../app";
 import { passwordRules } from "../lib/format";
 import { navigate } from "../lib/router";
 import { FormErrors, InputField, Link, useForm } from "../components/ui";
-import { Logo } from "../components/Layout";
-import { login } from "../lib/cognito";
+import { AuthCard } from "../components/Layout";
 import { homeOf } from "./Login";
 
 interface ActivationResult {
@@ -20,15 +19,12 @@ export function Activation({ token }: { token: string }) {
 
   if (!token) {
     return (
-      <div class="auth-page">
-        <div class="auth-card">
-          <h1>Activation du compte</h1>
-          <div class="alert alert-error" role="alert">
-            Ce lien d'activation est incomplet. Ouvrez le lien reçu par email, ou demandez à votre MIA de vous en renvoyer un.
-          </div>
-          <Link href="/connexion">Aller à la connexion</Link>
+      <AuthCard title="Activation du compte">
+        <div class="alert alert-error" role="alert">
+          Ce lien d'activation est incomplet. Ouvrez le lien reçu par email, ou demandez à votre MIA de vous en renvoyer un.
         </div>
-      </div>
+        <Link href="/connexion">Aller à la connexion</Link>
+      </AuthCard>
     );
   }
 
@@ -52,8 +48,7 @@ export function Activation({ token }: { token: string }) {
         if (r.data?.email) {
           // Log straight in with the password just chosen; fall back to the login page.
           try {
-            const cfg = await api.getConfig();
-            api.setSession(pool, await login((i, init) => fetch(i, init), cfg, pool, r.data.email, v.motDePasse));
+            await api.login(pool, r.data.email, v.motDePasse);
             navigate(homeOf(pool), { replace: true });
             return;
           } catch {
@@ -69,54 +64,48 @@ export function Activation({ token }: { token: string }) {
   };
 
   return (
-    <div class="auth-page">
-      <div class="auth-card">
-        <div class="auth-logo">
-          <Logo />
-        </div>
-        <h1>Activation du compte</h1>
-        <p>Choisissez votre mot de passe pour accéder à votre espace.</p>
-        <form onSubmit={onSubmit} ref={f.formRef} noValidate>
-          <InputField
-            form={f}
-            name="motDePasse"
-            label="Mot de passe"
-            type={shown ? "text" : "password"}
-            required
-            hint={
-              <ul class="rules" aria-label="Règles du mot de passe">
-                {rules.map((r) => (
-                  <li class={r.ok ? "ok" : ""}>
-                    <span aria-hidden="true">{r.ok ? "✓" : "•"}</span> {r.text}
-                    <span class="sr-only">{r.ok ? " (respecté)" : " (à respecter)"}</span>
-                  </li>
-                ))}
-              </ul>
-            }
-            autoComplete="new-password"
-          />
-          <InputField
-            form={f}
-            name="confirmation"
-            label="Confirmez le mot de passe"
-            type={shown ? "text" : "password"}
-            required
-            autoComplete="new-password"
-          />
-          <label class="inline-check">
-            <input type="checkbox" checked={shown} onChange={(e) => setShown(e.currentTarget.checked)} /> Afficher les mots de
-            passe
-          </label>
-          <FormErrors messages={f.general} />
-          <button type="submit" class="btn btn-primary btn-block" disabled={f.busy}>
-            {f.busy ? "Activation…" : "Activer mon compte"}
-          </button>
-        </form>
-        <p class="auth-help">
-          Déjà activé ? <Link href="/connexion">Se connecter</Link>. Lien expiré : demandez à votre MIA de vous renvoyer
-          l'invitation.
-        </p>
-      </div>
-    </div>
+    <AuthCard title="Activation du compte">
+      <p>Choisissez votre mot de passe pour accéder à votre espace.</p>
+      <form onSubmit={onSubmit} ref={f.formRef} noValidate>
+        <InputField
+          form={f}
+          name="motDePasse"
+          label="Mot de passe"
+          type={shown ? "text" : "password"}
+          required
+          hint={
+            <ul class="rules" aria-label="Règles du mot de passe">
+              {rules.map((r) => (
+                <li class={r.ok ? "ok" : ""}>
+                  <span aria-hidden="true">{r.ok ? "✓" : "•"}</span> {r.text}
+                  <span class="sr-only">{r.ok ? " (respecté)" : " (à respecter)"}</span>
+                </li>
+              ))}
+            </ul>
+          }
+          autoComplete="new-password"
+        />
+        <InputField
+          form={f}
+          name="confirmation"
+          label="Confirmez le mot de passe"
+          type={shown ? "text" : "password"}
+          required
+          autoComplete="new-password"
+        />
+        <label class="inline-check">
+          <input type="checkbox" checked={shown} onChange={(e) => setShown(e.currentTarget.checked)} /> Afficher les mots de
+          passe
+        </label>
+        <FormErrors messages={f.general} />
+        <button type="submit" class="btn btn-primary btn-block" disabled={f.busy}>
+          {f.busy ? "Activation…" : "Activer mon compte"}
+        </button>
+      </form>
+      <p class="auth-help">
+        Déjà activé ? <Link href="/connexion">Se connecter</Link>. Lien expiré : demandez à votre MIA de vous renvoyer
+        l'invitation.
+      </p>
+    </AuthCard>
   );
 }

@@ -1,9 +1,9 @@
 import { useState } from "preact/hooks";
 import { api } from "../app";
-import { AuthError, login, type Pool } from "../lib/cognito";
+import type { Pool } from "../lib/cognito";
 import { navigate } from "../lib/router";
 import { FormErrors, InputField, Notice, useForm } from "../components/ui";
-import { Logo } from "../components/Layout";
+import { AuthCard } from "../components/Layout";
 
 export function homeOf(pool: Pool): string {
   return pool === "mia" ? "/mia" : "/espace/contacts";
@@ -24,56 +24,43 @@ export function Login({ notice, initialPool, initialEmail }: { notice?: string; 
     )
       return;
     f.submit(async () => {
-      const cfg = await api.getConfig();
-      try {
-        const tokens = await login((i, init) => fetch(i, init), cfg, pool, v.email, v.motDePasse);
-        api.setSession(pool, tokens);
-      } catch (err) {
-        if (err instanceof AuthError) throw new Error(err.message);
-        throw err;
-      }
+      await api.login(pool, v.email, v.motDePasse);
       const next = new URLSearchParams(location.search).get("suite");
       navigate(next && next.startsWith("/") && !next.startsWith("//") ? next : homeOf(pool), { replace: true });
     });
   };
 
   return (
-    <div class="auth-page">
-      <div class="auth-card">
-        <div class="auth-logo">
-          <Logo />
-        </div>
-        <h1>Connexion</h1>
-        {notice && <Notice>{notice}</Notice>}
-        <form onSubmit={onSubmit} ref={f.formRef} noValidate>
-          <fieldset class="pool-choice">
-            <legend>Votre espace</legend>
-            <label class={`choice${pool === "mia" ? " checked" : ""}`}>
-              <input type="radio" name="pool" value="mia" checked={pool === "mia"} onChange={() => setPool("mia")} />
-              Je suis MIA
-            </label>
-            <label class={`choice${pool === "apporteur" ? " checked" : ""}`}>
-              <input
-                type="radio"
-                name="pool"
-                value="apporteur"
-                checked={pool === "apporteur"}
-                onChange={() => setPool("apporteur")}
-              />
-              Je suis apporteur
-            </label>
-          </fieldset>
-          <InputField form={f} name="email" label="Adresse email" type="email" required autoComplete="username" />
-          <InputField form={f} name="motDePasse" label="Mot de passe" type="password" required autoComplete="current-password" />
-          <FormErrors messages={f.general} />
-          <button type="submit" class="btn btn-primary btn-block" disabled={f.busy}>
-            {f.busy ? "Connexion…" : "Se connecter"}
-          </button>
-        </form>
-        <p class="auth-help">
-          Apporteur : votre compte s'active depuis le lien reçu par email de la part d'Assentis.
-        </p>
-      </div>
-    </div>
+    <AuthCard title="Connexion">
+      {notice && <Notice>{notice}</Notice>}
+      <form onSubmit={onSubmit} ref={f.formRef} noValidate>
+        <fieldset class="pool-choice">
+          <legend>Votre espace</legend>
+          <label class={`choice${pool === "mia" ? " checked" : ""}`}>
+            <input type="radio" name="pool" value="mia" checked={pool === "mia"} onChange={() => setPool("mia")} />
+            Je suis MIA
+          </label>
+          <label class={`choice${pool === "apporteur" ? " checked" : ""}`}>
+            <input
+              type="radio"
+              name="pool"
+              value="apporteur"
+              checked={pool === "apporteur"}
+              onChange={() => setPool("apporteur")}
+            />
+            Je suis apporteur
+          </label>
+        </fieldset>
+        <InputField form={f} name="email" label="Adresse email" type="email" required autoComplete="username" />
+        <InputField form={f} name="motDePasse" label="Mot de passe" type="password" required autoComplete="current-password" />
+        <FormErrors messages={f.general} />
+        <button type="submit" class="btn btn-primary btn-block" disabled={f.busy}>
+          {f.busy ? "Connexion…" : "Se connecter"}
+        </button>
+      </form>
+      <p class="auth-help">
+        Apporteur : votre compte s'active depuis le lien reçu par email de la part d'Assentis.
+      </p>
+    </AuthCard>
   );
 }
