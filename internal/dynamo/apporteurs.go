@@ -191,6 +191,13 @@ func (s *Store) ActiveApporteur(ctx context.Context, m crm.MiaID, p crm.Apporteu
 // ListApporteurs lists MIA m's apporteurs: all (Query PK, begins_with
 // APPORTEUR#) or those of one statut (Query GSI2).
 func (s *Store) ListApporteurs(ctx context.Context, m crm.MiaID, statut crm.ApporteurStatut, o crm.ListOptions) (crm.Page[crm.Apporteur], error) {
+	errs := o.Validate()
+	if statut != "" && !statut.Valid() {
+		errs = append(errs, crm.FieldError{Champ: "statut", Message: "Le statut doit être « invitation_envoyee », « actif » ou « desactive »."})
+	}
+	if errs != nil {
+		return crm.Page[crm.Apporteur]{}, crm.Invalid(errs...)
+	}
 	var (
 		kc   expression.KeyConditionBuilder
 		in   = &dynamodb.QueryInput{ScanIndexForward: aws.Bool(false)}

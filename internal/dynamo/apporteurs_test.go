@@ -49,6 +49,11 @@ func TestApporteurCRUD(t *testing.T) {
 	if l := must[crm.Page[crm.Apporteur]](t)(s.ListApporteurs(ctx, other, "", crm.ListOptions{Limit: 10})); len(l.Items) != 0 {
 		t.Errorf("other tenant sees %+v", l.Items)
 	}
+	wantCode(t, ignore(s.ListApporteurs(ctx, m, "inconnu", crm.ListOptions{})), crm.EINVALID)
+	wantCode(t, ignore(s.ListApporteurs(ctx, m, "", crm.ListOptions{Limit: crm.MaxLimit + 1})), crm.EINVALID)
+	if l := must[crm.Page[crm.Apporteur]](t)(s.ListApporteurs(ctx, m, "", crm.ListOptions{})); len(l.Items) != 1 {
+		t.Errorf("default limit: %+v", l.Items)
+	}
 
 	desactive := crm.ApporteurDesactive
 	_, got, err := s.UpdateApporteur(ctx, m, a.ID, crm.ApporteurPatch{Statut: &desactive, Localisation: ptr("Lyon")}, ptr(1))

@@ -48,15 +48,7 @@ func handleListApporteurs(s apporteurLister) apiFunc {
 		if err != nil {
 			return err
 		}
-		errs := o.Validate()
-		statut := crm.ApporteurStatut(r.URL.Query().Get("statut"))
-		if statut != "" && !statut.Valid() {
-			errs = append(errs, crm.FieldError{Champ: "statut", Message: "Le statut doit être « invitation_envoyee », « actif » ou « desactive »."})
-		}
-		if errs != nil {
-			return crm.Invalid(errs...)
-		}
-		page, err := s.ListApporteurs(r.Context(), p.Mia, statut, o)
+		page, err := s.ListApporteurs(r.Context(), p.Mia, crm.ApporteurStatut(r.URL.Query().Get("statut")), o)
 		if err != nil {
 			return err
 		}
