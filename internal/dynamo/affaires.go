@@ -340,8 +340,7 @@ func (s *Store) MarkContactClient(ctx context.Context, m crm.MiaID, id crm.Conta
 		UpdateExpression: e.Update(), ConditionExpression: e.Condition(),
 		ExpressionAttributeNames: e.Names(), ExpressionAttributeValues: e.Values(),
 	})
-	var ccf *types.ConditionalCheckFailedException
-	if err != nil && !errors.As(err, &ccf) {
+	if err != nil && !isConditionFailed(err) {
 		return internal("mark client", err)
 	}
 	return nil

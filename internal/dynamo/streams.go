@@ -213,8 +213,7 @@ func (s *Store) RenameClientAffaires(ctx context.Context, m crm.MiaID, id, nom s
 				Key:              map[string]types.AttributeValue{attrPK: k[attrPK], attrSK: k[attrSK]},
 				UpdateExpression: ue.Update(), ConditionExpression: ue.Condition(),
 				ExpressionAttributeNames: ue.Names(), ExpressionAttributeValues: ue.Values()})
-			var ccf *types.ConditionalCheckFailedException
-			if err != nil && !errors.As(err, &ccf) {
+			if err != nil && !isConditionFailed(err) {
 				return internal("rename client on affaire", err)
 			}
 		}
