@@ -348,20 +348,3 @@ func (s *Stack) Emails(ctx context.Context) ([]Email, error) {
 	sort.SliceStable(out, func(i, j int) bool { return out[i].At.Before(out[j].At) })
 	return out, nil
 }
-
-// ClearEmails empties the local mailbox.
-func (s *Stack) ClearEmails(ctx context.Context) error {
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, s.SESURL+"/clear-store", nil)
-	if err != nil {
-		return err
-	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		return err
-	}
-	resp.Body.Close()
-	if resp.StatusCode/100 != 2 {
-		return fmt.Errorf("clear the local mailbox: status %d", resp.StatusCode)
-	}
-	return nil
-}
