@@ -3,9 +3,10 @@ import { useEffect } from "preact/hooks";
 import "./styles.css";
 import { api } from "./app";
 import { match, navigate, useRoute } from "./lib/router";
-import { APPORTEUR_NAV, Layout, MIA_NAV } from "./components/Layout";
+import { APPORTEUR_NAV, Layout, MIA_NAV, type NavItem } from "./components/Layout";
 import { Login, homeOf } from "./pages/Login";
 import { Activation } from "./pages/Activation";
+import { Link } from "./components/ui";
 import { Home } from "./pages/mia/Home";
 import { ApporteurNew, ApporteurView, ApporteursList } from "./pages/mia/Apporteurs";
 import { ContactNew, ContactView, ContactsList } from "./pages/mia/Contacts";
@@ -13,6 +14,7 @@ import { EntrepriseNew, EntrepriseView, EntreprisesList } from "./pages/mia/Entr
 import { AffaireEdit, AffaireNew, AffairesList } from "./pages/mia/Affaires";
 import { MesAffaires, MesCommissions, MesContacts, MonNouveauContact, MonProfil } from "./pages/espace/Espace";
 import type { JSX } from "preact";
+import type { Pool } from "./lib/cognito";
 
 type Page = (p: { params: Record<string, string>; query: URLSearchParams }) => JSX.Element;
 
@@ -40,6 +42,12 @@ const ESPACE_ROUTES: [string, Page][] = [
   ["/espace/profil", () => <MonProfil />],
 ];
 
+/** The two spaces: each for one pool, with its menu and its routes. */
+const SPACES: { prefix: string; pool: Pool; name: string; nav: NavItem[]; routes: [string, Page][] }[] = [
+  { prefix: "/mia", pool: "mia", name: "Espace MIA", nav: MIA_NAV, routes: MIA_ROUTES },
+  { prefix: "/espace", pool: "apporteur", name: "Espace apporteur", nav: APPORTEUR_NAV, routes: ESPACE_ROUTES },
+];
+
 function find(routes: [string, Page][], path: string) {
   for (const [pattern, page] of routes) {
     const params = match(pattern, path);
@@ -58,7 +66,7 @@ function NotFound({ home }: { home: string }) {
     <div class="card">
       <h1>Page introuvable</h1>
       <p>
-        Cette adresse ne correspond à aucune page. <a href={home}>Revenir à l'accueil</a>
+        Cette adresse ne correspond à aucune page. <Link href={home}>Revenir à l'accueil</Link>
       </p>
     </div>
   );
@@ -89,21 +97,13 @@ function App() {
   if (!session) return <Redirect to={path === "/" ? "/connexion" : `/connexion?suite=${encodeURIComponent(path + location.search)}`} />;
   if (path === "/" || path === "/espace") return <Redirect to={homeOf(session.pool)} />;
 
-  if (path.startsWith("/mia")) {
-    if (session.pool !== "mia") return <Redirect to={homeOf(session.pool)} />;
-    const r = find(MIA_ROUTES, path);
+  const space = SPACES.find((sp) => path.startsWith(sp.prefix));
+  if (space) {
+    if (session.pool !== space.pool) return <Redirect to={homeOf(session.pool)} />;
+    const r = find(space.routes, path);
     return (
-      <Layout nav={MIA_NAV} path={path} space="Espace MIA">
-        {r ? <r.page params={r.params} query={query} /> : <NotFound home="/mia" />}
-      </Layout>
-    );
-  }
-  if (path.startsWith("/espace")) {
-    if (session.pool !== "apporteur") return <Redirect to={homeOf(session.pool)} />;
-    const r = find(ESPACE_ROUTES, path);
-    return (
-      <Layout nav={APPORTEUR_NAV} path={path} space="Espace apporteur">
-        {r ? <r.page params={r.params} query={query} /> : <NotFound home="/espace/contacts" />}
+      <Layout nav={space.nav} path={path} space={space.name}>
+        {r ? <r.page params={r.params} query={query} /> : <NotFound home={homeOf(space.pool)} />}
       </Layout>
     );
   }

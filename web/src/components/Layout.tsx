@@ -1,7 +1,8 @@
 import type { ComponentChildren } from "preact";
 import { useEffect, useState } from "preact/hooks";
 import { api } from "../app";
-import { navigate, onLinkClick } from "../lib/router";
+import { navigate } from "../lib/router";
+import { Link } from "./ui";
 
 export interface NavItem {
   href: string;
@@ -75,9 +76,9 @@ export function Layout({ nav, path, children, space }: { nav: NavItem[]; path: s
         Aller au contenu
       </a>
       <header class="topbar">
-        <a href={nav[0].href} class="brand" onClick={onLinkClick as any}>
+        <Link href={nav[0].href} class="brand">
           <Logo />
-        </a>
+        </Link>
         <span class="space-name">{space}</span>
         <button
           type="button"
@@ -93,9 +94,9 @@ export function Layout({ nav, path, children, space }: { nav: NavItem[]; path: s
           <ul>
             {nav.map((n) => (
               <li>
-                <a href={n.href} onClick={onLinkClick as any} aria-current={isActive(n.href) ? "page" : undefined}>
+                <Link href={n.href} aria-current={isActive(n.href) ? "page" : undefined}>
                   {n.label}
-                </a>
+                </Link>
               </li>
             ))}
           </ul>
