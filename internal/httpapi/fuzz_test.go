@@ -139,7 +139,9 @@ func FuzzRequestHeaders(f *testing.F) {
 		if err != nil && StatusOf(err)/100 != 4 {
 			t.Fatalf("Idempotency-Key %q: %v", key, err)
 		}
-		_ = idem
+		if err == nil && (key == "") != (idem == nil) || idem != nil && (idem.Key != key || len(idem.Hash) != 64) {
+			t.Fatalf("Idempotency-Key %q gave %+v", key, idem)
+		}
 		r.URL.RawQuery = query
 		o, err := listOptions(r)
 		if err != nil && StatusOf(err) != http.StatusBadRequest {
