@@ -305,8 +305,12 @@ func TestDeactivationRefusesEveryToken(t *testing.T) {
 		return nil
 	}
 	for _, rt := range routes {
-		if r := call(t, rt.method, rt.path, before, body(rt.method)); r.Status/100 != 2 {
-			t.Fatalf("%s %s while actif = %d %s", rt.method, rt.path, r.Status, r.Body)
+		want := http.StatusOK
+		if rt.method == "POST" {
+			want = http.StatusCreated
+		}
+		if r := call(t, rt.method, rt.path, before, body(rt.method)); r.Status != want {
+			t.Fatalf("%s %s while actif = %d %s, want %d", rt.method, rt.path, r.Status, r.Body, want)
 		}
 	}
 
