@@ -91,24 +91,20 @@ func (s *Store) affaireRefs(ctx context.Context, m crm.MiaID, a *crm.Affaire) (s
 		problems []crm.FieldError
 	)
 	for _, av := range got {
-		var k keys
-		if err := attributevalue.UnmarshalMap(av, &k); err != nil {
-			return "", 0, internal("decode affaire refs", err)
-		}
-		switch k.Type {
+		switch ItemType(av) {
 		case typeContact:
 			var it contactItem
 			if err := attributevalue.UnmarshalMap(av, &it); err != nil {
 				return "", 0, internal("decode contact", err)
 			}
 			c := it.contact()
-			clientSK, a.ClientType, a.ClientNom, a.ApporteurID = k.SK, crm.ClientContact, c.DisplayName(), c.ApporteurID
+			clientSK, a.ClientType, a.ClientNom, a.ApporteurID = it.SK, crm.ClientContact, c.DisplayName(), c.ApporteurID
 		case typeEntreprise:
 			var it entrepriseItem
 			if err := attributevalue.UnmarshalMap(av, &it); err != nil {
 				return "", 0, internal("decode entreprise", err)
 			}
-			clientSK, a.ClientType, a.ClientNom, a.ApporteurID = k.SK, crm.ClientEntreprise, it.RaisonSociale, crm.ApporteurID(it.ApporteurID)
+			clientSK, a.ClientType, a.ClientNom, a.ApporteurID = it.SK, crm.ClientEntreprise, it.RaisonSociale, crm.ApporteurID(it.ApporteurID)
 		case typeProduit:
 			var it produitItem
 			if err := attributevalue.UnmarshalMap(av, &it); err != nil {
@@ -209,11 +205,7 @@ func (s *Store) GetAffaire(ctx context.Context, m crm.MiaID, id crm.AffaireID) (
 			return crm.AffaireView{}, internal("get affaire", err)
 		}
 		for _, av := range res.Items {
-			var k keys
-			if err := attributevalue.UnmarshalMap(av, &k); err != nil {
-				return crm.AffaireView{}, internal("decode affaire", err)
-			}
-			switch k.Type {
+			switch ItemType(av) {
 			case typeAffaire:
 				var it affaireItem
 				if err := attributevalue.UnmarshalMap(av, &it); err != nil {
