@@ -1,3 +1,4 @@
+import type { ComponentChildren } from "preact";
 import { api } from "../app";
 import { ifMatchOf, type Result } from "../lib/api";
 import { FormFooter, InputField, SelectField, useForm } from "./ui";
@@ -66,5 +67,36 @@ export function EditForm<T extends { version?: number }>({
       </div>
       <FormFooter form={f} cancel={onCancel} submit="Mettre à jour" />
     </form>
+  );
+}
+
+/** A card of facts with "Modifier", which shows the edit form in their place while editing. */
+export function EditableCard({
+  id,
+  title,
+  editing,
+  onEdit,
+  form,
+  children,
+}: {
+  id: string;
+  title: string;
+  editing: boolean;
+  onEdit: () => void;
+  form: ComponentChildren;
+  children: ComponentChildren;
+}) {
+  return (
+    <section class="card" aria-labelledby={id}>
+      <div class="card-head">
+        <h2 id={id}>{title}</h2>
+        {!editing && (
+          <button type="button" class="btn btn-secondary" onClick={onEdit}>
+            Modifier
+          </button>
+        )}
+      </div>
+      {editing ? form : children}
+    </section>
   );
 }

@@ -1,6 +1,6 @@
 import { useState } from "preact/hooks";
 import { api } from "../../app";
-import { EditForm } from "../../components/EditForm";
+import { EditableCard, EditForm } from "../../components/EditForm";
 import { ifMatchOf, withQuery } from "../../lib/api";
 import { formatCentimes, formatDate, formatPercent, label, STATUT_AFFAIRE, STATUT_APPORTEUR, STATUT_CONTACT, formatTelephone } from "../../lib/format";
 import { type Affaire, type Apporteur, type Contact, affaireClient, affaireProduit, apporteurName, personName } from "../../lib/model";
@@ -177,16 +177,12 @@ export function ApporteurView({ id, query }: { id: string; query: URLSearchParam
       <div aria-live="polite">{notice && <Notice>{notice}</Notice>}</div>
       <ErrorBox error={actionError} />
       <div class="grid-2 align-start">
-        <section class="card" aria-labelledby="coord">
-          <div class="card-head">
-            <h2 id="coord">Coordonnées</h2>
-            {!editing && (
-              <button type="button" class="btn btn-secondary" onClick={() => (setEditing(true), setNotice(""))}>
-                Modifier
-              </button>
-            )}
-          </div>
-          {editing ? (
+        <EditableCard
+          id="coord"
+          title="Coordonnées"
+          editing={editing}
+          onEdit={() => (setEditing(true), setNotice(""))}
+          form={
             <EditForm
               title="Modifier l'apporteur"
               path={`/apporteurs/${ap.id}`}
@@ -205,7 +201,8 @@ export function ApporteurView({ id, query }: { id: string; query: URLSearchParam
                 setNotice("Apporteur mis à jour.");
               }}
             />
-          ) : (
+          }
+        >
           <dl class="facts">
             <dt>Email</dt>
             <dd>{ap.email}</dd>
@@ -227,8 +224,7 @@ export function ApporteurView({ id, query }: { id: string; query: URLSearchParam
               </>
             )}
           </dl>
-          )}
-        </section>
+        </EditableCard>
         <section class="card" aria-labelledby="invit">
           <h2 id="invit">Invitation et accès</h2>
           <p class="invitation-status" data-statut={ap.statut}>

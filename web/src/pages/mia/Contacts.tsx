@@ -1,6 +1,6 @@
 import { useState } from "preact/hooks";
 import { api } from "../../app";
-import { EditForm } from "../../components/EditForm";
+import { EditableCard, EditForm } from "../../components/EditForm";
 import { withQuery, type Page } from "../../lib/api";
 import { formatDate, label, STATUT_CONTACT, formatTelephone } from "../../lib/format";
 import { type Apporteur, type Contact, apporteurName, personName } from "../../lib/model";
@@ -176,7 +176,7 @@ export function ContactView({ id, query }: { id: string; query: URLSearchParams 
   const c = useAsync(async (signal) => api.get<Contact>(`/contacts/${encodeURIComponent(id)}`, signal), [id]);
   const apporteurs = useApporteurs();
   const [editing, setEditing] = useState(false);
-  const [saved, setSaved] = useState(false);
+  const [notice, setNotice] = useState(query.get("cree") ? "Contact ajouté." : "");
   if (c.loading && !c.data) return <Loading />;
   if (c.error) return <ErrorBox error={c.error} onRetry={c.reload} />;
   const ct = c.data!.data;
@@ -192,20 +192,13 @@ export function ContactView({ id, query }: { id: string; query: URLSearchParams 
           <Badge value={ct.statut} text={label(STATUT_CONTACT, ct.statut ?? "prospect")} />
         </p>
       </PageHeader>
-      <div aria-live="polite">
-        {query.get("cree") && !saved && <Notice>Contact ajouté.</Notice>}
-        {saved && <Notice>Contact mis à jour.</Notice>}
-      </div>
-      <section class="card" aria-labelledby="coord">
-        <div class="card-head">
-          <h2 id="coord">Coordonnées</h2>
-          {!editing && (
-            <button type="button" class="btn btn-secondary" onClick={() => (setEditing(true), setSaved(false))}>
-              Modifier
-            </button>
-          )}
-        </div>
-        {editing ? (
+      <div aria-live="polite">{notice && <Notice>{notice}</Notice>}</div>
+      <EditableCard
+        id="coord"
+        title="Coordonnées"
+        editing={editing}
+        onEdit={() => (setEditing(true), setNotice(""))}
+        form={
           <EditForm
             title="Modifier le contact"
             path={`/contacts/${ct.id}`}
@@ -227,11 +220,12 @@ export function ContactView({ id, query }: { id: string; query: URLSearchParams 
             onCancel={() => setEditing(false)}
             onSaved={() => {
               setEditing(false);
-              setSaved(true);
+              setNotice("Contact mis à jour.");
               c.reload();
             }}
           />
-        ) : (
+        }
+      >
         <dl class="facts">
           <dt>Email</dt>
           <dd>{ct.email || "—"}</dd>
@@ -252,8 +246,7 @@ export function ContactView({ id, query }: { id: string; query: URLSearchParams 
           <dt>Créé le</dt>
           <dd>{formatDate(ct.createdAt)}</dd>
         </dl>
-        )}
-      </section>
+      </EditableCard>
       <section class="card" aria-labelledby="affaires-contact">
         <h2 id="affaires-contact">Ses affaires</h2>
         {(ct.affaires ?? []).length === 0 ? (

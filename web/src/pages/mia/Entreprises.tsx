@@ -1,6 +1,6 @@
 import { useState } from "preact/hooks";
 import { api } from "../../app";
-import { EditForm } from "../../components/EditForm";
+import { EditableCard, EditForm } from "../../components/EditForm";
 import { withQuery, type Page } from "../../lib/api";
 import { formatDate, formatSiren, formatTelephone } from "../../lib/format";
 import { type Apporteur, type Contact, type Entreprise, apporteurName, personName } from "../../lib/model";
@@ -176,7 +176,7 @@ export function EntrepriseView({ id, query }: { id: string; query: URLSearchPara
     return ap ? (await api.get<Apporteur>(`/apporteurs/${ap}`, signal)).data : undefined;
   }, [e.data]);
   const [editing, setEditing] = useState(false);
-  const [saved, setSaved] = useState(false);
+  const [notice, setNotice] = useState(query.get("cree") ? "Entreprise ajoutée." : "");
   const contacts = useAsync(
     async (signal) => (editing ? (await api.get<Page<Contact>>("/contacts?limit=200", signal)).data.items ?? [] : []),
     [editing],
@@ -195,20 +195,13 @@ export function EntrepriseView({ id, query }: { id: string; query: URLSearchPara
           <Link href="/mia/entreprises">Entreprises</Link> › fiche entreprise
         </p>
       </PageHeader>
-      <div aria-live="polite">
-        {query.get("cree") && !saved && <Notice>Entreprise ajoutée.</Notice>}
-        {saved && <Notice>Entreprise mise à jour.</Notice>}
-      </div>
-      <section class="card" aria-labelledby="ident">
-        <div class="card-head">
-          <h2 id="ident">Identité</h2>
-          {!editing && (
-            <button type="button" class="btn btn-secondary" onClick={() => (setEditing(true), setSaved(false))}>
-              Modifier
-            </button>
-          )}
-        </div>
-        {editing ? (
+      <div aria-live="polite">{notice && <Notice>{notice}</Notice>}</div>
+      <EditableCard
+        id="ident"
+        title="Identité"
+        editing={editing}
+        onEdit={() => (setEditing(true), setNotice(""))}
+        form={
           contacts.loading ? (
             <Loading />
           ) : (
@@ -231,12 +224,13 @@ export function EntrepriseView({ id, query }: { id: string; query: URLSearchPara
               onCancel={() => setEditing(false)}
               onSaved={() => {
                 setEditing(false);
-                setSaved(true);
+                setNotice("Entreprise mise à jour.");
                 e.reload();
               }}
             />
           )
-        ) : (
+        }
+      >
         <dl class="facts">
           <dt>SIREN</dt>
           <dd>{formatSiren(en.siren)}</dd>
@@ -249,8 +243,7 @@ export function EntrepriseView({ id, query }: { id: string; query: URLSearchPara
           <dt>Créée le</dt>
           <dd>{formatDate(en.createdAt)}</dd>
         </dl>
-        )}
-      </section>
+      </EditableCard>
       <section class="card" aria-labelledby="affaires-ent">
         <h2 id="affaires-ent">Ses affaires</h2>
         {(en.affaires ?? []).length === 0 ? (
