@@ -12,10 +12,9 @@ import (
 )
 
 // idempotency reads the Idempotency-Key header of a POST: nil without one.
-// The stored response is the 201 the create renders (body, ETag, Location
-// under the given prefix); the hash covers method, path and body, so the same
-// key with another request is refused.
-func idempotency(r *http.Request, p crm.Principal, body []byte, location string) (*dynamo.Idempotency, error) {
+// The hash covers method, path and body, so the same key with another request
+// is refused; create sets Render.
+func idempotency(r *http.Request, p crm.Principal, body []byte) (*dynamo.Idempotency, error) {
 	key := r.Header.Get("Idempotency-Key")
 	if key == "" {
 		return nil, nil
@@ -26,10 +25,7 @@ func idempotency(r *http.Request, p crm.Principal, body []byte, location string)
 	h := sha256.New()
 	h.Write([]byte(r.Method + "\n" + r.URL.Path + "\n"))
 	h.Write(body)
-	return &dynamo.Idempotency{
-		Sub: p.Sub, Key: key, Hash: hex.EncodeToString(h.Sum(nil)),
-		Render: func(v any) (dynamo.Response, error) { return created(v, location) },
-	}, nil
+	return &dynamo.Idempotency{Sub: p.Sub, Key: key, Hash: hex.EncodeToString(h.Sum(nil))}, nil
 }
 
 // staffTenant is the partition of a staff route's idempotency records: the
@@ -80,16 +76,26 @@ func writeResponse(w http.ResponseWriter, resp dynamo.Response) {
 }
 
 // create runs a POST that creates an entity: decode the input, build the
-// idempotency record, create, answer 201 (or replay the first answer).
+// idempotency record, create, answer 201 (or replay the first answer). With
+// an Idempotency-Key the store renders the 201 (body, ETag, Location under
+// the given prefix) to record it: that same response is sent.
 func create[In, Out any](w http.ResponseWriter, r *http.Request, p crm.Principal, location string,
 	do func(in In, idem *dynamo.Idempotency) (Out, error)) error {
 	in, body, err := decode[In](w, r)
 	if err != nil {
 		return err
 	}
-	idem, err := idempotency(r, p, body, location)
+	idem, err := idempotency(r, p, body)
 	if err != nil {
 		return err
+	}
+	var rendered *dynamo.Response
+	if idem != nil {
+		idem.Render = func(v any) (dynamo.Response, error) {
+			resp, err := created(v, location)
+			rendered = &resp
+			return resp, err
+		}
 	}
 	out, err := do(in, idem)
 	var replay *dynamo.Replayed
@@ -101,11 +107,14 @@ func create[In, Out any](w http.ResponseWriter, r *http.Request, p crm.Principal
 	if err != nil {
 		return err
 	}
-	resp, err := created(out, location)
-	if err != nil {
-		return err
+	if rendered == nil {
+		resp, err := created(out, location)
+		if err != nil {
+			return err
+		}
+		rendered = &resp
 	}
-	writeResponse(w, resp)
+	writeResponse(w, *rendered)
 	return nil
 }
 
