@@ -110,6 +110,13 @@ describe("Api", () => {
     expect(JSON.parse(String(f.calls[1].init.body)).ClientId).toBe("client-app");
   });
 
+  it("reads a listing's items, an empty list when the page has none", async () => {
+    const f = fakeFetch((url) => json(url === "/contacts" ? { items: [{ id: "c1" }], nextCursor: "x" } : {}));
+    const api = new Api(f.fn, memoryStore());
+    expect(await api.items("/contacts")).toEqual([{ id: "c1" }]);
+    expect(await api.items("/entreprises")).toEqual([]);
+  });
+
   it("sends If-Match on PATCH and an Idempotency-Key on POST", async () => {
     const f = fakeFetch(() => json({}, 200));
     const api = new Api(f.fn, memoryStore());

@@ -189,6 +189,10 @@ export class Api {
   get<T>(path: string, signal?: AbortSignal) {
     return this.request<T>("GET", path, { signal });
   }
+  /** The items of a listing's first page. */
+  async items<T>(path: string, signal?: AbortSignal): Promise<T[]> {
+    return (await this.get<Page<T>>(path, signal)).data.items ?? [];
+  }
   post<T>(path: string, body: unknown, idempotencyKey = newIdempotencyKey()) {
     return this.request<T>("POST", path, { body, idempotencyKey });
   }

@@ -1,6 +1,6 @@
 import { useEffect, useState } from "preact/hooks";
 import { api } from "../../app";
-import { ifMatchOf, withQuery, type Page } from "../../lib/api";
+import { ifMatchOf, withQuery } from "../../lib/api";
 import {
   centimesToInput,
   formatCentimes,
@@ -188,11 +188,11 @@ export function AffairesList({ query }: { query: URLSearchParams }) {
 export function AffaireNew({ query }: { query: URLSearchParams }) {
   const [filtre, setFiltre] = useState("");
   const clients = useAsync(async (signal) => {
-    const [c, e] = await Promise.all([
-      api.get<Page<Contact>>(withQuery("/contacts", { q: filtre, limit: 200 }), signal),
-      api.get<Page<Entreprise>>(withQuery("/entreprises", { q: filtre, limit: 200 }), signal).catch(() => ({ data: { items: [] as Entreprise[] } })),
+    const [contacts, entreprises] = await Promise.all([
+      api.items<Contact>(withQuery("/contacts", { q: filtre, limit: 200 }), signal),
+      api.items<Entreprise>(withQuery("/entreprises", { q: filtre, limit: 200 }), signal).catch((): Entreprise[] => []),
     ]);
-    return { contacts: c.data.items ?? [], entreprises: e.data.items ?? [] };
+    return { contacts, entreprises };
   }, [filtre]);
   const produits = useProduits();
   const f = useForm({ clientId: query.get("contactId") ?? "", produitId: "" });

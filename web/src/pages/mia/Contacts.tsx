@@ -1,7 +1,7 @@
 import { useState } from "preact/hooks";
 import { api } from "../../app";
 import { EditableCard, EditForm } from "../../components/EditForm";
-import { withQuery, type Page } from "../../lib/api";
+import { withQuery } from "../../lib/api";
 import { formatDate, label, STATUT_CONTACT, formatTelephone } from "../../lib/format";
 import { type Apporteur, type Contact, apporteurName, personName } from "../../lib/model";
 import { navigate } from "../../lib/router";
@@ -27,10 +27,7 @@ import {
 import { AffairesTable } from "./Affaires";
 
 export function useApporteurs() {
-  return useAsync(
-    async (signal) => (await api.get<Page<Apporteur>>("/apporteurs?limit=200", signal)).data.items ?? [],
-    [],
-  );
+  return useAsync((signal) => api.items<Apporteur>("/apporteurs?limit=200", signal), []);
 }
 
 export function ContactsList({ query }: { query: URLSearchParams }) {

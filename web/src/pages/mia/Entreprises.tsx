@@ -1,7 +1,7 @@
 import { useState } from "preact/hooks";
 import { api } from "../../app";
 import { EditableCard, EditForm } from "../../components/EditForm";
-import { withQuery, type Page } from "../../lib/api";
+import { withQuery } from "../../lib/api";
 import { formatDate, formatSiren, formatTelephone } from "../../lib/format";
 import { type Apporteur, type Contact, type Entreprise, apporteurName, personName } from "../../lib/model";
 import { navigate } from "../../lib/router";
@@ -86,7 +86,7 @@ export function EntreprisesList({ query }: { query: URLSearchParams }) {
 export function EntrepriseNew({ query }: { query: URLSearchParams }) {
   const [filtre, setFiltre] = useState("");
   const contacts = useAsync(
-    async (signal) => (await api.get<Page<Contact>>(withQuery("/contacts", { q: filtre, limit: 200 }), signal)).data.items ?? [],
+    (signal) => api.items<Contact>(withQuery("/contacts", { q: filtre, limit: 200 }), signal),
     [filtre],
   );
   const f = useForm({ raisonSociale: "", siren: "", adresse: "", dirigeantId: query.get("contactId") ?? "" });
@@ -178,7 +178,7 @@ export function EntrepriseView({ id, query }: { id: string; query: URLSearchPara
   const [editing, setEditing] = useState(false);
   const [notice, setNotice] = useState(query.get("cree") ? "Entreprise ajoutée." : "");
   const contacts = useAsync(
-    async (signal) => (editing ? (await api.get<Page<Contact>>("/contacts?limit=200", signal)).data.items ?? [] : []),
+    async (signal) => (editing ? api.items<Contact>("/contacts?limit=200", signal) : []),
     [editing],
   );
   if (e.loading && !e.data) return <Loading />;

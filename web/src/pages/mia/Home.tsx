@@ -1,5 +1,4 @@
 import { api } from "../../app";
-import type { Page } from "../../lib/api";
 import { ErrorBox, Link, PageHeader, useAsync } from "../../components/ui";
 
 interface Progress {
@@ -9,8 +8,7 @@ interface Progress {
 }
 
 async function hasAny(path: string, signal: AbortSignal): Promise<boolean> {
-  const r = await api.get<Page<unknown>>(path, signal);
-  return (r.data.items ?? []).length > 0;
+  return (await api.items(path, signal)).length > 0;
 }
 
 export function Home() {
