@@ -135,12 +135,13 @@ export function AffairesList({ query }: { query: URLSearchParams }) {
   const statut = TABS.some((t) => t.statut === query.get("statut")) ? query.get("statut")! : "en_cours";
   const apporteurId = query.get("apporteurId") ?? "";
   const list = usePaged<Affaire>((cursor) => withQuery("/affaires", { statut, apporteurId, limit: 20, cursor }), [statut, apporteurId]);
+  const tabHref = (s: string) => withQuery("/mia/affaires", { statut: s, apporteurId });
   const onKey = (e: KeyboardEvent, i: number) => {
     const d = e.key === "ArrowRight" ? 1 : e.key === "ArrowLeft" ? -1 : 0;
     if (!d) return;
     e.preventDefault();
     const t = TABS[(i + d + TABS.length) % TABS.length];
-    navigate(withQuery("/mia/affaires", { statut: t.statut, apporteurId }));
+    navigate(tabHref(t.statut));
     requestAnimationFrame(() => document.getElementById(`onglet-${t.statut}`)?.focus());
   };
   return (
@@ -150,22 +151,18 @@ export function AffairesList({ query }: { query: URLSearchParams }) {
       </PageHeader>
       <div class="tabs" role="tablist" aria-label="Statut des affaires">
         {TABS.map((t, i) => (
-          <a
+          <Link
             id={`onglet-${t.statut}`}
             role="tab"
-            href={withQuery("/mia/affaires", { statut: t.statut, apporteurId })}
+            href={tabHref(t.statut)}
             aria-selected={t.statut === statut}
             tabIndex={t.statut === statut ? 0 : -1}
             aria-controls="panneau-affaires"
             class="tab"
-            onClick={(e) => {
-              e.preventDefault();
-              navigate(withQuery("/mia/affaires", { statut: t.statut, apporteurId }));
-            }}
             onKeyDown={(e) => onKey(e as unknown as KeyboardEvent, i)}
           >
             {t.label}
-          </a>
+          </Link>
         ))}
       </div>
       <div id="panneau-affaires" role="tabpanel" aria-labelledby={`onglet-${statut}`}>

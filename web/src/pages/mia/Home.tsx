@@ -69,7 +69,7 @@ export function Home() {
         <div class="progress-head">
           <h2 id="logique">La logique à suivre</h2>
           <span class="progress-count" aria-live="polite">
-            {p.loading ? "…" : `${doneCount} / 3 étapes faites`}
+            {p.loading ? "…" : `${doneCount} / ${steps.length} étapes faites`}
           </span>
         </div>
         <div
@@ -77,10 +77,10 @@ export function Home() {
           role="progressbar"
           aria-label="Progression"
           aria-valuemin={0}
-          aria-valuemax={3}
+          aria-valuemax={steps.length}
           aria-valuenow={doneCount}
         >
-          <span style={{ width: `${(doneCount / 3) * 100}%` }} />
+          <span style={{ width: `${(doneCount / steps.length) * 100}%` }} />
         </div>
         <ol class="checklist">
           {steps.map((s, i) => (
