@@ -281,10 +281,6 @@ func (s *Store) ReissueInvitation(ctx context.Context, m crm.MiaID, p crm.Apport
 	if !crm.IsULID(string(p)) {
 		return crm.Apporteur{}, crm.Errorf(crm.ENOTFOUND, "Apporteur introuvable.")
 	}
-	return s.reissue(ctx, MiaPK(m), ApporteurSK(p))
-}
-
-func (s *Store) reissue(ctx context.Context, pk, sk string) (crm.Apporteur, error) {
 	now := s.Now().UTC()
 	upd := expression.Add(expression.Name(attrInvitationN), expression.Value(1)).
 		Add(expression.Name(attrVersion), expression.Value(1)).
@@ -298,7 +294,7 @@ func (s *Store) reissue(ctx context.Context, pk, sk string) (crm.Apporteur, erro
 		return crm.Apporteur{}, internal("build update", err)
 	}
 	res, err := s.db.UpdateItem(ctx, &dynamodb.UpdateItemInput{
-		TableName: &s.table, Key: s.key(pk, sk),
+		TableName: &s.table, Key: s.key(MiaPK(m), ApporteurSK(p)),
 		UpdateExpression: e.Update(), ConditionExpression: e.Condition(),
 		ExpressionAttributeNames: e.Names(), ExpressionAttributeValues: e.Values(),
 		ReturnValues:                        types.ReturnValueAllOld,
