@@ -18,12 +18,9 @@ export interface Apporteur extends Entity {
   localisation?: string;
   remarques?: string;
   statut: "invitation_envoyee" | "actif" | "desactive" | string;
-  invitationEnvoyeeLe?: string;
   /** Set when the invitation email could not be sent after several tries: the MIA resends it. */
   invitationEchouee?: boolean;
-  invitationEnvoyeeAt?: string;
   activeLe?: string;
-  activatedAt?: string;
   commissions?: { enCoursCentimes?: number; signeeCentimes?: number; totalCentimes?: number };
 }
 
@@ -215,23 +212,17 @@ export function lineCommission(l: CommissionLine): number {
   return num(l.commissionApporteurCentimes, l.commissionPrevisionnelleCentimes) ?? 0;
 }
 
-/** Reads GET /espace-apporteur/commissions whatever the names of its totals; sums lines when absent. */
-export function readCommissions(body: any): Commissions {
-  const lines: CommissionLine[] = Array.isArray(body?.items)
-    ? body.items
-    : Array.isArray(body?.affaires)
-      ? body.affaires
-      : Array.isArray(body?.lignes)
-        ? body.lignes
-        : [];
-  const t = body?.totaux ?? body?.totals ?? body?.commissions ?? (typeof body?.total === "object" ? body.total : body) ?? {};
-  const sum = (statut: string) =>
-    lines.filter((l) => l.statut === statut).reduce((s, l) => s + lineCommission(l), 0);
-  const enCours =
-    num(t.enCoursCentimes, t.en_cours, t.enCours, t.commissionEnCoursCentimes, t.totalEnCoursCentimes, t.en_cours?.commissionCentimes) ??
-    sum("en_cours");
-  const signees =
-    num(t.signee, t.signees, t.signeeCentimes, t.signeesCentimes, t.signeesCentimes, t.commissionSigneeCentimes, t.totalSigneeCentimes, t.totalSigneesCentimes) ??
-    sum("signee");
+/** The body of GET /espace-apporteur/commissions. */
+export interface CommissionsResponse {
+  items?: CommissionLine[];
+  totaux?: { enCoursCentimes?: number; signeeCentimes?: number; totalCentimes?: number };
+}
+
+/** Reads GET /espace-apporteur/commissions; sums the lines by statut when a total is absent. */
+export function readCommissions(body: CommissionsResponse | undefined): Commissions {
+  const lines = Array.isArray(body?.items) ? body.items : [];
+  const sum = (statut: string) => lines.filter((l) => l.statut === statut).reduce((s, l) => s + lineCommission(l), 0);
+  const enCours = num(body?.totaux?.enCoursCentimes) ?? sum("en_cours");
+  const signees = num(body?.totaux?.signeeCentimes) ?? sum("signee");
   return { lines, enCoursCentimes: enCours, signeesCentimes: signees, totalCentimes: enCours + signees };
 }

@@ -6,6 +6,7 @@ import {
   type CommissionLine,
   type Contact,
   type Commissions,
+  type CommissionsResponse,
   affaireClient,
   affaireProduit,
   historiqueDate,
@@ -196,7 +197,7 @@ export function CommissionChart({ c }: { c: Commissions }) {
 }
 
 export function MesCommissions() {
-  const r = useAsync(async (signal) => readCommissions((await api.get<unknown>("/espace-apporteur/commissions", signal)).data), []);
+  const r = useAsync(async (signal) => readCommissions((await api.get<CommissionsResponse>("/espace-apporteur/commissions", signal)).data), []);
   const c = r.data;
   return (
     <>

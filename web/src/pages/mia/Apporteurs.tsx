@@ -156,7 +156,6 @@ export function ApporteurView({ id, query }: { id: string; query: URLSearchParam
   if (a.loading && !a.data) return <Loading />;
   if (a.error) return <ErrorBox error={a.error} onRetry={a.reload} />;
   const ap = a.data!.data;
-  const invitedAt = ap.invitationEnvoyeeLe ?? ap.invitationEnvoyeeAt;
 
   const setStatut = (statut: string) =>
     act(async () => {
@@ -229,7 +228,7 @@ export function ApporteurView({ id, query }: { id: string; query: URLSearchParam
           <h2 id="invit">Invitation et accès</h2>
           <p class="invitation-status" data-statut={ap.statut}>
             {ap.statut === "invitation_envoyee" && !ap.invitationEchouee &&
-              `Invitation envoyée${invitedAt ? ` le ${formatDate(invitedAt)}` : ""} : en attente d'activation.`}
+              "Invitation envoyée : en attente d'activation."}
             {ap.statut === "invitation_envoyee" && ap.invitationEchouee && (
               <strong class="error-text">
                 L'email d'invitation n'a pas pu être envoyé. Vérifiez l'adresse puis renvoyez l'invitation.
