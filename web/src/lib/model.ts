@@ -33,7 +33,6 @@ export interface Contact extends Entity {
   remarques?: string;
   statut?: "prospect" | "client" | string;
   apporteurId?: string;
-  apporteurNom?: string;
   affaires?: Affaire[];
 }
 
@@ -42,8 +41,6 @@ export interface Entreprise extends Entity {
   siren: string;
   adresse?: string;
   dirigeantId?: string;
-  dirigeantNom?: string;
-  dirigeant?: Contact;
   apporteurId?: string;
   affaires?: Affaire[];
 }

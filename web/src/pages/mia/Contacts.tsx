@@ -98,7 +98,7 @@ export function ContactsList({ query }: { query: URLSearchParams }) {
                   </td>
                   <td data-label="Apporteur">
                     {c.apporteurId ? (
-                      <Link href={`/mia/apporteurs/${c.apporteurId}`}>{c.apporteurNom ?? apNom.get(c.apporteurId) ?? "Apporteur"}</Link>
+                      <Link href={`/mia/apporteurs/${c.apporteurId}`}>{apNom.get(c.apporteurId) ?? "Apporteur"}</Link>
                     ) : (
                       "—"
                     )}
@@ -233,7 +233,7 @@ export function ContactView({ id, query }: { id: string; query: URLSearchParams 
           <dt>Apporteur</dt>
           <dd>
             {ct.apporteurId ? (
-              <Link href={`/mia/apporteurs/${ct.apporteurId}`}>{ct.apporteurNom ?? (apporteurName(ap) || "Voir l'apporteur")}</Link>
+              <Link href={`/mia/apporteurs/${ct.apporteurId}`}>{apporteurName(ap) || "Voir l'apporteur"}</Link>
             ) : (
               "—"
             )}

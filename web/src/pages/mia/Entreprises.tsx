@@ -67,7 +67,7 @@ export function EntreprisesList({ query }: { query: URLSearchParams }) {
                   <td data-label="SIREN">{formatSiren(e.siren)}</td>
                   <td data-label="Dirigeant">
                     {e.dirigeantId ? (
-                      <Link href={`/mia/contacts/${e.dirigeantId}`}>{e.dirigeantNom ?? (personName(e.dirigeant) || "Voir le contact")}</Link>
+                      <Link href={`/mia/contacts/${e.dirigeantId}`}>Voir le contact</Link>
                     ) : (
                       "—"
                     )}
@@ -167,9 +167,8 @@ export function EntrepriseNew({ query }: { query: URLSearchParams }) {
 export function EntrepriseView({ id, query }: { id: string; query: URLSearchParams }) {
   const e = useAsync(async (signal) => api.get<Entreprise>(`/entreprises/${encodeURIComponent(id)}`, signal), [id]);
   const dirigeant = useAsync(async (signal) => {
-    const d = e.data?.data;
-    if (!d?.dirigeantId || d.dirigeantNom || d.dirigeant) return undefined;
-    return (await api.get<Contact>(`/contacts/${d.dirigeantId}`, signal)).data;
+    const d = e.data?.data.dirigeantId;
+    return d ? (await api.get<Contact>(`/contacts/${d}`, signal)).data : undefined;
   }, [e.data]);
   const apporteur = useAsync(async (signal) => {
     const ap = e.data?.data.apporteurId;
@@ -184,7 +183,7 @@ export function EntrepriseView({ id, query }: { id: string; query: URLSearchPara
   if (e.loading && !e.data) return <Loading />;
   if (e.error) return <ErrorBox error={e.error} onRetry={e.reload} />;
   const en = e.data!.data;
-  const dirNom = en.dirigeantNom ?? personName(en.dirigeant ?? dirigeant.data);
+  const dirNom = personName(dirigeant.data);
   return (
     <>
       <PageHeader
