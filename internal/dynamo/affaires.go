@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"slices"
 
 	"github.com/assentis/mycrm/internal/crm"
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -291,7 +290,7 @@ func explainAffaireFailure(old map[string]types.AttributeValue, p crm.AffairePat
 	if err := attributevalue.UnmarshalMap(old, &it); err != nil {
 		return internal("decode affaire", err)
 	}
-	if p.Statut != nil && !slices.Contains(crm.StatutsBefore(*p.Statut), crm.AffaireStatut(it.Statut)) {
+	if p.Statut != nil && !crm.AffaireStatut(it.Statut).CanBecome(*p.Statut) {
 		msg := fmt.Sprintf("Une affaire « %s » ne peut pas passer au statut « %s ».", it.Statut, *p.Statut)
 		return &crm.Error{Code: crm.ECONFLICT, Message: msg, Fields: []crm.FieldError{{Champ: "statut", Message: msg}}}
 	}
