@@ -67,6 +67,11 @@ function commission(a) {
   if (a.tauxCommissionApporteur) out.commissionApporteurCentimes = Math.floor((mia * a.tauxCommissionApporteur + 50) / 100);
   return out;
 }
+/** An apporteur's commission totals over its affaires (already through commission()), as the API's CommissionTotaux. */
+function totaux(list) {
+  const sum = (s) => list.filter((a) => a.statut === s).reduce((t, a) => t + (a.commissionApporteurCentimes ?? 0), 0);
+  return { enCoursCentimes: sum("en_cours"), signeeCentimes: sum("signee"), totalCentimes: sum("en_cours") + sum("signee") };
+}
 function page(list, url) {
   const limit = Math.min(Number(url.searchParams.get("limit") ?? 50), 200);
   const start = Number(url.searchParams.get("cursor") ?? 0);
@@ -226,9 +231,8 @@ const server = http.createServer(async (req, res) => {
     }
     if (seg[1] === "affaires") return send(res, 200, { items: myAff });
     if (seg[1] === "commissions") {
-      const items = myAff.map((a) => ({ affaireId: a.id, produitNom: a.produitNom, clientNom: a.clientNom, statut: a.statut, tauxCommissionApporteur: a.tauxCommissionApporteur, commissionApporteurCentimes: a.commissionApporteurCentimes ?? 0 }));
-      const sum = (s) => items.filter((i) => i.statut === s).reduce((t, i) => t + i.commissionApporteurCentimes, 0);
-      return send(res, 200, { items, totaux: { enCoursCentimes: sum("en_cours"), signeeCentimes: sum("signee"), totalCentimes: sum("en_cours") + sum("signee") } });
+      const items = myAff.map((a) => ({ affaireId: a.id, produitNom: a.produitNom, clientNom: a.clientNom, statut: a.statut, tauxCommissionApporteur: a.tauxCommissionApporteur, commissionPrevisionnelleCentimes: a.commissionApporteurCentimes ?? 0 }));
+      return send(res, 200, { items, totaux: totaux(myAff) });
     }
     if (seg[1] === "profil") {
       const ap = apporteurs.get(me);
@@ -239,6 +243,8 @@ const server = http.createServer(async (req, res) => {
   if (c.pool !== "mia") return problem(res, 401, "Non authentifié", "Jeton invalide pour cette route.");
 
   const id = seg[1] ? decodeURIComponent(seg[1]) : undefined;
+  const COLLECTIONS = { apporteurs: [apporteurs, "Apporteur"], contacts: [contacts, "Contact"], entreprises: [entreprises, "Entreprise"], affaires: [affaires, "Affaire"] };
+  if (id && COLLECTIONS[seg[0]] && !COLLECTIONS[seg[0]][0].has(id)) return problem(res, 404, "Introuvable", `${COLLECTIONS[seg[0]][1]} introuvable.`);
   const ifMatch = req.headers["if-match"];
   switch (`${m} ${seg[0]}${id ? "/:id" : ""}${seg[2] ? "/" + seg[2] : ""}`) {
     case "GET produits":
@@ -261,15 +267,11 @@ const server = http.createServer(async (req, res) => {
     }
     case "GET apporteurs/:id": {
       const ap = apporteurs.get(id);
-      if (!ap) return problem(res, 404, "Introuvable", "Apporteur introuvable.");
-      const aff = [...affaires.values()].filter((a) => a.apporteurId === id).map(commission);
-      const sum = (s) => aff.filter((a) => a.statut === s).reduce((t, a) => t + (a.commissionApporteurCentimes ?? 0), 0);
-      ap.commissions = { enCoursCentimes: sum("en_cours"), signeeCentimes: sum("signee"), totalCentimes: sum("en_cours") + sum("signee") };
+      ap.commissions = totaux([...affaires.values()].filter((a) => a.apporteurId === id).map(commission));
       return send(res, 200, ap, etag(ap));
     }
     case "PATCH apporteurs/:id": {
       const ap = apporteurs.get(id);
-      if (!ap) return problem(res, 404, "Introuvable", "Apporteur introuvable.");
       if (ifMatch && ifMatch !== `"${ap.version}"`) return problem(res, 412, "Modifié entre-temps", "Rechargez la fiche.");
       Object.assign(ap, b, { updatedAt: now(), version: ap.version + 1 });
       if (ap.statut === "actif" && !ap.activeLe) ap.statut = "invitation_envoyee";
@@ -277,7 +279,6 @@ const server = http.createServer(async (req, res) => {
     }
     case "POST apporteurs/:id/invitation": {
       const ap = apporteurs.get(id);
-      if (!ap) return problem(res, 404, "Introuvable", "Apporteur introuvable.");
       sendInvitation(ap, origin);
       return send(res, 202, ap, etag(ap));
     }
@@ -301,7 +302,6 @@ const server = http.createServer(async (req, res) => {
     }
     case "GET contacts/:id": {
       const ct = contacts.get(id);
-      if (!ct) return problem(res, 404, "Introuvable", "Contact introuvable.");
       return send(res, 200, { ...ct, affaires: newest(affaires).filter((a) => a.clientId === id).map(commission) }, etag(ct));
     }
     case "GET entreprises": {
@@ -321,7 +321,6 @@ const server = http.createServer(async (req, res) => {
     }
     case "GET entreprises/:id": {
       const en = entreprises.get(id);
-      if (!en) return problem(res, 404, "Introuvable", "Entreprise introuvable.");
       return send(res, 200, { ...en, affaires: newest(affaires).filter((a) => a.clientId === id).map(commission) }, etag(en));
     }
     case "GET affaires": {
@@ -344,12 +343,10 @@ const server = http.createServer(async (req, res) => {
     }
     case "GET affaires/:id": {
       const a = affaires.get(id);
-      if (!a) return problem(res, 404, "Introuvable", "Affaire introuvable.");
       return send(res, 200, { ...commission(a), historique: historique.get(id) ?? [] }, etag(a));
     }
     case "PATCH affaires/:id": {
       const a = affaires.get(id);
-      if (!a) return problem(res, 404, "Introuvable", "Affaire introuvable.");
       if (ifMatch && ifMatch !== `"${a.version}"`) return problem(res, 412, "Modifié entre-temps", "Cette affaire a été modifiée par ailleurs : rechargez-la.");
       const errors = [];
       const next = { en_cours: ["signee", "perdue"], signee: ["resiliee"] };
