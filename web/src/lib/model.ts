@@ -46,15 +46,12 @@ export interface Entreprise extends Entity {
 }
 
 export interface Produit {
-  id?: string;
-  code?: string;
-  nom?: string;
-  libelle?: string;
+  id: string;
+  nom: string;
   categorie?: string;
   assureur?: string;
   description?: string;
   tauxCommissionMIA?: number;
-  actif?: boolean;
 }
 
 export interface Changement {
@@ -84,8 +81,6 @@ export interface Affaire extends Entity {
   client?: { nom?: string; prenom?: string; raisonSociale?: string };
   produitId: string;
   produitNom?: string;
-  produitLibelle?: string;
-  produit?: Produit | string;
   statut: string;
   primeAnnuelleCentimes?: number;
   tauxCommissionMIA?: number;
@@ -107,24 +102,8 @@ export function apporteurName(a: Pick<Apporteur, "prenom" | "nom" | "email"> | u
   return personName(a) || (a?.email ?? "");
 }
 
-export function produitKey(p: Produit): string {
-  return p.id ?? p.code ?? "";
-}
-
-export function produitLabel(p: Produit | string | undefined): string {
-  if (!p) return "";
-  if (typeof p === "string") return p;
-  return p.nom ?? p.libelle ?? p.code ?? p.id ?? "";
-}
-
 export function affaireProduit(a: Affaire, produits?: Map<string, Produit>): string {
-  return (
-    a.produitNom ??
-    a.produitLibelle ??
-    (a.produit ? produitLabel(a.produit) : undefined) ??
-    (produits?.get(a.produitId) ? produitLabel(produits.get(a.produitId)) : undefined) ??
-    a.produitId
-  );
+  return a.produitNom ?? produits?.get(a.produitId)?.nom ?? a.produitId;
 }
 
 export function affaireClient(a: Affaire): string | undefined {
@@ -184,7 +163,6 @@ export interface CommissionLine {
   affaireId?: string;
   id?: string;
   produitNom?: string;
-  produit?: Produit | string;
   clientNom?: string;
   statut: string;
   tauxCommissionApporteur?: number | null;

@@ -13,7 +13,6 @@ import {
   historiqueText,
   lineCommission,
   personName,
-  produitLabel,
   readCommissions,
 } from "../../lib/model";
 import { navigate } from "../../lib/router";
@@ -252,7 +251,7 @@ export function MesCommissions() {
                   {c.lines.map((l: CommissionLine) => (
                     <tr>
                       <td data-label="Affaire">
-                        {l.produitNom ?? (l.produit ? produitLabel(l.produit) : "Affaire")}
+                        {l.produitNom || "Affaire"}
                         {l.clientNom ? ` — ${l.clientNom}` : ""}
                       </td>
                       <td data-label="Statut">

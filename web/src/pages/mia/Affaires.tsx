@@ -22,8 +22,6 @@ import {
   historiqueDate,
   historiqueText,
   personName,
-  produitKey,
-  produitLabel,
 } from "../../lib/model";
 import { navigate } from "../../lib/router";
 import {
@@ -266,14 +264,14 @@ export function AffaireNew({ query }: { query: URLSearchParams }) {
               cat ? (
                 <optgroup label={CATEGORIES[cat] ?? cat}>
                   {ps.map((p) => (
-                    <option value={produitKey(p)}>
-                      {produitLabel(p)}
+                    <option value={p.id}>
+                      {p.nom}
                       {p.assureur ? ` — ${p.assureur}` : ""}
                     </option>
                   ))}
                 </optgroup>
               ) : (
-                ps.map((p) => <option value={produitKey(p)}>{produitLabel(p)}</option>)
+                ps.map((p) => <option value={p.id}>{p.nom}</option>)
               ),
             )}
           </SelectField>

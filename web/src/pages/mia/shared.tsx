@@ -1,6 +1,5 @@
 import { api } from "../../app";
-import type { Page } from "../../lib/api";
-import { type Produit, produitKey } from "../../lib/model";
+import type { Produit } from "../../lib/model";
 import { useAsync } from "../../components/ui";
 
 let produitsCache: Promise<Produit[]> | undefined;
@@ -8,9 +7,7 @@ let produitsCache: Promise<Produit[]> | undefined;
 /** The catalogue, loaded once per page life. */
 export function loadProduits(): Promise<Produit[]> {
   if (!produitsCache) {
-    produitsCache = api.get<Page<Produit> | Produit[]>("/produits?limit=200").then((r) =>
-      Array.isArray(r.data) ? r.data : r.data.items ?? [],
-    );
+    produitsCache = api.items<Produit>("/produits?limit=200");
     produitsCache.catch(() => (produitsCache = undefined));
   }
   return produitsCache;
@@ -18,6 +15,6 @@ export function loadProduits(): Promise<Produit[]> {
 
 export function useProduits() {
   const s = useAsync(() => loadProduits(), []);
-  const byId = new Map((s.data ?? []).map((p) => [produitKey(p), p] as [string, Produit]));
+  const byId = new Map((s.data ?? []).map((p) => [p.id, p]));
   return { list: s.data ?? [], byId, error: s.error, loading: s.loading };
 }
