@@ -60,18 +60,15 @@ export interface Changement {
   apres?: string;
 }
 
+/** One entry of an affaire's historique (internal/crm/affaire.go Historique), oldest first. */
 export interface HistoriqueEntry {
   at?: string;
   evenement?: string;
   statutAvant?: string;
   changements?: Changement[];
-  date?: string;
-  createdAt?: string;
-  type?: string;
   statut?: string;
+  /** A free text that replaces the generated one. */
   message?: string;
-  description?: string;
-  libelle?: string;
 }
 
 export interface Affaire extends Entity {
@@ -112,10 +109,6 @@ export function affaireClient(a: Affaire): string | undefined {
   return undefined;
 }
 
-export function historiqueDate(h: HistoriqueEntry): string | undefined {
-  return h.at ?? h.date ?? h.createdAt;
-}
-
 const CHAMPS: Record<string, string> = {
   statut: "Statut",
   primeAnnuelleCentimes: "Prime annuelle",
@@ -136,14 +129,14 @@ function valeur(champ: string, v: string | undefined): string {
 
 /** One line of an affaire's history, in French. */
 export function historiqueText(h: HistoriqueEntry): string {
-  if (h.message ?? h.description ?? h.libelle) return (h.message ?? h.description ?? h.libelle)!;
+  if (h.message) return h.message;
   if (h.evenement === "creation") return `Affaire créée (${STATUT_AFFAIRE[h.statut ?? "en_cours"] ?? h.statut})`;
   const parts = (h.changements ?? []).map((c) => `${CHAMPS[c.champ] ?? c.champ} : ${valeur(c.champ, c.avant)} → ${valeur(c.champ, c.apres)}`);
   if (parts.length) return parts.join(" ; ");
   if (h.statutAvant && h.statut && h.statutAvant !== h.statut)
     return `Statut : ${STATUT_AFFAIRE[h.statutAvant] ?? h.statutAvant} → ${STATUT_AFFAIRE[h.statut] ?? h.statut}`;
   if (h.evenement === "mise_a_jour") return "Affaire mise à jour";
-  return h.type ?? h.evenement ?? "";
+  return h.evenement ?? "";
 }
 
 export const CATEGORIES: Record<string, string> = {

@@ -9,7 +9,6 @@ import {
   type CommissionsResponse,
   affaireClient,
   affaireProduit,
-  historiqueDate,
   historiqueText,
   lineCommission,
   personName,
@@ -117,7 +116,7 @@ export function MesAffaires() {
         {(items) => (
           <ul class="cards">
             {items.map((a) => {
-              const histo = [...(a.historique ?? [])].sort((x, y) => String(historiqueDate(x)).localeCompare(String(historiqueDate(y))));
+              const histo = [...(a.historique ?? [])].sort((x, y) => String(x.at).localeCompare(String(y.at)));
               return (
                 <li class="card affaire-card" data-affaire={a.id}>
                   <div class="affaire-head">
@@ -140,7 +139,7 @@ export function MesAffaires() {
                     <ol class="timeline">
                       {histo.map((h) => (
                         <li>
-                          <time dateTime={historiqueDate(h)}>{formatDateTime(historiqueDate(h))}</time>
+                          <time dateTime={h.at}>{formatDateTime(h.at)}</time>
                           <span>{historiqueText(h) || label(STATUT_AFFAIRE, h.statut)}</span>
                         </li>
                       ))}

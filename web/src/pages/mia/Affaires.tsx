@@ -19,7 +19,6 @@ import {
   type Entreprise,
   affaireClient,
   affaireProduit,
-  historiqueDate,
   historiqueText,
   personName,
 } from "../../lib/model";
@@ -383,7 +382,7 @@ export function AffaireEdit({ id, query }: { id: string; query: URLSearchParams 
   };
 
   const statuts = nextStatutsAffaire(af.statut);
-  const historique = [...(lateHistorique ?? af.historique ?? [])].sort((x, y) => String(historiqueDate(y)).localeCompare(String(historiqueDate(x))));
+  const historique = [...(lateHistorique ?? af.historique ?? [])].sort((x, y) => String(y.at).localeCompare(String(x.at)));
   return (
     <>
       <PageHeader title={`Affaire ${affaireProduit(af, produits.byId)}`} actions={<Badge value={af.statut} text={label(STATUT_AFFAIRE, af.statut)} />}>
@@ -463,7 +462,7 @@ export function AffaireEdit({ id, query }: { id: string; query: URLSearchParams 
               <ol class="timeline">
                 {historique.map((h) => (
                   <li>
-                    <time dateTime={historiqueDate(h)}>{formatDateTime(historiqueDate(h))}</time>
+                    <time dateTime={h.at}>{formatDateTime(h.at)}</time>
                     <span>{historiqueText(h) || label(STATUT_AFFAIRE, h.statut)}</span>
                     {h.statut && <Badge value={h.statut} text={label(STATUT_AFFAIRE, h.statut)} />}
                   </li>
