@@ -356,21 +356,15 @@ export function AffaireEdit({ id, query }: { id: string; query: URLSearchParams 
         return;
       }
       const r = await api.patch<Affaire>(`/affaires/${af.id}`, body, ifMatchOf(a.data!));
-      // The PATCH answer carries no historique, and a stream consumer writes the new entry
-      // just after: read the affaire now, then once more a moment later for the historique.
-      let fresh = r;
-      try {
-        fresh = await api.get<Affaire>(`/affaires/${af.id}`);
-      } catch {
-        /* keep the PATCH answer */
-      }
-      a.setData({ ...fresh, data: { ...fresh.data, historique: fresh.data.historique ?? af.historique } });
+      // The PATCH answer is the whole affaire but its historique, whose new entry a stream
+      // consumer writes just after: keep the historique shown, and read it again a moment later.
+      a.setData({ ...r, data: { ...r.data, historique: af.historique } });
       setSaved("Affaire mise à jour.");
-      const known = (fresh.data.historique ?? af.historique ?? []).length;
+      const known = (af.historique ?? []).length;
       const poll = async (left: number) => {
         try {
           const later = await api.get<Affaire>(`/affaires/${af.id}`);
-          if (later.data.version !== fresh.data.version) return;
+          if (later.data.version !== r.data.version) return;
           if ((later.data.historique ?? []).length > known) setHistorique(later.data.historique);
           else if (left > 0) setTimeout(() => poll(left - 1), 1000);
         } catch {

@@ -245,8 +245,7 @@ export function ApporteurView({ id, query }: { id: string; query: URLSearchParam
                 disabled={busy}
                 onClick={() =>
                   act(async () => {
-                    await api.post(`/apporteurs/${ap.id}/invitation`, {});
-                    a.reload();
+                    a.setData(await api.post<Apporteur>(`/apporteurs/${ap.id}/invitation`, {}));
                   }, "Nouvel email d'activation envoyé. L'ancien lien ne fonctionne plus.")
                 }
               >
