@@ -215,10 +215,11 @@ export function ContactView({ id, query }: { id: string; query: URLSearchParams 
               { name: "remarques", label: "Remarques", type: "textarea" },
             ]}
             onCancel={() => setEditing(false)}
-            onSaved={() => {
+            onSaved={(r) => {
               setEditing(false);
               setNotice("Contact mis à jour.");
-              c.reload();
+              // The PATCH answer is the contact without its affaires, which it does not change.
+              c.setData({ ...r, data: { ...r.data, affaires: ct.affaires } });
             }}
           />
         }

@@ -221,10 +221,11 @@ export function EntrepriseView({ id, query }: { id: string; query: URLSearchPara
                 },
               ]}
               onCancel={() => setEditing(false)}
-              onSaved={() => {
+              onSaved={(r) => {
                 setEditing(false);
                 setNotice("Entreprise mise à jour.");
-                e.reload();
+                // The PATCH answer is the entreprise without its affaires, which it does not change.
+                e.setData({ ...r, data: { ...r.data, affaires: en.affaires } });
               }}
             />
           )
