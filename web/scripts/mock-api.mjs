@@ -304,6 +304,13 @@ const server = http.createServer(async (req, res) => {
       const ct = contacts.get(id);
       return send(res, 200, { ...ct, affaires: newest(affaires).filter((a) => a.clientId === id).map(commission) }, etag(ct));
     }
+    case "PATCH contacts/:id":
+    case "PATCH entreprises/:id": {
+      const e = (seg[0] === "contacts" ? contacts : entreprises).get(id);
+      if (ifMatch && ifMatch !== `"${e.version}"`) return problem(res, 412, "Modifié entre-temps", "Rechargez la fiche.");
+      Object.assign(e, b, { updatedAt: now(), version: e.version + 1 });
+      return send(res, 200, e, etag(e));
+    }
     case "GET entreprises": {
       const q = norm(url.searchParams.get("q"));
       return send(res, 200, page(newest(entreprises).filter((e) => !q || norm(`${e.raisonSociale} ${e.siren}`).includes(q)), url));
