@@ -308,8 +308,9 @@ export function AffaireEdit({ id, query }: { id: string; query: URLSearchParams 
   const produits = useProduits();
   const f = useForm({ statut: "", primeAnnuelleCentimes: "", tauxCommissionMIA: "", tauxCommissionApporteur: "", remarques: "" });
   const [saved, setSaved] = useState(query.get("cree") ? "Affaire créée : elle apparaît dans « En cours »." : "");
-  const [lateHistorique, setHistorique] = useState<Affaire["historique"]>();
-  useEffect(() => setHistorique(undefined), [a.data]);
+  // A later read of the affaire, for the historique entry a stream consumer adds after a save;
+  // it counts only while it is of the version shown.
+  const [later, setLater] = useState<Affaire>();
 
   useEffect(() => {
     const af = a.data?.data;
@@ -363,9 +364,9 @@ export function AffaireEdit({ id, query }: { id: string; query: URLSearchParams 
       const known = (af.historique ?? []).length;
       const poll = async (left: number) => {
         try {
-          const later = await api.get<Affaire>(`/affaires/${af.id}`);
-          if (later.data.version !== r.data.version) return;
-          if ((later.data.historique ?? []).length > known) setHistorique(later.data.historique);
+          const l = (await api.get<Affaire>(`/affaires/${af.id}`)).data;
+          if (l.version !== r.data.version) return;
+          if ((l.historique ?? []).length > known) setLater(l);
           else if (left > 0) setTimeout(() => poll(left - 1), 1000);
         } catch {
           /* the next visit shows it */
@@ -376,7 +377,7 @@ export function AffaireEdit({ id, query }: { id: string; query: URLSearchParams 
   };
 
   const statuts = nextStatutsAffaire(af.statut);
-  const historique = [...(lateHistorique ?? af.historique ?? [])].sort((x, y) => String(y.at).localeCompare(String(x.at)));
+  const historique = [...((later && later.version === af.version ? later.historique : undefined) ?? af.historique ?? [])].sort((x, y) => String(y.at).localeCompare(String(x.at)));
   return (
     <>
       <PageHeader title={`Affaire ${affaireProduit(af, produits.byId)}`} actions={<Badge value={af.statut} text={label(STATUT_AFFAIRE, af.statut)} />}>
