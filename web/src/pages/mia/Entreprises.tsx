@@ -176,8 +176,10 @@ export function EntrepriseView({ id, query }: { id: string; query: URLSearchPara
   }, [e.data]);
   const [editing, setEditing] = useState(false);
   const [notice, setNotice] = useState(query.get("cree") ? "Entreprise ajoutée." : "");
+  // The dirigeant's choices, read when the form opens; no data until then, so the form never
+  // shows (and loses what was typed in it) before they are there.
   const contacts = useAsync(
-    async (signal) => (editing ? api.items<Contact>("/contacts?limit=200", signal) : []),
+    async (signal) => (editing ? api.items<Contact>("/contacts?limit=200", signal) : undefined),
     [editing],
   );
   if (e.loading && !e.data) return <Loading />;
@@ -201,7 +203,9 @@ export function EntrepriseView({ id, query }: { id: string; query: URLSearchPara
         editing={editing}
         onEdit={() => (setEditing(true), setNotice(""))}
         form={
-          contacts.loading ? (
+          contacts.error ? (
+            <ErrorBox error={contacts.error} onRetry={contacts.reload} />
+          ) : !contacts.data ? (
             <Loading />
           ) : (
             <EditForm
@@ -217,7 +221,7 @@ export function EntrepriseView({ id, query }: { id: string; query: URLSearchPara
                   label: "Dirigeant (parmi vos contacts)",
                   type: "select",
                   required: true,
-                  options: (contacts.data ?? []).map((c) => ({ value: c.id, label: personName(c) })),
+                  options: contacts.data.map((c) => ({ value: c.id, label: personName(c) })),
                 },
               ]}
               onCancel={() => setEditing(false)}
