@@ -1,5 +1,5 @@
 import type { ComponentChildren } from "preact";
-import { useEffect, useState } from "preact/hooks";
+import { useEffect, useRef, useState } from "preact/hooks";
 import { api } from "../app";
 import { navigate } from "../lib/router";
 import { Link } from "./ui";
@@ -55,6 +55,7 @@ export function AuthCard({ title, children }: { title: string; children: Compone
 
 export function Layout({ nav, path, children, space }: { nav: NavItem[]; path: string; children: ComponentChildren; space: string }) {
   const [open, setOpen] = useState(false);
+  const toggle = useRef<HTMLButtonElement>(null);
   useEffect(() => setOpen(false), [path]);
   // Escape closes the phone menu and gives the focus back to its button.
   useEffect(() => {
@@ -62,7 +63,7 @@ export function Layout({ nav, path, children, space }: { nav: NavItem[]; path: s
     const onKey = (e: KeyboardEvent) => {
       if (e.key === "Escape") {
         setOpen(false);
-        document.querySelector<HTMLButtonElement>(".menu-toggle")?.focus();
+        toggle.current?.focus();
       }
     };
     document.addEventListener("keydown", onKey);
@@ -83,6 +84,7 @@ export function Layout({ nav, path, children, space }: { nav: NavItem[]; path: s
         <button
           type="button"
           class="menu-toggle"
+          ref={toggle}
           aria-expanded={open}
           aria-controls="menu-principal"
           onClick={() => setOpen(!open)}

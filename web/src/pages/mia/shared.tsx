@@ -16,5 +16,5 @@ export function loadProduits(): Promise<Produit[]> {
 export function useProduits() {
   const s = useAsync(() => loadProduits(), []);
   const byId = new Map((s.data ?? []).map((p) => [p.id, p]));
-  return { list: s.data ?? [], byId, error: s.error, loading: s.loading };
+  return { list: s.data ?? [], byId, error: s.error };
 }
