@@ -29,7 +29,7 @@ func startCognito(t *testing.T) *cip.Client {
 	_, file, _, _ := runtime.Caller(0)
 	bin := filepath.Join(filepath.Dir(file), "..", "..", "infra", "local", "node_modules", ".bin", "cognito-local")
 	if _, err := os.Stat(bin); err != nil {
-		t.Skipf("cognito-local not installed (npm ci in infra/local): %v", err)
+		t.Fatalf("cognito-local not installed (make node-modules, or npm ci in infra/local): %v", err)
 	}
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -146,14 +146,20 @@ func TestPoolLifecycle(t *testing.T) {
 	if err := pool.Disable(ctx, u.Email); err != nil {
 		t.Fatalf("Disable: %v", err)
 	}
-	got, _ = client.AdminGetUser(ctx, &cip.AdminGetUserInput{UserPoolId: &poolID, Username: aws.String(u.Email)})
+	got, err = client.AdminGetUser(ctx, &cip.AdminGetUserInput{UserPoolId: &poolID, Username: aws.String(u.Email)})
+	if err != nil {
+		t.Fatalf("AdminGetUser: %v", err)
+	}
 	if got.Enabled {
 		t.Errorf("after Disable: Enabled = true")
 	}
 	if err := pool.Enable(ctx, u.Email); err != nil {
 		t.Fatalf("Enable: %v", err)
 	}
-	got, _ = client.AdminGetUser(ctx, &cip.AdminGetUserInput{UserPoolId: &poolID, Username: aws.String(u.Email)})
+	got, err = client.AdminGetUser(ctx, &cip.AdminGetUserInput{UserPoolId: &poolID, Username: aws.String(u.Email)})
+	if err != nil {
+		t.Fatalf("AdminGetUser: %v", err)
+	}
 	if !got.Enabled {
 		t.Errorf("after Enable: Enabled = false")
 	}

@@ -29,7 +29,7 @@ func startSES(t *testing.T) string {
 	_, file, _, _ := runtime.Caller(0)
 	bin := filepath.Join(filepath.Dir(file), "..", "..", "..", "infra", "local", "node_modules", ".bin", "aws-ses-v2-local")
 	if _, err := os.Stat(bin); err != nil {
-		t.Skipf("aws-ses-v2-local not installed (npm ci in infra/local): %v", err)
+		t.Fatalf("aws-ses-v2-local not installed (make node-modules, or npm ci in infra/local): %v", err)
 	}
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
