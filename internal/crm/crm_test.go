@@ -276,7 +276,10 @@ func TestAffaireJSONDerivesCommissions(t *testing.T) {
 	if got["commissionMIACentimes"] != 10000.0 || got["commissionApporteurCentimes"] != 2000.0 || got["historique"] == nil {
 		t.Errorf("json = %s", b)
 	}
-	b, _ = json.Marshal(Affaire{PrimeAnnuelleCentimes: 100, TauxCommissionMIA: 10})
+	b, err = json.Marshal(Affaire{PrimeAnnuelleCentimes: 100, TauxCommissionMIA: 10})
+	if err != nil {
+		t.Fatal(err)
+	}
 	if strings.Contains(string(b), "commissionApporteurCentimes") {
 		t.Errorf("commission apporteur without an apporteur rate: %s", b)
 	}

@@ -196,13 +196,19 @@ func TestAuthorizer(t *testing.T) {
 		{"HS256 with the public key as secret", func() string {
 			tok := jwt.NewWithClaims(jwt.SigningMethodHS256, jwt.MapClaims{"iss": f.iss, "aud": "miaclient", "token_use": "id", "exp": time.Now().Add(time.Hour).Unix()})
 			tok.Header["kid"] = "CognitoLocal"
-			s, _ := tok.SignedString(f.key.PublicKey.N.Bytes())
+			s, err := tok.SignedString(f.key.PublicKey.N.Bytes())
+			if err != nil {
+				t.Fatal(err)
+			}
 			return s
 		}, 401},
 		{"unknown kid", func() string {
 			tok := jwt.NewWithClaims(jwt.SigningMethodRS256, jwt.MapClaims{"iss": f.iss, "aud": "miaclient", "token_use": "id", "exp": time.Now().Add(time.Hour).Unix()})
 			tok.Header["kid"] = "other"
-			s, _ := tok.SignedString(f.key)
+			s, err := tok.SignedString(f.key)
+			if err != nil {
+				t.Fatal(err)
+			}
 			return s
 		}, 401},
 	}
