@@ -27,6 +27,12 @@ func TestLinkedPackages(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// A renamed or removed function must not drop out of the lists silently.
+	for _, fn := range slices.Concat(phoneFunctions, mailFunctions) {
+		if !slices.ContainsFunc(dirs, func(d os.DirEntry) bool { return d.Name() == fn }) {
+			t.Errorf("functions/%s: no such function", fn)
+		}
+	}
 	for _, d := range dirs {
 		fn := d.Name()
 		out, err := exec.Command("go", "list", "-deps", "./"+filepath.Join("../../functions", fn)).Output()

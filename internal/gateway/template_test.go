@@ -1,6 +1,7 @@
 package gateway
 
 import (
+	"os"
 	"reflect"
 	"strings"
 	"testing"
@@ -90,6 +91,12 @@ func TestParseTemplateReal(t *testing.T) {
 	app := tpl.UserPools["ApporteurUserPool"]
 	if len(app.CustomAttributes) != 2 {
 		t.Errorf("apporteur custom attributes: got %+v", app.CustomAttributes)
+	}
+	if n := len(tpl.Streams()); n != 6 {
+		t.Errorf("stream events: got %d, want the 6 consumers", n)
+	}
+	if dirs, err := os.ReadDir("../../functions"); err != nil || len(tpl.Functions) != len(dirs) {
+		t.Errorf("functions: got %d in the template, %d folders in functions/ (%v)", len(tpl.Functions), len(dirs), err)
 	}
 	for _, s := range tpl.Streams() {
 		if s.Table != "Table" || s.BatchSize <= 0 || s.StartingPosition == "" {

@@ -140,6 +140,10 @@ func TestCreateContactPlumbing(t *testing.T) {
 				if resp.Headers["Location"] != "/contacts/01HCONTACT00000000000000AA" || resp.Headers["Etag"]+resp.Headers["ETag"] != `"1"` {
 					t.Errorf("headers %v", resp.Headers)
 				}
+				// What reached the store is the decoded body, nothing more.
+				if f.got.Nom != "Dupont" || f.got.Email != "a@b.fr" || f.got.ID != "" {
+					t.Errorf("stored %+v", f.got)
+				}
 				return
 			}
 			p := decodeProblem(t, resp)
