@@ -1,6 +1,7 @@
 package httpapi_test
 
 import (
+	"bytes"
 	"encoding/json"
 	"os"
 	"path/filepath"
@@ -21,10 +22,17 @@ type template struct {
 	Resources map[string]struct {
 		Type       string
 		Properties struct {
-			CodeUri  string
-			Auth     struct{ DefaultAuthorizer string } // on the HttpApi
-			Policies json.RawMessage                    // an object on user pools, a list on functions
-			Events   map[string]struct {
+			CodeUri        string
+			Auth           struct{ DefaultAuthorizer string } // on the HttpApi
+			Policies       json.RawMessage                    // an object on user pools, a list on functions
+			PolicyDocument struct {                           // on managed policies
+				Statement []struct {
+					Effect   string
+					Action   json.RawMessage // a string or a list elsewhere in the template
+					Resource json.RawMessage
+				}
+			}
+			Events map[string]struct {
 				Type       string
 				Properties struct {
 					Path   string
@@ -43,7 +51,7 @@ type httpFunction struct {
 	policies          []map[string]json.RawMessage
 }
 
-func readTemplate(t *testing.T) []httpFunction {
+func rawTemplate(t *testing.T) template {
 	t.Helper()
 	b, err := os.ReadFile("../../template.yaml")
 	if err != nil {
@@ -57,6 +65,12 @@ func readTemplate(t *testing.T) []httpFunction {
 	if err := json.Unmarshal(raw, &tpl); err != nil {
 		t.Fatal(err)
 	}
+	return tpl
+}
+
+func readTemplate(t *testing.T) []httpFunction {
+	t.Helper()
+	tpl := rawTemplate(t)
 	defaultAuth := ""
 	for _, r := range tpl.Resources {
 		if r.Type == "AWS::Serverless::HttpApi" {
@@ -160,19 +174,20 @@ func TestCRMRoutesAndPolicies(t *testing.T) {
 		}
 		for _, p := range f.policies {
 			for name, v := range p {
-				if strings.HasPrefix(name, "DynamoDB") && !namesTable(v) {
-					t.Errorf("%s: %s names %s, want only the Table", f.folder, name, v)
+				// SAM's DynamoDB policy templates also grant Scan, batch writes and PartiQL.
+				if strings.HasPrefix(name, "DynamoDB") {
+					t.Errorf("%s: %s %s, want !Ref TableReadAccess or TableWriteAccess", f.folder, name, v)
 				}
 				if !crm {
 					continue
 				}
 				// CRM functions touch nothing but the table, and GETs only read it.
 				read := strings.HasPrefix(f.routes[0], "GET ")
-				switch {
-				case name == "DynamoDBReadPolicy":
-				case name == "DynamoDBCrudPolicy" && !read:
+				switch ref := string(v); {
+				case name == "Ref" && ref == `"TableReadAccess"`:
+				case name == "Ref" && ref == `"TableWriteAccess"` && !read:
 				default:
-					t.Errorf("%s: policy %s not allowed (read-only route: %v)", f.folder, name, read)
+					t.Errorf("%s: policy %s %s not allowed (read-only route: %v)", f.folder, name, v, read)
 				}
 			}
 		}
@@ -187,7 +202,45 @@ func TestCRMRoutesAndPolicies(t *testing.T) {
 	}
 }
 
-func namesTable(v json.RawMessage) bool {
-	var p struct{ TableName map[string]string }
-	return json.Unmarshal(v, &p) == nil && len(p.TableName) == 1 && p.TableName["Ref"] == "Table"
+// TestTableAccessPolicies: the two table policies every function uses allow
+// exactly the operations internal/dynamo issues, on the Table and its indexes.
+func TestTableAccessPolicies(t *testing.T) {
+	tpl := rawTemplate(t)
+	read := []string{"dynamodb:GetItem", "dynamodb:BatchGetItem", "dynamodb:Query"}
+	write := []string{"dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem", "dynamodb:ConditionCheckItem"}
+	for id, want := range map[string][]string{"TableReadAccess": read, "TableWriteAccess": slices.Concat(read, write)} {
+		r, ok := tpl.Resources[id]
+		if !ok || r.Type != "AWS::IAM::ManagedPolicy" {
+			t.Fatalf("%s: missing or not a managed policy (%q)", id, r.Type)
+		}
+		var got []string
+		for _, st := range r.Properties.PolicyDocument.Statement {
+			if st.Effect != "Allow" {
+				t.Errorf("%s: effect %q", id, st.Effect)
+			}
+			var actions []string
+			var resources []json.RawMessage
+			if err := json.Unmarshal(st.Action, &actions); err != nil {
+				t.Fatalf("%s: actions %s: %v", id, st.Action, err)
+			}
+			if err := json.Unmarshal(st.Resource, &resources); err != nil {
+				t.Fatalf("%s: resources %s: %v", id, st.Resource, err)
+			}
+			got = append(got, actions...)
+			for _, res := range resources {
+				var c bytes.Buffer
+				if err := json.Compact(&c, res); err != nil {
+					t.Fatal(err)
+				}
+				if s := c.String(); s != `{"Fn::GetAtt":"Table.Arn"}` && s != `{"Fn::Sub":"${Table.Arn}/index/*"}` {
+					t.Errorf("%s: resource %s, want only the Table and its indexes", id, s)
+				}
+			}
+		}
+		slices.Sort(got)
+		slices.Sort(want)
+		if !slices.Equal(got, want) {
+			t.Errorf("%s: actions %v, want %v", id, got, want)
+		}
+	}
 }
