@@ -79,7 +79,8 @@ func WithBuilder(b func(*Services) error) Option {
 // WithStore builds the DynamoDB client and the table's store (TABLE_NAME,
 // CURSOR_SECRET; DYNAMODB_ENDPOINT locally).
 func WithStore() Option {
-	return func(l *loader) { l.build(buildStore) }
+	// l.phone is read when the store is built, after every option is applied.
+	return func(l *loader) { l.build(func(s *Services) error { return buildStore(s, l.phone) }) }
 }
 
 // WithMiaAccounts builds the MIA pool's administration (MIA_POOL_ID).
@@ -102,7 +103,7 @@ func WithApporteurAccounts() Option {
 	}
 }
 
-// WithPhone gives the handlers and the store the telephone normaliser of
+// WithPhone gives the store the telephone normaliser of
 // the routes that accept a number (phone.Normalize: create and update of
 // contacts, entreprises and apporteurs, espace contacts, MIA accounts).
 // Package app does not import package phone, whose dependency decodes its
@@ -149,7 +150,7 @@ func Load(ctx context.Context, getenv func(string) string, opts ...Option) (*Ser
 		c.AllowedOrigins = strings.Split(o, ",")
 	}
 	s := &Services{
-		HTTP:   httpapi.Deps{Config: c, Now: time.Now, Log: slog.New(slog.NewJSONHandler(os.Stderr, nil)), Phone: l.phone},
+		HTTP:   httpapi.Deps{Config: c, Now: time.Now, Log: slog.New(slog.NewJSONHandler(os.Stderr, nil))},
 		Getenv: getenv,
 	}
 	if l.awsConfig != nil {
@@ -183,7 +184,7 @@ func lambdaConfig(_ context.Context, region string, getenv func(string) string) 
 	}, nil
 }
 
-func buildStore(s *Services) error {
+func buildStore(s *Services, phone crm.PhoneNormalizer) error {
 	if s.Store != nil {
 		return nil
 	}
@@ -201,7 +202,7 @@ func buildStore(s *Services) error {
 		}
 	})
 	s.Store = dynamo.New(s.DynamoDB, table, s.HTTP.Config.CursorSecret)
-	s.Store.Phone = s.HTTP.Phone
+	s.Store.Phone = phone
 	s.HTTP.Store = s.Store
 	return nil
 }

@@ -349,6 +349,9 @@ type miaEmailGuardItem struct {
 // idem (nil without Idempotency-Key) is recorded under the staff member's own
 // tenant, staff.
 func (s *Store) CreateMIAAccount(ctx context.Context, n crm.NewMIAAccount, staff crm.MiaID, idem *Idempotency) (crm.MIA, error) {
+	if errs := n.Validate(s.Phone); errs != nil {
+		return crm.MIA{}, crm.Invalid(errs...)
+	}
 	now := s.Now().UTC()
 	m := crm.MIA{ID: crm.MiaID(s.NewID()), Nom: n.Nom, Prenom: n.Prenom, Email: n.Email, Cabinet: n.Cabinet,
 		Telephone: n.Telephone, CreatedAt: now, UpdatedAt: now, Version: 1}

@@ -124,6 +124,9 @@ type emailGuardItem struct {
 // email guard, in one transaction. An email already used by an apporteur
 // (of any MIA: the Cognito username is per pool) is ECONFLICT.
 func (s *Store) CreateApporteur(ctx context.Context, m crm.MiaID, n crm.NewApporteur, idem *Idempotency) (crm.Apporteur, error) {
+	if errs := n.Validate(s.Phone); errs != nil {
+		return crm.Apporteur{}, crm.Invalid(errs...)
+	}
 	now := s.Now().UTC()
 	a := crm.Apporteur{
 		ID: crm.ApporteurID(s.NewID()), Nom: n.Nom, Prenom: n.Prenom, Telephone: n.Telephone, Email: n.Email,
@@ -225,6 +228,9 @@ func (s *Store) ListApporteurs(ctx context.Context, m crm.MiaID, statut crm.Appo
 // unpatched activeLe: the apporteur is read first, and the update is
 // conditioned on the version read.
 func (s *Store) UpdateApporteur(ctx context.Context, m crm.MiaID, p crm.ApporteurID, patch crm.ApporteurPatch, ifMatch *int) (before, after crm.Apporteur, err error) {
+	if errs := patch.Validate(s.Phone); errs != nil {
+		return before, after, crm.Invalid(errs...)
+	}
 	if !crm.IsULID(string(p)) {
 		return before, after, crm.Errorf(crm.ENOTFOUND, "Apporteur introuvable.")
 	}

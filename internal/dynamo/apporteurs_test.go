@@ -260,3 +260,23 @@ func TestCreateApporteurReplay(t *testing.T) {
 		t.Errorf("replayed %s, want apporteur %s", replay.Response.Body, a.ID)
 	}
 }
+
+// TestApporteurAndMIAValidatedByStore: like contacts and entreprises, the
+// store validates and normalises what it writes, whoever calls it.
+func TestApporteurAndMIAValidatedByStore(t *testing.T) {
+	ctx := context.Background()
+	s, m := newStore(t)
+	calls := countCalls(s)
+	wantCode(t, ignore(s.CreateApporteur(ctx, m, crm.NewApporteur{Nom: "X", Email: uniqueEmail("tel"), Telephone: "0612"}, nil)), crm.EINVALID)
+	wantCode(t, ignore(s.CreateMIAAccount(ctx, crm.NewMIAAccount{Nom: "X", Prenom: "Y", Email: "pas-un-email"}, m, nil)), crm.EINVALID)
+	a := newApporteur(t, s, m, uniqueEmail("valide"))
+	*calls = nil
+	_, _, err := s.UpdateApporteur(ctx, m, a.ID, crm.ApporteurPatch{Telephone: ptr("12")}, nil)
+	wantCode(t, err, crm.EINVALID)
+	wantCalls(t, calls) // refused before any read or write
+
+	b := must[crm.Apporteur](t)(s.CreateApporteur(ctx, m, crm.NewApporteur{Nom: " Martin ", Email: uniqueEmail("norm"), Telephone: "06 12 34 56 78"}, nil))
+	if b.Nom != "Martin" || b.Telephone != "+33612345678" {
+		t.Errorf("not normalised: %+v", b)
+	}
+}

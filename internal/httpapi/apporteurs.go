@@ -19,15 +19,12 @@ type apporteurCreator interface {
 
 // CreateApporteur serves POST /apporteurs (Nouvel apporteur → Ajouter).
 func CreateApporteur(d Deps) http.Handler {
-	return route(d, "POST /apporteurs", mia, handleCreateApporteur(d.Store, d.Phone))
+	return route(d, "POST /apporteurs", mia, handleCreateApporteur(d.Store))
 }
 
-func handleCreateApporteur(s apporteurCreator, phone crm.PhoneNormalizer) apiFunc {
+func handleCreateApporteur(s apporteurCreator) apiFunc {
 	return func(w http.ResponseWriter, r *http.Request, p crm.Principal) error {
 		return create(w, r, p, "/apporteurs/", func(in crm.NewApporteur, idem *dynamo.Idempotency) (crm.Apporteur, error) {
-			if errs := in.Validate(phone); errs != nil {
-				return crm.Apporteur{}, crm.Invalid(errs...)
-			}
 			return s.CreateApporteur(r.Context(), p.Mia, in, idem)
 		})
 	}
@@ -96,16 +93,13 @@ func UpdateApporteur(d Deps) http.Handler {
 	if d.ApporteurAccounts != nil {
 		sw = d.ApporteurAccounts
 	}
-	return route(d, "PATCH /apporteurs/{apporteurId}", mia, handleUpdateApporteur(d.Store, sw, d.Phone))
+	return route(d, "PATCH /apporteurs/{apporteurId}", mia, handleUpdateApporteur(d.Store, sw))
 }
 
-func handleUpdateApporteur(s apporteurUpdater, sw accountSwitch, phone crm.PhoneNormalizer) apiFunc {
+func handleUpdateApporteur(s apporteurUpdater, sw accountSwitch) apiFunc {
 	return func(w http.ResponseWriter, r *http.Request, p crm.Principal) error {
 		id := crm.ApporteurID(r.PathValue("apporteurId"))
 		return update(w, r, func(in crm.ApporteurPatch, im *int) (crm.Apporteur, error) {
-			if errs := in.Validate(phone); errs != nil {
-				return crm.Apporteur{}, crm.Invalid(errs...)
-			}
 			_, after, err := s.UpdateApporteur(r.Context(), p.Mia, id, in, im)
 			if err != nil || in.Statut == nil || sw == nil {
 				return after, err
@@ -155,15 +149,12 @@ type miaAccountCreator interface {
 // for its activation; the stream consumer creates the Cognito user and sends
 // the activation email. Idempotency-Key is honoured.
 func CreateMia(d Deps) http.Handler {
-	return route(d, "POST /admin/mias", staff, handleCreateMia(d.Store, d.Phone))
+	return route(d, "POST /admin/mias", staff, handleCreateMia(d.Store))
 }
 
-func handleCreateMia(s miaAccountCreator, phone crm.PhoneNormalizer) apiFunc {
+func handleCreateMia(s miaAccountCreator) apiFunc {
 	return func(w http.ResponseWriter, r *http.Request, p crm.Principal) error {
 		return create(w, r, p, "/admin/mias/", func(in crm.NewMIAAccount, idem *dynamo.Idempotency) (crm.MIA, error) {
-			if errs := in.Validate(phone); errs != nil {
-				return crm.MIA{}, crm.Invalid(errs...)
-			}
 			return s.CreateMIAAccount(r.Context(), in, staffTenant(p), idem)
 		})
 	}

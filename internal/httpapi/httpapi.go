@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"github.com/assentis/mycrm/internal/accounts"
-	"github.com/assentis/mycrm/internal/crm"
 	"github.com/assentis/mycrm/internal/dynamo"
 )
 
@@ -26,10 +25,6 @@ type Deps struct {
 	// (activation, apporteur deactivation); nil where a route does not use them.
 	MiaAccounts       *accounts.Pool
 	ApporteurAccounts *accounts.Pool
-	// Phone normalises the telephone of apporteurs and MIA accounts
-	// (phone.Normalize, set by app.WithPhone; the store has its own for
-	// contacts and entreprises); nil where a route accepts no number.
-	Phone crm.PhoneNormalizer
 }
 
 // Config is what the deployment tells the API about itself.

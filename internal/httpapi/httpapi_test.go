@@ -252,7 +252,7 @@ func TestStaffIdempotencyWithoutMIA(t *testing.T) {
 	f := &fakeMiaAccounts{}
 	c := map[string]string{"iss": miaIss, "sub": "staff-1", "token_use": "id", "cognito:groups": "[assentis]"}
 	hdr := map[string]string{"content-type": "application/json", "idempotency-key": "k"}
-	resp := call(t, route(testDeps, "POST /admin/mias", staff, handleCreateMia(f, nil)), "POST", "/admin/mias",
+	resp := call(t, route(testDeps, "POST /admin/mias", staff, handleCreateMia(f)), "POST", "/admin/mias",
 		`{"nom":"Durand","prenom":"Anne","email":"anne@exemple.fr"}`, hdr, c)
 	if resp.StatusCode != 201 || f.staff != "assentis" || f.idem == nil || f.idem.Key != "k" {
 		t.Errorf("%d %s: staff partition %q, idempotency %+v", resp.StatusCode, resp.Body, f.staff, f.idem)
