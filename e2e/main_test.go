@@ -102,13 +102,15 @@ func call(t *testing.T, method, path, token string, body any, headers ...string)
 	if body != nil {
 		b, err := json.Marshal(body)
 		if err != nil {
-			t.Fatal(err)
+			t.Errorf("%s %s: body: %v", method, path, err) // not Fatal: see send
+			return response{}
 		}
 		rd = bytes.NewReader(b)
 	}
 	req, err := http.NewRequest(method, stack.APIURL+path, rd)
 	if err != nil {
-		t.Fatal(err)
+		t.Errorf("%s %s: %v", method, path, err)
+		return response{}
 	}
 	if body != nil {
 		req.Header.Set("Content-Type", "application/json")
@@ -126,14 +128,17 @@ func rawCall(t *testing.T, method, path, token, contentType, body string) respon
 	t.Helper()
 	req, err := http.NewRequest(method, stack.APIURL+path, strings.NewReader(body))
 	if err != nil {
-		t.Fatal(err)
+		t.Errorf("%s %s: %v", method, path, err) // not Fatal: see send
+		return response{}
 	}
 	req.Header.Set("Content-Type", contentType)
 	return send(t, req, token)
 }
 
 // send adds the ID token, if any, to a request of call or rawCall, sends it
-// and reads the answer.
+// and reads the answer. A transport error is reported with t.Errorf and
+// answered as status 0, which no expectation accepts: the concurrency tests
+// call it from their own goroutines, where t.Fatal is not allowed.
 func send(t *testing.T, req *http.Request, token string) response {
 	t.Helper()
 	if token != "" {
@@ -142,12 +147,14 @@ func send(t *testing.T, req *http.Request, token string) response {
 	}
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
-		t.Fatalf("%s %s: %v", req.Method, req.URL.Path, err)
+		t.Errorf("%s %s: %v", req.Method, req.URL.Path, err)
+		return response{}
 	}
 	defer resp.Body.Close()
 	b, err := io.ReadAll(resp.Body)
 	if err != nil {
-		t.Fatal(err)
+		t.Errorf("%s %s: read the answer: %v", req.Method, req.URL.Path, err)
+		return response{}
 	}
 	return response{Status: resp.StatusCode, Header: resp.Header, Body: b}
 }
