@@ -3,66 +3,31 @@ package accounts_test
 import (
 	"context"
 	"errors"
-	"fmt"
-	"net"
-	"net/http"
-	"os"
-	"os/exec"
-	"path/filepath"
-	"runtime"
-	"syscall"
 	"testing"
-	"time"
 
 	"github.com/assentis/mycrm/internal/accounts"
 	"github.com/assentis/mycrm/internal/crm"
+	"github.com/assentis/mycrm/internal/localstack"
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	cip "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
 	"github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider/types"
 )
 
-// startCognito runs a real cognito-local from infra/local/node_modules in its
-// own temporary directory on a free port, and stops it (by PID) at the end.
+// startCognito runs a real cognito-local from infra/local/node_modules on a
+// free port (localstack.StartCognito) and stops it at the end.
 func startCognito(t *testing.T) *cip.Client {
 	t.Helper()
-	_, file, _, _ := runtime.Caller(0)
-	bin := filepath.Join(filepath.Dir(file), "..", "..", "infra", "local", "node_modules", ".bin", "cognito-local")
-	if _, err := os.Stat(bin); err != nil {
-		t.Fatalf("cognito-local not installed (make node-modules, or npm ci in infra/local): %v", err)
-	}
-	l, err := net.Listen("tcp", "127.0.0.1:0")
+	e, err := localstack.StartCognito(context.Background(), t.TempDir())
 	if err != nil {
 		t.Fatal(err)
 	}
-	port := l.Addr().(*net.TCPAddr).Port
-	l.Close()
-	cmd := exec.Command(bin)
-	cmd.Dir = t.TempDir()
-	cmd.Env = append(os.Environ(), fmt.Sprintf("PORT=%d", port), "HOST=127.0.0.1")
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL}
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
 	t.Cleanup(func() {
-		_ = syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
-		_ = cmd.Wait()
+		if err := e.Stop(); err != nil {
+			t.Error(err)
+		}
 	})
-	endpoint := fmt.Sprintf("http://127.0.0.1:%d", port)
-	deadline := time.Now().Add(15 * time.Second)
-	for {
-		resp, err := http.Get(endpoint + "/health")
-		if err == nil {
-			resp.Body.Close()
-			if resp.StatusCode == http.StatusOK {
-				break
-			}
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("cognito-local not ready: %v", err)
-		}
-		time.Sleep(100 * time.Millisecond)
-	}
+	endpoint := e.URL
 	return cip.New(cip.Options{
 		Region:       "eu-west-3",
 		BaseEndpoint: aws.String(endpoint),

@@ -361,10 +361,6 @@ func (s *Stack) startEmulators(ctx context.Context, modules string) error {
 	if err != nil {
 		return errors.New("java not found: DynamoDB Local needs a Java 17 runtime (apt-get install openjdk-17-jre-headless)")
 	}
-	node, err := exec.LookPath("node")
-	if err != nil {
-		return errors.New("node not found: cognito-local and aws-ses-v2-local need Node.js 20")
-	}
 	args := []string{"-Djava.library.path=./DynamoDBLocal_lib", "-jar", "DynamoDBLocal.jar", "-sharedDb", "-disableTelemetry", "-port", strconv.Itoa(s.opts.DynamoPort)}
 	if s.opts.Persist {
 		db := filepath.Join(s.Dir, "dynamodb")
@@ -382,27 +378,13 @@ func (s *Stack) startEmulators(ctx context.Context, modules string) error {
 	s.procs = append(s.procs, ddb)
 
 	// cognito-local keeps its state in .cognito/ of its working directory.
-	cogDir := filepath.Join(s.Dir, "cognito")
-	if err := os.MkdirAll(filepath.Join(cogDir, ".cognito"), 0o755); err != nil {
-		return err
-	}
-	cogCfg := filepath.Join(cogDir, ".cognito", "config.json")
-	if !fileExists(cogCfg) {
-		// The template's pools use the email as username (cognito-local's default too).
-		if err := os.WriteFile(cogCfg, []byte(`{"UserPoolDefaults":{"UsernameAttributes":["email"]}}`+"\n"), 0o644); err != nil {
-			return err
-		}
-	}
-	cog, err := startProc("cognito-local", cogDir, filepath.Join(s.Dir, "cognito.log"),
-		[]string{"PORT=" + strconv.Itoa(s.opts.CognitoPort), "HOST=127.0.0.1"},
-		node, filepath.Join(modules, "cognito-local", "lib", "bin", "start.js"))
+	cog, err := startCognito(modules, filepath.Join(s.Dir, "cognito"), filepath.Join(s.Dir, "cognito.log"), s.opts.CognitoPort)
 	if err != nil {
 		return err
 	}
 	s.procs = append(s.procs, cog)
 
-	ses, err := startProc("aws-ses-v2-local", s.Dir, filepath.Join(s.Dir, "ses.log"), []string{"AWS_SES_ACCOUNT={}"},
-		node, filepath.Join(modules, "aws-ses-v2-local", "dist", "cli.js"), "--host", "127.0.0.1", "--port", strconv.Itoa(s.opts.SESPort))
+	ses, err := startSES(modules, s.Dir, filepath.Join(s.Dir, "ses.log"), s.opts.SESPort)
 	if err != nil {
 		return err
 	}
@@ -415,10 +397,10 @@ func (s *Stack) startEmulators(ctx context.Context, modules string) error {
 	}); err != nil {
 		return err
 	}
-	if err := cog.waitReady(ctx, emulatorReadyLimit, httpReady(s.CognitoURL+"/health")); err != nil {
+	if err := cog.waitReady(ctx, emulatorReadyLimit, httpReady(s.CognitoURL+cognitoHealth)); err != nil {
 		return err
 	}
-	if err := ses.waitReady(ctx, emulatorReadyLimit, httpReady(s.SESURL+"/health-check")); err != nil {
+	if err := ses.waitReady(ctx, emulatorReadyLimit, httpReady(s.SESURL+sesHealth)); err != nil {
 		return err
 	}
 	s.log.Info("emulators ready", "dynamodb", s.DynamoURL, "cognito", s.CognitoURL, "ses", s.SESURL)

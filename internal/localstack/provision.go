@@ -307,8 +307,14 @@ type Email struct {
 }
 
 // Emails returns every email sent so far, oldest first.
-func (s *Stack) Emails(ctx context.Context) ([]Email, error) {
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, s.SESURL+"/store", nil)
+func (s *Stack) Emails(ctx context.Context) ([]Email, error) { return readEmails(ctx, s.SESURL) }
+
+// Emails returns every email an aws-ses-v2-local Emulator received, oldest first.
+func (e *Emulator) Emails(ctx context.Context) ([]Email, error) { return readEmails(ctx, e.URL) }
+
+// readEmails reads the mailbox of the aws-ses-v2-local at sesURL.
+func readEmails(ctx context.Context, sesURL string) ([]Email, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, sesURL+"/store", nil)
 	if err != nil {
 		return nil, err
 	}
