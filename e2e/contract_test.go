@@ -87,7 +87,8 @@ var errPreflight = errors.New("CORS preflight")
 // exists, the status is documented for it, and the content type, headers
 // and body match that status's response. A request the API accepted (status
 // below 400) must also match the operation's parameters and request body:
-// the document must not refuse what the API takes. The operation's id is
+// the document must not refuse what the API takes. The headers a client
+// acts on must be documented where they are sent. The operation's id is
 // returned when the route is in the document.
 func (c *contract) check(req *http.Request, reqBody []byte, status int, header http.Header, body []byte) (string, error) {
 	if req.Method == http.MethodOptions && req.Header.Get("Access-Control-Request-Method") != "" {
@@ -127,13 +128,41 @@ func (c *contract) check(req *http.Request, reqBody []byte, status int, header h
 	if err := openapi3filter.ValidateResponse(ctx, out); err != nil {
 		return op, err
 	}
+	documented := responses.Status(status)
+	if documented == nil {
+		documented = responses.Default()
+	}
 	// ValidateResponse accepts any body for a response documented without
 	// content (a 204): such an answer must have none.
-	if r := responses.Status(status); r != nil && len(r.Value.Content) == 0 && len(body) > 0 {
+	if len(documented.Value.Content) == 0 && len(body) > 0 {
 		return op, fmt.Errorf("status %d is documented without a body, got %d bytes", status, len(body))
+	}
+	// ValidateResponse checks the headers the document lists, not the ones
+	// it forgot: those a client acts on must be listed where they are sent.
+	for _, h := range contractHeaders {
+		if header.Get(h) == "" {
+			continue
+		}
+		if !hasHeader(documented.Value.Headers, h) {
+			return op, fmt.Errorf("header %s is sent but not documented for status %d", h, status)
+		}
 	}
 	return op, nil
 }
+
+// hasHeader tells whether headers lists name (names are case-insensitive).
+func hasHeader(headers openapi3.Headers, name string) bool {
+	for k := range headers {
+		if strings.EqualFold(k, name) {
+			return true
+		}
+	}
+	return false
+}
+
+// contractHeaders are the response headers a client acts on: the version
+// for If-Match, the new entity's URL, the replay of an idempotent POST.
+var contractHeaders = []string{"ETag", "Location", "Idempotent-Replayed"}
 
 // schemaReason words a schema mismatch by its innermost reasons (each
 // names the path of the failing value), without the schema and the value
@@ -182,6 +211,7 @@ func TestContractCheckFails(t *testing.T) {
 	contact := `{"id":"` + id + `","nom":"Durand","prenom":"Ana","statut":"prospect","version":1,` +
 		`"createdAt":"2026-01-02T03:04:05Z","updatedAt":"2026-01-02T03:04:05Z","affaires":[]}`
 	jsonCT := http.Header{"Content-Type": {"application/json"}}
+	entity := http.Header{"Content-Type": {"application/json"}, "Etag": {`"1"`}}
 	problemCT := http.Header{"Content-Type": {"application/problem+json"}}
 	tests := []struct {
 		name         string
@@ -192,13 +222,15 @@ func TestContractCheckFails(t *testing.T) {
 		body         string
 		want         string // in the error
 	}{
-		{"unknown field in the body", "GET", "/contacts/" + id, "", 200, jsonCT,
+		{"unknown field in the body", "GET", "/contacts/" + id, "", 200, entity,
 			strings.TrimSuffix(contact, "}") + `,"pirate":1}`, `"/pirate"`},
-		{"field of the wrong type", "GET", "/contacts/" + id, "", 200, jsonCT,
+		{"field of the wrong type", "GET", "/contacts/" + id, "", 200, entity,
 			strings.Replace(contact, `"version":1`, `"version":"1"`, 1), "got string, want integer"},
-		{"required field missing", "GET", "/contacts/" + id, "", 200, jsonCT,
+		{"required field missing", "GET", "/contacts/" + id, "", 200, entity,
 			strings.Replace(contact, `"nom":"Durand",`, "", 1), "missing property 'nom'"},
-		{"problem where JSON is documented", "GET", "/contacts/" + id, "", 200, problemCT, contact, "Content-Type"},
+		{"problem where JSON is documented", "GET", "/contacts/" + id, "", 200,
+			http.Header{"Content-Type": {"application/problem+json"}, "Etag": {`"1"`}}, contact, "Content-Type"},
+		{"required header missing", "GET", "/contacts/" + id, "", 200, jsonCT, contact, `"ETag"`},
 		{"undocumented status", "GET", "/contacts/" + id, "", 418, problemCT,
 			`{"type":"about:blank","title":"x","status":418}`, "status 418 is not documented"},
 		{"undocumented route", "GET", "/nulle-part", "", 200, jsonCT, `{}`, "no operation"},
@@ -207,6 +239,8 @@ func TestContractCheckFails(t *testing.T) {
 		{"undocumented method", "PUT", "/contacts/" + id, "", 200, jsonCT, contact, "no operation"},
 		{"accepted request with a field the document refuses", "POST", "/contacts", `{"nom":"Durand","pirate":1}`, 201, jsonCT,
 			strings.Replace(contact, `,"affaires":[]`, "", 1), "accepted request does not match"},
+		{"header the document does not list", "GET", "/contacts/" + id, "", 200,
+			http.Header{"Content-Type": {"application/json"}, "Etag": {`"1"`}, "Location": {"/contacts/" + id}}, contact, "header Location is sent but not documented"},
 		{"authorizer's 401 as a problem", "GET", "/contacts", "", 401, problemCT, `{"message":"Unauthorized"}`, "missing properties 'type', 'title', 'status'"},
 	}
 	for _, tt := range tests {
@@ -232,7 +266,7 @@ func TestContractCheckFails(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := api.check(req, nil, 200, jsonCT, []byte(contact)); err != nil {
+	if _, err := api.check(req, nil, 200, entity, []byte(contact)); err != nil {
 		t.Errorf("check of a valid contact: got %v, want nil", err)
 	}
 }
