@@ -6,6 +6,7 @@ import (
 	"maps"
 	"net/http"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -294,6 +295,8 @@ func TestOnboardingApporteur(t *testing.T) {
 	}
 	if n := notif(); len(n) != 1 || !strings.Contains(n[0].Text, "Jean Dupont") || strings.Contains(n[0].Text, "06 98") {
 		t.Errorf("MIA notifications = %+v", n)
+	} else if want := stack.APIURL + "/mia/contacts/" + contact.ID; !strings.Contains(n[0].Text, want) || !strings.Contains(n[0].HTML, want) {
+		t.Errorf("MIA notification links %q, want the contact's page %s", linkRe.FindAllString(n[0].Text, -1), want)
 	}
 	ctx := context.Background()
 	item := tableItem(t, miaID, dynamo.ContactSK(crm.ContactID(contact.ID)))
@@ -310,12 +313,21 @@ func TestOnboardingApporteur(t *testing.T) {
 
 	var statutMail bool
 	for _, e := range emailsTo(t, email) {
-		statutMail = statutMail || strings.Contains(e.Subject, "signée")
+		if !strings.Contains(e.Subject, "signée") {
+			continue
+		}
+		statutMail = true
+		// The web client's "Mes affaires" (it once linked /espace-apporteur, a "Page introuvable").
+		if want := stack.APIURL + "/espace/affaires"; !slices.Contains(linkRe.FindAllString(e.Text, -1), want) {
+			t.Errorf("statut email links %q, want %s", linkRe.FindAllString(e.Text, -1), want)
+		}
 	}
 	if !statutMail {
 		t.Error("no statut email to the apporteur")
 	}
 }
+
+var linkRe = regexp.MustCompile(`https?://[^\s"'<>]+`)
 
 func TestDeactivationRefusesEveryToken(t *testing.T) {
 	miaTok := newTenant(t, false).token
