@@ -31,6 +31,8 @@ export interface Contact extends Entity {
   email?: string;
   adresse?: string;
   remarques?: string;
+  /** The apporteur's note for the MIA, written when it brought the contact; the MIA only reads it. */
+  noteApporteur?: string;
   statut?: "prospect" | "client" | string;
   apporteurId?: string;
   affaires?: Affaire[];
