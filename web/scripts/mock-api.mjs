@@ -344,7 +344,7 @@ const server = http.createServer(async (req, res) => {
       if (!client) errors.push({ champ: "clientId", message: "Choisissez un contact ou une entreprise." });
       if (!pr) errors.push({ champ: "produitId", message: "Ce produit n'existe pas." });
       if (errors.length) return problem(res, 400, "Données invalides", "Corrigez les champs indiqués.", errors);
-      const a = { id: ulid(), clientId: b.clientId, clientType: contacts.has(b.clientId) ? "contact" : "entreprise", clientNom: clientNom(b.clientId), produitId: pr.id, produitNom: pr.nom, statut: "en_cours", primeAnnuelleCentimes: 0, tauxCommissionMIA: pr.tauxCommissionMIA, apporteurId: client.apporteurId, createdAt: now(), updatedAt: now(), version: 1 };
+      const a = { id: ulid(), clientId: b.clientId, clientType: contacts.has(b.clientId) ? "contact" : "entreprise", clientNom: clientNom(b.clientId), produitId: pr.id, produitNom: pr.nom, statut: "en_cours", primeAnnuelleCentimes: b.primeAnnuelleCentimes ?? 0, tauxCommissionMIA: pr.tauxCommissionMIA, apporteurId: client.apporteurId, createdAt: now(), updatedAt: now(), version: 1 };
       affaires.set(a.id, a);
       addHisto(a, "creation");
       return send(res, 201, commission(a), etag(a));

@@ -20,6 +20,7 @@ import {
   affaireClient,
   affaireProduit,
   historiqueText,
+  nouvelleAffaire,
   personName,
 } from "../../lib/model";
 import { navigate } from "../../lib/router";
@@ -189,20 +190,13 @@ export function AffaireNew({ query }: { query: URLSearchParams }) {
     return { contacts, entreprises };
   }, [filtre]);
   const produits = useProduits();
-  const f = useForm({ clientId: query.get("contactId") ?? "", produitId: "" });
+  const f = useForm({ clientId: query.get("contactId") ?? "", produitId: "", primeAnnuelleCentimes: "" });
 
   const onSubmit = (e: Event) => {
     e.preventDefault();
-    const v = f.values;
-    if (
-      !f.check({
-        clientId: v.clientId ? undefined : "Choisissez d'abord le contact.",
-        produitId: v.produitId ? undefined : "Choisissez le produit.",
-      })
-    )
-      return;
+    const { body, errors } = nouvelleAffaire({ ...f.values, primeAnnuelle: f.values.primeAnnuelleCentimes });
+    if (!f.check(errors ?? {}) || !body) return;
     f.submit(async () => {
-      const body = { clientId: v.clientId, produitId: v.produitId };
       const r = await api.post<Affaire>("/affaires", body, f.idempotencyKey(body));
       navigate(`/mia/affaires/${r.data.id}?cree=1`);
     });
@@ -277,6 +271,14 @@ export function AffaireNew({ query }: { query: URLSearchParams }) {
           {produit?.tauxCommissionMIA !== undefined && (
             <p class="hint">Taux de commission MIA par défaut : {formatPercent(produit.tauxCommissionMIA)}</p>
           )}
+          <InputField
+            form={f}
+            name="primeAnnuelleCentimes"
+            label="Prime annuelle (€)"
+            hint="Facultative, par exemple 1 200,00 : la commission prévisionnelle de l'apporteur en dépend. Modifiable ensuite."
+            inputMode="decimal"
+            autoComplete="off"
+          />
         </fieldset>
         <ErrorBox error={produits.error} />
         <FormErrors messages={f.general} />
