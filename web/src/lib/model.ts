@@ -30,6 +30,7 @@ export interface Contact extends Entity {
   telephone?: string;
   email?: string;
   adresse?: string;
+  profession?: string;
   remarques?: string;
   /** The apporteur's note for the MIA, written when it brought the contact; the MIA only reads it. */
   noteApporteur?: string;

@@ -231,6 +231,12 @@ export function ContactView({ id, query }: { id: string; query: URLSearchParams 
           <dd>{formatTelephone(ct.telephone)}</dd>
           <dt>Adresse</dt>
           <dd>{ct.adresse || "—"}</dd>
+          {ct.profession && (
+            <>
+              <dt>Profession</dt>
+              <dd>{ct.profession}</dd>
+            </>
+          )}
           <dt>Apporteur</dt>
           <dd>
             {ct.apporteurId ? (
@@ -242,7 +248,7 @@ export function ContactView({ id, query }: { id: string; query: URLSearchParams 
           {ct.noteApporteur && (
             <>
               <dt>Note de l'apporteur</dt>
-              <dd class="note" data-champ="noteApporteur">
+              <dd class="note" data-fact="noteApporteur">
                 {ct.noteApporteur}
               </dd>
             </>
