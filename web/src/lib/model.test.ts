@@ -83,6 +83,11 @@ describe("nouvelleAffaire", () => {
     expect(r.body).toBeUndefined();
     expect(r.errors?.primeAnnuelleCentimes).toMatch(/montant en euros/);
   });
+  it("sends the apporteur's rate only when the client has an apporteur", () => {
+    expect(nouvelleAffaire({ ...v, tauxApporteur: "20", clientHasApporteur: true }).body).toEqual({ clientId: "C1", produitId: "auto", tauxCommissionApporteur: 20 });
+    expect(nouvelleAffaire({ ...v, tauxApporteur: "20", clientHasApporteur: false }).body).toEqual({ clientId: "C1", produitId: "auto" });
+    expect(nouvelleAffaire({ ...v, tauxApporteur: "", clientHasApporteur: true }).body).toEqual({ clientId: "C1", produitId: "auto" });
+  });
   it("asks for the contact, then the produit", () => {
     expect(nouvelleAffaire({ clientId: "", produitId: "", primeAnnuelle: "" }).errors).toMatchObject({
       clientId: "Choisissez d'abord le contact.",

@@ -203,14 +203,16 @@ export interface NouvelleAffaire {
   clientId: string;
   produitId: string;
   primeAnnuelleCentimes?: number;
+  tauxCommissionApporteur?: number;
 }
 
 /**
- * Reads the "Nouvelle affaire" form: the contact and the produit are required, the prime
- * annuelle is optional and typed in euros ("1 200,50"), sent as integer cents. Returns the
+ * Reads the "Nouvelle affaire" form: the contact and the produit are required; the prime
+ * annuelle is optional and typed in euros ("1 200,50"), sent as integer cents; the apporteur's
+ * rate (15, 20 or 25) is optional and only sent when the client has an apporteur. Returns the
  * body, or the French message of each field at fault.
  */
-export function nouvelleAffaire(v: { clientId: string; produitId: string; primeAnnuelle: string }):
+export function nouvelleAffaire(v: { clientId: string; produitId: string; primeAnnuelle: string; tauxApporteur?: string; clientHasApporteur?: boolean }):
   | { body: NouvelleAffaire; errors?: undefined }
   | { body?: undefined; errors: Record<string, string | undefined> } {
   const prime = v.primeAnnuelle.trim() ? parseEurosToCentimes(v.primeAnnuelle) : undefined;
@@ -222,5 +224,6 @@ export function nouvelleAffaire(v: { clientId: string; produitId: string; primeA
   if (Object.values(errors).some(Boolean)) return { errors };
   const body: NouvelleAffaire = { clientId: v.clientId, produitId: v.produitId };
   if (prime != null) body.primeAnnuelleCentimes = prime;
+  if (v.clientHasApporteur && v.tauxApporteur) body.tauxCommissionApporteur = Number(v.tauxApporteur);
   return { body };
 }

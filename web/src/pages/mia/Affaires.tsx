@@ -190,11 +190,21 @@ export function AffaireNew({ query }: { query: URLSearchParams }) {
     return { contacts, entreprises };
   }, [filtre]);
   const produits = useProduits();
-  const f = useForm({ clientId: query.get("contactId") ?? "", produitId: "", primeAnnuelleCentimes: "" });
+  const f = useForm({ clientId: query.get("contactId") ?? "", produitId: "", primeAnnuelleCentimes: "", tauxCommissionApporteur: "" });
+  const chosen =
+    clients.data?.contacts.find((c) => c.id === f.values.clientId) ?? clients.data?.entreprises.find((en) => en.id === f.values.clientId);
+  const clientHasApporteur = !!chosen?.apporteurId;
 
   const onSubmit = (e: Event) => {
     e.preventDefault();
-    const { body, errors } = nouvelleAffaire({ ...f.values, primeAnnuelle: f.values.primeAnnuelleCentimes });
+    const v = f.values;
+    const { body, errors } = nouvelleAffaire({
+      clientId: v.clientId,
+      produitId: v.produitId,
+      primeAnnuelle: v.primeAnnuelleCentimes,
+      tauxApporteur: v.tauxCommissionApporteur,
+      clientHasApporteur,
+    });
     if (!f.check(errors ?? {}) || !body) return;
     f.submit(async () => {
       const r = await api.post<Affaire>("/affaires", body, f.idempotencyKey(body));
@@ -279,6 +289,14 @@ export function AffaireNew({ query }: { query: URLSearchParams }) {
             inputMode="decimal"
             autoComplete="off"
           />
+          {clientHasApporteur && (
+            <SelectField form={f} name="tauxCommissionApporteur" label="Taux de commission Apporteur" hint="Facultatif : ce contact a un apporteur. Modifiable ensuite.">
+              <option value="">— Plus tard —</option>
+              <option value="15">15 %</option>
+              <option value="20">20 %</option>
+              <option value="25">25 %</option>
+            </SelectField>
+          )}
         </fieldset>
         <ErrorBox error={produits.error} />
         <FormErrors messages={f.general} />
