@@ -22,11 +22,14 @@ const (
 
 // CreateAffaire opens an affaire (en_cours). With an Idempotency-Key, a
 // stored answer is looked up first: the retry of a request that succeeded
-// gets its 201 again even if a reference has changed since. The client (contact or
-// entreprise, to be found) and the produit are read in one BatchGetItem: the
-// affaire copies the client's name and apporteur and the produit's name and
-// default rate. The write is one transaction that re-checks (ConditionCheck)
-// that the client still exists and the produit is still actif.
+// gets its 201 again even if a reference has changed since. The client
+// (contact or entreprise, to be found) and the produit are read in one
+// BatchGetItem: the affaire copies the client's name and apporteur and the
+// produit's name and default rate. The write is one transaction that
+// re-checks (ConditionCheck) that the client is still at the version read
+// and the produit still actif: a client edited in between (its apporteur
+// may have changed, and stream-client-nom may already have moved its other
+// affaires) makes the create read it again rather than copy a stale apporteur.
 func (s *Store) CreateAffaire(ctx context.Context, m crm.MiaID, n crm.NewAffaire, idem *Idempotency) (crm.Affaire, error) {
 	if errs := n.Validate(); errs != nil {
 		return crm.Affaire{}, crm.Invalid(errs...)
@@ -34,14 +37,30 @@ func (s *Store) CreateAffaire(ctx context.Context, m crm.MiaID, n crm.NewAffaire
 	if err := s.replayed(ctx, m, idem); err != nil {
 		return crm.Affaire{}, err
 	}
+	for attempt := 1; ; attempt++ {
+		a, err := s.createAffaire(ctx, m, n, idem)
+		if !errors.Is(err, errClientChanged) {
+			return a, err
+		}
+		if attempt == 3 {
+			return crm.Affaire{}, crm.Errorf(crm.ECONFLICT, "Ce client vient d'être modifié : réessayez.")
+		}
+	}
+}
+
+// errClientChanged: the client of a new affaire changed between its read and
+// the transaction.
+var errClientChanged = errors.New("client changed")
+
+func (s *Store) createAffaire(ctx context.Context, m crm.MiaID, n crm.NewAffaire, idem *Idempotency) (crm.Affaire, error) {
 	a := crm.Affaire{ClientID: n.ClientID, ProduitID: n.ProduitID, Statut: crm.AffaireEnCours,
 		PrimeAnnuelleCentimes: n.PrimeAnnuelleCentimes, TauxCommissionApporteur: n.TauxCommissionApporteur,
 		Remarques: n.Remarques}
-	clientSK, produitTaux, err := s.affaireRefs(ctx, m, &a)
+	refs, err := s.affaireRefs(ctx, m, &a)
 	if err != nil {
 		return crm.Affaire{}, err
 	}
-	a.TauxCommissionMIA = produitTaux
+	a.TauxCommissionMIA = refs.produitTaux
 	if n.TauxCommissionMIA != nil {
 		a.TauxCommissionMIA = *n.TauxCommissionMIA
 	}
@@ -55,9 +74,24 @@ func (s *Store) CreateAffaire(ctx context.Context, m crm.MiaID, n crm.NewAffaire
 		acts.add(it.item, err)
 		acts.onFail(it.fail)
 	}
-	acts.add(s.putAction(toAffaireItem(m, a), notExists()))
-	acts.add(s.checkAction(MiaPK(m), clientSK, exists()))
-	acts.onFail(unprocessable("clientId", msgClient))
+	item := toAffaireItem(m, a)
+	// The client version its apporteur and name were copied from: an older
+	// stream record of the client changes neither (AttributeClientAffaires,
+	// RenameClientAffaires).
+	item.ApporteurClientVersion, item.ClientNomVersion = refs.clientVersion, refs.clientVersion
+	acts.add(s.putAction(item, notExists()))
+	check, err := s.checkAction(MiaPK(m), refs.clientSK,
+		exists().And(expression.Name("version").Equal(expression.Value(refs.clientVersion))))
+	if check.ConditionCheck != nil {
+		check.ConditionCheck.ReturnValuesOnConditionCheckFailure = types.ReturnValuesOnConditionCheckFailureAllOld
+	}
+	acts.add(check, err)
+	acts.onFail(func(old map[string]types.AttributeValue) error {
+		if old == nil {
+			return unprocessable("clientId", msgClient)(nil)
+		}
+		return errClientChanged
+	})
 	acts.add(s.checkAction(CataloguePK(), ProduitSK(a.ProduitID),
 		expression.Name("actif").Equal(expression.Value(true))))
 	acts.onFail(unprocessable("produitId", msgProduitInactif))
@@ -67,10 +101,17 @@ func (s *Store) CreateAffaire(ctx context.Context, m crm.MiaID, n crm.NewAffaire
 	return a, nil
 }
 
+// affaireRefsRead is what a new affaire needs of its client and produit.
+type affaireRefsRead struct {
+	clientSK      string
+	clientVersion int
+	produitTaux   int
+}
+
 // affaireRefs reads the client and the produit of a new affaire in one
-// BatchGetItem and fills what the affaire copies from them. It returns the
-// client's sort key and the produit's default rate.
-func (s *Store) affaireRefs(ctx context.Context, m crm.MiaID, a *crm.Affaire) (string, int, error) {
+// BatchGetItem and fills what the affaire copies from them.
+func (s *Store) affaireRefs(ctx context.Context, m crm.MiaID, a *crm.Affaire) (affaireRefsRead, error) {
+	var refs affaireRefsRead
 	contactKey := s.key(MiaPK(m), ContactSK(crm.ContactID(a.ClientID)))
 	entrepriseKey := s.key(MiaPK(m), EntrepriseSK(crm.EntrepriseID(a.ClientID)))
 	produitKey := s.key(CataloguePK(), ProduitSK(a.ProduitID))
@@ -80,17 +121,16 @@ func (s *Store) affaireRefs(ctx context.Context, m crm.MiaID, a *crm.Affaire) (s
 	var got []map[string]types.AttributeValue
 	for attempt := 0; len(req) > 0; attempt++ {
 		if attempt == 5 {
-			return "", 0, internal("read affaire refs", errors.New("unprocessed keys"))
+			return refs, internal("read affaire refs", errors.New("unprocessed keys"))
 		}
 		res, err := s.db.BatchGetItem(ctx, &dynamodb.BatchGetItemInput{RequestItems: req})
 		if err != nil {
-			return "", 0, internal("read affaire refs", err)
+			return refs, internal("read affaire refs", err)
 		}
 		got = append(got, res.Responses[s.table]...)
 		req = res.UnprocessedKeys
 	}
 	var (
-		clientSK string
 		produit  *crm.Produit
 		problems []crm.FieldError
 	)
@@ -99,26 +139,28 @@ func (s *Store) affaireRefs(ctx context.Context, m crm.MiaID, a *crm.Affaire) (s
 		case typeContact:
 			var it contactItem
 			if err := attributevalue.UnmarshalMap(av, &it); err != nil {
-				return "", 0, internal("decode contact", err)
+				return refs, internal("decode contact", err)
 			}
 			c := it.contact()
-			clientSK, a.ClientType, a.ClientNom, a.ApporteurID = it.SK, crm.ClientContact, c.DisplayName(), c.ApporteurID
+			refs.clientSK, refs.clientVersion = it.SK, it.Version
+			a.ClientType, a.ClientNom, a.ApporteurID = crm.ClientContact, c.DisplayName(), c.ApporteurID
 		case typeEntreprise:
 			var it entrepriseItem
 			if err := attributevalue.UnmarshalMap(av, &it); err != nil {
-				return "", 0, internal("decode entreprise", err)
+				return refs, internal("decode entreprise", err)
 			}
-			clientSK, a.ClientType, a.ClientNom, a.ApporteurID = it.SK, crm.ClientEntreprise, it.RaisonSociale, crm.ApporteurID(it.ApporteurID)
+			refs.clientSK, refs.clientVersion = it.SK, it.Version
+			a.ClientType, a.ClientNom, a.ApporteurID = crm.ClientEntreprise, it.RaisonSociale, crm.ApporteurID(it.ApporteurID)
 		case typeProduit:
 			var it produitItem
 			if err := attributevalue.UnmarshalMap(av, &it); err != nil {
-				return "", 0, internal("decode produit", err)
+				return refs, internal("decode produit", err)
 			}
 			p := it.produit()
 			produit = &p
 		}
 	}
-	if clientSK == "" {
+	if refs.clientSK == "" {
 		problems = append(problems, crm.FieldError{Champ: "clientId", Message: msgClient})
 	}
 	switch {
@@ -129,13 +171,14 @@ func (s *Store) affaireRefs(ctx context.Context, m crm.MiaID, a *crm.Affaire) (s
 	default:
 		a.ProduitNom = produit.Nom
 	}
-	if clientSK != "" && a.ApporteurID == "" && a.TauxCommissionApporteur != nil {
+	if refs.clientSK != "" && a.ApporteurID == "" && a.TauxCommissionApporteur != nil {
 		problems = append(problems, crm.FieldError{Champ: "tauxCommissionApporteur", Message: msgSansApporteur})
 	}
 	if problems != nil {
-		return "", 0, &crm.Error{Code: crm.EUNPROCESSABLE, Message: problems[0].Message, Fields: problems}
+		return refs, &crm.Error{Code: crm.EUNPROCESSABLE, Message: problems[0].Message, Fields: problems}
 	}
-	return clientSK, produit.TauxCommissionMIA, nil
+	refs.produitTaux = produit.TauxCommissionMIA
+	return refs, nil
 }
 
 // AffaireFilter selects a list of affaires.
