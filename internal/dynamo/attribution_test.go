@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/assentis/mycrm/internal/crm"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/oklog/ulid/v2"
 )
 
@@ -179,5 +180,33 @@ func TestCommissionFollowsTheAffaire(t *testing.T) {
 		if gotP, gotQ := total(p), total(q); gotP != st.wantP || gotQ != st.wantQ {
 			t.Errorf("%s: totals p %d, q %d; want %d, %d", st.name, gotP, gotQ, st.wantP, st.wantQ)
 		}
+	}
+}
+
+// An affaire created while its client moves to another apporteur (between
+// the create's read and its transaction) does not keep the previous one:
+// the transaction checks the client's version and the create reads again.
+func TestCreateAffaireWhileTheClientMoves(t *testing.T) {
+	ctx := context.Background()
+	s, m := newStore(t)
+	if err := s.PutProduits(ctx, crm.Catalogue()); err != nil {
+		t.Fatal(err)
+	}
+	p, q := putApporteur(t, m), putApporteur(t, m)
+	c := must[crm.Contact](t)(s.CreateContact(ctx, m, crm.Contact{Nom: "Course", Email: uniqueEmail("course"), ApporteurID: p}, nil))
+	db := *s.db
+	read, moved := db.BatchGetItem, false
+	db.BatchGetItem = func(ctx context.Context, in *dynamodb.BatchGetItemInput, o ...func(*dynamodb.Options)) (*dynamodb.BatchGetItemOutput, error) {
+		out, err := read(ctx, in, o...)
+		if !moved { // the MIA moves the client just after the first read
+			moved = true
+			must[crm.Contact](t)(s.UpdateContact(ctx, m, c.ID, crm.ContactPatch{ApporteurID: ptr(q)}, nil))
+		}
+		return out, err
+	}
+	s.db = &db
+	a := must[crm.Affaire](t)(s.CreateAffaire(ctx, m, crm.NewAffaire{ClientID: string(c.ID), ProduitID: "auto"}, nil))
+	if a.ApporteurID != q {
+		t.Errorf("affaire created during the move: apporteur %q, want the new one %q", a.ApporteurID, q)
 	}
 }
