@@ -20,22 +20,21 @@ const (
 	msgSansApporteur  = "Ce client n'a pas d'apporteur : pas de taux de commission apporteur."
 )
 
-// CreateAffaire opens an affaire (en_cours). With an Idempotency-Key, a
-// stored answer is looked up first: the retry of a request that succeeded
-// gets its 201 again even if a reference has changed since. The client
-// (contact or entreprise, to be found) and the produit are read in one
-// BatchGetItem: the affaire copies the client's name and apporteur and the
-// produit's name and default rate. The write is one transaction that
-// re-checks (ConditionCheck) that the client is still at the version read
-// and the produit still actif: a client edited in between (its apporteur
-// may have changed, and stream-client-nom may already have moved its other
-// affaires) makes the create read it again rather than copy a stale apporteur.
+// CreateAffaire opens an affaire (en_cours). The client (contact or
+// entreprise, to be found) and the produit are read in one BatchGetItem:
+// the affaire copies the client's name and apporteur and the produit's name
+// and default rate. With an Idempotency-Key, the same BatchGetItem reads the
+// stored answer, which wins over the reference checks: the retry of a
+// request that succeeded gets its 201 again even if a reference has changed
+// since. The write is one transaction that re-checks (ConditionCheck) that
+// the client is still at the version read and the produit still actif: a
+// client edited in between (its apporteur may have changed, and
+// stream-client-nom may already have moved its other affaires) makes the
+// create read it again rather than copy a stale apporteur; after three such
+// reads it gives up with ECONFLICT.
 func (s *Store) CreateAffaire(ctx context.Context, m crm.MiaID, n crm.NewAffaire, idem *Idempotency) (crm.Affaire, error) {
 	if errs := n.Validate(); errs != nil {
 		return crm.Affaire{}, crm.Invalid(errs...)
-	}
-	if err := s.replayed(ctx, m, idem); err != nil {
-		return crm.Affaire{}, err
 	}
 	for attempt := 1; ; attempt++ {
 		a, err := s.createAffaire(ctx, m, n, idem)
@@ -56,7 +55,7 @@ func (s *Store) createAffaire(ctx context.Context, m crm.MiaID, n crm.NewAffaire
 	a := crm.Affaire{ClientID: n.ClientID, ProduitID: n.ProduitID, Statut: crm.AffaireEnCours,
 		PrimeAnnuelleCentimes: n.PrimeAnnuelleCentimes, TauxCommissionApporteur: n.TauxCommissionApporteur,
 		Remarques: n.Remarques}
-	refs, err := s.affaireRefs(ctx, m, &a)
+	refs, err := s.affaireRefs(ctx, m, &a, idem)
 	if err != nil {
 		return crm.Affaire{}, err
 	}
@@ -108,16 +107,20 @@ type affaireRefsRead struct {
 	produitTaux   int
 }
 
-// affaireRefs reads the client and the produit of a new affaire in one
-// BatchGetItem and fills what the affaire copies from them.
-func (s *Store) affaireRefs(ctx context.Context, m crm.MiaID, a *crm.Affaire) (affaireRefsRead, error) {
+// affaireRefs reads the client and the produit of a new affaire (and the
+// answer stored under idem's key, if any) in one BatchGetItem and fills what
+// the affaire copies from them. A stored answer is returned as its replay.
+func (s *Store) affaireRefs(ctx context.Context, m crm.MiaID, a *crm.Affaire, idem *Idempotency) (affaireRefsRead, error) {
 	var refs affaireRefsRead
-	contactKey := s.key(MiaPK(m), ContactSK(crm.ContactID(a.ClientID)))
-	entrepriseKey := s.key(MiaPK(m), EntrepriseSK(crm.EntrepriseID(a.ClientID)))
-	produitKey := s.key(CataloguePK(), ProduitSK(a.ProduitID))
-	req := map[string]types.KeysAndAttributes{s.table: {
-		Keys: []map[string]types.AttributeValue{contactKey, entrepriseKey, produitKey}, ConsistentRead: aws.Bool(true),
-	}}
+	keys := []map[string]types.AttributeValue{
+		s.key(MiaPK(m), ContactSK(crm.ContactID(a.ClientID))),
+		s.key(MiaPK(m), EntrepriseSK(crm.EntrepriseID(a.ClientID))),
+		s.key(CataloguePK(), ProduitSK(a.ProduitID)),
+	}
+	if idem != nil {
+		keys = append(keys, s.key(MiaPK(m), IdempotenceSK(idem.Sub, idem.Key)))
+	}
+	req := map[string]types.KeysAndAttributes{s.table: {Keys: keys, ConsistentRead: aws.Bool(true)}}
 	var got []map[string]types.AttributeValue
 	for attempt := 0; len(req) > 0; attempt++ {
 		if attempt == 5 {
@@ -158,6 +161,8 @@ func (s *Store) affaireRefs(ctx context.Context, m crm.MiaID, a *crm.Affaire) (a
 			}
 			p := it.produit()
 			produit = &p
+		case typeIdempotence:
+			return refs, replayOf(av, idem)
 		}
 	}
 	if refs.clientSK == "" {
