@@ -233,7 +233,7 @@ func TestEspaceApporteur(t *testing.T) {
 	if got.Commissions != (crm.CommissionTotaux{EnCoursCentimes: 1600, TotalCentimes: 1600}) {
 		t.Errorf("totaux = %+v", got.Commissions)
 	}
-	if err := s.RemoveApporteurCommission(ctx, m, a.ID, aff.ID); err != nil {
+	if err := s.RemoveApporteurCommission(ctx, m, a.ID, aff.ID, upd.Version+1); err != nil {
 		t.Fatal(err)
 	}
 	if got := must[crm.Apporteur](t)(s.GetApporteur(ctx, m, a.ID)); got.Commissions.TotalCentimes != 0 {

@@ -131,6 +131,11 @@ type affaireItem struct {
 	ApporteurID             string `dynamodbav:"apporteurId,omitempty"`
 	TauxCommissionApporteur *int   `dynamodbav:"tauxCommissionApporteur,omitempty"`
 	Remarques               string `dynamodbav:"remarques,omitempty"`
+	// ApporteurClientVersion and ClientNomVersion are the versions of the
+	// client its apporteur and its clientNom were last copied from (stream
+	// consumers write them; an older record of the client changes nothing).
+	ApporteurClientVersion int `dynamodbav:"apporteurClientVersion,omitempty"`
+	ClientNomVersion       int `dynamodbav:"clientNomVersion,omitempty"`
 }
 
 func toAffaireItem(m crm.MiaID, a crm.Affaire) affaireItem {

@@ -236,10 +236,20 @@ func toEspaceAffaire(v crm.AffaireView) espaceAffaire {
 		ProduitNom: v.ProduitNom, Statut: v.Statut, TauxCommissionApporteur: v.TauxCommissionApporteur,
 		CommissionApporteurCentimes: v.CommissionApporteurCentimes(), CreatedAt: v.CreatedAt, UpdatedAt: v.UpdatedAt,
 		Historique: []espaceHistorique{}}
-	for _, h := range v.Historique {
+	// Rates set before the affaire came to this apporteur (up to its last
+	// change of apporteur) were agreed with another one: not shown.
+	mine := 0
+	for i, h := range v.Historique {
+		for _, c := range h.Changements {
+			if c.Champ == "apporteurId" {
+				mine = i + 1
+			}
+		}
+	}
+	for i, h := range v.Historique {
 		e := espaceHistorique{At: h.At, Evenement: h.Evenement, StatutAvant: h.StatutAvant, Statut: h.Statut}
 		for _, c := range h.Changements {
-			if visibleChanges[c.Champ] {
+			if visibleChanges[c.Champ] && (i >= mine || c.Champ == "statut") {
 				e.Changements = append(e.Changements, c)
 			}
 		}

@@ -51,6 +51,20 @@ describe("historiqueText", () => {
     expect(historiqueText({ evenement: "mise_a_jour", statutAvant: "signee", statut: "resiliee" })).toBe("Statut : Signée → Résiliée");
     expect(historiqueText({ message: "Texte libre" })).toBe("Texte libre");
   });
+  it("names the apporteurs of a moved client, by id when unknown", () => {
+    const h = {
+      evenement: "mise_a_jour",
+      statut: "en_cours",
+      changements: [
+        { champ: "apporteurId", avant: "P1", apres: "P2" },
+        { champ: "tauxCommissionApporteur", avant: "20" },
+      ],
+    };
+    expect(sp(historiqueText(h, new Map([["P1", "Paul Martin"], ["P2", "Marie Durand"]])))).toBe(
+      "Apporteur : Paul Martin → Marie Durand ; Taux de commission apporteur : 20 % → —",
+    );
+    expect(sp(historiqueText({ ...h, changements: [{ champ: "apporteurId", avant: "P1" }] }))).toBe("Apporteur : P1 → —");
+  });
 });
 
 describe("names", () => {

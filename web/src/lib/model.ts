@@ -120,21 +120,28 @@ const CHAMPS: Record<string, string> = {
   remarques: "Remarques",
   produitId: "Produit",
   clientId: "Client",
+  apporteurId: "Apporteur",
 };
 
-function valeur(champ: string, v: string | undefined): string {
+function valeur(champ: string, v: string | undefined, apporteurs?: Map<string, string>): string {
   if (v === undefined || v === "") return "—";
   if (champ === "statut") return STATUT_AFFAIRE[v] ?? v;
+  if (champ === "apporteurId") return apporteurs?.get(v) ?? v;
   if (champ.endsWith("Centimes") && /^-?\d+$/.test(v)) return formatCentimes(Number(v));
   if (champ.startsWith("taux") && /^\d+$/.test(v)) return formatPercent(Number(v));
   return v;
 }
 
-/** One line of an affaire's history, in French. */
-export function historiqueText(h: HistoriqueEntry): string {
+/**
+ * One line of an affaire's history, in French. The historique stores apporteur ids (names change):
+ * apporteurs maps them to names where the caller knows them (the MIA's apporteurs).
+ */
+export function historiqueText(h: HistoriqueEntry, apporteurs?: Map<string, string>): string {
   if (h.message) return h.message;
   if (h.evenement === "creation") return `Affaire créée (${STATUT_AFFAIRE[h.statut ?? "en_cours"] ?? h.statut})`;
-  const parts = (h.changements ?? []).map((c) => `${CHAMPS[c.champ] ?? c.champ} : ${valeur(c.champ, c.avant)} → ${valeur(c.champ, c.apres)}`);
+  const parts = (h.changements ?? []).map(
+    (c) => `${CHAMPS[c.champ] ?? c.champ} : ${valeur(c.champ, c.avant, apporteurs)} → ${valeur(c.champ, c.apres, apporteurs)}`,
+  );
   if (parts.length) return parts.join(" ; ");
   if (h.statutAvant && h.statut && h.statutAvant !== h.statut)
     return `Statut : ${STATUT_AFFAIRE[h.statutAvant] ?? h.statutAvant} → ${STATUT_AFFAIRE[h.statut] ?? h.statut}`;

@@ -14,6 +14,8 @@ import {
 } from "../../lib/format";
 import {
   type Affaire,
+  type Apporteur,
+  apporteurName,
   CATEGORIES,
   type Contact,
   type Entreprise,
@@ -326,6 +328,9 @@ function groupByCategorie<T extends { categorie?: string }>(list: T[]): [string,
 export function AffaireEdit({ id, query }: { id: string; query: URLSearchParams }) {
   const a = useAsync(async (signal) => api.get<Affaire>(`/affaires/${encodeURIComponent(id)}`, signal), [id]);
   const produits = useProduits();
+  // Names for the historique's "Apporteur : A → B" (it stores ids).
+  const apporteurs = useAsync((signal) => api.items<Apporteur>("/apporteurs?limit=200", signal), []);
+  const apporteurNoms = new Map((apporteurs.data ?? []).map((p) => [p.id, apporteurName(p)]));
   const f = useForm({ statut: "", primeAnnuelleCentimes: "", tauxCommissionMIA: "", tauxCommissionApporteur: "", remarques: "" });
   const [saved, setSaved] = useState(query.get("cree") ? "Affaire créée : elle apparaît dans « En cours »." : "");
   // A later read of the affaire, for the historique entry a stream consumer adds after a save;
@@ -478,7 +483,7 @@ export function AffaireEdit({ id, query }: { id: string; query: URLSearchParams 
                 {historique.map((h) => (
                   <li>
                     <time dateTime={h.at}>{formatDateTime(h.at)}</time>
-                    <span>{historiqueText(h) || label(STATUT_AFFAIRE, h.statut)}</span>
+                    <span>{historiqueText(h, apporteurNoms) || label(STATUT_AFFAIRE, h.statut)}</span>
                     {h.statut && <Badge value={h.statut} text={label(STATUT_AFFAIRE, h.statut)} />}
                   </li>
                 ))}
