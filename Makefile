@@ -17,7 +17,7 @@ reset:
 	rm -rf .local/dev
 
 ## test: gofmt, go vet and every test (the e2e tests start their own stack on free ports)
-test: node-modules fmt-check vet web web-test browser-deps
+test: node-modules fmt-check vet lint-template web web-test browser-deps
 	MYCRM_BROWSER_TEST=required $(GO) test -timeout 15m ./...
 	@$(MAKE) --no-print-directory fuzz-short
 
@@ -26,6 +26,16 @@ fmt-check:
 
 vet:
 	$(GO) vet ./...
+
+# cfn-lint (and the SAM translator, run by internal/gateway's TestSAMTranslation) are
+# Python tools: missing, they fail the build under CI (CI=true) and are skipped otherwise.
+SAM_TOOLS_INSTALL := pip install aws-sam-translator==1.110.0 cfn-lint==1.51.0
+.PHONY: lint-template
+## lint-template: cfn-lint on template.yaml
+lint-template:
+	@if command -v cfn-lint >/dev/null 2>&1; then echo "cfn-lint template.yaml"; cfn-lint template.yaml; \
+	elif [ "$$CI" = true ]; then echo "cfn-lint is missing: $(SAM_TOOLS_INSTALL)"; exit 1; \
+	else echo "cfn-lint is missing, template not linted ($(SAM_TOOLS_INSTALL))"; fi
 
 # Fuzz targets (package:Target), each run for FUZZTIME by `make fuzz-short` (part of
 # `make test`); their seed corpora are in <package>/testdata/fuzz/<Target>.

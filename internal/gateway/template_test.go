@@ -326,3 +326,31 @@ Resources:
 		t.Errorf("function routes: got %+v", f.Routes)
 	}
 }
+
+// TestParseCorsIf: a CorsConfiguration written as an !If of two complete maps
+// (the form SAM translates whole) is read when its branches differ in
+// AllowOrigins only, refused otherwise.
+func TestParseCorsIf(t *testing.T) {
+	const head = "Resources:\n  HttpApi:\n    Type: AWS::Serverless::HttpApi\n    Properties:\n      CorsConfiguration: !If\n        - HasOther\n"
+	tests := []struct {
+		name, branches string
+		wantErr        bool
+	}{
+		{"origins differ", "        - { AllowOrigins: !Split [',', !Ref O], AllowHeaders: [etag], MaxAge: 600 }\n        - { AllowOrigins: [https://a.test], AllowHeaders: [etag], MaxAge: 600 }\n", false},
+		{"headers differ", "        - { AllowOrigins: [https://b.test], AllowHeaders: [etag], MaxAge: 600 }\n        - { AllowOrigins: [https://a.test], MaxAge: 600 }\n", true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			tpl, err := ParseTemplateBytes([]byte(head + tt.branches))
+			if gotErr := err != nil; gotErr != tt.wantErr {
+				t.Fatalf("err = %v, want an error: %v", err, tt.wantErr)
+			}
+			if err != nil {
+				return
+			}
+			if want := (Cors{AllowHeaders: []string{"etag"}, MaxAge: 600}); !reflect.DeepEqual(*tpl.Cors, want) {
+				t.Errorf("cors: got %+v, want %+v", *tpl.Cors, want)
+			}
+		})
+	}
+}
