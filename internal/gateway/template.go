@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path"
+	"reflect"
 	"regexp"
 	"sort"
 	"strings"
@@ -489,15 +490,8 @@ func parseFunction(r rawResource, globalTimeout int) (Function, error) {
 
 func parseHTTPAPI(r rawResource, t *Template) error {
 	var p struct {
-		CorsConfiguration *struct {
-			AllowOrigins     any      `json:"AllowOrigins"`
-			AllowHeaders     []string `json:"AllowHeaders"`
-			AllowMethods     []string `json:"AllowMethods"`
-			ExposeHeaders    []string `json:"ExposeHeaders"`
-			MaxAge           int      `json:"MaxAge"`
-			AllowCredentials bool     `json:"AllowCredentials"`
-		} `json:"CorsConfiguration"`
-		Auth struct {
+		CorsConfiguration json.RawMessage `json:"CorsConfiguration"`
+		Auth              struct {
 			DefaultAuthorizer string `json:"DefaultAuthorizer"`
 			Authorizers       map[string]struct {
 				IdentitySource   any `json:"IdentitySource"`
@@ -514,15 +508,12 @@ func parseHTTPAPI(r rawResource, t *Template) error {
 	if p.Auth.DefaultAuthorizer != "NONE" {
 		t.DefaultAuthorizer = p.Auth.DefaultAuthorizer
 	}
-	if c := p.CorsConfiguration; c != nil {
-		t.Cors = &Cors{AllowHeaders: c.AllowHeaders, AllowMethods: c.AllowMethods, ExposeHeaders: c.ExposeHeaders, MaxAge: c.MaxAge, AllowCredentials: c.AllowCredentials}
-		if l, ok := c.AllowOrigins.([]any); ok {
-			for _, o := range l {
-				if s, ok := o.(string); ok {
-					t.Cors.AllowOrigins = append(t.Cors.AllowOrigins, s)
-				}
-			}
+	if len(p.CorsConfiguration) > 0 && string(p.CorsConfiguration) != "null" {
+		c, err := parseCors(p.CorsConfiguration)
+		if err != nil {
+			return fmt.Errorf("%s: CorsConfiguration: %w", r.id, err)
 		}
+		t.Cors = c
 	}
 	for name, a := range p.Auth.Authorizers {
 		az := Authorizer{Name: name, IdentitySource: scalar(a.IdentitySource), Issuer: sub(a.JwtConfiguration.Issuer)}
@@ -547,6 +538,54 @@ func parseHTTPAPI(r rawResource, t *Template) error {
 		t.Authorizers[name] = az
 	}
 	return nil
+}
+
+// parseCors reads a CorsConfiguration map, or an !If of two such maps (the
+// form SAM keeps whole when the origins are an intrinsic): its branches must
+// then differ in AllowOrigins only, which the local stack takes from the
+// environment anyway.
+func parseCors(b json.RawMessage) (*Cors, error) {
+	var cond struct {
+		If []json.RawMessage `json:"Fn::If"`
+	}
+	if err := json.Unmarshal(b, &cond); err == nil && cond.If != nil {
+		if len(cond.If) != 3 {
+			return nil, fmt.Errorf("Fn::If needs a condition and two maps")
+		}
+		a, err := parseCors(cond.If[1])
+		if err != nil {
+			return nil, err
+		}
+		other, err := parseCors(cond.If[2])
+		if err != nil {
+			return nil, err
+		}
+		a.AllowOrigins, other.AllowOrigins = nil, nil
+		if !reflect.DeepEqual(a, other) {
+			return nil, fmt.Errorf("the branches of Fn::If differ in more than AllowOrigins")
+		}
+		return a, nil
+	}
+	var c struct {
+		AllowOrigins     any      `json:"AllowOrigins"`
+		AllowHeaders     []string `json:"AllowHeaders"`
+		AllowMethods     []string `json:"AllowMethods"`
+		ExposeHeaders    []string `json:"ExposeHeaders"`
+		MaxAge           int      `json:"MaxAge"`
+		AllowCredentials bool     `json:"AllowCredentials"`
+	}
+	if err := json.Unmarshal(b, &c); err != nil {
+		return nil, err
+	}
+	out := &Cors{AllowHeaders: c.AllowHeaders, AllowMethods: c.AllowMethods, ExposeHeaders: c.ExposeHeaders, MaxAge: c.MaxAge, AllowCredentials: c.AllowCredentials}
+	if l, ok := c.AllowOrigins.([]any); ok {
+		for _, o := range l {
+			if s, ok := o.(string); ok {
+				out.AllowOrigins = append(out.AllowOrigins, s)
+			}
+		}
+	}
+	return out, nil
 }
 
 func parseTable(r rawResource) (Table, error) {

@@ -92,8 +92,8 @@ func TestParseTemplateReal(t *testing.T) {
 	if len(app.CustomAttributes) != 2 {
 		t.Errorf("apporteur custom attributes: got %+v", app.CustomAttributes)
 	}
-	if n := len(tpl.Streams()); n != 6 {
-		t.Errorf("stream events: got %d, want the 6 consumers", n)
+	if n := len(tpl.Streams()); n != 2 {
+		t.Errorf("stream events: got %d, want the 2 readers (AWS advises at most two per shard)", n)
 	}
 	if dirs, err := os.ReadDir("../../functions"); err != nil || len(tpl.Functions) != len(dirs) {
 		t.Errorf("functions: got %d in the template, %d folders in functions/ (%v)", len(tpl.Functions), len(dirs), err)
@@ -324,5 +324,33 @@ Resources:
 	}
 	if f, _ := tpl.Function("f"); f.Routes[0].Authorizer != "MiaAuthorizer" {
 		t.Errorf("function routes: got %+v", f.Routes)
+	}
+}
+
+// TestParseCorsIf: a CorsConfiguration written as an !If of two complete maps
+// (the form SAM translates whole) is read when its branches differ in
+// AllowOrigins only, refused otherwise.
+func TestParseCorsIf(t *testing.T) {
+	const head = "Resources:\n  HttpApi:\n    Type: AWS::Serverless::HttpApi\n    Properties:\n      CorsConfiguration: !If\n        - HasOther\n"
+	tests := []struct {
+		name, branches string
+		wantErr        bool
+	}{
+		{"origins differ", "        - { AllowOrigins: !Split [',', !Ref O], AllowHeaders: [etag], MaxAge: 600 }\n        - { AllowOrigins: [https://a.test], AllowHeaders: [etag], MaxAge: 600 }\n", false},
+		{"headers differ", "        - { AllowOrigins: [https://b.test], AllowHeaders: [etag], MaxAge: 600 }\n        - { AllowOrigins: [https://a.test], MaxAge: 600 }\n", true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			tpl, err := ParseTemplateBytes([]byte(head + tt.branches))
+			if gotErr := err != nil; gotErr != tt.wantErr {
+				t.Fatalf("err = %v, want an error: %v", err, tt.wantErr)
+			}
+			if err != nil {
+				return
+			}
+			if want := (Cors{AllowHeaders: []string{"etag"}, MaxAge: 600}); !reflect.DeepEqual(*tpl.Cors, want) {
+				t.Errorf("cors: got %+v, want %+v", *tpl.Cors, want)
+			}
+		})
 	}
 }
