@@ -3,7 +3,7 @@ package main
 import (
 	"sort"
 
-	"github.com/assentis/mycrm/internal/gateway"
+	"github.com/assentis/mycrm/internal/devstack/gateway"
 )
 
 // Route is one HttpApi event of template.yaml.

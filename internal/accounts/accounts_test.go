@@ -7,7 +7,7 @@ import (
 
 	"github.com/assentis/mycrm/internal/accounts"
 	"github.com/assentis/mycrm/internal/crm"
-	"github.com/assentis/mycrm/internal/localstack"
+	"github.com/assentis/mycrm/internal/devstack"
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	cip "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
@@ -15,10 +15,10 @@ import (
 )
 
 // startCognito runs a real cognito-local from infra/local/node_modules on a
-// free port (localstack.StartCognito) and stops it at the end.
+// free port (devstack.StartCognito) and stops it at the end.
 func startCognito(t *testing.T) *cip.Client {
 	t.Helper()
-	e, err := localstack.StartCognito(context.Background(), t.TempDir())
+	e, err := devstack.StartCognito(context.Background(), t.TempDir())
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -6,7 +6,7 @@ import (
 	"testing"
 
 	"github.com/assentis/mycrm/internal/consumers"
-	"github.com/assentis/mycrm/internal/gateway"
+	"github.com/assentis/mycrm/internal/devstack/gateway"
 )
 
 // TestHandlersMatchTemplate: every stream event of template.yaml has its

@@ -5,7 +5,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/assentis/mycrm/internal/localstack"
+	"github.com/assentis/mycrm/internal/devstack"
 	"github.com/assentis/mycrm/internal/mail"
 	"github.com/assentis/mycrm/internal/mail/sesmail"
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -14,10 +14,10 @@ import (
 )
 
 // startSES runs a real aws-ses-v2-local from infra/local/node_modules on a
-// free port (localstack.StartSES) and stops it at the end.
-func startSES(t *testing.T) *localstack.Emulator {
+// free port (devstack.StartSES) and stops it at the end.
+func startSES(t *testing.T) *devstack.Emulator {
 	t.Helper()
-	e, err := localstack.StartSES(context.Background(), t.TempDir())
+	e, err := devstack.StartSES(context.Background(), t.TempDir())
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,4 +1,4 @@
-// Package localstack runs MyCRM on a laptop with no AWS account: it starts
+// Package devstack runs MyCRM on a laptop with no AWS account: it starts
 // the emulators installed in infra/local/node_modules (DynamoDB Local,
 // cognito-local, aws-ses-v2-local) as child processes, provisions them from
 // template.yaml (table, user pools, app clients, groups), seeds the produit
@@ -7,7 +7,7 @@
 // API Gateway (internal/gateway), stream consumers included.
 //
 // `make dev` (infra/local) and the end-to-end tests (e2e) both use Start.
-package localstack
+package devstack
 
 import (
 	"context"
@@ -30,7 +30,7 @@ import (
 
 	"github.com/assentis/mycrm/internal/app"
 	"github.com/assentis/mycrm/internal/app/streamapp"
-	"github.com/assentis/mycrm/internal/gateway"
+	"github.com/assentis/mycrm/internal/devstack/gateway"
 	"github.com/assentis/mycrm/internal/httpapi"
 	"github.com/assentis/mycrm/internal/phone"
 	"github.com/aws/aws-sdk-go-v2/aws"

@@ -8,7 +8,7 @@ import (
 )
 
 func TestParseTemplateReal(t *testing.T) {
-	tpl, err := ParseTemplate("../../template.yaml")
+	tpl, err := ParseTemplate("../../../template.yaml")
 	if err != nil {
 		t.Fatalf("ParseTemplate: %v", err)
 	}
@@ -95,7 +95,7 @@ func TestParseTemplateReal(t *testing.T) {
 	if n := len(tpl.Streams()); n != 6 {
 		t.Errorf("stream events: got %d, want the 6 consumers", n)
 	}
-	if dirs, err := os.ReadDir("../../functions"); err != nil || len(tpl.Functions) != len(dirs) {
+	if dirs, err := os.ReadDir("../../../functions"); err != nil || len(tpl.Functions) != len(dirs) {
 		t.Errorf("functions: got %d in the template, %d folders in functions/ (%v)", len(tpl.Functions), len(dirs), err)
 	}
 	for _, s := range tpl.Streams() {
