@@ -6,13 +6,13 @@ import (
 	"testing"
 
 	"github.com/assentis/mycrm/internal/consumers"
-	"github.com/assentis/mycrm/internal/devstack/gateway"
+	"github.com/assentis/mycrm/internal/devstack/samtemplate"
 )
 
 // TestHandlersMatchTemplate: every stream event of template.yaml has its
 // consumer, and every consumer is wired to the stream, both ways.
 func TestHandlersMatchTemplate(t *testing.T) {
-	tpl, err := gateway.ParseTemplate("../../template.yaml")
+	tpl, err := samtemplate.ParseTemplate("../../template.yaml")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -12,7 +12,7 @@ import (
 
 	"github.com/assentis/mycrm/internal/accounts"
 	"github.com/assentis/mycrm/internal/crm"
-	"github.com/assentis/mycrm/internal/devstack/gateway"
+	"github.com/assentis/mycrm/internal/devstack/samtemplate"
 	"github.com/assentis/mycrm/internal/httpapi"
 	"github.com/aws/aws-sdk-go-v2/aws"
 	cip "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
@@ -24,7 +24,7 @@ import (
 
 // provision creates what template.yaml declares, when it does not exist yet:
 // the table tb, the user pools with their app clients and groups.
-func (s *Stack) provision(ctx context.Context, st *state, tb gateway.Table) error {
+func (s *Stack) provision(ctx context.Context, st *state, tb samtemplate.Table) error {
 	s.Table = tb.TableName
 	if s.Table == "" {
 		s.Table = "mycrm-" + Stage
@@ -39,7 +39,7 @@ func (s *Stack) provision(ctx context.Context, st *state, tb gateway.Table) erro
 		if !ok {
 			return fmt.Errorf("template.yaml has no user pool %s", logical)
 		}
-		poolID, err := s.ensurePool(ctx, p, gateway.Sub(p.Name, vars))
+		poolID, err := s.ensurePool(ctx, p, samtemplate.Sub(p.Name, vars))
 		if err != nil {
 			return err
 		}
@@ -65,9 +65,9 @@ func (s *Stack) provision(ctx context.Context, st *state, tb gateway.Table) erro
 }
 
 // theTable is the template's only DynamoDB table.
-func theTable(t *gateway.Template) (gateway.Table, error) {
+func theTable(t *samtemplate.Template) (samtemplate.Table, error) {
 	if len(t.Tables) != 1 {
-		return gateway.Table{}, fmt.Errorf("template.yaml declares %d tables, want 1", len(t.Tables))
+		return samtemplate.Table{}, fmt.Errorf("template.yaml declares %d tables, want 1", len(t.Tables))
 	}
 	for _, tb := range t.Tables {
 		return tb, nil
@@ -75,7 +75,7 @@ func theTable(t *gateway.Template) (gateway.Table, error) {
 	panic("unreachable")
 }
 
-func (s *Stack) ensureTable(ctx context.Context, tb gateway.Table) error {
+func (s *Stack) ensureTable(ctx context.Context, tb samtemplate.Table) error {
 	_, err := s.dynamo.DescribeTable(ctx, &dynamodb.DescribeTableInput{TableName: aws.String(s.Table)})
 	var notFound *ddbtypes.ResourceNotFoundException
 	switch {
@@ -124,7 +124,7 @@ func (s *Stack) ensureTable(ctx context.Context, tb gateway.Table) error {
 	return nil
 }
 
-func keySchema(ks []gateway.KeySchemaElement) []ddbtypes.KeySchemaElement {
+func keySchema(ks []samtemplate.KeySchemaElement) []ddbtypes.KeySchemaElement {
 	out := make([]ddbtypes.KeySchemaElement, len(ks))
 	for i, k := range ks {
 		out[i] = ddbtypes.KeySchemaElement{AttributeName: aws.String(k.AttributeName), KeyType: ddbtypes.KeyType(k.KeyType)}
@@ -133,7 +133,7 @@ func keySchema(ks []gateway.KeySchemaElement) []ddbtypes.KeySchemaElement {
 }
 
 // ensurePool finds the pool by name (so a restart reuses it) or creates it.
-func (s *Stack) ensurePool(ctx context.Context, p gateway.UserPool, name string) (string, error) {
+func (s *Stack) ensurePool(ctx context.Context, p samtemplate.UserPool, name string) (string, error) {
 	var next *string
 	for {
 		out, err := s.cognito.ListUserPools(ctx, &cip.ListUserPoolsInput{MaxResults: aws.Int32(60), NextToken: next})
@@ -167,7 +167,7 @@ func (s *Stack) ensurePool(ctx context.Context, p gateway.UserPool, name string)
 	return aws.ToString(out.UserPool.Id), nil
 }
 
-func (s *Stack) ensureClient(ctx context.Context, poolID string, c gateway.UserPoolClient) (string, error) {
+func (s *Stack) ensureClient(ctx context.Context, poolID string, c samtemplate.UserPoolClient) (string, error) {
 	name := c.ClientName
 	if name == "" {
 		name = c.LogicalID
@@ -195,7 +195,7 @@ func (s *Stack) ensureClient(ctx context.Context, poolID string, c gateway.UserP
 	return aws.ToString(created.UserPoolClient.ClientId), nil
 }
 
-func (s *Stack) ensureGroup(ctx context.Context, poolID string, g gateway.UserPoolGroup) error {
+func (s *Stack) ensureGroup(ctx context.Context, poolID string, g samtemplate.UserPoolGroup) error {
 	_, err := s.cognito.GetGroup(ctx, &cip.GetGroupInput{UserPoolId: aws.String(poolID), GroupName: aws.String(g.GroupName)})
 	if err == nil {
 		return nil

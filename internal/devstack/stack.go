@@ -31,6 +31,7 @@ import (
 	"github.com/assentis/mycrm/internal/app"
 	"github.com/assentis/mycrm/internal/app/streamapp"
 	"github.com/assentis/mycrm/internal/devstack/gateway"
+	"github.com/assentis/mycrm/internal/devstack/samtemplate"
 	"github.com/assentis/mycrm/internal/httpapi"
 	"github.com/assentis/mycrm/internal/phone"
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -109,7 +110,7 @@ type Stack struct {
 	// Services are built by app.Load (every client) from Env, as each Lambda
 	// builds its own.
 	Services *streamapp.Services
-	Template *gateway.Template
+	Template *samtemplate.Template
 	Gateway  *gateway.Gateway
 	// Dir is the state directory.
 	Dir string
@@ -157,7 +158,7 @@ func Start(ctx context.Context, o Options) (_ *Stack, err error) {
 			return nil, err
 		}
 	}
-	s.Template, err = gateway.ParseTemplate(filepath.Join(root, "template.yaml"))
+	s.Template, err = samtemplate.ParseTemplate(filepath.Join(root, "template.yaml"))
 	if err != nil {
 		return nil, err
 	}

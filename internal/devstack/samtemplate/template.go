@@ -1,4 +1,4 @@
-package gateway
+package samtemplate
 
 import (
 	"encoding/json"
