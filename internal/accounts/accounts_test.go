@@ -7,7 +7,7 @@ import (
 
 	"github.com/assentis/mycrm/internal/accounts"
 	"github.com/assentis/mycrm/internal/crm"
-	"github.com/assentis/mycrm/internal/devstack"
+	"github.com/assentis/mycrm/internal/devstack/emulators"
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	cip "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
@@ -15,18 +15,10 @@ import (
 )
 
 // startCognito runs a real cognito-local from infra/local/node_modules on a
-// free port (devstack.StartCognito) and stops it at the end.
+// free port and stops it at the end (skipped with -short).
 func startCognito(t *testing.T) *cip.Client {
 	t.Helper()
-	e, err := devstack.StartCognito(context.Background(), t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		if err := e.Stop(); err != nil {
-			t.Error(err)
-		}
-	})
+	e := emulators.ForTest(t, emulators.StartCognito)
 	endpoint := e.URL
 	return cip.New(cip.Options{
 		Region:       "eu-west-3",

@@ -329,6 +329,17 @@ func (t *Template) Function(folder string) (Function, bool) {
 	return Function{}, false
 }
 
+// Table is the template's only DynamoDB table.
+func (t *Template) Table() (Table, error) {
+	if len(t.Tables) != 1 {
+		return Table{}, fmt.Errorf("template.yaml declares %d tables, want 1", len(t.Tables))
+	}
+	for _, tb := range t.Tables {
+		return tb, nil
+	}
+	panic("unreachable")
+}
+
 // Streams lists every DynamoDB stream event of the template's functions.
 func (t *Template) Streams() []StreamEvent {
 	var out []StreamEvent
