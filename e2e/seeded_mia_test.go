@@ -9,7 +9,7 @@ import (
 )
 
 // Seeded MIA accounts (the demo MIA, staff, and those tests create through
-// localstack) hold the same global email guard as POST /admin/mias, so staff
+// devstack) hold the same global email guard as POST /admin/mias, so staff
 // cannot create a second account with a seeded email.
 func TestSeededMIAEmailIsTaken(t *testing.T) {
 	staffTok := login(t, "mia", "staff@assentis.test", "Staff-Assentis-2026!")

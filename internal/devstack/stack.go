@@ -1,12 +1,13 @@
-// Package devstack runs MyCRM on a laptop with no AWS account: it starts
-// the emulators installed in infra/local/node_modules (DynamoDB Local,
-// cognito-local, aws-ses-v2-local) as child processes, provisions them from
-// template.yaml (table, user pools, app clients, groups), seeds the produit
-// catalogue and the demo accounts, builds the services exactly as a Lambda
-// does (app.Load on the local environment) and serves them through the local
-// API Gateway (internal/gateway), stream consumers included.
+// Package devstack runs MyCRM on a laptop with no AWS account. It is
+// development tooling: no Lambda links it or its subpackages. Start runs
+// the emulators of infra/local/node_modules (DynamoDB Local, cognito-local,
+// aws-ses-v2-local; package emulators), provisions them from template.yaml
+// (table, user pools, app clients, groups), seeds the produit catalogue and
+// the demo accounts, builds the services exactly as a Lambda does (app.Load
+// on the local environment) and serves them through the local API Gateway
+// (package gateway), stream consumers included.
 //
-// `make dev` (infra/local) and the end-to-end tests (e2e) both use Start.
+// `make dev` (infra/local), the end-to-end tests (e2e) and bench use Start.
 package devstack
 
 import (

@@ -1,5 +1,6 @@
-// Package gateway is MyCRM's local API Gateway. It reads template.yaml (the
-// one source of truth for routes, authorizers and stream consumers), verifies
+// Package gateway is MyCRM's local API Gateway, development tooling. It
+// serves template.yaml (the one source of truth for routes, authorizers and
+// stream consumers, read by package samtemplate), verifies
 // JWTs against the local user pools as an HTTP API JWT authorizer does, builds
 // the real events.APIGatewayV2HTTPRequest of each request and invokes the
 // route's function in-process through aws-lambda-go-api-proxy, exactly as the
