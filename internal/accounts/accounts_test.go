@@ -8,6 +8,7 @@ import (
 	"github.com/assentis/mycrm/internal/accounts"
 	"github.com/assentis/mycrm/internal/crm"
 	"github.com/assentis/mycrm/internal/devstack/emulators"
+	"github.com/assentis/mycrm/internal/devstack/emulators/emulatortest"
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	cip "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
@@ -18,7 +19,7 @@ import (
 // free port and stops it at the end (skipped with -short).
 func startCognito(t *testing.T) *cip.Client {
 	t.Helper()
-	e := emulators.ForTest(t, emulators.StartCognito)
+	e := emulatortest.Start(t, emulators.StartCognito)
 	endpoint := e.URL
 	return cip.New(cip.Options{
 		Region:       "eu-west-3",

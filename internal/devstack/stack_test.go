@@ -9,14 +9,14 @@ import (
 	"testing"
 	"time"
 
-	"github.com/assentis/mycrm/internal/devstack/emulators"
+	"github.com/assentis/mycrm/internal/devstack/emulators/emulatortest"
 )
 
 // TestPersistedRestart starts a persistent stack twice on the same directory:
 // the second start reuses the pools, the cursor secret and the accounts.
 // Removing cognito-local's state makes the next start wipe DynamoDB's too.
 func TestPersistedRestart(t *testing.T) {
-	emulators.SkipShort(t)
+	emulatortest.SkipShort(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 4*time.Minute)
 	defer cancel()
 	dir := t.TempDir()
@@ -87,7 +87,7 @@ func TestPersistedRestart(t *testing.T) {
 }
 
 func TestStartFailsOnABusyPort(t *testing.T) {
-	emulators.SkipShort(t)
+	emulatortest.SkipShort(t)
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
 	s, err := Start(ctx, Options{})

@@ -16,7 +16,7 @@ import (
 
 // The store is tested against Amazon's DynamoDB Local, started here in memory
 // on a free port, with template.yaml's table, and stopped by PID at the end.
-// With -short it is not started and the tests that need it skip (newStore).
+// With -short it is not started and the tests that need it skip (newStore, emulatortest.SkipShort).
 
 var testDB *dynamodb.Client
 

@@ -3,7 +3,7 @@
 // function per emulator, and creates template.yaml's table in DynamoDB
 // Local. The local stack (package devstack) starts all three with them;
 // the tests of a package that talks to one AWS service start that one
-// alone (ForTest, or StartDynamoDB in a TestMain).
+// alone (package emulatortest, or StartDynamoDB in a TestMain).
 //
 // DynamoDB Local needs Java; the two others need Node.js.
 package emulators
@@ -16,7 +16,6 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strconv"
-	"testing"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -168,37 +167,6 @@ func DynamoDBClient(url string) *dynamodb.Client {
 		BaseEndpoint: aws.String(url),
 		Credentials:  credentials.NewStaticCredentialsProvider("local", "local", ""),
 	})
-}
-
-// SkipShort skips a test that needs an emulator when go test runs with
-// -short, the quick loop that needs neither Java nor Node. In a normal run
-// such a test fails when its emulator cannot start: it is never skipped.
-func SkipShort(t testing.TB) {
-	t.Helper()
-	if testing.Short() {
-		t.Skip("needs an emulator (Java or Node): not run with -short")
-	}
-}
-
-// ForTest starts one emulator (StartDynamoDB, StartCognito or StartSES) on
-// a free port with its state in a temporary directory, waits until it is
-// ready and stops it when the test ends. Skipped with -short (SkipShort).
-func ForTest(t testing.TB, start func(Config) (*Emulator, error)) *Emulator {
-	t.Helper()
-	SkipShort(t)
-	e, err := start(Config{Dir: t.TempDir()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		if err := e.Stop(); err != nil {
-			t.Error(err)
-		}
-	})
-	if err := e.Ready(context.Background()); err != nil {
-		t.Fatal(err)
-	}
-	return e
 }
 
 // prepare fills in the defaults: node_modules, the state directory and the port.

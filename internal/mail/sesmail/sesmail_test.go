@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/assentis/mycrm/internal/devstack/emulators"
+	"github.com/assentis/mycrm/internal/devstack/emulators/emulatortest"
 	"github.com/assentis/mycrm/internal/mail"
 	"github.com/assentis/mycrm/internal/mail/sesmail"
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -17,7 +18,7 @@ import (
 // free port and stops it at the end (skipped with -short).
 func startSES(t *testing.T) *emulators.Emulator {
 	t.Helper()
-	return emulators.ForTest(t, emulators.StartSES)
+	return emulatortest.Start(t, emulators.StartSES)
 }
 
 func TestSendThroughSESLocal(t *testing.T) {
