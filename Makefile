@@ -23,6 +23,12 @@ check: fmt-check vet staticcheck web/node_modules/.package-lock.json
 	$(GO) test -short ./...
 	cd web && npx tsc --noEmit
 
+# staticcheck from PATH, else from $(go env GOPATH)/bin (go install honnef.co/go/tools/cmd/staticcheck@latest).
+staticcheck:
+	@sc=$$(command -v staticcheck || echo "$$($(GO) env GOPATH)/bin/staticcheck"); \
+	if [ ! -x "$$sc" ]; then echo "staticcheck not found: go install honnef.co/go/tools/cmd/staticcheck@latest"; exit 1; fi; \
+	"$$sc" ./...
+
 ## test: gofmt, go vet and every test (the e2e tests start their own stack on free ports)
 test: node-modules fmt-check vet web web-test browser-deps
 	MYCRM_BROWSER_TEST=required $(GO) test -timeout 15m ./...
@@ -33,12 +39,6 @@ fmt-check:
 
 vet:
 	$(GO) vet ./...
-
-# staticcheck from PATH, else from $(go env GOPATH)/bin (go install honnef.co/go/tools/cmd/staticcheck@latest).
-staticcheck:
-	@sc=$$(command -v staticcheck || echo "$$($(GO) env GOPATH)/bin/staticcheck"); \
-	if [ ! -x "$$sc" ]; then echo "staticcheck not found: go install honnef.co/go/tools/cmd/staticcheck@latest"; exit 1; fi; \
-	"$$sc" ./...
 
 # Fuzz targets (package:Target), each run for FUZZTIME by `make fuzz-short` (part of
 # `make test`); their seed corpora are in <package>/testdata/fuzz/<Target>.
