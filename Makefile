@@ -1,4 +1,5 @@
-# MyCRM — everyday commands. `make dev` runs everything locally, `make test`
+# MyCRM — everyday commands. `make dev` runs everything locally, `make check`
+# is the quick loop (no Java or Node needed by its Go tests), `make test`
 # checks everything. See README.md ("Run it locally").
 
 GO        ?= go
@@ -6,7 +7,7 @@ FUNCTIONS := $(notdir $(patsubst %/,%,$(wildcard functions/*/)))
 GOFILES    = $(shell find . -name '*.go' -not -path './web/*' -not -path '*/node_modules/*' -not -path './.local/*')
 DEV_FLAGS ?=
 
-.PHONY: dev reset test fmt-check vet build clean node-modules
+.PHONY: dev reset check test fmt-check vet staticcheck build clean node-modules
 
 ## dev: run the whole stack locally (API + web on http://localhost:3000), data kept in .local/dev
 dev: node-modules web
@@ -15,6 +16,18 @@ dev: node-modules web
 ## reset: wipe the local data (.local/dev)
 reset:
 	rm -rf .local/dev
+
+## check: the quick loop: gofmt, go vet, staticcheck, `go test -short` (the tests that need
+##   the emulators skip) and the web client's type-check
+check: fmt-check vet staticcheck web/node_modules/.package-lock.json
+	$(GO) test -short ./...
+	cd web && npx tsc --noEmit
+
+# staticcheck from PATH, else from $(go env GOPATH)/bin (go install honnef.co/go/tools/cmd/staticcheck@latest).
+staticcheck:
+	@sc=$$(command -v staticcheck || echo "$$($(GO) env GOPATH)/bin/staticcheck"); \
+	if [ ! -x "$$sc" ]; then echo "staticcheck not found: go install honnef.co/go/tools/cmd/staticcheck@latest"; exit 1; fi; \
+	"$$sc" ./...
 
 ## test: gofmt, go vet and every test (the e2e tests start their own stack on free ports)
 test: node-modules fmt-check vet lint-template web web-test browser-deps

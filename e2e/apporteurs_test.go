@@ -14,8 +14,8 @@ import (
 	"github.com/assentis/mycrm/internal/consumers"
 	"github.com/assentis/mycrm/internal/crm"
 	"github.com/assentis/mycrm/internal/ddbevent"
+	"github.com/assentis/mycrm/internal/devstack/emulators"
 	"github.com/assentis/mycrm/internal/dynamo"
-	"github.com/assentis/mycrm/internal/localstack"
 	"github.com/aws/aws-lambda-go/events"
 	"github.com/aws/aws-sdk-go-v2/aws"
 	cip "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
@@ -32,13 +32,13 @@ const apporteurPassword = "Apporteur-2026x"
 var tokenRe = regexp.MustCompile(`/activation\?token=([A-Za-z0-9_-]{43})`)
 
 // emailsTo returns the emails sent to address so far.
-func emailsTo(t *testing.T, address string) []localstack.Email {
+func emailsTo(t *testing.T, address string) []emulators.Email {
 	t.Helper()
 	all, err := stack.Emails(context.Background())
 	if err != nil {
 		t.Fatal(err)
 	}
-	var out []localstack.Email
+	var out []emulators.Email
 	for _, e := range all {
 		for _, to := range e.To {
 			if strings.Contains(to, address) {
@@ -284,8 +284,8 @@ func TestOnboardingApporteur(t *testing.T) {
 	}
 	// The MIA got one email about the new contact (its name only), and a
 	// redelivered record sends no second one.
-	notif := func() []localstack.Email {
-		var out []localstack.Email
+	notif := func() []emulators.Email {
+		var out []emulators.Email
 		for _, e := range emailsTo(t, miaEmail) {
 			if strings.Contains(e.Subject, "nouveau contact") {
 				out = append(out, e)

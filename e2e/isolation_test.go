@@ -33,7 +33,7 @@ import (
 // Expired tokens, tokens of another audience and access tokens are signed
 // with cognito-local's own key (shipped in its npm package) so that only
 // the claim is wrong; the gateway's unit tests also cover not-yet-valid and
-// exp-less tokens (internal/gateway TestAuthorizer).
+// exp-less tokens (internal/devstack/gateway TestAuthorizer).
 
 // world is the victim MIA (a) with two apporteurs and planted data, and the
 // attacker MIA (b) with its own apporteur.

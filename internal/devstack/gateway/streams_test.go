@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/assentis/mycrm/internal/devstack/samtemplate"
 	"github.com/aws/aws-lambda-go/events"
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodbstreams"
@@ -184,15 +185,15 @@ type streamCase struct {
 
 // startStreams runs a gateway whose only consumer reads the fake stream with
 // the given event properties.
-func startStreams(t *testing.T, ev StreamEvent, fs *fakeStream, rec *recorder, position string) *streamCase {
+func startStreams(t *testing.T, ev samtemplate.StreamEvent, fs *fakeStream, rec *recorder, position string) *streamCase {
 	t.Helper()
 	sc := &streamCase{rec: rec}
 	ev.Function, ev.Table, ev.Name, ev.Enabled = "consumer", "Table", "Stream", true
 	if ev.StartingPosition == "" {
 		ev.StartingPosition = "TRIM_HORIZON"
 	}
-	tpl := &Template{
-		Functions: []Function{{LogicalID: "ConsumerFunction", Folder: "consumer", Timeout: 5, Streams: []StreamEvent{ev}}},
+	tpl := &samtemplate.Template{
+		Functions: []samtemplate.Function{{LogicalID: "ConsumerFunction", Folder: "consumer", Timeout: 5, Streams: []samtemplate.StreamEvent{ev}}},
 		Resources: map[string]string{},
 	}
 	gw, err := New(Config{
@@ -264,7 +265,7 @@ func TestStreamBatches(t *testing.T) {
 		fs.put("INSERT", "A")
 	}
 	rec := &recorder{}
-	sc := startStreams(t, StreamEvent{BatchSize: 3, MaximumRetryAttempts: 2}, fs, rec, "")
+	sc := startStreams(t, samtemplate.StreamEvent{BatchSize: 3, MaximumRetryAttempts: 2}, fs, rec, "")
 	sc.idle(t)
 	want := [][]string{seqs(1, 3), seqs(4, 6), seqs(7, 7)}
 	sc.wantBatches(t, want)
@@ -296,14 +297,14 @@ func TestStreamRetrySemantics(t *testing.T) {
 	}
 	tests := []struct {
 		name        string
-		ev          StreamEvent
+		ev          samtemplate.StreamEvent
 		fail        func([]string, int) (events.DynamoDBEventResponse, error)
 		wantBatches [][]string
 		wantDLQ     [][]string
 	}{
 		{
 			name: "error retries the whole batch, then gives it up",
-			ev:   StreamEvent{BatchSize: 3, MaximumRetryAttempts: 2},
+			ev:   samtemplate.StreamEvent{BatchSize: 3, MaximumRetryAttempts: 2},
 			fail: failOnPoison,
 			wantBatches: [][]string{
 				seqs(1, 3),
@@ -314,7 +315,7 @@ func TestStreamRetrySemantics(t *testing.T) {
 		},
 		{
 			name: "bisect isolates the poison record",
-			ev:   StreamEvent{BatchSize: 4, MaximumRetryAttempts: 1, BisectBatchOnFunctionError: true},
+			ev:   samtemplate.StreamEvent{BatchSize: 4, MaximumRetryAttempts: 1, BisectBatchOnFunctionError: true},
 			fail: failOnPoison,
 			wantBatches: [][]string{
 				seqs(1, 4),             // fails: split
@@ -328,7 +329,7 @@ func TestStreamRetrySemantics(t *testing.T) {
 		},
 		{
 			name: "batch item failure retries from the lowest failed record",
-			ev:   StreamEvent{BatchSize: 4, MaximumRetryAttempts: 3, FunctionResponseTypes: []string{"ReportBatchItemFailures"}},
+			ev:   samtemplate.StreamEvent{BatchSize: 4, MaximumRetryAttempts: 3, FunctionResponseTypes: []string{"ReportBatchItemFailures"}},
 			fail: func(s []string, n int) (events.DynamoDBEventResponse, error) {
 				if n == 1 {
 					return itemFailure("000004", "000003"), nil
@@ -339,7 +340,7 @@ func TestStreamRetrySemantics(t *testing.T) {
 		},
 		{
 			name: "a record that keeps failing goes to the on-failure destination with those after it",
-			ev:   StreamEvent{BatchSize: 4, MaximumRetryAttempts: 1, FunctionResponseTypes: []string{"ReportBatchItemFailures"}},
+			ev:   samtemplate.StreamEvent{BatchSize: 4, MaximumRetryAttempts: 1, FunctionResponseTypes: []string{"ReportBatchItemFailures"}},
 			fail: func(s []string, n int) (events.DynamoDBEventResponse, error) {
 				if hasPoison(s) {
 					return itemFailure(poison), nil
@@ -351,7 +352,7 @@ func TestStreamRetrySemantics(t *testing.T) {
 		},
 		{
 			name: "with bisection, a record that keeps failing goes alone; those after it are delivered",
-			ev: StreamEvent{BatchSize: 5, MaximumRetryAttempts: 1, BisectBatchOnFunctionError: true,
+			ev: samtemplate.StreamEvent{BatchSize: 5, MaximumRetryAttempts: 1, BisectBatchOnFunctionError: true,
 				FunctionResponseTypes: []string{"ReportBatchItemFailures"}},
 			fail: func(s []string, n int) (events.DynamoDBEventResponse, error) {
 				if hasPoison(s) {
@@ -364,7 +365,7 @@ func TestStreamRetrySemantics(t *testing.T) {
 		},
 		{
 			name: "an unknown item identifier fails the whole batch",
-			ev:   StreamEvent{BatchSize: 4, MaximumRetryAttempts: 1, FunctionResponseTypes: []string{"ReportBatchItemFailures"}},
+			ev:   samtemplate.StreamEvent{BatchSize: 4, MaximumRetryAttempts: 1, FunctionResponseTypes: []string{"ReportBatchItemFailures"}},
 			fail: func(s []string, n int) (events.DynamoDBEventResponse, error) {
 				if n == 1 {
 					return itemFailure("nope"), nil
@@ -375,7 +376,7 @@ func TestStreamRetrySemantics(t *testing.T) {
 		},
 		{
 			name: "batch item failures are ignored without ReportBatchItemFailures",
-			ev:   StreamEvent{BatchSize: 4, MaximumRetryAttempts: 1},
+			ev:   samtemplate.StreamEvent{BatchSize: 4, MaximumRetryAttempts: 1},
 			fail: func(s []string, n int) (events.DynamoDBEventResponse, error) {
 				return itemFailure(s[0]), nil
 			},
@@ -383,7 +384,7 @@ func TestStreamRetrySemantics(t *testing.T) {
 		},
 		{
 			name: "a panic is a function error",
-			ev:   StreamEvent{BatchSize: 8, MaximumRetryAttempts: 0},
+			ev:   samtemplate.StreamEvent{BatchSize: 8, MaximumRetryAttempts: 0},
 			fail: func(s []string, n int) (events.DynamoDBEventResponse, error) {
 				if n == 1 {
 					panic("boom")
@@ -421,7 +422,7 @@ func TestStreamPositions(t *testing.T) {
 		fs := newFakeStream()
 		fs.put("INSERT", "old")
 		rec := &recorder{}
-		sc := startStreams(t, StreamEvent{BatchSize: 10}, fs, rec, "LATEST")
+		sc := startStreams(t, samtemplate.StreamEvent{BatchSize: 10}, fs, rec, "LATEST")
 		fs.put("INSERT", "new")
 		sc.idle(t)
 		sc.wantBatches(t, [][]string{seqs(2, 2)})
@@ -430,7 +431,7 @@ func TestStreamPositions(t *testing.T) {
 		fs := newFakeStream()
 		fs.put("INSERT", "a")
 		rec := &recorder{}
-		sc := startStreams(t, StreamEvent{BatchSize: 10}, fs, rec, "")
+		sc := startStreams(t, samtemplate.StreamEvent{BatchSize: 10}, fs, rec, "")
 		sc.idle(t)
 		fs.mu.Lock()
 		fs.expireCalls = 2
@@ -443,7 +444,7 @@ func TestStreamPositions(t *testing.T) {
 		fs := newFakeStream()
 		fs.put("INSERT", "a")
 		rec := &recorder{}
-		sc := startStreams(t, StreamEvent{BatchSize: 10}, fs, rec, "")
+		sc := startStreams(t, samtemplate.StreamEvent{BatchSize: 10}, fs, rec, "")
 		sc.idle(t)
 		fs.put("INSERT", "b")
 		fs.rollShard()
@@ -459,7 +460,7 @@ func TestStreamPositions(t *testing.T) {
 		fs.put("INSERT", "CONTACT#1")
 		fs.put("INSERT", "APPORTEUR#2")
 		rec := &recorder{}
-		sc := startStreams(t, StreamEvent{BatchSize: 10, Filters: []string{
+		sc := startStreams(t, samtemplate.StreamEvent{BatchSize: 10, Filters: []string{
 			`{"eventName":["INSERT"],"dynamodb":{"NewImage":{"PK":{"S":[{"prefix":"APPORTEUR#"}]}}}}`,
 		}}, fs, rec, "")
 		sc.idle(t)

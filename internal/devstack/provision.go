@@ -1,36 +1,35 @@
-package localstack
+package devstack
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
-	"net/http"
-	"sort"
 	"strings"
-	"time"
 
 	"github.com/assentis/mycrm/internal/accounts"
 	"github.com/assentis/mycrm/internal/crm"
-	"github.com/assentis/mycrm/internal/gateway"
+	"github.com/assentis/mycrm/internal/devstack/emulators"
+	"github.com/assentis/mycrm/internal/devstack/samtemplate"
 	"github.com/assentis/mycrm/internal/httpapi"
 	"github.com/aws/aws-sdk-go-v2/aws"
 	cip "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
 	ciptypes "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider/types"
-	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
-	ddbtypes "github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 	"github.com/oklog/ulid/v2"
 )
 
 // provision creates what template.yaml declares, when it does not exist yet:
 // the table tb, the user pools with their app clients and groups.
-func (s *Stack) provision(ctx context.Context, st *state, tb gateway.Table) error {
+func (s *Stack) provision(ctx context.Context, st *state, tb samtemplate.Table) error {
 	s.Table = tb.TableName
 	if s.Table == "" {
 		s.Table = "mycrm-" + Stage
 	}
-	if err := s.ensureTable(ctx, tb); err != nil {
+	created, err := emulators.EnsureTable(ctx, s.dynamo, s.Table, tb)
+	if err != nil {
 		return err
+	}
+	if created {
+		s.log.Info("table created", "table", s.Table)
 	}
 	vars := map[string]string{"Stage": Stage, "AWS::Region": Region}
 	ids := map[string][2]string{} // pool logical id → pool id, client id
@@ -39,7 +38,7 @@ func (s *Stack) provision(ctx context.Context, st *state, tb gateway.Table) erro
 		if !ok {
 			return fmt.Errorf("template.yaml has no user pool %s", logical)
 		}
-		poolID, err := s.ensurePool(ctx, p, gateway.Sub(p.Name, vars))
+		poolID, err := s.ensurePool(ctx, p, samtemplate.Sub(p.Name, vars))
 		if err != nil {
 			return err
 		}
@@ -64,76 +63,8 @@ func (s *Stack) provision(ctx context.Context, st *state, tb gateway.Table) erro
 	return nil
 }
 
-// theTable is the template's only DynamoDB table.
-func theTable(t *gateway.Template) (gateway.Table, error) {
-	if len(t.Tables) != 1 {
-		return gateway.Table{}, fmt.Errorf("template.yaml declares %d tables, want 1", len(t.Tables))
-	}
-	for _, tb := range t.Tables {
-		return tb, nil
-	}
-	panic("unreachable")
-}
-
-func (s *Stack) ensureTable(ctx context.Context, tb gateway.Table) error {
-	_, err := s.dynamo.DescribeTable(ctx, &dynamodb.DescribeTableInput{TableName: aws.String(s.Table)})
-	var notFound *ddbtypes.ResourceNotFoundException
-	switch {
-	case errors.As(err, &notFound):
-		in := &dynamodb.CreateTableInput{TableName: aws.String(s.Table), BillingMode: ddbtypes.BillingModePayPerRequest}
-		for _, a := range tb.AttributeDefinitions {
-			in.AttributeDefinitions = append(in.AttributeDefinitions, ddbtypes.AttributeDefinition{
-				AttributeName: aws.String(a.AttributeName), AttributeType: ddbtypes.ScalarAttributeType(a.AttributeType)})
-		}
-		in.KeySchema = keySchema(tb.KeySchema)
-		for _, g := range tb.GlobalSecondaryIndexes {
-			in.GlobalSecondaryIndexes = append(in.GlobalSecondaryIndexes, ddbtypes.GlobalSecondaryIndex{
-				IndexName:  aws.String(g.IndexName),
-				KeySchema:  keySchema(g.KeySchema),
-				Projection: &ddbtypes.Projection{ProjectionType: ddbtypes.ProjectionType(g.ProjectionType), NonKeyAttributes: g.NonKeyAttributes},
-			})
-		}
-		if tb.StreamViewType != "" {
-			in.StreamSpecification = &ddbtypes.StreamSpecification{StreamEnabled: aws.Bool(true), StreamViewType: ddbtypes.StreamViewType(tb.StreamViewType)}
-		}
-		if _, err := s.dynamo.CreateTable(ctx, in); err != nil {
-			return fmt.Errorf("create table %s: %w", s.Table, err)
-		}
-		w := dynamodb.NewTableExistsWaiter(s.dynamo, func(o *dynamodb.TableExistsWaiterOptions) { o.MinDelay = 100 * time.Millisecond })
-		if err := w.Wait(ctx, &dynamodb.DescribeTableInput{TableName: aws.String(s.Table)}, 30*time.Second); err != nil {
-			return fmt.Errorf("wait for table %s: %w", s.Table, err)
-		}
-		s.log.Info("table created", "table", s.Table)
-	case err != nil:
-		return fmt.Errorf("describe table %s: %w", s.Table, err)
-	}
-	if tb.TimeToLiveAttribute != "" {
-		ttl, err := s.dynamo.DescribeTimeToLive(ctx, &dynamodb.DescribeTimeToLiveInput{TableName: aws.String(s.Table)})
-		if err != nil {
-			return fmt.Errorf("describe ttl of %s: %w", s.Table, err)
-		}
-		if d := ttl.TimeToLiveDescription; d == nil || d.TimeToLiveStatus != ddbtypes.TimeToLiveStatusEnabled {
-			if _, err := s.dynamo.UpdateTimeToLive(ctx, &dynamodb.UpdateTimeToLiveInput{
-				TableName:               aws.String(s.Table),
-				TimeToLiveSpecification: &ddbtypes.TimeToLiveSpecification{AttributeName: aws.String(tb.TimeToLiveAttribute), Enabled: aws.Bool(true)},
-			}); err != nil {
-				return fmt.Errorf("enable ttl on %s: %w", s.Table, err)
-			}
-		}
-	}
-	return nil
-}
-
-func keySchema(ks []gateway.KeySchemaElement) []ddbtypes.KeySchemaElement {
-	out := make([]ddbtypes.KeySchemaElement, len(ks))
-	for i, k := range ks {
-		out[i] = ddbtypes.KeySchemaElement{AttributeName: aws.String(k.AttributeName), KeyType: ddbtypes.KeyType(k.KeyType)}
-	}
-	return out
-}
-
 // ensurePool finds the pool by name (so a restart reuses it) or creates it.
-func (s *Stack) ensurePool(ctx context.Context, p gateway.UserPool, name string) (string, error) {
+func (s *Stack) ensurePool(ctx context.Context, p samtemplate.UserPool, name string) (string, error) {
 	var next *string
 	for {
 		out, err := s.cognito.ListUserPools(ctx, &cip.ListUserPoolsInput{MaxResults: aws.Int32(60), NextToken: next})
@@ -167,7 +98,7 @@ func (s *Stack) ensurePool(ctx context.Context, p gateway.UserPool, name string)
 	return aws.ToString(out.UserPool.Id), nil
 }
 
-func (s *Stack) ensureClient(ctx context.Context, poolID string, c gateway.UserPoolClient) (string, error) {
+func (s *Stack) ensureClient(ctx context.Context, poolID string, c samtemplate.UserPoolClient) (string, error) {
 	name := c.ClientName
 	if name == "" {
 		name = c.LogicalID
@@ -195,7 +126,7 @@ func (s *Stack) ensureClient(ctx context.Context, poolID string, c gateway.UserP
 	return aws.ToString(created.UserPoolClient.ClientId), nil
 }
 
-func (s *Stack) ensureGroup(ctx context.Context, poolID string, g gateway.UserPoolGroup) error {
+func (s *Stack) ensureGroup(ctx context.Context, poolID string, g samtemplate.UserPoolGroup) error {
 	_, err := s.cognito.GetGroup(ctx, &cip.GetGroupInput{UserPoolId: aws.String(poolID), GroupName: aws.String(g.GroupName)})
 	if err == nil {
 		return nil
@@ -292,65 +223,4 @@ func (s *Stack) Login(ctx context.Context, pool, email, password string) (string
 		return "", fmt.Errorf("login %s on the %s pool: challenge %s", email, pool, out.ChallengeName)
 	}
 	return aws.ToString(out.AuthenticationResult.IdToken), nil
-}
-
-// Email is a message aws-ses-v2-local received.
-type Email struct {
-	MessageID string
-	From      string
-	To, Cc    []string
-	Bcc       []string
-	Subject   string
-	HTML      string
-	Text      string
-	At        time.Time
-}
-
-// Emails returns every email sent so far, oldest first.
-func (s *Stack) Emails(ctx context.Context) ([]Email, error) { return readEmails(ctx, s.SESURL) }
-
-// Emails returns every email an aws-ses-v2-local Emulator received, oldest first.
-func (e *Emulator) Emails(ctx context.Context) ([]Email, error) { return readEmails(ctx, e.URL) }
-
-// readEmails reads the mailbox of the aws-ses-v2-local at sesURL.
-func readEmails(ctx context.Context, sesURL string) ([]Email, error) {
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, sesURL+"/store", nil)
-	if err != nil {
-		return nil, err
-	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		return nil, fmt.Errorf("read the local mailbox: %w", err)
-	}
-	defer resp.Body.Close()
-	if resp.StatusCode != http.StatusOK {
-		return nil, fmt.Errorf("read the local mailbox: status %d", resp.StatusCode)
-	}
-	var doc struct {
-		Emails []struct {
-			MessageID   string `json:"messageId"`
-			From        string `json:"from"`
-			Destination struct {
-				To, Cc, Bcc []string
-			} `json:"destination"`
-			Subject string `json:"subject"`
-			Body    struct {
-				HTML string `json:"html"`
-				Text string `json:"text"`
-			} `json:"body"`
-			At float64 `json:"at"`
-		} `json:"emails"`
-	}
-	if err := json.NewDecoder(resp.Body).Decode(&doc); err != nil {
-		return nil, fmt.Errorf("decode the local mailbox: %w", err)
-	}
-	out := make([]Email, 0, len(doc.Emails))
-	for _, e := range doc.Emails {
-		out = append(out, Email{
-			MessageID: e.MessageID, From: e.From, To: e.Destination.To, Cc: e.Destination.Cc, Bcc: e.Destination.Bcc,
-			Subject: e.Subject, HTML: e.Body.HTML, Text: e.Body.Text, At: time.Unix(int64(e.At), 0),
-		})
-	}
-	sort.SliceStable(out, func(i, j int) bool { return out[i].At.Before(out[j].At) })
-	return out, nil
 }

@@ -1,4 +1,4 @@
-package localstack
+package emulators
 
 import (
 	"context"
@@ -17,7 +17,7 @@ import (
 )
 
 // proc is an emulator running as a child process in its own process group,
-// killed with the gateway if it dies (Pdeathsig) and stopped by its PID.
+// killed with its parent if that dies (Pdeathsig) and stopped by its PID.
 type proc struct {
 	name    string
 	cmd     *exec.Cmd
@@ -137,8 +137,8 @@ func httpReady(url string) func(context.Context) error {
 	}
 }
 
-// freePort returns port, or a free TCP port when it is 0.
-func freePort(port int) (int, error) {
+// FreePort returns port, or a free TCP port when it is 0.
+func FreePort(port int) (int, error) {
 	if port != 0 {
 		return port, nil
 	}
@@ -150,8 +150,8 @@ func freePort(port int) (int, error) {
 	return l.Addr().(*net.TCPAddr).Port, nil
 }
 
-// checkPortFree fails early, with a clear message, when a fixed port is taken.
-func checkPortFree(name string, port int) error {
+// CheckPortFree fails early, with a clear message, when a fixed port is taken.
+func CheckPortFree(name string, port int) error {
 	l, err := net.Listen("tcp", ":"+strconv.Itoa(port))
 	if err != nil {
 		return fmt.Errorf("%s port %d is in use (another `make dev`?): %w", name, port, err)
@@ -159,9 +159,9 @@ func checkPortFree(name string, port int) error {
 	return l.Close()
 }
 
-// findRoot walks up from the working directory to the project root (the
+// Root walks up from the working directory to the project root (the
 // directory holding go.mod and template.yaml).
-func findRoot() (string, error) {
+func Root() (string, error) {
 	dir, err := os.Getwd()
 	if err != nil {
 		return "", err

@@ -1,4 +1,4 @@
-package localstack
+package devstack
 
 import (
 	"context"
@@ -8,15 +8,15 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/assentis/mycrm/internal/devstack/emulators/emulatortest"
 )
 
 // TestPersistedRestart starts a persistent stack twice on the same directory:
 // the second start reuses the pools, the cursor secret and the accounts.
 // Removing cognito-local's state makes the next start wipe DynamoDB's too.
 func TestPersistedRestart(t *testing.T) {
-	if testing.Short() {
-		t.Skip("starts the emulators three times")
-	}
+	emulatortest.SkipShort(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 4*time.Minute)
 	defer cancel()
 	dir := t.TempDir()
@@ -87,6 +87,7 @@ func TestPersistedRestart(t *testing.T) {
 }
 
 func TestStartFailsOnABusyPort(t *testing.T) {
+	emulatortest.SkipShort(t)
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
 	s, err := Start(ctx, Options{})

@@ -1,4 +1,4 @@
-package gateway
+package samtemplate
 
 import (
 	"encoding/json"
@@ -33,7 +33,7 @@ func translate(t *testing.T) translated {
 		}
 		t.Skip(msg)
 	}
-	cmd := exec.Command("python3", "../../infra/sam/translate.py", "../../template.yaml")
+	cmd := exec.Command("python3", "../../../infra/sam/translate.py", "../../../template.yaml")
 	var stderr strings.Builder
 	cmd.Stderr = &stderr
 	out, err := cmd.Output()
@@ -85,7 +85,7 @@ type corsMap struct {
 // event source mapping with its filters, batch failure reporting and
 // on-failure destination.
 func TestSAMTranslation(t *testing.T) {
-	tpl, err := ParseTemplate("../../template.yaml")
+	tpl, err := ParseTemplate("../../../template.yaml")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/assentis/mycrm/internal/ddbevent"
+	"github.com/assentis/mycrm/internal/devstack/samtemplate"
 	"github.com/aws/aws-lambda-go/events"
 	"github.com/aws/aws-lambda-go/lambdacontext"
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -57,8 +58,8 @@ const defaultMaximumRetryAttempts = 10
 // with its own position in each shard.
 type mapping struct {
 	g         *Gateway
-	ev        StreamEvent
-	fn        Function
+	ev        samtemplate.StreamEvent
+	fn        samtemplate.Function
 	consumer  Consumer
 	table     string
 	streamARN string
@@ -183,7 +184,7 @@ func (m *mapping) idleSince(t time.Time) bool {
 	return !m.idleStart.Before(t)
 }
 
-func (g *Gateway) newMapping(ctx context.Context, f Function, ev StreamEvent, c Consumer) (*mapping, error) {
+func (g *Gateway) newMapping(ctx context.Context, f samtemplate.Function, ev samtemplate.StreamEvent, c Consumer) (*mapping, error) {
 	m := &mapping{g: g, ev: ev, fn: f, consumer: c, position: ev.StartingPosition, maxRetry: ev.MaximumRetryAttempts, shards: map[string]*shardState{}}
 	if g.cfg.StartingPosition != "" {
 		m.position = g.cfg.StartingPosition

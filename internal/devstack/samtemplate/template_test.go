@@ -1,14 +1,15 @@
-package gateway
+package samtemplate
 
 import (
 	"os"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 )
 
 func TestParseTemplateReal(t *testing.T) {
-	tpl, err := ParseTemplate("../../template.yaml")
+	tpl, err := ParseTemplate("../../../template.yaml")
 	if err != nil {
 		t.Fatalf("ParseTemplate: %v", err)
 	}
@@ -54,7 +55,7 @@ func TestParseTemplateReal(t *testing.T) {
 	if tpl.Cors == nil {
 		t.Fatal("no CORS configuration")
 	}
-	if !contains(tpl.Cors.AllowHeaders, "authorization") || !contains(tpl.Cors.AllowMethods, "PATCH") || !contains(tpl.Cors.ExposeHeaders, "etag") {
+	if !slices.Contains(tpl.Cors.AllowHeaders, "authorization") || !slices.Contains(tpl.Cors.AllowMethods, "PATCH") || !slices.Contains(tpl.Cors.ExposeHeaders, "etag") {
 		t.Errorf("CORS: got %+v", tpl.Cors)
 	}
 
@@ -76,7 +77,7 @@ func TestParseTemplateReal(t *testing.T) {
 	if mia.Name != "mycrm-mia-${Stage}" {
 		t.Errorf("mia pool name: got %q", mia.Name)
 	}
-	if len(mia.Clients) != 1 || mia.Clients[0].LogicalID != "MiaUserPoolClient" || !contains(mia.Clients[0].ExplicitAuthFlows, "ALLOW_USER_PASSWORD_AUTH") {
+	if len(mia.Clients) != 1 || mia.Clients[0].LogicalID != "MiaUserPoolClient" || !slices.Contains(mia.Clients[0].ExplicitAuthFlows, "ALLOW_USER_PASSWORD_AUTH") {
 		t.Errorf("mia clients: got %+v", mia.Clients)
 	}
 	if len(mia.Groups) != 1 || mia.Groups[0].GroupName != "assentis" {
@@ -95,17 +96,12 @@ func TestParseTemplateReal(t *testing.T) {
 	if n := len(tpl.Streams()); n != 2 {
 		t.Errorf("stream events: got %d, want the 2 readers (AWS advises at most two per shard)", n)
 	}
-	if dirs, err := os.ReadDir("../../functions"); err != nil || len(tpl.Functions) != len(dirs) {
+	if dirs, err := os.ReadDir("../../../functions"); err != nil || len(tpl.Functions) != len(dirs) {
 		t.Errorf("functions: got %d in the template, %d folders in functions/ (%v)", len(tpl.Functions), len(dirs), err)
 	}
 	for _, s := range tpl.Streams() {
 		if s.Table != "Table" || s.BatchSize <= 0 || s.StartingPosition == "" {
 			t.Errorf("stream event of %s: got %+v", s.Function, s)
-		}
-		for _, p := range s.Filters {
-			if _, err := parseFilter(p); err != nil {
-				t.Errorf("stream event of %s: %v", s.Function, err)
-			}
 		}
 	}
 	if tpl.Parameters["Stage"] != "prod" {
@@ -121,107 +117,15 @@ func TestParseTemplateReal(t *testing.T) {
 	}
 }
 
-// testTemplate has what goformation's typed model loses: a stream event with
-// FunctionResponseTypes, a property outside its schema (LoggingConfig), a
-// greedy path and an ANY method.
-const testTemplate = `
-Transform: AWS::Serverless-2016-10-31
-Globals:
-  Function:
-    Timeout: 7
-Resources:
-  HttpApi:
-    Type: AWS::Serverless::HttpApi
-    Properties:
-      CorsConfiguration:
-        AllowOrigins: [https://example.test]
-        AllowHeaders: [authorization, content-type]
-        AllowMethods: [GET, POST, OPTIONS]
-        ExposeHeaders: [etag]
-        MaxAge: 600
-      Auth:
-        Authorizers:
-          MiaAuthorizer:
-            JwtConfiguration:
-              issuer: !Sub https://cognito-idp.${AWS::Region}.amazonaws.com/${MiaUserPool}
-              audience: [!Ref MiaUserPoolClient]
-          ApporteurAuthorizer:
-            JwtConfiguration:
-              issuer: !Sub "https://cognito-idp.${AWS::Region}.amazonaws.com/${ApporteurUserPool}"
-              audience:
-                - !Ref ApporteurUserPoolClient
-  Table:
-    Type: AWS::DynamoDB::Table
-    Properties:
-      AttributeDefinitions: [{ AttributeName: PK, AttributeType: S }]
-      KeySchema: [{ AttributeName: PK, KeyType: HASH }]
-      StreamSpecification: { StreamViewType: NEW_AND_OLD_IMAGES }
-  MiaUserPool:
-    Type: AWS::Cognito::UserPool
-    Properties: { UserPoolName: mia }
-  MiaUserPoolClient:
-    Type: AWS::Cognito::UserPoolClient
-    Properties: { UserPoolId: !Ref MiaUserPool }
-  ApporteurUserPool:
-    Type: AWS::Cognito::UserPool
-    Properties: { UserPoolName: apporteur }
-  ApporteurUserPoolClient:
-    Type: AWS::Cognito::UserPoolClient
-    Properties: { UserPoolId: !Ref ApporteurUserPool }
-  EchoFunction:
-    Type: AWS::Serverless::Function
-    Properties:
-      CodeUri: functions/echo/
-      LoggingConfig: { LogFormat: JSON }
-      Events:
-        Get:
-          Type: HttpApi
-          Properties: { ApiId: !Ref HttpApi, Path: "/items/{itemId}", Method: get, Auth: { Authorizer: MiaAuthorizer } }
-        Post:
-          Type: HttpApi
-          Properties: { ApiId: !Ref HttpApi, Path: /items, Method: POST, Auth: { Authorizer: MiaAuthorizer } }
-        Public:
-          Type: HttpApi
-          Properties: { ApiId: !Ref HttpApi, Path: /public, Method: GET }
-        Espace:
-          Type: HttpApi
-          Properties: { ApiId: !Ref HttpApi, Path: /espace, Method: GET, Auth: { Authorizer: ApporteurAuthorizer } }
-  NewItemFunction:
-    Type: AWS::Serverless::Function
-    Properties:
-      CodeUri: functions/new-item
-      Timeout: 3
-      Events:
-        Literal:
-          Type: HttpApi
-          Properties: { Path: /items/new, Method: GET }
-        Files:
-          Type: HttpApi
-          Properties: { Path: "/files/{path+}", Method: ANY }
-  ConsumerFunction:
-    Type: AWS::Serverless::Function
-    Properties:
-      CodeUri: functions/consumer/
-      Events:
-        Stream:
-          Type: DynamoDB
-          Properties:
-            Stream: !GetAtt Table.StreamArn
-            StartingPosition: TRIM_HORIZON
-            BatchSize: 3
-            MaximumRetryAttempts: 2
-            BisectBatchOnFunctionError: true
-            FunctionResponseTypes: [ReportBatchItemFailures]
-            DestinationConfig: { OnFailure: { Destination: !GetAtt DLQ.Arn } }
-            FilterCriteria:
-              Filters:
-                - Pattern: '{"eventName":["INSERT"]}'
-  DLQ:
-    Type: AWS::SQS::Queue
-`
-
+// testdata/template.yaml has what goformation's typed model loses: a stream
+// event with FunctionResponseTypes, a property outside its schema
+// (LoggingConfig), a greedy path and an ANY method.
 func TestParseTemplateBytes(t *testing.T) {
-	tpl, err := ParseTemplateBytes([]byte(testTemplate))
+	b, err := os.ReadFile("testdata/template.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	tpl, err := ParseTemplateBytes(b)
 	if err != nil {
 		t.Fatalf("ParseTemplateBytes: %v", err)
 	}

@@ -1,4 +1,4 @@
-package gateway
+package samtemplate
 
 import (
 	"encoding/json"
@@ -40,6 +40,17 @@ type Template struct {
 	Parameters map[string]string
 	// Resources are the types of every resource, by logical id.
 	Resources map[string]string
+	// ManagedPolicies are the statements of each AWS::IAM::ManagedPolicy,
+	// by logical id.
+	ManagedPolicies map[string][]Statement
+}
+
+// Statement is one statement of an IAM policy document, its Action and
+// Resource as written (a string or a list, intrinsics kept).
+type Statement struct {
+	Effect   string
+	Action   json.RawMessage
+	Resource json.RawMessage
 }
 
 // Function is an AWS::Serverless::Function.
@@ -52,8 +63,10 @@ type Function struct {
 	Folder string
 	// Timeout in seconds (the function's, or Globals'), 3 when unset as in Lambda.
 	Timeout int
-	Routes  []Route
-	Streams []StreamEvent
+	// Policies as written (intrinsics kept as {"Ref": …}), nil when absent.
+	Policies json.RawMessage
+	Routes   []Route
+	Streams  []StreamEvent
 }
 
 // Route is an HttpApi event of a function.
@@ -216,6 +229,8 @@ func ParseTemplateBytes(b []byte) (*Template, error) {
 		UserPools:   map[string]UserPool{},
 		Parameters:  map[string]string{},
 		Resources:   map[string]string{},
+
+		ManagedPolicies: map[string][]Statement{},
 	}
 	for name, p := range doc.Parameters {
 		t.Parameters[name] = scalar(p.Default)
@@ -264,6 +279,16 @@ func ParseTemplateBytes(b []byte) (*Template, error) {
 			clients = append(clients, r)
 		case "AWS::Cognito::UserPoolGroup":
 			groups = append(groups, r)
+		case "AWS::IAM::ManagedPolicy":
+			var p struct {
+				PolicyDocument struct {
+					Statement []Statement `json:"Statement"`
+				} `json:"PolicyDocument"`
+			}
+			if err := json.Unmarshal(r.Properties, &p); err != nil {
+				return nil, fmt.Errorf("%s: %w", r.id, err)
+			}
+			t.ManagedPolicies[id] = p.PolicyDocument.Statement
 		}
 	}
 	for _, r := range clients {
@@ -330,6 +355,17 @@ func (t *Template) Function(folder string) (Function, bool) {
 	return Function{}, false
 }
 
+// Table is the template's only DynamoDB table.
+func (t *Template) Table() (Table, error) {
+	if len(t.Tables) != 1 {
+		return Table{}, fmt.Errorf("template.yaml declares %d tables, want 1", len(t.Tables))
+	}
+	for _, tb := range t.Tables {
+		return tb, nil
+	}
+	panic("unreachable")
+}
+
 // Streams lists every DynamoDB stream event of the template's functions.
 func (t *Template) Streams() []StreamEvent {
 	var out []StreamEvent
@@ -375,9 +411,10 @@ type rawResource struct {
 
 func parseFunction(r rawResource, globalTimeout int) (Function, error) {
 	var p struct {
-		CodeURI any `json:"CodeUri"`
-		Timeout int `json:"Timeout"`
-		Events  map[string]struct {
+		CodeURI  any             `json:"CodeUri"`
+		Timeout  int             `json:"Timeout"`
+		Policies json.RawMessage `json:"Policies"`
+		Events   map[string]struct {
 			Type       string          `json:"Type"`
 			Properties json.RawMessage `json:"Properties"`
 		} `json:"Events"`
@@ -385,7 +422,7 @@ func parseFunction(r rawResource, globalTimeout int) (Function, error) {
 	if err := json.Unmarshal(r.Properties, &p); err != nil {
 		return Function{}, fmt.Errorf("%s: %w", r.id, err)
 	}
-	fn := Function{LogicalID: r.id, CodeURI: scalar(p.CodeURI), Timeout: globalTimeout}
+	fn := Function{LogicalID: r.id, CodeURI: scalar(p.CodeURI), Timeout: globalTimeout, Policies: p.Policies}
 	fn.Folder = path.Base(strings.TrimRight(fn.CodeURI, "/"))
 	if fn.CodeURI == "" {
 		return Function{}, fmt.Errorf("%s: no CodeUri", r.id)

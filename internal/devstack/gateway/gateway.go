@@ -1,5 +1,6 @@
-// Package gateway is MyCRM's local API Gateway. It reads template.yaml (the
-// one source of truth for routes, authorizers and stream consumers), verifies
+// Package gateway is MyCRM's local API Gateway, development tooling. It
+// serves template.yaml (the one source of truth for routes, authorizers and
+// stream consumers, read by package samtemplate), verifies
 // JWTs against the local user pools as an HTTP API JWT authorizer does, builds
 // the real events.APIGatewayV2HTTPRequest of each request and invokes the
 // route's function in-process through aws-lambda-go-api-proxy, exactly as the
@@ -32,6 +33,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/assentis/mycrm/internal/devstack/samtemplate"
 	"github.com/aws/aws-lambda-go/events"
 	"github.com/aws/aws-lambda-go/lambdacontext"
 	"github.com/awslabs/aws-lambda-go-api-proxy/httpadapter"
@@ -47,7 +49,7 @@ const AccountID = "000000000000"
 // Config is what the gateway serves and how.
 type Config struct {
 	// Template is the parsed template.yaml.
-	Template *Template
+	Template *samtemplate.Template
 	// Handlers are the HTTP functions by folder, built from httpapi.Handlers().
 	// A route whose function has no handler answers 500 (and says so in the log).
 	Handlers map[string]http.Handler
@@ -110,8 +112,8 @@ type jwtAuthorizer struct {
 }
 
 type route struct {
-	Route
-	fn      Function
+	samtemplate.Route
+	fn      samtemplate.Function
 	segs    []segment
 	rank    string
 	adapter *httpadapter.HandlerAdapterV2
@@ -177,7 +179,7 @@ func New(cfg Config) (*Gateway, error) {
 }
 
 // issuer is the expected iss of the authorizer's pool.
-func (g *Gateway) issuer(a Authorizer) (string, error) {
+func (g *Gateway) issuer(a samtemplate.Authorizer) (string, error) {
 	poolID := g.cfg.Refs[a.UserPool]
 	if poolID == "" {
 		return "", fmt.Errorf("no physical id for user pool %s", a.UserPool)
@@ -189,10 +191,10 @@ func (g *Gateway) issuer(a Authorizer) (string, error) {
 	for k, v := range g.cfg.Refs {
 		vars[k] = v
 	}
-	return Sub(a.Issuer, vars), nil
+	return samtemplate.Sub(a.Issuer, vars), nil
 }
 
-func (g *Gateway) audiences(a Authorizer) ([]string, error) {
+func (g *Gateway) audiences(a samtemplate.Authorizer) ([]string, error) {
 	var out []string
 	for _, id := range a.Audience {
 		if v, ok := g.cfg.Refs[id]; ok {
@@ -561,7 +563,7 @@ func isCORSHeader(k string) bool {
 
 // BuildRequest builds the payload 2.0 event API Gateway sends for r on route
 // rt; claims are the verified JWT claims (nil on a public route).
-func BuildRequest(r *http.Request, rt Route, params map[string]string, body []byte, claims jwt.MapClaims, requestID string, now time.Time) events.APIGatewayV2HTTPRequest {
+func BuildRequest(r *http.Request, rt samtemplate.Route, params map[string]string, body []byte, claims jwt.MapClaims, requestID string, now time.Time) events.APIGatewayV2HTTPRequest {
 	headers := map[string]string{}
 	for k, vs := range r.Header {
 		lk := strings.ToLower(k)

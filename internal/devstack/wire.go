@@ -1,12 +1,12 @@
-package localstack
+package devstack
 
 import (
 	"net/http"
 
 	"github.com/assentis/mycrm/internal/app/streamapp"
 	"github.com/assentis/mycrm/internal/consumers"
+	"github.com/assentis/mycrm/internal/devstack/gateway"
 	"github.com/assentis/mycrm/internal/dynamo"
-	"github.com/assentis/mycrm/internal/gateway"
 	"github.com/assentis/mycrm/internal/httpapi"
 )
 

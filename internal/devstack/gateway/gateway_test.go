@@ -16,6 +16,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/assentis/mycrm/internal/devstack/samtemplate"
 	"github.com/aws/aws-lambda-go/events"
 	"github.com/awslabs/aws-lambda-go-api-proxy/core"
 	"github.com/golang-jwt/jwt/v5"
@@ -109,7 +110,7 @@ type fixture struct {
 
 func newFixture(t *testing.T, webDir string) *fixture {
 	t.Helper()
-	tpl, err := ParseTemplateBytes([]byte(testTemplate))
+	tpl, err := samtemplate.ParseTemplate("../samtemplate/testdata/template.yaml")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -296,7 +297,7 @@ func TestBuildRequest(t *testing.T) {
 	r.Header.Add("Cookie", "a=1; b=2")
 	now := time.Date(2026, 11, 26, 9, 5, 7, 0, time.UTC)
 	claims := jwt.MapClaims{"sub": "u1", "cognito:groups": []any{"assentis"}, "exp": json.Number("1800000000"), "scope": "aws.cognito.signin.user.admin"}
-	ev := BuildRequest(r, Route{Method: "POST", Path: "/items"}, nil, []byte(`{"x":1}`), claims, "req-1", now)
+	ev := BuildRequest(r, samtemplate.Route{Method: "POST", Path: "/items"}, nil, []byte(`{"x":1}`), claims, "req-1", now)
 
 	want := events.APIGatewayV2HTTPRequest{
 		Version:        "2.0",
@@ -335,7 +336,7 @@ func TestBuildRequest(t *testing.T) {
 	t.Run("binary body", func(t *testing.T) {
 		r := httptest.NewRequest("POST", "/items", nil)
 		r.Header.Set("Content-Type", "application/octet-stream")
-		ev := BuildRequest(r, Route{Method: "POST", Path: "/items"}, nil, []byte{0, 1, 2}, nil, "r", now)
+		ev := BuildRequest(r, samtemplate.Route{Method: "POST", Path: "/items"}, nil, []byte{0, 1, 2}, nil, "r", now)
 		if !ev.IsBase64Encoded || ev.Body != "AAEC" || ev.RequestContext.Authorizer != nil {
 			t.Errorf("got body %q base64 %v authorizer %v", ev.Body, ev.IsBase64Encoded, ev.RequestContext.Authorizer)
 		}
@@ -471,11 +472,27 @@ func TestServe(t *testing.T) {
 }
 
 func TestNewRejectsUnresolvedPools(t *testing.T) {
-	tpl, err := ParseTemplateBytes([]byte(testTemplate))
+	tpl, err := samtemplate.ParseTemplate("../samtemplate/testdata/template.yaml")
 	if err != nil {
 		t.Fatal(err)
 	}
 	if _, err := New(Config{Template: tpl, Refs: map[string]string{"MiaUserPool": "p"}, Log: discard()}); err == nil {
 		t.Errorf("got nil error, want one for the pools and clients without ids")
+	}
+}
+
+// TestTemplateFilters: every stream filter pattern of template.yaml is one
+// the local stream poller understands.
+func TestTemplateFilters(t *testing.T) {
+	tpl, err := samtemplate.ParseTemplate("../../../template.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range tpl.Streams() {
+		for _, p := range s.Filters {
+			if _, err := parseFilter(p); err != nil {
+				t.Errorf("stream event of %s: %v", s.Function, err)
+			}
+		}
 	}
 }
