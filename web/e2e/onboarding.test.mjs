@@ -7,7 +7,9 @@
 //   affaire email and sees the affaire and its commission.
 // Every form it submits has every field filled, and the saved values are read back on
 // screen; every link of every email it causes is followed and must open a real page.
-// Screenshots of each main screen go to web/screenshots/ (git-ignored).
+// Every screen it reaches is checked with axe-core at desktop and phone width (no serious or
+// critical violation) and photographed at both into web/screenshots/ (git-ignored), with
+// axe.txt naming the screens checked.
 //
 // Env: MYCRM_URL (the stack, e.g. http://localhost:3000), SES_URL (SES local, e.g.
 // http://localhost:8005), MIA_EMAIL / MIA_PASSWORD (default: the seeded demo MIA),
@@ -41,6 +43,14 @@ let shot = 0;
 
 const a11yProblems = [];
 
+/** Every screen is checked and photographed at both widths, whichever the page was opened at. */
+const VIEWPORTS = [
+  { name: "bureau", width: 1280, height: 800 },
+  { name: "telephone", width: 390, height: 844 },
+];
+/** The screens checked by axe-core, each at every width of VIEWPORTS. */
+const screensChecked = [];
+
 /** axe-core (WCAG 2 A and AA rules) on the page as it is; serious and critical findings are kept. */
 async function checkA11y(page, name) {
   await page.addScriptTag({ path: AXE });
@@ -53,21 +63,34 @@ async function checkA11y(page, name) {
   }
 }
 
+/**
+ * One screen of the walk: axe-core and a screenshot at each width of VIEWPORTS (then the page
+ * gets its own size back). A failure's screenshot is taken as the page is, unchecked.
+ */
 async function screenshot(page, name) {
-  if (!name.startsWith("ECHEC")) await checkA11y(page, name);
   // A run starts from an empty folder, so no screenshot of an earlier run is mistaken for this one's.
   if (shot === 0) fs.rmSync(SHOTS, { recursive: true, force: true });
   fs.mkdirSync(SHOTS, { recursive: true });
   shot += 1;
-  const file = path.join(SHOTS, `${String(shot).padStart(2, "0")}-${name}.png`);
-  await page.screenshot({ path: file, fullPage: true });
-  return file;
+  const file = (suffix) => path.join(SHOTS, `${String(shot).padStart(2, "0")}-${name}${suffix}.png`);
+  if (name.startsWith("ECHEC")) {
+    await page.screenshot({ path: file(""), fullPage: true });
+    return;
+  }
+  const own = page.viewportSize();
+  for (const vp of VIEWPORTS) {
+    await page.setViewportSize({ width: vp.width, height: vp.height });
+    await checkA11y(page, `${name} (${vp.name})`);
+    await page.screenshot({ path: file(`-${vp.name}`), fullPage: true });
+  }
+  await page.setViewportSize(own);
+  screensChecked.push(name);
 }
 
 const pages = [];
 
-async function newPage(viewport = { width: 1280, height: 860 }) {
-  const context = await browser.newContext({ viewport, locale: "fr-FR", timezoneId: "Europe/Paris", reducedMotion: "reduce" });
+async function newPage(viewport = VIEWPORTS[0]) {
+  const context = await browser.newContext({ viewport: { width: viewport.width, height: viewport.height }, locale: "fr-FR", timezoneId: "Europe/Paris", reducedMotion: "reduce" });
   context.setDefaultTimeout(TIMEOUT);
   const page = await context.newPage();
   page.on("pageerror", (e) => console.error("page error:", e.message));
@@ -279,6 +302,8 @@ async function onboarding() {
   // 2. "Apporteurs d'affaires" → "Nouvel apporteur" → "Ajouter", every field filled.
   await mia.getByRole("navigation", { name: "Menu principal" }).getByRole("link", { name: "Apporteurs d'affaires" }).click();
   await mia.getByRole("heading", { name: "Apporteurs d'affaires" }).waitFor();
+  await mia.locator(".cards, .empty").first().waitFor();
+  await screenshot(mia, "mia-apporteurs");
   await mia.getByRole("link", { name: "Nouvel apporteur" }).first().click();
   await mia.getByLabel("Nom", { exact: true }).fill(apporteur.nom);
   await mia.getByLabel("Prénom").fill(apporteur.prenom);
@@ -314,9 +339,12 @@ async function onboarding() {
   await app.waitForURL(/\/(connexion|espace)/);
   if (new URL(app.url()).pathname === "/connexion") {
     await app.getByText("Votre compte est activé").waitFor();
+    await screenshot(app, "connexion-compte-active");
     await login(app, "apporteur", apporteur.email, apporteurPassword);
   }
   await app.getByRole("heading", { name: "Mes contacts" }).waitFor();
+  await app.getByText("Vous n'avez pas encore apporté de contact").waitFor();
+  await screenshot(app, "apporteur-mes-contacts-vide");
 
   // 5. The apporteur adds a contact, every field filled, with a note for its MIA.
   await app.getByRole("link", { name: "Nouveau contact" }).first().click();
@@ -357,6 +385,7 @@ async function onboarding() {
   await mia.getByRole("link", { name: `${apporteur.prenom} ${apporteur.nom}` }).click();
   await eventually(mia, mia.getByText("Compte activé"), "the apporteur's statut actif");
   await mia.getByRole("link", { name: `${contact.prenom} ${contact.nom}` }).waitFor();
+  await screenshot(mia, "mia-fiche-apporteur-actif");
 
   // 6b. The MIA's own "Nouveau contact", every field filled, attributed to the apporteur…
   await mia.getByRole("navigation", { name: "Menu principal" }).getByRole("link", { name: "Contacts", exact: true }).click();
@@ -402,6 +431,9 @@ async function onboarding() {
 
   // 7. "Entreprises" → "Nouvelle entreprise", the dirigeant picked among the contacts.
   await mia.getByRole("navigation", { name: "Menu principal" }).getByRole("link", { name: "Entreprises", exact: true }).click();
+  await mia.getByRole("heading", { name: "Entreprises" }).waitFor();
+  await mia.locator(".table, .empty").first().waitFor();
+  await screenshot(mia, "mia-entreprises");
   await mia.getByRole("link", { name: "Nouvelle entreprise" }).first().click();
   await mia.getByLabel("Raison sociale").fill(entreprise.raisonSociale);
   await mia.getByLabel("Adresse").fill(entreprise.adresse);
@@ -452,6 +484,7 @@ async function onboarding() {
   await expectFact(mia, "Taux apporteur", "15 %");
   assert.notEqual(await fact(mia, "Commission MIA"), "0,00 €");
   assert.notEqual(await fact(mia, "Commission apporteur"), "0,00 €");
+  await screenshot(mia, "mia-affaire-creee");
 
   // It appears under "Affaires" → "En cours"; the orange pictogram opens "Mettre à jour".
   await mia.getByRole("navigation", { name: "Menu principal" }).getByRole("link", { name: "Affaires", exact: true }).click();
@@ -529,5 +562,8 @@ async function onboarding() {
   await phone.locator("tr", { hasText: contact.nom }).first().waitFor();
   await screenshot(phone, "telephone-affaires");
 
-  assert.deepEqual(a11yProblems, [], "axe-core found serious accessibility problems");
+  const summary = `axe-core: ${screensChecked.length} screens checked at ${VIEWPORTS.map((v) => `${v.width}×${v.height}`).join(" and ")}, ${a11yProblems.length} serious or critical violations`;
+  console.log(summary);
+  fs.writeFileSync(path.join(SHOTS, "axe.txt"), `${summary}\n${screensChecked.join("\n")}\n`);
+  assert.deepEqual(a11yProblems, [], "axe-core found serious or critical accessibility problems");
 }

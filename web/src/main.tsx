@@ -6,7 +6,7 @@ import { match, navigate, useRoute } from "./lib/router";
 import { APPORTEUR_NAV, Layout, MIA_NAV, type NavItem } from "./components/Layout";
 import { Login, homeOf } from "./pages/Login";
 import { Activation } from "./pages/Activation";
-import { Link } from "./components/ui";
+import { Link } from "./components/elements";
 import { Home } from "./pages/mia/Home";
 import { ApporteurNew, ApporteurView, ApporteursList } from "./pages/mia/Apporteurs";
 import { ContactNew, ContactView, ContactsList } from "./pages/mia/Contacts";
