@@ -107,6 +107,13 @@ bench: node-modules
 load: node-modules
 	$(GO) run ./bench load $(LOAD_FLAGS)
 
+.PHONY: cost
+## cost: € per MIA office a month at 1, 100 and 10,000 offices, from the last `make load`
+##   (bench/out/load.json), bench/cost/profile.json and the dated bench/cost/prices.json;
+##   writes docs/cost.md
+cost:
+	$(GO) run ./bench cost $(COST_FLAGS)
+
 # The emulators (DynamoDB Local, cognito-local, aws-ses-v2-local), pinned in infra/local.
 node-modules: infra/local/node_modules/.package-lock.json
 

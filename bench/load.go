@@ -54,6 +54,8 @@ type LoadStep struct {
 	Requests   int                       `json:"requests"`
 	RPS        float64                   `json:"requestsPerSecond"`
 	All        Quantiles                 `json:"all"`
+	ReadP50    float64                   `json:"readP50Ms"`  // GET families
+	WriteP50   float64                   `json:"writeP50Ms"` // POST and PATCH families
 	Families   map[string]Quantiles      `json:"families"`
 	Statuses   map[string]map[string]int `json:"statuses"` // family → status → count
 	Failures   int                       `json:"failures"` // 5xx and unanswered
@@ -565,7 +567,9 @@ func (l *loadRun) step(ctx context.Context, users int) (*LoadStep, error) {
 	if mTotal2 > mTotal {
 		s.MachineCPU = float64(mBusy2-mBusy) / float64(mTotal2-mTotal) * float64(100*runtime.NumCPU())
 	}
-	s.Bottleneck = bottleneck(s.CPU, runtime.NumCPU(), s.MachineCPU, s.DrainMs, 0.5*l.o.stepTime.Seconds()*1000)
+	s.ReadP50, s.WriteP50 = percentile(reads, 50), percentile(writes, 50)
+	s.Bottleneck = bottleneck(stepLoad{cpu: s.CPU, nproc: runtime.NumCPU(), machinePct: s.MachineCPU, drainMs: s.DrainMs,
+		drainLimitMs: 0.5 * l.o.stepTime.Seconds() * 1000, readP50: s.ReadP50, writeP50: s.WriteP50})
 	fmt.Fprintf(l.log, "load: %d users: %.0f req/s, p50 %.1f p99 %.1f ms, %d failures, drain %.1f s; %s\n",
 		users, s.RPS, s.All.P50, s.All.P99, s.Failures, drain.Seconds(), s.Bottleneck)
 	return s, nil
@@ -987,7 +991,7 @@ func loadMarkdown(rep *LoadReport) string {
 		"%d MIA offices, %s per step; the whole stack (gateway, handlers, stream consumers, emulators) and the load generator on this one machine, loopback only. "+
 		"Figures of a laptop emulator, not of AWS: they show where the local stack bends and what the run lost, not AWS latencies.\n\n",
 		rep.StartedAt.Format("2006-01-02 15:04 MST"), m.NProc, m.CPU, m.MemGiB, m.OS, m.GoVersion, rep.Offices, rep.StepTime)
-	b.WriteString("## Steps\n\n| virtual users | requests/s | p50 ms | p95 ms | p99 ms | failures (5xx, no answer) | 412 (concurrent If-Match) | 429 | other 4xx | historique p50/p99 ms | totals p50/p99 ms | invitation email p50/p99 ms | consumers drain s | bottleneck |\n|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n")
+	b.WriteString("## Steps\n\n| virtual users | requests/s | p50 ms | p95 ms | p99 ms | reads p50 ms | writes p50 ms | failures (5xx, no answer) | 412 (concurrent If-Match) | 429 | other 4xx | historique p50/p99 ms | totals p50/p99 ms | invitation email p50/p99 ms | consumers drain s | bottleneck |\n|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n")
 	for i, s := range rep.Steps {
 		cls := map[string]int{}
 		for _, m := range s.Statuses {
@@ -1011,7 +1015,7 @@ func loadMarkdown(rep *LoadReport) string {
 		if i == rep.Bend {
 			users = "**" + users + " (bend: p99 ≥ 2× first step)**"
 		}
-		fmt.Fprintf(&b, "| %s | %.0f | %.1f | %.1f | %.1f | %d | %d | %d | %d | %s | %s | %s | %.1f | %s |\n", users, s.RPS, s.All.P50, s.All.P95, s.All.P99,
+		fmt.Fprintf(&b, "| %s | %.0f | %.1f | %.1f | %.1f | %.1f | %.1f | %d | %d | %d | %d | %s | %s | %s | %.1f | %s |\n", users, s.RPS, s.All.P50, s.All.P95, s.All.P99, s.ReadP50, s.WriteP50,
 			cls["failure"], cls["expected 412"], cls["limited 429"], cls["client error"], d("historique entry"), d("commission totals"), d("invitation email"), s.DrainMs/1000, s.Bottleneck)
 	}
 	if rep.Bend < 0 {

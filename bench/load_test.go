@@ -55,19 +55,21 @@ func TestBendStep(t *testing.T) {
 func TestBottleneck(t *testing.T) {
 	stack := []CPUShare{{Name: "gateway", Percent: 60}, {Name: "DynamoDB Local (java)", Percent: 120}, {Name: "cognito-local", Percent: 5}}
 	tests := []struct {
-		name             string
-		cpu              []CPUShare
-		machine, drainMs float64
-		want             string
+		name string
+		in   stepLoad
+		want string
 	}{
-		{"consumers late", stack, 190, 15000, "stream consumers"},
-		{"busy, the stack's largest process", stack, 195, 100, "mostly DynamoDB Local (java)"},
-		{"busy with other processes", []CPUShare{{Name: "gateway", Percent: 20}}, 200, 100, "other processes"},
-		{"idle", stack[:1], 90, 100, "none saturated"},
+		{"consumers late", stepLoad{cpu: stack, machinePct: 190, drainMs: 15000, readP50: 10, writeP50: 10}, "stream consumers"},
+		{"busy, the stack's largest process", stepLoad{cpu: stack, machinePct: 195, drainMs: 100, readP50: 10, writeP50: 20}, "mostly DynamoDB Local (java)"},
+		{"busy with other processes", stepLoad{cpu: []CPUShare{{Name: "gateway", Percent: 20}}, machinePct: 200, drainMs: 100}, "other processes"},
+		{"writes queue behind each other, no core saturated", stepLoad{cpu: []CPUShare{{Name: "java", Percent: 50}}, machinePct: 200, drainMs: 100, readP50: 100, writeP50: 1300}, "writes queue"},
+		{"slow writes but a process saturates a core: CPU, not queueing", stepLoad{cpu: stack, machinePct: 195, drainMs: 100, readP50: 100, writeP50: 1300}, "mostly DynamoDB Local (java)"},
+		{"idle", stepLoad{cpu: stack[:1], machinePct: 90, drainMs: 100, readP50: 10, writeP50: 12}, "none saturated"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if got := bottleneck(tt.cpu, 2, tt.machine, tt.drainMs, 10000); !strings.Contains(got, tt.want) {
+			tt.in.nproc, tt.in.drainLimitMs = 2, 10000
+			if got := bottleneck(tt.in); !strings.Contains(got, tt.want) {
 				t.Errorf("bottleneck = %q, want it to name %q", got, tt.want)
 			}
 		})

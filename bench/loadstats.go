@@ -98,30 +98,43 @@ type CPUShare struct {
 	Percent float64 `json:"percentOfOneCore"`
 }
 
+// stepLoad is what bottleneck weighs for one step.
+type stepLoad struct {
+	cpu                   []CPUShare
+	nproc                 int
+	machinePct            float64 // every process, % of one core
+	drainMs, drainLimitMs float64
+	readP50, writeP50     float64
+}
+
 // bottleneck names what limited a step: the stream consumers when they
-// needed longer than drainLimit to catch up after the step; else, when the
-// machine was busy (machinePct of nproc cores, every process counted), the
-// process of the stack with the largest CPU share, or other processes when
-// the stack's own share was the smaller part; else nothing saturated.
-func bottleneck(cpu []CPUShare, nproc int, machinePct, drainMs, drainLimitMs float64) string {
+// needed longer than drainLimit to catch up after the step; writes queueing
+// when their p50 is five times the reads' while no process of the stack
+// used a whole core; else, when the machine was busy, the process of the
+// stack with the largest CPU share, or other processes when the stack's
+// own share was the smaller part; else nothing saturated.
+func bottleneck(s stepLoad) string {
 	var ours float64
 	top := CPUShare{}
-	for _, c := range cpu {
+	for _, c := range s.cpu {
 		ours += c.Percent
 		if c.Percent > top.Percent {
 			top = c
 		}
 	}
-	busy := machinePct >= 0.85*float64(100*nproc)
+	busy := s.machinePct >= 0.85*float64(100*s.nproc)
 	switch {
-	case drainMs > drainLimitMs:
-		return fmt.Sprintf("stream consumers: %.1f s to catch up after the step", drainMs/1000)
-	case busy && ours < machinePct/2:
-		return fmt.Sprintf("CPU taken by other processes (machine %.0f %%, this stack %.0f %% of %d cores)", machinePct, ours, nproc)
+	case s.drainMs > s.drainLimitMs:
+		return fmt.Sprintf("stream consumers: %.1f s to catch up after the step", s.drainMs/1000)
+	case s.readP50 > 0 && s.writeP50 >= 5*s.readP50 && top.Percent < 90:
+		return fmt.Sprintf("writes queue: p50 %.0f ms against %.0f ms for reads while no process of the stack used a whole core (largest: %s, %.0f %%)",
+			s.writeP50, s.readP50, top.Name, top.Percent)
+	case busy && ours < s.machinePct/2:
+		return fmt.Sprintf("CPU taken by other processes (machine %.0f %%, this stack %.0f %% of %d cores)", s.machinePct, ours, s.nproc)
 	case busy && top.Name != "":
-		return fmt.Sprintf("CPU, mostly %s (%.0f %% of one core; machine %.0f %% of %d cores)", top.Name, top.Percent, machinePct, nproc)
+		return fmt.Sprintf("CPU, mostly %s (%.0f %% of one core; machine %.0f %% of %d cores)", top.Name, top.Percent, s.machinePct, s.nproc)
 	default:
-		return fmt.Sprintf("none saturated (machine CPU %.0f %% of %d cores)", machinePct, nproc)
+		return fmt.Sprintf("none saturated (machine CPU %.0f %% of %d cores)", s.machinePct, s.nproc)
 	}
 }
 
