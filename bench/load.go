@@ -255,9 +255,9 @@ type loadRun struct {
 
 	mu       sync.Mutex
 	created  []created
-	patches  map[string]map[string]patchRec // affaire id → ETag → accepted patch
-	invited  []string                       // invited apporteur emails
-	counting atomic.Bool                    // after setup: answered requests count for the capacity per request
+	patches  map[string][]patchRec // affaire id → accepted patches
+	invited  []string              // invited apporteur emails
+	counting atomic.Bool           // after setup: answered requests count for the capacity per request
 	reads    atomic.Int64
 	writes   atomic.Int64
 	firstP50 [2]float64
@@ -268,7 +268,7 @@ func newLoadRun(ls *localstack.Stack, o loadOptions, log io.Writer) *loadRun {
 		Credentials: credentials.NewStaticCredentialsProvider("local", "local", "")})
 	api := &apiClient{base: strings.TrimRight(ls.APIURL, "/"), hc: &http.Client{Timeout: 60 * time.Second,
 		Transport: &http.Transport{MaxIdleConns: 512, MaxIdleConnsPerHost: 512, IdleConnTimeout: time.Minute}}}
-	return &loadRun{ls: ls, o: o, log: log, api: api, cognito: cog, patches: map[string]map[string]patchRec{}}
+	return &loadRun{ls: ls, o: o, log: log, api: api, cognito: cog, patches: map[string][]patchRec{}}
 }
 
 func (l *loadRun) next() int64 { return l.n.Add(1) }
@@ -674,10 +674,7 @@ func (l *loadRun) patchAffaire(ctx context.Context, st *stepStats, tok, id strin
 	}
 	_ = r.decode(&a)
 	l.mu.Lock()
-	if l.patches[id] == nil {
-		l.patches[id] = map[string]patchRec{}
-	}
-	l.patches[id][r.header.Get("ETag")] = patchRec{value: v, version: a.Version}
+	l.patches[id] = append(l.patches[id], patchRec{value: v, version: a.Version})
 	l.mu.Unlock()
 	return a.Version, true
 }
@@ -826,10 +823,12 @@ func (l *loadRun) check(ctx context.Context, rep *LoadReport) error {
 		owner[o.hot], owner[o.probe] = o, o
 	}
 	ce := LoadCheck{Name: "edited affaires hold their last accepted edit"}
+	cv := LoadCheck{Name: "no two accepted edits made the same version (If-Match honoured)"}
 	ch := LoadCheck{Name: "one historique entry per accepted edit"}
 	for id, accepted := range l.patches {
 		var a struct {
 			Prime      int `json:"primeAnnuelleCentimes"`
+			Version    int `json:"version"`
 			Historique []struct {
 				Version int `json:"version"`
 			} `json:"historique"`
@@ -840,8 +839,24 @@ func (l *loadRun) check(ctx context.Context, rep *LoadReport) error {
 			ce.Lost = append(ce.Lost, id+": "+r.String())
 			continue
 		}
-		if p, ok := accepted[r.header.Get("ETag")]; !ok || p.value != a.Prime {
-			ce.Lost = append(ce.Lost, fmt.Sprintf("%s: ETag %s, prime %d not an accepted edit", id, r.header.Get("ETag"), a.Prime))
+		// The last accepted edit is the one with the highest version; the
+		// stream consumers may write the affaire after it (its client's
+		// name), so its ETag need not be the one that edit returned.
+		var last patchRec
+		for _, p := range accepted {
+			if p.version > last.version {
+				last = p
+			}
+		}
+		if a.Prime != last.value || a.Version < last.version {
+			ce.Lost = append(ce.Lost, fmt.Sprintf("%s: prime %d at version %d, last accepted edit %d at version %d", id, a.Prime, a.Version, last.value, last.version))
+		}
+		versions := map[int]int{}
+		for _, p := range accepted {
+			cv.Checked++
+			if versions[p.version]++; versions[p.version] == 2 {
+				cv.Lost = append(cv.Lost, fmt.Sprintf("%s: two accepted edits made version %d", id, p.version))
+			}
 		}
 		seen := map[int]int{}
 		for _, h := range a.Historique {
@@ -855,6 +870,7 @@ func (l *loadRun) check(ctx context.Context, rep *LoadReport) error {
 		}
 	}
 	add(ce)
+	add(cv)
 	add(ch)
 
 	mails, err := l.ls.Emails(ctx)

@@ -127,8 +127,8 @@ func bottleneck(s stepLoad) string {
 	case s.drainMs > s.drainLimitMs:
 		return fmt.Sprintf("stream consumers: %.1f s to catch up after the step", s.drainMs/1000)
 	case s.readP50 > 0 && s.writeP50 >= 5*s.readP50 && top.Percent < 90:
-		return fmt.Sprintf("writes queue: p50 %.0f ms against %.0f ms for reads while no process of the stack used a whole core (largest: %s, %.0f %%)",
-			s.writeP50, s.readP50, top.Name, top.Percent)
+		return fmt.Sprintf("writes queue: p50 %.0f ms against %.0f ms for reads while no process of the stack used a whole core (largest: %s, %.0f %%; machine %.0f %% of %d cores)",
+			s.writeP50, s.readP50, top.Name, top.Percent, s.machinePct, s.nproc)
 	case busy && ours < s.machinePct/2:
 		return fmt.Sprintf("CPU taken by other processes (machine %.0f %%, this stack %.0f %% of %d cores)", s.machinePct, ours, s.nproc)
 	case busy && top.Name != "":
