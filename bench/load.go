@@ -76,7 +76,7 @@ type LoadCapacity struct {
 	ConsumerWrite  float64 `json:"consumerWriteUnits"`
 	ReadRequests   int     `json:"readRequests"`  // answered GETs
 	WriteRequests  int     `json:"writeRequests"` // accepted POST/PATCH
-	HandlerP50Read float64 `json:"readP50Ms"`     // first step, stands for a Lambda's duration
+	HandlerP50Read float64 `json:"readP50Ms"`     // first step, through the gateway; stands for a Lambda's duration
 	HandlerP50Wrt  float64 `json:"writeP50Ms"`
 }
 
