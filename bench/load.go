@@ -23,7 +23,7 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/assentis/mycrm/internal/localstack"
+	"github.com/assentis/mycrm/internal/devstack"
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/credentials"
@@ -141,7 +141,7 @@ func runLoad(ctx context.Context, args []string, stdout, log io.Writer) error {
 
 	rep := &LoadReport{Machine: machine(), StartedAt: time.Now().UTC(), Offices: o.offices, StepTime: o.stepTime.String(), Bend: -1}
 	cap := &capacityMeter{}
-	ls, err := localstack.Start(ctx, localstack.Options{Root: root, Log: stackLog, HandlerLog: stackLog, AWSOptions: cap.options()})
+	ls, err := devstack.Start(ctx, devstack.Options{Root: root, Log: stackLog, HandlerLog: stackLog, AWSOptions: cap.options()})
 	if err != nil {
 		return fmt.Errorf("start local stack: %w", err)
 	}
@@ -245,7 +245,7 @@ type created struct {
 
 // loadRun drives the offices against one stack.
 type loadRun struct {
-	ls      *localstack.Stack
+	ls      *devstack.Stack
 	o       loadOptions
 	log     io.Writer
 	api     *apiClient
@@ -263,7 +263,7 @@ type loadRun struct {
 	firstP50 [2]float64
 }
 
-func newLoadRun(ls *localstack.Stack, o loadOptions, log io.Writer) *loadRun {
+func newLoadRun(ls *devstack.Stack, o loadOptions, log io.Writer) *loadRun {
 	cog := cip.New(cip.Options{Region: ls.Env["AWS_REGION"], BaseEndpoint: aws.String(ls.CognitoURL),
 		Credentials: credentials.NewStaticCredentialsProvider("local", "local", "")})
 	api := &apiClient{base: strings.TrimRight(ls.APIURL, "/"), hc: &http.Client{Timeout: 60 * time.Second,
