@@ -100,6 +100,20 @@ clean:
 bench: node-modules
 	$(GO) run ./bench $(BENCH_FLAGS)
 
+.PHONY: load
+## load: virtual MIA offices and apporteurs at rising concurrency on its own stack on free ports
+##   (LOAD_FLAGS: -steps 10,50,100,200 -step-time 20s -offices 10); writes docs/load.md,
+##   JSON in bench/out/load.json; exits non-zero when a write was lost
+load: node-modules
+	$(GO) run ./bench load $(LOAD_FLAGS)
+
+.PHONY: cost
+## cost: € per MIA office a month at 1, 100 and 10,000 offices, from the last `make load`
+##   (bench/out/load.json), bench/cost/profile.json and the dated bench/cost/prices.json;
+##   writes docs/cost.md
+cost:
+	$(GO) run ./bench cost $(COST_FLAGS)
+
 # The emulators (DynamoDB Local, cognito-local, aws-ses-v2-local), pinned in infra/local.
 node-modules: infra/local/node_modules/.package-lock.json
 

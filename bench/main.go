@@ -68,6 +68,17 @@ type options struct {
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	run := run
+	if len(os.Args) > 1 {
+		switch os.Args[1] {
+		case "load": // make load
+			run = func(ctx context.Context, args []string, stdout, log io.Writer) error {
+				return runLoad(ctx, args[1:], stdout, log)
+			}
+		case "cost": // make cost
+			run = func(_ context.Context, args []string, stdout, _ io.Writer) error { return runCost(args[1:], stdout) }
+		}
+	}
 	if err := run(ctx, os.Args[1:], os.Stdout, os.Stderr); err != nil {
 		fmt.Fprintln(os.Stderr, "bench:", err)
 		os.Exit(1)
