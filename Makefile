@@ -74,13 +74,13 @@ fuzz-short:
 	done; printf '}\n' >> $$out.tmp; mv $$out.tmp $$out
 
 ## reliability: the reliability suite (isolation matrix, hostile input, concurrency, stream faults,
-##   log scan in e2e/, then the fuzz targets) and its table of figures (README "Reliability");
+##   log scan in e2e/, then the fuzz targets) and its table of figures in docs/reliability.md;
 ##   RELIABILITY_RUN=0 prints the table of the last run only
 RELIABILITY_RUN ?= 1
 reliability: node-modules
 	@if [ "$(RELIABILITY_RUN)" != 0 ]; then \
 		$(GO) test -count=1 -timeout 10m ./e2e && $(MAKE) --no-print-directory fuzz-short || exit 1; fi
-	@$(GO) run ./e2e/reliabilityreport $(RELIABILITY_DIR)
+	@$(GO) run ./e2e/reliabilityreport -doc docs/reliability.md $(RELIABILITY_DIR)
 
 ## build: every function as build/<function>/bootstrap for provided.al2023 on arm64
 build:
@@ -96,9 +96,9 @@ clean:
 .PHONY: bench
 ## bench: DynamoDB calls, capacity and latency of every route, overhead, flatness (1k vs 100k
 ##   items of other MIAs) and cold start under aws-lambda-rie, on its own stack on free ports;
-##   markdown on stdout, JSON in bench/out/ (README "Performance")
+##   markdown on stdout and in docs/performance.md, JSON in bench/out/
 bench: node-modules
-	$(GO) run ./bench $(BENCH_FLAGS)
+	$(GO) run ./bench -doc $(BENCH_FLAGS)
 
 .PHONY: load
 ## load: virtual MIA offices and apporteurs at rising concurrency on its own stack on free ports
@@ -145,7 +145,7 @@ web-test: web/node_modules/.package-lock.json
 test-browser: web browser-deps
 	cd web && MYCRM_URL="$(MYCRM_URL)" SES_URL="$(SES_URL)" npm run test:browser
 
-# Deployment to AWS (README "Deploy"). `sam build` compiles each function folder (template
+# Deployment to AWS (docs/deploy.md). `sam build` compiles each function folder (template
 # Metadata BuildMethod go1.x) for linux and the template's arm64, taking its flags from
 # GOFLAGS: one space-free value per flag, so `-ldflags=-s` (which implies -w on ELF since Go 1.22).
 SAM_GOFLAGS  := -tags=lambda.norpc -trimpath -ldflags=-s
@@ -177,7 +177,7 @@ deploy-web: web/node_modules/.package-lock.json
 .PHONY: bootstrap-staff
 ## bootstrap-staff: the first Assentis staff account of a deployed stack, which no route can create:
 ##   make bootstrap-staff EMAIL=prenom.nom@assentis.fr [NOM=… PRENOM=…] (STACK, REGION as deploy-web);
-##   the activation email leaves through SES as for POST /admin/mias (README "Deploy")
+##   the activation email leaves through SES as for POST /admin/mias (docs/deploy.md)
 bootstrap-staff:
 	@test -n "$(EMAIL)" || { echo "usage: make bootstrap-staff EMAIL=prenom.nom@assentis.fr [NOM=… PRENOM=…] [STACK=mycrm REGION=eu-west-3]"; exit 1; }
 	@set -e; out() { aws cloudformation describe-stacks --region $(REGION) --stack-name $(STACK) \

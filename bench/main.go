@@ -22,6 +22,8 @@ import (
 	"strings"
 	"syscall"
 	"time"
+
+	"github.com/assentis/mycrm/internal/devstack/mdblock"
 )
 
 const baselineName = "(empty lambda)"
@@ -61,8 +63,8 @@ type options struct {
 	stackLog io.Writer // the stack's and the gateway's log (bench/out/stack.log)
 	// keepConsumers leaves the stream consumers running during the bulk load.
 	keepConsumers bool
-	// readme rewrites the tables in README.md between the bench markers.
-	readme bool
+	// doc rewrites the tables in docs/performance.md between the bench markers.
+	doc bool
 }
 
 func main() {
@@ -96,7 +98,7 @@ func run(ctx context.Context, args []string, stdout, log io.Writer) error {
 	fs.IntVar(&o.small, "small", 1000, "items of other MIAs in the small table (flatness)")
 	fs.IntVar(&o.big, "big", 100000, "items of other MIAs in the big table (flatness)")
 	fs.BoolVar(&o.keepConsumers, "keep-consumers", false, "keep the stream consumers running while other MIAs' items are loaded")
-	fs.BoolVar(&o.readme, "readme", false, "also replace the block between the bench markers of README.md's Performance section with the tables")
+	fs.BoolVar(&o.doc, "doc", false, "also replace the block between the bench markers of docs/performance.md with the tables (make bench sets it)")
 	fs.StringVar(&skip, "skip", "", "comma-separated phases to skip: cold,routes,flat")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -142,35 +144,19 @@ func run(ctx context.Context, args []string, stdout, log io.Writer) error {
 	if werr := writeReport(o.out, rep, stdout); werr != nil && err == nil {
 		err = werr
 	}
-	if o.readme && err == nil {
-		err = updateReadme(filepath.Join(root, "README.md"), markdown(rep))
+	if o.doc && err == nil {
+		// docs/performance.md has its own title: the report's becomes a section.
+		md := strings.Replace(markdown(rep), "## make bench", "## Latest run: make bench", 1)
+		err = mdblock.Replace(filepath.Join(root, "docs", "performance.md"), docBegin, docEnd, md)
 	}
 	return err
 }
 
-// The README's Performance section holds the latest tables between these.
+// docs/performance.md holds the latest tables between these.
 const (
-	readmeBegin = "<!-- bench:begin (written by go run ./bench -readme) -->"
-	readmeEnd   = "<!-- bench:end -->"
+	docBegin = "<!-- bench:begin (written by make bench) -->"
+	docEnd   = "<!-- bench:end -->"
 )
-
-// updateReadme replaces what lies between the bench markers of file.
-func updateReadme(file, md string) error {
-	b, err := os.ReadFile(file)
-	if err != nil {
-		return err
-	}
-	s := string(b)
-	i, j := strings.Index(s, readmeBegin), strings.Index(s, readmeEnd)
-	if i < 0 || j < i {
-		return fmt.Errorf("%s: no %q … %q block", file, readmeBegin, readmeEnd)
-	}
-	// The README has its own "## Performance" title: demote the report's.
-	md = strings.Replace(md, "## make bench", "### Latest run: make bench", 1)
-	md = strings.ReplaceAll(md, "\n### ", "\n#### ")
-	s = s[:i+len(readmeBegin)] + "\n" + md + s[j:]
-	return os.WriteFile(file, []byte(s), 0o644)
-}
 
 func writeReport(dir string, rep *Report, stdout io.Writer) error {
 	md := markdown(rep)

@@ -90,7 +90,7 @@ func f2(v float64) string { return strconv.FormatFloat(v, 'f', 2, 64) }
 
 func mb(b int64) string { return f2(float64(b) / (1 << 20)) }
 
-// markdown renders the report as the tables the README shows.
+// markdown renders the report as the tables docs/performance.md shows.
 func markdown(r *Report) string {
 	var b strings.Builder
 	m := r.Machine

@@ -25,7 +25,7 @@ import (
 
 // The reliability suite (issue 5) records what it tried in figures, written
 // by TestMain to .local/reliability/e2e.json; `make reliability` turns it
-// and the fuzz counts into the README's table.
+// and the fuzz counts into docs/reliability.md's table.
 
 // Figures are the counts of the reliability tests.
 type Figures struct {

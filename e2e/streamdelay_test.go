@@ -22,7 +22,7 @@ type StreamDelay struct {
 // signs an affaire of an active apporteur to each effect of the stream
 // consumers: the historique entry, the apporteur's commission totals, the
 // email to the apporteur. It prints the figures and writes them to
-// .local/reliability/stream-delay.json (README "Reliability"); it asserts
+// .local/reliability/stream-delay.json (docs/reliability.md); it asserts
 // only that every effect happens, never a duration.
 func TestStreamDelay(t *testing.T) {
 	const runs = 10

@@ -2,9 +2,10 @@
 // figures the reliability suite wrote: e2e.json (isolation matrix, hostile
 // input, concurrency, stream faults, log scan; written by e2e's TestMain)
 // and fuzz.json (make fuzz-short), and stream-delay.json when present (e2e
-// TestStreamDelay). Markdown, so the README can hold it.
+// TestStreamDelay). Markdown on stdout; with -doc, also between the
+// reliability markers of that file (make reliability: docs/reliability.md).
 //
-//	go run ./e2e/reliabilityreport [.local/reliability]
+//	go run ./e2e/reliabilityreport [-doc docs/reliability.md] [.local/reliability]
 //
 // It exits 1 when a figure says something failed: a probe not passed, a
 // lost update, a lost record, a duplicate, a leak in the logs.
@@ -12,12 +13,16 @@ package main
 
 import (
 	"encoding/json"
+	"flag"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
 	"sort"
 	"strings"
+	"time"
+
+	"github.com/assentis/mycrm/internal/devstack/mdblock"
 )
 
 type count struct {
@@ -60,12 +65,25 @@ type fuzzTarget struct {
 	Time    string `json:"time"`
 }
 
+// The document's generated part lies between these.
+const (
+	docBegin = "<!-- reliability:begin (written by make reliability) -->"
+	docEnd   = "<!-- reliability:end -->"
+)
+
 func main() {
+	doc := flag.String("doc", "", "also write the table between the reliability markers of this Markdown file")
+	flag.Parse()
 	dir := ".local/reliability"
-	if len(os.Args) > 1 {
-		dir = os.Args[1]
+	if flag.NArg() > 0 {
+		dir = flag.Arg(0)
 	}
-	ok, err := report(os.Stdout, dir)
+	var md strings.Builder
+	fmt.Fprintf(&md, "## Latest run: make reliability — %s\n\n", time.Now().UTC().Format("2006-01-02 15:04 UTC"))
+	ok, err := report(io.MultiWriter(os.Stdout, &md), dir)
+	if err == nil && *doc != "" {
+		err = mdblock.Replace(*doc, docBegin, docEnd, md.String())
+	}
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "reliabilityreport:", err)
 		os.Exit(2)

@@ -35,7 +35,7 @@ const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 const SHOTS = process.env.SCREENSHOT_DIR ?? path.resolve(here, "..", "screenshots");
 const TIMEOUT = Number(process.env.E2E_TIMEOUT_MS ?? 15000);
 
-const skip = !BASE || !SES ? "set MYCRM_URL and SES_URL to a running stack (see web/README section in README.md)" : false;
+const skip = !BASE || !SES ? "set MYCRM_URL and SES_URL to a running stack (see docs/web.md)" : false;
 
 let browser;
 let userDataDir;
