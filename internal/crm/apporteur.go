@@ -94,7 +94,7 @@ func (n *NewApporteur) Validate(phone PhoneNormalizer) []FieldError {
 		v.add("email", "Ce champ est obligatoire : l'apporteur reçoit son invitation par email.")
 	}
 	v.text("localisation", &n.Localisation, false, 200)
-	v.text("remarques", &n.Remarques, false, 2000)
+	v.note("remarques", &n.Remarques, false, 2000)
 	return v.errs
 }
 
@@ -130,7 +130,7 @@ func (p *ApporteurPatch) Validate(phone PhoneNormalizer) []FieldError {
 		v.text("localisation", p.Localisation, false, 200)
 	}
 	if p.Remarques != nil {
-		v.text("remarques", p.Remarques, false, 2000)
+		v.note("remarques", p.Remarques, false, 2000)
 	}
 	if p.Statut != nil && *p.Statut != ApporteurActif && *p.Statut != ApporteurDesactive {
 		v.add("statut", "Le statut ne peut être changé qu'en « desactive » ou « actif » (réactivation).")

@@ -50,7 +50,7 @@ func (c *Contact) Validate(phone PhoneNormalizer) []FieldError {
 	v.text("adresse", &c.Adresse, false, 300)
 	v.date("dateNaissance", &c.DateNaissance)
 	v.text("profession", &c.Profession, false, 100)
-	v.text("remarques", &c.Remarques, false, 2000)
+	v.note("remarques", &c.Remarques, false, 2000)
 	if c.Statut == "" {
 		c.Statut = ContactProspect
 	}

@@ -14,6 +14,7 @@ import (
 	"strings"
 	"sync"
 	texttemplate "text/template"
+	"unicode"
 )
 
 // Message is one composed email.
@@ -93,7 +94,21 @@ func Compose(data any) (Message, error) {
 	if err := t.html.Execute(&html, data); err != nil {
 		return Message{}, fmt.Errorf("compose %s html: %w", name, err)
 	}
-	return Message{To: to, Subject: strings.TrimSpace(subject.String()), Text: text.String(), HTML: html.String()}, nil
+	// The API refuses control characters in names, but data written before
+	// that rule, or by another path, must not add a header either.
+	return Message{To: oneLine(to), Subject: oneLine(subject.String()), Text: text.String(), HTML: html.String()}, nil
+}
+
+// oneLine makes s safe for a header: every control character (CR, LF and TAB
+// included) and Unicode line or paragraph separator becomes a space, and
+// runs of spaces one.
+func oneLine(s string) string {
+	return strings.Join(strings.Fields(strings.Map(func(r rune) rune {
+		if unicode.IsControl(r) || r == '\u2028' || r == '\u2029' {
+			return ' '
+		}
+		return r
+	}, s)), " ")
 }
 
 // statutLibelle is the French label of an affaire statut code.
