@@ -1,10 +1,16 @@
 package e2e
 
 import (
+	"context"
+	"maps"
 	"net/http"
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	cip "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
+	ciptypes "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider/types"
 )
 
 // Issue 9, item 13: a name holding CR, LF or TAB would reach an email's
@@ -56,6 +62,128 @@ func TestHeaderInjectionRefused(t *testing.T) {
 	for _, e := range all {
 		if strings.Contains(e.Subject, "evil.example") || slices.ContainsFunc(append(e.Bcc, e.Cc...), func(a string) bool { return strings.Contains(a, "evil.example") }) {
 			t.Errorf("an email carries the injected header: subject %q, cc %v, bcc %v", e.Subject, e.Cc, e.Bcc)
+		}
+	}
+}
+
+// cognitoUser reads an apporteur-pool user by username, email or sub.
+func cognitoUser(t *testing.T, username string) (attrs map[string]string, enabled bool) {
+	t.Helper()
+	u, err := cognito().AdminGetUser(context.Background(), &cip.AdminGetUserInput{UserPoolId: aws.String(stack.ApporteurPoolID), Username: aws.String(username)})
+	if err != nil {
+		t.Fatalf("AdminGetUser: %v", err)
+	}
+	attrs = map[string]string{}
+	for _, a := range u.UserAttributes {
+		attrs[aws.ToString(a.Name)] = aws.ToString(a.Value)
+	}
+	return attrs, u.Enabled
+}
+
+// keysOf lists the names of a JSON object's members, sorted.
+func keysOf(t *testing.T, r response) []string {
+	t.Helper()
+	var m map[string]any
+	r.JSON(t, &m)
+	return slices.Sorted(maps.Keys(m))
+}
+
+// Issue 9, item 11: the apporteur email guard is per MIA. MIA B inviting a
+// person who already works with MIA A gets the same answer and sees the
+// same state as for a new person, and A's apporteur account is untouched.
+func TestApporteurOfAnotherMIA(t *testing.T) {
+	a, b := newTenant(t, false), newTenant(t, false)
+	appA, _ := newActiveApporteur(t, a.token, "partage")
+	before, _ := cognitoUser(t, appA.Email)
+
+	// Inside one MIA the email stays unique.
+	r := call(t, "POST", "/apporteurs", a.token, map[string]any{"nom": "Doublon", "email": appA.Email})
+	wantStatus(t, r, http.StatusConflict)
+
+	type created struct {
+		status int
+		keys   []string
+		app    apporteurJSON
+	}
+	got := map[string]created{}
+	for name, email := range map[string]string{"known to MIA A": appA.Email, "new person": uniqEmail("nouveau")} {
+		r := call(t, "POST", "/apporteurs", b.token, map[string]any{"nom": "Martin", "prenom": "Paul", "email": email})
+		c := created{status: r.Status, keys: keysOf(t, r)}
+		r.JSON(t, &c.app)
+		got[name] = c
+	}
+	known, fresh := got["known to MIA A"], got["new person"]
+	if known.status != http.StatusCreated || fresh.status != http.StatusCreated || known.app.Statut != "invitation_envoyee" ||
+		known.app.Statut != fresh.app.Statut || !slices.Equal(known.keys, fresh.keys) {
+		t.Fatalf("MIA B creating A's apporteur: %d %s %v; a new person: %d %s %v; want the same 201 and state",
+			known.status, known.app.Statut, known.keys, fresh.status, fresh.app.Statut, fresh.keys)
+	}
+	waitStreams(t)
+	for name, c := range got {
+		r := call(t, "GET", "/apporteurs/"+c.app.ID, b.token, nil)
+		var st apporteurJSON
+		r.JSON(t, &st)
+		if k := keysOf(t, r); r.Status != http.StatusOK || st.Statut != "invitation_envoyee" || !slices.Equal(k, fresh.keys) {
+			t.Errorf("%s after the invitation: %d %s %v, want 200 invitation_envoyee %v", name, r.Status, st.Statut, k, fresh.keys)
+		}
+	}
+
+	// The person is told, with no link to activate anything.
+	es := emailsTo(t, appA.Email)
+	last := es[len(es)-1]
+	if !strings.Contains(last.Subject, "vous propose de travailler avec lui") || tokenRe.MatchString(last.Text) {
+		t.Errorf("email to the person: subject %q, text %q; want the other-MIA message without a link", last.Subject, last.Text)
+	}
+	// A new invitation by B is not blocked either.
+	wantStatus(t, call(t, "POST", "/apporteurs/"+known.app.ID+"/invitation", b.token, nil), http.StatusAccepted)
+	waitStreams(t)
+	if n := len(emailsTo(t, appA.Email)); n != len(es)+1 {
+		t.Errorf("after B's new invitation: %d emails, want %d", n, len(es)+1)
+	}
+	// B deactivating its apporteur touches nobody's account.
+	wantStatus(t, call(t, "PATCH", "/apporteurs/"+known.app.ID, b.token, map[string]any{"statut": "desactive"}), http.StatusOK)
+
+	after, enabled := cognitoUser(t, appA.Email)
+	if !maps.Equal(after, before) || !enabled {
+		t.Errorf("A's apporteur account: %v enabled %v, want unchanged %v and enabled", after, enabled, before)
+	}
+	tok := login(t, "apporteur", appA.Email, apporteurPassword)
+	var profil struct {
+		ID string `json:"id"`
+	}
+	r = call(t, "GET", "/espace-apporteur/profil", tok, nil)
+	r.JSON(t, &profil)
+	if r.Status != http.StatusOK || profil.ID != appA.ID {
+		t.Errorf("A's apporteur logs in to %d %s, want its own profile %s", r.Status, r.Body, appA.ID)
+	}
+	var mine apporteurJSON
+	call(t, "GET", "/apporteurs/"+appA.ID, a.token, nil).JSON(t, &mine)
+	if mine.Statut != "actif" {
+		t.Errorf("A's apporteur statut = %q, want actif", mine.Statut)
+	}
+}
+
+// Issue 9, item 12: the admin calls use the account's sub. An apporteur
+// whose email changed in Cognito (the app client allowed it) is still
+// disabled by its deactivation, and enabled by its reactivation.
+func TestDeactivationFollowsTheSub(t *testing.T) {
+	mia := newTenant(t, false)
+	app, _ := newActiveApporteur(t, mia.token, "sub")
+	attrs, _ := cognitoUser(t, app.Email)
+	sub := attrs["sub"]
+	if _, err := cognito().AdminUpdateUserAttributes(context.Background(), &cip.AdminUpdateUserAttributesInput{
+		UserPoolId: aws.String(stack.ApporteurPoolID), Username: aws.String(sub),
+		UserAttributes: []ciptypes.AttributeType{{Name: aws.String("email"), Value: aws.String(uniqEmail("ailleurs"))}},
+	}); err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct {
+		statut      string
+		wantEnabled bool
+	}{{"desactive", false}, {"actif", true}} {
+		wantStatus(t, call(t, "PATCH", "/apporteurs/"+app.ID, mia.token, map[string]any{"statut": tt.statut}), http.StatusOK)
+		if _, enabled := cognitoUser(t, sub); enabled != tt.wantEnabled {
+			t.Errorf("after statut %s: Cognito account enabled = %v, want %v", tt.statut, enabled, tt.wantEnabled)
 		}
 	}
 }

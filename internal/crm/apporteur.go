@@ -43,9 +43,13 @@ type Apporteur struct {
 	InvitationEchouee bool `json:"invitationEchouee,omitempty"`
 	// Commissions are the totals kept current by a stream consumer.
 	Commissions CommissionTotaux `json:"commissions"`
-	CreatedAt   time.Time        `json:"createdAt"`
-	UpdatedAt   time.Time        `json:"updatedAt"`
-	Version     int              `json:"version"`
+	// CognitoSub is the immutable id of its Cognito account, recorded when
+	// the account is created; empty while none was created for it (or when
+	// created before subs were recorded). Never sent to clients.
+	CognitoSub string    `json:"-"`
+	CreatedAt  time.Time `json:"createdAt"`
+	UpdatedAt  time.Time `json:"updatedAt"`
+	Version    int       `json:"version"`
 }
 
 // DisplayName is "Prénom Nom".

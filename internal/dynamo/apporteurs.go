@@ -38,6 +38,7 @@ const (
 	attrUpdatedAt         = "updatedAt"
 	attrActiveLe          = "activeLe"
 	attrCommissions       = "commissions"
+	attrCognitoSub        = "cognitoSub"
 )
 
 // invitation is the state every invited account item carries.
@@ -51,6 +52,9 @@ type invitation struct {
 	// (Cognito or SES down); at MaxInvitationFailures the consumer stops and
 	// the MIA sees invitationEchouee until it asks for a new invitation.
 	InvitationEchecs int `dynamodbav:"invitationEchecs,omitempty"`
+	// CognitoSub is the sub of the Cognito account created for the item
+	// (RecordAccountSub): every admin call on the account uses it.
+	CognitoSub string `dynamodbav:"cognitoSub,omitempty"`
 }
 
 // MaxInvitationFailures is how many times one invitation is attempted
@@ -98,7 +102,7 @@ func (it apporteurItem) apporteur() crm.Apporteur {
 	a := crm.Apporteur{
 		ID: crm.ApporteurID(it.ID), Nom: it.Nom, Prenom: it.Prenom, Telephone: it.Telephone, Email: it.Email,
 		Localisation: it.Localisation, Remarques: it.Remarques, Statut: crm.ApporteurStatut(it.Statut),
-		CreatedAt: parseTime(it.CreatedAt), UpdatedAt: parseTime(it.UpdatedAt), Version: it.Version,
+		CognitoSub: it.CognitoSub, CreatedAt: parseTime(it.CreatedAt), UpdatedAt: parseTime(it.UpdatedAt), Version: it.Version,
 	}
 	if it.ActiveLe != "" {
 		t := parseTime(it.ActiveLe)
@@ -120,9 +124,11 @@ type emailGuardItem struct {
 }
 
 // CreateApporteur stores a new apporteur (statut invitation_envoyee,
-// invitation number 1: the stream consumer sends the email) with its global
-// email guard, in one transaction. An email already used by an apporteur
-// (of any MIA: the Cognito username is per pool) is ECONFLICT.
+// invitation number 1: the stream consumer sends the email) with its email
+// guard, in one transaction. The guard is per MIA: an email already used by
+// one of this MIA's apporteurs is ECONFLICT; another MIA's apporteur with the
+// same email changes nothing to the answer (the invitation consumer handles
+// a person who already has an account).
 func (s *Store) CreateApporteur(ctx context.Context, m crm.MiaID, n crm.NewApporteur, idem *Idempotency) (crm.Apporteur, error) {
 	if errs := n.Validate(s.Phone); errs != nil {
 		return crm.Apporteur{}, crm.Invalid(errs...)
@@ -144,11 +150,11 @@ func (s *Store) CreateApporteur(ctx context.Context, m crm.MiaID, n crm.NewAppor
 		acts.onFail(ia.fail)
 	}
 	acts.add(s.putAction(it, notExists()))
-	acts.add(s.putAction(emailGuardItem{PK: ApporteurEmailPK(a.Email), SK: ApporteurEmailSK(), Type: typeEmailGuard,
+	acts.add(s.putAction(emailGuardItem{PK: MiaPK(m), SK: UniqueApporteurEmailSK(a.Email), Type: typeEmailGuard,
 		MiaID: string(m), ApporteurID: string(a.ID)}, notExists()))
 	acts.onFail(func(map[string]types.AttributeValue) error {
-		return &crm.Error{Code: crm.ECONFLICT, Message: "Un compte apporteur utilise déjà cette adresse email.",
-			Fields: []crm.FieldError{{Champ: "email", Message: "Adresse email déjà utilisée par un apporteur."}}}
+		return &crm.Error{Code: crm.ECONFLICT, Message: "Un de vos apporteurs utilise déjà cette adresse email.",
+			Fields: []crm.FieldError{{Champ: "email", Message: "Adresse email déjà utilisée par un de vos apporteurs."}}}
 	})
 	if err := s.run(ctx, "create apporteur", &acts); err != nil {
 		return crm.Apporteur{}, err

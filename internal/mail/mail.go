@@ -39,6 +39,16 @@ type ApporteurInvitation struct {
 	Lien    string // ActivationLink
 }
 
+// ApporteurAutreMIA tells a person who already has an apporteur account (with
+// another MIA) that a MIA wants to work with it: no link, no account change
+// (one login for several MIA comes with the apporteur memberships).
+type ApporteurAutreMIA struct {
+	To      string
+	Prenom  string // as the inviting MIA wrote it
+	MiaNom  string
+	Cabinet string
+}
+
 // MiaActivation is the activation email of a MIA account created by Assentis.
 type MiaActivation struct {
 	To     string
@@ -74,6 +84,8 @@ func Compose(data any) (Message, error) {
 	switch d := data.(type) {
 	case ApporteurInvitation:
 		name, to = "apporteur_invitation", d.To
+	case ApporteurAutreMIA:
+		name, to = "apporteur_autre_mia", d.To
 	case MiaActivation:
 		name, to = "mia_activation", d.To
 	case ContactAjoute:

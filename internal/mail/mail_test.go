@@ -50,6 +50,11 @@ func TestComposeAll(t *testing.T) {
 			[]string{"Bonjour Paul,", "Claire Durand (Cabinet Durand)", "https://x/activation?token=T", "7 jours"},
 		},
 		{
+			mail.ApporteurAutreMIA{To: "a@example.fr", Prenom: "Paul", MiaNom: "Claire Durand", Cabinet: "Cabinet Durand"},
+			"Assentis – Claire Durand vous propose de travailler avec lui",
+			[]string{"Bonjour Paul,", "Claire Durand (Cabinet Durand)", "déjà un espace apporteur", "contactez Claire Durand"},
+		},
+		{
 			mail.MiaActivation{To: "m@example.fr", Prenom: "Claire", Lien: "https://x/activation?token=T"},
 			"Assentis – activez votre compte MyCRM",
 			[]string{"Bonjour Claire,", "https://x/activation?token=T"},
