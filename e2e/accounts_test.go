@@ -5,12 +5,18 @@ import (
 	"maps"
 	"net/http"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/assentis/mycrm/internal/crm"
+	"github.com/assentis/mycrm/internal/dynamo"
 	"github.com/aws/aws-sdk-go-v2/aws"
 	cip "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
 	ciptypes "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider/types"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 )
 
 // Issue 9, item 13: a name holding CR, LF or TAB would reach an email's
@@ -186,4 +192,56 @@ func TestDeactivationFollowsTheSub(t *testing.T) {
 			t.Errorf("after statut %s: Cognito account enabled = %v, want %v", tt.statut, enabled, tt.wantEnabled)
 		}
 	}
+}
+
+// wantTooMany checks a 429 problem in French with a Retry-After of at most max seconds.
+func wantTooMany(t *testing.T, r response, max int) {
+	t.Helper()
+	var p struct{ Detail string }
+	r.JSON(t, &p)
+	retry, err := strconv.Atoi(r.Header.Get("Retry-After"))
+	if r.Status != http.StatusTooManyRequests || !strings.HasPrefix(r.Header.Get("Content-Type"), "application/problem+json") ||
+		err != nil || retry < 1 || retry > max || p.Detail == "" {
+		t.Errorf("got %d Retry-After %q: %s; want 429, a problem and Retry-After in [1, %d]", r.Status, r.Header.Get("Retry-After"), r.Body, max)
+	}
+}
+
+// Issue 9, item 14: one new invitation per apporteur per cooldown, and a
+// daily quota of invitation emails per MIA, answered with a French 429 and
+// Retry-After; a refused request sends nothing and writes nothing.
+func TestInvitationLimits(t *testing.T) {
+	mia := newTenant(t, false)
+	email := uniqEmail("limite")
+	r := call(t, "POST", "/apporteurs", mia.token, map[string]any{"nom": "Limite", "email": email})
+	wantStatus(t, r, http.StatusCreated)
+	var app apporteurJSON
+	r.JSON(t, &app)
+	wantStatus(t, call(t, "POST", "/apporteurs/"+app.ID+"/invitation", mia.token, nil), http.StatusAccepted)
+	waitStreams(t)
+	sent := len(emailsTo(t, email))
+	wantTooMany(t, call(t, "POST", "/apporteurs/"+app.ID+"/invitation", mia.token, nil), int(crm.InvitationCooldown/time.Second))
+	waitStreams(t)
+	if n := len(emailsTo(t, email)); n != sent {
+		t.Errorf("after the refused new invitation: %d emails, want %d", n, sent)
+	}
+
+	// The day's counter is full (as after InvitationsPerDay invitations).
+	day := time.Now().UTC().Format(time.DateOnly)
+	if _, err := stack.Services.DynamoDB.PutItem(context.Background(), &dynamodb.PutItemInput{TableName: aws.String(stack.Table),
+		Item: map[string]types.AttributeValue{
+			"PK": &types.AttributeValueMemberS{Value: dynamo.MiaPK(mia.id)}, "SK": &types.AttributeValueMemberS{Value: dynamo.InvitationQuotaSK(day)},
+			"n": &types.AttributeValueMemberN{Value: strconv.Itoa(crm.InvitationsPerDay)},
+		}}); err != nil {
+		t.Fatal(err)
+	}
+	over := uniqEmail("quota")
+	wantTooMany(t, call(t, "POST", "/apporteurs", mia.token, map[string]any{"nom": "Quota", "email": over}), 24*3600)
+	var list page[apporteurJSON]
+	call(t, "GET", "/apporteurs", mia.token, nil).JSON(t, &list)
+	waitStreams(t)
+	if len(list.Items) != 1 || len(emailsTo(t, over)) != 0 {
+		t.Errorf("after the refused creation: %d apporteurs, %d emails; want 1 and none", len(list.Items), len(emailsTo(t, over)))
+	}
+	// Another MIA is not limited by this one's quota.
+	wantStatus(t, call(t, "POST", "/apporteurs", newTenant(t, false).token, map[string]any{"nom": "Autre", "email": over}), http.StatusCreated)
 }

@@ -195,6 +195,22 @@ const (
 	ActivationMaxFailures = 5
 )
 
+// Limits on the invitation emails a MIA makes Assentis send (from Assentis'
+// own sending identity): one new invitation of an apporteur per
+// InvitationCooldown (the first one after the creation is free, so a typo
+// in the first email can be fixed at once), and InvitationsPerDay invitation
+// emails per MIA and UTC day, creations and new invitations together.
+const (
+	InvitationCooldown = 10 * time.Minute
+	InvitationsPerDay  = 50
+)
+
+// TooMany is the ETOOMANY error telling to retry after d, rounded up to the
+// second (at least one).
+func TooMany(message string, d time.Duration) *Error {
+	return &Error{Code: ETOOMANY, Message: message, RetryAfter: max((d + time.Second - 1).Truncate(time.Second), time.Second)}
+}
+
 // AccountKind tells which pool an activation is for.
 type AccountKind string
 

@@ -135,6 +135,10 @@ func ActivationSK() string                       { return "ACTIVATION" }
 func CataloguePK() string                        { return pkCatalogue }
 func ProduitSK(p crm.ProduitID) string           { return prefixProduit + string(p) }
 
+// InvitationQuotaSK (under MiaPK) counts the invitation emails of a MIA on
+// one UTC day ("2026-11-27").
+func InvitationQuotaSK(day string) string { return "QUOTA#INVITATIONS#" + day }
+
 // MiaEmailPK and MiaEmailSK key the global guard of a MIA account's email
 // (the MIA pool's username), written by POST /admin/mias.
 func MiaEmailPK(email string) string { return "MIA_EMAIL#" + email }
