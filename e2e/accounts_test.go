@@ -2,6 +2,7 @@ package e2e
 
 import (
 	"context"
+	"errors"
 	"maps"
 	"net/http"
 	"slices"
@@ -244,4 +245,93 @@ func TestInvitationLimits(t *testing.T) {
 	}
 	// Another MIA is not limited by this one's quota.
 	wantStatus(t, call(t, "POST", "/apporteurs", newTenant(t, false).token, map[string]any{"nom": "Autre", "email": over}), http.StatusCreated)
+}
+
+// Issue 9, item 16: the local Cognito applies the template's pool settings
+// (through the guard in front of cognito-local, which the web client and
+// the tests reach from GET /config): nobody signs up, nobody writes its own
+// email or tenant attributes. Counted in the isolation figures.
+func TestPoolSettingsEnforced(t *testing.T) {
+	ctx := context.Background()
+	var cfg struct {
+		CognitoEndpoint string
+		Mia, Apporteur  struct{ UserPoolID, ClientID string }
+	}
+	call(t, "GET", "/config", "", nil).JSON(t, &cfg)
+	if cfg.CognitoEndpoint != stack.CognitoURL {
+		t.Fatalf("GET /config cognitoEndpoint = %q, want the guarded endpoint %q", cfg.CognitoEndpoint, stack.CognitoURL)
+	}
+	idp := cip.NewFromConfig(stack.Services.AWS, func(o *cip.Options) { o.BaseEndpoint = aws.String(cfg.CognitoEndpoint) })
+	victim := newTenant(t, false)
+
+	miaEmail := uniqEmail("pool-mia")
+	const miaPassword = "E2e-Password-2026"
+	if _, err := stack.CreateMIA(ctx, miaEmail, miaPassword, false); err != nil {
+		t.Fatal(err)
+	}
+	app, _ := newActiveApporteur(t, newTenant(t, false).token, "pool-app")
+	pools := []struct {
+		name, clientID, poolID, email, password string
+	}{
+		{"mia", cfg.Mia.ClientID, cfg.Mia.UserPoolID, miaEmail, miaPassword},
+		{"apporteur", cfg.Apporteur.ClientID, cfg.Apporteur.UserPoolID, app.Email, apporteurPassword},
+	}
+	notAuthorized := func(err error) bool {
+		var na *ciptypes.NotAuthorizedException
+		return errors.As(err, &na)
+	}
+	attr := func(name, value string) []ciptypes.AttributeType {
+		return []ciptypes.AttributeType{{Name: aws.String(name), Value: aws.String(value)}}
+	}
+	for _, p := range pools {
+		t.Run(p.name, func(t *testing.T) {
+			intrus := uniqEmail("signup")
+			_, err := idp.SignUp(ctx, &cip.SignUpInput{ClientId: aws.String(p.clientID), Username: aws.String(intrus),
+				Password:       aws.String("Intrus-2026-Long"),
+				UserAttributes: append(attr("email", intrus), attr("custom:mia_id", string(victim.id))...)})
+			ok := notAuthorized(err)
+			if !ok {
+				t.Errorf("SignUp with the victim's custom:mia_id: %v, want NotAuthorizedException", err)
+			}
+			probe("Cognito "+p.name+" pool", "SignUp refused", ok)
+
+			auth, err := idp.InitiateAuth(ctx, &cip.InitiateAuthInput{AuthFlow: ciptypes.AuthFlowTypeUserPasswordAuth,
+				ClientId: aws.String(p.clientID), AuthParameters: map[string]string{"USERNAME": p.email, "PASSWORD": p.password}})
+			if err != nil || auth.AuthenticationResult == nil {
+				t.Fatalf("login: %v", err)
+			}
+			access := auth.AuthenticationResult.AccessToken
+			before, err := idp.AdminGetUser(ctx, &cip.AdminGetUserInput{UserPoolId: aws.String(p.poolID), Username: aws.String(p.email)})
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, w := range []struct{ name, attr, value string }{
+				{"UpdateUserAttributes custom:mia_id refused", "custom:mia_id", string(victim.id)},
+				{"UpdateUserAttributes custom:apporteur_id refused", "custom:apporteur_id", "01ARZ3NDEKTSV4RRFFQ69G5FAV"},
+				{"UpdateUserAttributes email refused", "email", uniqEmail("nouvelle")},
+			} {
+				_, err := idp.UpdateUserAttributes(ctx, &cip.UpdateUserAttributesInput{AccessToken: access, UserAttributes: attr(w.attr, w.value)})
+				ok := notAuthorized(err)
+				if !ok {
+					t.Errorf("%s: %v, want NotAuthorizedException", w.name, err)
+				}
+				probe("Cognito "+p.name+" pool", w.name, ok)
+			}
+			after, err := idp.AdminGetUser(ctx, &cip.AdminGetUserInput{UserPoolId: aws.String(p.poolID), Username: aws.String(p.email)})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got, want := attrMap(after.UserAttributes), attrMap(before.UserAttributes); !maps.Equal(got, want) {
+				t.Errorf("attributes after the refused writes: %v, want %v", got, want)
+			}
+		})
+	}
+}
+
+func attrMap(attrs []ciptypes.AttributeType) map[string]string {
+	m := map[string]string{}
+	for _, a := range attrs {
+		m[aws.ToString(a.Name)] = aws.ToString(a.Value)
+	}
+	return m
 }

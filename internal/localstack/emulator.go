@@ -2,6 +2,7 @@ package localstack
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 
@@ -14,17 +15,27 @@ import (
 
 // startCognito runs cognito-local on port with its state in dir/.cognito
 // (created with the template's pool default, email as username, if new).
-func startCognito(modules, dir, logPath string, port int) (*proc, error) {
+// A non-empty issuer is written as its tokens' IssuerDomain at every start
+// (the stack's guard in front of it, whose port may change between runs).
+func startCognito(modules, dir, logPath string, port int, issuer string) (*proc, error) {
 	node, err := exec.LookPath("node")
 	if err != nil {
 		return nil, errors.New("node not found: cognito-local and aws-ses-v2-local need Node.js 20")
 	}
 	cfg := filepath.Join(dir, ".cognito", "config.json")
-	if !fileExists(cfg) {
+	if !fileExists(cfg) || issuer != "" {
 		if err := os.MkdirAll(filepath.Dir(cfg), 0o755); err != nil {
 			return nil, err
 		}
-		if err := os.WriteFile(cfg, []byte(`{"UserPoolDefaults":{"UsernameAttributes":["email"]}}`+"\n"), 0o644); err != nil {
+		conf := map[string]any{"UserPoolDefaults": map[string]any{"UsernameAttributes": []string{"email"}}}
+		if issuer != "" {
+			conf["TokenConfig"] = map[string]string{"IssuerDomain": issuer}
+		}
+		b, err := json.Marshal(conf)
+		if err != nil {
+			return nil, err
+		}
+		if err := os.WriteFile(cfg, append(b, '\n'), 0o644); err != nil {
 			return nil, err
 		}
 	}
@@ -59,7 +70,9 @@ type Emulator struct {
 // StartCognito runs cognito-local alone on a free port with its state and
 // log in dir.
 func StartCognito(ctx context.Context, dir string) (*Emulator, error) {
-	return startAlone(ctx, dir, startCognito, cognitoHealth)
+	return startAlone(ctx, dir, func(modules, dir, logPath string, port int) (*proc, error) {
+		return startCognito(modules, dir, logPath, port, "")
+	}, cognitoHealth)
 }
 
 // StartSES runs aws-ses-v2-local alone on a free port with its log in dir.

@@ -20,6 +20,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -114,16 +115,22 @@ type Stack struct {
 	// Dir is the state directory.
 	Dir string
 
-	opts     Options
-	log      *slog.Logger
-	tempDir  bool
-	procs    []*proc
-	server   *http.Server
-	dynamo   *dynamodb.Client
-	cognito  *cognitoidentityprovider.Client
-	failMu   sync.Mutex
-	failures []gateway.StreamFailure
-	closed   bool
+	opts    Options
+	log     *slog.Logger
+	tempDir bool
+	procs   []*proc
+	server  *http.Server
+	// guard is the reverse proxy at CognitoURL in front of cognito-local
+	// (at cognitoLocalURL): it applies the template's pool settings.
+	guard            *cognitoGuard
+	guardServer      *http.Server
+	cognitoLocalURL  string
+	cognitoLocalPort int
+	dynamo           *dynamodb.Client
+	cognito          *cognitoidentityprovider.Client
+	failMu           sync.Mutex
+	failures         []gateway.StreamFailure
+	closed           bool
 }
 
 // state is stack.json: what a restart on persisted data reuses.
@@ -207,6 +214,10 @@ func Start(ctx context.Context, o Options) (_ *Stack, err error) {
 	s.opts = o
 	s.DynamoURL = "http://127.0.0.1:" + strconv.Itoa(o.DynamoPort)
 	s.CognitoURL = "http://127.0.0.1:" + strconv.Itoa(o.CognitoPort)
+	if s.cognitoLocalPort, err = freePort(0); err != nil {
+		return nil, err
+	}
+	s.cognitoLocalURL = "http://127.0.0.1:" + strconv.Itoa(s.cognitoLocalPort)
 	s.SESURL = "http://127.0.0.1:" + strconv.Itoa(o.SESPort)
 	s.APIURL = "http://localhost:" + strconv.Itoa(o.APIPort)
 
@@ -311,10 +322,12 @@ func (s *Stack) Close() error {
 	}
 	s.closed = true
 	var errs []error
-	if s.server != nil {
-		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-		errs = append(errs, s.server.Shutdown(ctx))
-		cancel()
+	for _, srv := range []*http.Server{s.server, s.guardServer} {
+		if srv != nil {
+			ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+			errs = append(errs, srv.Shutdown(ctx))
+			cancel()
+		}
 	}
 	if s.Gateway != nil {
 		errs = append(errs, s.Gateway.Close())
@@ -378,11 +391,24 @@ func (s *Stack) startEmulators(ctx context.Context, modules string) error {
 	s.procs = append(s.procs, ddb)
 
 	// cognito-local keeps its state in .cognito/ of its working directory.
-	cog, err := startCognito(modules, filepath.Join(s.Dir, "cognito"), filepath.Join(s.Dir, "cognito.log"), s.opts.CognitoPort)
+	// It listens on a port of its own; CognitoURL is the guard in front of
+	// it, which is also the tokens' issuer (cognito-local's IssuerDomain).
+	cog, err := startCognito(modules, filepath.Join(s.Dir, "cognito"), filepath.Join(s.Dir, "cognito.log"), s.cognitoLocalPort, s.CognitoURL)
 	if err != nil {
 		return err
 	}
 	s.procs = append(s.procs, cog)
+	target, err := url.Parse(s.cognitoLocalURL)
+	if err != nil {
+		return err
+	}
+	s.guard = newCognitoGuard(target)
+	gl, err := net.Listen("tcp", strings.TrimPrefix(s.CognitoURL, "http://"))
+	if err != nil {
+		return fmt.Errorf("listen for the Cognito guard: %w", err)
+	}
+	s.guardServer = &http.Server{Handler: s.guard, ReadHeaderTimeout: 10 * time.Second}
+	go func() { _ = s.guardServer.Serve(gl) }()
 
 	ses, err := startSES(modules, s.Dir, filepath.Join(s.Dir, "ses.log"), s.opts.SESPort)
 	if err != nil {
@@ -397,7 +423,7 @@ func (s *Stack) startEmulators(ctx context.Context, modules string) error {
 	}); err != nil {
 		return err
 	}
-	if err := cog.waitReady(ctx, emulatorReadyLimit, httpReady(s.CognitoURL+cognitoHealth)); err != nil {
+	if err := cog.waitReady(ctx, emulatorReadyLimit, httpReady(s.cognitoLocalURL+cognitoHealth)); err != nil {
 		return err
 	}
 	if err := ses.waitReady(ctx, emulatorReadyLimit, httpReady(s.SESURL+sesHealth)); err != nil {

@@ -50,6 +50,11 @@ func (s *Stack) provision(ctx context.Context, st *state, tb gateway.Table) erro
 		if err != nil {
 			return err
 		}
+		// cognito-local stores these settings but does not enforce them:
+		// the guard in front of it does, from the template.
+		if s.guard != nil {
+			s.guard.allow(clientID, clientPolicy{signUp: !p.AllowAdminCreateUserOnly, write: p.Clients[0].WriteAttributes})
+		}
 		for _, g := range p.Groups {
 			if err := s.ensureGroup(ctx, poolID, g); err != nil {
 				return err
@@ -149,7 +154,8 @@ func (s *Stack) ensurePool(ctx context.Context, p gateway.UserPool, name string)
 			break
 		}
 	}
-	in := &cip.CreateUserPoolInput{PoolName: aws.String(name)}
+	in := &cip.CreateUserPoolInput{PoolName: aws.String(name),
+		AdminCreateUserConfig: &ciptypes.AdminCreateUserConfigType{AllowAdminCreateUserOnly: p.AllowAdminCreateUserOnly}}
 	for _, u := range p.UsernameAttributes {
 		in.UsernameAttributes = append(in.UsernameAttributes, ciptypes.UsernameAttributeType(u))
 	}
@@ -181,7 +187,8 @@ func (s *Stack) ensureClient(ctx context.Context, poolID string, c gateway.UserP
 			return aws.ToString(d.ClientId), nil
 		}
 	}
-	in := &cip.CreateUserPoolClientInput{UserPoolId: aws.String(poolID), ClientName: aws.String(name), GenerateSecret: false}
+	in := &cip.CreateUserPoolClientInput{UserPoolId: aws.String(poolID), ClientName: aws.String(name), GenerateSecret: false,
+		ReadAttributes: c.ReadAttributes, WriteAttributes: c.WriteAttributes}
 	for _, f := range c.ExplicitAuthFlows {
 		in.ExplicitAuthFlows = append(in.ExplicitAuthFlows, ciptypes.ExplicitAuthFlowsType(f))
 	}
