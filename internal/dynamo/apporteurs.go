@@ -60,7 +60,7 @@ type invitation struct {
 	// (RecordAccountSub): every admin call on the account uses it.
 	CognitoSub string `dynamodbav:"cognitoSub,omitempty"`
 	// DerniereRelanceLe is when the MIA last asked for a new invitation
-	// (POST …/invitation): the next one waits crm.InvitationCooldown.
+	// (POST …/invitation): the next one waits Store.Limits.Cooldown.
 	DerniereRelanceLe string `dynamodbav:"derniereRelanceLe,omitempty"`
 }
 
@@ -299,7 +299,7 @@ func (s *Store) UpdateApporteur(ctx context.Context, m crm.MiaID, p crm.Apporteu
 // and the invitation number grows, which the stream consumer turns into a new
 // token and email. Only an apporteur that has not activated its account can
 // be invited again (ECONFLICT otherwise), at most once per
-// crm.InvitationCooldown and within the MIA's daily quota (ETOOMANY).
+// s.Limits.Cooldown and within the MIA's daily quota (ETOOMANY).
 //
 // The apporteur is read first (the old token to delete, the cooldown to
 // explain), then one transaction conditioned on the version read updates it,
@@ -310,7 +310,7 @@ func (s *Store) ReissueInvitation(ctx context.Context, m crm.MiaID, p crm.Apport
 		return crm.Apporteur{}, err
 	}
 	now := s.Now().UTC()
-	if err := reissuable(it, now); err != nil {
+	if err := s.reissuable(it, now); err != nil {
 		return crm.Apporteur{}, err
 	}
 	upd := expression.Add(expression.Name(attrInvitationN), expression.Value(1)).
@@ -334,7 +334,7 @@ func (s *Store) ReissueInvitation(ctx context.Context, m crm.MiaID, p crm.Apport
 		if old == nil || attributevalue.UnmarshalMap(old, &cur) != nil {
 			return crm.Errorf(crm.ENOTFOUND, "Apporteur introuvable.")
 		}
-		if err := reissuable(cur, now); err != nil {
+		if err := s.reissuable(cur, now); err != nil {
 			return err
 		}
 		return crm.Errorf(crm.ECONFLICT, "L'apporteur a été modifié entre-temps : réessayez.")
@@ -361,14 +361,14 @@ func (s *Store) ReissueInvitation(ctx context.Context, m crm.MiaID, p crm.Apport
 }
 
 // reissuable tells whether apporteur it may get a new invitation at now.
-func reissuable(it apporteurItem, now time.Time) error {
+func (s *Store) reissuable(it apporteurItem, now time.Time) error {
 	if it.Statut != string(crm.ApporteurInvitationEnvoyee) {
 		return crm.Errorf(crm.ECONFLICT, "Ce compte est déjà activé ou désactivé : une nouvelle invitation n'est possible qu'avant l'activation.")
 	}
 	if it.DerniereRelanceLe != "" {
-		if wait := parseTime(it.DerniereRelanceLe).Add(crm.InvitationCooldown).Sub(now); wait > 0 {
+		if wait := parseTime(it.DerniereRelanceLe).Add(s.Limits.Cooldown).Sub(now); wait > 0 {
 			return crm.TooMany(fmt.Sprintf("Une nouvelle invitation a été envoyée à cet apporteur il y a moins de %d minutes : réessayez plus tard.",
-				int(crm.InvitationCooldown/time.Minute)), wait)
+				int(s.Limits.Cooldown/time.Minute)), wait)
 		}
 	}
 	return nil
@@ -376,7 +376,7 @@ func reissuable(it apporteurItem, now time.Time) error {
 
 // invitationQuotaAction counts one invitation email in MIA m's count of
 // now's UTC day, in the transaction that asks for the email; at
-// crm.InvitationsPerDay the condition fails: ETOOMANY until the next UTC
+// s.Limits.PerDay the condition fails: ETOOMANY until the next UTC
 // midnight. The counter item expires (TTL) the day after.
 func (s *Store) invitationQuotaAction(m crm.MiaID, now time.Time) (txItem, error) {
 	now = now.UTC()
@@ -384,7 +384,7 @@ func (s *Store) invitationQuotaAction(m crm.MiaID, now time.Time) (txItem, error
 	upd := expression.Add(expression.Name("n"), expression.Value(1)).
 		Set(expression.Name("type"), expression.Value(typeQuota)).
 		Set(expression.Name("expiresAt"), expression.Value(next.Add(24*time.Hour).Unix()))
-	cond := expression.Or(expression.Name("n").AttributeNotExists(), expression.Name("n").LessThan(expression.Value(crm.InvitationsPerDay)))
+	cond := expression.Or(expression.Name("n").AttributeNotExists(), expression.Name("n").LessThan(expression.Value(s.Limits.PerDay)))
 	e, err := expression.NewBuilder().WithUpdate(upd).WithCondition(cond).Build()
 	if err != nil {
 		return txItem{}, err
@@ -394,7 +394,7 @@ func (s *Store) invitationQuotaAction(m crm.MiaID, now time.Time) (txItem, error
 		UpdateExpression: e.Update(), ConditionExpression: e.Condition(),
 		ExpressionAttributeNames: e.Names(), ExpressionAttributeValues: e.Values(),
 	}}, fail: func(map[string]types.AttributeValue) error {
-		return crm.TooMany(fmt.Sprintf("Vous avez atteint la limite de %d invitations par jour : les suivantes seront possibles demain.", crm.InvitationsPerDay),
+		return crm.TooMany(fmt.Sprintf("Vous avez atteint la limite de %d invitations par jour : les suivantes seront possibles demain.", s.Limits.PerDay),
 			next.Sub(now))
 	}}, nil
 }
