@@ -52,7 +52,7 @@ func TestComposeAll(t *testing.T) {
 		{
 			mail.ApporteurAutreMIA{To: "a@example.fr", Prenom: "Paul", MiaNom: "Claire Durand", Cabinet: "Cabinet Durand"},
 			"Assentis – Claire Durand vous propose de travailler avec lui",
-			[]string{"Bonjour Paul,", "Claire Durand (Cabinet Durand)", "déjà un espace apporteur", "contactez Claire Durand"},
+			[]string{"Bonjour Paul,", "Claire Durand (Cabinet Durand)", "déjà celle d'un espace apporteur", "contactez Claire Durand"},
 		},
 		{
 			mail.MiaActivation{To: "m@example.fr", Prenom: "Claire", Lien: "https://x/activation?token=T"},

@@ -34,7 +34,7 @@ L'équipe Assentis
 
 {{.MiaNom}}{{with .Cabinet}} ({{.}}){{end}}, mandataire du réseau Assentis, souhaite travailler avec vous comme apporteur d'affaires.
 
-Vous avez déjà un espace apporteur MyCRM avec cette adresse email : il reste inchangé, avec le même mot de passe.
+Votre adresse email est déjà celle d'un espace apporteur MyCRM, ouvert avec un autre mandataire : cet espace reste tel quel.
 Un même espace pour travailler avec plusieurs mandataires arrive bientôt ; vous recevrez alors une invitation à accepter.
 D'ici là, contactez {{.MiaNom}} directement pour convenir de votre collaboration.
 
@@ -44,7 +44,7 @@ L'équipe Assentis
 `,
 		`<p>Bonjour{{with .Prenom}} {{.}}{{end}},</p>
 <p><strong>{{.MiaNom}}</strong>{{with .Cabinet}} ({{.}}){{end}}, mandataire du réseau Assentis, souhaite travailler avec vous comme apporteur d'affaires.</p>
-<p>Vous avez déjà un espace apporteur MyCRM avec cette adresse email&nbsp;: il reste inchangé, avec le même mot de passe.</p>
+<p>Votre adresse email est déjà celle d'un espace apporteur MyCRM, ouvert avec un autre mandataire&nbsp;: cet espace reste tel quel.</p>
 <p>Un même espace pour travailler avec plusieurs mandataires arrive bientôt&nbsp;; vous recevrez alors une invitation à accepter. D'ici là, contactez {{.MiaNom}} directement pour convenir de votre collaboration.</p>
 <p style="font-size:13px;color:#555">Si vous n'attendiez pas ce message, ignorez-le simplement.</p>`,
 	},
