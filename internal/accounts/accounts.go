@@ -186,9 +186,9 @@ func (p *Pool) Enable(ctx context.Context, sub string) error {
 
 // AddToGroup puts the user in group (e.g. "assentis" for staff). Adding a
 // member again is not an error.
-func (p *Pool) AddToGroup(ctx context.Context, username, group string) error {
+func (p *Pool) AddToGroup(ctx context.Context, sub, group string) error {
 	_, err := p.api.AdminAddUserToGroup(ctx, &cip.AdminAddUserToGroupInput{
-		UserPoolId: aws.String(p.id), Username: aws.String(username), GroupName: aws.String(group),
+		UserPoolId: aws.String(p.id), Username: aws.String(sub), GroupName: aws.String(group),
 	})
 	return translate("add user to group", err)
 }

@@ -144,10 +144,10 @@ func TestPoolLifecycle(t *testing.T) {
 		t.Errorf("after Enable: Enabled = false")
 	}
 
-	if err := pool.AddToGroup(ctx, u.Email, "assentis"); err != nil {
+	if err := pool.AddToGroup(ctx, sub, "assentis"); err != nil {
 		t.Fatalf("AddToGroup: %v", err)
 	}
-	if err := pool.AddToGroup(ctx, u.Email, "assentis"); err != nil {
+	if err := pool.AddToGroup(ctx, sub, "assentis"); err != nil {
 		t.Fatalf("AddToGroup again: %v", err)
 	}
 
