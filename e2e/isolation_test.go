@@ -39,7 +39,7 @@ import (
 // attacker MIA (b) with its own apporteur.
 type world struct {
 	a, b            tenant
-	a1              apporteurJSON
+	a1, a2          apporteurJSON
 	tokA1, tokA2    string
 	tokB1           string
 	contact, espace string // ids of A's contacts (the second created by A1 in its espace)
@@ -55,7 +55,7 @@ func newWorld(t *testing.T) *world {
 	t.Helper()
 	w := &world{a: newTenant(t, false), b: newTenant(t, false)}
 	w.a1, w.tokA1 = newActiveApporteur(t, w.a.token, "iso-a1")
-	_, w.tokA2 = newActiveApporteur(t, w.a.token, "iso-a2")
+	w.a2, w.tokA2 = newActiveApporteur(t, w.a.token, "iso-a2")
 	_, w.tokB1 = newActiveApporteur(t, w.b.token, "iso-b1")
 	mark := fmt.Sprintf("Zqv%dx", uniq())
 	w.mark = mark
@@ -122,7 +122,8 @@ func (w *world) body(rt string) any {
 	case "POST /contacts":
 		return map[string]any{"nom": "Intrus", "email": uniqEmail("intrus"), "apporteurId": w.a1.ID}
 	case "POST /apporteurs":
-		return map[string]any{"nom": "Intrus", "email": w.a1.Email}
+		// A2's email, not a marker: once B has written it, B knows it.
+		return map[string]any{"nom": "Intrus", "email": w.a2.Email}
 	case "POST /espace-apporteur/contacts":
 		return map[string]any{"nom": "Doublon", "email": w.contactEmail}
 	case "POST /admin/mias":
@@ -144,10 +145,11 @@ func (w *world) body(rt string) any {
 }
 
 // otherMIAWrite is the answer to another MIA's write whose body names the
-// victim's ids or data: the reference is unknown to it (422), the apporteur
-// email is taken across tenants (409).
+// victim's ids or data: the reference is unknown to it (422); an apporteur
+// with the victim's apporteur's email is created as for anybody (201): the
+// email guard is per MIA, so the answer tells nothing of the victim.
 var otherMIAWrite = map[string]int{
-	"POST /contacts": 422, "POST /entreprises": 422, "POST /affaires": 422, "POST /apporteurs": 409,
+	"POST /contacts": 422, "POST /entreprises": 422, "POST /affaires": 422, "POST /apporteurs": 201,
 }
 
 // forge re-signs a real token's header and claims with a key of our own.

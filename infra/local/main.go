@@ -31,7 +31,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	dir := fs.String("dir", ".local/dev", "state directory (DynamoDB data, cognito-local state, emulator logs)")
 	apiPort := fs.Int("api-port", 3000, "port of the API and the web client")
 	dynamoPort := fs.Int("dynamodb-port", 8000, "port of DynamoDB Local")
-	cognitoPort := fs.Int("cognito-port", 9229, "port of cognito-local")
+	cognitoPort := fs.Int("cognito-port", 9229, "port of the local Cognito endpoint (a guard in front of cognito-local, which takes a free port)")
 	sesPort := fs.Int("ses-port", 8005, "port of aws-ses-v2-local (mail viewer)")
 	web := fs.String("web", "web/dist", "web client to serve at / (when built)")
 	reset := fs.Bool("reset", false, "wipe the state directory first (make reset only wipes it)")

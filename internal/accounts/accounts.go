@@ -128,6 +128,15 @@ func (p *Pool) CreateUser(ctx context.Context, u NewUser) (sub string, err error
 	return attribute(out.User.Attributes, "sub"), nil
 }
 
+// Find returns the sub of u's account, found by its email: ENOTFOUND when
+// there is none, ECONFLICT when the account with that email belongs to
+// another MIA or apporteur (nothing may then be done to it). It serves only
+// accounts whose sub was not recorded (created before subs were stored):
+// every other call addresses the user by its sub.
+func (p *Pool) Find(ctx context.Context, u NewUser) (sub string, err error) {
+	return p.existing(ctx, u)
+}
+
 func (p *Pool) existing(ctx context.Context, u NewUser) (string, error) {
 	out, err := p.api.AdminGetUser(ctx, &cip.AdminGetUserInput{UserPoolId: aws.String(p.id), Username: aws.String(u.Email)})
 	if err != nil {
@@ -140,16 +149,20 @@ func (p *Pool) existing(ctx context.Context, u NewUser) (string, error) {
 	return attribute(out.UserAttributes, "sub"), nil
 }
 
+// The calls below take the user's sub: Cognito accepts it wherever a
+// username is expected, and unlike the email (a user attribute) it can
+// never change, so an admin call cannot miss the account or reach another.
+
 // SetPassword sets the user's permanent password (the user is then CONFIRMED
 // and can log in). A password breaking the pool's policy is EINVALID with the
 // rules in French; it is checked here first because cognito-local does not.
-func (p *Pool) SetPassword(ctx context.Context, username, password string) error {
+func (p *Pool) SetPassword(ctx context.Context, sub, password string) error {
 	if err := CheckPassword(password); err != nil {
 		return err
 	}
 	_, err := p.api.AdminSetUserPassword(ctx, &cip.AdminSetUserPasswordInput{
 		UserPoolId: aws.String(p.id),
-		Username:   aws.String(username),
+		Username:   aws.String(sub),
 		Password:   aws.String(password),
 		Permanent:  true,
 	})
@@ -157,23 +170,25 @@ func (p *Pool) SetPassword(ctx context.Context, username, password string) error
 }
 
 // Disable forbids the user to log in. Tokens already issued stay valid until
-// they expire: the API checks the account's statut in the table as well.
-func (p *Pool) Disable(ctx context.Context, username string) error {
-	_, err := p.api.AdminDisableUser(ctx, &cip.AdminDisableUserInput{UserPoolId: aws.String(p.id), Username: aws.String(username)})
+// they expire: the API checks the account's statut in the table as well. A
+// sub that names no user is ENOTFOUND: the caller knows the account exists,
+// so that is a fault, not "nothing to do".
+func (p *Pool) Disable(ctx context.Context, sub string) error {
+	_, err := p.api.AdminDisableUser(ctx, &cip.AdminDisableUserInput{UserPoolId: aws.String(p.id), Username: aws.String(sub)})
 	return translate("disable user", err)
 }
 
 // Enable lets a disabled user log in again.
-func (p *Pool) Enable(ctx context.Context, username string) error {
-	_, err := p.api.AdminEnableUser(ctx, &cip.AdminEnableUserInput{UserPoolId: aws.String(p.id), Username: aws.String(username)})
+func (p *Pool) Enable(ctx context.Context, sub string) error {
+	_, err := p.api.AdminEnableUser(ctx, &cip.AdminEnableUserInput{UserPoolId: aws.String(p.id), Username: aws.String(sub)})
 	return translate("enable user", err)
 }
 
 // AddToGroup puts the user in group (e.g. "assentis" for staff). Adding a
 // member again is not an error.
-func (p *Pool) AddToGroup(ctx context.Context, username, group string) error {
+func (p *Pool) AddToGroup(ctx context.Context, sub, group string) error {
 	_, err := p.api.AdminAddUserToGroup(ctx, &cip.AdminAddUserToGroupInput{
-		UserPoolId: aws.String(p.id), Username: aws.String(username), GroupName: aws.String(group),
+		UserPoolId: aws.String(p.id), Username: aws.String(sub), GroupName: aws.String(group),
 	})
 	return translate("add user to group", err)
 }

@@ -84,13 +84,20 @@ func TestPoolLifecycle(t *testing.T) {
 		}
 	}
 
-	err = pool.SetPassword(ctx, u.Email, "court")
+	if found, err := pool.Find(ctx, u); err != nil || found != sub {
+		t.Errorf("Find = %q, %v; want %q", found, err, sub)
+	}
+	if _, err := pool.Find(ctx, other); crm.ErrorCode(err) != crm.ECONFLICT {
+		t.Errorf("Find of another apporteur with the same email: %v, want ECONFLICT", err)
+	}
+
+	err = pool.SetPassword(ctx, sub, "court")
 	var ce *crm.Error
 	if !errors.As(err, &ce) || ce.Code != crm.EINVALID || len(ce.Fields) != 1 || ce.Fields[0].Message != accounts.PasswordRules {
 		t.Fatalf("SetPassword(weak) = %v, want EINVALID with the rules", err)
 	}
 	const pw = "Motdepasse-2026"
-	if err := pool.SetPassword(ctx, u.Email, pw); err != nil {
+	if err := pool.SetPassword(ctx, sub, pw); err != nil {
 		t.Fatalf("SetPassword: %v", err)
 	}
 	auth, err := client.InitiateAuth(ctx, &cip.InitiateAuthInput{
@@ -101,7 +108,15 @@ func TestPoolLifecycle(t *testing.T) {
 		t.Fatalf("InitiateAuth after SetPassword: %v", err)
 	}
 
-	if err := pool.Disable(ctx, u.Email); err != nil {
+	// The user's email changes (an admin here; a user's own change is
+	// forbidden by the app clients): the sub still reaches the account.
+	const moved = "paul.ailleurs@example.fr"
+	if _, err := client.AdminUpdateUserAttributes(ctx, &cip.AdminUpdateUserAttributesInput{UserPoolId: &poolID, Username: aws.String(sub),
+		UserAttributes: []types.AttributeType{{Name: aws.String("email"), Value: aws.String(moved)}}}); err != nil {
+		t.Fatal(err)
+	}
+	u.Email = moved
+	if err := pool.Disable(ctx, sub); err != nil {
 		t.Fatalf("Disable: %v", err)
 	}
 	got, err = client.AdminGetUser(ctx, &cip.AdminGetUserInput{UserPoolId: &poolID, Username: aws.String(u.Email)})
@@ -111,7 +126,7 @@ func TestPoolLifecycle(t *testing.T) {
 	if got.Enabled {
 		t.Errorf("after Disable: Enabled = true")
 	}
-	if err := pool.Enable(ctx, u.Email); err != nil {
+	if err := pool.Enable(ctx, sub); err != nil {
 		t.Fatalf("Enable: %v", err)
 	}
 	got, err = client.AdminGetUser(ctx, &cip.AdminGetUserInput{UserPoolId: &poolID, Username: aws.String(u.Email)})
@@ -122,15 +137,17 @@ func TestPoolLifecycle(t *testing.T) {
 		t.Errorf("after Enable: Enabled = false")
 	}
 
-	if err := pool.AddToGroup(ctx, u.Email, "assentis"); err != nil {
+	if err := pool.AddToGroup(ctx, sub, "assentis"); err != nil {
 		t.Fatalf("AddToGroup: %v", err)
 	}
-	if err := pool.AddToGroup(ctx, u.Email, "assentis"); err != nil {
+	if err := pool.AddToGroup(ctx, sub, "assentis"); err != nil {
 		t.Fatalf("AddToGroup again: %v", err)
 	}
 
-	if err := pool.Disable(ctx, "personne@example.fr"); crm.ErrorCode(err) != crm.ENOTFOUND {
-		t.Errorf("Disable(unknown) code = %q, want %q", crm.ErrorCode(err), crm.ENOTFOUND)
+	for _, unknown := range []string{"personne@example.fr", "00000000-0000-4000-8000-000000000000"} {
+		if err := pool.Disable(ctx, unknown); crm.ErrorCode(err) != crm.ENOTFOUND {
+			t.Errorf("Disable(%s) code = %q, want %q", unknown, crm.ErrorCode(err), crm.ENOTFOUND)
+		}
 	}
 }
 

@@ -17,8 +17,20 @@ import (
 // Idempotence: the token and the "invitation n handled" marker are written
 // in one conditional transaction before anything else, so a redelivered
 // record finds the marker and creates nothing, sends nothing. If the Cognito
-// creation (itself idempotent) or the email fails, the marker is removed and
-// the record reported, so the retry does it all again.
+// creation (itself idempotent), the recording of the account's sub or the
+// email fails, the marker is removed and the record reported, so the retry
+// does it all again.
+//
+// A person may already have an apporteur account with another MIA (the
+// email is the pool's username, and each MIA's email guard is its own).
+// Until apporteur memberships exist (one login, several MIA), that account
+// is left exactly as it is — no password, attribute or state changes — and
+// the person gets an email with no link saying that this MIA wants to work
+// with them and that one space for several MIA is coming. The inviting MIA's
+// apporteur stays invitation_envoyee like any invitation not yet activated,
+// its token is never sent (so nobody can activate it), no sub is recorded,
+// and a new invitation later sends the same email: the MIA learns nothing of
+// the other MIA, and nobody's invitation is blocked.
 func Invitations(d Deps) Handler {
 	return each("stream-invitations", d, func(ctx context.Context, c change) error {
 		if c.New == nil {
@@ -45,7 +57,7 @@ func invite(ctx context.Context, d Deps, acc dynamo.Account) error {
 		return fmt.Errorf("new token: %w", err)
 	}
 	lien := mail.ActivationLink(d.WebBaseURL, token)
-	var data any = mail.MiaActivation{To: acc.Email, Prenom: acc.Prenom, Lien: lien}
+	var data, autre any = mail.MiaActivation{To: acc.Email, Prenom: acc.Prenom, Lien: lien}, nil
 	if acc.Kind == crm.AccountApporteur {
 		inv := mail.ApporteurInvitation{To: acc.Email, Prenom: acc.Prenom, MiaNom: "votre mandataire", Lien: lien}
 		mia, err := d.Store.GetMIA(ctx, acc.Mia)
@@ -57,10 +69,7 @@ func invite(ctx context.Context, d Deps, acc dynamo.Account) error {
 			return fmt.Errorf("read mia profile: %w", err)
 		}
 		data = inv
-	}
-	msg, err := mail.Compose(data)
-	if err != nil {
-		return err
+		autre = mail.ApporteurAutreMIA{To: acc.Email, Prenom: acc.Prenom, MiaNom: inv.MiaNom, Cabinet: inv.Cabinet}
 	}
 	// Claim first: a redelivered or superseded invitation, or an account no
 	// longer waiting (e.g. deactivated meanwhile), gets no Cognito user and no email.
@@ -71,8 +80,20 @@ func invite(ctx context.Context, d Deps, acc dynamo.Account) error {
 		}
 		return claimed, nil
 	}, func() error {
-		if _, err := pool.CreateUser(ctx, user); err != nil {
+		sub, err := pool.CreateUser(ctx, user)
+		switch {
+		case crm.ErrorCode(err) == crm.ECONFLICT && autre != nil:
+			data = autre // the person's account with another MIA stays untouched
+		case err != nil:
 			return fmt.Errorf("create cognito user: %w", err)
+		default:
+			if err := d.Store.RecordAccountSub(ctx, acc, hash, sub); err != nil {
+				return fmt.Errorf("record account sub: %w", err)
+			}
+		}
+		msg, err := mail.Compose(data)
+		if err != nil {
+			return err
 		}
 		if _, err := d.Mailer.Send(ctx, msg); err != nil {
 			return fmt.Errorf("send activation email: %w", err)

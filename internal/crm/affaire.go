@@ -149,7 +149,7 @@ func (n *NewAffaire) Validate() []FieldError {
 	checkPrime(&v, n.PrimeAnnuelleCentimes)
 	checkTauxMIA(&v, n.TauxCommissionMIA)
 	checkTauxApporteur(&v, n.TauxCommissionApporteur)
-	v.text("remarques", &n.Remarques, false, 2000)
+	v.note("remarques", &n.Remarques, false, 2000)
 	return v.errs
 }
 
@@ -175,7 +175,7 @@ func (p *AffairePatch) Validate() []FieldError {
 	checkTauxMIA(&v, p.TauxCommissionMIA)
 	checkTauxApporteur(&v, p.TauxCommissionApporteur)
 	if p.Remarques != nil {
-		v.text("remarques", p.Remarques, false, 2000)
+		v.note("remarques", p.Remarques, false, 2000)
 	}
 	if p.Statut == nil && p.PrimeAnnuelleCentimes == nil && p.TauxCommissionMIA == nil &&
 		p.TauxCommissionApporteur == nil && p.Remarques == nil {

@@ -43,9 +43,13 @@ type Apporteur struct {
 	InvitationEchouee bool `json:"invitationEchouee,omitempty"`
 	// Commissions are the totals kept current by a stream consumer.
 	Commissions CommissionTotaux `json:"commissions"`
-	CreatedAt   time.Time        `json:"createdAt"`
-	UpdatedAt   time.Time        `json:"updatedAt"`
-	Version     int              `json:"version"`
+	// CognitoSub is the immutable id of its Cognito account, recorded when
+	// the account is created; empty while none was created for it (or when
+	// created before subs were recorded). Never sent to clients.
+	CognitoSub string    `json:"-"`
+	CreatedAt  time.Time `json:"createdAt"`
+	UpdatedAt  time.Time `json:"updatedAt"`
+	Version    int       `json:"version"`
 }
 
 // DisplayName is "Prénom Nom".
@@ -94,7 +98,7 @@ func (n *NewApporteur) Validate(phone PhoneNormalizer) []FieldError {
 		v.add("email", "Ce champ est obligatoire : l'apporteur reçoit son invitation par email.")
 	}
 	v.text("localisation", &n.Localisation, false, 200)
-	v.text("remarques", &n.Remarques, false, 2000)
+	v.note("remarques", &n.Remarques, false, 2000)
 	return v.errs
 }
 
@@ -130,7 +134,7 @@ func (p *ApporteurPatch) Validate(phone PhoneNormalizer) []FieldError {
 		v.text("localisation", p.Localisation, false, 200)
 	}
 	if p.Remarques != nil {
-		v.text("remarques", p.Remarques, false, 2000)
+		v.note("remarques", p.Remarques, false, 2000)
 	}
 	if p.Statut != nil && *p.Statut != ApporteurActif && *p.Statut != ApporteurDesactive {
 		v.add("statut", "Le statut ne peut être changé qu'en « desactive » ou « actif » (réactivation).")
@@ -190,6 +194,22 @@ const (
 	ActivationValidity    = 7 * 24 * time.Hour
 	ActivationMaxFailures = 5
 )
+
+// Limits on the invitation emails a MIA makes Assentis send (from Assentis'
+// own sending identity): one new invitation of an apporteur per
+// InvitationCooldown (the first one after the creation is free, so a typo
+// in the first email can be fixed at once), and InvitationsPerDay invitation
+// emails per MIA and UTC day, creations and new invitations together.
+const (
+	InvitationCooldown = 10 * time.Minute
+	InvitationsPerDay  = 50
+)
+
+// TooMany is the ETOOMANY error telling to retry after d, rounded up to the
+// second (at least one).
+func TooMany(message string, d time.Duration) *Error {
+	return &Error{Code: ETOOMANY, Message: message, RetryAfter: max((d + time.Second - 1).Truncate(time.Second), time.Second)}
+}
 
 // AccountKind tells which pool an activation is for.
 type AccountKind string

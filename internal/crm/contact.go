@@ -58,8 +58,8 @@ func (c *Contact) Validate(phone PhoneNormalizer) []FieldError {
 	v.text("adresse", &c.Adresse, false, 300)
 	v.date("dateNaissance", &c.DateNaissance)
 	v.text("profession", &c.Profession, false, 100)
-	v.text("remarques", &c.Remarques, false, 2000)
-	v.text("noteApporteur", &c.NoteApporteur, false, NoteApporteurMax)
+	v.note("remarques", &c.Remarques, false, 2000)
+	v.note("noteApporteur", &c.NoteApporteur, false, NoteApporteurMax)
 	if c.Statut == "" {
 		c.Statut = ContactProspect
 	}

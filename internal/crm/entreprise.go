@@ -35,7 +35,7 @@ func (e *Entreprise) Validate(phone PhoneNormalizer) []FieldError {
 	v.ref("dirigeantId", string(e.DirigeantID), true)
 	v.phone("telephone", &e.Telephone, phone)
 	v.email("email", &e.Email)
-	v.text("remarques", &e.Remarques, false, 2000)
+	v.note("remarques", &e.Remarques, false, 2000)
 	v.ref("apporteurId", string(e.ApporteurID), false)
 	return v.errs
 }

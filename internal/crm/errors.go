@@ -3,6 +3,7 @@ package crm
 import (
 	"errors"
 	"fmt"
+	"time"
 )
 
 // Error codes. They say what went wrong in terms a client can act on; the
@@ -37,7 +38,10 @@ type Error struct {
 	// Ref optionally names the existing resource a conflict is about
 	// (e.g. the contact that already has this email).
 	Ref string
-	Err error
+	// RetryAfter, for ETOOMANY, is when the client may try again (the
+	// Retry-After header).
+	RetryAfter time.Duration
+	Err        error
 }
 
 func (e *Error) Error() string {

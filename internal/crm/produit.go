@@ -59,7 +59,7 @@ func (p *Produit) Validate() []FieldError {
 		v.add("categorie", "Catégorie inconnue.")
 	}
 	v.text("assureur", &p.Assureur, true, 120)
-	v.text("description", &p.Description, false, 1000)
+	v.note("description", &p.Description, false, 1000)
 	if p.TauxCommissionMIA < 0 || p.TauxCommissionMIA > 100 {
 		v.add("tauxCommissionMIA", "Le taux doit être compris entre 0 et 100.")
 	}

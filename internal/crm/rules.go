@@ -92,14 +92,29 @@ type fieldChecker struct{ errs []FieldError }
 
 func (c *fieldChecker) add(champ, msg string) { c.errs = append(c.errs, FieldError{champ, msg}) }
 
-// text trims *s and checks its length in characters; required text must not be empty.
+// text trims *s and checks a single-line field (a name, a town, an
+// address…): its length in characters, and no control character at all,
+// since such values reach email subjects and headers, where a CR or LF would
+// start a new header; required text must not be empty.
 func (c *fieldChecker) text(champ string, s *string, required bool, max int) {
+	c.checkText(champ, s, required, max, false)
+}
+
+// note is text for a multi-line field (remarques, description): line breaks
+// and tabs are kept, other control characters refused.
+func (c *fieldChecker) note(champ string, s *string, required bool, max int) {
+	c.checkText(champ, s, required, max, true)
+}
+
+func (c *fieldChecker) checkText(champ string, s *string, required bool, max int, multiline bool) {
 	*s = strings.TrimSpace(*s)
 	switch {
 	case required && *s == "":
 		c.add(champ, "Ce champ est obligatoire.")
 	case !utf8.ValidString(*s):
 		c.add(champ, "Le texte n'est pas valide.")
+	case !multiline && hasLineControl(*s):
+		c.add(champ, "Ce champ tient sur une ligne : retours à la ligne, tabulations et caractères de contrôle sont refusés.")
 	case hasControl(*s):
 		c.add(champ, "Le texte contient des caractères de contrôle.")
 	case utf8.RuneCountInString(*s) > max:
@@ -112,6 +127,18 @@ func (c *fieldChecker) text(champ string, s *string, required bool, max int) {
 func hasControl(s string) bool {
 	for _, r := range s {
 		if r < 0x20 && r != '\n' && r != '\r' && r != '\t' || r == 0x7f {
+			return true
+		}
+	}
+	return false
+}
+
+// hasLineControl reports any character that breaks or controls a line:
+// C0 and C1 controls (CR, LF, TAB included), DEL, and the Unicode line and
+// paragraph separators.
+func hasLineControl(s string) bool {
+	for _, r := range s {
+		if unicode.IsControl(r) || r == '\u2028' || r == '\u2029' {
 			return true
 		}
 	}

@@ -49,6 +49,11 @@ func (s *Stack) provision(ctx context.Context, st *state, tb samtemplate.Table) 
 		if err != nil {
 			return err
 		}
+		// cognito-local stores these settings but does not enforce them:
+		// the guard in front of it does, from the template.
+		if s.guard != nil {
+			s.guard.allow(clientID, clientPolicy{signUp: !p.AllowAdminCreateUserOnly, write: p.Clients[0].WriteAttributes})
+		}
 		for _, g := range p.Groups {
 			if err := s.ensureGroup(ctx, poolID, g); err != nil {
 				return err
@@ -80,7 +85,8 @@ func (s *Stack) ensurePool(ctx context.Context, p samtemplate.UserPool, name str
 			break
 		}
 	}
-	in := &cip.CreateUserPoolInput{PoolName: aws.String(name)}
+	in := &cip.CreateUserPoolInput{PoolName: aws.String(name),
+		AdminCreateUserConfig: &ciptypes.AdminCreateUserConfigType{AllowAdminCreateUserOnly: p.AllowAdminCreateUserOnly}}
 	for _, u := range p.UsernameAttributes {
 		in.UsernameAttributes = append(in.UsernameAttributes, ciptypes.UsernameAttributeType(u))
 	}
@@ -112,7 +118,8 @@ func (s *Stack) ensureClient(ctx context.Context, poolID string, c samtemplate.U
 			return aws.ToString(d.ClientId), nil
 		}
 	}
-	in := &cip.CreateUserPoolClientInput{UserPoolId: aws.String(poolID), ClientName: aws.String(name), GenerateSecret: false}
+	in := &cip.CreateUserPoolClientInput{UserPoolId: aws.String(poolID), ClientName: aws.String(name), GenerateSecret: false,
+		ReadAttributes: c.ReadAttributes, WriteAttributes: c.WriteAttributes}
 	for _, f := range c.ExplicitAuthFlows {
 		in.ExplicitAuthFlows = append(in.ExplicitAuthFlows, ciptypes.ExplicitAuthFlowsType(f))
 	}
@@ -168,32 +175,36 @@ func (s *Stack) CreateMIA(ctx context.Context, email, password string, staff boo
 func (s *Stack) CreateMIAProfile(ctx context.Context, m crm.MIA, password string, staff bool) (crm.MiaID, error) {
 	m.Email = strings.ToLower(strings.TrimSpace(m.Email))
 	pool := accounts.NewPool(s.cognito, s.MiaPoolID)
-	id := crm.MiaID("")
+	id, sub := crm.MiaID(""), ""
 	u, err := s.cognito.AdminGetUser(ctx, &cip.AdminGetUserInput{UserPoolId: aws.String(s.MiaPoolID), Username: aws.String(m.Email)})
 	var notFound *ciptypes.UserNotFoundException
 	switch {
 	case err == nil:
 		for _, a := range u.UserAttributes {
-			if aws.ToString(a.Name) == accounts.AttrMiaID {
+			switch aws.ToString(a.Name) {
+			case accounts.AttrMiaID:
 				id = crm.MiaID(aws.ToString(a.Value))
+			case "sub":
+				sub = aws.ToString(a.Value)
 			}
 		}
-		if id == "" {
-			return "", fmt.Errorf("user %s exists without %s", m.Email, accounts.AttrMiaID)
+		if id == "" || sub == "" {
+			return "", fmt.Errorf("user %s exists without %s or sub", m.Email, accounts.AttrMiaID)
 		}
 	case errors.As(err, &notFound):
 		id = crm.MiaID(ulid.Make().String())
-		if _, err := pool.CreateUser(ctx, accounts.NewUser{Email: m.Email, MiaID: id}); err != nil {
+		if sub, err = pool.CreateUser(ctx, accounts.NewUser{Email: m.Email, MiaID: id}); err != nil {
 			return "", err
 		}
 	default:
 		return "", fmt.Errorf("get user %s: %w", m.Email, err)
 	}
-	if err := pool.SetPassword(ctx, m.Email, password); err != nil {
+	// Admin calls name the user by its sub, as the product does.
+	if err := pool.SetPassword(ctx, sub, password); err != nil {
 		return "", err
 	}
 	if staff {
-		if err := pool.AddToGroup(ctx, m.Email, httpapi.StaffGroup); err != nil {
+		if err := pool.AddToGroup(ctx, sub, httpapi.StaffGroup); err != nil {
 			return "", err
 		}
 	}

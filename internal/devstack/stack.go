@@ -21,6 +21,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -126,6 +127,10 @@ type Stack struct {
 	failMu   sync.Mutex
 	failures []gateway.StreamFailure
 	closed   bool
+	// guard is the reverse proxy at CognitoURL in front of cognito-local
+	// (which takes a free port): it applies the template's pool settings.
+	guard       *cognitoGuard
+	guardServer *http.Server
 }
 
 // state is stack.json: what a restart on persisted data reuses.
@@ -313,10 +318,12 @@ func (s *Stack) Close() error {
 	}
 	s.closed = true
 	var errs []error
-	if s.server != nil {
-		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-		errs = append(errs, s.server.Shutdown(ctx))
-		cancel()
+	for _, srv := range []*http.Server{s.server, s.guardServer} {
+		if srv != nil {
+			ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+			errs = append(errs, srv.Shutdown(ctx))
+			cancel()
+		}
 	}
 	if s.Gateway != nil {
 		errs = append(errs, s.Gateway.Close())
@@ -363,7 +370,9 @@ func (s *Stack) startEmulators(ctx context.Context, modules string) error {
 	}{
 		{emulators.StartDynamoDB, emulators.Config{Dir: filepath.Join(s.Dir, "dynamodb"), Log: filepath.Join(s.Dir, "dynamodb.log"), Port: s.opts.DynamoPort, Persist: s.opts.Persist}, false},
 		// cognito-local keeps its state in .cognito/ of its working directory.
-		{emulators.StartCognito, emulators.Config{Dir: filepath.Join(s.Dir, "cognito"), Log: filepath.Join(s.Dir, "cognito.log"), Port: s.opts.CognitoPort}, false},
+		// It listens on a free port; CognitoURL is the guard in front of it,
+		// which is also the tokens' issuer (cognito-local's IssuerDomain).
+		{emulators.StartCognito, emulators.Config{Dir: filepath.Join(s.Dir, "cognito"), Log: filepath.Join(s.Dir, "cognito.log"), Issuer: s.CognitoURL}, false},
 		{emulators.StartSES, emulators.Config{Dir: s.Dir, Log: filepath.Join(s.Dir, "ses.log"), Port: s.opts.SESPort}, true},
 	} {
 		e.cfg.Modules = modules
@@ -376,6 +385,23 @@ func (s *Stack) startEmulators(ctx context.Context, modules string) error {
 			s.ses = emu
 		}
 	}
+	var cognitoURL string
+	for _, emu := range s.emus {
+		if emu.Name == "cognito-local" {
+			cognitoURL = emu.URL
+		}
+	}
+	target, err := url.Parse(cognitoURL)
+	if err != nil {
+		return err
+	}
+	s.guard = newCognitoGuard(target)
+	gl, err := net.Listen("tcp", strings.TrimPrefix(s.CognitoURL, "http://"))
+	if err != nil {
+		return fmt.Errorf("listen for the Cognito guard: %w", err)
+	}
+	s.guardServer = &http.Server{Handler: s.guard, ReadHeaderTimeout: 10 * time.Second}
+	go func() { _ = s.guardServer.Serve(gl) }()
 	for _, emu := range s.emus {
 		if err := emu.Ready(ctx); err != nil {
 			return err

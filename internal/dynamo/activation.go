@@ -28,6 +28,8 @@ type Account struct {
 	InvitationTraitee int
 	ActivationHash    string
 	InvitationEchecs  int
+	// Sub is the Cognito account's sub once recorded (RecordAccountSub).
+	Sub string
 }
 
 func (a Account) key() (pk, sk string) {
@@ -60,7 +62,7 @@ func AccountFromImage(img map[string]types.AttributeValue) (acc Account, ok bool
 	}
 	acc = Account{Email: it.Email, Nom: it.Nom, Prenom: it.Prenom, Statut: it.Statut,
 		InvitationN: it.InvitationN, InvitationTraitee: it.InvitationTraitee, ActivationHash: it.ActivationHash,
-		InvitationEchecs: it.InvitationEchecs}
+		InvitationEchecs: it.InvitationEchecs, Sub: it.CognitoSub}
 	switch it.Type {
 	case typeApporteur:
 		acc.Kind, acc.Apporteur = crm.AccountApporteur, crm.ApporteurID(it.ID)
@@ -89,6 +91,9 @@ type activationItem struct {
 	ExpireLe    string `dynamodbav:"expireLe"`
 	UsedAt      string `dynamodbav:"usedAt,omitempty"`
 	Echecs      int    `dynamodbav:"echecs"`
+	// Sub is the Cognito account's sub, set once the account exists
+	// (RecordAccountSub): the activation sets the password of that account.
+	Sub string `dynamodbav:"sub,omitempty"`
 	// ExpiresAt (epoch seconds) lets the table's TTL remove the item a month
 	// after it expired; until then the page can say "expired".
 	ExpiresAt int64 `dynamodbav:"expiresAt"`
@@ -104,6 +109,9 @@ type Activation struct {
 	ExpireLe  time.Time
 	Used      bool
 	Echecs    int
+	// Sub is the Cognito account to activate; empty for a token written
+	// before subs were recorded.
+	Sub string
 }
 
 func (a Activation) account() Account {
@@ -181,6 +189,50 @@ func (s *Store) ReleaseInvitation(ctx context.Context, acc Account, hash string)
 	return nil
 }
 
+// RecordAccountSub stores the sub of acc's Cognito account on the account
+// item and on the token of invitation hash, so that the activation and the
+// deactivation address the account by its immutable sub, never by an email.
+// A sub already recorded must be the same (ECONFLICT otherwise: the account
+// was replaced behind MyCRM's back). A token gone meanwhile (a newer
+// invitation) is not an error: the next invitation records the sub again.
+func (s *Store) RecordAccountSub(ctx context.Context, acc Account, hash, sub string) error {
+	pk, sk := acc.key()
+	e, err := expression.NewBuilder().
+		WithUpdate(expression.Set(expression.Name(attrCognitoSub), expression.Value(sub))).
+		WithCondition(expression.Name(attrPK).AttributeExists().And(expression.Or(
+			expression.Name(attrCognitoSub).AttributeNotExists(),
+			expression.Name(attrCognitoSub).Equal(expression.Value(sub))))).Build()
+	if err != nil {
+		return internal("build record sub", err)
+	}
+	_, err = s.db.UpdateItem(ctx, &dynamodb.UpdateItemInput{
+		TableName: &s.table, Key: s.key(pk, sk),
+		UpdateExpression: e.Update(), ConditionExpression: e.Condition(),
+		ExpressionAttributeNames: e.Names(), ExpressionAttributeValues: e.Values(),
+	})
+	if isConditionFailed(err) {
+		return &crm.Error{Code: crm.ECONFLICT, Message: "Le compte a changé.", Err: errors.New("account item gone or holding another sub")}
+	}
+	if err != nil {
+		return internal("record sub", err)
+	}
+	e, err = expression.NewBuilder().
+		WithUpdate(expression.Set(expression.Name("sub"), expression.Value(sub))).
+		WithCondition(expression.Name(attrPK).AttributeExists()).Build()
+	if err != nil {
+		return internal("build record sub", err)
+	}
+	_, err = s.db.UpdateItem(ctx, &dynamodb.UpdateItemInput{
+		TableName: &s.table, Key: s.key(ActivationPK(hash), ActivationSK()),
+		UpdateExpression: e.Update(), ConditionExpression: e.Condition(),
+		ExpressionAttributeNames: e.Names(), ExpressionAttributeValues: e.Values(),
+	})
+	if err != nil && !isConditionFailed(err) {
+		return internal("record sub on token", err)
+	}
+	return nil
+}
+
 // GetActivation reads the token stored under hash; ENOTFOUND when unknown.
 func (s *Store) GetActivation(ctx context.Context, hash string) (Activation, error) {
 	var it activationItem
@@ -189,7 +241,7 @@ func (s *Store) GetActivation(ctx context.Context, hash string) (Activation, err
 	}
 	return Activation{Hash: hash, Kind: crm.AccountKind(it.Kind), Mia: crm.MiaID(it.MiaID),
 		Apporteur: crm.ApporteurID(it.ApporteurID), Email: it.Email, ExpireLe: parseTime(it.ExpireLe),
-		Used: it.UsedAt != "", Echecs: it.Echecs}, nil
+		Used: it.UsedAt != "", Echecs: it.Echecs, Sub: it.Sub}, nil
 }
 
 // FailActivation counts a failed attempt on the token (e.g. a password that

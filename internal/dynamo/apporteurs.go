@@ -3,6 +3,8 @@ package dynamo
 import (
 	"context"
 	"errors"
+	"fmt"
+	"time"
 
 	"github.com/assentis/mycrm/internal/crm"
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -25,6 +27,7 @@ const (
 	typeApporteur  = "apporteur"
 	typeActivation = "activation"
 	typeEmailGuard = "apporteur_email"
+	typeQuota      = "invitation_quota"
 )
 
 // Attribute names shared by the account items (apporteur, MIA profile).
@@ -38,6 +41,8 @@ const (
 	attrUpdatedAt         = "updatedAt"
 	attrActiveLe          = "activeLe"
 	attrCommissions       = "commissions"
+	attrCognitoSub        = "cognitoSub"
+	attrDerniereRelanceLe = "derniereRelanceLe"
 )
 
 // invitation is the state every invited account item carries.
@@ -51,6 +56,12 @@ type invitation struct {
 	// (Cognito or SES down); at MaxInvitationFailures the consumer stops and
 	// the MIA sees invitationEchouee until it asks for a new invitation.
 	InvitationEchecs int `dynamodbav:"invitationEchecs,omitempty"`
+	// CognitoSub is the sub of the Cognito account created for the item
+	// (RecordAccountSub): every admin call on the account uses it.
+	CognitoSub string `dynamodbav:"cognitoSub,omitempty"`
+	// DerniereRelanceLe is when the MIA last asked for a new invitation
+	// (POST …/invitation): the next one waits Store.Limits.Cooldown.
+	DerniereRelanceLe string `dynamodbav:"derniereRelanceLe,omitempty"`
 }
 
 // MaxInvitationFailures is how many times one invitation is attempted
@@ -100,7 +111,7 @@ func (it apporteurItem) apporteur() crm.Apporteur {
 	a := crm.Apporteur{
 		ID: crm.ApporteurID(it.ID), Nom: it.Nom, Prenom: it.Prenom, Telephone: it.Telephone, Email: it.Email,
 		Localisation: it.Localisation, Remarques: it.Remarques, Statut: crm.ApporteurStatut(it.Statut),
-		CreatedAt: parseTime(it.CreatedAt), UpdatedAt: parseTime(it.UpdatedAt), Version: it.Version,
+		CognitoSub: it.CognitoSub, CreatedAt: parseTime(it.CreatedAt), UpdatedAt: parseTime(it.UpdatedAt), Version: it.Version,
 	}
 	if it.ActiveLe != "" {
 		t := parseTime(it.ActiveLe)
@@ -122,9 +133,11 @@ type emailGuardItem struct {
 }
 
 // CreateApporteur stores a new apporteur (statut invitation_envoyee,
-// invitation number 1: the stream consumer sends the email) with its global
-// email guard, in one transaction. An email already used by an apporteur
-// (of any MIA: the Cognito username is per pool) is ECONFLICT.
+// invitation number 1: the stream consumer sends the email) with its email
+// guard, in one transaction. The guard is per MIA: an email already used by
+// one of this MIA's apporteurs is ECONFLICT; another MIA's apporteur with the
+// same email changes nothing to the answer (the invitation consumer handles
+// a person who already has an account).
 func (s *Store) CreateApporteur(ctx context.Context, m crm.MiaID, n crm.NewApporteur, idem *Idempotency) (crm.Apporteur, error) {
 	if errs := n.Validate(s.Phone); errs != nil {
 		return crm.Apporteur{}, crm.Invalid(errs...)
@@ -146,12 +159,15 @@ func (s *Store) CreateApporteur(ctx context.Context, m crm.MiaID, n crm.NewAppor
 		acts.onFail(ia.fail)
 	}
 	acts.add(s.putAction(it, notExists()))
-	acts.add(s.putAction(emailGuardItem{PK: ApporteurEmailPK(a.Email), SK: ApporteurEmailSK(), Type: typeEmailGuard,
+	acts.add(s.putAction(emailGuardItem{PK: MiaPK(m), SK: UniqueApporteurEmailSK(a.Email), Type: typeEmailGuard,
 		MiaID: string(m), ApporteurID: string(a.ID)}, notExists()))
 	acts.onFail(func(map[string]types.AttributeValue) error {
-		return &crm.Error{Code: crm.ECONFLICT, Message: "Un compte apporteur utilise déjà cette adresse email.",
-			Fields: []crm.FieldError{{Champ: "email", Message: "Adresse email déjà utilisée par un apporteur."}}}
+		return &crm.Error{Code: crm.ECONFLICT, Message: "Un de vos apporteurs utilise déjà cette adresse email.",
+			Fields: []crm.FieldError{{Champ: "email", Message: "Adresse email déjà utilisée par un de vos apporteurs."}}}
 	})
+	quota, err := s.invitationQuotaAction(m, now)
+	acts.add(quota.item, err)
+	acts.onFail(quota.fail)
 	if err := s.run(ctx, "create apporteur", &acts); err != nil {
 		return crm.Apporteur{}, err
 	}
@@ -284,56 +300,105 @@ func (s *Store) UpdateApporteur(ctx context.Context, m crm.MiaID, p crm.Apporteu
 // current link dies at once (activationHash removed, its token item deleted)
 // and the invitation number grows, which the stream consumer turns into a new
 // token and email. Only an apporteur that has not activated its account can
-// be invited again (ECONFLICT otherwise).
+// be invited again (ECONFLICT otherwise), at most once per
+// s.Limits.Cooldown and within the MIA's daily quota (ETOOMANY).
+//
+// The apporteur is read first (the old token to delete, the cooldown to
+// explain), then one transaction conditioned on the version read updates it,
+// counts the email in the quota and deletes the old token.
 func (s *Store) ReissueInvitation(ctx context.Context, m crm.MiaID, p crm.ApporteurID) (crm.Apporteur, error) {
-	if !crm.IsULID(string(p)) {
-		return crm.Apporteur{}, crm.Errorf(crm.ENOTFOUND, "Apporteur introuvable.")
+	it, err := s.apporteurItem(ctx, m, p)
+	if err != nil {
+		return crm.Apporteur{}, err
 	}
 	now := s.Now().UTC()
+	if err := s.reissuable(it, now); err != nil {
+		return crm.Apporteur{}, err
+	}
 	upd := expression.Add(expression.Name(attrInvitationN), expression.Value(1)).
 		Add(expression.Name(attrVersion), expression.Value(1)).
 		Set(expression.Name(attrUpdatedAt), expression.Value(fmtTime(now))).
+		Set(expression.Name(attrDerniereRelanceLe), expression.Value(fmtTime(now))).
 		Remove(expression.Name(attrActivationHash)).
 		Remove(expression.Name(attrInvitationEchecs))
-	cond := expression.Name(attrPK).AttributeExists().
-		And(expression.Name(attrStatut).Equal(expression.Value(string(crm.ApporteurInvitationEnvoyee))))
+	cond := expression.Name(attrVersion).Equal(expression.Value(it.Version))
 	e, err := expression.NewBuilder().WithUpdate(upd).WithCondition(cond).Build()
 	if err != nil {
 		return crm.Apporteur{}, internal("build update", err)
 	}
-	res, err := s.db.UpdateItem(ctx, &dynamodb.UpdateItemInput{
+	items := []txItem{{item: types.TransactWriteItem{Update: &types.Update{
 		TableName: &s.table, Key: s.key(MiaPK(m), ApporteurSK(p)),
 		UpdateExpression: e.Update(), ConditionExpression: e.Condition(),
 		ExpressionAttributeNames: e.Names(), ExpressionAttributeValues: e.Values(),
-		ReturnValues:                        types.ReturnValueAllOld,
 		ReturnValuesOnConditionCheckFailure: types.ReturnValuesOnConditionCheckFailureAllOld,
-	})
-	var ccf *types.ConditionalCheckFailedException
-	if errors.As(err, &ccf) {
-		if ccf.Item == nil {
-			return crm.Apporteur{}, crm.Errorf(crm.ENOTFOUND, "Apporteur introuvable.")
+	}}, fail: func(old map[string]types.AttributeValue) error {
+		var cur apporteurItem
+		if old == nil || attributevalue.UnmarshalMap(old, &cur) != nil {
+			return crm.Errorf(crm.ENOTFOUND, "Apporteur introuvable.")
 		}
-		return crm.Apporteur{}, crm.Errorf(crm.ECONFLICT, "Ce compte est déjà activé ou désactivé : une nouvelle invitation n'est possible qu'avant l'activation.")
-	}
+		if err := s.reissuable(cur, now); err != nil {
+			return err
+		}
+		return crm.Errorf(crm.ECONFLICT, "L'apporteur a été modifié entre-temps : réessayez.")
+	}}}
+	quota, err := s.invitationQuotaAction(m, now)
 	if err != nil {
-		return crm.Apporteur{}, internal("reissue invitation", err)
+		return crm.Apporteur{}, internal("build quota", err)
 	}
-	var old apporteurItem
-	if err := attributevalue.UnmarshalMap(res.Attributes, &old); err != nil {
-		return crm.Apporteur{}, internal("decode apporteur", err)
-	}
-	if old.ActivationHash != "" {
-		// Belt and braces: the token is already dead (its hash is no longer the
+	items = append(items, quota)
+	if it.ActivationHash != "" {
+		// The old token is already dead (its hash is no longer the
 		// account's); deleting it makes the link unknown.
-		if _, err := s.db.DeleteItem(ctx, &dynamodb.DeleteItemInput{TableName: &s.table, Key: s.key(ActivationPK(old.ActivationHash), ActivationSK())}); err != nil {
-			return crm.Apporteur{}, internal("delete old token", err)
-		}
+		items = append(items, txItem{item: types.TransactWriteItem{Delete: &types.Delete{
+			TableName: &s.table, Key: s.key(ActivationPK(it.ActivationHash), ActivationSK())}}})
 	}
-	a := old.apporteur()
+	if err := s.transact(ctx, "reissue invitation", items); err != nil {
+		return crm.Apporteur{}, err
+	}
+	a := it.apporteur()
 	a.Version++
 	a.UpdatedAt = now
 	a.InvitationEchouee = false // the new invitation starts afresh
 	return a, nil
+}
+
+// reissuable tells whether apporteur it may get a new invitation at now.
+func (s *Store) reissuable(it apporteurItem, now time.Time) error {
+	if it.Statut != string(crm.ApporteurInvitationEnvoyee) {
+		return crm.Errorf(crm.ECONFLICT, "Ce compte est déjà activé ou désactivé : une nouvelle invitation n'est possible qu'avant l'activation.")
+	}
+	if it.DerniereRelanceLe != "" {
+		if wait := parseTime(it.DerniereRelanceLe).Add(s.Limits.Cooldown).Sub(now); wait > 0 {
+			return crm.TooMany(fmt.Sprintf("Une nouvelle invitation a été envoyée à cet apporteur il y a moins de %d minutes : réessayez plus tard.",
+				int(s.Limits.Cooldown/time.Minute)), wait)
+		}
+	}
+	return nil
+}
+
+// invitationQuotaAction counts one invitation email in MIA m's count of
+// now's UTC day, in the transaction that asks for the email; at
+// s.Limits.PerDay the condition fails: ETOOMANY until the next UTC
+// midnight. The counter item expires (TTL) the day after.
+func (s *Store) invitationQuotaAction(m crm.MiaID, now time.Time) (txItem, error) {
+	now = now.UTC()
+	next := time.Date(now.Year(), now.Month(), now.Day()+1, 0, 0, 0, 0, time.UTC)
+	upd := expression.Add(expression.Name("n"), expression.Value(1)).
+		Set(expression.Name("type"), expression.Value(typeQuota)).
+		Set(expression.Name("expiresAt"), expression.Value(next.Add(24*time.Hour).Unix()))
+	cond := expression.Or(expression.Name("n").AttributeNotExists(), expression.Name("n").LessThan(expression.Value(s.Limits.PerDay)))
+	e, err := expression.NewBuilder().WithUpdate(upd).WithCondition(cond).Build()
+	if err != nil {
+		return txItem{}, err
+	}
+	return txItem{item: types.TransactWriteItem{Update: &types.Update{
+		TableName: &s.table, Key: s.key(MiaPK(m), InvitationQuotaSK(now.Format(time.DateOnly))),
+		UpdateExpression: e.Update(), ConditionExpression: e.Condition(),
+		ExpressionAttributeNames: e.Names(), ExpressionAttributeValues: e.Values(),
+	}}, fail: func(map[string]types.AttributeValue) error {
+		return crm.TooMany(fmt.Sprintf("Vous avez atteint la limite de %d invitations par jour : les suivantes seront possibles demain.", s.Limits.PerDay),
+			next.Sub(now))
+	}}, nil
 }
 
 func isConditionFailed(err error) bool {

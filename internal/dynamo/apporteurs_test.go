@@ -35,8 +35,13 @@ func TestApporteurCRUD(t *testing.T) {
 	if a.Statut != crm.ApporteurInvitationEnvoyee || a.Version != 1 {
 		t.Errorf("created = %+v", a)
 	}
-	// The email is unique across every MIA (it is the pool's username).
-	wantCode(t, ignore(s.CreateApporteur(ctx, other, crm.NewApporteur{Nom: "X", Email: email}, nil)), crm.ECONFLICT)
+	// The email is unique inside one MIA, and only there: another MIA
+	// inviting the same person is neither refused nor told anything.
+	wantCode(t, ignore(s.CreateApporteur(ctx, m, crm.NewApporteur{Nom: "X", Email: email}, nil)), crm.ECONFLICT)
+	theirs, err := s.CreateApporteur(ctx, other, crm.NewApporteur{Nom: "X", Email: email}, nil)
+	if err != nil || theirs.Statut != crm.ApporteurInvitationEnvoyee {
+		t.Fatalf("another MIA's apporteur with the same email: %+v, %v; want created, invitation_envoyee", theirs, err)
+	}
 	wantCode(t, ignore(s.GetApporteur(ctx, other, a.ID)), crm.ENOTFOUND)
 
 	all := must[crm.Page[crm.Apporteur]](t)(s.ListApporteurs(ctx, m, "", crm.ListOptions{Limit: 10}))
@@ -46,8 +51,8 @@ func TestApporteurCRUD(t *testing.T) {
 	if l := must[crm.Page[crm.Apporteur]](t)(s.ListApporteurs(ctx, m, crm.ApporteurActif, crm.ListOptions{Limit: 10})); len(l.Items) != 0 {
 		t.Errorf("actifs = %+v, want none", l.Items)
 	}
-	if l := must[crm.Page[crm.Apporteur]](t)(s.ListApporteurs(ctx, other, "", crm.ListOptions{Limit: 10})); len(l.Items) != 0 {
-		t.Errorf("other tenant sees %+v", l.Items)
+	if l := must[crm.Page[crm.Apporteur]](t)(s.ListApporteurs(ctx, other, "", crm.ListOptions{Limit: 10})); len(l.Items) != 1 || l.Items[0].ID != theirs.ID {
+		t.Errorf("other tenant sees %+v, want its own apporteur only", l.Items)
 	}
 	wantCode(t, ignore(s.ListApporteurs(ctx, m, "inconnu", crm.ListOptions{})), crm.EINVALID)
 	wantCode(t, ignore(s.ListApporteurs(ctx, m, "", crm.ListOptions{Limit: crm.MaxLimit + 1})), crm.EINVALID)

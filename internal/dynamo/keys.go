@@ -125,13 +125,20 @@ func HistoriqueApporteurSK(a crm.AffaireID, at time.Time, seq int) string {
 func UniqueEmailSK(email string) string    { return prefixUnique + "EMAIL#" + email }
 func UniqueTelephoneSK(e164 string) string { return prefixUnique + "TELEPHONE#" + e164 }
 func UniqueSirenSK(siren string) string    { return prefixUnique + "SIREN#" + siren }
-func IdempotenceSK(sub, key string) string { return prefixIdempotence + sub + "#" + key }
-func ApporteurEmailPK(email string) string { return "APPORTEUR_EMAIL#" + email }
-func ApporteurEmailSK() string             { return "APPORTEUR_EMAIL" }
-func ActivationPK(sha256Hex string) string { return "ACTIVATION#" + sha256Hex }
-func ActivationSK() string                 { return "ACTIVATION" }
-func CataloguePK() string                  { return pkCatalogue }
-func ProduitSK(p crm.ProduitID) string     { return prefixProduit + string(p) }
+
+// UniqueApporteurEmailSK is the guard of an apporteur's email inside one MIA
+// (under MiaPK): unique per MIA, never across MIA, so that no MIA learns
+// whom another works with, nor blocks another from inviting someone.
+func UniqueApporteurEmailSK(email string) string { return prefixUnique + "APPORTEUR_EMAIL#" + email }
+func IdempotenceSK(sub, key string) string       { return prefixIdempotence + sub + "#" + key }
+func ActivationPK(sha256Hex string) string       { return "ACTIVATION#" + sha256Hex }
+func ActivationSK() string                       { return "ACTIVATION" }
+func CataloguePK() string                        { return pkCatalogue }
+func ProduitSK(p crm.ProduitID) string           { return prefixProduit + string(p) }
+
+// InvitationQuotaSK (under MiaPK) counts the invitation emails of a MIA on
+// one UTC day ("2026-11-27").
+func InvitationQuotaSK(day string) string { return "QUOTA#INVITATIONS#" + day }
 
 // MiaEmailPK and MiaEmailSK key the global guard of a MIA account's email
 // (the MIA pool's username), written by POST /admin/mias.

@@ -36,12 +36,23 @@ type Store struct {
 	// in the functions that accept no number: a non-empty one is then
 	// rejected as invalid.
 	Phone crm.PhoneNormalizer
+	// Limits on invitation emails; New sets crm's (the benchmark lifts them
+	// to measure the routes, not their limits).
+	Limits InvitationLimits
+}
+
+// InvitationLimits: at most one new invitation of an apporteur per
+// Cooldown, and PerDay invitation emails per MIA and UTC day.
+type InvitationLimits struct {
+	Cooldown time.Duration
+	PerDay   int
 }
 
 // New returns a store on the given table; cursorSecret authenticates list cursors.
 func New(c *dynamodb.Client, table string, cursorSecret []byte) *Store {
 	return &Store{db: newClient(c), table: table, secret: cursorSecret,
-		Now: time.Now, NewID: func() string { return ulid.Make().String() }}
+		Now: time.Now, NewID: func() string { return ulid.Make().String() },
+		Limits: InvitationLimits{Cooldown: crm.InvitationCooldown, PerDay: crm.InvitationsPerDay}}
 }
 
 // client holds the DynamoDB operations the store calls as method values of

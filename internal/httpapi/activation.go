@@ -38,7 +38,8 @@ type activationStore interface {
 }
 
 type passwordSetter interface {
-	SetPassword(ctx context.Context, username, password string) error
+	SetPassword(ctx context.Context, sub, password string) error
+	Find(ctx context.Context, u accounts.NewUser) (sub string, err error)
 }
 
 // ActivateAccount serves POST /activation (public route, no authorizer).
@@ -93,10 +94,23 @@ func handleActivate(s activationStore, pools map[crm.AccountKind]passwordSetter,
 		if err := accounts.CheckPassword(in.MotDePasse); err != nil {
 			return failed(ctx, s, hash, err)
 		}
+		sub := act.Sub
+		if sub == "" {
+			// A token written before subs were recorded: its account is found
+			// by email, and only if it is this token's own account.
+			var err error
+			sub, err = pool.Find(ctx, accounts.NewUser{Email: act.Email, MiaID: act.Mia, ApporteurID: string(act.Apporteur)})
+			if c := crm.ErrorCode(err); c == crm.ENOTFOUND || c == crm.ECONFLICT {
+				return crm.ActivationError("unknown")
+			}
+			if err != nil {
+				return err
+			}
+		}
 		if err := s.ConsumeActivation(ctx, act); err != nil {
 			return err
 		}
-		if err := pool.SetPassword(ctx, act.Email, in.MotDePasse); err != nil {
+		if err := pool.SetPassword(ctx, sub, in.MotDePasse); err != nil {
 			if uerr := s.UndoActivation(ctx, act); uerr != nil {
 				return errors.Join(err, uerr)
 			}

@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/assentis/mycrm/internal/accounts"
 	"github.com/assentis/mycrm/internal/crm"
 	"github.com/assentis/mycrm/internal/dynamo"
 )
@@ -53,7 +54,12 @@ func (f *fakeActivations) UndoActivation(context.Context, dynamo.Activation) err
 type fakePool struct {
 	err           error
 	user, written string
+	// found and findErr answer Find (a token without a recorded sub).
+	found   string
+	findErr error
 }
+
+func (p *fakePool) Find(context.Context, accounts.NewUser) (string, error) { return p.found, p.findErr }
 
 func (p *fakePool) SetPassword(_ context.Context, user, pw string) error {
 	if p.err != nil {
@@ -95,13 +101,21 @@ func TestActivate(t *testing.T) {
 			wantStatus: 400, wantText: "Trop d'essais", wantEchecs: 5},
 		{name: "consumed concurrently", token: token, pw: good, setup: func(f *fakeActivations, _ *fakePool) { f.consumeErr = crm.ActivationError("used") },
 			wantStatus: 400, wantText: "déjà été utilisé"},
+		{name: "token without sub: its own account found by email", token: token, pw: good,
+			setup:      func(f *fakeActivations, p *fakePool) { f.act.Sub, p.found = "", "sub-paul" },
+			wantStatus: 200, wantSet: true},
+		{name: "token without sub: the email is another account's", token: token, pw: good,
+			setup: func(f *fakeActivations, p *fakePool) {
+				f.act.Sub, p.findErr = "", &crm.Error{Code: crm.ECONFLICT, Message: "autre compte"}
+			},
+			wantStatus: 400, wantText: "pas valide"},
 		{name: "cognito fails: undone", token: token, pw: good, setup: func(_ *fakeActivations, p *fakePool) { p.err = errors.New("cognito down") },
 			wantStatus: 500, wantUndo: true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			store := &fakeActivations{act: dynamo.Activation{Hash: hash, Kind: crm.AccountApporteur, Mia: "M", Apporteur: "P",
-				Email: "paul@exemple.fr", ExpireLe: now.Add(time.Hour)}, current: hash, statut: "invitation_envoyee"}
+				Email: "paul@exemple.fr", ExpireLe: now.Add(time.Hour), Sub: "sub-paul"}, current: hash, statut: "invitation_envoyee"}
 			pool := &fakePool{}
 			if tt.setup != nil {
 				tt.setup(store, pool)
@@ -116,7 +130,7 @@ func TestActivate(t *testing.T) {
 			if rec.Code != tt.wantStatus || !strings.Contains(rec.Body.String(), tt.wantText) {
 				t.Errorf("got %d %s, want %d containing %q", rec.Code, rec.Body, tt.wantStatus, tt.wantText)
 			}
-			if got := pool.written == tt.pw && pool.user == "paul@exemple.fr"; got != tt.wantSet {
+			if got := pool.written == tt.pw && pool.user == "sub-paul"; got != tt.wantSet {
 				t.Errorf("password set = %v, want %v", got, tt.wantSet)
 			}
 			if store.act.Echecs != tt.wantEchecs {

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 
+	"github.com/assentis/mycrm/internal/accounts"
 	"github.com/assentis/mycrm/internal/crm"
 	"github.com/assentis/mycrm/internal/dynamo"
 )
@@ -78,10 +79,11 @@ type apporteurUpdater interface {
 	UpdateApporteur(ctx context.Context, m crm.MiaID, id crm.ApporteurID, p crm.ApporteurPatch, ifMatch *int) (before, after crm.Apporteur, err error)
 }
 
-// accountSwitch turns a Cognito account off and on.
+// accountSwitch turns a Cognito account, named by its sub, off and on.
 type accountSwitch interface {
-	Disable(ctx context.Context, username string) error
-	Enable(ctx context.Context, username string) error
+	Disable(ctx context.Context, sub string) error
+	Enable(ctx context.Context, sub string) error
+	Find(ctx context.Context, u accounts.NewUser) (sub string, err error)
 }
 
 // UpdateApporteur serves PATCH /apporteurs/{apporteurId} (If-Match
@@ -104,15 +106,30 @@ func handleUpdateApporteur(s apporteurUpdater, sw accountSwitch) apiFunc {
 			if err != nil || in.Statut == nil || sw == nil {
 				return after, err
 			}
-			// Done even when the statut did not change, so a retried PATCH
-			// repairs a Cognito call that failed the first time.
-			if after.Statut == crm.ApporteurDesactive {
-				err = sw.Disable(r.Context(), after.Email)
-			} else {
-				err = sw.Enable(r.Context(), after.Email)
+			sub := after.CognitoSub
+			if sub == "" {
+				// No account recorded: none created yet (or the person's
+				// account is another MIA's, which must stay untouched), or one
+				// created before subs were recorded, found by email only if
+				// it is this apporteur's.
+				sub, err = sw.Find(r.Context(), accounts.NewUser{Email: after.Email, MiaID: p.Mia, ApporteurID: string(id)})
+				if c := crm.ErrorCode(err); c == crm.ENOTFOUND || c == crm.ECONFLICT {
+					return after, nil
+				}
+				if err != nil {
+					return after, &crm.Error{Code: crm.EINTERNAL, Message: "Erreur interne.", Err: fmt.Errorf("find cognito account: %w", err)}
+				}
 			}
-			if err != nil && crm.ErrorCode(err) != crm.ENOTFOUND { // no account yet: nothing to switch
-				return after, fmt.Errorf("switch cognito account: %w", err)
+			// Done even when the statut did not change, so a retried PATCH
+			// repairs a Cognito call that failed the first time. The account
+			// exists: "not found" is a fault, never "nothing to do".
+			if after.Statut == crm.ApporteurDesactive {
+				err = sw.Disable(r.Context(), sub)
+			} else {
+				err = sw.Enable(r.Context(), sub)
+			}
+			if err != nil {
+				return after, &crm.Error{Code: crm.EINTERNAL, Message: "Erreur interne.", Err: fmt.Errorf("switch cognito account: %w", err)}
 			}
 			return after, nil
 		}, func(a crm.Apporteur) int { return a.Version })

@@ -5,6 +5,8 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
+	"strconv"
+	"time"
 
 	"github.com/assentis/mycrm/internal/crm"
 )
@@ -51,6 +53,9 @@ func writeError(w http.ResponseWriter, r *http.Request, log *slog.Logger, err er
 	var e *crm.Error
 	if code != crm.EINTERNAL && errors.As(err, &e) {
 		p.Detail, p.Errors, p.ExistantID = e.Message, e.Fields, e.Ref
+		if e.RetryAfter > 0 {
+			w.Header().Set("Retry-After", strconv.Itoa(int(e.RetryAfter/time.Second)))
+		}
 	} else {
 		p.Detail = "Une erreur inattendue s'est produite. Réessayez plus tard."
 		if log != nil {

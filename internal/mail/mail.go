@@ -14,6 +14,7 @@ import (
 	"strings"
 	"sync"
 	texttemplate "text/template"
+	"unicode"
 )
 
 // Message is one composed email.
@@ -36,6 +37,16 @@ type ApporteurInvitation struct {
 	MiaNom  string // its MIA's display name
 	Cabinet string // its MIA's cabinet, may be empty
 	Lien    string // ActivationLink
+}
+
+// ApporteurAutreMIA tells a person who already has an apporteur account (with
+// another MIA) that a MIA wants to work with it: no link, no account change
+// (one login for several MIA comes with the apporteur memberships).
+type ApporteurAutreMIA struct {
+	To      string
+	Prenom  string // as the inviting MIA wrote it
+	MiaNom  string
+	Cabinet string
 }
 
 // MiaActivation is the activation email of a MIA account created by Assentis.
@@ -73,6 +84,8 @@ func Compose(data any) (Message, error) {
 	switch d := data.(type) {
 	case ApporteurInvitation:
 		name, to = "apporteur_invitation", d.To
+	case ApporteurAutreMIA:
+		name, to = "apporteur_autre_mia", d.To
 	case MiaActivation:
 		name, to = "mia_activation", d.To
 	case ContactAjoute:
@@ -93,7 +106,21 @@ func Compose(data any) (Message, error) {
 	if err := t.html.Execute(&html, data); err != nil {
 		return Message{}, fmt.Errorf("compose %s html: %w", name, err)
 	}
-	return Message{To: to, Subject: strings.TrimSpace(subject.String()), Text: text.String(), HTML: html.String()}, nil
+	// The API refuses control characters in names, but data written before
+	// that rule, or by another path, must not add a header either.
+	return Message{To: oneLine(to), Subject: oneLine(subject.String()), Text: text.String(), HTML: html.String()}, nil
+}
+
+// oneLine makes s safe for a header: every control character (CR, LF and TAB
+// included) and Unicode line or paragraph separator becomes a space, and
+// runs of spaces one.
+func oneLine(s string) string {
+	return strings.Join(strings.Fields(strings.Map(func(r rune) rune {
+		if unicode.IsControl(r) || r == '\u2028' || r == '\u2029' {
+			return ' '
+		}
+		return r
+	}, s)), " ")
 }
 
 // statutLibelle is the French label of an affaire statut code.

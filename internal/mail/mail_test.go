@@ -50,6 +50,11 @@ func TestComposeAll(t *testing.T) {
 			[]string{"Bonjour Paul,", "Claire Durand (Cabinet Durand)", "https://x/activation?token=T", "7 jours"},
 		},
 		{
+			mail.ApporteurAutreMIA{To: "a@example.fr", Prenom: "Paul", MiaNom: "Claire Durand", Cabinet: "Cabinet Durand"},
+			"Assentis – Claire Durand vous propose de travailler avec lui",
+			[]string{"Bonjour Paul,", "Claire Durand (Cabinet Durand)", "déjà celle d'un espace apporteur", "contactez Claire Durand"},
+		},
+		{
 			mail.MiaActivation{To: "m@example.fr", Prenom: "Claire", Lien: "https://x/activation?token=T"},
 			"Assentis – activez votre compte MyCRM",
 			[]string{"Bonjour Claire,", "https://x/activation?token=T"},
@@ -81,5 +86,30 @@ func TestComposeAll(t *testing.T) {
 	}
 	if _, err := mail.Compose(42); err == nil {
 		t.Error("Compose(42) = nil error, want an error")
+	}
+}
+
+// A name holding CR, LF or TAB must not add a header to the message.
+func TestComposeStripsControlCharacters(t *testing.T) {
+	tests := []struct {
+		name string
+		data any
+	}{
+		{"invitation", mail.ApporteurInvitation{To: "a@example.fr\r\nBcc: x@evil.example", Prenom: "Paul", MiaNom: "Claire\r\nBcc: x@evil.example", Lien: "https://x"}},
+		{"contact ajouté", mail.ContactAjoute{To: "m@example.fr", MiaPrenom: "Claire", ApporteurNom: "Paul", ContactNom: "Dupont\nBcc: x@evil.example\u2028\t", Lien: "https://x"}},
+		{"statut", mail.StatutAffaire{To: "a@example.fr", ApporteurPrenom: "Paul", ContactNom: "Dupont\r\n\r\nCorps", ProduitNom: "Santé", Avant: "en_cours", Apres: "signee", Lien: "https://x"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			msg, err := mail.Compose(tt.data)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for field, got := range map[string]string{"Subject": msg.Subject, "To": msg.To} {
+				if strings.ContainsAny(got, "\r\n\t\u2028\u2029") || strings.Contains(got, "  ") {
+					t.Errorf("%s = %q, want one line without control characters", field, got)
+				}
+			}
+		})
 	}
 }

@@ -28,6 +28,26 @@ L'équipe Assentis
 <p>Depuis votre espace, vous pourrez transmettre des contacts à {{.MiaNom}}, suivre l'avancement de leurs contrats et consulter votre commission prévisionnelle.</p>
 <p style="font-size:13px;color:#555">Si vous n'attendiez pas ce message, ignorez-le simplement.</p>`,
 	},
+	"apporteur_autre_mia": {
+		`Assentis – {{.MiaNom}} vous propose de travailler avec lui`,
+		`Bonjour{{with .Prenom}} {{.}}{{end}},
+
+{{.MiaNom}}{{with .Cabinet}} ({{.}}){{end}}, mandataire du réseau Assentis, souhaite travailler avec vous comme apporteur d'affaires.
+
+Votre adresse email est déjà celle d'un espace apporteur MyCRM, ouvert avec un autre mandataire : cet espace reste tel quel.
+Un même espace pour travailler avec plusieurs mandataires arrive bientôt ; vous recevrez alors une invitation à accepter.
+D'ici là, contactez {{.MiaNom}} directement pour convenir de votre collaboration.
+
+Si vous n'attendiez pas ce message, ignorez-le simplement.
+
+L'équipe Assentis
+`,
+		`<p>Bonjour{{with .Prenom}} {{.}}{{end}},</p>
+<p><strong>{{.MiaNom}}</strong>{{with .Cabinet}} ({{.}}){{end}}, mandataire du réseau Assentis, souhaite travailler avec vous comme apporteur d'affaires.</p>
+<p>Votre adresse email est déjà celle d'un espace apporteur MyCRM, ouvert avec un autre mandataire&nbsp;: cet espace reste tel quel.</p>
+<p>Un même espace pour travailler avec plusieurs mandataires arrive bientôt&nbsp;; vous recevrez alors une invitation à accepter. D'ici là, contactez {{.MiaNom}} directement pour convenir de votre collaboration.</p>
+<p style="font-size:13px;color:#555">Si vous n'attendiez pas ce message, ignorez-le simplement.</p>`,
+	},
 	"mia_activation": {
 		`Assentis – activez votre compte MyCRM`,
 		`Bonjour{{with .Prenom}} {{.}}{{end}},

@@ -10,6 +10,7 @@ package emulators
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
@@ -51,6 +52,10 @@ type Config struct {
 	Port int
 	// Persist keeps DynamoDB Local's data in Dir; otherwise it runs in memory.
 	Persist bool
+	// Issuer, for cognito-local, is written as its tokens' IssuerDomain at
+	// every start (the dev stack's guard in front of it, whose port may
+	// change between runs); empty: cognito-local's own URL.
+	Issuer string
 }
 
 // An Emulator is one emulator process. Ready waits until it answers; Stop
@@ -110,11 +115,19 @@ func StartCognito(c Config) (*Emulator, error) {
 		return nil, err
 	}
 	cfg := filepath.Join(c.Dir, ".cognito", "config.json")
-	if !fileExists(cfg) {
+	if !fileExists(cfg) || c.Issuer != "" {
 		if err := os.MkdirAll(filepath.Dir(cfg), 0o755); err != nil {
 			return nil, err
 		}
-		if err := os.WriteFile(cfg, []byte(`{"UserPoolDefaults":{"UsernameAttributes":["email"]}}`+"\n"), 0o644); err != nil {
+		conf := map[string]any{"UserPoolDefaults": map[string]any{"UsernameAttributes": []string{"email"}}}
+		if c.Issuer != "" {
+			conf["TokenConfig"] = map[string]string{"IssuerDomain": c.Issuer}
+		}
+		b, err := json.Marshal(conf)
+		if err != nil {
+			return nil, err
+		}
+		if err := os.WriteFile(cfg, append(b, '\n'), 0o644); err != nil {
 			return nil, err
 		}
 	}

@@ -171,6 +171,9 @@ type UserPool struct {
 	// Name as written, with its ${…} placeholders ("mycrm-mia-${Stage}").
 	Name               string
 	UsernameAttributes []string
+	// AllowAdminCreateUserOnly (AdminCreateUserConfig): no SignUp, only
+	// administrators create users.
+	AllowAdminCreateUserOnly bool
 	// CustomAttributes are the Schema attributes that are not standard ones
 	// (their names without the "custom:" prefix).
 	CustomAttributes []SchemaAttribute
@@ -191,6 +194,10 @@ type UserPoolClient struct {
 	LogicalID         string
 	ClientName        string
 	ExplicitAuthFlows []string
+	// ReadAttributes and WriteAttributes are the user attributes the client
+	// may read and write with a user's own token (nil: not set, which in
+	// Cognito means every standard attribute).
+	ReadAttributes, WriteAttributes []string
 }
 
 // UserPoolGroup is an AWS::Cognito::UserPoolGroup.
@@ -296,6 +303,8 @@ func ParseTemplateBytes(b []byte) (*Template, error) {
 			UserPoolID        any      `json:"UserPoolId"`
 			ClientName        any      `json:"ClientName"`
 			ExplicitAuthFlows []string `json:"ExplicitAuthFlows"`
+			ReadAttributes    []string `json:"ReadAttributes"`
+			WriteAttributes   []string `json:"WriteAttributes"`
 		}
 		if err := json.Unmarshal(r.Properties, &p); err != nil {
 			return nil, fmt.Errorf("%s: %w", r.id, err)
@@ -304,7 +313,8 @@ func ParseTemplateBytes(b []byte) (*Template, error) {
 		if !ok {
 			return nil, fmt.Errorf("%s: UserPoolId does not reference a user pool of the template", r.id)
 		}
-		pool.Clients = append(pool.Clients, UserPoolClient{LogicalID: r.id, ClientName: scalar(p.ClientName), ExplicitAuthFlows: p.ExplicitAuthFlows})
+		pool.Clients = append(pool.Clients, UserPoolClient{LogicalID: r.id, ClientName: scalar(p.ClientName), ExplicitAuthFlows: p.ExplicitAuthFlows,
+			ReadAttributes: p.ReadAttributes, WriteAttributes: p.WriteAttributes})
 		t.UserPools[pool.LogicalID] = pool
 	}
 	for _, r := range groups {
@@ -684,9 +694,12 @@ var standardAttributes = map[string]bool{
 
 func parseUserPool(r rawResource) (UserPool, error) {
 	var p struct {
-		UserPoolName       any      `json:"UserPoolName"`
-		UsernameAttributes []string `json:"UsernameAttributes"`
-		Schema             []struct {
+		UserPoolName          any      `json:"UserPoolName"`
+		UsernameAttributes    []string `json:"UsernameAttributes"`
+		AdminCreateUserConfig struct {
+			AllowAdminCreateUserOnly bool `json:"AllowAdminCreateUserOnly"`
+		} `json:"AdminCreateUserConfig"`
+		Schema []struct {
 			Name              string `json:"Name"`
 			AttributeDataType string `json:"AttributeDataType"`
 			Mutable           *bool  `json:"Mutable"`
@@ -696,7 +709,8 @@ func parseUserPool(r rawResource) (UserPool, error) {
 	if err := json.Unmarshal(r.Properties, &p); err != nil {
 		return UserPool{}, fmt.Errorf("%s: %w", r.id, err)
 	}
-	pool := UserPool{LogicalID: r.id, Name: sub(p.UserPoolName), UsernameAttributes: p.UsernameAttributes}
+	pool := UserPool{LogicalID: r.id, Name: sub(p.UserPoolName), UsernameAttributes: p.UsernameAttributes,
+		AllowAdminCreateUserOnly: p.AdminCreateUserConfig.AllowAdminCreateUserOnly}
 	if pool.Name == "" {
 		pool.Name = r.id
 	}
