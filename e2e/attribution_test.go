@@ -221,7 +221,7 @@ func TestAffairesFollowTheClientsApporteur(t *testing.T) {
 	maps.Copy(affCv2, map[string]types.AttributeValue{
 		"version": &types.AttributeValueMemberN{Value: "2"}, "apporteurId": afterMove["apporteurId"]})
 	delete(affCv2, "tauxCommissionApporteur")
-	replay := func(consumer string, old, cur map[string]types.AttributeValue) {
+	replay := func(consumer string, handler func(consumers.Deps) consumers.Handler, old, cur map[string]types.AttributeValue) {
 		t.Helper()
 		name := "MODIFY"
 		if old == nil {
@@ -233,15 +233,15 @@ func TestAffairesFollowTheClientsApporteur(t *testing.T) {
 			t.Fatal(err)
 		}
 		rec.Change.OldImage = img
-		resp, err := consumers.Handlers()[consumer](stack.Services.Consumers)(ctx, events.DynamoDBEvent{Records: []events.DynamoDBEventRecord{rec}})
+		resp, err := handler(stack.Services.Consumers)(ctx, events.DynamoDBEvent{Records: []events.DynamoDBEventRecord{rec}})
 		if err != nil || len(resp.BatchItemFailures) != 0 {
 			t.Fatalf("%s replay: %+v %v", consumer, resp, err)
 		}
 	}
-	replay("stream-client-nom", beforeMove, afterMove)
-	replay("stream-client-nom", afterMove, beforeMove)
-	replay("stream-commissions", affCBefore, affCv2)
-	replay("stream-commissions", nil, affCBefore)
+	replay("client-nom", consumers.ClientNom, beforeMove, afterMove)
+	replay("client-nom", consumers.ClientNom, afterMove, beforeMove)
+	replay("commissions", consumers.Commissions, affCBefore, affCv2)
+	replay("commissions", consumers.Commissions, nil, affCBefore)
 	waitStreams(t)
 	if now := tableItem(t, w.mia.id, dynamo.AffaireSK(w.affC.ID)); now["version"].(*types.AttributeValueMemberN).Value != affCMoved["version"].(*types.AttributeValueMemberN).Value {
 		t.Errorf("affaire version %v after redelivered records, want %v", now["version"], affCMoved["version"])
