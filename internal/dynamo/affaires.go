@@ -20,7 +20,9 @@ const (
 	msgSansApporteur  = "Ce client n'a pas d'apporteur : pas de taux de commission apporteur."
 )
 
-// CreateAffaire opens an affaire (en_cours). The client (contact or
+// CreateAffaire opens an affaire (en_cours). With an Idempotency-Key, a
+// stored answer is looked up first: the retry of a request that succeeded
+// gets its 201 again even if a reference has changed since. The client (contact or
 // entreprise, to be found) and the produit are read in one BatchGetItem: the
 // affaire copies the client's name and apporteur and the produit's name and
 // default rate. The write is one transaction that re-checks (ConditionCheck)
@@ -28,6 +30,9 @@ const (
 func (s *Store) CreateAffaire(ctx context.Context, m crm.MiaID, n crm.NewAffaire, idem *Idempotency) (crm.Affaire, error) {
 	if errs := n.Validate(); errs != nil {
 		return crm.Affaire{}, crm.Invalid(errs...)
+	}
+	if err := s.replayed(ctx, m, idem); err != nil {
+		return crm.Affaire{}, err
 	}
 	a := crm.Affaire{ClientID: n.ClientID, ProduitID: n.ProduitID, Statut: crm.AffaireEnCours,
 		PrimeAnnuelleCentimes: n.PrimeAnnuelleCentimes, TauxCommissionApporteur: n.TauxCommissionApporteur,

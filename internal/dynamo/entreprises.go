@@ -23,6 +23,11 @@ func (s *Store) CreateEntreprise(ctx context.Context, m crm.MiaID, e crm.Entrepr
 		return crm.Entreprise{}, crm.Invalid(errs...)
 	}
 	if e.ApporteurID == "" {
+		// The read below comes before the transaction's idempotence action:
+		// a retry must find its stored answer first (see CreateAffaire).
+		if err := s.replayed(ctx, m, idem); err != nil {
+			return crm.Entreprise{}, err
+		}
 		d, err := s.contact(ctx, m, e.DirigeantID)
 		if crm.ErrorCode(err) == crm.ENOTFOUND {
 			return crm.Entreprise{}, unprocessable("dirigeantId", msgDirigeant)(nil)

@@ -257,15 +257,44 @@ func (s *Store) idempotenceAction(m crm.MiaID, idem *Idempotency, created any) (
 		return txItem{}, err
 	}
 	return txItem{item: p, fail: func(old map[string]types.AttributeValue) error {
-		var prev idempotenceItem
-		if old == nil || attributevalue.UnmarshalMap(old, &prev) != nil {
+		if old == nil {
 			return internal("idempotence", errors.New("no stored response"))
 		}
-		if prev.Hash != idem.Hash {
-			return crm.Errorf(crm.EUNPROCESSABLE, "Cette clé d'idempotence a déjà servi pour une autre requête.")
-		}
-		return &Replayed{Response{Status: prev.Status, Header: prev.Header, Body: prev.Body}}
+		return replayOf(old, idem)
 	}}, nil
+}
+
+// replayed looks up the answer stored under idem's key before a create reads
+// anything else: a retry of a request that succeeded gets that answer even
+// when what the create would check has changed since (the transaction's own
+// idempotence action still settles concurrent first attempts). Nil when the
+// key is new (or idem nil).
+func (s *Store) replayed(ctx context.Context, m crm.MiaID, idem *Idempotency) error {
+	if idem == nil {
+		return nil
+	}
+	res, err := s.db.GetItem(ctx, &dynamodb.GetItemInput{TableName: &s.table,
+		Key: s.key(MiaPK(m), IdempotenceSK(idem.Sub, idem.Key)), ConsistentRead: aws.Bool(true)})
+	if err != nil {
+		return internal("read idempotence", err)
+	}
+	if res.Item == nil {
+		return nil
+	}
+	return replayOf(res.Item, idem)
+}
+
+// replayOf is the answer to a request whose key holds stored item av: the
+// first response when the request is the same, 422 when the key served another.
+func replayOf(av map[string]types.AttributeValue, idem *Idempotency) error {
+	var prev idempotenceItem
+	if err := attributevalue.UnmarshalMap(av, &prev); err != nil {
+		return internal("decode idempotence", err)
+	}
+	if prev.Hash != idem.Hash {
+		return crm.Errorf(crm.EUNPROCESSABLE, "Cette clé d'idempotence a déjà servi pour une autre requête.")
+	}
+	return &Replayed{Response{Status: prev.Status, Header: prev.Header, Body: prev.Body}}
 }
 
 // Cursors: base64url(JSON of the LastEvaluatedKey's string attributes) "."
