@@ -27,7 +27,11 @@ const (
 // affaire copies the client's name and apporteur and the produit's name and
 // default rate. The write is one transaction that re-checks (ConditionCheck)
 // that the client still exists and the produit is still actif.
-func (s *Store) CreateAffaire(ctx context.Context, m crm.MiaID, n crm.NewAffaire, idem *Idempotency) (crm.Affaire, error) {
+func (s *Store) CreateAffaire(ctx context.Context, m crm.MiaID, n crm.NewAffaire, idem *crm.Idempotency) (crm.Affaire, *crm.Replay, error) {
+	return replayOutcome(s.createAffaire(ctx, m, n, idem))
+}
+
+func (s *Store) createAffaire(ctx context.Context, m crm.MiaID, n crm.NewAffaire, idem *crm.Idempotency) (crm.Affaire, error) {
 	if errs := n.Validate(); errs != nil {
 		return crm.Affaire{}, crm.Invalid(errs...)
 	}
@@ -138,22 +142,12 @@ func (s *Store) affaireRefs(ctx context.Context, m crm.MiaID, a *crm.Affaire) (s
 	return clientSK, produit.TauxCommissionMIA, nil
 }
 
-// AffaireFilter selects a list of affaires.
-type AffaireFilter struct {
-	// Statut defaults to en_cours, the menu's "En cours", unless ApporteurID
-	// is set: then every statut.
-	Statut crm.AffaireStatut
-	// ApporteurID lists the affaires of one apporteur (of the MIA).
-	ApporteurID crm.ApporteurID
-	crm.ListOptions
-}
-
 // ListAffaires lists a MIA's affaires, newest first, in one Query: of one
 // statut on GSI2, or of one apporteur on GSI3 (its collection, begins_with
 // AFFAIRE#: its historique entries sort under HISTORIQUE#), where a statut is
 // a filter, so a page may hold fewer than Limit items while NextCursor is set.
 // Another MIA's apporteur id names an empty collection of this MIA.
-func (s *Store) ListAffaires(ctx context.Context, m crm.MiaID, f AffaireFilter) (crm.Page[crm.Affaire], error) {
+func (s *Store) ListAffaires(ctx context.Context, m crm.MiaID, f crm.AffaireFilter) (crm.Page[crm.Affaire], error) {
 	errs := f.ListOptions.Validate()
 	if f.Statut == "" && f.ApporteurID == "" {
 		f.Statut = crm.AffaireEnCours

@@ -123,7 +123,11 @@ type emailGuardItem struct {
 // invitation number 1: the stream consumer sends the email) with its global
 // email guard, in one transaction. An email already used by an apporteur
 // (of any MIA: the Cognito username is per pool) is ECONFLICT.
-func (s *Store) CreateApporteur(ctx context.Context, m crm.MiaID, n crm.NewApporteur, idem *Idempotency) (crm.Apporteur, error) {
+func (s *Store) CreateApporteur(ctx context.Context, m crm.MiaID, n crm.NewApporteur, idem *crm.Idempotency) (crm.Apporteur, *crm.Replay, error) {
+	return replayOutcome(s.createApporteur(ctx, m, n, idem))
+}
+
+func (s *Store) createApporteur(ctx context.Context, m crm.MiaID, n crm.NewApporteur, idem *crm.Idempotency) (crm.Apporteur, error) {
 	if errs := n.Validate(s.Phone); errs != nil {
 		return crm.Apporteur{}, crm.Invalid(errs...)
 	}

@@ -6,7 +6,6 @@ import (
 	"net/http"
 
 	"github.com/assentis/mycrm/internal/crm"
-	"github.com/assentis/mycrm/internal/dynamo"
 )
 
 // The MIA's apporteurs d'affaires. Creating one only writes it: the stream
@@ -14,7 +13,7 @@ import (
 // activation email.
 
 type apporteurCreator interface {
-	CreateApporteur(ctx context.Context, m crm.MiaID, n crm.NewApporteur, idem *dynamo.Idempotency) (crm.Apporteur, error)
+	CreateApporteur(ctx context.Context, m crm.MiaID, n crm.NewApporteur, idem *crm.Idempotency) (crm.Apporteur, *crm.Replay, error)
 }
 
 // CreateApporteur serves POST /apporteurs (Nouvel apporteur → Ajouter).
@@ -24,7 +23,7 @@ func CreateApporteur(d Deps) http.Handler {
 
 func handleCreateApporteur(s apporteurCreator) apiFunc {
 	return func(w http.ResponseWriter, r *http.Request, p crm.Principal) error {
-		return create(w, r, p, "/apporteurs/", func(in crm.NewApporteur, idem *dynamo.Idempotency) (crm.Apporteur, error) {
+		return create(w, r, p, "/apporteurs/", func(in crm.NewApporteur, idem *crm.Idempotency) (crm.Apporteur, *crm.Replay, error) {
 			return s.CreateApporteur(r.Context(), p.Mia, in, idem)
 		})
 	}
@@ -142,7 +141,7 @@ func handleInviteApporteur(s invitationReissuer) apiFunc {
 }
 
 type miaAccountCreator interface {
-	CreateMIAAccount(ctx context.Context, n crm.NewMIAAccount, staff crm.MiaID, idem *dynamo.Idempotency) (crm.MIA, error)
+	CreateMIAAccount(ctx context.Context, n crm.NewMIAAccount, staff crm.MiaID, idem *crm.Idempotency) (crm.MIA, *crm.Replay, error)
 }
 
 // CreateMia serves POST /admin/mias (Assentis staff): a MIA account waiting
@@ -154,7 +153,7 @@ func CreateMia(d Deps) http.Handler {
 
 func handleCreateMia(s miaAccountCreator) apiFunc {
 	return func(w http.ResponseWriter, r *http.Request, p crm.Principal) error {
-		return create(w, r, p, "/admin/mias/", func(in crm.NewMIAAccount, idem *dynamo.Idempotency) (crm.MIA, error) {
+		return create(w, r, p, "/admin/mias/", func(in crm.NewMIAAccount, idem *crm.Idempotency) (crm.MIA, *crm.Replay, error) {
 			return s.CreateMIAAccount(r.Context(), in, staffTenant(p), idem)
 		})
 	}
