@@ -1,4 +1,5 @@
-# MyCRM — everyday commands. `make dev` runs everything locally, `make test`
+# MyCRM — everyday commands. `make dev` runs everything locally, `make check`
+# is the quick loop (no Java or Node needed by its Go tests), `make test`
 # checks everything. See README.md ("Run it locally").
 
 GO        ?= go
@@ -6,7 +7,7 @@ FUNCTIONS := $(notdir $(patsubst %/,%,$(wildcard functions/*/)))
 GOFILES    = $(shell find . -name '*.go' -not -path './web/*' -not -path '*/node_modules/*' -not -path './.local/*')
 DEV_FLAGS ?=
 
-.PHONY: dev reset test fmt-check vet build clean node-modules
+.PHONY: dev reset check test fmt-check vet staticcheck build clean node-modules
 
 ## dev: run the whole stack locally (API + web on http://localhost:3000), data kept in .local/dev
 dev: node-modules web
@@ -16,8 +17,20 @@ dev: node-modules web
 reset:
 	rm -rf .local/dev
 
+## check: the quick loop: gofmt, go vet, staticcheck, `go test -short` (the tests that need
+##   the emulators skip) and the web client's type-check
+check: fmt-check vet staticcheck web/node_modules/.package-lock.json
+	$(GO) test -short ./...
+	cd web && npx tsc --noEmit
+
+# staticcheck from PATH, else from $(go env GOPATH)/bin (go install honnef.co/go/tools/cmd/staticcheck@latest).
+staticcheck:
+	@sc=$$(command -v staticcheck || echo "$$($(GO) env GOPATH)/bin/staticcheck"); \
+	if [ ! -x "$$sc" ]; then echo "staticcheck not found: go install honnef.co/go/tools/cmd/staticcheck@latest"; exit 1; fi; \
+	"$$sc" ./...
+
 ## test: gofmt, go vet and every test (the e2e tests start their own stack on free ports)
-test: node-modules fmt-check vet web web-test browser-deps
+test: node-modules fmt-check vet lint-template web web-test browser-deps
 	MYCRM_BROWSER_TEST=required $(GO) test -timeout 15m ./...
 	@$(MAKE) --no-print-directory fuzz-short
 
@@ -26,6 +39,16 @@ fmt-check:
 
 vet:
 	$(GO) vet ./...
+
+# cfn-lint (and the SAM translator, run by internal/gateway's TestSAMTranslation) are
+# Python tools: missing, they fail the build under CI (CI=true) and are skipped otherwise.
+SAM_TOOLS_INSTALL := pip install aws-sam-translator==1.110.0 cfn-lint==1.51.0
+.PHONY: lint-template
+## lint-template: cfn-lint on template.yaml
+lint-template:
+	@if command -v cfn-lint >/dev/null 2>&1; then echo "cfn-lint template.yaml"; cfn-lint template.yaml; \
+	elif [ "$$CI" = true ]; then echo "cfn-lint is missing: $(SAM_TOOLS_INSTALL)"; exit 1; \
+	else echo "cfn-lint is missing, template not linted ($(SAM_TOOLS_INSTALL))"; fi
 
 # Fuzz targets (package:Target), each run for FUZZTIME by `make fuzz-short` (part of
 # `make test`); their seed corpora are in <package>/testdata/fuzz/<Target>.
@@ -136,3 +159,14 @@ deploy-web: web/node_modules/.package-lock.json
 		--cache-control 'no-cache'; \
 	aws cloudfront create-invalidation --distribution-id "$$dist" --paths '/*' --query Invalidation.Id --output text; \
 	echo "web client: $$(out WebUrl)"
+
+.PHONY: bootstrap-staff
+## bootstrap-staff: the first Assentis staff account of a deployed stack, which no route can create:
+##   make bootstrap-staff EMAIL=prenom.nom@assentis.fr [NOM=… PRENOM=…] (STACK, REGION as deploy-web);
+##   the activation email leaves through SES as for POST /admin/mias (README "Deploy")
+bootstrap-staff:
+	@test -n "$(EMAIL)" || { echo "usage: make bootstrap-staff EMAIL=prenom.nom@assentis.fr [NOM=… PRENOM=…] [STACK=mycrm REGION=eu-west-3]"; exit 1; }
+	@set -e; out() { aws cloudformation describe-stacks --region $(REGION) --stack-name $(STACK) \
+		--query "Stacks[0].Outputs[?OutputKey=='$$1'].OutputValue" --output text; }; \
+	$(GO) run ./cmd/bootstrap-staff -region $(REGION) -table "$$(out TableName)" -mia-pool "$$(out MiaUserPoolId)" \
+		-email "$(EMAIL)" $(if $(NOM),-nom "$(NOM)") $(if $(PRENOM),-prenom "$(PRENOM)")

@@ -9,8 +9,8 @@ import (
 	"time"
 
 	"github.com/assentis/mycrm/internal/crm"
+	"github.com/assentis/mycrm/internal/devstack"
 	"github.com/assentis/mycrm/internal/httpapi"
-	"github.com/assentis/mycrm/internal/localstack"
 	"github.com/aws/aws-lambda-go/lambdacontext"
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/config"
@@ -23,7 +23,7 @@ import (
 // benchStack is the local stack the benchmark started, with its sessions and
 // the data it created.
 type benchStack struct {
-	ls     *localstack.Stack
+	ls     *devstack.Stack
 	rec    *recorder
 	direct *dynamodb.Client // same DynamoDB Local, no middleware: the baseline
 	api    *apiClient
@@ -74,7 +74,7 @@ func (st *benchStack) invoke(ctx context.Context, r Route, k call) (status int, 
 func startStack(ctx context.Context, o options, routes []Route, log io.Writer) (*benchStack, error) {
 	rec := &recorder{}
 	t := time.Now()
-	ls, err := localstack.Start(ctx, localstack.Options{
+	ls, err := devstack.Start(ctx, devstack.Options{
 		Root: o.root,
 		Log:  o.stackLog,
 		AWSOptions: []func(*config.LoadOptions) error{

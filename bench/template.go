@@ -3,7 +3,7 @@ package main
 import (
 	"sort"
 
-	"github.com/assentis/mycrm/internal/gateway"
+	"github.com/assentis/mycrm/internal/devstack/samtemplate"
 )
 
 // Route is one HttpApi event of template.yaml.
@@ -24,7 +24,7 @@ func (r Route) Key() string { return r.Method + " " + r.Path }
 // gateway reads it) and, for every function, its folder and whether it has
 // an HTTP route (false: a stream consumer).
 func readRoutes(file string) (routes []Route, functions map[string]bool, err error) {
-	t, err := gateway.ParseTemplate(file)
+	t, err := samtemplate.ParseTemplate(file)
 	if err != nil {
 		return nil, nil, err
 	}

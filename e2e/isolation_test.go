@@ -16,6 +16,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/assentis/mycrm/internal/crm"
 	"github.com/golang-jwt/jwt/v5"
 )
 
@@ -32,7 +33,7 @@ import (
 // Expired tokens, tokens of another audience and access tokens are signed
 // with cognito-local's own key (shipped in its npm package) so that only
 // the claim is wrong; the gateway's unit tests also cover not-yet-valid and
-// exp-less tokens (internal/gateway TestAuthorizer).
+// exp-less tokens (internal/devstack/gateway TestAuthorizer).
 
 // world is the victim MIA (a) with two apporteurs and planted data, and the
 // attacker MIA (b) with its own apporteur.
@@ -491,4 +492,86 @@ func routeOf(p string) string {
 			"apporteurs": "{apporteurId}"}[parts[1]]
 	}
 	return strings.Join(parts, "/")
+}
+
+// TestIsolationClientMovedBetweenApporteurs (issue 9 item 1): after the MIA
+// gives a contact and an entreprise to another apporteur, the previous
+// apporteur's answers hold nothing of that client (nor of its affaires),
+// the new one's hold all of it, and the commission totals of both are exact.
+// One probe per apporteur read route.
+func TestIsolationClientMovedBetweenApporteurs(t *testing.T) {
+	w := newAttributionWorld(t, fmt.Sprintf("iso%d", uniq()))
+	w.move(t)
+	// The rates agreed with the new apporteurs (not fatal: the probes below
+	// are counted either way).
+	for _, r := range []struct {
+		id   crm.AffaireID
+		taux int
+	}{{w.affC.ID, 25}, {w.affS.ID, 15}} {
+		if resp := call(t, "PATCH", "/affaires/"+string(r.id), w.mia.token, map[string]any{"tauxCommissionApporteur": r.taux}); resp.Status != 200 {
+			t.Errorf("rate %d %% on %s: %d %s", r.taux, r.id, resp.Status, resp.Body)
+		}
+	}
+	waitStreams(t)
+
+	moved := []string{string(w.contact.ID), w.contact.Nom, string(w.entreprise.ID), w.entreprise.RaisonSociale,
+		string(w.affC.ID), string(w.affE.ID)}
+	// What the new apporteur must see, per route; the totals (a: 50000 × 10 %
+	// × 15 %; b: 100000 × 10 % × 25 %, the entreprise's affaire without rate).
+	held := map[string][]string{
+		"GET /espace-apporteur/contacts":    {string(w.contact.ID)},
+		"GET /espace-apporteur/affaires":    {string(w.affC.ID), string(w.affE.ID), w.contact.Nom, w.entreprise.RaisonSociale},
+		"GET /espace-apporteur/commissions": {string(w.affC.ID), string(w.affE.ID)},
+	}
+	const totalA, totalB = 750, 2500
+	var routes int
+	for _, rt := range stack.Template.Routes {
+		if rt.Authorizer != "ApporteurAuthorizer" || rt.Method != "GET" {
+			continue
+		}
+		routes++
+		key := rt.Key()
+		ok := true
+		ra, rb := call(t, "GET", rt.Path, w.tokA, nil), call(t, "GET", rt.Path, w.tokB, nil)
+		if ra.Status != 200 || rb.Status != 200 {
+			ok = false
+			t.Errorf("%s: status a %d, b %d; want 200", key, ra.Status, rb.Status)
+		}
+		if l := leaked(moved, "", ra); len(l) > 0 {
+			ok = false
+			t.Errorf("%s: the previous apporteur still sees %q: %s", key, l, ra.Body)
+		}
+		for _, m := range held[key] {
+			if !strings.Contains(string(rb.Body), m) {
+				ok = false
+				t.Errorf("%s: the new apporteur does not see %q: %s", key, m, rb.Body)
+			}
+		}
+		for _, c := range []struct {
+			name string
+			r    response
+			want int64
+		}{{"a", ra, totalA}, {"b", rb, totalB}} {
+			var totals struct {
+				Commissions crm.CommissionTotaux `json:"commissions"` // profil: kept by stream-commissions
+				Totaux      crm.CommissionTotaux `json:"totaux"`      // commissions: summed at read time
+			}
+			if key != "GET /espace-apporteur/profil" && key != "GET /espace-apporteur/commissions" ||
+				json.Unmarshal(c.r.Body, &totals) != nil {
+				continue
+			}
+			got := totals.Totaux.TotalCentimes
+			if key == "GET /espace-apporteur/profil" {
+				got = totals.Commissions.TotalCentimes
+			}
+			if got != c.want {
+				ok = false
+				t.Errorf("%s: %s's total %d, want %d", key, c.name, got, c.want)
+			}
+		}
+		probe(key, "client moved between apporteurs", ok)
+	}
+	if routes < 4 {
+		t.Errorf("%d apporteur read routes in template.yaml, want the espace's four at least", routes)
+	}
 }

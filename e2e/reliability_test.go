@@ -223,7 +223,7 @@ func (s *syncBuffer) Bytes() []byte {
 }
 
 // faults injects failures into the AWS calls of the handlers and consumers
-// (an SDK middleware given to app.Load through localstack's AWSOptions):
+// (an SDK middleware given to app.Load through devstack's AWSOptions):
 // the next n calls of a service fail, as a dead endpoint would.
 var faults faultInjector
 

@@ -4,7 +4,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/assentis/mycrm/internal/localstack"
+	"github.com/assentis/mycrm/internal/devstack"
 )
 
 func TestSmoke(t *testing.T) {
@@ -23,7 +23,7 @@ func TestSmoke(t *testing.T) {
 			got.Apporteur.UserPoolID != stack.ApporteurPoolID || got.Apporteur.ClientID != stack.ApporteurClientID {
 			t.Errorf("pools: got %+v, want %s/%s and %s/%s", got, stack.MiaPoolID, stack.MiaClientID, stack.ApporteurPoolID, stack.ApporteurClientID)
 		}
-		if got.CognitoEndpoint != stack.CognitoURL || got.Region != localstack.Region {
+		if got.CognitoEndpoint != stack.CognitoURL || got.Region != devstack.Region {
 			t.Errorf("endpoint/region: got %q %q", got.CognitoEndpoint, got.Region)
 		}
 	})
@@ -36,7 +36,7 @@ func TestSmoke(t *testing.T) {
 	})
 
 	t.Run("the demo MIA logs in and reads the produits", func(t *testing.T) {
-		tok := login(t, "mia", localstack.DemoMIAEmail, localstack.DemoMIAPassword)
+		tok := login(t, "mia", devstack.DemoMIAEmail, devstack.DemoMIAPassword)
 		r := call(t, "GET", "/produits", tok, nil)
 		if r.Status != 200 {
 			t.Fatalf("status: got %d, want 200 (%s)", r.Status, r.Body)
@@ -53,7 +53,7 @@ func TestSmoke(t *testing.T) {
 			t.Errorf("apporteur token on a MIA route: got %d, want 401", r.Status)
 		}
 		// The MIA's token presented on the apporteur space is refused too.
-		tok := login(t, "mia", localstack.DemoMIAEmail, localstack.DemoMIAPassword)
+		tok := login(t, "mia", devstack.DemoMIAEmail, devstack.DemoMIAPassword)
 		if r := call(t, "GET", "/espace-apporteur/profil", tok, nil); r.Status != 401 {
 			t.Errorf("MIA token on an apporteur route: got %d, want 401", r.Status)
 		}

@@ -1,7 +1,8 @@
 // Command reliabilityreport prints the table of `make reliability` from the
 // figures the reliability suite wrote: e2e.json (isolation matrix, hostile
 // input, concurrency, stream faults, log scan; written by e2e's TestMain)
-// and fuzz.json (make fuzz-short). Markdown, so the README can hold it.
+// and fuzz.json (make fuzz-short), and stream-delay.json when present (e2e
+// TestStreamDelay). Markdown, so the README can hold it.
 //
 //	go run ./e2e/reliabilityreport [.local/reliability]
 //
@@ -213,6 +214,22 @@ func report(w io.Writer, dir string) (bool, error) {
 	}
 	fmt.Fprintf(w, "**Contract**: %d answers of the e2e suite (%d operations, %d operation × status pairs) validated against the served openapi.json by kin-openapi: %d mismatches%s.\n",
 		c.Answers, len(c.Operations), pairs, c.Mismatches, mark(c.Mismatches == 0 && c.Answers > 0))
+	var delays map[string]struct {
+		Runs     int     `json:"runs"`
+		MedianMS float64 `json:"medianMs"`
+		MaxMS    float64 `json:"maxMs"`
+	}
+	if err := readJSON(filepath.Join(dir, "stream-delay.json"), &delays); err == nil && len(delays) > 0 {
+		fmt.Fprintln(w)
+		fmt.Fprintln(w, "**Stream delay** (e2e TestStreamDelay: an affaire signed → each effect of the stream readers, local stack)")
+		fmt.Fprintln(w)
+		fmt.Fprintln(w, "| effect | runs | median | max |")
+		fmt.Fprintln(w, "|---|---:|---:|---:|")
+		for _, n := range sortedKeys(delays) {
+			d := delays[n]
+			fmt.Fprintf(w, "| %s | %d | %.0f ms | %.0f ms |\n", n, d.Runs, d.MedianMS, d.MaxMS)
+		}
+	}
 	if len(routes) == 0 || len(f.Concurrency) == 0 || len(f.Faults) == 0 {
 		ok = false
 		fmt.Fprintln(w, "\nIncomplete figures: run the whole e2e suite (make reliability).")

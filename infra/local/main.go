@@ -15,7 +15,7 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/assentis/mycrm/internal/localstack"
+	"github.com/assentis/mycrm/internal/devstack"
 )
 
 func main() {
@@ -54,7 +54,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if *quiet {
 		logw = io.Discard
 	}
-	opts := localstack.Options{
+	opts := devstack.Options{
 		Dir: *dir, Persist: true,
 		APIPort: *apiPort, DynamoPort: *dynamoPort, CognitoPort: *cognitoPort, SESPort: *sesPort,
 		WebDir: *web, Log: logw,
@@ -64,7 +64,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	fmt.Fprintln(stdout, "starting the local stack (state in "+*dir+")…")
 	startCtx, cancel := context.WithTimeout(ctx, 3*time.Minute)
-	s, err := localstack.Start(startCtx, opts)
+	s, err := devstack.Start(startCtx, opts)
 	cancel()
 	if err != nil {
 		return err
@@ -89,7 +89,7 @@ Demo accounts
 
 Ctrl-C stops everything.
 `, s.APIURL, webNote, s.APIURL, s.DynamoURL, s.Table, s.CognitoURL, s.MiaPoolID, s.ApporteurPoolID, s.SESURL, s.Dir,
-		localstack.DemoMIAEmail, localstack.DemoMIAPassword, localstack.StaffEmail, localstack.StaffPassword)
+		devstack.DemoMIAEmail, devstack.DemoMIAPassword, devstack.StaffEmail, devstack.StaffPassword)
 
 	<-ctx.Done()
 	fmt.Fprintln(stdout, "\nstopping…")

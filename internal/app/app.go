@@ -62,7 +62,7 @@ func (l *loader) build(b func(*Services) error) {
 
 // WithAWSConfig loads the AWS config with load instead of from the Lambda
 // environment alone. The local gateway passes config.LoadDefaultConfig
-// (shared files, profiles, IMDS…) with its options (localstack.AWSConfig);
+// (shared files, profiles, IMDS…) with its options (devstack.AWSConfig);
 // package app does not import package config, whose STS, SSO, SSO-OIDC,
 // sign-in and IMDS clients would otherwise be linked, and initialised, in
 // every Lambda.

@@ -9,9 +9,9 @@ import (
 )
 
 // Historique writes an affaire's history: one entry at its creation and one
-// per update that changes its statut, prime or a taux. The entry's key
-// derives from the affaire's update time and version: a redelivered record
-// rewrites the same item.
+// per update that changes its statut, prime, a taux or its apporteur. The
+// entry's key derives from the affaire's update time and version: a
+// redelivered record rewrites the same item.
 func Historique(d Deps) Handler {
 	return each("stream-historique", d, func(ctx context.Context, c change) error {
 		m, old, cur, ok, err := affaires(c)
@@ -22,8 +22,25 @@ func Historique(d Deps) Handler {
 		if !ok {
 			return nil
 		}
+		if err := rehomeHistorique(ctx, d, m, old, cur); err != nil {
+			return err
+		}
 		return d.Store.PutHistorique(ctx, m, h, cur.ApporteurID)
 	})
+}
+
+// rehomeHistorique gives the new apporteur of an affaire its earlier
+// historique entries (and takes them from the previous one). Done here, in
+// the consumer that writes the entries, so every entry of the versions
+// before the change is already written when they move.
+func rehomeHistorique(ctx context.Context, d Deps, m crm.MiaID, old, cur *crm.Affaire) error {
+	if old == nil || old.ApporteurID == cur.ApporteurID {
+		return nil
+	}
+	if err := d.Store.RehomeHistorique(ctx, m, cur.ID, cur.ApporteurID, cur.Version); err != nil {
+		return fmt.Errorf("rehome historique of %s: %w", cur.ID, err)
+	}
+	return nil
 }
 
 // historiqueOf describes the change from old (nil at creation) to cur.
@@ -43,6 +60,9 @@ func historiqueOf(old, cur *crm.Affaire) (crm.Historique, bool) {
 		}
 	}
 	add("statut", string(old.Statut), string(cur.Statut))
+	// Ids, not names: names change, and the MIA's web client shows the names
+	// of its apporteurs (the espace apporteur never shows this change).
+	add("apporteurId", string(old.ApporteurID), string(cur.ApporteurID))
 	add("tauxCommissionApporteur", taux(old.TauxCommissionApporteur), taux(cur.TauxCommissionApporteur))
 	add("primeAnnuelleCentimes", strconv.FormatInt(old.PrimeAnnuelleCentimes, 10), strconv.FormatInt(cur.PrimeAnnuelleCentimes, 10))
 	add("tauxCommissionMIA", strconv.Itoa(old.TauxCommissionMIA), strconv.Itoa(cur.TauxCommissionMIA))
@@ -66,7 +86,12 @@ func Commissions(d Deps) Handler {
 			return err
 		}
 		if old != nil && old.ApporteurID != "" && (cur == nil || cur.ApporteurID != old.ApporteurID) {
-			if err := d.Store.RemoveApporteurCommission(ctx, m, old.ApporteurID, old.ID); err != nil {
+			// The version that took the affaire away from old's apporteur.
+			version := old.Version + 1
+			if cur != nil {
+				version = cur.Version
+			}
+			if err := d.Store.RemoveApporteurCommission(ctx, m, old.ApporteurID, old.ID, version); err != nil {
 				return fmt.Errorf("remove commission: %w", err)
 			}
 		}

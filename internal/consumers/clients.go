@@ -7,30 +7,64 @@ import (
 	"github.com/assentis/mycrm/internal/dynamo"
 )
 
-// ClientNom keeps the client name affaires copy at creation (clientNom)
-// current: when a contact's or an entreprise's displayed name changes, each
-// of its affaires gets the new one. Idempotent and order-safe: an affaire
-// takes a name only from a newer version of its client than the last one it
-// took (a redelivered or late record changes nothing).
+// ClientNom keeps what affaires copy of their client at creation current:
+// its name (clientNom) and its apporteur. When a contact's or an
+// entreprise's displayed name changes, each of its affaires gets the new one;
+// when its apporteur is set, changed or removed, each of its affaires follows
+// (attributeAffaires). Idempotent and order-safe: an affaire takes a value
+// only from a newer version of its client than the last one it took (a
+// redelivered or late record changes nothing).
 func ClientNom(d Deps) Handler {
 	return each("stream-client-nom", d, func(ctx context.Context, c change) error {
 		if c.Name != "MODIFY" {
-			return nil // a new client has no affaire yet; a removed one keeps its affaires' name
+			return nil // a new client has no affaire yet; a removed one keeps its affaires
 		}
-		_, _, before, _, okOld, err := dynamo.ClientFromImage(c.Old)
-		if err != nil {
-			return fmt.Errorf("decode old client: %w", err)
+		if err := renameAffaires(ctx, d, c); err != nil {
+			return err
 		}
-		m, id, nom, version, ok, err := dynamo.ClientFromImage(c.New)
-		if err != nil {
-			return fmt.Errorf("decode new client: %w", err)
-		}
-		if !ok || !okOld || before == nom {
-			return nil
-		}
-		if err := d.Store.RenameClientAffaires(ctx, m, id, nom, version); err != nil {
-			return fmt.Errorf("rename client %s on its affaires: %w", id, err)
-		}
-		return nil
+		return attributeAffaires(ctx, d, c)
 	})
+}
+
+// renameAffaires copies a client's new name onto its affaires.
+func renameAffaires(ctx context.Context, d Deps, c change) error {
+	_, _, before, _, okOld, err := dynamo.ClientFromImage(c.Old)
+	if err != nil {
+		return fmt.Errorf("decode old client: %w", err)
+	}
+	m, id, nom, version, ok, err := dynamo.ClientFromImage(c.New)
+	if err != nil {
+		return fmt.Errorf("decode new client: %w", err)
+	}
+	if !ok || !okOld || before == nom {
+		return nil
+	}
+	if err := d.Store.RenameClientAffaires(ctx, m, id, nom, version); err != nil {
+		return fmt.Errorf("rename client %s on its affaires: %w", id, err)
+	}
+	return nil
+}
+
+// attributeAffaires makes a client's affaires follow its apporteur when the
+// MIA sets, changes or removes it: otherwise the previous apporteur would
+// keep seeing them (and their commission, notifications and the client's
+// name) and the new one would see nothing. The affaire's own stream record
+// then carries the change to the historique ("Apporteur : A → B") and to both
+// apporteurs' commission totals.
+func attributeAffaires(ctx context.Context, d Deps, c change) error {
+	_, _, before, _, okOld, err := dynamo.ClientApporteurFromImage(c.Old)
+	if err != nil {
+		return fmt.Errorf("decode old client: %w", err)
+	}
+	m, id, p, version, ok, err := dynamo.ClientApporteurFromImage(c.New)
+	if err != nil {
+		return fmt.Errorf("decode new client: %w", err)
+	}
+	if !ok || !okOld || before == p {
+		return nil
+	}
+	if err := d.Store.AttributeClientAffaires(ctx, m, id, p, version); err != nil {
+		return fmt.Errorf("attribute client %s's affaires: %w", id, err)
+	}
+	return nil
 }

@@ -60,6 +60,10 @@ func TestHistoriqueOf(t *testing.T) {
 		{"taux", &base, with(func(a *crm.Affaire) { a.TauxCommissionApporteur = &vingt }), true, "mise_a_jour", []string{"tauxCommissionApporteur"}},
 		{"statut and prime", &base, with(func(a *crm.Affaire) { a.Statut = crm.AffaireSignee; a.PrimeAnnuelleCentimes = 90000 }), true, "mise_a_jour",
 			[]string{"statut", "primeAnnuelleCentimes"}},
+		{"apporteur moved, its rate cleared", with(func(a *crm.Affaire) { a.Version = 1; a.ApporteurID = "P"; a.TauxCommissionApporteur = &vingt }),
+			with(func(a *crm.Affaire) { a.ApporteurID = "Q" }), true, "mise_a_jour", []string{"apporteurId", "tauxCommissionApporteur"}},
+		{"apporteur removed", with(func(a *crm.Affaire) { a.Version = 1; a.ApporteurID = "P" }), with(func(a *crm.Affaire) {}), true, "mise_a_jour",
+			[]string{"apporteurId"}},
 		{"remarques only", &base, with(func(a *crm.Affaire) { a.Remarques = "x" }), false, "", nil},
 		{"stale record", with(func(a *crm.Affaire) {}), &base, false, "", nil},
 	}
@@ -92,7 +96,7 @@ func TestHistoriqueOf(t *testing.T) {
 }
 
 func TestHandlersCoverEveryConsumer(t *testing.T) {
-	for _, name := range []string{"stream-invitations", "stream-historique", "stream-commissions", "stream-contact-client", "stream-notifications", "stream-client-nom"} {
+	for _, name := range []string{"stream-projections", "stream-mail"} {
 		if Handlers()[name] == nil {
 			t.Errorf("no consumer %q", name)
 		}

@@ -20,32 +20,50 @@ const (
 	msgSansApporteur  = "Ce client n'a pas d'apporteur : pas de taux de commission apporteur."
 )
 
-// CreateAffaire opens an affaire (en_cours). With an Idempotency-Key, a
-// stored answer is looked up first: the retry of a request that succeeded
-// gets its 201 again even if a reference has changed since. The client (contact or
-// entreprise, to be found) and the produit are read in one BatchGetItem: the
-// affaire copies the client's name and apporteur and the produit's name and
-// default rate. The write is one transaction that re-checks (ConditionCheck)
-// that the client still exists and the produit is still actif.
+// CreateAffaire opens an affaire (en_cours). The client (contact or
+// entreprise, to be found) and the produit are read in one BatchGetItem:
+// the affaire copies the client's name and apporteur and the produit's name
+// and default rate. With an Idempotency-Key, the same BatchGetItem reads the
+// stored answer, which wins over the reference checks: the retry of a
+// request that succeeded gets its 201 again even if a reference has changed
+// since. The write is one transaction that re-checks (ConditionCheck) that
+// the client is still at the version read and the produit still actif: a
+// client edited in between (its apporteur may have changed, and
+// stream-client-nom may already have moved its other affaires) makes the
+// create read it again rather than copy a stale apporteur; after three such
+// reads it gives up with ECONFLICT.
 func (s *Store) CreateAffaire(ctx context.Context, m crm.MiaID, n crm.NewAffaire, idem *crm.Idempotency) (crm.Affaire, *crm.Replay, error) {
-	return replayOutcome(s.createAffaire(ctx, m, n, idem))
+	return replayOutcome(s.createAffaireRetry(ctx, m, n, idem))
 }
 
-func (s *Store) createAffaire(ctx context.Context, m crm.MiaID, n crm.NewAffaire, idem *crm.Idempotency) (crm.Affaire, error) {
+func (s *Store) createAffaireRetry(ctx context.Context, m crm.MiaID, n crm.NewAffaire, idem *crm.Idempotency) (crm.Affaire, error) {
 	if errs := n.Validate(); errs != nil {
 		return crm.Affaire{}, crm.Invalid(errs...)
 	}
-	if err := s.replayed(ctx, m, idem); err != nil {
-		return crm.Affaire{}, err
+	for attempt := 1; ; attempt++ {
+		a, err := s.createAffaire(ctx, m, n, idem)
+		if !errors.Is(err, errClientChanged) {
+			return a, err
+		}
+		if attempt == 3 {
+			return crm.Affaire{}, crm.Errorf(crm.ECONFLICT, "Ce client vient d'être modifié : réessayez.")
+		}
 	}
+}
+
+// errClientChanged: the client of a new affaire changed between its read and
+// the transaction.
+var errClientChanged = errors.New("client changed")
+
+func (s *Store) createAffaire(ctx context.Context, m crm.MiaID, n crm.NewAffaire, idem *crm.Idempotency) (crm.Affaire, error) {
 	a := crm.Affaire{ClientID: n.ClientID, ProduitID: n.ProduitID, Statut: crm.AffaireEnCours,
 		PrimeAnnuelleCentimes: n.PrimeAnnuelleCentimes, TauxCommissionApporteur: n.TauxCommissionApporteur,
 		Remarques: n.Remarques}
-	clientSK, produitTaux, err := s.affaireRefs(ctx, m, &a)
+	refs, err := s.affaireRefs(ctx, m, &a, idem)
 	if err != nil {
 		return crm.Affaire{}, err
 	}
-	a.TauxCommissionMIA = produitTaux
+	a.TauxCommissionMIA = refs.produitTaux
 	if n.TauxCommissionMIA != nil {
 		a.TauxCommissionMIA = *n.TauxCommissionMIA
 	}
@@ -59,9 +77,24 @@ func (s *Store) createAffaire(ctx context.Context, m crm.MiaID, n crm.NewAffaire
 		acts.add(it.item, err)
 		acts.onFail(it.fail)
 	}
-	acts.add(s.putAction(toAffaireItem(m, a), notExists()))
-	acts.add(s.checkAction(MiaPK(m), clientSK, exists()))
-	acts.onFail(unprocessable("clientId", msgClient))
+	item := toAffaireItem(m, a)
+	// The client version its apporteur and name were copied from: an older
+	// stream record of the client changes neither (AttributeClientAffaires,
+	// RenameClientAffaires).
+	item.ApporteurClientVersion, item.ClientNomVersion = refs.clientVersion, refs.clientVersion
+	acts.add(s.putAction(item, notExists()))
+	check, err := s.checkAction(MiaPK(m), refs.clientSK,
+		exists().And(expression.Name("version").Equal(expression.Value(refs.clientVersion))))
+	if check.ConditionCheck != nil {
+		check.ConditionCheck.ReturnValuesOnConditionCheckFailure = types.ReturnValuesOnConditionCheckFailureAllOld
+	}
+	acts.add(check, err)
+	acts.onFail(func(old map[string]types.AttributeValue) error {
+		if old == nil {
+			return unprocessable("clientId", msgClient)(nil)
+		}
+		return errClientChanged
+	})
 	acts.add(s.checkAction(CataloguePK(), ProduitSK(a.ProduitID),
 		expression.Name("actif").Equal(expression.Value(true))))
 	acts.onFail(unprocessable("produitId", msgProduitInactif))
@@ -71,30 +104,40 @@ func (s *Store) createAffaire(ctx context.Context, m crm.MiaID, n crm.NewAffaire
 	return a, nil
 }
 
-// affaireRefs reads the client and the produit of a new affaire in one
-// BatchGetItem and fills what the affaire copies from them. It returns the
-// client's sort key and the produit's default rate.
-func (s *Store) affaireRefs(ctx context.Context, m crm.MiaID, a *crm.Affaire) (string, int, error) {
-	contactKey := s.key(MiaPK(m), ContactSK(crm.ContactID(a.ClientID)))
-	entrepriseKey := s.key(MiaPK(m), EntrepriseSK(crm.EntrepriseID(a.ClientID)))
-	produitKey := s.key(CataloguePK(), ProduitSK(a.ProduitID))
-	req := map[string]types.KeysAndAttributes{s.table: {
-		Keys: []map[string]types.AttributeValue{contactKey, entrepriseKey, produitKey}, ConsistentRead: aws.Bool(true),
-	}}
+// affaireRefsRead is what a new affaire needs of its client and produit.
+type affaireRefsRead struct {
+	clientSK      string
+	clientVersion int
+	produitTaux   int
+}
+
+// affaireRefs reads the client and the produit of a new affaire (and the
+// answer stored under idem's key, if any) in one BatchGetItem and fills what
+// the affaire copies from them. A stored answer is returned as its replay.
+func (s *Store) affaireRefs(ctx context.Context, m crm.MiaID, a *crm.Affaire, idem *crm.Idempotency) (affaireRefsRead, error) {
+	var refs affaireRefsRead
+	keys := []map[string]types.AttributeValue{
+		s.key(MiaPK(m), ContactSK(crm.ContactID(a.ClientID))),
+		s.key(MiaPK(m), EntrepriseSK(crm.EntrepriseID(a.ClientID))),
+		s.key(CataloguePK(), ProduitSK(a.ProduitID)),
+	}
+	if idem != nil {
+		keys = append(keys, s.key(MiaPK(m), IdempotenceSK(idem.Sub, idem.Key)))
+	}
+	req := map[string]types.KeysAndAttributes{s.table: {Keys: keys, ConsistentRead: aws.Bool(true)}}
 	var got []map[string]types.AttributeValue
 	for attempt := 0; len(req) > 0; attempt++ {
 		if attempt == 5 {
-			return "", 0, internal("read affaire refs", errors.New("unprocessed keys"))
+			return refs, internal("read affaire refs", errors.New("unprocessed keys"))
 		}
 		res, err := s.db.BatchGetItem(ctx, &dynamodb.BatchGetItemInput{RequestItems: req})
 		if err != nil {
-			return "", 0, internal("read affaire refs", err)
+			return refs, internal("read affaire refs", err)
 		}
 		got = append(got, res.Responses[s.table]...)
 		req = res.UnprocessedKeys
 	}
 	var (
-		clientSK string
 		produit  *crm.Produit
 		problems []crm.FieldError
 	)
@@ -103,26 +146,30 @@ func (s *Store) affaireRefs(ctx context.Context, m crm.MiaID, a *crm.Affaire) (s
 		case typeContact:
 			var it contactItem
 			if err := attributevalue.UnmarshalMap(av, &it); err != nil {
-				return "", 0, internal("decode contact", err)
+				return refs, internal("decode contact", err)
 			}
 			c := it.contact()
-			clientSK, a.ClientType, a.ClientNom, a.ApporteurID = it.SK, crm.ClientContact, c.DisplayName(), c.ApporteurID
+			refs.clientSK, refs.clientVersion = it.SK, it.Version
+			a.ClientType, a.ClientNom, a.ApporteurID = crm.ClientContact, c.DisplayName(), c.ApporteurID
 		case typeEntreprise:
 			var it entrepriseItem
 			if err := attributevalue.UnmarshalMap(av, &it); err != nil {
-				return "", 0, internal("decode entreprise", err)
+				return refs, internal("decode entreprise", err)
 			}
-			clientSK, a.ClientType, a.ClientNom, a.ApporteurID = it.SK, crm.ClientEntreprise, it.RaisonSociale, crm.ApporteurID(it.ApporteurID)
+			refs.clientSK, refs.clientVersion = it.SK, it.Version
+			a.ClientType, a.ClientNom, a.ApporteurID = crm.ClientEntreprise, it.RaisonSociale, crm.ApporteurID(it.ApporteurID)
 		case typeProduit:
 			var it produitItem
 			if err := attributevalue.UnmarshalMap(av, &it); err != nil {
-				return "", 0, internal("decode produit", err)
+				return refs, internal("decode produit", err)
 			}
 			p := it.produit()
 			produit = &p
+		case typeIdempotence:
+			return refs, replayOf(av, idem)
 		}
 	}
-	if clientSK == "" {
+	if refs.clientSK == "" {
 		problems = append(problems, crm.FieldError{Champ: "clientId", Message: msgClient})
 	}
 	switch {
@@ -133,13 +180,14 @@ func (s *Store) affaireRefs(ctx context.Context, m crm.MiaID, a *crm.Affaire) (s
 	default:
 		a.ProduitNom = produit.Nom
 	}
-	if clientSK != "" && a.ApporteurID == "" && a.TauxCommissionApporteur != nil {
+	if refs.clientSK != "" && a.ApporteurID == "" && a.TauxCommissionApporteur != nil {
 		problems = append(problems, crm.FieldError{Champ: "tauxCommissionApporteur", Message: msgSansApporteur})
 	}
 	if problems != nil {
-		return "", 0, &crm.Error{Code: crm.EUNPROCESSABLE, Message: problems[0].Message, Fields: problems}
+		return refs, &crm.Error{Code: crm.EUNPROCESSABLE, Message: problems[0].Message, Fields: problems}
 	}
-	return clientSK, produit.TauxCommissionMIA, nil
+	refs.produitTaux = produit.TauxCommissionMIA
+	return refs, nil
 }
 
 // ListAffaires lists a MIA's affaires, newest first, in one Query: of one

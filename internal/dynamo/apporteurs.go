@@ -58,7 +58,9 @@ type invitation struct {
 // Cognito is down: each failed attempt writes the item, hence a new record).
 const MaxInvitationFailures = 5
 
-// commissionEntry is one affaire's contribution to its apporteur's totals.
+// commissionEntry is one affaire's contribution to its apporteur's totals;
+// without a statut, a tombstone: the affaire left the apporteur at Version
+// (it counts for nothing, crm.CommissionTotaux.Add ignores it).
 type commissionEntry struct {
 	Statut   string `dynamodbav:"s"`
 	Centimes int64  `dynamodbav:"c"`

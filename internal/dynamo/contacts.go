@@ -20,7 +20,8 @@ func (s *Store) CreateContact(ctx context.Context, m crm.MiaID, c crm.Contact, i
 }
 
 func (s *Store) createContact(ctx context.Context, m crm.MiaID, c crm.Contact, idem *crm.Idempotency) (crm.Contact, error) {
-	c.ID, c.Version = "", 0
+	// The note is the apporteur's words: a MIA never writes it.
+	c.ID, c.Version, c.NoteApporteur = "", 0, ""
 	if errs := c.Validate(s.Phone); errs != nil {
 		return crm.Contact{}, crm.Invalid(errs...)
 	}

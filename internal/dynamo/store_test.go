@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/assentis/mycrm/internal/crm"
+	"github.com/assentis/mycrm/internal/devstack/emulators/emulatortest"
 	"github.com/assentis/mycrm/internal/phone"
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
@@ -16,8 +17,10 @@ import (
 	"github.com/oklog/ulid/v2"
 )
 
+// newStore is a store on DynamoDB Local's table, for a new MIA (skipped with -short).
 func newStore(t *testing.T) (*Store, crm.MiaID) {
 	t.Helper()
+	emulatortest.SkipShort(t)
 	s := New(testDB, testTable, []byte("test-secret-test-secret-test-secret"))
 	s.Phone = phone.Normalize
 	return s, crm.MiaID(ulid.Make().String())

@@ -64,34 +64,38 @@ func ContactFromImage(img map[string]types.AttributeValue) (m crm.MiaID, c crm.C
 // recorded (idempotent, order-safe). A missing apporteur is not an error.
 func (s *Store) SetApporteurCommission(ctx context.Context, m crm.MiaID, p crm.ApporteurID, a crm.Affaire) error {
 	entry := commissionEntry{Statut: string(a.Statut), Centimes: a.CommissionApporteurCentimes(), Version: a.Version}
-	path := attrCommissions + "." + string(a.ID)
+	return s.putCommissionEntry(ctx, m, p, a.ID, entry)
+}
+
+// RemoveApporteurCommission takes affaire a out of apporteur p's totals (the
+// affaire, at version, was attributed to another apporteur, or deleted). It
+// leaves a tombstone (no statut, 0, version) rather than nothing: a late or
+// replayed record of an older version, when the affaire still was p's, then
+// finds a newer version recorded and changes nothing, and a newer version
+// recorded (the affaire came back to p since) is kept.
+func (s *Store) RemoveApporteurCommission(ctx context.Context, m crm.MiaID, p crm.ApporteurID, a crm.AffaireID, version int) error {
+	return s.putCommissionEntry(ctx, m, p, a, commissionEntry{Version: version})
+}
+
+// putCommissionEntry writes affaire a's entry in p's commissions map unless
+// the entry holds a newer version.
+func (s *Store) putCommissionEntry(ctx context.Context, m crm.MiaID, p crm.ApporteurID, a crm.AffaireID, entry commissionEntry) error {
+	path := attrCommissions + "." + string(a)
 	upd := expression.Set(expression.Name(path), expression.Value(entry))
 	cond := expression.Name(attrPK).AttributeExists().And(expression.Or(
 		expression.Name(path).AttributeNotExists(),
-		expression.Name(path+".v").LessThanEqual(expression.Value(a.Version))))
+		expression.Name(path+".v").LessThanEqual(expression.Value(entry.Version))))
 	err := s.updateApporteur(ctx, m, p, upd, cond)
 	if errors.Is(err, errNoMap) {
 		// An apporteur item written before the map existed: create it.
-		upd = expression.Set(expression.Name(attrCommissions), expression.Value(map[string]commissionEntry{string(a.ID): entry}))
+		upd = expression.Set(expression.Name(attrCommissions), expression.Value(map[string]commissionEntry{string(a): entry}))
 		err = s.updateApporteur(ctx, m, p, upd, expression.Name(attrPK).AttributeExists().And(expression.Name(attrCommissions).AttributeNotExists()))
 		if errors.Is(err, errStale) {
-			return s.SetApporteurCommission(ctx, m, p, a)
+			return s.putCommissionEntry(ctx, m, p, a, entry)
 		}
 	}
 	if errors.Is(err, errStale) {
 		return nil // a newer version is recorded, or no such apporteur
-	}
-	return err
-}
-
-// RemoveApporteurCommission drops affaire a from apporteur p's totals (the
-// affaire was attributed to another apporteur, or deleted).
-func (s *Store) RemoveApporteurCommission(ctx context.Context, m crm.MiaID, p crm.ApporteurID, a crm.AffaireID) error {
-	path := attrCommissions + "." + string(a)
-	err := s.updateApporteur(ctx, m, p, expression.Remove(expression.Name(path)),
-		expression.Name(attrPK).AttributeExists().And(expression.Name(attrCommissions).AttributeExists()))
-	if errors.Is(err, errStale) || errors.Is(err, errNoMap) {
-		return nil
 	}
 	return err
 }
@@ -215,6 +219,142 @@ func (s *Store) RenameClientAffaires(ctx context.Context, m crm.MiaID, id, nom s
 				ExpressionAttributeNames: ue.Names(), ExpressionAttributeValues: ue.Values()})
 			if err != nil && !isConditionFailed(err) {
 				return internal("rename client on affaire", err)
+			}
+		}
+	}
+	return nil
+}
+
+// ClientApporteurFromImage decodes a contact or entreprise image into what
+// its affaires follow: its id, its apporteur ("" for none) and its version;
+// ok is false for any other item.
+func ClientApporteurFromImage(img map[string]types.AttributeValue) (m crm.MiaID, id string, p crm.ApporteurID, version int, ok bool, err error) {
+	switch ItemType(img) {
+	case typeContact:
+		var it contactItem
+		if err := attributevalue.UnmarshalMap(img, &it); err != nil {
+			return "", "", "", 0, false, err
+		}
+		return miaOf(it.PK), it.ID, crm.ApporteurID(it.ApporteurID), it.Version, true, nil
+	case typeEntreprise:
+		var it entrepriseItem
+		if err := attributevalue.UnmarshalMap(img, &it); err != nil {
+			return "", "", "", 0, false, err
+		}
+		return miaOf(it.PK), it.ID, crm.ApporteurID(it.ApporteurID), it.Version, true, nil
+	}
+	return "", "", "", 0, false, nil
+}
+
+// AttributeClientAffaires gives each affaire of client id (a contact or an
+// entreprise, at version) the client's apporteur p ("" for none): one Query
+// of the client's GSI1 collection, then one conditional UpdateItem per
+// affaire. The update moves the affaire into p's GSI3 collection (out of the
+// previous apporteur's), clears tauxCommissionApporteur (a rate agreed with
+// one apporteur is not given to another) and is an edit of the affaire
+// (version and updatedAt), so the stream carries it to the historique and the
+// commission totals. It applies only to an affaire whose apporteur differs
+// and that has not taken its apporteur from this or a later version of the
+// client (apporteurClientVersion): a redelivered or late record changes nothing.
+func (s *Store) AttributeClientAffaires(ctx context.Context, m crm.MiaID, id string, p crm.ApporteurID, version int) error {
+	kc := expression.Key(attrGSI1PK).Equal(expression.Value(ClientCollection(m, id))).
+		And(expression.Key(attrGSI1SK).BeginsWith(prefixAffaire))
+	e, err := expression.NewBuilder().WithKeyCondition(kc).
+		WithProjection(expression.NamesList(expression.Name(attrPK), expression.Name(attrSK))).Build()
+	if err != nil {
+		return internal("build query", err)
+	}
+	in := &dynamodb.QueryInput{TableName: &s.table, IndexName: aws.String(indexGSI1), KeyConditionExpression: e.KeyCondition(),
+		ProjectionExpression: e.Projection(), ExpressionAttributeNames: e.Names(), ExpressionAttributeValues: e.Values()}
+	const attr = "apporteurId"
+	differs := expression.AttributeExists(expression.Name(attr))
+	if p != "" {
+		differs = expression.Or(expression.AttributeNotExists(expression.Name(attr)),
+			expression.Name(attr).NotEqual(expression.Value(p)))
+	}
+	cond := exists().And(differs, expression.Or(
+		expression.AttributeNotExists(expression.Name("apporteurClientVersion")),
+		expression.Name("apporteurClientVersion").LessThan(expression.Value(version))))
+	pages := s.queryPages(in)
+	for pages.HasMorePages() {
+		res, err := pages.NextPage(ctx)
+		if err != nil {
+			return internal("query client affaires", err)
+		}
+		for _, k := range res.Items {
+			if _, ok := k[attrSK].(*types.AttributeValueMemberS); !ok {
+				return internal("attribute client affaire", errors.New("affaire without a sort key"))
+			}
+			upd := expression.Set(expression.Name("apporteurClientVersion"), expression.Value(version)).
+				Set(expression.Name("updatedAt"), expression.Value(fmtTime(s.Now()))).
+				Set(expression.Name("version"), expression.Name("version").Plus(expression.Value(1))).
+				Remove(expression.Name("tauxCommissionApporteur"))
+			if p == "" {
+				upd = upd.Remove(expression.Name(attr)).Remove(expression.Name(attrGSI3PK)).Remove(expression.Name(attrGSI3SK))
+			} else {
+				// The affaire's GSI3SK is its own sort key (toAffaireItem).
+				upd = upd.Set(expression.Name(attr), expression.Value(p)).
+					Set(expression.Name(attrGSI3PK), expression.Value(ApporteurCollection(m, p))).
+					Set(expression.Name(attrGSI3SK), expression.Value(k[attrSK].(*types.AttributeValueMemberS).Value))
+			}
+			ue, err := expression.NewBuilder().WithUpdate(upd).WithCondition(cond).Build()
+			if err != nil {
+				return internal("build attribution", err)
+			}
+			_, err = s.db.UpdateItem(ctx, &dynamodb.UpdateItemInput{TableName: &s.table,
+				Key:              map[string]types.AttributeValue{attrPK: k[attrPK], attrSK: k[attrSK]},
+				UpdateExpression: ue.Update(), ConditionExpression: ue.Condition(),
+				ExpressionAttributeNames: ue.Names(), ExpressionAttributeValues: ue.Values()})
+			if err != nil && !isConditionFailed(err) {
+				return internal("attribute client affaire", err)
+			}
+		}
+	}
+	return nil
+}
+
+// RehomeHistorique moves the historique entries of affaire a into apporteur
+// p's GSI3 collection (out of every collection when p is ""), after the
+// affaire, at version, changed apporteur: the new apporteur reads the whole
+// history of its affaire, the previous one none of it. Entries of a later
+// version of the affaire already carry their own apporteur and stay.
+// Idempotent: a redelivered record writes the same keys again.
+func (s *Store) RehomeHistorique(ctx context.Context, m crm.MiaID, a crm.AffaireID, p crm.ApporteurID, version int) error {
+	kc := expression.Key(attrPK).Equal(expression.Value(MiaPK(m))).
+		And(expression.Key(attrSK).BeginsWith(AffaireSK(a) + prefixHistorique))
+	in := &dynamodb.QueryInput{TableName: &s.table, ConsistentRead: aws.Bool(true)}
+	if err := withExpr(in, kc, nil); err != nil {
+		return internal("build query", err)
+	}
+	cond := exists().And(expression.Name("version").LessThanEqual(expression.Value(version)))
+	pages := s.queryPages(in)
+	for pages.HasMorePages() {
+		res, err := pages.NextPage(ctx)
+		if err != nil {
+			return internal("query historique", err)
+		}
+		for _, av := range res.Items {
+			var it historiqueItem
+			if err := attributevalue.UnmarshalMap(av, &it); err != nil {
+				return internal("decode historique", err)
+			}
+			var upd expression.UpdateBuilder
+			if p == "" {
+				upd = upd.Remove(expression.Name("apporteurId")).Remove(expression.Name(attrGSI3PK)).Remove(expression.Name(attrGSI3SK))
+			} else {
+				upd = upd.Set(expression.Name("apporteurId"), expression.Value(p)).
+					Set(expression.Name(attrGSI3PK), expression.Value(ApporteurCollection(m, p))).
+					Set(expression.Name(attrGSI3SK), expression.Value(HistoriqueApporteurSK(a, parseTime(it.At), it.Seq)))
+			}
+			ue, err := expression.NewBuilder().WithUpdate(upd).WithCondition(cond).Build()
+			if err != nil {
+				return internal("build rehome", err)
+			}
+			_, err = s.db.UpdateItem(ctx, &dynamodb.UpdateItemInput{TableName: &s.table, Key: s.key(it.PK, it.SK),
+				UpdateExpression: ue.Update(), ConditionExpression: ue.Condition(),
+				ExpressionAttributeNames: ue.Names(), ExpressionAttributeValues: ue.Values()})
+			if err != nil && !isConditionFailed(err) {
+				return internal("rehome historique", err)
 			}
 		}
 	}

@@ -42,7 +42,8 @@ func whileActive(ctx context.Context, s activeChecker, p crm.Principal, read fun
 	return c.a, rerr
 }
 
-// espaceContact is a contact as its apporteur sees it (no MIA remarks).
+// espaceContact is a contact as its apporteur sees it: its own note, never
+// the MIA's remarques.
 type espaceContact struct {
 	ID            crm.ContactID     `json:"id"`
 	Nom           string            `json:"nom"`
@@ -52,6 +53,7 @@ type espaceContact struct {
 	Adresse       string            `json:"adresse,omitempty"`
 	DateNaissance string            `json:"dateNaissance,omitempty"`
 	Profession    string            `json:"profession,omitempty"`
+	NoteApporteur string            `json:"noteApporteur,omitempty"`
 	Statut        crm.ContactStatut `json:"statut"`
 	ApporteurID   crm.ApporteurID   `json:"apporteurId"`
 	CreatedAt     time.Time         `json:"createdAt"`
@@ -61,11 +63,12 @@ type espaceContact struct {
 
 func toEspaceContact(c crm.Contact) espaceContact {
 	return espaceContact{ID: c.ID, Nom: c.Nom, Prenom: c.Prenom, Telephone: c.Telephone, Email: c.Email,
-		Adresse: c.Adresse, DateNaissance: c.DateNaissance, Profession: c.Profession, Statut: c.Statut,
-		ApporteurID: c.ApporteurID, CreatedAt: c.CreatedAt, UpdatedAt: c.UpdatedAt, Version: c.Version}
+		Adresse: c.Adresse, DateNaissance: c.DateNaissance, Profession: c.Profession, NoteApporteur: c.NoteApporteur,
+		Statut: c.Statut, ApporteurID: c.ApporteurID, CreatedAt: c.CreatedAt, UpdatedAt: c.UpdatedAt, Version: c.Version}
 }
 
-// espaceContactInput is what an apporteur may send: no statut, remarks or attribution.
+// espaceContactInput is what an apporteur may send: its note for the MIA,
+// but no statut, attribution or MIA remarques (those are the MIA's).
 type espaceContactInput struct {
 	Nom           string `json:"nom"`
 	Prenom        string `json:"prenom"`
@@ -74,6 +77,7 @@ type espaceContactInput struct {
 	Adresse       string `json:"adresse"`
 	DateNaissance string `json:"dateNaissance"`
 	Profession    string `json:"profession"`
+	NoteApporteur string `json:"noteApporteur"`
 }
 
 type profilResponse struct {
@@ -158,7 +162,7 @@ func handleCreateEspaceContact(s espaceContactCreator) apiFunc {
 			}
 			c, replay, err := s.CreateContactByApporteur(r.Context(), p.Mia, p.Apporteur, crm.Contact{
 				Nom: in.Nom, Prenom: in.Prenom, Telephone: in.Telephone, Email: in.Email, Adresse: in.Adresse,
-				DateNaissance: in.DateNaissance, Profession: in.Profession}, idem)
+				DateNaissance: in.DateNaissance, Profession: in.Profession, NoteApporteur: in.NoteApporteur}, idem)
 			if err != nil || replay != nil {
 				return espaceContact{}, replay, err
 			}
@@ -231,10 +235,20 @@ func toEspaceAffaire(v crm.AffaireView) espaceAffaire {
 		ProduitNom: v.ProduitNom, Statut: v.Statut, TauxCommissionApporteur: v.TauxCommissionApporteur,
 		CommissionApporteurCentimes: v.CommissionApporteurCentimes(), CreatedAt: v.CreatedAt, UpdatedAt: v.UpdatedAt,
 		Historique: []espaceHistorique{}}
-	for _, h := range v.Historique {
+	// Rates set before the affaire came to this apporteur (up to its last
+	// change of apporteur) were agreed with another one: not shown.
+	mine := 0
+	for i, h := range v.Historique {
+		for _, c := range h.Changements {
+			if c.Champ == "apporteurId" {
+				mine = i + 1
+			}
+		}
+	}
+	for i, h := range v.Historique {
 		e := espaceHistorique{At: h.At, Evenement: h.Evenement, StatutAvant: h.StatutAvant, Statut: h.Statut}
 		for _, c := range h.Changements {
-			if visibleChanges[c.Champ] {
+			if visibleChanges[c.Champ] && (i >= mine || c.Champ == "statut") {
 				e.Changements = append(e.Changements, c)
 			}
 		}

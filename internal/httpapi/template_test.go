@@ -12,37 +12,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/assentis/mycrm/internal/devstack/samtemplate"
 	"github.com/assentis/mycrm/internal/httpapi"
-	"github.com/awslabs/goformation/v7/intrinsics"
 )
-
-// The raw template (intrinsics kept as {"Ref": …}) decoded into what these
-// tests check.
-type template struct {
-	Resources map[string]struct {
-		Type       string
-		Properties struct {
-			CodeUri        string
-			Auth           struct{ DefaultAuthorizer string } // on the HttpApi
-			Policies       json.RawMessage                    // an object on user pools, a list on functions
-			PolicyDocument struct {                           // on managed policies
-				Statement []struct {
-					Effect   string
-					Action   json.RawMessage // a string or a list elsewhere in the template
-					Resource json.RawMessage
-				}
-			}
-			Events map[string]struct {
-				Type       string
-				Properties struct {
-					Path   string
-					Method string
-					Auth   struct{ Authorizer string }
-				}
-			}
-		}
-	}
-}
 
 type httpFunction struct {
 	logicalID, folder string
@@ -51,59 +23,34 @@ type httpFunction struct {
 	policies          []map[string]json.RawMessage
 }
 
-func rawTemplate(t *testing.T) template {
+func parseTemplate(t *testing.T) *samtemplate.Template {
 	t.Helper()
-	b, err := os.ReadFile("../../template.yaml")
+	tpl, err := samtemplate.ParseTemplate("../../template.yaml")
 	if err != nil {
-		t.Fatal(err)
-	}
-	raw, err := intrinsics.ProcessYAML(b, &intrinsics.ProcessorOptions{NoProcess: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	var tpl template
-	if err := json.Unmarshal(raw, &tpl); err != nil {
 		t.Fatal(err)
 	}
 	return tpl
 }
 
+// readTemplate lists the functions with an HTTP route, by folder.
 func readTemplate(t *testing.T) []httpFunction {
 	t.Helper()
-	tpl := rawTemplate(t)
-	defaultAuth := ""
-	for _, r := range tpl.Resources {
-		if r.Type == "AWS::Serverless::HttpApi" {
-			defaultAuth = r.Properties.Auth.DefaultAuthorizer
-		}
-	}
 	var out []httpFunction
-	for id, r := range tpl.Resources {
-		if r.Type != "AWS::Serverless::Function" {
+	for _, fn := range parseTemplate(t).Functions {
+		if len(fn.Routes) == 0 {
 			continue
 		}
-		f := httpFunction{logicalID: id, folder: filepath.Base(strings.TrimSuffix(r.Properties.CodeUri, "/"))}
-		if len(r.Properties.Policies) > 0 {
-			if err := json.Unmarshal(r.Properties.Policies, &f.policies); err != nil {
-				t.Fatalf("%s: policies: %v", id, err)
+		f := httpFunction{logicalID: fn.LogicalID, folder: fn.Folder}
+		if len(fn.Policies) > 0 {
+			if err := json.Unmarshal(fn.Policies, &f.policies); err != nil {
+				t.Fatalf("%s: policies: %v", fn.LogicalID, err)
 			}
 		}
-		for _, e := range r.Properties.Events {
-			if e.Type == "HttpApi" {
-				f.routes = append(f.routes, strings.ToUpper(e.Properties.Method)+" "+e.Properties.Path)
-				a := e.Properties.Auth.Authorizer
-				switch a {
-				case "":
-					a = defaultAuth
-				case "NONE":
-					a = ""
-				}
-				f.authorizers = append(f.authorizers, a)
-			}
+		for _, r := range fn.Routes {
+			f.routes = append(f.routes, r.Key())
+			f.authorizers = append(f.authorizers, r.Authorizer)
 		}
-		if len(f.routes) > 0 {
-			out = append(out, f)
-		}
+		out = append(out, f)
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].folder < out[j].folder })
 	return out
@@ -205,16 +152,15 @@ func TestCRMRoutesAndPolicies(t *testing.T) {
 // TestTableAccessPolicies: the two table policies every function uses allow
 // exactly the operations internal/dynamo issues, on the Table and its indexes.
 func TestTableAccessPolicies(t *testing.T) {
-	tpl := rawTemplate(t)
+	tpl := parseTemplate(t)
 	read := []string{"dynamodb:GetItem", "dynamodb:BatchGetItem", "dynamodb:Query"}
 	write := []string{"dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem", "dynamodb:ConditionCheckItem"}
 	for id, want := range map[string][]string{"TableReadAccess": read, "TableWriteAccess": slices.Concat(read, write)} {
-		r, ok := tpl.Resources[id]
-		if !ok || r.Type != "AWS::IAM::ManagedPolicy" {
-			t.Fatalf("%s: missing or not a managed policy (%q)", id, r.Type)
+		if typ := tpl.Resources[id]; typ != "AWS::IAM::ManagedPolicy" {
+			t.Fatalf("%s: missing or not a managed policy (%q)", id, typ)
 		}
 		var got []string
-		for _, st := range r.Properties.PolicyDocument.Statement {
+		for _, st := range tpl.ManagedPolicies[id] {
 			if st.Effect != "Allow" {
 				t.Errorf("%s: effect %q", id, st.Effect)
 			}

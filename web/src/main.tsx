@@ -6,7 +6,7 @@ import { match, navigate, useRoute } from "./lib/router";
 import { APPORTEUR_NAV, Layout, MIA_NAV, type NavItem } from "./components/Layout";
 import { Login, homeOf } from "./pages/Login";
 import { Activation } from "./pages/Activation";
-import { Link } from "./components/ui";
+import { Link } from "./components/elements";
 import { Home } from "./pages/mia/Home";
 import { ApporteurNew, ApporteurView, ApporteursList } from "./pages/mia/Apporteurs";
 import { ContactNew, ContactView, ContactsList } from "./pages/mia/Contacts";
@@ -96,8 +96,11 @@ function App() {
   }
   if (!session) return <Redirect to={path === "/" ? "/connexion" : `/connexion?suite=${encodeURIComponent(path + location.search)}`} />;
   if (path === "/" || path === "/espace") return <Redirect to={homeOf(session.pool)} />;
+  // Affaire emails of earlier versions linked here: they still open the affaires.
+  if (path === "/espace-apporteur") return <Redirect to="/espace/affaires" />;
 
-  const space = SPACES.find((sp) => path.startsWith(sp.prefix));
+  // A space is its prefix as a whole segment: "/espace-apporteur" is not in "/espace".
+  const space = SPACES.find((sp) => path === sp.prefix || path.startsWith(`${sp.prefix}/`));
   if (space) {
     if (session.pool !== space.pool) return <Redirect to={homeOf(session.pool)} />;
     const r = find(space.routes, path);

@@ -5,7 +5,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/assentis/mycrm/internal/localstack"
+	"github.com/assentis/mycrm/internal/devstack/emulators"
+	"github.com/assentis/mycrm/internal/devstack/emulators/emulatortest"
 	"github.com/assentis/mycrm/internal/mail"
 	"github.com/assentis/mycrm/internal/mail/sesmail"
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -14,19 +15,10 @@ import (
 )
 
 // startSES runs a real aws-ses-v2-local from infra/local/node_modules on a
-// free port (localstack.StartSES) and stops it at the end.
-func startSES(t *testing.T) *localstack.Emulator {
+// free port and stops it at the end (skipped with -short).
+func startSES(t *testing.T) *emulators.Emulator {
 	t.Helper()
-	e, err := localstack.StartSES(context.Background(), t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		if err := e.Stop(); err != nil {
-			t.Error(err)
-		}
-	})
-	return e
+	return emulatortest.Start(t, emulators.StartSES)
 }
 
 func TestSendThroughSESLocal(t *testing.T) {

@@ -1,7 +1,8 @@
 import type { ComponentChildren } from "preact";
 import { api } from "../app";
 import { ifMatchOf, type Result } from "../lib/api";
-import { FormFooter, InputField, SelectField, useForm } from "./ui";
+import { useForm } from "../hooks/useForm";
+import { FormFooter, InputField, SelectField } from "./forms";
 
 export interface EditField {
   name: string;
@@ -16,7 +17,7 @@ export interface EditField {
  * "Modifier": a form over some fields of an entity that PATCHes only what changed, with the
  * entity's ETag in If-Match (a 412 says it changed elsewhere), and hands back the new entity.
  */
-export function EditForm<T extends { version?: number }>({
+export function EditForm<T extends { version?: number }, Saved = T>({
   path,
   result,
   fields,
@@ -28,7 +29,8 @@ export function EditForm<T extends { version?: number }>({
   /** The entity as read, with its ETag. */
   result: Result<T>;
   fields: EditField[];
-  onSaved: (r: Result<T>) => void;
+  /** Gets the PATCH answer (Saved: the entity without what its GET adds, e.g. its affaires). */
+  onSaved: (r: Result<Saved>) => void;
   onCancel: () => void;
   title: string;
 }) {
@@ -47,7 +49,7 @@ export function EditForm<T extends { version?: number }>({
         onCancel();
         return;
       }
-      onSaved(await api.patch<T>(path, body, ifMatchOf(result)));
+      onSaved(await api.patch<Saved>(path, body, ifMatchOf(result)));
     });
   };
   return (

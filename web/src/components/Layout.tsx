@@ -2,7 +2,7 @@ import type { ComponentChildren } from "preact";
 import { useEffect, useRef, useState } from "preact/hooks";
 import { api } from "../app";
 import { navigate } from "../lib/router";
-import { Link } from "./ui";
+import { Link } from "./elements";
 
 export interface NavItem {
   href: string;

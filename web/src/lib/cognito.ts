@@ -1,19 +1,12 @@
 // Logs in directly against the Cognito user pools with the Cognito JSON API
 // (InitiateAuth, USER_PASSWORD_AUTH and REFRESH_TOKEN_AUTH), with plain fetch.
 
-export type Pool = "mia" | "apporteur";
+import type { ActivationResultat, Config } from "../generated/openapi";
 
-export interface PoolConfig {
-  userPoolId: string;
-  clientId: string;
-}
+export type Pool = ActivationResultat["pool"];
 
-export interface AppConfig {
-  region: string;
-  cognitoEndpoint?: string;
-  mia: PoolConfig;
-  apporteur: PoolConfig;
-}
+/** GET /config: where to log in. */
+export type AppConfig = Config;
 
 export interface Tokens {
   idToken: string;

@@ -1,4 +1,5 @@
 // Formatting in French: amounts are integer euro cents, dates are shown jj/mm/aaaa.
+import type { Affaire, Apporteur, Contact } from "../generated/openapi";
 
 const euros = new Intl.NumberFormat("fr-FR", { style: "currency", currency: "EUR" });
 
@@ -72,31 +73,32 @@ export function centimesToInput(centimes: number | null | undefined): string {
   return `${neg}${Math.floor(a / 100)},${String(a % 100).padStart(2, "0")}`;
 }
 
-export const STATUT_AFFAIRE: Record<string, string> = {
+/** The French label of each statut the contract allows (a new one fails the type check). */
+export const STATUT_AFFAIRE: Record<Affaire["statut"], string> = {
   en_cours: "En cours",
   signee: "Signée",
   perdue: "Perdue",
   resiliee: "Résiliée",
 };
 
-export const STATUT_APPORTEUR: Record<string, string> = {
+export const STATUT_APPORTEUR: Record<Apporteur["statut"], string> = {
   invitation_envoyee: "Invitation envoyée",
   actif: "Actif",
   desactive: "Désactivé",
 };
 
-export const STATUT_CONTACT: Record<string, string> = {
+export const STATUT_CONTACT: Record<Contact["statut"], string> = {
   prospect: "Prospect",
   client: "Client",
 };
 
-export function label(map: Record<string, string>, key: string | null | undefined): string {
+export function label<K extends string>(map: Record<K, string>, key: K | null | undefined): string {
   if (!key) return "—";
   return map[key] ?? key;
 }
 
 /** Allowed next statuts of an affaire (DESIGN §4): en_cours → signee | perdue, signee → resiliee. */
-export function nextStatutsAffaire(statut: string): string[] {
+export function nextStatutsAffaire(statut: Affaire["statut"]): Affaire["statut"][] {
   switch (statut) {
     case "en_cours":
       return ["en_cours", "signee", "perdue"];

@@ -1,93 +1,7 @@
-import { STATUT_AFFAIRE, formatCentimes, formatPercent } from "./format";
-
-// The shapes the client reads from the API. Field names follow DESIGN.md §3–§4; where the
-// contract leaves a name open, the helpers below accept the likely spellings.
-
-export interface Entity {
-  id: string;
-  createdAt?: string;
-  updatedAt?: string;
-  version?: number;
-}
-
-export interface Apporteur extends Entity {
-  nom: string;
-  prenom?: string;
-  telephone?: string;
-  email: string;
-  localisation?: string;
-  remarques?: string;
-  statut: "invitation_envoyee" | "actif" | "desactive" | string;
-  /** Set when the invitation email could not be sent after several tries: the MIA resends it. */
-  invitationEchouee?: boolean;
-  activeLe?: string;
-  commissions?: { enCoursCentimes?: number; signeeCentimes?: number; totalCentimes?: number };
-}
-
-export interface Contact extends Entity {
-  nom: string;
-  prenom?: string;
-  telephone?: string;
-  email?: string;
-  adresse?: string;
-  remarques?: string;
-  statut?: "prospect" | "client" | string;
-  apporteurId?: string;
-  affaires?: Affaire[];
-}
-
-export interface Entreprise extends Entity {
-  raisonSociale: string;
-  siren: string;
-  adresse?: string;
-  dirigeantId?: string;
-  apporteurId?: string;
-  affaires?: Affaire[];
-}
-
-export interface Produit {
-  id: string;
-  nom: string;
-  categorie?: string;
-  assureur?: string;
-  description?: string;
-  tauxCommissionMIA?: number;
-}
-
-export interface Changement {
-  champ: string;
-  avant?: string;
-  apres?: string;
-}
-
-/** One entry of an affaire's historique (internal/crm/affaire.go Historique), oldest first. */
-export interface HistoriqueEntry {
-  at?: string;
-  evenement?: string;
-  statutAvant?: string;
-  changements?: Changement[];
-  statut?: string;
-  /** A free text that replaces the generated one. */
-  message?: string;
-}
-
-export interface Affaire extends Entity {
-  clientId: string;
-  clientNom?: string;
-  clientType?: "contact" | "entreprise" | string;
-  client?: { nom?: string; prenom?: string; raisonSociale?: string };
-  produitId: string;
-  produitNom?: string;
-  statut: string;
-  primeAnnuelleCentimes?: number;
-  tauxCommissionMIA?: number;
-  commissionMIACentimes?: number;
-  tauxCommissionApporteur?: number | null;
-  commissionApporteurCentimes?: number | null;
-  apporteurId?: string | null;
-  remarques?: string;
-  historique?: HistoriqueEntry[];
-}
+// What the client works out from the API's answers. The shapes themselves are generated from
+// the served OpenAPI document (src/generated/openapi.ts, `npm run gen`): none is written here.
+import type { Apporteur, Historique, NouvelleAffaire, Produit } from "../generated/openapi";
+import { STATUT_AFFAIRE, formatCentimes, formatPercent, parseEurosToCentimes } from "./format";
 
 export function personName(c: { prenom?: string; nom?: string } | undefined): string {
   if (!c) return "";
@@ -99,16 +13,6 @@ export function apporteurName(a: Pick<Apporteur, "prenom" | "nom" | "email"> | u
   return personName(a) || (a?.email ?? "");
 }
 
-export function affaireProduit(a: Affaire, produits?: Map<string, Produit>): string {
-  return a.produitNom ?? produits?.get(a.produitId)?.nom ?? a.produitId;
-}
-
-export function affaireClient(a: Affaire): string | undefined {
-  if (a.clientNom) return a.clientNom;
-  if (a.client) return a.client.raisonSociale ?? personName(a.client);
-  return undefined;
-}
-
 const CHAMPS: Record<string, string> = {
   statut: "Statut",
   primeAnnuelleCentimes: "Prime annuelle",
@@ -117,29 +21,39 @@ const CHAMPS: Record<string, string> = {
   remarques: "Remarques",
   produitId: "Produit",
   clientId: "Client",
+  apporteurId: "Apporteur",
 };
 
-function valeur(champ: string, v: string | undefined): string {
+function valeur(champ: string, v: string | undefined, apporteurs?: Map<string, string>): string {
   if (v === undefined || v === "") return "—";
-  if (champ === "statut") return STATUT_AFFAIRE[v] ?? v;
+  if (champ === "statut") return (STATUT_AFFAIRE as Record<string, string>)[v] ?? v;
+  if (champ === "apporteurId") return apporteurs?.get(v) ?? v;
   if (champ.endsWith("Centimes") && /^-?\d+$/.test(v)) return formatCentimes(Number(v));
   if (champ.startsWith("taux") && /^\d+$/.test(v)) return formatPercent(Number(v));
   return v;
 }
 
-/** One line of an affaire's history, in French. */
-export function historiqueText(h: HistoriqueEntry): string {
-  if (h.message) return h.message;
-  if (h.evenement === "creation") return `Affaire créée (${STATUT_AFFAIRE[h.statut ?? "en_cours"] ?? h.statut})`;
-  const parts = (h.changements ?? []).map((c) => `${CHAMPS[c.champ] ?? c.champ} : ${valeur(c.champ, c.avant)} → ${valeur(c.champ, c.apres)}`);
+/** One historique entry, as GET /affaires/{id} and the espace apporteur send it. */
+type Entry = Pick<Historique, "evenement" | "statutAvant" | "statut"> & { changements?: { champ?: string; avant?: string; apres?: string }[] };
+
+/**
+ * One line of an affaire's history, in French. The historique stores apporteur ids (names change):
+ * apporteurs maps them to names where the caller knows them (the MIA's apporteurs).
+ */
+export function historiqueText(h: Entry, apporteurs?: Map<string, string>): string {
+  if (h.evenement === "creation") return `Affaire créée (${STATUT_AFFAIRE[h.statut ?? "en_cours"]})`;
+  const parts = (h.changements ?? []).map((c) => {
+    const champ = c.champ ?? "";
+    return `${CHAMPS[champ] ?? champ} : ${valeur(champ, c.avant, apporteurs)} → ${valeur(champ, c.apres, apporteurs)}`;
+  });
   if (parts.length) return parts.join(" ; ");
-  if (h.statutAvant && h.statut && h.statutAvant !== h.statut)
-    return `Statut : ${STATUT_AFFAIRE[h.statutAvant] ?? h.statutAvant} → ${STATUT_AFFAIRE[h.statut] ?? h.statut}`;
+  if (h.statutAvant && h.statut && h.statutAvant !== h.statut) return `Statut : ${STATUT_AFFAIRE[h.statutAvant]} → ${STATUT_AFFAIRE[h.statut]}`;
   if (h.evenement === "mise_a_jour") return "Affaire mise à jour";
   return h.evenement ?? "";
 }
 
-export const CATEGORIES: Record<string, string> = {
+/** The catalogue's categories in French: one for each value the contract allows. */
+export const CATEGORIES: Record<Produit["categorie"], string> = {
   sante: "Santé",
   prevoyance: "Prévoyance",
   emprunteur: "Assurance emprunteur",
@@ -152,45 +66,35 @@ export const CATEGORIES: Record<string, string> = {
   accidents_vie: "Garantie des accidents de la vie",
 };
 
-export interface CommissionLine {
-  affaireId?: string;
-  id?: string;
-  produitNom?: string;
-  clientNom?: string;
-  statut: string;
-  tauxCommissionApporteur?: number | null;
-  commissionApporteurCentimes?: number | null;
-  commissionPrevisionnelleCentimes?: number | null;
-  primeAnnuelleCentimes?: number;
-}
+/** The apporteur's rates a MIA may choose, one for each value the contract allows. */
+export const TAUX_APPORTEUR: Record<NonNullable<NouvelleAffaire["tauxCommissionApporteur"]>, string> = {
+  15: "15 %",
+  20: "20 %",
+  25: "25 %",
+};
 
-export interface Commissions {
-  lines: CommissionLine[];
-  enCoursCentimes: number;
-  signeesCentimes: number;
-  totalCentimes: number;
-}
+/** The rates of TAUX_APPORTEUR, smallest first. */
+export const TAUX_APPORTEUR_VALEURS = Object.keys(TAUX_APPORTEUR).map(Number) as (keyof typeof TAUX_APPORTEUR)[];
 
-function num(...v: unknown[]): number | undefined {
-  for (const x of v) if (typeof x === "number" && Number.isFinite(x)) return x;
-  return undefined;
-}
-
-export function lineCommission(l: CommissionLine): number {
-  return num(l.commissionApporteurCentimes, l.commissionPrevisionnelleCentimes) ?? 0;
-}
-
-/** The body of GET /espace-apporteur/commissions. */
-export interface CommissionsResponse {
-  items?: CommissionLine[];
-  totaux?: { enCoursCentimes?: number; signeeCentimes?: number; totalCentimes?: number };
-}
-
-/** Reads GET /espace-apporteur/commissions; sums the lines by statut when a total is absent. */
-export function readCommissions(body: CommissionsResponse | undefined): Commissions {
-  const lines = Array.isArray(body?.items) ? body.items : [];
-  const sum = (statut: string) => lines.filter((l) => l.statut === statut).reduce((s, l) => s + lineCommission(l), 0);
-  const enCours = num(body?.totaux?.enCoursCentimes) ?? sum("en_cours");
-  const signees = num(body?.totaux?.signeeCentimes) ?? sum("signee");
-  return { lines, enCoursCentimes: enCours, signeesCentimes: signees, totalCentimes: enCours + signees };
+/**
+ * Reads the "Nouvelle affaire" form: the contact and the produit are required; the prime
+ * annuelle is optional and typed in euros ("1 200,50"), sent as integer cents; the apporteur's
+ * rate (15, 20 or 25) is optional and only sent when the client has an apporteur. Returns the
+ * body, or the French message of each field at fault.
+ */
+export function nouvelleAffaire(v: { clientId: string; produitId: string; primeAnnuelle: string; tauxApporteur?: string; clientHasApporteur?: boolean }):
+  | { body: NouvelleAffaire; errors?: undefined }
+  | { body?: undefined; errors: Record<string, string | undefined> } {
+  const prime = v.primeAnnuelle.trim() ? parseEurosToCentimes(v.primeAnnuelle) : undefined;
+  const errors = {
+    clientId: v.clientId ? undefined : "Choisissez d'abord le contact.",
+    produitId: v.produitId ? undefined : "Choisissez le produit.",
+    primeAnnuelleCentimes: prime === null ? "Saisissez un montant en euros, par exemple 1 234,56." : undefined,
+  };
+  if (Object.values(errors).some(Boolean)) return { errors };
+  const body: NouvelleAffaire = { clientId: v.clientId, produitId: v.produitId };
+  if (prime != null) body.primeAnnuelleCentimes = prime;
+  const taux = Number(v.tauxApporteur);
+  if (v.clientHasApporteur && taux in TAUX_APPORTEUR) body.tauxCommissionApporteur = taux as keyof typeof TAUX_APPORTEUR;
+  return { body };
 }

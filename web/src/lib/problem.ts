@@ -1,19 +1,11 @@
 // RFC 9457 problem details as the MyCRM API sends them:
 // {type?, title, status, detail, errors: [{champ, message}]} in French.
+import type { Problem as ApiProblem } from "../generated/openapi";
 
-export interface FieldError {
-  champ: string;
-  message: string;
-}
+/** A problem as the API sends it, or as the client makes one when the answer has none (then without a type). */
+export type Problem = Pick<ApiProblem, "title" | "status" | "detail" | "errors" | "existantId"> & { type?: string; [k: string]: unknown };
 
-export interface Problem {
-  type?: string;
-  title: string;
-  status: number;
-  detail?: string;
-  errors?: FieldError[];
-  [k: string]: unknown;
-}
+export type FieldError = NonNullable<ApiProblem["errors"]>[number];
 
 /** An API call that did not succeed, with the problem the server explained (or one we made up). */
 export class ApiError extends Error {

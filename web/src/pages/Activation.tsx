@@ -2,15 +2,12 @@ import { useState } from "preact/hooks";
 import { api } from "../app";
 import { passwordRules } from "../lib/format";
 import { navigate } from "../lib/router";
-import { FormErrors, InputField, Link, useForm } from "../components/ui";
+import { Link } from "../components/elements";
+import { FormErrors, InputField } from "../components/forms";
+import { useForm } from "../hooks/useForm";
 import { AuthCard } from "../components/Layout";
 import { homeOf } from "./Login";
-
-interface ActivationResult {
-  email?: string;
-  pool?: "mia" | "apporteur";
-  type?: string;
-}
+import type { ActivationResultat } from "../generated/openapi";
 
 export function Activation({ token }: { token: string }) {
   const f = useForm({ motDePasse: "", confirmation: "" });
@@ -40,23 +37,20 @@ export function Activation({ token }: { token: string }) {
       return;
     f.submit(
       async () => {
-        const r = await api.request<ActivationResult>("POST", "/activation", {
+        const r = await api.request<ActivationResultat>("POST", "/activation", {
           body: { token, motDePasse: v.motDePasse },
           anonymous: true,
         });
-        const pool = r.data?.pool ?? (r.data?.type === "mia" ? "mia" : "apporteur");
-        if (r.data?.email) {
-          // Log straight in with the password just chosen; fall back to the login page.
-          try {
-            await api.login(pool, r.data.email, v.motDePasse);
-            navigate(homeOf(pool), { replace: true });
-            return;
-          } catch {
-            /* the login page below says the account is active */
-          }
+        const { pool, email } = r.data;
+        // Log straight in with the password just chosen; fall back to the login page.
+        try {
+          await api.login(pool, email, v.motDePasse);
+          navigate(homeOf(pool), { replace: true });
+          return;
+        } catch {
+          /* the login page below says the account is active */
         }
-        const params = new URLSearchParams({ active: "1", espace: pool });
-        if (r.data?.email) params.set("email", r.data.email);
+        const params = new URLSearchParams({ active: "1", espace: pool, email });
         navigate(`/connexion?${params}`, { replace: true });
       },
       ["motDePasse"],

@@ -2,7 +2,9 @@ import { useState } from "preact/hooks";
 import { api } from "../app";
 import type { Pool } from "../lib/cognito";
 import { navigate } from "../lib/router";
-import { FormErrors, InputField, Notice, useForm } from "../components/ui";
+import { Notice } from "../components/feedback";
+import { FormErrors, InputField } from "../components/forms";
+import { useForm } from "../hooks/useForm";
 import { AuthCard } from "../components/Layout";
 
 export function homeOf(pool: Pool): string {

@@ -1,93 +1,71 @@
 import { api } from "../../app";
+import { Badge, Link } from "../../components/elements";
+import { Empty } from "../../components/feedback";
+import { FormFooter, InputField } from "../../components/forms";
+import { Table } from "../../components/lists";
+import { DetailPage, ListPage, PageHeader } from "../../components/scaffold";
+import type { EspaceAffaire, EspaceCommissions, EspaceContact, EspaceProfil } from "../../generated/openapi";
+import { useAsync } from "../../hooks/useAsync";
+import { useForm } from "../../hooks/useForm";
+import { usePaged } from "../../hooks/usePaged";
 import { withQuery } from "../../lib/api";
 import { formatCentimes, formatDate, formatDateTime, formatPercent, label, STATUT_AFFAIRE, STATUT_CONTACT, formatTelephone } from "../../lib/format";
-import {
-  type Affaire,
-  type CommissionLine,
-  type Contact,
-  type Commissions,
-  type CommissionsResponse,
-  affaireClient,
-  affaireProduit,
-  historiqueText,
-  lineCommission,
-  personName,
-  readCommissions,
-} from "../../lib/model";
+import { historiqueText, personName } from "../../lib/model";
 import { navigate } from "../../lib/router";
 import { ContactIdentityFields, contactIdentityErrors } from "../mia/Contacts";
-import {
-  Badge,
-  ButtonLink,
-  Empty,
-  ErrorBox,
-  FormFooter,
-  InputField,
-  Link,
-  Loading,
-  Notice,
-  PagedList,
-  PageHeader,
-  useAsync,
-  useForm,
-  usePaged,
-} from "../../components/ui";
 
 export function MesContacts({ query }: { query: URLSearchParams }) {
-  const list = usePaged<Contact>((cursor) => withQuery("/espace-apporteur/contacts", { limit: 20, cursor }), []);
+  const list = usePaged<EspaceContact>((cursor) => withQuery("/espace-apporteur/contacts", { limit: 20, cursor }), []);
   return (
-    <>
-      <PageHeader title="Mes contacts" actions={<ButtonLink href="/espace/contacts/nouveau">Nouveau contact</ButtonLink>}>
-        <p class="lead">Les contacts que vous avez apportés : ils sont directement attribués à votre MIA.</p>
-      </PageHeader>
-      {query.get("cree") && <Notice>Contact ajouté et transmis à votre MIA.</Notice>}
-      <PagedList
-        list={list}
-        empty={
-          <>
-            Vous n'avez pas encore apporté de contact. <Link href="/espace/contacts/nouveau">Nouveau contact</Link>
-          </>
-        }
-      >
-        {(items) => (
-          <table class="table" aria-label="Mes contacts">
-            <thead>
-              <tr>
-                <th scope="col">Nom</th>
-                <th scope="col">Email</th>
-                <th scope="col">Téléphone</th>
-                <th scope="col">Statut</th>
-                <th scope="col">Apporté le</th>
-              </tr>
-            </thead>
-            <tbody>
-              {items.map((c) => (
-                <tr>
-                  <td data-label="Nom">{personName(c)}</td>
-                  <td data-label="Email">{c.email || "—"}</td>
-                  <td data-label="Téléphone">{formatTelephone(c.telephone)}</td>
-                  <td data-label="Statut">
-                    <Badge value={c.statut} text={label(STATUT_CONTACT, c.statut ?? "prospect")} />
-                  </td>
-                  <td data-label="Apporté le">{formatDate(c.createdAt)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        )}
-      </PagedList>
-    </>
+    <ListPage
+      title="Mes contacts"
+      lead="Les contacts que vous avez apportés : ils sont directement attribués à votre MIA."
+      create={{ href: "/espace/contacts/nouveau", label: "Nouveau contact" }}
+      notice={query.get("cree") && "Contact ajouté et transmis à votre MIA."}
+      list={list}
+      empty={
+        <>
+          Vous n'avez pas encore apporté de contact. <Link href="/espace/contacts/nouveau">Nouveau contact</Link>
+        </>
+      }
+    >
+      {(items) => (
+        <Table
+          label="Mes contacts"
+          items={items}
+          columns={[
+            {
+              label: "Nom",
+              cell: (c) => (
+                <>
+                  {personName(c)}
+                  {c.noteApporteur && <div class="row-meta note">{c.noteApporteur}</div>}
+                </>
+              ),
+            },
+            { label: "Email", cell: (c) => c.email || "—" },
+            { label: "Téléphone", cell: (c) => formatTelephone(c.telephone) },
+            { label: "Statut", cell: (c) => <Badge value={c.statut} text={label(STATUT_CONTACT, c.statut)} /> },
+            { label: "Apporté le", cell: (c) => formatDate(c.createdAt) },
+          ]}
+        />
+      )}
+    </ListPage>
   );
 }
 
+/** The API's limit on an apporteur's note (characters). */
+const NOTE_MAX = 1000;
+
 export function MonNouveauContact() {
-  const f = useForm({ nom: "", prenom: "", telephone: "", email: "", remarques: "" });
+  const f = useForm({ nom: "", prenom: "", telephone: "", email: "", adresse: "", profession: "", noteApporteur: "" });
   const onSubmit = (e: Event) => {
     e.preventDefault();
-    if (!f.check(contactIdentityErrors(f.values))) return;
+    const note = [...f.values.noteApporteur.trim()].length > NOTE_MAX ? `La note dépasse ${NOTE_MAX} caractères.` : undefined;
+    if (!f.check({ ...contactIdentityErrors(f.values), noteApporteur: note })) return;
     f.submit(async () => {
       const body = f.filled();
-      await api.post<Contact>("/espace-apporteur/contacts", body, f.idempotencyKey(body));
+      await api.post<EspaceContact>("/espace-apporteur/contacts", body, f.idempotencyKey(body));
       navigate("/espace/contacts?cree=1");
     });
   };
@@ -98,7 +76,17 @@ export function MonNouveauContact() {
       </PageHeader>
       <form class="card form" onSubmit={onSubmit} ref={f.formRef} noValidate>
         <ContactIdentityFields form={f} />
-        <InputField form={f} name="remarques" label="Remarques" type="textarea" hint="Le besoin du contact, le bon moment pour l'appeler…" />
+        <div class="grid-2">
+          <InputField form={f} name="adresse" label="Adresse" autoComplete="off" />
+          <InputField form={f} name="profession" label="Profession" autoComplete="off" />
+        </div>
+        <InputField
+          form={f}
+          name="noteApporteur"
+          label="Note pour votre MIA"
+          type="textarea"
+          hint="Le besoin du contact, le bon moment pour l'appeler… Votre MIA la lit sur la fiche du contact."
+        />
         <FormFooter form={f} cancel="/espace/contacts" submit="Ajouter" />
       </form>
     </>
@@ -106,61 +94,58 @@ export function MonNouveauContact() {
 }
 
 export function MesAffaires() {
-  const list = usePaged<Affaire>((cursor) => withQuery("/espace-apporteur/affaires", { limit: 20, cursor }), []);
+  const list = usePaged<EspaceAffaire>((cursor) => withQuery("/espace-apporteur/affaires", { limit: 20, cursor }), []);
   return (
-    <>
-      <PageHeader title="Mes affaires">
-        <p class="lead">L'évolution des contrats de vos contacts, étape par étape.</p>
-      </PageHeader>
-      <PagedList list={list} empty="Aucune affaire pour vos contacts pour l'instant.">
-        {(items) => (
-          <ul class="cards">
-            {items.map((a) => {
-              const histo = [...(a.historique ?? [])].sort((x, y) => String(x.at).localeCompare(String(y.at)));
-              return (
-                <li class="card affaire-card" data-affaire={a.id}>
-                  <div class="affaire-head">
-                    <div>
-                      <h2 class="h3">{affaireProduit(a)}</h2>
-                      <div class="row-meta">{affaireClient(a) ?? ""}</div>
-                    </div>
-                    <Badge value={a.statut} text={label(STATUT_AFFAIRE, a.statut)} />
+    <ListPage title="Mes affaires" lead="L'évolution des contrats de vos contacts, étape par étape." list={list} empty="Aucune affaire pour vos contacts pour l'instant.">
+      {(items) => (
+        <ul class="cards">
+          {items.map((a) => {
+            const histo = [...a.historique].sort((x, y) => String(x.at).localeCompare(String(y.at)));
+            return (
+              <li class="card affaire-card" data-affaire={a.id}>
+                <div class="affaire-head">
+                  <div>
+                    <h2 class="h3">{a.produitNom}</h2>
+                    <div class="row-meta">{a.clientNom}</div>
                   </div>
-                  <dl class="facts compact">
-                    <dt>Taux de commission</dt>
-                    <dd>{formatPercent(a.tauxCommissionApporteur)}</dd>
-                    <dt>Commission prévisionnelle</dt>
-                    <dd class="num">{formatCentimes(a.commissionApporteurCentimes)}</dd>
-                  </dl>
-                  <h3 class="h4">Historique</h3>
-                  {histo.length === 0 ? (
-                    <p class="hint">Créée le {formatDate(a.createdAt)}.</p>
-                  ) : (
-                    <ol class="timeline">
-                      {histo.map((h) => (
-                        <li>
-                          <time dateTime={h.at}>{formatDateTime(h.at)}</time>
-                          <span>{historiqueText(h) || label(STATUT_AFFAIRE, h.statut)}</span>
-                        </li>
-                      ))}
-                    </ol>
-                  )}
-                </li>
-              );
-            })}
-          </ul>
-        )}
-      </PagedList>
-    </>
+                  <Badge value={a.statut} text={label(STATUT_AFFAIRE, a.statut)} />
+                </div>
+                <dl class="facts compact">
+                  <dt>Taux de commission</dt>
+                  <dd>{formatPercent(a.tauxCommissionApporteur)}</dd>
+                  <dt>Commission prévisionnelle</dt>
+                  <dd class="num">{formatCentimes(a.commissionApporteurCentimes)}</dd>
+                </dl>
+                <h3 class="h4">Historique</h3>
+                {histo.length === 0 ? (
+                  <p class="hint">Créée le {formatDate(a.createdAt)}.</p>
+                ) : (
+                  <ol class="timeline">
+                    {histo.map((h) => (
+                      <li>
+                        <time dateTime={h.at}>{formatDateTime(h.at)}</time>
+                        <span>{historiqueText(h) || label(STATUT_AFFAIRE, h.statut)}</span>
+                      </li>
+                    ))}
+                  </ol>
+                )}
+              </li>
+            );
+          })}
+        </ul>
+      )}
+    </ListPage>
   );
 }
 
+type Totaux = EspaceCommissions["totaux"];
+
 /** Two bars (en cours, signées) in plain SVG, with the amounts written out for everyone. */
-export function CommissionChart({ c }: { c: Commissions }) {
-  const max = Math.max(c.enCoursCentimes, c.signeesCentimes, 1);
+export function CommissionChart({ totaux }: { totaux: Totaux }) {
+  const max = Math.max(totaux.enCoursCentimes, totaux.signeeCentimes, 1);
   const bars = [
-    { label: "En cours", value: c.enCoursCentimes, cls: "bar-encours" },
-    { label: "Signées", value: c.signeesCentimes, cls: "bar-signees" },
+    { label: "En cours", value: totaux.enCoursCentimes, cls: "bar-encours" },
+    { label: "Signées", value: totaux.signeeCentimes, cls: "bar-signees" },
   ];
   const w = 320;
   const h = 180;
@@ -170,9 +155,7 @@ export function CommissionChart({ c }: { c: Commissions }) {
     <figure class="chart">
       <svg viewBox={`0 0 ${w} ${h}`} role="img" aria-labelledby="chart-title chart-desc" width="100%" height="auto">
         <title id="chart-title">Commission prévisionnelle par statut</title>
-        <desc id="chart-desc">
-          {bars.map((b) => `${b.label} : ${formatCentimes(b.value)}`).join(" ; ")}
-        </desc>
+        <desc id="chart-desc">{bars.map((b) => `${b.label} : ${formatCentimes(b.value)}`).join(" ; ")}</desc>
         <line x1="10" x2={w - 10} y1={base} y2={base} class="axis" />
         {bars.map((b, i) => {
           const bh = Math.round(((base - 30) * b.value) / max);
@@ -195,121 +178,78 @@ export function CommissionChart({ c }: { c: Commissions }) {
 }
 
 export function MesCommissions() {
-  const r = useAsync(async (signal) => readCommissions((await api.get<CommissionsResponse>("/espace-apporteur/commissions", signal)).data), []);
-  const c = r.data;
+  const r = useAsync(async (signal) => (await api.get<EspaceCommissions>("/espace-apporteur/commissions", signal)).data, []);
   return (
-    <>
-      <PageHeader title="Mes commissions">
-        <p class="lead">Votre commission prévisionnelle : affaires en cours et signées.</p>
-      </PageHeader>
-      <ErrorBox error={r.error} onRetry={r.reload} />
-      {r.loading && !c && <Loading />}
-      {c && (
+    <DetailPage state={r} title="Mes commissions" lead="Votre commission prévisionnelle : affaires en cours et signées.">
+      {(c) => (
         <>
           <div class="kpis">
             <div class="kpi">
               <span class="kpi-label">En cours</span>
               <span class="kpi-value" data-total="en_cours">
-                {formatCentimes(c.enCoursCentimes)}
+                {formatCentimes(c.totaux.enCoursCentimes)}
               </span>
             </div>
             <div class="kpi">
               <span class="kpi-label">Signées</span>
               <span class="kpi-value" data-total="signee">
-                {formatCentimes(c.signeesCentimes)}
+                {formatCentimes(c.totaux.signeeCentimes)}
               </span>
             </div>
             <div class="kpi kpi-accent">
               <span class="kpi-label">Commission prévisionnelle</span>
               <span class="kpi-value" data-total="total">
-                {formatCentimes(c.totalCentimes)}
+                {formatCentimes(c.totaux.totalCentimes)}
               </span>
             </div>
           </div>
           <section class="card">
             <h2>Répartition</h2>
-            <CommissionChart c={c} />
+            <CommissionChart totaux={c.totaux} />
           </section>
           <section class="card">
             <h2>Par affaire</h2>
-            {c.lines.length === 0 ? (
+            {c.items.length === 0 ? (
               <Empty>Aucune commission pour l'instant.</Empty>
             ) : (
-              <table class="table" aria-label="Commissions par affaire">
-                <thead>
-                  <tr>
-                    <th scope="col">Affaire</th>
-                    <th scope="col">Statut</th>
-                    <th scope="col">Taux</th>
-                    <th scope="col" class="num">
-                      Commission prévisionnelle
-                    </th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {c.lines.map((l: CommissionLine) => (
-                    <tr>
-                      <td data-label="Affaire">
-                        {l.produitNom || "Affaire"}
-                        {l.clientNom ? ` — ${l.clientNom}` : ""}
-                      </td>
-                      <td data-label="Statut">
-                        <Badge value={l.statut} text={label(STATUT_AFFAIRE, l.statut)} />
-                      </td>
-                      <td data-label="Taux">{formatPercent(l.tauxCommissionApporteur)}</td>
-                      <td data-label="Commission prévisionnelle" class="num">
-                        {formatCentimes(lineCommission(l))}
-                      </td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
+              <Table
+                label="Commissions par affaire"
+                items={c.items}
+                columns={[
+                  { label: "Affaire", cell: (l) => `${l.produitNom || "Affaire"}${l.clientNom ? ` — ${l.clientNom}` : ""}` },
+                  { label: "Statut", cell: (l) => <Badge value={l.statut} text={label(STATUT_AFFAIRE, l.statut)} /> },
+                  { label: "Taux", cell: (l) => formatPercent(l.tauxCommissionApporteur) },
+                  { label: "Commission prévisionnelle", num: true, cell: (l) => formatCentimes(l.commissionPrevisionnelleCentimes) },
+                ]}
+              />
             )}
           </section>
         </>
       )}
-    </>
+    </DetailPage>
   );
 }
 
-interface Profil {
-  id?: string;
-  nom?: string;
-  prenom?: string;
-  email?: string;
-  telephone?: string;
-  localisation?: string;
-  statut?: string;
-  miaNom?: string;
-  mia?: { nom?: string; prenom?: string; cabinet?: string; email?: string };
-}
-
 export function MonProfil() {
-  const r = useAsync(async (signal) => (await api.get<Profil>("/espace-apporteur/profil", signal)).data, []);
-  const p = r.data;
-  const mia = p?.miaNom ?? (p?.mia ? [personName(p.mia), p.mia.cabinet].filter(Boolean).join(" — ") : undefined);
+  const r = useAsync(async (signal) => (await api.get<EspaceProfil>("/espace-apporteur/profil", signal)).data, []);
   return (
-    <>
-      <PageHeader title="Mon profil" />
-      <ErrorBox error={r.error} onRetry={r.reload} />
-      {r.loading && !p && <Loading />}
-      {p && (
+    <DetailPage state={r} title="Mon profil">
+      {(p) => (
         <section class="card">
           <dl class="facts">
             <dt>Nom</dt>
             <dd>{personName(p) || "—"}</dd>
             <dt>Email</dt>
-            <dd>{p.email ?? api.session?.email ?? "—"}</dd>
+            <dd>{p.email}</dd>
             <dt>Téléphone</dt>
             <dd>{formatTelephone(p.telephone)}</dd>
             <dt>Localisation</dt>
             <dd>{p.localisation || "—"}</dd>
             <dt>Mon MIA</dt>
-            <dd>{mia || "—"}</dd>
+            <dd>{p.miaNom || "—"}</dd>
           </dl>
         </section>
       )}
-    </>
+    </DetailPage>
   );
 }
-

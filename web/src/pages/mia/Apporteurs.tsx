@@ -1,85 +1,73 @@
 import { useState } from "preact/hooks";
 import { api } from "../../app";
 import { EditableCard, EditForm } from "../../components/EditForm";
+import { Badge, Link } from "../../components/elements";
+import { FilterSelect, FormFooter, InputField } from "../../components/forms";
+import { PagedList, Table } from "../../components/lists";
+import { Breadcrumb, DetailPage, ListPage, PageHeader } from "../../components/scaffold";
+import type { Affaire, Apporteur, Contact } from "../../generated/openapi";
+import { useAsync } from "../../hooks/useAsync";
+import { useForm } from "../../hooks/useForm";
+import { usePaged } from "../../hooks/usePaged";
 import { ifMatchOf, withQuery } from "../../lib/api";
 import { formatCentimes, formatDate, formatPercent, label, STATUT_AFFAIRE, STATUT_APPORTEUR, STATUT_CONTACT, formatTelephone } from "../../lib/format";
-import { type Affaire, type Apporteur, type Contact, affaireClient, affaireProduit, apporteurName, personName } from "../../lib/model";
+import { apporteurName, personName } from "../../lib/model";
 import { navigate } from "../../lib/router";
-import {
-  Badge,
-  ButtonLink,
-  ErrorBox,
-  FormFooter,
-  InputField,
-  Link,
-  Loading,
-  Notice,
-  PagedList,
-  PageHeader,
-  useAsync,
-  useForm,
-  usePaged,
-} from "../../components/ui";
-import { useProduits } from "./shared";
 
 export function ApporteursList({ query }: { query: URLSearchParams }) {
   const statut = query.get("statut") ?? "";
   const list = usePaged<Apporteur>((cursor) => withQuery("/apporteurs", { statut, limit: 20, cursor }), [statut]);
-  const go = (p: Record<string, string>) => navigate(withQuery("/mia/apporteurs", { statut, ...p }));
   return (
-    <>
-      <PageHeader title="Apporteurs d'affaires" actions={<ButtonLink href="/mia/apporteurs/nouveau">Nouvel apporteur</ButtonLink>}>
-        <p class="lead">Vos prescripteurs : ils reçoivent un email d'activation et accèdent à leur espace personnel.</p>
-      </PageHeader>
-      <div class="toolbar">
-        <label class="filter">
-          Statut
-          <select value={statut} onChange={(e) => go({ statut: e.currentTarget.value })}>
-            <option value="">Tous</option>
-            {Object.entries(STATUT_APPORTEUR).map(([k, v]) => (
-              <option value={k}>{v}</option>
-            ))}
-          </select>
-        </label>
-      </div>
-      <PagedList
-        list={list}
-        empty={
-          <>
-            Aucun apporteur {statut ? "ne correspond à ces critères" : "pour l'instant"}.{" "}
-            <Link href="/mia/apporteurs/nouveau">Nouvel apporteur</Link>
-          </>
-        }
-      >
-        {(items) => (
-          <ul class="cards" aria-label="Apporteurs d'affaires">
-            {items.map((a) => (
-              <li class="card row-card">
-                <div class="row-main">
-                  <Link href={`/mia/apporteurs/${a.id}`} class="row-title">
-                    {apporteurName(a)}
-                  </Link>
-                  <div class="row-meta">
-                    {a.email}
-                    {a.telephone && ` · ${formatTelephone(a.telephone)}`}
-                    {a.localisation && ` · ${a.localisation}`}
-                  </div>
+    <ListPage
+      title="Apporteurs d'affaires"
+      lead="Vos prescripteurs : ils reçoivent un email d'activation et accèdent à leur espace personnel."
+      create={{ href: "/mia/apporteurs/nouveau", label: "Nouvel apporteur" }}
+      toolbar={
+        <div class="toolbar">
+          <FilterSelect
+            label="Statut"
+            value={statut}
+            onChange={(v) => navigate(withQuery("/mia/apporteurs", { statut: v }))}
+            options={Object.entries(STATUT_APPORTEUR)}
+          />
+        </div>
+      }
+      list={list}
+      empty={
+        <>
+          Aucun apporteur {statut ? "ne correspond à ces critères" : "pour l'instant"}.{" "}
+          <Link href="/mia/apporteurs/nouveau">Nouvel apporteur</Link>
+        </>
+      }
+    >
+      {(items) => (
+        <ul class="cards" aria-label="Apporteurs d'affaires">
+          {items.map((a) => (
+            <li class="card row-card">
+              <div class="row-main">
+                <Link href={`/mia/apporteurs/${a.id}`} class="row-title">
+                  {apporteurName(a)}
+                </Link>
+                <div class="row-meta">
+                  {a.email}
+                  {a.telephone && ` · ${formatTelephone(a.telephone)}`}
+                  {a.localisation && ` · ${a.localisation}`}
                 </div>
-                <div class="row-side">
-                  {a.commissions && a.commissions.totalCentimes ? (
-                    <span class="row-amount" title="Commission prévisionnelle">
-                      {formatCentimes(a.commissions.totalCentimes)}
-                    </span>
-                  ) : null}
-                  <Badge value={a.statut} text={label(STATUT_APPORTEUR, a.statut)} />
-                  {a.invitationEchouee && <span class="error-text">Invitation non envoyée</span>}
-                </div>
-              </li>
-            ))}
-          </ul>
-        )}
-      </PagedList>
-    </>
+              </div>
+              <div class="row-side">
+                {a.commissions?.totalCentimes ? (
+                  <span class="row-amount" title="Commission prévisionnelle">
+                    {formatCentimes(a.commissions.totalCentimes)}
+                  </span>
+                ) : null}
+                <Badge value={a.statut} text={label(STATUT_APPORTEUR, a.statut)} />
+                {a.invitationEchouee && <span class="error-text">Invitation non envoyée</span>}
+              </div>
+            </li>
+          ))}
+        </ul>
+      )}
+    </ListPage>
   );
 }
 
@@ -133,7 +121,6 @@ export function ApporteurView({ id, query }: { id: string; query: URLSearchParam
   const contacts = usePaged<Contact>((cursor) => withQuery("/contacts", { apporteurId: id, limit: 20, cursor }), [id]);
   // Its affaires, of every statut, newest first: GET /affaires?apporteurId= (one Query on its collection).
   const affaires = usePaged<Affaire>((cursor) => withQuery("/affaires", { apporteurId: id, limit: 20, cursor }), [id]);
-  const produits = useProduits();
   const [notice, setNotice] = useState(query.get("cree") ? "Apporteur ajouté : l'email d'activation lui a été envoyé." : "");
   const [actionError, setActionError] = useState<Error>();
   const [busy, setBusy] = useState(false);
@@ -153,183 +140,152 @@ export function ApporteurView({ id, query }: { id: string; query: URLSearchParam
     }
   };
 
-  if (a.loading && !a.data) return <Loading />;
-  if (a.error) return <ErrorBox error={a.error} onRetry={a.reload} />;
-  const ap = a.data!.data;
-
-  const setStatut = (statut: string) =>
+  const setStatut = (statut: "actif" | "desactive") =>
     act(async () => {
-      const r = await api.patch<Apporteur>(`/apporteurs/${ap.id}`, { statut }, ifMatchOf(a.data!));
+      const r = await api.patch<Apporteur>(`/apporteurs/${id}`, { statut }, ifMatchOf(a.data!));
       a.setData(r);
     }, statut === "desactive" ? "Apporteur désactivé : il ne peut plus accéder à son espace." : "Apporteur réactivé.");
 
   return (
-    <>
-      <PageHeader
-        title={apporteurName(ap)}
-        actions={<Badge value={ap.statut} text={label(STATUT_APPORTEUR, ap.statut)} />}
-      >
-        <p class="lead">
-          <Link href="/mia/apporteurs">Apporteurs d'affaires</Link> › fiche apporteur
-        </p>
-      </PageHeader>
-      <div aria-live="polite">{notice && <Notice>{notice}</Notice>}</div>
-      <ErrorBox error={actionError} />
-      <div class="grid-2 align-start">
-        <EditableCard
-          id="coord"
-          title="Coordonnées"
-          editing={editing}
-          onEdit={() => (setEditing(true), setNotice(""))}
-          form={
-            <EditForm
-              title="Modifier l'apporteur"
-              path={`/apporteurs/${ap.id}`}
-              result={a.data!}
-              fields={[
-                { name: "nom", label: "Nom", required: true },
-                { name: "prenom", label: "Prénom" },
-                { name: "telephone", label: "Téléphone", type: "tel" },
-                { name: "localisation", label: "Localisation", hint: "Ville ou département" },
-                { name: "remarques", label: "Remarques", type: "textarea" },
-              ]}
-              onCancel={() => setEditing(false)}
-              onSaved={(r) => {
-                setEditing(false);
-                a.setData(r);
-                setNotice("Apporteur mis à jour.");
-              }}
-            />
-          }
-        >
-          <dl class="facts">
-            <dt>Email</dt>
-            <dd>{ap.email}</dd>
-            <dt>Téléphone</dt>
-            <dd>{formatTelephone(ap.telephone)}</dd>
-            <dt>Localisation</dt>
-            <dd>{ap.localisation || "—"}</dd>
-            <dt>Remarques</dt>
-            <dd>{ap.remarques || "—"}</dd>
-            <dt>Créé le</dt>
-            <dd>{formatDate(ap.createdAt)}</dd>
-            {ap.commissions && (
-              <>
-                <dt>Commission prévisionnelle</dt>
-                <dd>
-                  {formatCentimes(ap.commissions.totalCentimes)} (en cours {formatCentimes(ap.commissions.enCoursCentimes)}, signées{" "}
-                  {formatCentimes(ap.commissions.signeeCentimes)})
-                </dd>
-              </>
-            )}
-          </dl>
-        </EditableCard>
-        <section class="card" aria-labelledby="invit">
-          <h2 id="invit">Invitation et accès</h2>
-          <p class="invitation-status" data-statut={ap.statut}>
-            {ap.statut === "invitation_envoyee" && !ap.invitationEchouee &&
-              "Invitation envoyée : en attente d'activation."}
-            {ap.statut === "invitation_envoyee" && ap.invitationEchouee && (
-              <strong class="error-text">
-                L'email d'invitation n'a pas pu être envoyé. Vérifiez l'adresse puis renvoyez l'invitation.
-              </strong>
-            )}
-            {ap.statut === "actif" && "Compte activé : l'apporteur accède à son espace."}
-            {ap.statut === "desactive" && "Compte désactivé : l'apporteur n'accède plus à son espace."}
-          </p>
-          <div class="button-row">
-            {ap.statut !== "actif" && (
-              <button
-                type="button"
-                class="btn btn-secondary"
-                disabled={busy}
-                onClick={() =>
-                  act(async () => {
-                    a.setData(await api.post<Apporteur>(`/apporteurs/${ap.id}/invitation`, {}));
-                  }, "Nouvel email d'activation envoyé. L'ancien lien ne fonctionne plus.")
+    <DetailPage
+      state={a}
+      title={(r) => apporteurName(r.data)}
+      actions={(r) => <Badge value={r.data.statut} text={label(STATUT_APPORTEUR, r.data.statut)} />}
+      lead={
+        <Breadcrumb href="/mia/apporteurs" label="Apporteurs d'affaires">
+          fiche apporteur
+        </Breadcrumb>
+      }
+      notice={notice}
+      error={actionError}
+    >
+      {(r) => {
+        const ap = r.data;
+        return (
+          <>
+            <div class="grid-2 align-start">
+              <EditableCard
+                id="coord"
+                title="Coordonnées"
+                editing={editing}
+                onEdit={() => (setEditing(true), setNotice(""))}
+                form={
+                  <EditForm
+                    title="Modifier l'apporteur"
+                    path={`/apporteurs/${ap.id}`}
+                    result={r}
+                    fields={[
+                      { name: "nom", label: "Nom", required: true },
+                      { name: "prenom", label: "Prénom" },
+                      { name: "telephone", label: "Téléphone", type: "tel" },
+                      { name: "localisation", label: "Localisation", hint: "Ville ou département" },
+                      { name: "remarques", label: "Remarques", type: "textarea" },
+                    ]}
+                    onCancel={() => setEditing(false)}
+                    onSaved={(saved) => {
+                      setEditing(false);
+                      a.setData(saved);
+                      setNotice("Apporteur mis à jour.");
+                    }}
+                  />
                 }
               >
-                Renvoyer l'invitation
-              </button>
-            )}
-            {ap.statut !== "desactive" ? (
-              <button type="button" class="btn btn-danger" disabled={busy} onClick={() => setStatut("desactive")}>
-                Désactiver
-              </button>
-            ) : (
-              <button type="button" class="btn btn-secondary" disabled={busy} onClick={() => setStatut("actif")}>
-                Réactiver
-              </button>
-            )}
-          </div>
-        </section>
-      </div>
+                <dl class="facts">
+                  <dt>Email</dt>
+                  <dd>{ap.email}</dd>
+                  <dt>Téléphone</dt>
+                  <dd>{formatTelephone(ap.telephone)}</dd>
+                  <dt>Localisation</dt>
+                  <dd>{ap.localisation || "—"}</dd>
+                  <dt>Remarques</dt>
+                  <dd>{ap.remarques || "—"}</dd>
+                  <dt>Créé le</dt>
+                  <dd>{formatDate(ap.createdAt)}</dd>
+                  {ap.commissions && (
+                    <>
+                      <dt>Commission prévisionnelle</dt>
+                      <dd>
+                        {formatCentimes(ap.commissions.totalCentimes)} (en cours {formatCentimes(ap.commissions.enCoursCentimes)}, signées{" "}
+                        {formatCentimes(ap.commissions.signeeCentimes)})
+                      </dd>
+                    </>
+                  )}
+                </dl>
+              </EditableCard>
+              <section class="card" aria-labelledby="invit">
+                <h2 id="invit">Invitation et accès</h2>
+                <p class="invitation-status" data-statut={ap.statut}>
+                  {ap.statut === "invitation_envoyee" && !ap.invitationEchouee && "Invitation envoyée : en attente d'activation."}
+                  {ap.statut === "invitation_envoyee" && ap.invitationEchouee && (
+                    <strong class="error-text">L'email d'invitation n'a pas pu être envoyé. Vérifiez l'adresse puis renvoyez l'invitation.</strong>
+                  )}
+                  {ap.statut === "actif" && "Compte activé : l'apporteur accède à son espace."}
+                  {ap.statut === "desactive" && "Compte désactivé : l'apporteur n'accède plus à son espace."}
+                </p>
+                <div class="button-row">
+                  {ap.statut !== "actif" && (
+                    <button
+                      type="button"
+                      class="btn btn-secondary"
+                      disabled={busy}
+                      onClick={() =>
+                        act(async () => {
+                          a.setData(await api.post<Apporteur>(`/apporteurs/${ap.id}/invitation`, {}));
+                        }, "Nouvel email d'activation envoyé. L'ancien lien ne fonctionne plus.")
+                      }
+                    >
+                      Renvoyer l'invitation
+                    </button>
+                  )}
+                  {ap.statut !== "desactive" ? (
+                    <button type="button" class="btn btn-danger" disabled={busy} onClick={() => setStatut("desactive")}>
+                      Désactiver
+                    </button>
+                  ) : (
+                    <button type="button" class="btn btn-secondary" disabled={busy} onClick={() => setStatut("actif")}>
+                      Réactiver
+                    </button>
+                  )}
+                </div>
+              </section>
+            </div>
 
-      <section class="card" aria-labelledby="ses-contacts">
-        <h2 id="ses-contacts">Ses contacts</h2>
-        <PagedList list={contacts} empty="Aucun contact attribué à cet apporteur.">
-          {(items) => (
-            <table class="table">
-              <thead>
-                <tr>
-                  <th scope="col">Nom</th>
-                  <th scope="col">Coordonnées</th>
-                  <th scope="col">Statut</th>
-                </tr>
-              </thead>
-              <tbody>
-                {items.map((c) => (
-                  <tr>
-                    <td data-label="Nom">
-                      <Link href={`/mia/contacts/${c.id}`}>{personName(c)}</Link>
-                    </td>
-                    <td data-label="Coordonnées">{[c.email, c.telephone && formatTelephone(c.telephone)].filter(Boolean).join(" · ") || "—"}</td>
-                    <td data-label="Statut">
-                      <Badge value={c.statut} text={label(STATUT_CONTACT, c.statut)} />
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          )}
-        </PagedList>
-      </section>
+            <section class="card" aria-labelledby="ses-contacts">
+              <h2 id="ses-contacts">Ses contacts</h2>
+              <PagedList list={contacts} empty="Aucun contact attribué à cet apporteur.">
+                {(items) => (
+                  <Table
+                    items={items}
+                    columns={[
+                      { label: "Nom", cell: (c) => <Link href={`/mia/contacts/${c.id}`}>{personName(c)}</Link> },
+                      { label: "Coordonnées", cell: (c) => [c.email, c.telephone && formatTelephone(c.telephone)].filter(Boolean).join(" · ") || "—" },
+                      { label: "Statut", cell: (c) => <Badge value={c.statut} text={label(STATUT_CONTACT, c.statut)} /> },
+                    ]}
+                  />
+                )}
+              </PagedList>
+            </section>
 
-      <section class="card" aria-labelledby="ses-affaires">
-        <h2 id="ses-affaires">Ses affaires</h2>
-        <PagedList list={affaires} empty="Aucune affaire pour les contacts de cet apporteur.">
-          {(items) => (
-            <table class="table">
-              <thead>
-                <tr>
-                  <th scope="col">Client</th>
-                  <th scope="col">Produit</th>
-                  <th scope="col">Statut</th>
-                  <th scope="col">Taux apporteur</th>
-                  <th scope="col">Commission apporteur</th>
-                </tr>
-              </thead>
-              <tbody>
-                {items.map((af) => (
-                  <tr>
-                    <td data-label="Client">
-                      <Link href={`/mia/affaires/${af.id}`}>{affaireClient(af) ?? "Voir l'affaire"}</Link>
-                    </td>
-                    <td data-label="Produit">{affaireProduit(af, produits.byId)}</td>
-                    <td data-label="Statut">
-                      <Badge value={af.statut} text={label(STATUT_AFFAIRE, af.statut)} />
-                    </td>
-                    <td data-label="Taux apporteur">{formatPercent(af.tauxCommissionApporteur)}</td>
-                    <td data-label="Commission apporteur" class="num">
-                      {formatCentimes(af.commissionApporteurCentimes)}
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          )}
-        </PagedList>
-      </section>
-    </>
+            <section class="card" aria-labelledby="ses-affaires">
+              <h2 id="ses-affaires">Ses affaires</h2>
+              <PagedList list={affaires} empty="Aucune affaire pour les contacts de cet apporteur.">
+                {(items) => (
+                  <Table
+                    items={items}
+                    columns={[
+                      { label: "Client", cell: (af) => <Link href={`/mia/affaires/${af.id}`}>{af.clientNom}</Link> },
+                      { label: "Produit", cell: (af) => af.produitNom },
+                      { label: "Statut", cell: (af) => <Badge value={af.statut} text={label(STATUT_AFFAIRE, af.statut)} /> },
+                      { label: "Taux apporteur", cell: (af) => formatPercent(af.tauxCommissionApporteur) },
+                      { label: "Commission apporteur", num: true, cell: (af) => formatCentimes(af.commissionApporteurCentimes) },
+                    ]}
+                  />
+                )}
+              </PagedList>
+            </section>
+          </>
+        );
+      }}
+    </DetailPage>
   );
 }

@@ -1,30 +1,19 @@
 import { useState } from "preact/hooks";
 import { api } from "../../app";
 import { EditableCard, EditForm } from "../../components/EditForm";
-import { withQuery } from "../../lib/api";
+import { Badge, ButtonLink, Link } from "../../components/elements";
+import { FilterSelect, FormFooter, InputField, SearchBar, SelectField } from "../../components/forms";
+import { Table } from "../../components/lists";
+import { Breadcrumb, DetailPage, ListPage, PageHeader } from "../../components/scaffold";
+import type { Apporteur, Contact, ContactAvecAffaires } from "../../generated/openapi";
+import { useAsync } from "../../hooks/useAsync";
+import { type FormOf, useForm } from "../../hooks/useForm";
+import { usePaged } from "../../hooks/usePaged";
+import { type Result, withQuery } from "../../lib/api";
 import { formatDate, label, STATUT_CONTACT, formatTelephone } from "../../lib/format";
-import { type Apporteur, type Contact, apporteurName, personName } from "../../lib/model";
+import { apporteurName, personName } from "../../lib/model";
 import { navigate } from "../../lib/router";
-import {
-  Badge,
-  ButtonLink,
-  Empty,
-  ErrorBox,
-  FormFooter,
-  type FormOf,
-  InputField,
-  Link,
-  Loading,
-  Notice,
-  PagedList,
-  PageHeader,
-  SearchBar,
-  SelectField,
-  useAsync,
-  useForm,
-  usePaged,
-} from "../../components/ui";
-import { AffairesTable } from "./Affaires";
+import { ClientAffaires } from "./Affaires";
 
 export function useApporteurs() {
   return useAsync((signal) => api.items<Apporteur>("/apporteurs?limit=200", signal), []);
@@ -42,74 +31,54 @@ export function ContactsList({ query }: { query: URLSearchParams }) {
   const go = (p: Record<string, string>) => navigate(withQuery("/mia/contacts", { q, statut, apporteurId, ...p }));
   const apNom = new Map((apporteurs.data ?? []).map((a) => [a.id, apporteurName(a)]));
   return (
-    <>
-      <PageHeader title="Contacts" actions={<ButtonLink href="/mia/contacts/nouveau">Nouveau contact</ButtonLink>}>
-        <p class="lead">Les personnes physiques : prospects et clients, dont ceux apportés par vos apporteurs.</p>
-      </PageHeader>
-      <SearchBar value={q} onSearch={(v) => go({ q: v })} label="Rechercher un contact" placeholder="Nom, email, téléphone…">
-        <label class="filter">
-          Statut
-          <select value={statut} onChange={(e) => go({ statut: e.currentTarget.value })}>
-            <option value="">Tous</option>
-            <option value="prospect">Prospects</option>
-            <option value="client">Clients</option>
-          </select>
-        </label>
-        <label class="filter">
-          Apporteur
-          <select value={apporteurId} onChange={(e) => go({ apporteurId: e.currentTarget.value })}>
-            <option value="">Tous</option>
-            {(apporteurs.data ?? []).map((a) => (
-              <option value={a.id}>{apporteurName(a)}</option>
-            ))}
-          </select>
-        </label>
-      </SearchBar>
-      <PagedList
-        list={list}
-        empty={
-          <>
-            Aucun contact {q || statut || apporteurId ? "ne correspond à ces critères" : "pour l'instant"}.{" "}
-            <Link href="/mia/contacts/nouveau">Nouveau contact</Link>
-          </>
-        }
-      >
-        {(items) => (
-          <table class="table" aria-label="Contacts">
-            <thead>
-              <tr>
-                <th scope="col">Nom</th>
-                <th scope="col">Email</th>
-                <th scope="col">Téléphone</th>
-                <th scope="col">Statut</th>
-                <th scope="col">Apporteur</th>
-              </tr>
-            </thead>
-            <tbody>
-              {items.map((c) => (
-                <tr>
-                  <td data-label="Nom">
-                    <Link href={`/mia/contacts/${c.id}`}>{personName(c)}</Link>
-                  </td>
-                  <td data-label="Email">{c.email || "—"}</td>
-                  <td data-label="Téléphone">{formatTelephone(c.telephone)}</td>
-                  <td data-label="Statut">
-                    <Badge value={c.statut} text={label(STATUT_CONTACT, c.statut ?? "prospect")} />
-                  </td>
-                  <td data-label="Apporteur">
-                    {c.apporteurId ? (
-                      <Link href={`/mia/apporteurs/${c.apporteurId}`}>{apNom.get(c.apporteurId) ?? "Apporteur"}</Link>
-                    ) : (
-                      "—"
-                    )}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        )}
-      </PagedList>
-    </>
+    <ListPage
+      title="Contacts"
+      lead="Les personnes physiques : prospects et clients, dont ceux apportés par vos apporteurs."
+      create={{ href: "/mia/contacts/nouveau", label: "Nouveau contact" }}
+      toolbar={
+        <SearchBar value={q} onSearch={(v) => go({ q: v })} label="Rechercher un contact" placeholder="Nom, email, téléphone…">
+          <FilterSelect
+            label="Statut"
+            value={statut}
+            onChange={(v) => go({ statut: v })}
+            options={[
+              ["prospect", "Prospects"],
+              ["client", "Clients"],
+            ]}
+          />
+          <FilterSelect
+            label="Apporteur"
+            value={apporteurId}
+            onChange={(v) => go({ apporteurId: v })}
+            options={(apporteurs.data ?? []).map((a) => [a.id, apporteurName(a)])}
+          />
+        </SearchBar>
+      }
+      list={list}
+      empty={
+        <>
+          Aucun contact {q || statut || apporteurId ? "ne correspond à ces critères" : "pour l'instant"}.{" "}
+          <Link href="/mia/contacts/nouveau">Nouveau contact</Link>
+        </>
+      }
+    >
+      {(items) => (
+        <Table
+          label="Contacts"
+          items={items}
+          columns={[
+            { label: "Nom", cell: (c) => <Link href={`/mia/contacts/${c.id}`}>{personName(c)}</Link> },
+            { label: "Email", cell: (c) => c.email || "—" },
+            { label: "Téléphone", cell: (c) => formatTelephone(c.telephone) },
+            { label: "Statut", cell: (c) => <Badge value={c.statut} text={label(STATUT_CONTACT, c.statut)} /> },
+            {
+              label: "Apporteur",
+              cell: (c) => (c.apporteurId ? <Link href={`/mia/apporteurs/${c.apporteurId}`}>{apNom.get(c.apporteurId) ?? "Apporteur"}</Link> : "—"),
+            },
+          ]}
+        />
+      )}
+    </ListPage>
   );
 }
 
@@ -162,7 +131,7 @@ export function ContactNew({ query }: { query: URLSearchParams }) {
             <option value={ap.id}>{apporteurName(ap)}</option>
           ))}
         </SelectField>
-        <InputField form={f} name="remarques" label="Remarques" type="textarea" />
+        <InputField form={f} name="remarques" label="Remarques" type="textarea" hint="Visibles par vous seul, jamais par l'apporteur." />
         <FormFooter form={f} cancel="/mia/contacts" submit="Ajouter" />
       </form>
     </>
@@ -170,91 +139,100 @@ export function ContactNew({ query }: { query: URLSearchParams }) {
 }
 
 export function ContactView({ id, query }: { id: string; query: URLSearchParams }) {
-  const c = useAsync(async (signal) => api.get<Contact>(`/contacts/${encodeURIComponent(id)}`, signal), [id]);
+  const c = useAsync(async (signal) => api.get<ContactAvecAffaires>(`/contacts/${encodeURIComponent(id)}`, signal), [id]);
   const apporteurs = useApporteurs();
   const [editing, setEditing] = useState(false);
   const [notice, setNotice] = useState(query.get("cree") ? "Contact ajouté." : "");
-  if (c.loading && !c.data) return <Loading />;
-  if (c.error) return <ErrorBox error={c.error} onRetry={c.reload} />;
-  const ct = c.data!.data;
-  const ap = (apporteurs.data ?? []).find((a) => a.id === ct.apporteurId);
   return (
-    <>
-      <PageHeader
-        title={personName(ct)}
-        actions={<ButtonLink href={`/mia/affaires/nouvelle?contactId=${ct.id}`}>Nouvelle affaire</ButtonLink>}
-      >
-        <p class="lead">
-          <Link href="/mia/contacts">Contacts</Link> › fiche contact{" "}
-          <Badge value={ct.statut} text={label(STATUT_CONTACT, ct.statut ?? "prospect")} />
-        </p>
-      </PageHeader>
-      <div aria-live="polite">{notice && <Notice>{notice}</Notice>}</div>
-      <EditableCard
-        id="coord"
-        title="Coordonnées"
-        editing={editing}
-        onEdit={() => (setEditing(true), setNotice(""))}
-        form={
-          <EditForm
-            title="Modifier le contact"
-            path={`/contacts/${ct.id}`}
-            result={c.data!}
-            fields={[
-              { name: "nom", label: "Nom", required: true },
-              { name: "prenom", label: "Prénom" },
-              { name: "telephone", label: "Téléphone", type: "tel" },
-              { name: "email", label: "Email", type: "email" },
-              { name: "adresse", label: "Adresse" },
-              {
-                name: "apporteurId",
-                label: "Apporteur d'affaires",
-                type: "select",
-                options: [{ value: "", label: "Aucun" }, ...(apporteurs.data ?? []).map((a) => ({ value: a.id, label: apporteurName(a) }))],
-              },
-              { name: "remarques", label: "Remarques", type: "textarea" },
-            ]}
-            onCancel={() => setEditing(false)}
-            onSaved={(r) => {
-              setEditing(false);
-              setNotice("Contact mis à jour.");
-              // The PATCH answer is the contact without its affaires, which it does not change.
-              c.setData({ ...r, data: { ...r.data, affaires: ct.affaires } });
-            }}
-          />
-        }
-      >
-        <dl class="facts">
-          <dt>Email</dt>
-          <dd>{ct.email || "—"}</dd>
-          <dt>Téléphone</dt>
-          <dd>{formatTelephone(ct.telephone)}</dd>
-          <dt>Adresse</dt>
-          <dd>{ct.adresse || "—"}</dd>
-          <dt>Apporteur</dt>
-          <dd>
-            {ct.apporteurId ? (
-              <Link href={`/mia/apporteurs/${ct.apporteurId}`}>{apporteurName(ap) || "Voir l'apporteur"}</Link>
-            ) : (
-              "—"
-            )}
-          </dd>
-          <dt>Remarques</dt>
-          <dd>{ct.remarques || "—"}</dd>
-          <dt>Créé le</dt>
-          <dd>{formatDate(ct.createdAt)}</dd>
-        </dl>
-      </EditableCard>
-      <section class="card" aria-labelledby="affaires-contact">
-        <h2 id="affaires-contact">Ses affaires</h2>
-        {(ct.affaires ?? []).length === 0 ? (
-          <Empty>
-            Aucune affaire pour ce contact. <Link href={`/mia/affaires/nouvelle?contactId=${ct.id}`}>Nouvelle affaire</Link>
-          </Empty>
-        ) : (
-          <AffairesTable items={ct.affaires ?? []} showClient={false} />
-        )}
-      </section>
-    </>
+    <DetailPage
+      state={c}
+      title={(r) => personName(r.data)}
+      actions={(r) => <ButtonLink href={`/mia/affaires/nouvelle?contactId=${r.data.id}`}>Nouvelle affaire</ButtonLink>}
+      lead={(r) => (
+        <Breadcrumb href="/mia/contacts" label="Contacts">
+          fiche contact <Badge value={r.data.statut} text={label(STATUT_CONTACT, r.data.statut)} />
+        </Breadcrumb>
+      )}
+      notice={notice}
+    >
+      {(r) => {
+        const ct = r.data;
+        const ap = (apporteurs.data ?? []).find((a) => a.id === ct.apporteurId);
+        return (
+          <>
+            <EditableCard
+              id="coord"
+              title="Coordonnées"
+              editing={editing}
+              onEdit={() => (setEditing(true), setNotice(""))}
+              form={
+                <EditForm
+                  title="Modifier le contact"
+                  path={`/contacts/${ct.id}`}
+                  result={r}
+                  fields={[
+                    { name: "nom", label: "Nom", required: true },
+                    { name: "prenom", label: "Prénom" },
+                    { name: "telephone", label: "Téléphone", type: "tel" },
+                    { name: "email", label: "Email", type: "email" },
+                    { name: "adresse", label: "Adresse" },
+                    {
+                      name: "apporteurId",
+                      label: "Apporteur d'affaires",
+                      type: "select",
+                      options: [{ value: "", label: "Aucun" }, ...(apporteurs.data ?? []).map((a) => ({ value: a.id, label: apporteurName(a) }))],
+                    },
+                    { name: "remarques", label: "Remarques", type: "textarea" },
+                  ]}
+                  onCancel={() => setEditing(false)}
+                  onSaved={(saved: Result<Contact>) => {
+                    setEditing(false);
+                    setNotice("Contact mis à jour.");
+                    // The PATCH answer is the contact without its affaires, which it does not change.
+                    c.setData({ ...saved, data: { ...saved.data, affaires: ct.affaires } });
+                  }}
+                />
+              }
+            >
+              <dl class="facts">
+                <dt>Email</dt>
+                <dd>{ct.email || "—"}</dd>
+                <dt>Téléphone</dt>
+                <dd>{formatTelephone(ct.telephone)}</dd>
+                <dt>Adresse</dt>
+                <dd>{ct.adresse || "—"}</dd>
+                {ct.profession && (
+                  <>
+                    <dt>Profession</dt>
+                    <dd>{ct.profession}</dd>
+                  </>
+                )}
+                <dt>Apporteur</dt>
+                <dd>
+                  {ct.apporteurId ? (
+                    <Link href={`/mia/apporteurs/${ct.apporteurId}`}>{apporteurName(ap) || "Voir l'apporteur"}</Link>
+                  ) : (
+                    "—"
+                  )}
+                </dd>
+                {ct.noteApporteur && (
+                  <>
+                    <dt>Note de l'apporteur</dt>
+                    <dd class="note" data-fact="noteApporteur">
+                      {ct.noteApporteur}
+                    </dd>
+                  </>
+                )}
+                <dt>Remarques</dt>
+                <dd class="note">{ct.remarques || "—"}</dd>
+                <dt>Créé le</dt>
+                <dd>{formatDate(ct.createdAt)}</dd>
+              </dl>
+            </EditableCard>
+            <ClientAffaires id="affaires-contact" clientId={ct.id} affaires={ct.affaires} empty="Aucune affaire pour ce contact." />
+          </>
+        );
+      }}
+    </DetailPage>
   );
 }

@@ -1,85 +1,59 @@
 import { useState } from "preact/hooks";
 import { api } from "../../app";
 import { EditableCard, EditForm } from "../../components/EditForm";
-import { withQuery } from "../../lib/api";
+import { ButtonLink, Link } from "../../components/elements";
+import { ErrorBox, Loading } from "../../components/feedback";
+import { FormFooter, InputField, SearchBar, SelectField } from "../../components/forms";
+import { Table } from "../../components/lists";
+import { Breadcrumb, DetailPage, ListPage, PageHeader } from "../../components/scaffold";
+import type { Apporteur, Contact, Entreprise, EntrepriseAvecAffaires, NouvelleEntreprise } from "../../generated/openapi";
+import { useAsync } from "../../hooks/useAsync";
+import { useForm } from "../../hooks/useForm";
+import { usePaged } from "../../hooks/usePaged";
+import { type Result, withQuery } from "../../lib/api";
 import { formatDate, formatSiren, formatTelephone } from "../../lib/format";
-import { type Apporteur, type Contact, type Entreprise, apporteurName, personName } from "../../lib/model";
+import { apporteurName, personName } from "../../lib/model";
 import { navigate } from "../../lib/router";
-import {
-  ButtonLink,
-  Empty,
-  ErrorBox,
-  FormFooter,
-  InputField,
-  Link,
-  Loading,
-  Notice,
-  PagedList,
-  PageHeader,
-  SearchBar,
-  SelectField,
-  useAsync,
-  useForm,
-  usePaged,
-} from "../../components/ui";
-import { AffairesTable } from "./Affaires";
+import { ClientAffaires } from "./Affaires";
 
 export function EntreprisesList({ query }: { query: URLSearchParams }) {
   const q = query.get("q") ?? "";
   const apporteurId = query.get("apporteurId") ?? "";
   const list = usePaged<Entreprise>((cursor) => withQuery("/entreprises", { q, apporteurId, limit: 20, cursor }), [q, apporteurId]);
   return (
-    <>
-      <PageHeader title="Entreprises" actions={<ButtonLink href="/mia/entreprises/nouvelle">Nouvelle entreprise</ButtonLink>}>
-        <p class="lead">Les personnes morales, chacune avec son dirigeant choisi parmi vos contacts.</p>
-      </PageHeader>
-      <SearchBar
-        value={q}
-        onSearch={(v) => navigate(withQuery("/mia/entreprises", { q: v, apporteurId }))}
-        label="Rechercher une entreprise"
-        placeholder="Raison sociale, SIREN…"
-      />
-      <PagedList
-        list={list}
-        empty={
-          <>
-            Aucune entreprise {q ? "ne correspond à cette recherche" : "pour l'instant"}.{" "}
-            <Link href="/mia/entreprises/nouvelle">Nouvelle entreprise</Link>
-          </>
-        }
-      >
-        {(items) => (
-          <table class="table" aria-label="Entreprises">
-            <thead>
-              <tr>
-                <th scope="col">Raison sociale</th>
-                <th scope="col">SIREN</th>
-                <th scope="col">Dirigeant</th>
-                <th scope="col">Adresse</th>
-              </tr>
-            </thead>
-            <tbody>
-              {items.map((e) => (
-                <tr>
-                  <td data-label="Raison sociale">
-                    <Link href={`/mia/entreprises/${e.id}`}>{e.raisonSociale}</Link>
-                  </td>
-                  <td data-label="SIREN">{formatSiren(e.siren)}</td>
-                  <td data-label="Dirigeant">
-                    {e.dirigeantId ? (
-                      <Link href={`/mia/contacts/${e.dirigeantId}`}>Voir le contact</Link>
-                    ) : (
-                      "—"
-                    )}
-                  </td>
-                  <td data-label="Adresse">{e.adresse || "—"}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        )}
-      </PagedList>
-    </>
+    <ListPage
+      title="Entreprises"
+      lead="Les personnes morales, chacune avec son dirigeant choisi parmi vos contacts."
+      create={{ href: "/mia/entreprises/nouvelle", label: "Nouvelle entreprise" }}
+      toolbar={
+        <SearchBar
+          value={q}
+          onSearch={(v) => navigate(withQuery("/mia/entreprises", { q: v, apporteurId }))}
+          label="Rechercher une entreprise"
+          placeholder="Raison sociale, SIREN…"
+        />
+      }
+      list={list}
+      empty={
+        <>
+          Aucune entreprise {q ? "ne correspond à cette recherche" : "pour l'instant"}.{" "}
+          <Link href="/mia/entreprises/nouvelle">Nouvelle entreprise</Link>
+        </>
+      }
+    >
+      {(items) => (
+        <Table
+          label="Entreprises"
+          items={items}
+          columns={[
+            { label: "Raison sociale", cell: (e) => <Link href={`/mia/entreprises/${e.id}`}>{e.raisonSociale}</Link> },
+            { label: "SIREN", cell: (e) => formatSiren(e.siren) },
+            { label: "Dirigeant", cell: (e) => <Link href={`/mia/contacts/${e.dirigeantId}`}>Voir le contact</Link> },
+            { label: "Adresse", cell: (e) => e.adresse || "—" },
+          ]}
+        />
+      )}
+    </ListPage>
   );
 }
 
@@ -104,12 +78,7 @@ export function EntrepriseNew({ query }: { query: URLSearchParams }) {
     )
       return;
     f.submit(async () => {
-      const body = {
-        raisonSociale: v.raisonSociale.trim(),
-        siren,
-        adresse: v.adresse.trim() || undefined,
-        dirigeantId: v.dirigeantId,
-      };
+      const body: NouvelleEntreprise = { raisonSociale: v.raisonSociale.trim(), siren, adresse: v.adresse.trim(), dirigeantId: v.dirigeantId };
       const r = await api.post<Entreprise>("/entreprises", body, f.idempotencyKey(body));
       navigate(`/mia/entreprises/${r.data.id}?cree=1`);
     });
@@ -165,7 +134,7 @@ export function EntrepriseNew({ query }: { query: URLSearchParams }) {
 }
 
 export function EntrepriseView({ id, query }: { id: string; query: URLSearchParams }) {
-  const e = useAsync(async (signal) => api.get<Entreprise>(`/entreprises/${encodeURIComponent(id)}`, signal), [id]);
+  const e = useAsync(async (signal) => api.get<EntrepriseAvecAffaires>(`/entreprises/${encodeURIComponent(id)}`, signal), [id]);
   const dirigeant = useAsync(async (signal) => {
     const d = e.data?.data.dirigeantId;
     return d ? (await api.get<Contact>(`/contacts/${d}`, signal)).data : undefined;
@@ -182,82 +151,85 @@ export function EntrepriseView({ id, query }: { id: string; query: URLSearchPara
     async (signal) => (editing ? api.items<Contact>("/contacts?limit=200", signal) : undefined),
     [editing],
   );
-  if (e.loading && !e.data) return <Loading />;
-  if (e.error) return <ErrorBox error={e.error} onRetry={e.reload} />;
-  const en = e.data!.data;
-  const dirNom = personName(dirigeant.data);
   return (
-    <>
-      <PageHeader
-        title={en.raisonSociale}
-        actions={<ButtonLink href={`/mia/affaires/nouvelle?contactId=${en.id}`}>Nouvelle affaire</ButtonLink>}
-      >
-        <p class="lead">
-          <Link href="/mia/entreprises">Entreprises</Link> › fiche entreprise
-        </p>
-      </PageHeader>
-      <div aria-live="polite">{notice && <Notice>{notice}</Notice>}</div>
-      <EditableCard
-        id="ident"
-        title="Identité"
-        editing={editing}
-        onEdit={() => (setEditing(true), setNotice(""))}
-        form={
-          contacts.error ? (
-            <ErrorBox error={contacts.error} onRetry={contacts.reload} />
-          ) : !contacts.data ? (
-            <Loading />
-          ) : (
-            <EditForm
-              title="Modifier l'entreprise"
-              path={`/entreprises/${en.id}`}
-              result={e.data!}
-              fields={[
-                { name: "raisonSociale", label: "Raison sociale", required: true },
-                { name: "siren", label: "SIREN", required: true, hint: "9 chiffres" },
-                { name: "adresse", label: "Adresse", required: true },
-                {
-                  name: "dirigeantId",
-                  label: "Dirigeant (parmi vos contacts)",
-                  type: "select",
-                  required: true,
-                  options: contacts.data.map((c) => ({ value: c.id, label: personName(c) })),
-                },
-              ]}
-              onCancel={() => setEditing(false)}
-              onSaved={(r) => {
-                setEditing(false);
-                setNotice("Entreprise mise à jour.");
-                // The PATCH answer is the entreprise without its affaires, which it does not change.
-                e.setData({ ...r, data: { ...r.data, affaires: en.affaires } });
-              }}
-            />
-          )
-        }
-      >
-        <dl class="facts">
-          <dt>SIREN</dt>
-          <dd>{formatSiren(en.siren)}</dd>
-          <dt>Adresse</dt>
-          <dd>{en.adresse || "—"}</dd>
-          <dt>Dirigeant</dt>
-          <dd>{en.dirigeantId ? <Link href={`/mia/contacts/${en.dirigeantId}`}>{dirNom || "Voir le contact"}</Link> : "—"}</dd>
-          <dt>Apporteur</dt>
-          <dd>{en.apporteurId ? <Link href={`/mia/apporteurs/${en.apporteurId}`}>{apporteurName(apporteur.data) || "Voir l'apporteur"}</Link> : "—"}</dd>
-          <dt>Créée le</dt>
-          <dd>{formatDate(en.createdAt)}</dd>
-        </dl>
-      </EditableCard>
-      <section class="card" aria-labelledby="affaires-ent">
-        <h2 id="affaires-ent">Ses affaires</h2>
-        {(en.affaires ?? []).length === 0 ? (
-          <Empty>
-            Aucune affaire pour cette entreprise. <Link href={`/mia/affaires/nouvelle?contactId=${en.id}`}>Nouvelle affaire</Link>
-          </Empty>
-        ) : (
-          <AffairesTable items={en.affaires ?? []} showClient={false} />
-        )}
-      </section>
-    </>
+    <DetailPage
+      state={e}
+      title={(r) => r.data.raisonSociale}
+      actions={(r) => <ButtonLink href={`/mia/affaires/nouvelle?contactId=${r.data.id}`}>Nouvelle affaire</ButtonLink>}
+      lead={
+        <Breadcrumb href="/mia/entreprises" label="Entreprises">
+          fiche entreprise
+        </Breadcrumb>
+      }
+      notice={notice}
+    >
+      {(r) => {
+        const en = r.data;
+        return (
+          <>
+            <EditableCard
+              id="ident"
+              title="Identité"
+              editing={editing}
+              onEdit={() => (setEditing(true), setNotice(""))}
+              form={
+                contacts.error ? (
+                  <ErrorBox error={contacts.error} onRetry={contacts.reload} />
+                ) : !contacts.data ? (
+                  <Loading />
+                ) : (
+                  <EditForm
+                    title="Modifier l'entreprise"
+                    path={`/entreprises/${en.id}`}
+                    result={r}
+                    fields={[
+                      { name: "raisonSociale", label: "Raison sociale", required: true },
+                      { name: "siren", label: "SIREN", required: true, hint: "9 chiffres" },
+                      { name: "adresse", label: "Adresse", required: true },
+                      {
+                        name: "dirigeantId",
+                        label: "Dirigeant (parmi vos contacts)",
+                        type: "select",
+                        required: true,
+                        options: contacts.data.map((c) => ({ value: c.id, label: personName(c) })),
+                      },
+                    ]}
+                    onCancel={() => setEditing(false)}
+                    onSaved={(saved: Result<Entreprise>) => {
+                      setEditing(false);
+                      setNotice("Entreprise mise à jour.");
+                      // The PATCH answer is the entreprise without its affaires, which it does not change.
+                      e.setData({ ...saved, data: { ...saved.data, affaires: en.affaires } });
+                    }}
+                  />
+                )
+              }
+            >
+              <dl class="facts">
+                <dt>SIREN</dt>
+                <dd>{formatSiren(en.siren)}</dd>
+                <dt>Adresse</dt>
+                <dd>{en.adresse || "—"}</dd>
+                <dt>Dirigeant</dt>
+                <dd>
+                  <Link href={`/mia/contacts/${en.dirigeantId}`}>{personName(dirigeant.data) || "Voir le contact"}</Link>
+                </dd>
+                <dt>Apporteur</dt>
+                <dd>
+                  {en.apporteurId ? (
+                    <Link href={`/mia/apporteurs/${en.apporteurId}`}>{apporteurName(apporteur.data) || "Voir l'apporteur"}</Link>
+                  ) : (
+                    "—"
+                  )}
+                </dd>
+                <dt>Créée le</dt>
+                <dd>{formatDate(en.createdAt)}</dd>
+              </dl>
+            </EditableCard>
+            <ClientAffaires id="affaires-ent" clientId={en.id} affaires={en.affaires} empty="Aucune affaire pour cette entreprise." />
+          </>
+        );
+      }}
+    </DetailPage>
   );
 }

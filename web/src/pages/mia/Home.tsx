@@ -1,5 +1,9 @@
 import { api } from "../../app";
-import { ErrorBox, Link, PageHeader, useAsync } from "../../components/ui";
+import { Link } from "../../components/elements";
+import { ErrorBox } from "../../components/feedback";
+import { PageHeader } from "../../components/scaffold";
+import { useAsync } from "../../hooks/useAsync";
+import { STATUT_AFFAIRE } from "../../lib/format";
 
 interface Progress {
   apporteur: boolean;
@@ -20,7 +24,7 @@ export function Home() {
       hasAny("/entreprises?limit=1", signal),
     ]);
     let affaire = false;
-    for (const statut of ["en_cours", "signee", "perdue", "resiliee"]) {
+    for (const statut of Object.keys(STATUT_AFFAIRE)) {
       if (await hasAny(`/affaires?limit=1&statut=${statut}`, signal)) {
         affaire = true;
         break;

@@ -1,6 +1,6 @@
 import { api } from "../../app";
-import type { Produit } from "../../lib/model";
-import { useAsync } from "../../components/ui";
+import type { Produit } from "../../generated/openapi";
+import { useAsync } from "../../hooks/useAsync";
 
 let produitsCache: Promise<Produit[]> | undefined;
 
