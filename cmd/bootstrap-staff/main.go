@@ -96,7 +96,7 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 
 // miaAccounts creates MIA accounts (*dynamo.Store).
 type miaAccounts interface {
-	CreateMIAAccount(ctx context.Context, n crm.NewMIAAccount, staff crm.MiaID, idem *dynamo.Idempotency) (crm.MIA, error)
+	CreateMIAAccount(ctx context.Context, n crm.NewMIAAccount, staff crm.MiaID, idem *crm.Idempotency) (crm.MIA, *crm.Replay, error)
 }
 
 // staffPool creates users of the MIA pool and groups them (*accounts.Pool).
@@ -108,7 +108,7 @@ type staffPool interface {
 // bootstrap creates the staff account n, or (created false) only puts an
 // existing account of that email in the staff group.
 func bootstrap(ctx context.Context, s miaAccounts, p staffPool, n crm.NewMIAAccount) (id crm.MiaID, created bool, err error) {
-	m, err := s.CreateMIAAccount(ctx, n, "", nil)
+	m, _, err := s.CreateMIAAccount(ctx, n, "", nil) // no key: never a replay
 	switch {
 	case crm.ErrorCode(err) == crm.ECONFLICT:
 		// Its Cognito user may not exist yet if the reader has not run: then

@@ -99,22 +99,8 @@ type activationItem struct {
 	ExpiresAt int64 `dynamodbav:"expiresAt"`
 }
 
-// Activation is a stored activation token.
-type Activation struct {
-	Hash      string
-	Kind      crm.AccountKind
-	Mia       crm.MiaID
-	Apporteur crm.ApporteurID
-	Email     string
-	ExpireLe  time.Time
-	Used      bool
-	Echecs    int
-	// Sub is the Cognito account to activate; empty for a token written
-	// before subs were recorded.
-	Sub string
-}
-
-func (a Activation) account() Account {
+// activationAccount is the account token a activates.
+func activationAccount(a crm.Activation) Account {
 	return Account{Kind: a.Kind, Mia: a.Mia, Apporteur: a.Apporteur, Email: a.Email}
 }
 
@@ -234,12 +220,12 @@ func (s *Store) RecordAccountSub(ctx context.Context, acc Account, hash, sub str
 }
 
 // GetActivation reads the token stored under hash; ENOTFOUND when unknown.
-func (s *Store) GetActivation(ctx context.Context, hash string) (Activation, error) {
+func (s *Store) GetActivation(ctx context.Context, hash string) (crm.Activation, error) {
 	var it activationItem
 	if err := s.getItem(ctx, ActivationPK(hash), ActivationSK(), &it, "Lien d'activation"); err != nil {
-		return Activation{}, err
+		return crm.Activation{}, err
 	}
-	return Activation{Hash: hash, Kind: crm.AccountKind(it.Kind), Mia: crm.MiaID(it.MiaID),
+	return crm.Activation{Hash: hash, Kind: crm.AccountKind(it.Kind), Mia: crm.MiaID(it.MiaID),
 		Apporteur: crm.ApporteurID(it.ApporteurID), Email: it.Email, ExpireLe: parseTime(it.ExpireLe),
 		Used: it.UsedAt != "", Echecs: it.Echecs, Sub: it.Sub}, nil
 }
@@ -281,7 +267,7 @@ func (s *Store) FailActivation(ctx context.Context, hash string) (int, error) {
 // crm.ActivationError("unknown"); a token used, locked or expired
 // meanwhile, that error; an account holding another token (a newer link) or
 // no longer awaiting activation, "used".
-func (s *Store) ConsumeActivation(ctx context.Context, a Activation) error {
+func (s *Store) ConsumeActivation(ctx context.Context, a crm.Activation) error {
 	now := s.Now().UTC()
 	tokUpd := expression.Set(expression.Name("usedAt"), expression.Value(fmtTime(now)))
 	tokCond := expression.Name("usedAt").AttributeNotExists().
@@ -291,7 +277,7 @@ func (s *Store) ConsumeActivation(ctx context.Context, a Activation) error {
 	if err != nil {
 		return internal("build consume", err)
 	}
-	acc := a.account()
+	acc := activationAccount(a)
 	pk, sk := acc.key()
 	accUpd := expression.Set(expression.Name(attrStatut), expression.Value(string(crm.ApporteurActif))).
 		Set(expression.Name(attrActiveLe), expression.Value(fmtTime(now))).
@@ -348,12 +334,12 @@ func explainToken(old map[string]types.AttributeValue, now time.Time) error {
 
 // UndoActivation reverts ConsumeActivation when the password could not be
 // set in Cognito, so the same link can be tried again.
-func (s *Store) UndoActivation(ctx context.Context, a Activation) error {
+func (s *Store) UndoActivation(ctx context.Context, a crm.Activation) error {
 	te, err := expression.NewBuilder().WithUpdate(expression.Remove(expression.Name("usedAt"))).Build()
 	if err != nil {
 		return internal("build undo", err)
 	}
-	acc := a.account()
+	acc := activationAccount(a)
 	pk, sk := acc.key()
 	accUpd := expression.Set(expression.Name(attrStatut), expression.Value(string(crm.ApporteurInvitationEnvoyee))).
 		Set(expression.Name(attrActivationHash), expression.Value(a.Hash)).
@@ -400,7 +386,11 @@ type miaEmailGuardItem struct {
 //
 // idem (nil without Idempotency-Key) is recorded under the staff member's own
 // tenant, staff.
-func (s *Store) CreateMIAAccount(ctx context.Context, n crm.NewMIAAccount, staff crm.MiaID, idem *Idempotency) (crm.MIA, error) {
+func (s *Store) CreateMIAAccount(ctx context.Context, n crm.NewMIAAccount, staff crm.MiaID, idem *crm.Idempotency) (crm.MIA, *crm.Replay, error) {
+	return replayOutcome(s.createMIAAccount(ctx, n, staff, idem))
+}
+
+func (s *Store) createMIAAccount(ctx context.Context, n crm.NewMIAAccount, staff crm.MiaID, idem *crm.Idempotency) (crm.MIA, error) {
 	if errs := n.Validate(s.Phone); errs != nil {
 		return crm.MIA{}, crm.Invalid(errs...)
 	}

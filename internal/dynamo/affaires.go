@@ -32,7 +32,11 @@ const (
 // stream-client-nom may already have moved its other affaires) makes the
 // create read it again rather than copy a stale apporteur; after three such
 // reads it gives up with ECONFLICT.
-func (s *Store) CreateAffaire(ctx context.Context, m crm.MiaID, n crm.NewAffaire, idem *Idempotency) (crm.Affaire, error) {
+func (s *Store) CreateAffaire(ctx context.Context, m crm.MiaID, n crm.NewAffaire, idem *crm.Idempotency) (crm.Affaire, *crm.Replay, error) {
+	return replayOutcome(s.createAffaireRetry(ctx, m, n, idem))
+}
+
+func (s *Store) createAffaireRetry(ctx context.Context, m crm.MiaID, n crm.NewAffaire, idem *crm.Idempotency) (crm.Affaire, error) {
 	if errs := n.Validate(); errs != nil {
 		return crm.Affaire{}, crm.Invalid(errs...)
 	}
@@ -51,7 +55,7 @@ func (s *Store) CreateAffaire(ctx context.Context, m crm.MiaID, n crm.NewAffaire
 // the transaction.
 var errClientChanged = errors.New("client changed")
 
-func (s *Store) createAffaire(ctx context.Context, m crm.MiaID, n crm.NewAffaire, idem *Idempotency) (crm.Affaire, error) {
+func (s *Store) createAffaire(ctx context.Context, m crm.MiaID, n crm.NewAffaire, idem *crm.Idempotency) (crm.Affaire, error) {
 	a := crm.Affaire{ClientID: n.ClientID, ProduitID: n.ProduitID, Statut: crm.AffaireEnCours,
 		PrimeAnnuelleCentimes: n.PrimeAnnuelleCentimes, TauxCommissionApporteur: n.TauxCommissionApporteur,
 		Remarques: n.Remarques}
@@ -110,7 +114,7 @@ type affaireRefsRead struct {
 // affaireRefs reads the client and the produit of a new affaire (and the
 // answer stored under idem's key, if any) in one BatchGetItem and fills what
 // the affaire copies from them. A stored answer is returned as its replay.
-func (s *Store) affaireRefs(ctx context.Context, m crm.MiaID, a *crm.Affaire, idem *Idempotency) (affaireRefsRead, error) {
+func (s *Store) affaireRefs(ctx context.Context, m crm.MiaID, a *crm.Affaire, idem *crm.Idempotency) (affaireRefsRead, error) {
 	var refs affaireRefsRead
 	keys := []map[string]types.AttributeValue{
 		s.key(MiaPK(m), ContactSK(crm.ContactID(a.ClientID))),
@@ -186,22 +190,12 @@ func (s *Store) affaireRefs(ctx context.Context, m crm.MiaID, a *crm.Affaire, id
 	return refs, nil
 }
 
-// AffaireFilter selects a list of affaires.
-type AffaireFilter struct {
-	// Statut defaults to en_cours, the menu's "En cours", unless ApporteurID
-	// is set: then every statut.
-	Statut crm.AffaireStatut
-	// ApporteurID lists the affaires of one apporteur (of the MIA).
-	ApporteurID crm.ApporteurID
-	crm.ListOptions
-}
-
 // ListAffaires lists a MIA's affaires, newest first, in one Query: of one
 // statut on GSI2, or of one apporteur on GSI3 (its collection, begins_with
 // AFFAIRE#: its historique entries sort under HISTORIQUE#), where a statut is
 // a filter, so a page may hold fewer than Limit items while NextCursor is set.
 // Another MIA's apporteur id names an empty collection of this MIA.
-func (s *Store) ListAffaires(ctx context.Context, m crm.MiaID, f AffaireFilter) (crm.Page[crm.Affaire], error) {
+func (s *Store) ListAffaires(ctx context.Context, m crm.MiaID, f crm.AffaireFilter) (crm.Page[crm.Affaire], error) {
 	errs := f.ListOptions.Validate()
 	if f.Statut == "" && f.ApporteurID == "" {
 		f.Statut = crm.AffaireEnCours

@@ -138,7 +138,11 @@ type emailGuardItem struct {
 // one of this MIA's apporteurs is ECONFLICT; another MIA's apporteur with the
 // same email changes nothing to the answer (the invitation consumer handles
 // a person who already has an account).
-func (s *Store) CreateApporteur(ctx context.Context, m crm.MiaID, n crm.NewApporteur, idem *Idempotency) (crm.Apporteur, error) {
+func (s *Store) CreateApporteur(ctx context.Context, m crm.MiaID, n crm.NewApporteur, idem *crm.Idempotency) (crm.Apporteur, *crm.Replay, error) {
+	return replayOutcome(s.createApporteur(ctx, m, n, idem))
+}
+
+func (s *Store) createApporteur(ctx context.Context, m crm.MiaID, n crm.NewApporteur, idem *crm.Idempotency) (crm.Apporteur, error) {
 	if errs := n.Validate(s.Phone); errs != nil {
 		return crm.Apporteur{}, crm.Invalid(errs...)
 	}

@@ -2,8 +2,6 @@ package dynamo
 
 import (
 	"context"
-	"encoding/json"
-	"errors"
 	"strings"
 	"testing"
 	"time"
@@ -19,7 +17,7 @@ func newApporteur(t *testing.T, s *Store, m crm.MiaID, email string) crm.Apporte
 	if errs := n.Validate(phone.Normalize); errs != nil {
 		t.Fatal(errs)
 	}
-	return must[crm.Apporteur](t)(s.CreateApporteur(context.Background(), m, n, nil))
+	return must[crm.Apporteur](t)(created(s.CreateApporteur(context.Background(), m, n, nil)))
 }
 
 func uniqueEmail(prefix string) string {
@@ -37,8 +35,8 @@ func TestApporteurCRUD(t *testing.T) {
 	}
 	// The email is unique inside one MIA, and only there: another MIA
 	// inviting the same person is neither refused nor told anything.
-	wantCode(t, ignore(s.CreateApporteur(ctx, m, crm.NewApporteur{Nom: "X", Email: email}, nil)), crm.ECONFLICT)
-	theirs, err := s.CreateApporteur(ctx, other, crm.NewApporteur{Nom: "X", Email: email}, nil)
+	wantCode(t, ignore(created(s.CreateApporteur(ctx, m, crm.NewApporteur{Nom: "X", Email: email}, nil))), crm.ECONFLICT)
+	theirs, _, err := s.CreateApporteur(ctx, other, crm.NewApporteur{Nom: "X", Email: email}, nil)
 	if err != nil || theirs.Statut != crm.ApporteurInvitationEnvoyee {
 		t.Fatalf("another MIA's apporteur with the same email: %+v, %v; want created, invitation_envoyee", theirs, err)
 	}
@@ -101,7 +99,7 @@ func TestInvitationAndActivation(t *testing.T) {
 		t.Fatal("claim of invitation 2 refused")
 	}
 
-	act := must[Activation](t)(s.GetActivation(ctx, crm.HashActivationToken(tok2)))
+	act := must[crm.Activation](t)(s.GetActivation(ctx, crm.HashActivationToken(tok2)))
 	if act.Kind != crm.AccountApporteur || act.Mia != m || act.Apporteur != a.ID || act.Used {
 		t.Errorf("activation = %+v", act)
 	}
@@ -132,7 +130,7 @@ func TestInvitationAndActivation(t *testing.T) {
 	for range crm.ActivationMaxFailures {
 		must[int](t)(s.FailActivation(ctx, hB))
 	}
-	actB := must[Activation](t)(s.GetActivation(ctx, crm.HashActivationToken(tokB)))
+	actB := must[crm.Activation](t)(s.GetActivation(ctx, crm.HashActivationToken(tokB)))
 	wantCode(t, s.ConsumeActivation(ctx, actB), crm.EINVALID)
 }
 
@@ -145,25 +143,25 @@ func TestEspaceApporteur(t *testing.T) {
 	a := newApporteur(t, s, m, uniqueEmail("esp"))
 	b := newApporteur(t, s, m, uniqueEmail("esp2"))
 	// Not active yet: it cannot create contacts.
-	wantCode(t, ignore(s.CreateContactByApporteur(ctx, m, a.ID, crm.Contact{Nom: "Dupont", Email: "jean.dupont@exemple.fr"}, nil)), crm.EFORBIDDEN)
+	wantCode(t, ignore(created(s.CreateContactByApporteur(ctx, m, a.ID, crm.Contact{Nom: "Dupont", Email: "jean.dupont@exemple.fr"}, nil))), crm.EFORBIDDEN)
 	for _, p := range []crm.Apporteur{a, b} {
 		// Activate through the real path: claim + consume.
 		now := time.Now()
 		acc := Account{Kind: crm.AccountApporteur, Mia: m, Apporteur: p.ID, Email: p.Email, Statut: string(p.Statut), InvitationN: 1}
 		tok, h, _ := crm.NewActivationToken()
 		must[bool](t)(s.ClaimInvitation(ctx, acc, h, now.Add(time.Hour)))
-		if err := s.ConsumeActivation(ctx, must[Activation](t)(s.GetActivation(ctx, crm.HashActivationToken(tok)))); err != nil {
+		if err := s.ConsumeActivation(ctx, must[crm.Activation](t)(s.GetActivation(ctx, crm.HashActivationToken(tok)))); err != nil {
 			t.Fatal(err)
 		}
 	}
 	const note = "Rappeler après 18 h.\nPas le lundi."
-	mine := must[crm.Contact](t)(s.CreateContactByApporteur(ctx, m, a.ID, crm.Contact{Nom: "Dupont", Prenom: "Jean", Email: "jean.dupont@exemple.fr",
-		Remarques: "ignorée", NoteApporteur: "  " + note + " "}, nil))
+	mine := must[crm.Contact](t)(created(s.CreateContactByApporteur(ctx, m, a.ID, crm.Contact{Nom: "Dupont", Prenom: "Jean", Email: "jean.dupont@exemple.fr",
+		Remarques: "ignorée", NoteApporteur: "  " + note + " "}, nil)))
 	if mine.ApporteurID != a.ID || mine.Remarques != "" || mine.Statut != crm.ContactProspect || mine.NoteApporteur != note {
 		t.Errorf("contact = %+v", mine)
 	}
-	must[crm.Contact](t)(s.CreateContact(ctx, m, crm.Contact{Nom: "Connu", Telephone: "0611223344"}, nil))
-	e := wantCode(t, ignore(s.CreateContactByApporteur(ctx, m, b.ID, crm.Contact{Nom: "Autre", Telephone: "06 11 22 33 44"}, nil)), crm.ECONFLICT)
+	must[crm.Contact](t)(created(s.CreateContact(ctx, m, crm.Contact{Nom: "Connu", Telephone: "0611223344"}, nil)))
+	e := wantCode(t, ignore(created(s.CreateContactByApporteur(ctx, m, b.ID, crm.Contact{Nom: "Autre", Telephone: "06 11 22 33 44"}, nil))), crm.ECONFLICT)
 	if e.Ref != "" || len(e.Fields) != 0 {
 		t.Errorf("conflict reveals %q %+v", e.Ref, e.Fields)
 	}
@@ -183,11 +181,11 @@ func TestEspaceApporteur(t *testing.T) {
 		}
 	}
 	// A MIA's own contact carries no apporteur note, whatever the caller passed.
-	if got := must[crm.Contact](t)(s.CreateContact(ctx, m, crm.Contact{Nom: "Sans note", Email: uniqueEmail("sans-note"), NoteApporteur: "x"}, nil)); got.NoteApporteur != "" {
+	if got := must[crm.Contact](t)(created(s.CreateContact(ctx, m, crm.Contact{Nom: "Sans note", Email: uniqueEmail("sans-note"), NoteApporteur: "x"}, nil))); got.NoteApporteur != "" {
 		t.Errorf("MIA contact note = %q, want none", got.NoteApporteur)
 	}
 
-	aff := must[crm.Affaire](t)(s.CreateAffaire(ctx, m, crm.NewAffaire{ClientID: string(mine.ID), ProduitID: "auto", PrimeAnnuelleCentimes: 80000}, nil))
+	aff := must[crm.Affaire](t)(created(s.CreateAffaire(ctx, m, crm.NewAffaire{ClientID: string(mine.ID), ProduitID: "auto", PrimeAnnuelleCentimes: 80000}, nil)))
 	upd := must[crm.Affaire](t)(s.UpdateAffaire(ctx, m, aff.ID, crm.AffairePatch{TauxCommissionApporteur: ptr(20)}, nil))
 	if err := s.PutHistorique(ctx, m, crm.Historique{AffaireID: aff.ID, At: upd.UpdatedAt, Seq: upd.Version, Evenement: "mise_a_jour",
 		Statut: upd.Statut, Version: upd.Version}, a.ID); err != nil {
@@ -203,27 +201,27 @@ func TestEspaceApporteur(t *testing.T) {
 
 	// The MIA's list of an apporteur's affaires: the affaire alone (its
 	// historique entry is in the collection too), statut a filter, cursor bound to it.
-	list := func(f AffaireFilter) crm.Page[crm.Affaire] {
+	list := func(f crm.AffaireFilter) crm.Page[crm.Affaire] {
 		return must[crm.Page[crm.Affaire]](t)(s.ListAffaires(ctx, m, f))
 	}
-	if got := list(AffaireFilter{ApporteurID: a.ID}); len(got.Items) != 1 || got.Items[0].ID != aff.ID {
+	if got := list(crm.AffaireFilter{ApporteurID: a.ID}); len(got.Items) != 1 || got.Items[0].ID != aff.ID {
 		t.Errorf("affaires of apporteur a = %+v, want only %s", got.Items, aff.ID)
 	}
-	if got := list(AffaireFilter{ApporteurID: a.ID, Statut: crm.AffaireSignee}); len(got.Items) != 0 {
+	if got := list(crm.AffaireFilter{ApporteurID: a.ID, Statut: crm.AffaireSignee}); len(got.Items) != 0 {
 		t.Errorf("signed affaires of apporteur a = %+v, want none", got.Items)
 	}
-	if got := list(AffaireFilter{ApporteurID: b.ID}); len(got.Items) != 0 {
+	if got := list(crm.AffaireFilter{ApporteurID: b.ID}); len(got.Items) != 0 {
 		t.Errorf("affaires of apporteur b = %+v, want none", got.Items)
 	}
 	// Another MIA asking for a's id reads its own, empty, collection.
-	if got := must[crm.Page[crm.Affaire]](t)(s.ListAffaires(ctx, crm.MiaID(s.NewID()), AffaireFilter{ApporteurID: a.ID})); len(got.Items) != 0 {
+	if got := must[crm.Page[crm.Affaire]](t)(s.ListAffaires(ctx, crm.MiaID(s.NewID()), crm.AffaireFilter{ApporteurID: a.ID})); len(got.Items) != 0 {
 		t.Errorf("another MIA sees %+v", got.Items)
 	}
-	page := list(AffaireFilter{ApporteurID: a.ID, ListOptions: crm.ListOptions{Limit: 1}})
+	page := list(crm.AffaireFilter{ApporteurID: a.ID, ListOptions: crm.ListOptions{Limit: 1}})
 	if page.NextCursor != "" {
-		wantCode(t, ignore(s.ListAffaires(ctx, m, AffaireFilter{ApporteurID: b.ID, ListOptions: crm.ListOptions{Limit: 1, Cursor: page.NextCursor}})), crm.EINVALID)
+		wantCode(t, ignore(s.ListAffaires(ctx, m, crm.AffaireFilter{ApporteurID: b.ID, ListOptions: crm.ListOptions{Limit: 1, Cursor: page.NextCursor}})), crm.EINVALID)
 	}
-	wantCode(t, ignore(s.ListAffaires(ctx, m, AffaireFilter{ApporteurID: "pas-un-id"})), crm.EINVALID)
+	wantCode(t, ignore(s.ListAffaires(ctx, m, crm.AffaireFilter{ApporteurID: "pas-un-id"})), crm.EINVALID)
 
 	// Commission totals: idempotent and order-safe.
 	for range 2 {
@@ -256,8 +254,8 @@ func TestMIAAccount(t *testing.T) {
 	s, _ := newStore(t)
 	email := uniqueEmail("mia")
 	n := crm.NewMIAAccount{Nom: "Durand", Prenom: "Claire", Email: email, Cabinet: "Cabinet Durand"}
-	mia := must[crm.MIA](t)(s.CreateMIAAccount(ctx, n, "", nil))
-	wantCode(t, ignore(s.CreateMIAAccount(ctx, n, "", nil)), crm.ECONFLICT)
+	mia := must[crm.MIA](t)(created(s.CreateMIAAccount(ctx, n, "", nil)))
+	wantCode(t, ignore(created(s.CreateMIAAccount(ctx, n, "", nil))), crm.ECONFLICT)
 	got := must[crm.MIA](t)(s.GetMIA(ctx, mia.ID))
 	if got.Email != email || got.Cabinet != "Cabinet Durand" {
 		t.Errorf("profile = %+v", got)
@@ -270,15 +268,10 @@ func TestCreateApporteurReplay(t *testing.T) {
 	ctx := context.Background()
 	s, m := newStore(t)
 	n := crm.NewApporteur{Nom: "Martin", Email: uniqueEmail("replay")}
-	idem := &Idempotency{Sub: "user-1", Key: "k-apporteur", Hash: "h1", Render: render}
-	a := must[crm.Apporteur](t)(s.CreateApporteur(ctx, m, n, idem))
-	var replay *Replayed
-	if err := ignore(s.CreateApporteur(ctx, m, n, idem)); !errors.As(err, &replay) {
-		t.Fatalf("second create: %v, want a replay", err)
-	}
-	var body crm.Apporteur
-	if err := json.Unmarshal(replay.Response.Body, &body); err != nil || body.ID != a.ID {
-		t.Errorf("replayed %s, want apporteur %s", replay.Response.Body, a.ID)
+	idem := &crm.Idempotency{Sub: "user-1", Key: "k-apporteur", Hash: "h1", Answer: answer}
+	a := must[crm.Apporteur](t)(created(s.CreateApporteur(ctx, m, n, idem)))
+	if got := replayed[crm.Apporteur](t)(s.CreateApporteur(ctx, m, n, idem)); got.ID != a.ID {
+		t.Errorf("replayed apporteur %s, want %s", got.ID, a.ID)
 	}
 }
 
@@ -288,15 +281,15 @@ func TestApporteurAndMIAValidatedByStore(t *testing.T) {
 	ctx := context.Background()
 	s, m := newStore(t)
 	calls := countCalls(s)
-	wantCode(t, ignore(s.CreateApporteur(ctx, m, crm.NewApporteur{Nom: "X", Email: uniqueEmail("tel"), Telephone: "0612"}, nil)), crm.EINVALID)
-	wantCode(t, ignore(s.CreateMIAAccount(ctx, crm.NewMIAAccount{Nom: "X", Prenom: "Y", Email: "pas-un-email"}, m, nil)), crm.EINVALID)
+	wantCode(t, ignore(created(s.CreateApporteur(ctx, m, crm.NewApporteur{Nom: "X", Email: uniqueEmail("tel"), Telephone: "0612"}, nil))), crm.EINVALID)
+	wantCode(t, ignore(created(s.CreateMIAAccount(ctx, crm.NewMIAAccount{Nom: "X", Prenom: "Y", Email: "pas-un-email"}, m, nil))), crm.EINVALID)
 	a := newApporteur(t, s, m, uniqueEmail("valide"))
 	*calls = nil
 	_, _, err := s.UpdateApporteur(ctx, m, a.ID, crm.ApporteurPatch{Telephone: ptr("12")}, nil)
 	wantCode(t, err, crm.EINVALID)
 	wantCalls(t, calls) // refused before any read or write
 
-	b := must[crm.Apporteur](t)(s.CreateApporteur(ctx, m, crm.NewApporteur{Nom: " Martin ", Email: uniqueEmail("norm"), Telephone: "06 12 34 56 78"}, nil))
+	b := must[crm.Apporteur](t)(created(s.CreateApporteur(ctx, m, crm.NewApporteur{Nom: " Martin ", Email: uniqueEmail("norm"), Telephone: "06 12 34 56 78"}, nil)))
 	if b.Nom != "Martin" || b.Telephone != "+33612345678" {
 		t.Errorf("not normalised: %+v", b)
 	}

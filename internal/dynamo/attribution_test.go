@@ -19,12 +19,12 @@ func TestAttributeClientAffaires(t *testing.T) {
 		t.Fatal(err)
 	}
 	p, q := putApporteur(t, m), putApporteur(t, m)
-	c := must[crm.Contact](t)(s.CreateContact(ctx, m, crm.Contact{Nom: "Suivi", Email: uniqueEmail("suivi"), ApporteurID: p}, nil))
-	aff := must[crm.Affaire](t)(s.CreateAffaire(ctx, m, crm.NewAffaire{ClientID: string(c.ID), ProduitID: "auto",
-		PrimeAnnuelleCentimes: 80000, TauxCommissionApporteur: ptr(20)}, nil))
+	c := must[crm.Contact](t)(created(s.CreateContact(ctx, m, crm.Contact{Nom: "Suivi", Email: uniqueEmail("suivi"), ApporteurID: p}, nil)))
+	aff := must[crm.Affaire](t)(created(s.CreateAffaire(ctx, m, crm.NewAffaire{ClientID: string(c.ID), ProduitID: "auto",
+		PrimeAnnuelleCentimes: 80000, TauxCommissionApporteur: ptr(20)}, nil)))
 	ofApporteur := func(a crm.ApporteurID) []crm.AffaireID {
 		var ids []crm.AffaireID
-		for _, v := range must[crm.Page[crm.Affaire]](t)(s.ListAffaires(ctx, m, AffaireFilter{ApporteurID: a})).Items {
+		for _, v := range must[crm.Page[crm.Affaire]](t)(s.ListAffaires(ctx, m, crm.AffaireFilter{ApporteurID: a})).Items {
 			ids = append(ids, v.ID)
 		}
 		return ids
@@ -48,7 +48,7 @@ func TestAttributeClientAffaires(t *testing.T) {
 		t.Errorf("affaires of the new apporteur = %v, want [%s]", ids, aff.ID)
 	}
 	// An affaire created after the move took q and client version 2 with it.
-	later := must[crm.Affaire](t)(s.CreateAffaire(ctx, m, crm.NewAffaire{ClientID: string(c.ID), ProduitID: "auto"}, nil))
+	later := must[crm.Affaire](t)(created(s.CreateAffaire(ctx, m, crm.NewAffaire{ClientID: string(c.ID), ProduitID: "auto"}, nil)))
 
 	// Redelivered records change nothing: the same one, and an older one
 	// (version 1, with p) that would move the affaires back.
@@ -81,8 +81,8 @@ func TestAttributeClientAffaires(t *testing.T) {
 	wantCode(t, ignore(s.UpdateAffaire(ctx, m, aff.ID, crm.AffairePatch{TauxCommissionApporteur: ptr(15)}, nil)), crm.EUNPROCESSABLE)
 
 	// A client that gains an apporteur after its affaire exists: the rate can now be set.
-	sans := must[crm.Contact](t)(s.CreateContact(ctx, m, crm.Contact{Nom: "Sans", Email: uniqueEmail("sans")}, nil))
-	nu := must[crm.Affaire](t)(s.CreateAffaire(ctx, m, crm.NewAffaire{ClientID: string(sans.ID), ProduitID: "auto"}, nil))
+	sans := must[crm.Contact](t)(created(s.CreateContact(ctx, m, crm.Contact{Nom: "Sans", Email: uniqueEmail("sans")}, nil)))
+	nu := must[crm.Affaire](t)(created(s.CreateAffaire(ctx, m, crm.NewAffaire{ClientID: string(sans.ID), ProduitID: "auto"}, nil)))
 	if err := s.AttributeClientAffaires(ctx, m, string(sans.ID), p, 2); err != nil {
 		t.Fatal(err)
 	}
@@ -100,8 +100,8 @@ func TestRehomeHistorique(t *testing.T) {
 		t.Fatal(err)
 	}
 	p, q := putApporteur(t, m), putApporteur(t, m)
-	c := must[crm.Contact](t)(s.CreateContact(ctx, m, crm.Contact{Nom: "Histo", Email: uniqueEmail("histo"), ApporteurID: p}, nil))
-	aff := must[crm.Affaire](t)(s.CreateAffaire(ctx, m, crm.NewAffaire{ClientID: string(c.ID), ProduitID: "auto"}, nil))
+	c := must[crm.Contact](t)(created(s.CreateContact(ctx, m, crm.Contact{Nom: "Histo", Email: uniqueEmail("histo"), ApporteurID: p}, nil)))
+	aff := must[crm.Affaire](t)(created(s.CreateAffaire(ctx, m, crm.NewAffaire{ClientID: string(c.ID), ProduitID: "auto"}, nil)))
 	at := time.Date(2026, 11, 27, 9, 0, 0, 0, time.UTC)
 	for _, h := range []struct {
 		version int
@@ -193,7 +193,7 @@ func TestCreateAffaireWhileTheClientMoves(t *testing.T) {
 		t.Fatal(err)
 	}
 	p, q := putApporteur(t, m), putApporteur(t, m)
-	c := must[crm.Contact](t)(s.CreateContact(ctx, m, crm.Contact{Nom: "Course", Email: uniqueEmail("course"), ApporteurID: p}, nil))
+	c := must[crm.Contact](t)(created(s.CreateContact(ctx, m, crm.Contact{Nom: "Course", Email: uniqueEmail("course"), ApporteurID: p}, nil)))
 	db := *s.db
 	read, moved := db.BatchGetItem, false
 	db.BatchGetItem = func(ctx context.Context, in *dynamodb.BatchGetItemInput, o ...func(*dynamodb.Options)) (*dynamodb.BatchGetItemOutput, error) {
@@ -205,7 +205,7 @@ func TestCreateAffaireWhileTheClientMoves(t *testing.T) {
 		return out, err
 	}
 	s.db = &db
-	a := must[crm.Affaire](t)(s.CreateAffaire(ctx, m, crm.NewAffaire{ClientID: string(c.ID), ProduitID: "auto"}, nil))
+	a := must[crm.Affaire](t)(created(s.CreateAffaire(ctx, m, crm.NewAffaire{ClientID: string(c.ID), ProduitID: "auto"}, nil)))
 	if a.ApporteurID != q {
 		t.Errorf("affaire created during the move: apporteur %q, want the new one %q", a.ApporteurID, q)
 	}

@@ -15,7 +15,11 @@ import (
 // telephone guards (and the idempotency record, when idem is not nil) in one
 // transaction. A duplicate email or telephone is ECONFLICT with Ref = the
 // existing contact's id; an unknown apporteurId is EUNPROCESSABLE.
-func (s *Store) CreateContact(ctx context.Context, m crm.MiaID, c crm.Contact, idem *Idempotency) (crm.Contact, error) {
+func (s *Store) CreateContact(ctx context.Context, m crm.MiaID, c crm.Contact, idem *crm.Idempotency) (crm.Contact, *crm.Replay, error) {
+	return replayOutcome(s.createContact(ctx, m, c, idem))
+}
+
+func (s *Store) createContact(ctx context.Context, m crm.MiaID, c crm.Contact, idem *crm.Idempotency) (crm.Contact, error) {
 	// The note is the apporteur's words: a MIA never writes it.
 	c.ID, c.Version, c.NoteApporteur = "", 0, ""
 	if errs := c.Validate(s.Phone); errs != nil {
@@ -89,16 +93,8 @@ func unprocessable(champ, msg string) func(map[string]types.AttributeValue) erro
 	}
 }
 
-// ContactFilter selects a list of contacts.
-type ContactFilter struct {
-	Statut      crm.ContactStatut
-	ApporteurID crm.ApporteurID
-	// Q matches, accent- and case-insensitively, nom, prénom, email and téléphone.
-	Q string
-	crm.ListOptions
-}
-
-func (f *ContactFilter) validate() error {
+// validateContactFilter checks f and folds its search text.
+func validateContactFilter(f *crm.ContactFilter) error {
 	errs := f.ListOptions.Validate()
 	if f.Statut != "" && !f.Statut.Valid() {
 		errs = append(errs, crm.FieldError{Champ: "statut", Message: "Le statut doit être « prospect » ou « client »."})
@@ -119,8 +115,8 @@ func (f *ContactFilter) validate() error {
 // ListContacts lists a MIA's contacts, newest first, in one Query: by
 // apporteur (GSI3), by statut (GSI2) or all (main table); q is a filter, so a
 // page may hold fewer than Limit items while NextCursor is set.
-func (s *Store) ListContacts(ctx context.Context, m crm.MiaID, f ContactFilter) (crm.Page[crm.Contact], error) {
-	if err := f.validate(); err != nil {
+func (s *Store) ListContacts(ctx context.Context, m crm.MiaID, f crm.ContactFilter) (crm.Page[crm.Contact], error) {
+	if err := validateContactFilter(&f); err != nil {
 		return crm.Page[crm.Contact]{}, err
 	}
 	var key expression.KeyConditionBuilder

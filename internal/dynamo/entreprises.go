@@ -17,7 +17,11 @@ const msgDirigeant = "Ce dirigeant ne fait pas partie de vos contacts."
 // contact of the MIA. When the MIA gives no apporteurId, the entreprise takes
 // its dirigeant's: that needs the dirigeant's data, so it is read first
 // (one GetItem). A duplicate SIREN is ECONFLICT with Ref = the existing entreprise.
-func (s *Store) CreateEntreprise(ctx context.Context, m crm.MiaID, e crm.Entreprise, idem *Idempotency) (crm.Entreprise, error) {
+func (s *Store) CreateEntreprise(ctx context.Context, m crm.MiaID, e crm.Entreprise, idem *crm.Idempotency) (crm.Entreprise, *crm.Replay, error) {
+	return replayOutcome(s.createEntreprise(ctx, m, e, idem))
+}
+
+func (s *Store) createEntreprise(ctx context.Context, m crm.MiaID, e crm.Entreprise, idem *crm.Idempotency) (crm.Entreprise, error) {
 	e.ID, e.Version = "", 0
 	if errs := e.Validate(s.Phone); errs != nil {
 		return crm.Entreprise{}, crm.Invalid(errs...)
@@ -66,19 +70,11 @@ func (s *Store) addEntrepriseChecks(a *actions, m crm.MiaID, prev, next crm.Entr
 	s.addApporteurCheck(a, m, prev.ApporteurID, next.ApporteurID)
 }
 
-// EntrepriseFilter selects a list of entreprises.
-type EntrepriseFilter struct {
-	ApporteurID crm.ApporteurID
-	// Q matches raison sociale, SIREN, email and téléphone.
-	Q string
-	crm.ListOptions
-}
-
 // ListEntreprises lists a MIA's entreprises, newest first, in one Query (GSI3
 // when filtered by apporteur).
-func (s *Store) ListEntreprises(ctx context.Context, m crm.MiaID, f EntrepriseFilter) (crm.Page[crm.Entreprise], error) {
-	cf := ContactFilter{ApporteurID: f.ApporteurID, Q: f.Q, ListOptions: f.ListOptions}
-	if err := cf.validate(); err != nil {
+func (s *Store) ListEntreprises(ctx context.Context, m crm.MiaID, f crm.EntrepriseFilter) (crm.Page[crm.Entreprise], error) {
+	cf := crm.ContactFilter{ApporteurID: f.ApporteurID, Q: f.Q, ListOptions: f.ListOptions}
+	if err := validateContactFilter(&cf); err != nil {
 		return crm.Page[crm.Entreprise]{}, err
 	}
 	f.Q, f.ListOptions = cf.Q, cf.ListOptions

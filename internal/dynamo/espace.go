@@ -32,7 +32,11 @@ type apporteurContactItem struct {
 // MIA's base, attributed to it, in one transaction that also asserts the
 // apporteur is still actif. A duplicate of a contact the MIA already has is
 // ECONFLICT without naming it.
-func (s *Store) CreateContactByApporteur(ctx context.Context, m crm.MiaID, p crm.ApporteurID, c crm.Contact, idem *Idempotency) (crm.Contact, error) {
+func (s *Store) CreateContactByApporteur(ctx context.Context, m crm.MiaID, p crm.ApporteurID, c crm.Contact, idem *crm.Idempotency) (crm.Contact, *crm.Replay, error) {
+	return replayOutcome(s.createContactByApporteur(ctx, m, p, c, idem))
+}
+
+func (s *Store) createContactByApporteur(ctx context.Context, m crm.MiaID, p crm.ApporteurID, c crm.Contact, idem *crm.Idempotency) (crm.Contact, error) {
 	c.ID, c.Version, c.Remarques, c.Statut = "", 0, "", crm.ContactProspect
 	c.ApporteurID = p
 	if errs := c.Validate(s.Phone); errs != nil {

@@ -51,7 +51,7 @@ func TestInvitationLimits(t *testing.T) {
 	for i := 3; i < crm.InvitationsPerDay; i++ {
 		newApporteur(t, s, m, uniqueEmail("quota"))
 	}
-	e := wantCode(t, ignore(s.CreateApporteur(ctx, m, crm.NewApporteur{Nom: "X", Email: uniqueEmail("quota")}, nil)), crm.ETOOMANY)
+	e := wantCode(t, ignore(created(s.CreateApporteur(ctx, m, crm.NewApporteur{Nom: "X", Email: uniqueEmail("quota")}, nil))), crm.ETOOMANY)
 	if e.RetryAfter != time.Hour {
 		t.Errorf("over the quota at 23:00: retry after %v, want 1h (midnight UTC)", e.RetryAfter)
 	}

@@ -267,16 +267,15 @@ type guardItem struct {
 	OwnerID string `dynamodbav:"ownerId"`
 }
 
-// idempotenceItem is the stored response of a POST made with an Idempotency-Key.
+// idempotenceItem is the answer recorded by a create made with an
+// Idempotency-Key, opaque to the store (crm.Idempotency.Answer).
 type idempotenceItem struct {
-	PK        string            `dynamodbav:"PK"`
-	SK        string            `dynamodbav:"SK"`
-	Type      string            `dynamodbav:"type"`
-	Hash      string            `dynamodbav:"hash"`
-	Status    int               `dynamodbav:"status"`
-	Header    map[string]string `dynamodbav:"header"`
-	Body      []byte            `dynamodbav:"body"`
-	ExpiresAt int64             `dynamodbav:"expiresAt"` // epoch seconds: the table's TTL attribute
+	PK        string `dynamodbav:"PK"`
+	SK        string `dynamodbav:"SK"`
+	Type      string `dynamodbav:"type"`
+	Hash      string `dynamodbav:"hash"`
+	Answer    []byte `dynamodbav:"answer"`
+	ExpiresAt int64  `dynamodbav:"expiresAt"` // epoch seconds: the table's TTL attribute
 }
 
 func toMeta(id string, created, updated time.Time, version int) meta {

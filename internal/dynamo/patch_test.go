@@ -50,8 +50,8 @@ func wantCalls(t *testing.T, calls *[]string, want ...string) {
 func TestPatchContactOneWrite(t *testing.T) {
 	ctx := context.Background()
 	s, m := newStore(t)
-	c := must[crm.Contact](t)(s.CreateContact(ctx, m, crm.Contact{Nom: "Dupont", Prenom: "Élise", Email: "elise@exemple.fr",
-		Profession: "Boulangère"}, nil))
+	c := must[crm.Contact](t)(created(s.CreateContact(ctx, m, crm.Contact{Nom: "Dupont", Prenom: "Élise", Email: "elise@exemple.fr",
+		Profession: "Boulangère"}, nil)))
 	calls := countCalls(s)
 
 	got := must[crm.Contact](t)(s.UpdateContact(ctx, m, c.ID, crm.ContactPatch{Statut: ptr(crm.ContactClient),
@@ -62,7 +62,7 @@ func TestPatchContactOneWrite(t *testing.T) {
 		t.Errorf("patched = %+v", got)
 	}
 	// The statut list (GSI2) and the search attribute follow.
-	clients := must[crm.Page[crm.Contact]](t)(s.ListContacts(ctx, m, ContactFilter{Statut: crm.ContactClient, Q: "elise"}))
+	clients := must[crm.Page[crm.Contact]](t)(s.ListContacts(ctx, m, crm.ContactFilter{Statut: crm.ContactClient, Q: "elise"}))
 	if len(clients.Items) != 1 || clients.Items[0].ID != c.ID {
 		t.Errorf("clients = %+v", clients.Items)
 	}
@@ -87,13 +87,13 @@ func TestPatchContactOneWrite(t *testing.T) {
 	if got.Version != 3 || got.Statut != crm.ContactClient {
 		t.Errorf("after email change = %+v", got)
 	}
-	must[crm.Contact](t)(s.CreateContact(ctx, m, crm.Contact{Nom: "Autre", Email: "elise@exemple.fr"}, nil))
-	wantCode(t, ignore(s.CreateContact(ctx, m, crm.Contact{Nom: "Autre", Email: "e.dupont@exemple.fr"}, nil)), crm.ECONFLICT)
+	must[crm.Contact](t)(created(s.CreateContact(ctx, m, crm.Contact{Nom: "Autre", Email: "elise@exemple.fr"}, nil)))
+	wantCode(t, ignore(created(s.CreateContact(ctx, m, crm.Contact{Nom: "Autre", Email: "e.dupont@exemple.fr"}, nil))), crm.ECONFLICT)
 	*calls = nil
 	// nom feeds recherche with the unpatched email and telephone: read path.
 	got = must[crm.Contact](t)(s.UpdateContact(ctx, m, c.ID, crm.ContactPatch{Nom: ptr("Durand")}, nil))
 	wantCalls(t, calls, "GetItem", "TransactWriteItems")
-	if l := must[crm.Page[crm.Contact]](t)(s.ListContacts(ctx, m, ContactFilter{Q: "durand"})); len(l.Items) != 1 {
+	if l := must[crm.Page[crm.Contact]](t)(s.ListContacts(ctx, m, crm.ContactFilter{Q: "durand"})); len(l.Items) != 1 {
 		t.Errorf("search durand = %+v", l.Items)
 	}
 }
@@ -101,9 +101,9 @@ func TestPatchContactOneWrite(t *testing.T) {
 func TestPatchEntrepriseOneWrite(t *testing.T) {
 	ctx := context.Background()
 	s, m := newStore(t)
-	d := must[crm.Contact](t)(s.CreateContact(ctx, m, crm.Contact{Nom: "Martin", Email: "m@exemple.fr"}, nil))
-	e := must[crm.Entreprise](t)(s.CreateEntreprise(ctx, m, crm.Entreprise{RaisonSociale: "Boulangerie Martin",
-		Siren: "443061841", Adresse: "1 rue de Paris", DirigeantID: d.ID, Remarques: "note"}, nil))
+	d := must[crm.Contact](t)(created(s.CreateContact(ctx, m, crm.Contact{Nom: "Martin", Email: "m@exemple.fr"}, nil)))
+	e := must[crm.Entreprise](t)(created(s.CreateEntreprise(ctx, m, crm.Entreprise{RaisonSociale: "Boulangerie Martin",
+		Siren: "443061841", Adresse: "1 rue de Paris", DirigeantID: d.ID, Remarques: "note"}, nil)))
 	calls := countCalls(s)
 
 	got := must[crm.Entreprise](t)(s.UpdateEntreprise(ctx, m, e.ID, crm.EntreprisePatch{Adresse: ptr("3 place Bellecour"), Remarques: ptr("")}, ptr(1)))
@@ -120,15 +120,15 @@ func TestPatchEntrepriseOneWrite(t *testing.T) {
 	// SIREN is guarded: read → transaction, the old SIREN is free again.
 	must[crm.Entreprise](t)(s.UpdateEntreprise(ctx, m, e.ID, crm.EntreprisePatch{Siren: ptr("732829320")}, ptr(2)))
 	wantCalls(t, calls, "GetItem", "TransactWriteItems")
-	must[crm.Entreprise](t)(s.CreateEntreprise(ctx, m, crm.Entreprise{RaisonSociale: "B", Siren: "443061841", Adresse: "x", DirigeantID: d.ID}, nil))
+	must[crm.Entreprise](t)(created(s.CreateEntreprise(ctx, m, crm.Entreprise{RaisonSociale: "B", Siren: "443061841", Adresse: "x", DirigeantID: d.ID}, nil)))
 }
 
 func TestPatchProduitOneWrite(t *testing.T) {
 	ctx := context.Background()
 	s, m := newStore(t)
 	id := crm.ProduitID("test-" + strings.ToLower(ulid.Make().String()))
-	must[crm.Produit](t)(s.CreateProduit(ctx, crm.Produit{ID: id, Nom: "Santé", Categorie: crm.CategorieSante, Assureur: "A",
-		Description: "d", TauxCommissionMIA: 10, Actif: true}, m, nil))
+	must[crm.Produit](t)(created(s.CreateProduit(ctx, crm.Produit{ID: id, Nom: "Santé", Categorie: crm.CategorieSante, Assureur: "A",
+		Description: "d", TauxCommissionMIA: 10, Actif: true}, m, nil)))
 	calls := countCalls(s)
 
 	got := must[crm.Produit](t)(s.UpdateProduit(ctx, id, crm.ProduitPatch{Nom: ptr("Santé +"), Description: ptr(""),
@@ -188,13 +188,13 @@ func TestPatchApporteurOneWrite(t *testing.T) {
 func TestConsumeActivationExplained(t *testing.T) {
 	ctx := context.Background()
 	s, m := newStore(t)
-	claim := func(a crm.Apporteur) Activation {
+	claim := func(a crm.Apporteur) crm.Activation {
 		acc := Account{Kind: crm.AccountApporteur, Mia: m, Apporteur: a.ID, Email: a.Email, Statut: string(a.Statut), InvitationN: 1}
 		tok, h, _ := crm.NewActivationToken()
 		if ok := must[bool](t)(s.ClaimInvitation(ctx, acc, h, time.Now().Add(crm.ActivationValidity))); !ok {
 			t.Fatal("claim refused")
 		}
-		return must[Activation](t)(s.GetActivation(ctx, crm.HashActivationToken(tok)))
+		return must[crm.Activation](t)(s.GetActivation(ctx, crm.HashActivationToken(tok)))
 	}
 	wantMsg := func(err error, want string) {
 		t.Helper()
@@ -237,9 +237,9 @@ func TestConsumeActivationExplained(t *testing.T) {
 func TestClientViewWhileGSI1Lags(t *testing.T) {
 	ctx := context.Background()
 	s, m := newStore(t)
-	c := must[crm.Contact](t)(s.CreateContact(ctx, m, crm.Contact{Nom: "Martin", Email: "lag@exemple.fr"}, nil))
-	e := must[crm.Entreprise](t)(s.CreateEntreprise(ctx, m, crm.Entreprise{RaisonSociale: "Lag SARL", Siren: "732829320",
-		Adresse: "3 rue de Lille", DirigeantID: c.ID}, nil))
+	c := must[crm.Contact](t)(created(s.CreateContact(ctx, m, crm.Contact{Nom: "Martin", Email: "lag@exemple.fr"}, nil)))
+	e := must[crm.Entreprise](t)(created(s.CreateEntreprise(ctx, m, crm.Entreprise{RaisonSociale: "Lag SARL", Siren: "732829320",
+		Adresse: "3 rue de Lille", DirigeantID: c.ID}, nil)))
 	for _, sk := range []string{ContactSK(c.ID), EntrepriseSK(e.ID)} {
 		_, err := testDB.UpdateItem(ctx, &dynamodb.UpdateItemInput{TableName: aws.String(testTable),
 			Key:              map[string]types.AttributeValue{attrPK: &types.AttributeValueMemberS{Value: MiaPK(m)}, attrSK: &types.AttributeValueMemberS{Value: sk}},

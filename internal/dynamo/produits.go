@@ -88,7 +88,11 @@ func (s *Store) putNew(ctx context.Context, item any) error {
 // CreateProduit adds a produit to the catalogue (Assentis staff). A code
 // already used is ECONFLICT. The idempotency record lives under the staff
 // member's own MIA partition.
-func (s *Store) CreateProduit(ctx context.Context, p crm.Produit, m crm.MiaID, idem *Idempotency) (crm.Produit, error) {
+func (s *Store) CreateProduit(ctx context.Context, p crm.Produit, m crm.MiaID, idem *crm.Idempotency) (crm.Produit, *crm.Replay, error) {
+	return replayOutcome(s.createProduit(ctx, p, m, idem))
+}
+
+func (s *Store) createProduit(ctx context.Context, p crm.Produit, m crm.MiaID, idem *crm.Idempotency) (crm.Produit, error) {
 	p.Version = 0
 	if errs := p.Validate(); errs != nil {
 		return crm.Produit{}, crm.Invalid(errs...)

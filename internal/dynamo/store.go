@@ -80,30 +80,23 @@ func newClient(c *dynamodb.Client) *client {
 // idempotencyTTL is how long a stored response is replayed.
 const idempotencyTTL = 24 * time.Hour
 
-// Idempotency asks a create to store its response under the caller's key, in
-// the same transaction as the entity.
-type Idempotency struct {
-	Sub, Key string
-	// Hash identifies the request (method, path, body): the same key with
-	// another request is refused.
-	Hash string
-	// Render gives the response to store for the created entity (the value
-	// the create returns).
-	Render func(v any) (Response, error)
+// replayError carries a replay from where the store finds it (the
+// look-up before a create, the failed condition of its transaction) out of
+// the create; replayOutcome turns it into the value the create returns.
+type replayError struct{ replay crm.Replay }
+
+func (r *replayError) Error() string { return "idempotent replay" }
+
+// replayOutcome is the result of a create: the entity, or the answer
+// recorded for the same request under the same key.
+func replayOutcome[T any](v T, err error) (T, *crm.Replay, error) {
+	var r *replayError
+	if errors.As(err, &r) {
+		var zero T
+		return zero, &r.replay, nil
+	}
+	return v, nil, err
 }
-
-// Response is a stored HTTP response.
-type Response struct {
-	Status int
-	Header map[string]string
-	Body   []byte
-}
-
-// Replayed is returned by a create whose Idempotency-Key was already used for
-// the same request: the first response, to send again.
-type Replayed struct{ Response Response }
-
-func (r *Replayed) Error() string { return "idempotent replay" }
 
 func (s *Store) key(pk, sk string) map[string]types.AttributeValue {
 	return map[string]types.AttributeValue{
@@ -255,14 +248,13 @@ func (s *Store) run(ctx context.Context, op string, a *actions) error {
 
 // idempotenceAction is the transaction action recording the response, and
 // what to do when the key was already used.
-func (s *Store) idempotenceAction(m crm.MiaID, idem *Idempotency, created any) (txItem, error) {
-	resp, err := idem.Render(created)
+func (s *Store) idempotenceAction(m crm.MiaID, idem *crm.Idempotency, created any) (txItem, error) {
+	answer, err := idem.Answer(created)
 	if err != nil {
 		return txItem{}, err
 	}
 	it := idempotenceItem{PK: MiaPK(m), SK: IdempotenceSK(idem.Sub, idem.Key), Type: typeIdempotence,
-		Hash: idem.Hash, Status: resp.Status, Header: resp.Header, Body: resp.Body,
-		ExpiresAt: s.Now().Add(idempotencyTTL).Unix()}
+		Hash: idem.Hash, Answer: answer, ExpiresAt: s.Now().Add(idempotencyTTL).Unix()}
 	p, err := s.putAction(it, notExists())
 	if err != nil {
 		return txItem{}, err
@@ -280,7 +272,7 @@ func (s *Store) idempotenceAction(m crm.MiaID, idem *Idempotency, created any) (
 // when what the create would check has changed since (the transaction's own
 // idempotence action still settles concurrent first attempts). Nil when the
 // key is new (or idem nil).
-func (s *Store) replayed(ctx context.Context, m crm.MiaID, idem *Idempotency) error {
+func (s *Store) replayed(ctx context.Context, m crm.MiaID, idem *crm.Idempotency) error {
 	if idem == nil {
 		return nil
 	}
@@ -297,7 +289,7 @@ func (s *Store) replayed(ctx context.Context, m crm.MiaID, idem *Idempotency) er
 
 // replayOf is the answer to a request whose key holds stored item av: the
 // first response when the request is the same, 422 when the key served another.
-func replayOf(av map[string]types.AttributeValue, idem *Idempotency) error {
+func replayOf(av map[string]types.AttributeValue, idem *crm.Idempotency) error {
 	var prev idempotenceItem
 	if err := attributevalue.UnmarshalMap(av, &prev); err != nil {
 		return internal("decode idempotence", err)
@@ -305,7 +297,10 @@ func replayOf(av map[string]types.AttributeValue, idem *Idempotency) error {
 	if prev.Hash != idem.Hash {
 		return crm.Errorf(crm.EUNPROCESSABLE, "Cette clé d'idempotence a déjà servi pour une autre requête.")
 	}
-	return &Replayed{Response{Status: prev.Status, Header: prev.Header, Body: prev.Body}}
+	if prev.Answer == nil {
+		return internal("decode idempotence", errors.New("no stored answer"))
+	}
+	return &replayError{crm.Replay{Answer: prev.Answer}}
 }
 
 // Cursors: base64url(JSON of the LastEvaluatedKey's string attributes) "."

@@ -9,7 +9,6 @@ import (
 
 	"github.com/assentis/mycrm/internal/accounts"
 	"github.com/assentis/mycrm/internal/crm"
-	"github.com/assentis/mycrm/internal/dynamo"
 )
 
 // POST /activation {token, motDePasse}: the public end of the emailed link.
@@ -31,10 +30,10 @@ type activationResult struct {
 }
 
 type activationStore interface {
-	GetActivation(ctx context.Context, hash string) (dynamo.Activation, error)
+	GetActivation(ctx context.Context, hash string) (crm.Activation, error)
 	FailActivation(ctx context.Context, hash string) (int, error)
-	ConsumeActivation(ctx context.Context, a dynamo.Activation) error
-	UndoActivation(ctx context.Context, a dynamo.Activation) error
+	ConsumeActivation(ctx context.Context, a crm.Activation) error
+	UndoActivation(ctx context.Context, a crm.Activation) error
 }
 
 type passwordSetter interface {

@@ -12,20 +12,19 @@ import (
 
 	"github.com/assentis/mycrm/internal/accounts"
 	"github.com/assentis/mycrm/internal/crm"
-	"github.com/assentis/mycrm/internal/dynamo"
 )
 
 // fakeActivations is a hand-written activation store holding one token.
 type fakeActivations struct {
-	act              dynamo.Activation
+	act              crm.Activation
 	current, statut  string
 	consumed, undone bool
 	consumeErr       error
 }
 
-func (f *fakeActivations) GetActivation(_ context.Context, hash string) (dynamo.Activation, error) {
+func (f *fakeActivations) GetActivation(_ context.Context, hash string) (crm.Activation, error) {
 	if hash != f.act.Hash {
-		return dynamo.Activation{}, crm.Errorf(crm.ENOTFOUND, "introuvable")
+		return crm.Activation{}, crm.Errorf(crm.ENOTFOUND, "introuvable")
 	}
 	return f.act, nil
 }
@@ -35,7 +34,7 @@ func (f *fakeActivations) FailActivation(context.Context, string) (int, error) {
 	return f.act.Echecs, nil
 }
 
-func (f *fakeActivations) ConsumeActivation(context.Context, dynamo.Activation) error {
+func (f *fakeActivations) ConsumeActivation(context.Context, crm.Activation) error {
 	if f.consumeErr != nil {
 		return f.consumeErr
 	}
@@ -46,7 +45,7 @@ func (f *fakeActivations) ConsumeActivation(context.Context, dynamo.Activation) 
 	return nil
 }
 
-func (f *fakeActivations) UndoActivation(context.Context, dynamo.Activation) error {
+func (f *fakeActivations) UndoActivation(context.Context, crm.Activation) error {
 	f.undone = true
 	return nil
 }
@@ -114,7 +113,7 @@ func TestActivate(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			store := &fakeActivations{act: dynamo.Activation{Hash: hash, Kind: crm.AccountApporteur, Mia: "M", Apporteur: "P",
+			store := &fakeActivations{act: crm.Activation{Hash: hash, Kind: crm.AccountApporteur, Mia: "M", Apporteur: "P",
 				Email: "paul@exemple.fr", ExpireLe: now.Add(time.Hour), Sub: "sub-paul"}, current: hash, statut: "invitation_envoyee"}
 			pool := &fakePool{}
 			if tt.setup != nil {
@@ -217,34 +216,42 @@ func TestEspace(t *testing.T) {
 	})
 }
 
-// fakeEspaceContacts renders the stored answer as the store does: from the
-// crm.Contact it wrote.
+// fakeEspaceContacts records the answer as the store does, from the
+// crm.Contact it wrote, and replays it to the next create with the same key.
 type fakeEspaceContacts struct {
-	stored dynamo.Response
+	stored []byte
 	got    crm.Contact // what the handler asked to store
 }
 
-func (f *fakeEspaceContacts) CreateContactByApporteur(_ context.Context, m crm.MiaID, p crm.ApporteurID, c crm.Contact, idem *dynamo.Idempotency) (crm.Contact, error) {
+func (f *fakeEspaceContacts) CreateContactByApporteur(_ context.Context, m crm.MiaID, p crm.ApporteurID, c crm.Contact, idem *crm.Idempotency) (crm.Contact, *crm.Replay, error) {
+	if f.stored != nil {
+		return crm.Contact{}, &crm.Replay{Answer: f.stored}, nil
+	}
 	f.got = c
 	c.ID, c.ApporteurID, c.Version, c.Remarques = "01HCONTACT00000000000000AB", p, 1, "note privée du MIA"
 	if idem != nil {
 		var err error
-		if f.stored, err = idem.Render(c); err != nil {
-			return crm.Contact{}, err
+		if f.stored, err = idem.Answer(c); err != nil {
+			return crm.Contact{}, nil, err
 		}
 	}
-	return c, nil
+	return c, nil, nil
 }
 
-// TestEspaceContactReplayIsTheApporteurView: the answer stored for a replay
-// is the apporteur's view, the same bytes as the first answer.
+// TestEspaceContactReplayIsTheApporteurView: the answer recorded for a
+// replay is the apporteur's view: a replay sends the same bytes as the first
+// answer.
 func TestEspaceContactReplayIsTheApporteurView(t *testing.T) {
 	f := &fakeEspaceContacts{}
+	h := route(testDeps, "POST /espace-apporteur/contacts", apporteur, handleCreateEspaceContact(f))
 	hdr := map[string]string{"content-type": "application/json", "idempotency-key": "k"}
-	resp := call(t, route(testDeps, "POST /espace-apporteur/contacts", apporteur, handleCreateEspaceContact(f)),
-		"POST", "/espace-apporteur/contacts", `{"nom":"Dupont","email":"a@b.fr"}`, hdr, apporteurClaims())
-	if resp.StatusCode != 201 || string(f.stored.Body) != resp.Body || strings.Contains(resp.Body, "privée") {
-		t.Errorf("first answer %d %s, stored %s", resp.StatusCode, resp.Body, f.stored.Body)
+	first := call(t, h, "POST", "/espace-apporteur/contacts", `{"nom":"Dupont","email":"a@b.fr"}`, hdr, apporteurClaims())
+	again := call(t, h, "POST", "/espace-apporteur/contacts", `{"nom":"Dupont","email":"a@b.fr"}`, hdr, apporteurClaims())
+	if first.StatusCode != 201 || strings.Contains(first.Body, "privée") {
+		t.Errorf("first answer %d %s, want 201 without the MIA's note", first.StatusCode, first.Body)
+	}
+	if again.StatusCode != 201 || again.Body != first.Body || again.Headers["Idempotent-Replayed"] != "true" {
+		t.Errorf("replay %d %s, want the first answer %s", again.StatusCode, again.Body, first.Body)
 	}
 }
 

@@ -5,11 +5,10 @@ import (
 	"net/http"
 
 	"github.com/assentis/mycrm/internal/crm"
-	"github.com/assentis/mycrm/internal/dynamo"
 )
 
 type affaireCreator interface {
-	CreateAffaire(ctx context.Context, m crm.MiaID, n crm.NewAffaire, idem *dynamo.Idempotency) (crm.Affaire, error)
+	CreateAffaire(ctx context.Context, m crm.MiaID, n crm.NewAffaire, idem *crm.Idempotency) (crm.Affaire, *crm.Replay, error)
 }
 
 // CreateAffaire serves POST /affaires (Nouvelle affaire → en cours).
@@ -19,14 +18,14 @@ func CreateAffaire(d Deps) http.Handler {
 
 func handleCreateAffaire(s affaireCreator) apiFunc {
 	return func(w http.ResponseWriter, r *http.Request, p crm.Principal) error {
-		return create(w, r, p, "/affaires/", func(in crm.NewAffaire, idem *dynamo.Idempotency) (crm.Affaire, error) {
+		return create(w, r, p, "/affaires/", func(in crm.NewAffaire, idem *crm.Idempotency) (crm.Affaire, *crm.Replay, error) {
 			return s.CreateAffaire(r.Context(), p.Mia, in, idem)
 		})
 	}
 }
 
 type affaireLister interface {
-	ListAffaires(ctx context.Context, m crm.MiaID, f dynamo.AffaireFilter) (crm.Page[crm.Affaire], error)
+	ListAffaires(ctx context.Context, m crm.MiaID, f crm.AffaireFilter) (crm.Page[crm.Affaire], error)
 }
 
 // ListAffaires serves GET /affaires?statut= (en_cours by default) and
@@ -42,7 +41,7 @@ func handleListAffaires(s affaireLister) apiFunc {
 			return err
 		}
 		q := r.URL.Query()
-		page, err := s.ListAffaires(r.Context(), p.Mia, dynamo.AffaireFilter{Statut: crm.AffaireStatut(q.Get("statut")),
+		page, err := s.ListAffaires(r.Context(), p.Mia, crm.AffaireFilter{Statut: crm.AffaireStatut(q.Get("statut")),
 			ApporteurID: crm.ApporteurID(q.Get("apporteurId")), ListOptions: o})
 		if err != nil {
 			return err

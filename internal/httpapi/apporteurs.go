@@ -7,7 +7,6 @@ import (
 
 	"github.com/assentis/mycrm/internal/accounts"
 	"github.com/assentis/mycrm/internal/crm"
-	"github.com/assentis/mycrm/internal/dynamo"
 )
 
 // The MIA's apporteurs d'affaires. Creating one only writes it: the stream
@@ -15,7 +14,7 @@ import (
 // activation email.
 
 type apporteurCreator interface {
-	CreateApporteur(ctx context.Context, m crm.MiaID, n crm.NewApporteur, idem *dynamo.Idempotency) (crm.Apporteur, error)
+	CreateApporteur(ctx context.Context, m crm.MiaID, n crm.NewApporteur, idem *crm.Idempotency) (crm.Apporteur, *crm.Replay, error)
 }
 
 // CreateApporteur serves POST /apporteurs (Nouvel apporteur → Ajouter).
@@ -25,7 +24,7 @@ func CreateApporteur(d Deps) http.Handler {
 
 func handleCreateApporteur(s apporteurCreator) apiFunc {
 	return func(w http.ResponseWriter, r *http.Request, p crm.Principal) error {
-		return create(w, r, p, "/apporteurs/", func(in crm.NewApporteur, idem *dynamo.Idempotency) (crm.Apporteur, error) {
+		return create(w, r, p, "/apporteurs/", func(in crm.NewApporteur, idem *crm.Idempotency) (crm.Apporteur, *crm.Replay, error) {
 			return s.CreateApporteur(r.Context(), p.Mia, in, idem)
 		})
 	}
@@ -159,7 +158,7 @@ func handleInviteApporteur(s invitationReissuer) apiFunc {
 }
 
 type miaAccountCreator interface {
-	CreateMIAAccount(ctx context.Context, n crm.NewMIAAccount, staff crm.MiaID, idem *dynamo.Idempotency) (crm.MIA, error)
+	CreateMIAAccount(ctx context.Context, n crm.NewMIAAccount, staff crm.MiaID, idem *crm.Idempotency) (crm.MIA, *crm.Replay, error)
 }
 
 // CreateMia serves POST /admin/mias (Assentis staff): a MIA account waiting
@@ -171,7 +170,7 @@ func CreateMia(d Deps) http.Handler {
 
 func handleCreateMia(s miaAccountCreator) apiFunc {
 	return func(w http.ResponseWriter, r *http.Request, p crm.Principal) error {
-		return create(w, r, p, "/admin/mias/", func(in crm.NewMIAAccount, idem *dynamo.Idempotency) (crm.MIA, error) {
+		return create(w, r, p, "/admin/mias/", func(in crm.NewMIAAccount, idem *crm.Idempotency) (crm.MIA, *crm.Replay, error) {
 			return s.CreateMIAAccount(r.Context(), in, staffTenant(p), idem)
 		})
 	}

@@ -5,7 +5,6 @@ import (
 	"net/http"
 
 	"github.com/assentis/mycrm/internal/crm"
-	"github.com/assentis/mycrm/internal/dynamo"
 )
 
 // contactInput is what a MIA sends to create a contact (no id, dates or version).
@@ -29,7 +28,7 @@ func (in contactInput) contact() crm.Contact {
 }
 
 type contactCreator interface {
-	CreateContact(ctx context.Context, m crm.MiaID, c crm.Contact, idem *dynamo.Idempotency) (crm.Contact, error)
+	CreateContact(ctx context.Context, m crm.MiaID, c crm.Contact, idem *crm.Idempotency) (crm.Contact, *crm.Replay, error)
 }
 
 // CreateContact serves POST /contacts (Nouveau contact).
@@ -39,14 +38,14 @@ func CreateContact(d Deps) http.Handler {
 
 func handleCreateContact(s contactCreator) apiFunc {
 	return func(w http.ResponseWriter, r *http.Request, p crm.Principal) error {
-		return create(w, r, p, "/contacts/", func(in contactInput, idem *dynamo.Idempotency) (crm.Contact, error) {
+		return create(w, r, p, "/contacts/", func(in contactInput, idem *crm.Idempotency) (crm.Contact, *crm.Replay, error) {
 			return s.CreateContact(r.Context(), p.Mia, in.contact(), idem)
 		})
 	}
 }
 
 type contactLister interface {
-	ListContacts(ctx context.Context, m crm.MiaID, f dynamo.ContactFilter) (crm.Page[crm.Contact], error)
+	ListContacts(ctx context.Context, m crm.MiaID, f crm.ContactFilter) (crm.Page[crm.Contact], error)
 }
 
 // ListContacts serves GET /contacts?statut=&apporteurId=&q=&limit=&cursor=.
@@ -61,7 +60,7 @@ func handleListContacts(s contactLister) apiFunc {
 			return err
 		}
 		q := r.URL.Query()
-		page, err := s.ListContacts(r.Context(), p.Mia, dynamo.ContactFilter{
+		page, err := s.ListContacts(r.Context(), p.Mia, crm.ContactFilter{
 			Statut: crm.ContactStatut(q.Get("statut")), ApporteurID: crm.ApporteurID(q.Get("apporteurId")),
 			Q: q.Get("q"), ListOptions: o})
 		if err != nil {

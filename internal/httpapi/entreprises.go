@@ -5,7 +5,6 @@ import (
 	"net/http"
 
 	"github.com/assentis/mycrm/internal/crm"
-	"github.com/assentis/mycrm/internal/dynamo"
 )
 
 // entrepriseInput is what a MIA sends to create an entreprise.
@@ -27,7 +26,7 @@ func (in entrepriseInput) entreprise() crm.Entreprise {
 }
 
 type entrepriseCreator interface {
-	CreateEntreprise(ctx context.Context, m crm.MiaID, e crm.Entreprise, idem *dynamo.Idempotency) (crm.Entreprise, error)
+	CreateEntreprise(ctx context.Context, m crm.MiaID, e crm.Entreprise, idem *crm.Idempotency) (crm.Entreprise, *crm.Replay, error)
 }
 
 // CreateEntreprise serves POST /entreprises (Nouvelle entreprise).
@@ -37,14 +36,14 @@ func CreateEntreprise(d Deps) http.Handler {
 
 func handleCreateEntreprise(s entrepriseCreator) apiFunc {
 	return func(w http.ResponseWriter, r *http.Request, p crm.Principal) error {
-		return create(w, r, p, "/entreprises/", func(in entrepriseInput, idem *dynamo.Idempotency) (crm.Entreprise, error) {
+		return create(w, r, p, "/entreprises/", func(in entrepriseInput, idem *crm.Idempotency) (crm.Entreprise, *crm.Replay, error) {
 			return s.CreateEntreprise(r.Context(), p.Mia, in.entreprise(), idem)
 		})
 	}
 }
 
 type entrepriseLister interface {
-	ListEntreprises(ctx context.Context, m crm.MiaID, f dynamo.EntrepriseFilter) (crm.Page[crm.Entreprise], error)
+	ListEntreprises(ctx context.Context, m crm.MiaID, f crm.EntrepriseFilter) (crm.Page[crm.Entreprise], error)
 }
 
 // ListEntreprises serves GET /entreprises?apporteurId=&q=&limit=&cursor=.
@@ -59,7 +58,7 @@ func handleListEntreprises(s entrepriseLister) apiFunc {
 			return err
 		}
 		q := r.URL.Query()
-		page, err := s.ListEntreprises(r.Context(), p.Mia, dynamo.EntrepriseFilter{
+		page, err := s.ListEntreprises(r.Context(), p.Mia, crm.EntrepriseFilter{
 			ApporteurID: crm.ApporteurID(q.Get("apporteurId")), Q: q.Get("q"), ListOptions: o})
 		if err != nil {
 			return err

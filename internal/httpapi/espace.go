@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"github.com/assentis/mycrm/internal/crm"
-	"github.com/assentis/mycrm/internal/dynamo"
 )
 
 // The espace apporteur (apporteur pool). Tenant and apporteur come from the
@@ -139,7 +138,7 @@ func handleEspaceProfil(s profilStore) apiFunc {
 }
 
 type espaceContactCreator interface {
-	CreateContactByApporteur(ctx context.Context, m crm.MiaID, p crm.ApporteurID, c crm.Contact, idem *dynamo.Idempotency) (crm.Contact, error)
+	CreateContactByApporteur(ctx context.Context, m crm.MiaID, p crm.ApporteurID, c crm.Contact, idem *crm.Idempotency) (crm.Contact, *crm.Replay, error)
 }
 
 // CreateEspaceContact serves POST /espace-apporteur/contacts: the contact
@@ -151,23 +150,23 @@ func CreateEspaceContact(d Deps) http.Handler {
 
 func handleCreateEspaceContact(s espaceContactCreator) apiFunc {
 	return func(w http.ResponseWriter, r *http.Request, p crm.Principal) error {
-		return create(w, r, p, "/espace-apporteur/contacts/", func(in espaceContactInput, idem *dynamo.Idempotency) (espaceContact, error) {
+		return create(w, r, p, "/espace-apporteur/contacts/", func(in espaceContactInput, idem *crm.Idempotency) (espaceContact, *crm.Replay, error) {
 			if idem != nil {
 				// The store renders the crm.Contact it wrote: a replay, like
 				// the first answer, must be the apporteur's view of it.
-				render := idem.Render
-				idem.Render = func(v any) (dynamo.Response, error) {
+				answer := idem.Answer
+				idem.Answer = func(v any) ([]byte, error) {
 					c, _ := v.(crm.Contact)
-					return render(toEspaceContact(c))
+					return answer(toEspaceContact(c))
 				}
 			}
-			c, err := s.CreateContactByApporteur(r.Context(), p.Mia, p.Apporteur, crm.Contact{
+			c, replay, err := s.CreateContactByApporteur(r.Context(), p.Mia, p.Apporteur, crm.Contact{
 				Nom: in.Nom, Prenom: in.Prenom, Telephone: in.Telephone, Email: in.Email, Adresse: in.Adresse,
 				DateNaissance: in.DateNaissance, Profession: in.Profession, NoteApporteur: in.NoteApporteur}, idem)
-			if err != nil {
-				return espaceContact{}, err
+			if err != nil || replay != nil {
+				return espaceContact{}, replay, err
 			}
-			return toEspaceContact(c), nil
+			return toEspaceContact(c), nil, nil
 		})
 	}
 }

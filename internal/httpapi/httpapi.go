@@ -17,7 +17,10 @@ import (
 type Deps struct {
 	Config Config
 	Now    func() time.Time
-	// Store is the table; nil only for routes that do not touch it.
+	// Store is the table; nil only for routes that do not touch it. Handlers
+	// speak crm through their own small interfaces; the field stays concrete
+	// because an interface holding every handler's methods, set in
+	// internal/app, would link all of them into each Lambda.
 	Store *dynamo.Store
 	// Log receives internal errors only (never request data).
 	Log *slog.Logger

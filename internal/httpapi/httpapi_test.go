@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -11,7 +12,6 @@ import (
 	"testing"
 
 	"github.com/assentis/mycrm/internal/crm"
-	"github.com/assentis/mycrm/internal/dynamo"
 	"github.com/aws/aws-lambda-go/events"
 	"github.com/awslabs/aws-lambda-go-api-proxy/httpadapter"
 )
@@ -48,20 +48,38 @@ func call(t *testing.T, h http.Handler, method, path, body string, headers, clai
 	return resp
 }
 
-// fakeContacts is a hand-written store for the plumbing tests.
+// fakeContacts is a hand-written store for the plumbing tests. Like the
+// store, it records the answer of a create made with an Idempotency-Key and
+// returns it as a replay to the next create with that key.
 type fakeContacts struct {
-	err  error
-	got  crm.Contact
-	idem *dynamo.Idempotency
+	err     error
+	got     crm.Contact
+	idem    *crm.Idempotency
+	created int
+	answers map[string][]byte
 }
 
-func (f *fakeContacts) CreateContact(_ context.Context, m crm.MiaID, c crm.Contact, idem *dynamo.Idempotency) (crm.Contact, error) {
+func (f *fakeContacts) CreateContact(_ context.Context, m crm.MiaID, c crm.Contact, idem *crm.Idempotency) (crm.Contact, *crm.Replay, error) {
 	f.got, f.idem = c, idem
 	if f.err != nil {
-		return crm.Contact{}, f.err
+		return crm.Contact{}, nil, f.err
+	}
+	if idem != nil && f.answers[idem.Key] != nil {
+		return crm.Contact{}, &crm.Replay{Answer: f.answers[idem.Key]}, nil
 	}
 	c.ID, c.Version = "01HCONTACT00000000000000AA", 1
-	return c, nil
+	f.created++
+	if idem != nil {
+		a, err := idem.Answer(c)
+		if err != nil {
+			return crm.Contact{}, nil, err
+		}
+		if f.answers == nil {
+			f.answers = map[string][]byte{}
+		}
+		f.answers[idem.Key] = a
+	}
+	return c, nil, nil
 }
 
 func (f *fakeContacts) UpdateContact(_ context.Context, m crm.MiaID, id crm.ContactID, p crm.ContactPatch, ifMatch *int) (crm.Contact, error) {
@@ -173,10 +191,28 @@ func TestIdempotencyKeyHash(t *testing.T) {
 	if first == nil || f.idem == nil || first.Key != "abc" || first.Sub != "sub-1" || first.Hash == f.idem.Hash {
 		t.Errorf("idempotency %+v then %+v", first, f.idem)
 	}
-	f.err = &dynamo.Replayed{Response: dynamo.Response{Status: 201, Header: map[string]string{"ETag": `"1"`}, Body: []byte(`{"id":"X"}`)}}
-	resp := call(t, h, "POST", "/contacts", `{"nom":"A"}`, hdr, miaClaims())
-	if resp.StatusCode != 201 || resp.Body != `{"id":"X"}` || resp.Headers["Idempotent-Replayed"] != "true" {
-		t.Errorf("replay: %d %v %s", resp.StatusCode, resp.Headers, resp.Body)
+}
+
+// TestCreateReplay: a store returns a replay as a value (not an error); the
+// handler sends the recorded answer again, byte for byte, marked replayed.
+func TestCreateReplay(t *testing.T) {
+	f := &fakeContacts{}
+	h := route(testDeps, "POST /contacts", mia, handleCreateContact(f))
+	hdr := map[string]string{"content-type": "application/json", "idempotency-key": "abc"}
+	first := call(t, h, "POST", "/contacts", `{"nom":"A"}`, hdr, miaClaims())
+	again := call(t, h, "POST", "/contacts", `{"nom":"A"}`, hdr, miaClaims())
+	for _, c := range []struct{ what, got, want string }{
+		{"status", fmt.Sprint(again.StatusCode), "201"},
+		{"body", again.Body, first.Body},
+		{"ETag", again.Headers["Etag"], first.Headers["Etag"]},
+		{"Location", again.Headers["Location"], "/contacts/01HCONTACT00000000000000AA"},
+		{"Idempotent-Replayed", again.Headers["Idempotent-Replayed"], "true"},
+		{"first Idempotent-Replayed", first.Headers["Idempotent-Replayed"], ""},
+		{"contacts created", fmt.Sprint(f.created), "1"},
+	} {
+		if c.got != c.want {
+			t.Errorf("%s: got %q, want %q", c.what, c.got, c.want)
+		}
 	}
 }
 
@@ -238,12 +274,12 @@ func TestListOptionsParsing(t *testing.T) {
 
 type fakeMiaAccounts struct {
 	staff crm.MiaID
-	idem  *dynamo.Idempotency
+	idem  *crm.Idempotency
 }
 
-func (f *fakeMiaAccounts) CreateMIAAccount(_ context.Context, n crm.NewMIAAccount, staff crm.MiaID, idem *dynamo.Idempotency) (crm.MIA, error) {
+func (f *fakeMiaAccounts) CreateMIAAccount(_ context.Context, n crm.NewMIAAccount, staff crm.MiaID, idem *crm.Idempotency) (crm.MIA, *crm.Replay, error) {
 	f.staff, f.idem = staff, idem
-	return crm.MIA{ID: "01HMIA0000000000000000000B", Nom: n.Nom, Version: 1}, nil
+	return crm.MIA{ID: "01HMIA0000000000000000000B", Nom: n.Nom, Version: 1}, nil, nil
 }
 
 // TestStaffIdempotencyWithoutMIA: a staff account without custom:mia_id still

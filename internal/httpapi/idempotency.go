@@ -4,17 +4,16 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
-	"errors"
+	"fmt"
 	"net/http"
 
 	"github.com/assentis/mycrm/internal/crm"
-	"github.com/assentis/mycrm/internal/dynamo"
 )
 
 // idempotency reads the Idempotency-Key header of a POST: nil without one.
 // The hash covers method, path and body, so the same key with another request
-// is refused; create sets Render.
-func idempotency(r *http.Request, p crm.Principal, body []byte) (*dynamo.Idempotency, error) {
+// is refused; create sets Answer.
+func idempotency(r *http.Request, p crm.Principal, body []byte) (*crm.Idempotency, error) {
 	key := r.Header.Get("Idempotency-Key")
 	if key == "" {
 		return nil, nil
@@ -25,7 +24,7 @@ func idempotency(r *http.Request, p crm.Principal, body []byte) (*dynamo.Idempot
 	h := sha256.New()
 	h.Write([]byte(r.Method + "\n" + r.URL.Path + "\n"))
 	h.Write(body)
-	return &dynamo.Idempotency{Sub: p.Sub, Key: key, Hash: hex.EncodeToString(h.Sum(nil))}, nil
+	return &crm.Idempotency{Sub: p.Sub, Key: key, Hash: hex.EncodeToString(h.Sum(nil))}, nil
 }
 
 // staffTenant is the partition of a staff route's idempotency records: the
@@ -37,20 +36,29 @@ func staffTenant(p crm.Principal) crm.MiaID {
 	return p.Mia
 }
 
+// response is a rendered HTTP response: the 201 of a create, which a create
+// with an Idempotency-Key records (as JSON, opaque to the store) to send it
+// again on a replay.
+type response struct {
+	Status int               `json:"status"`
+	Header map[string]string `json:"header"`
+	Body   []byte            `json:"body"`
+}
+
 // created renders the 201 of a new entity: its JSON, ETag and Location.
-func created(v any, location string) (dynamo.Response, error) {
+func created(v any, location string) (response, error) {
 	body, err := json.Marshal(v)
 	if err != nil {
-		return dynamo.Response{}, err
+		return response{}, err
 	}
 	var meta struct {
 		ID      string `json:"id"`
 		Version int    `json:"version"`
 	}
 	if err := json.Unmarshal(body, &meta); err != nil {
-		return dynamo.Response{}, err
+		return response{}, err
 	}
-	return dynamo.Response{Status: http.StatusCreated, Body: append(body, '\n'), Header: map[string]string{
+	return response{Status: http.StatusCreated, Body: append(body, '\n'), Header: map[string]string{
 		"Content-Type": "application/json; charset=utf-8",
 		"ETag":         etag(meta.Version),
 		"Location":     location + meta.ID,
@@ -67,7 +75,7 @@ func printable(s string) bool {
 }
 
 // writeResponse sends a rendered response.
-func writeResponse(w http.ResponseWriter, resp dynamo.Response) {
+func writeResponse(w http.ResponseWriter, resp response) {
 	for k, v := range resp.Header {
 		w.Header().Set(k, v)
 	}
@@ -77,10 +85,10 @@ func writeResponse(w http.ResponseWriter, resp dynamo.Response) {
 
 // create runs a POST that creates an entity: decode the input, build the
 // idempotency record, create, answer 201 (or replay the first answer). With
-// an Idempotency-Key the store renders the 201 (body, ETag, Location under
+// an Idempotency-Key the store asks for the 201 (body, ETag, Location under
 // the given prefix) to record it: that same response is sent.
 func create[In, Out any](w http.ResponseWriter, r *http.Request, p crm.Principal, location string,
-	do func(in In, idem *dynamo.Idempotency) (Out, error)) error {
+	do func(in In, idem *crm.Idempotency) (Out, *crm.Replay, error)) error {
 	in, body, err := decode[In](w, r)
 	if err != nil {
 		return err
@@ -89,23 +97,29 @@ func create[In, Out any](w http.ResponseWriter, r *http.Request, p crm.Principal
 	if err != nil {
 		return err
 	}
-	var rendered *dynamo.Response
+	var rendered *response
 	if idem != nil {
-		idem.Render = func(v any) (dynamo.Response, error) {
+		idem.Answer = func(v any) ([]byte, error) {
 			resp, err := created(v, location)
+			if err != nil {
+				return nil, err
+			}
 			rendered = &resp
-			return resp, err
+			return json.Marshal(resp)
 		}
 	}
-	out, err := do(in, idem)
-	var replay *dynamo.Replayed
-	if errors.As(err, &replay) {
-		w.Header().Set("Idempotent-Replayed", "true")
-		writeResponse(w, replay.Response)
-		return nil
-	}
+	out, replay, err := do(in, idem)
 	if err != nil {
 		return err
+	}
+	if replay != nil {
+		var resp response
+		if err := json.Unmarshal(replay.Answer, &resp); err != nil {
+			return fmt.Errorf("decode replayed answer: %w", err)
+		}
+		w.Header().Set("Idempotent-Replayed", "true")
+		writeResponse(w, resp)
+		return nil
 	}
 	if rendered == nil {
 		resp, err := created(out, location)

@@ -5,7 +5,6 @@ import (
 	"net/http"
 
 	"github.com/assentis/mycrm/internal/crm"
-	"github.com/assentis/mycrm/internal/dynamo"
 )
 
 type produitLister interface {
@@ -40,7 +39,7 @@ type produitInput struct {
 }
 
 type produitCreator interface {
-	CreateProduit(ctx context.Context, p crm.Produit, m crm.MiaID, idem *dynamo.Idempotency) (crm.Produit, error)
+	CreateProduit(ctx context.Context, p crm.Produit, m crm.MiaID, idem *crm.Idempotency) (crm.Produit, *crm.Replay, error)
 }
 
 // CreateProduit serves POST /admin/produits (Assentis staff only).
@@ -50,7 +49,7 @@ func CreateProduit(d Deps) http.Handler {
 
 func handleCreateProduit(s produitCreator) apiFunc {
 	return func(w http.ResponseWriter, r *http.Request, p crm.Principal) error {
-		return create(w, r, p, "/admin/produits/", func(in produitInput, idem *dynamo.Idempotency) (crm.Produit, error) {
+		return create(w, r, p, "/admin/produits/", func(in produitInput, idem *crm.Idempotency) (crm.Produit, *crm.Replay, error) {
 			pr := crm.Produit{ID: in.ID, Nom: in.Nom, Categorie: in.Categorie, Assureur: in.Assureur,
 				Description: in.Description, TauxCommissionMIA: in.TauxCommissionMIA, Actif: in.Actif == nil || *in.Actif}
 			return s.CreateProduit(r.Context(), pr, staffTenant(p), idem)
