@@ -270,7 +270,7 @@ func TestOnboardingApporteur(t *testing.T) {
 	}
 	ctx := context.Background()
 	item := tableItem(t, miaID, dynamo.ContactSK(crm.ContactID(contact.ID)))
-	notify := consumers.Handlers()["stream-notifications"](stack.Services.Consumers)
+	notify := consumers.Notifications(stack.Services.Consumers)
 	for range 2 {
 		resp, err := notify(ctx, events.DynamoDBEvent{Records: []events.DynamoDBEventRecord{record(t, "c1", "INSERT", item)}})
 		if err != nil || len(resp.BatchItemFailures) != 0 {
@@ -412,7 +412,7 @@ func TestInvitationReissueAndRedelivery(t *testing.T) {
 	delete(insert, "activationHash")
 	modify := maps.Clone(item)
 	delete(modify, "invitationTraitee")
-	handler := consumers.Handlers()["stream-invitations"](stack.Services.Consumers)
+	handler := consumers.Invitations(stack.Services.Consumers)
 	ev := events.DynamoDBEvent{Records: []events.DynamoDBEventRecord{record(t, "1", "INSERT", insert), record(t, "2", "MODIFY", modify)}}
 	for range 2 {
 		resp, err := handler(ctx, ev)

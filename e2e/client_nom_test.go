@@ -65,7 +65,7 @@ func TestRenamedClientRenamesItsAffaires(t *testing.T) {
 
 	// Redelivery of the first rename's record, then of an older one (version 1
 	// named Dupont, renamed "back" from a made-up version 0): nothing changes.
-	handler := consumers.Handlers()["stream-client-nom"](stack.Services.Consumers)
+	handler := consumers.ClientNom(stack.Services.Consumers)
 	v2 := tableItem(t, mia.id, dynamo.ContactSK(contact.ID))
 	old := maps.Clone(v1)
 	old["version"] = &types.AttributeValueMemberN{Value: "0"}

@@ -153,7 +153,7 @@ func TestStreamConsumerFaults(t *testing.T) {
 			"invitationN": &types.AttributeValueMemberS{Value: "not a number"}}
 		other := map[string]types.AttributeValue{"PK": &types.AttributeValueMemberS{Value: "MIA#X"}, "SK": &types.AttributeValueMemberS{Value: "CONTACT#X"},
 			"type": &types.AttributeValueMemberS{Value: "contact"}}
-		h := consumers.Handlers()["stream-invitations"](stack.Services.Consumers)
+		h := consumers.Invitations(stack.Services.Consumers)
 		ev := events.DynamoDBEvent{Records: []events.DynamoDBEventRecord{record(t, "101", "INSERT", other), record(t, "102", "INSERT", poison),
 			record(t, "103", "INSERT", other)}}
 		resp, err := h(ctx, ev)
@@ -193,9 +193,9 @@ func TestStreamConsumerFaults(t *testing.T) {
 				}
 			}
 		}
-		ok := len(sunk) == 1 && sunk[0] == "stream-invitations "+pk
+		ok := len(sunk) == 1 && sunk[0] == "stream-mail "+pk
 		if !ok {
-			t.Errorf("on-failure sink got %v, want the poison record of stream-invitations only", sunk)
+			t.Errorf("on-failure sink got %v, want the poison record of stream-mail only", sunk)
 		}
 		emails := len(emailsTo(t, email))
 		if emails != 1 {

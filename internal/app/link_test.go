@@ -16,7 +16,7 @@ var phoneFunctions = []string{
 }
 
 // mailFunctions send email and link the SES client (internal/app/streamapp).
-var mailFunctions = []string{"stream-invitations", "stream-notifications"}
+var mailFunctions = []string{"stream-mail"}
 
 // TestLinkedPackages: nyaruka/phonenumbers (≈ 5 ms of init, ≈ 5 MB) is linked
 // exactly by the functions that accept a number, the SES client (≈ 0.7 ms of

@@ -1,5 +1,6 @@
-// Package consumers holds the Lambdas on the table's DynamoDB stream: the
-// work that follows a write. Each consumer is idempotent (a redelivered
+// Package consumers holds the work that follows a write, on the table's
+// DynamoDB stream: two readers (readers.go), each dispatching records to
+// several consumers. Each consumer is idempotent (a redelivered
 // record changes nothing more and sends no second email), ignores the items
 // it does not care about (the template's FilterCriteria already keeps most of
 // them away) and reports the first record it could not process in
@@ -41,17 +42,13 @@ type Mailer interface {
 // Handler is a stream consumer's Lambda handler.
 type Handler = func(context.Context, events.DynamoDBEvent) (events.DynamoDBEventResponse, error)
 
-// Handlers returns the maker of every stream consumer, keyed by its folder
+// Handlers returns the maker of every stream reader, keyed by its folder
 // under functions/. The local gateway feeds exactly these with the table's
 // stream; each functions/<folder>/main.go wires the same maker into lambda.Start.
 func Handlers() map[string]func(Deps) Handler {
 	return map[string]func(Deps) Handler{
-		"stream-invitations":    Invitations,
-		"stream-historique":     Historique,
-		"stream-commissions":    Commissions,
-		"stream-contact-client": ContactClient,
-		"stream-notifications":  Notifications,
-		"stream-client-nom":     ClientNom,
+		"stream-projections": Projections,
+		"stream-mail":        Mail,
 	}
 }
 

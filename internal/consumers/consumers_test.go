@@ -92,7 +92,7 @@ func TestHistoriqueOf(t *testing.T) {
 }
 
 func TestHandlersCoverEveryConsumer(t *testing.T) {
-	for _, name := range []string{"stream-invitations", "stream-historique", "stream-commissions", "stream-contact-client", "stream-notifications", "stream-client-nom"} {
+	for _, name := range []string{"stream-projections", "stream-mail"} {
 		if Handlers()[name] == nil {
 			t.Errorf("no consumer %q", name)
 		}

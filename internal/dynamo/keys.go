@@ -51,6 +51,7 @@ const (
 	typeProduit     = "produit"
 	typeGuard       = "guard"
 	typeIdempotence = "idempotence"
+	typeStreamMark  = "stream_mark"
 )
 
 // timeLayout is fixed width (always 9 fraction digits, UTC) so timestamps sort as strings.
@@ -140,3 +141,9 @@ func MiaEmailSK() string             { return "MIA_EMAIL" }
 // NotificationSK keys the record of a notification email already sent (stream
 // consumers: a redelivered record sends none).
 func NotificationSK(key string) string { return "NOTIFICATION#" + key }
+
+// StreamMarksPK is the partition of a stream reader's marks (no tenant's:
+// they name stream records, not data), StreamMarkSK one handler's mark of
+// one record.
+func StreamMarksPK(reader string) string          { return "STREAM#" + reader }
+func StreamMarkSK(eventID, handler string) string { return "DONE#" + eventID + "#" + handler }

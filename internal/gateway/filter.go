@@ -23,6 +23,20 @@ func parseFilter(s string) (filterPattern, error) {
 	return p, nil
 }
 
+// MatchFilters tells whether a record passes FilterCriteria patterns (any
+// of them) as the local stream poller applies them; no pattern takes every record.
+func MatchFilters(patterns []string, r events.DynamoDBEventRecord) (bool, error) {
+	m := &mapping{}
+	for _, p := range patterns {
+		fp, err := parseFilter(p)
+		if err != nil {
+			return false, err
+		}
+		m.filters = append(m.filters, fp)
+	}
+	return m.matches(r), nil
+}
+
 // matches tells whether a record passes the mapping's filters (any of them);
 // a mapping without filters takes every record.
 func (m *mapping) matches(r events.DynamoDBEventRecord) bool {

@@ -201,6 +201,7 @@ func TestSAMTranslation(t *testing.T) {
 			FilterCriteria struct{ Filters []struct{ Pattern string } }
 		}
 		got := map[string]esm{} // by function logical id
+		perStream := map[string]int{}
 		for id, r := range tr.Resources {
 			if r.Type != "AWS::Lambda::EventSourceMapping" {
 				continue
@@ -213,6 +214,13 @@ func TestSAMTranslation(t *testing.T) {
 				t.Errorf("function %s reads the stream twice", m.FunctionName["Ref"])
 			}
 			got[m.FunctionName["Ref"]] = m
+			perStream[strings.Join(m.EventSourceArn["Fn::GetAtt"], ".")]++
+		}
+		for s, n := range perStream {
+			// AWS advises at most two concurrent readers per stream shard.
+			if n > 2 {
+				t.Errorf("%s: %d readers, want at most 2", s, n)
+			}
 		}
 		streams := tpl.Streams()
 		if len(got) != len(streams) {

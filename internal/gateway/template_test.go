@@ -92,8 +92,8 @@ func TestParseTemplateReal(t *testing.T) {
 	if len(app.CustomAttributes) != 2 {
 		t.Errorf("apporteur custom attributes: got %+v", app.CustomAttributes)
 	}
-	if n := len(tpl.Streams()); n != 6 {
-		t.Errorf("stream events: got %d, want the 6 consumers", n)
+	if n := len(tpl.Streams()); n != 2 {
+		t.Errorf("stream events: got %d, want the 2 readers (AWS advises at most two per shard)", n)
 	}
 	if dirs, err := os.ReadDir("../../functions"); err != nil || len(tpl.Functions) != len(dirs) {
 		t.Errorf("functions: got %d in the template, %d folders in functions/ (%v)", len(tpl.Functions), len(dirs), err)

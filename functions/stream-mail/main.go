@@ -1,5 +1,7 @@
-// Command stream-invitations is a consumer of the table's DynamoDB stream: it
-// creates the Cognito account, the activation token and the activation email of a new apporteur or MIA account (or of a new invitation).
+// Command stream-mail is one of the two readers of the table's DynamoDB
+// stream: it sends the email that follows a write, the activation email of
+// a new apporteur or MIA account (with its Cognito user) and the
+// notifications to MIA and apporteurs.
 package main
 
 import (
@@ -19,5 +21,5 @@ func main() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	lambda.Start(consumers.Invitations(svc.Consumers))
+	lambda.Start(consumers.Mail(svc.Consumers))
 }
