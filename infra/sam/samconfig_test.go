@@ -1,5 +1,6 @@
-// Package sam holds the deployment tooling's tests: samconfig.toml and the
-// SAM translation script (infra/sam/translate.py).
+// Package sam holds the deployment's own tests: samconfig.toml and what
+// template.yaml keeps, logs and watches in AWS. (translate.py, the real SAM
+// transform, is run by internal/gateway's TestSAMTranslation.)
 package sam
 
 import (
