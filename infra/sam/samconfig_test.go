@@ -6,6 +6,7 @@ package sam
 import (
 	"bufio"
 	"os"
+	"regexp"
 	"strings"
 	"testing"
 )
@@ -54,5 +55,47 @@ func TestBuildNotCached(t *testing.T) {
 		if strings.HasSuffix(section, ".build.parameters") && keys["cached"] == "true" {
 			t.Errorf("[%s] cached = true, want the build cache off", section)
 		}
+	}
+}
+
+// TestDeployWithoutGuided: each environment of samconfig.toml deploys
+// without --guided: a stack name, a region, an artefact bucket SAM
+// creates, the IAM capability, and a value for every template parameter
+// that has no default; staging applies its change set unattended.
+func TestDeployWithoutGuided(t *testing.T) {
+	cfg := samconfig(t)
+	tpl := readTemplate(t)
+	var required []string
+	for name, p := range tpl.Parameters {
+		if _, ok := p["Default"]; !ok {
+			required = append(required, name)
+		}
+	}
+	overridden := regexp.MustCompile(`(\w+)="`)
+	for _, env := range []string{"default", "staging"} {
+		t.Run(env, func(t *testing.T) {
+			p := map[string]string{}
+			for _, section := range []string{env + ".global.parameters", env + ".deploy.parameters"} {
+				for k, v := range cfg[section] {
+					p[k] = v
+				}
+			}
+			if p["stack_name"] == "" || p["region"] == "" || p["resolve_s3"] != "true" || !strings.Contains(p["capabilities"], "CAPABILITY_IAM") {
+				t.Errorf("stack_name %q, region %q, resolve_s3 %q, capabilities %q; want a stack, a region, resolve_s3 = true, CAPABILITY_IAM",
+					p["stack_name"], p["region"], p["resolve_s3"], p["capabilities"])
+			}
+			given := map[string]bool{}
+			for _, m := range overridden.FindAllStringSubmatch(p["parameter_overrides"], -1) {
+				given[m[1]] = true
+			}
+			for _, name := range required {
+				if !given[name] {
+					t.Errorf("parameter %s has no default and no value in parameter_overrides", name)
+				}
+			}
+		})
+	}
+	if got := cfg["staging.deploy.parameters"]["confirm_changeset"]; got != "false" {
+		t.Errorf("staging confirm_changeset = %q, want false (unattended)", got)
 	}
 }
