@@ -146,3 +146,14 @@ deploy-web: web/node_modules/.package-lock.json
 		--cache-control 'no-cache'; \
 	aws cloudfront create-invalidation --distribution-id "$$dist" --paths '/*' --query Invalidation.Id --output text; \
 	echo "web client: $$(out WebUrl)"
+
+.PHONY: bootstrap-staff
+## bootstrap-staff: the first Assentis staff account of a deployed stack, which no route can create:
+##   make bootstrap-staff EMAIL=prenom.nom@assentis.fr [NOM=… PRENOM=…] (STACK, REGION as deploy-web);
+##   the activation email leaves through SES as for POST /admin/mias (README "Deploy")
+bootstrap-staff:
+	@test -n "$(EMAIL)" || { echo "usage: make bootstrap-staff EMAIL=prenom.nom@assentis.fr [NOM=… PRENOM=…] [STACK=mycrm REGION=eu-west-3]"; exit 1; }
+	@set -e; out() { aws cloudformation describe-stacks --region $(REGION) --stack-name $(STACK) \
+		--query "Stacks[0].Outputs[?OutputKey=='$$1'].OutputValue" --output text; }; \
+	$(GO) run ./cmd/bootstrap-staff -region $(REGION) -table "$$(out TableName)" -mia-pool "$$(out MiaUserPoolId)" \
+		-email "$(EMAIL)" $(if $(NOM),-nom "$(NOM)") $(if $(PRENOM),-prenom "$(PRENOM)")
