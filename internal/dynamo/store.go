@@ -33,8 +33,8 @@ type Store struct {
 	NewID func() string
 	// Phone normalises the telephone of the contacts and entreprises the
 	// store creates or patches (phone.Normalize, set by app.WithPhone). Nil
-	// in the functions that accept no number: a non-empty one is then
-	// rejected as invalid.
+	// in the functions that accept no number; the makers of those that do
+	// refuse to start without it (the Phone client of internal/routes).
 	Phone crm.PhoneNormalizer
 }
 

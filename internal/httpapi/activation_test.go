@@ -106,7 +106,7 @@ func TestActivate(t *testing.T) {
 			if tt.setup != nil {
 				tt.setup(store, pool)
 			}
-			h := route(Deps{}, "POST /activation", public, handleActivate(store,
+			h := route(Deps{}, "POST /activation", Public, handleActivate(store,
 				map[crm.AccountKind]passwordSetter{crm.AccountApporteur: pool}, func() time.Time { return now }))
 			body, _ := json.Marshal(map[string]string{"token": tt.token, "motDePasse": tt.pw})
 			req := httptest.NewRequest("POST", "/activation", strings.NewReader(string(body)))
@@ -169,7 +169,7 @@ func apporteurClaims() map[string]string {
 func TestEspace(t *testing.T) {
 	d := testDeps
 	t.Run("commissions and what the apporteur never sees", func(t *testing.T) {
-		resp := call(t, route(d, "GET /espace-apporteur/commissions", apporteur, handleEspaceCommissions(fakeEspace{statut: crm.ApporteurActif})),
+		resp := call(t, route(d, "GET /espace-apporteur/commissions", Apporteur, handleEspaceCommissions(fakeEspace{statut: crm.ApporteurActif})),
 			"GET", "/espace-apporteur/commissions", "", nil, apporteurClaims())
 		var got commissionsResponse
 		if err := json.Unmarshal([]byte(resp.Body), &got); err != nil || resp.StatusCode != 200 {
@@ -181,7 +181,7 @@ func TestEspace(t *testing.T) {
 			t.Errorf("commissions = %+v, want totals %+v", got, want)
 		}
 
-		resp = call(t, route(d, "GET /espace-apporteur/affaires", apporteur, handleListEspaceAffaires(fakeEspace{statut: crm.ApporteurActif})),
+		resp = call(t, route(d, "GET /espace-apporteur/affaires", Apporteur, handleListEspaceAffaires(fakeEspace{statut: crm.ApporteurActif})),
 			"GET", "/espace-apporteur/affaires", "", nil, apporteurClaims())
 		for _, secret := range []string{"marge", "primeAnnuelle", "tauxCommissionMIA", "commissionMIA", "123457"} {
 			if strings.Contains(resp.Body, secret) {
@@ -195,7 +195,7 @@ func TestEspace(t *testing.T) {
 		}
 	})
 	t.Run("a deactivated apporteur gets 403 and no data, however slow the check", func(t *testing.T) {
-		resp := call(t, route(d, "GET /espace-apporteur/affaires", apporteur, handleListEspaceAffaires(fakeEspace{statut: crm.ApporteurDesactive, delay: 20 * time.Millisecond})),
+		resp := call(t, route(d, "GET /espace-apporteur/affaires", Apporteur, handleListEspaceAffaires(fakeEspace{statut: crm.ApporteurDesactive, delay: 20 * time.Millisecond})),
 			"GET", "/espace-apporteur/affaires", "", nil, apporteurClaims())
 		if resp.StatusCode != http.StatusForbidden || strings.Contains(resp.Body, "Jean") {
 			t.Errorf("got %d %s, want 403 without data", resp.StatusCode, resp.Body)
@@ -223,7 +223,7 @@ func (f *fakeEspaceContacts) CreateContactByApporteur(_ context.Context, m crm.M
 func TestEspaceContactReplayIsTheApporteurView(t *testing.T) {
 	f := &fakeEspaceContacts{}
 	hdr := map[string]string{"content-type": "application/json", "idempotency-key": "k"}
-	resp := call(t, route(testDeps, "POST /espace-apporteur/contacts", apporteur, handleCreateEspaceContact(f)),
+	resp := call(t, route(testDeps, "POST /espace-apporteur/contacts", Apporteur, handleCreateEspaceContact(f)),
 		"POST", "/espace-apporteur/contacts", `{"nom":"Dupont","email":"a@b.fr"}`, hdr, apporteurClaims())
 	if resp.StatusCode != 201 || string(f.stored.Body) != resp.Body || strings.Contains(resp.Body, "privée") {
 		t.Errorf("first answer %d %s, stored %s", resp.StatusCode, resp.Body, f.stored.Body)

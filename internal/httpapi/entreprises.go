@@ -31,8 +31,8 @@ type entrepriseCreator interface {
 }
 
 // CreateEntreprise serves POST /entreprises (Nouvelle entreprise).
-func CreateEntreprise(d Deps) http.Handler {
-	return route(d, "POST /entreprises", mia, handleCreateEntreprise(d.Store))
+func CreateEntreprise(d Deps) (Func, error) {
+	return needs(d, handleCreateEntreprise(d.Store), store, phoneNumbers)
 }
 
 func handleCreateEntreprise(s entrepriseCreator) apiFunc {
@@ -48,8 +48,8 @@ type entrepriseLister interface {
 }
 
 // ListEntreprises serves GET /entreprises?apporteurId=&q=&limit=&cursor=.
-func ListEntreprises(d Deps) http.Handler {
-	return route(d, "GET /entreprises", mia, handleListEntreprises(d.Store))
+func ListEntreprises(d Deps) (Func, error) {
+	return needs(d, handleListEntreprises(d.Store), store)
 }
 
 func handleListEntreprises(s entrepriseLister) apiFunc {
@@ -74,8 +74,8 @@ type entrepriseGetter interface {
 }
 
 // GetEntreprise serves GET /entreprises/{entrepriseId}: with its affaires.
-func GetEntreprise(d Deps) http.Handler {
-	return route(d, "GET /entreprises/{entrepriseId}", mia, handleGetEntreprise(d.Store))
+func GetEntreprise(d Deps) (Func, error) {
+	return needs(d, handleGetEntreprise(d.Store), store)
 }
 
 func handleGetEntreprise(s entrepriseGetter) apiFunc {
@@ -97,8 +97,8 @@ type entrepriseUpdater interface {
 }
 
 // UpdateEntreprise serves PATCH /entreprises/{entrepriseId}.
-func UpdateEntreprise(d Deps) http.Handler {
-	return route(d, "PATCH /entreprises/{entrepriseId}", mia, handleUpdateEntreprise(d.Store))
+func UpdateEntreprise(d Deps) (Func, error) {
+	return needs(d, handleUpdateEntreprise(d.Store), store, phoneNumbers)
 }
 
 func handleUpdateEntreprise(s entrepriseUpdater) apiFunc {
