@@ -20,28 +20,54 @@ type Func func(w http.ResponseWriter, r *http.Request, p crm.Principal) error
 // at start, when one of them is missing (see needs).
 type Maker func(Deps) (Func, error)
 
-// Access says who may call a route.
-type Access int
+// Access says who may call a route: Public, MIA, Staff or Apporteur. Each
+// level is its own type, so a function links the checks of its level only
+// (GET /config parses no token).
+type Access interface {
+	fmt.Stringer
+	// principal is the caller of r, or why it may not call the route.
+	principal(r *http.Request, c Config) (crm.Principal, error)
+}
 
-const (
-	Public    Access = iota
-	MIA              // MIA pool, with a tenant
-	Staff            // MIA pool, Assentis group
-	Apporteur        // apporteur pool
+var (
+	Public    Access = public{}
+	MIA       Access = mia{}       // MIA pool, with a tenant
+	Staff     Access = staff{}     // MIA pool, Assentis group
+	Apporteur Access = apporteur{} // apporteur pool
 )
 
-func (a Access) String() string {
-	switch a {
-	case Public:
-		return "public"
-	case MIA:
-		return "MIA"
-	case Staff:
-		return "staff"
-	case Apporteur:
-		return "apporteur"
+type (
+	public    struct{}
+	mia       struct{}
+	staff     struct{}
+	apporteur struct{}
+)
+
+func (public) String() string    { return "public" }
+func (mia) String() string       { return "MIA" }
+func (staff) String() string     { return "staff" }
+func (apporteur) String() string { return "apporteur" }
+
+func (public) principal(*http.Request, Config) (crm.Principal, error) { return crm.Principal{}, nil }
+
+func (mia) principal(r *http.Request, c Config) (crm.Principal, error) {
+	p, err := miaPrincipal(r, c)
+	if err == nil && p.Mia == "" {
+		err = crm.Errorf(crm.EFORBIDDEN, "Ce compte n'est rattaché à aucun MIA.")
 	}
-	return "Access(" + strconv.Itoa(int(a)) + ")"
+	return p, err
+}
+
+func (staff) principal(r *http.Request, c Config) (crm.Principal, error) {
+	p, err := miaPrincipal(r, c)
+	if err == nil && !p.Staff {
+		err = crm.Errorf(crm.EFORBIDDEN, "Cette action est réservée à l'équipe Assentis.")
+	}
+	return p, err
+}
+
+func (apporteur) principal(r *http.Request, c Config) (crm.Principal, error) {
+	return apporteurPrincipal(r, c)
 }
 
 // Handler builds mk's logic and mounts it on pattern ("POST /contacts")
@@ -97,22 +123,7 @@ func (c client) in(d Deps) (name string, ok bool) {
 func route(d Deps, pattern string, who Access, f apiFunc) http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc(pattern, func(w http.ResponseWriter, r *http.Request) {
-		var p crm.Principal
-		var err error
-		switch who {
-		case MIA:
-			p, err = miaPrincipal(r, d.Config)
-			if err == nil && p.Mia == "" {
-				err = crm.Errorf(crm.EFORBIDDEN, "Ce compte n'est rattaché à aucun MIA.")
-			}
-		case Staff:
-			p, err = miaPrincipal(r, d.Config)
-			if err == nil && !p.Staff {
-				err = crm.Errorf(crm.EFORBIDDEN, "Cette action est réservée à l'équipe Assentis.")
-			}
-		case Apporteur:
-			p, err = apporteurPrincipal(r, d.Config)
-		}
+		p, err := who.principal(r, d.Config)
 		if err == nil {
 			err = f(w, r, p)
 		}
