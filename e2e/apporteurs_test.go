@@ -6,6 +6,7 @@ import (
 	"maps"
 	"net/http"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -158,18 +159,45 @@ func TestOnboardingApporteur(t *testing.T) {
 		t.Errorf("apporteur token on a MIA route = %d, want 401", r.Status)
 	}
 
-	// 5. It creates a contact, which lands in the MIA's base attributed to it.
+	// 5. It creates a contact, with a note for its MIA, which lands in the
+	// MIA's base attributed to it.
+	const note = "Rappeler après 18 h.\nPréfère les SMS."
 	r = call(t, "POST", "/espace-apporteur/contacts", appTok, map[string]any{"nom": "Dupont", "prenom": "Jean",
-		"email": uniqEmail("jean.dupont"), "telephone": "06 98 76 54 32"})
+		"email": uniqEmail("jean.dupont"), "telephone": "06 98 76 54 32", "noteApporteur": note})
 	if r.Status != http.StatusCreated {
 		t.Fatalf("POST /espace-apporteur/contacts = %d %s", r.Status, r.Body)
 	}
-	var contact struct{ ID, ApporteurID string }
+	var contact struct{ ID, ApporteurID, NoteApporteur string }
 	r.JSON(t, &contact)
+	if contact.NoteApporteur != note {
+		t.Errorf("created contact's note = %q, want %q", contact.NoteApporteur, note)
+	}
 	r = call(t, "GET", "/contacts?apporteurId="+app.ID, miaTok, nil)
 	if r.Status != http.StatusOK || !strings.Contains(string(r.Body), contact.ID) {
 		t.Fatalf("MIA's GET /contacts = %d %s, want the apporteur's contact", r.Status, r.Body)
 	}
+	// The MIA reads the note on the contact and keeps its own remarques,
+	// which the apporteur never sees; the note is not the MIA's to rewrite.
+	var seen struct{ NoteApporteur string }
+	call(t, "GET", "/contacts/"+contact.ID, miaTok, nil).JSON(t, &seen)
+	if seen.NoteApporteur != note {
+		t.Errorf("MIA's contact note = %q, want %q", seen.NoteApporteur, note)
+	}
+	wantStatus(t, call(t, "PATCH", "/contacts/"+contact.ID, miaTok, map[string]any{"remarques": "Remarque privée du MIA"}), http.StatusOK)
+	wantProblem(t, call(t, "PATCH", "/contacts/"+contact.ID, miaTok, map[string]any{"noteApporteur": "réécrite"}), http.StatusBadRequest, "noteApporteur")
+	r = call(t, "GET", "/espace-apporteur/contacts", appTok, nil)
+	var mine struct {
+		Items []struct{ ID, NoteApporteur, Remarques string }
+	}
+	r.JSON(t, &mine)
+	if len(mine.Items) != 1 || mine.Items[0].NoteApporteur != note || strings.Contains(string(r.Body), "privée") ||
+		strings.Contains(string(r.Body), `"remarques"`) {
+		t.Errorf("apporteur's contacts = %s, want its note and never the MIA's remarques", r.Body)
+	}
+	wantProblem(t, call(t, "POST", "/espace-apporteur/contacts", appTok, map[string]any{"nom": "Long", "email": uniqEmail("long"),
+		"noteApporteur": strings.Repeat("é", 1001)}), http.StatusBadRequest, "noteApporteur")
+	wantProblem(t, call(t, "POST", "/espace-apporteur/contacts", appTok, map[string]any{"nom": "Ctl", "email": uniqEmail("ctl"),
+		"noteApporteur": "rappeler \x1b[2J"}), http.StatusBadRequest, "noteApporteur")
 	// A duplicate is refused without revealing the existing contact.
 	r = call(t, "POST", "/espace-apporteur/contacts", appTok, map[string]any{"nom": "Autre", "telephone": "+33698765432"})
 	if r.Status != http.StatusConflict || strings.Contains(string(r.Body), contact.ID) || strings.Contains(string(r.Body), "existantId") {
@@ -267,6 +295,8 @@ func TestOnboardingApporteur(t *testing.T) {
 	}
 	if n := notif(); len(n) != 1 || !strings.Contains(n[0].Text, "Jean Dupont") || strings.Contains(n[0].Text, "06 98") {
 		t.Errorf("MIA notifications = %+v", n)
+	} else if want := stack.APIURL + "/mia/contacts/" + contact.ID; !strings.Contains(n[0].Text, want) || !strings.Contains(n[0].HTML, want) {
+		t.Errorf("MIA notification links %q, want the contact's page %s", linkRe.FindAllString(n[0].Text, -1), want)
 	}
 	ctx := context.Background()
 	item := tableItem(t, miaID, dynamo.ContactSK(crm.ContactID(contact.ID)))
@@ -283,12 +313,21 @@ func TestOnboardingApporteur(t *testing.T) {
 
 	var statutMail bool
 	for _, e := range emailsTo(t, email) {
-		statutMail = statutMail || strings.Contains(e.Subject, "signée")
+		if !strings.Contains(e.Subject, "signée") {
+			continue
+		}
+		statutMail = true
+		// The web client's "Mes affaires" (it once linked /espace-apporteur, a "Page introuvable").
+		if want := stack.APIURL + "/espace/affaires"; !slices.Contains(linkRe.FindAllString(e.Text, -1), want) {
+			t.Errorf("statut email links %q, want %s", linkRe.FindAllString(e.Text, -1), want)
+		}
 	}
 	if !statutMail {
 		t.Error("no statut email to the apporteur")
 	}
 }
+
+var linkRe = regexp.MustCompile(`https?://[^\s"'<>]+`)
 
 func TestDeactivationRefusesEveryToken(t *testing.T) {
 	miaTok := newTenant(t, false).token

@@ -31,7 +31,7 @@ func validBodies(ids map[string]string) map[string]map[string]any {
 		"POST /affaires": {"clientId": ids["contact"], "produitId": "auto", "primeAnnuelleCentimes": 10000,
 			"tauxCommissionMIA": 10, "tauxCommissionApporteur": 15, "remarques": "r"},
 		"POST /apporteurs":                {"nom": "Valide", "prenom": "Val", "email": uniqEmail("val-app"), "telephone": uniqPhone(), "localisation": "Lyon"},
-		"POST /espace-apporteur/contacts": {"nom": "Valide", "prenom": "Esp", "email": uniqEmail("val-esp"), "telephone": uniqPhone()},
+		"POST /espace-apporteur/contacts": {"nom": "Valide", "prenom": "Esp", "email": uniqEmail("val-esp"), "telephone": uniqPhone(), "noteApporteur": "n"},
 		"POST /admin/mias":                {"nom": "Valide", "prenom": "Mia", "email": uniqEmail("val-mia"), "cabinet": "Cabinet V"},
 		"POST /admin/produits": {"id": "valide-" + fmt.Sprint(uniq()), "nom": "Valide", "categorie": "auto", "assureur": "Assureur",
 			"tauxCommissionMIA": 10, "actif": true},

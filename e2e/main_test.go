@@ -52,6 +52,11 @@ func run(m *testing.M) int {
 		return 1
 	}
 	stack = s
+	if api, err = loadContract(ctx, s.APIURL+"/openapi.json"); err != nil {
+		fmt.Fprintln(os.Stderr, "e2e: the served OpenAPI document:", err)
+		_ = s.Close()
+		return 1
+	}
 	code := m.Run()
 	// A -run filter leaves tests out: the figures and the scan's own check
 	// below are those of a whole run.
@@ -136,14 +141,26 @@ func rawCall(t *testing.T, method, path, token, contentType, body string) respon
 }
 
 // send adds the ID token, if any, to a request of call or rawCall, sends it
-// and reads the answer. A transport error is reported with t.Errorf and
-// answered as status 0, which no expectation accepts: the concurrency tests
-// call it from their own goroutines, where t.Fatal is not allowed.
+// and reads the answer, which must match the served OpenAPI document
+// (checkAnswer). A transport error is reported with t.Errorf and answered as
+// status 0, which no expectation accepts: the concurrency tests call it from
+// their own goroutines, where t.Fatal is not allowed.
 func send(t *testing.T, req *http.Request, token string) response {
 	t.Helper()
 	if token != "" {
 		req.Header.Set("Authorization", "Bearer "+token)
 		plant(token)
+	}
+	var reqBody []byte
+	if req.GetBody != nil { // set by http.NewRequest for the readers call and rawCall give
+		rc, err := req.GetBody()
+		if err == nil {
+			reqBody, err = io.ReadAll(rc)
+		}
+		if err != nil {
+			t.Errorf("%s %s: copy the body: %v", req.Method, req.URL.Path, err)
+			return response{}
+		}
 	}
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
@@ -156,7 +173,9 @@ func send(t *testing.T, req *http.Request, token string) response {
 		t.Errorf("%s %s: read the answer: %v", req.Method, req.URL.Path, err)
 		return response{}
 	}
-	return response{Status: resp.StatusCode, Header: resp.Header, Body: b}
+	r := response{Status: resp.StatusCode, Header: resp.Header, Body: b}
+	checkAnswer(t, req, reqBody, r)
+	return r
 }
 
 // login returns an ID token of the pool ("mia" or "apporteur").

@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -36,6 +37,8 @@ type Figures struct {
 	Faults map[string]*FaultCount `json:"faults"`
 	// Logs: what the log scan looked for and found.
 	Logs LogCount `json:"logs"`
+	// Contract: the answers checked against the served OpenAPI document.
+	Contract ContractCount `json:"contract"`
 }
 
 // Count is tried/passed.
@@ -63,6 +66,14 @@ type FaultCount struct {
 	Unblocked  bool `json:"unblocked"`
 }
 
+// ContractCount is the contract check of every answer.
+type ContractCount struct {
+	Answers    int `json:"answers"`
+	Mismatches int `json:"mismatches"`
+	// Operations: operationId → status → answers checked.
+	Operations map[string]map[string]int `json:"operations"`
+}
+
 // LogCount is the log scan.
 type LogCount struct {
 	Bytes   int `json:"bytes"`
@@ -72,8 +83,29 @@ type LogCount struct {
 
 var (
 	figMu sync.Mutex
-	figs  = Figures{Probes: map[string]map[string]*Count{}, Concurrency: map[string]*ConcurrencyCount{}, Faults: map[string]*FaultCount{}}
+	figs  = Figures{Probes: map[string]map[string]*Count{}, Concurrency: map[string]*ConcurrencyCount{}, Faults: map[string]*FaultCount{},
+		Contract: ContractCount{Operations: map[string]map[string]int{}}}
 )
+
+// countAnswer counts one answer checked against the document; op is empty
+// for a route the document does not have.
+func countAnswer(op string, status int, matched bool) {
+	figMu.Lock()
+	defer figMu.Unlock()
+	figs.Contract.Answers++
+	if !matched {
+		figs.Contract.Mismatches++
+	}
+	if op == "" {
+		return
+	}
+	m := figs.Contract.Operations[op]
+	if m == nil {
+		m = map[string]int{}
+		figs.Contract.Operations[op] = m
+	}
+	m[strconv.Itoa(status)]++
+}
 
 // probe counts one probe of a route, passed or not.
 func probe(route, name string, passed bool) {

@@ -47,6 +47,11 @@ type figures struct {
 		Secrets int `json:"secrets"`
 		Leaks   int `json:"leaks"`
 	} `json:"logs"`
+	Contract struct {
+		Answers    int                       `json:"answers"`
+		Mismatches int                       `json:"mismatches"`
+		Operations map[string]map[string]int `json:"operations"`
+	} `json:"contract"`
 }
 
 type fuzzTarget struct {
@@ -201,6 +206,14 @@ func report(w io.Writer, dir string) (bool, error) {
 	fmt.Fprintln(w)
 	fmt.Fprintf(w, "**Logs**: %d bytes of logs of the whole e2e suite scanned for %d tokens, passwords and planted personal values: %d found%s.\n",
 		f.Logs.Bytes, f.Logs.Secrets, f.Logs.Leaks, mark(f.Logs.Leaks == 0 && f.Logs.Bytes > 0))
+	fmt.Fprintln(w)
+	c := f.Contract
+	pairs := 0
+	for _, statuses := range c.Operations {
+		pairs += len(statuses)
+	}
+	fmt.Fprintf(w, "**Contract**: %d answers of the e2e suite (%d operations, %d operation × status pairs) validated against the served openapi.json by kin-openapi: %d mismatches%s.\n",
+		c.Answers, len(c.Operations), pairs, c.Mismatches, mark(c.Mismatches == 0 && c.Answers > 0))
 	var delays map[string]struct {
 		Runs     int     `json:"runs"`
 		MedianMS float64 `json:"medianMs"`

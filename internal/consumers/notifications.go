@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"strconv"
-	"strings"
 
 	"github.com/assentis/mycrm/internal/crm"
 	"github.com/assentis/mycrm/internal/dynamo"
@@ -51,7 +50,7 @@ func contactAdded(ctx context.Context, d Deps, c change) error {
 		return fmt.Errorf("read apporteur: %w", err)
 	}
 	msg, err := mail.Compose(mail.ContactAjoute{To: mia.Email, MiaPrenom: mia.Prenom, ApporteurNom: app.DisplayName(),
-		ContactNom: contact.DisplayName(), Lien: strings.TrimRight(d.WebBaseURL, "/") + "/"})
+		ContactNom: contact.DisplayName(), Lien: mail.ContactLink(d.WebBaseURL, string(contact.ID))})
 	if err != nil {
 		return err
 	}
@@ -78,7 +77,7 @@ func statutChanged(ctx context.Context, d Deps, c change) error {
 	}
 	msg, err := mail.Compose(mail.StatutAffaire{To: app.Email, ApporteurPrenom: app.Prenom, ContactNom: cur.ClientNom,
 		ProduitNom: cur.ProduitNom, Avant: string(old.Statut), Apres: string(cur.Statut),
-		Lien: strings.TrimRight(d.WebBaseURL, "/") + "/espace-apporteur"})
+		Lien: mail.EspaceAffairesLink(d.WebBaseURL)})
 	if err != nil {
 		return err
 	}

@@ -11,8 +11,8 @@ import (
 )
 
 // The table's stream has two readers (AWS advises at most two Lambda
-// readers per shard: each more one throttles GetRecords and delays them
-// all). Each reader dispatches every record of its batch to its handlers,
+// readers per shard: more get their GetRecords throttled, which delays
+// them all). Each reader dispatches every record of its batch to its handlers,
 // the same idempotent consumers as above, which still ignore the records
 // they do not care about: the reader's FilterCriteria in template.yaml are
 // the union of its handlers' patterns.

@@ -14,7 +14,10 @@ const (
 // Valid reports whether s is a known statut.
 func (s ContactStatut) Valid() bool { return s == ContactProspect || s == ContactClient }
 
-// Contact is a personne physique of a MIA's base.
+// Contact is a personne physique of a MIA's base. Remarques are the MIA's
+// own, never shown to an apporteur; NoteApporteur is what the apporteur wrote
+// when it brought the contact ("rappeler après 18 h"), shown to the MIA and to
+// that apporteur and written only by the apporteur.
 type Contact struct {
 	ID            ContactID     `json:"id"`
 	Nom           string        `json:"nom"`
@@ -25,12 +28,17 @@ type Contact struct {
 	DateNaissance string        `json:"dateNaissance,omitempty"` // AAAA-MM-JJ
 	Profession    string        `json:"profession,omitempty"`
 	Remarques     string        `json:"remarques,omitempty"` // private to the MIA
+	NoteApporteur string        `json:"noteApporteur,omitempty"`
 	Statut        ContactStatut `json:"statut"`
 	ApporteurID   ApporteurID   `json:"apporteurId,omitempty"`
 	CreatedAt     time.Time     `json:"createdAt"`
 	UpdatedAt     time.Time     `json:"updatedAt"`
 	Version       int           `json:"version"`
 }
+
+// NoteApporteurMax is the length, in characters, of an apporteur's note on
+// its contact: a few lines for the MIA, not a file.
+const NoteApporteurMax = 1000
 
 // DisplayName is how the contact is named in lists and on its affaires.
 func (c *Contact) DisplayName() string { return fullName(c.Prenom, c.Nom) }
@@ -51,6 +59,7 @@ func (c *Contact) Validate(phone PhoneNormalizer) []FieldError {
 	v.date("dateNaissance", &c.DateNaissance)
 	v.text("profession", &c.Profession, false, 100)
 	v.text("remarques", &c.Remarques, false, 2000)
+	v.text("noteApporteur", &c.NoteApporteur, false, NoteApporteurMax)
 	if c.Statut == "" {
 		c.Statut = ContactProspect
 	}

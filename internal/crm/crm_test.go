@@ -104,6 +104,12 @@ func TestContactValidate(t *testing.T) {
 		{"bad apporteur id", func(c *Contact) { c.ApporteurID = "abc" }, "apporteurId"},
 		{"nom too long", func(c *Contact) { c.Nom = strings.Repeat("é", 101) }, "nom"},
 		{"remarques too long", func(c *Contact) { c.Remarques = strings.Repeat("x", 2001) }, "remarques"},
+		{"note apporteur on several lines", func(c *Contact) { c.NoteApporteur = "Rappeler après 18 h.\r\n\tPas le lundi." }, ""},
+		{"note apporteur at its limit", func(c *Contact) { c.NoteApporteur = strings.Repeat("é", 1000) }, ""},
+		{"note apporteur too long", func(c *Contact) { c.NoteApporteur = strings.Repeat("é", 1001) }, "noteApporteur"},
+		{"note apporteur with an escape sequence", func(c *Contact) { c.NoteApporteur = "appeler \x1b[2J" }, "noteApporteur"},
+		{"note apporteur with NUL", func(c *Contact) { c.NoteApporteur = "a\x00b" }, "noteApporteur"},
+		{"note apporteur with DEL", func(c *Contact) { c.NoteApporteur = "a\x7fb" }, "noteApporteur"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

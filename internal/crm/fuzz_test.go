@@ -115,7 +115,7 @@ func FuzzContactValidate(f *testing.F) {
 	f.Add("Nom\u0000", "\u202e", "+33612345678", "a@b.c", "1899-12-31", "client", "01ARZ3NDEKTSV4RRFFQ69G5FAV")
 	f.Fuzz(func(t *testing.T, nom, prenom, tel, email, date, statut, apporteur string) {
 		c := Contact{Nom: nom, Prenom: prenom, Telephone: tel, Email: email, DateNaissance: date,
-			Statut: ContactStatut(statut), ApporteurID: ApporteurID(apporteur), Remarques: nom}
+			Statut: ContactStatut(statut), ApporteurID: ApporteurID(apporteur), Remarques: nom, NoteApporteur: prenom}
 		if errs := c.Validate(phone.Normalize); len(errs) > 0 {
 			for _, e := range errs {
 				if e.Message == "" {
@@ -127,7 +127,7 @@ func FuzzContactValidate(f *testing.F) {
 		if c.Nom == "" || (c.Telephone == "" && c.Email == "") || !c.Statut.Valid() {
 			t.Fatalf("accepted %+v", c)
 		}
-		for _, s := range []string{c.Nom, c.Prenom, c.Remarques} {
+		for _, s := range []string{c.Nom, c.Prenom, c.Remarques, c.NoteApporteur} {
 			if !utf8.ValidString(s) || hasControl(s) {
 				t.Fatalf("accepted text %q", s)
 			}

@@ -151,8 +151,10 @@ func TestEspaceApporteur(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	mine := must[crm.Contact](t)(s.CreateContactByApporteur(ctx, m, a.ID, crm.Contact{Nom: "Dupont", Prenom: "Jean", Email: "jean.dupont@exemple.fr", Remarques: "ignorée"}, nil))
-	if mine.ApporteurID != a.ID || mine.Remarques != "" || mine.Statut != crm.ContactProspect {
+	const note = "Rappeler après 18 h.\nPas le lundi."
+	mine := must[crm.Contact](t)(s.CreateContactByApporteur(ctx, m, a.ID, crm.Contact{Nom: "Dupont", Prenom: "Jean", Email: "jean.dupont@exemple.fr",
+		Remarques: "ignorée", NoteApporteur: "  " + note + " "}, nil))
+	if mine.ApporteurID != a.ID || mine.Remarques != "" || mine.Statut != crm.ContactProspect || mine.NoteApporteur != note {
 		t.Errorf("contact = %+v", mine)
 	}
 	must[crm.Contact](t)(s.CreateContact(ctx, m, crm.Contact{Nom: "Connu", Telephone: "0611223344"}, nil))
@@ -164,6 +166,20 @@ func TestEspaceApporteur(t *testing.T) {
 	lb := must[crm.Page[crm.Contact]](t)(s.ApporteurContacts(ctx, m, b.ID, crm.ListOptions{}))
 	if len(la.Items) != 1 || la.Items[0].ID != mine.ID || len(lb.Items) != 0 {
 		t.Errorf("contacts a = %+v, b = %+v", la.Items, lb.Items)
+	}
+	if got := la.Items[0].NoteApporteur; got != note {
+		t.Errorf("listed note = %q, want %q", got, note)
+	}
+	// The MIA's edits, by either update path, keep the apporteur's note.
+	for name, p := range map[string]crm.ContactPatch{"one UpdateItem": {Remarques: ptr("à relancer")}, "read then write": {Prenom: ptr("Jean-Paul")}} {
+		got := must[crm.Contact](t)(s.UpdateContact(ctx, m, mine.ID, p, nil))
+		if got.NoteApporteur != note {
+			t.Errorf("%s: note after the MIA's patch = %q, want %q", name, got.NoteApporteur, note)
+		}
+	}
+	// A MIA's own contact carries no apporteur note, whatever the caller passed.
+	if got := must[crm.Contact](t)(s.CreateContact(ctx, m, crm.Contact{Nom: "Sans note", Email: uniqueEmail("sans-note"), NoteApporteur: "x"}, nil)); got.NoteApporteur != "" {
+		t.Errorf("MIA contact note = %q, want none", got.NoteApporteur)
 	}
 
 	aff := must[crm.Affaire](t)(s.CreateAffaire(ctx, m, crm.NewAffaire{ClientID: string(mine.ID), ProduitID: "auto", PrimeAnnuelleCentimes: 80000}, nil))

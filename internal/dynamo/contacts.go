@@ -16,7 +16,8 @@ import (
 // transaction. A duplicate email or telephone is ECONFLICT with Ref = the
 // existing contact's id; an unknown apporteurId is EUNPROCESSABLE.
 func (s *Store) CreateContact(ctx context.Context, m crm.MiaID, c crm.Contact, idem *Idempotency) (crm.Contact, error) {
-	c.ID, c.Version = "", 0
+	// The note is the apporteur's words: a MIA never writes it.
+	c.ID, c.Version, c.NoteApporteur = "", 0, ""
 	if errs := c.Validate(s.Phone); errs != nil {
 		return crm.Contact{}, crm.Invalid(errs...)
 	}

@@ -40,6 +40,7 @@ type contactItem struct {
 	DateNaissance string `dynamodbav:"dateNaissance,omitempty"`
 	Profession    string `dynamodbav:"profession,omitempty"`
 	Remarques     string `dynamodbav:"remarques,omitempty"`
+	NoteApporteur string `dynamodbav:"noteApporteur,omitempty"`
 	Statut        string `dynamodbav:"statut"`
 	ApporteurID   string `dynamodbav:"apporteurId,omitempty"`
 	// Recherche is the folded text the `q` filter matches.
@@ -57,7 +58,7 @@ func toContactItem(m crm.MiaID, c crm.Contact) contactItem {
 		meta: toMeta(string(c.ID), c.CreatedAt, c.UpdatedAt, c.Version),
 		Nom:  c.Nom, Prenom: c.Prenom, Telephone: c.Telephone, Email: c.Email, Adresse: c.Adresse,
 		DateNaissance: c.DateNaissance, Profession: c.Profession, Remarques: c.Remarques,
-		Statut: string(c.Statut), ApporteurID: string(c.ApporteurID),
+		NoteApporteur: c.NoteApporteur, Statut: string(c.Statut), ApporteurID: string(c.ApporteurID),
 		Recherche: recherche(c.Nom, c.Prenom, c.Email, c.Telephone, nationalPhone(c.Telephone)),
 	}
 	if c.ApporteurID != "" {
@@ -70,7 +71,7 @@ func (it contactItem) contact() crm.Contact {
 	return crm.Contact{
 		ID: crm.ContactID(it.ID), Nom: it.Nom, Prenom: it.Prenom, Telephone: it.Telephone, Email: it.Email,
 		Adresse: it.Adresse, DateNaissance: it.DateNaissance, Profession: it.Profession, Remarques: it.Remarques,
-		Statut: crm.ContactStatut(it.Statut), ApporteurID: crm.ApporteurID(it.ApporteurID),
+		NoteApporteur: it.NoteApporteur, Statut: crm.ContactStatut(it.Statut), ApporteurID: crm.ApporteurID(it.ApporteurID),
 		CreatedAt: parseTime(it.CreatedAt), UpdatedAt: parseTime(it.UpdatedAt), Version: it.Version,
 	}
 }

@@ -205,9 +205,13 @@ func TestEspace(t *testing.T) {
 
 // fakeEspaceContacts renders the stored answer as the store does: from the
 // crm.Contact it wrote.
-type fakeEspaceContacts struct{ stored dynamo.Response }
+type fakeEspaceContacts struct {
+	stored dynamo.Response
+	got    crm.Contact // what the handler asked to store
+}
 
 func (f *fakeEspaceContacts) CreateContactByApporteur(_ context.Context, m crm.MiaID, p crm.ApporteurID, c crm.Contact, idem *dynamo.Idempotency) (crm.Contact, error) {
+	f.got = c
 	c.ID, c.ApporteurID, c.Version, c.Remarques = "01HCONTACT00000000000000AB", p, 1, "note privée du MIA"
 	if idem != nil {
 		var err error
@@ -227,5 +231,46 @@ func TestEspaceContactReplayIsTheApporteurView(t *testing.T) {
 		"POST", "/espace-apporteur/contacts", `{"nom":"Dupont","email":"a@b.fr"}`, hdr, apporteurClaims())
 	if resp.StatusCode != 201 || string(f.stored.Body) != resp.Body || strings.Contains(resp.Body, "privée") {
 		t.Errorf("first answer %d %s, stored %s", resp.StatusCode, resp.Body, f.stored.Body)
+	}
+}
+
+// TestEspaceContactNote: the apporteur's note reaches the store and comes back
+// in its view; the MIA's remarques are neither writable nor shown.
+func TestEspaceContactNote(t *testing.T) {
+	tests := []struct {
+		name       string
+		body       string
+		wantStatus int
+		wantNote   string
+	}{
+		{"note on two lines", `{"nom":"Dupont","email":"a@b.fr","noteApporteur":"Rappeler après 18 h.\nPas le lundi."}`, 201, "Rappeler après 18 h.\nPas le lundi."},
+		{"no note", `{"nom":"Dupont","email":"a@b.fr"}`, 201, ""},
+		{"the MIA's remarques", `{"nom":"Dupont","email":"a@b.fr","remarques":"x"}`, 400, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			f := &fakeEspaceContacts{}
+			resp := call(t, route(testDeps, "POST /espace-apporteur/contacts", Apporteur, handleCreateEspaceContact(f)),
+				"POST", "/espace-apporteur/contacts", tt.body, map[string]string{"content-type": "application/json"}, apporteurClaims())
+			if resp.StatusCode != tt.wantStatus {
+				t.Fatalf("got %d %s, want %d", resp.StatusCode, resp.Body, tt.wantStatus)
+			}
+			if tt.wantStatus != 201 {
+				return
+			}
+			var got espaceContact
+			if err := json.Unmarshal([]byte(resp.Body), &got); err != nil {
+				t.Fatal(err)
+			}
+			if got.NoteApporteur != tt.wantNote {
+				t.Errorf("note shown = %q, want %q", got.NoteApporteur, tt.wantNote)
+			}
+			if f.got.NoteApporteur != tt.wantNote {
+				t.Errorf("note stored = %q, want %q", f.got.NoteApporteur, tt.wantNote)
+			}
+			if strings.Contains(resp.Body, "privée") || strings.Contains(resp.Body, `"remarques"`) {
+				t.Errorf("the apporteur's view shows the MIA's remarques: %s", resp.Body)
+			}
+		})
 	}
 }

@@ -43,7 +43,8 @@ func whileActive(ctx context.Context, s activeChecker, p crm.Principal, read fun
 	return c.a, rerr
 }
 
-// espaceContact is a contact as its apporteur sees it (no MIA remarks).
+// espaceContact is a contact as its apporteur sees it: its own note, never
+// the MIA's remarques.
 type espaceContact struct {
 	ID            crm.ContactID     `json:"id"`
 	Nom           string            `json:"nom"`
@@ -53,6 +54,7 @@ type espaceContact struct {
 	Adresse       string            `json:"adresse,omitempty"`
 	DateNaissance string            `json:"dateNaissance,omitempty"`
 	Profession    string            `json:"profession,omitempty"`
+	NoteApporteur string            `json:"noteApporteur,omitempty"`
 	Statut        crm.ContactStatut `json:"statut"`
 	ApporteurID   crm.ApporteurID   `json:"apporteurId"`
 	CreatedAt     time.Time         `json:"createdAt"`
@@ -62,11 +64,12 @@ type espaceContact struct {
 
 func toEspaceContact(c crm.Contact) espaceContact {
 	return espaceContact{ID: c.ID, Nom: c.Nom, Prenom: c.Prenom, Telephone: c.Telephone, Email: c.Email,
-		Adresse: c.Adresse, DateNaissance: c.DateNaissance, Profession: c.Profession, Statut: c.Statut,
-		ApporteurID: c.ApporteurID, CreatedAt: c.CreatedAt, UpdatedAt: c.UpdatedAt, Version: c.Version}
+		Adresse: c.Adresse, DateNaissance: c.DateNaissance, Profession: c.Profession, NoteApporteur: c.NoteApporteur,
+		Statut: c.Statut, ApporteurID: c.ApporteurID, CreatedAt: c.CreatedAt, UpdatedAt: c.UpdatedAt, Version: c.Version}
 }
 
-// espaceContactInput is what an apporteur may send: no statut, remarks or attribution.
+// espaceContactInput is what an apporteur may send: its note for the MIA,
+// but no statut, attribution or MIA remarques (those are the MIA's).
 type espaceContactInput struct {
 	Nom           string `json:"nom"`
 	Prenom        string `json:"prenom"`
@@ -75,6 +78,7 @@ type espaceContactInput struct {
 	Adresse       string `json:"adresse"`
 	DateNaissance string `json:"dateNaissance"`
 	Profession    string `json:"profession"`
+	NoteApporteur string `json:"noteApporteur"`
 }
 
 type profilResponse struct {
@@ -159,7 +163,7 @@ func handleCreateEspaceContact(s espaceContactCreator) apiFunc {
 			}
 			c, err := s.CreateContactByApporteur(r.Context(), p.Mia, p.Apporteur, crm.Contact{
 				Nom: in.Nom, Prenom: in.Prenom, Telephone: in.Telephone, Email: in.Email, Adresse: in.Adresse,
-				DateNaissance: in.DateNaissance, Profession: in.Profession}, idem)
+				DateNaissance: in.DateNaissance, Profession: in.Profession, NoteApporteur: in.NoteApporteur}, idem)
 			if err != nil {
 				return espaceContact{}, err
 			}

@@ -51,7 +51,7 @@ type ContactAjoute struct {
 	MiaPrenom    string
 	ApporteurNom string
 	ContactNom   string
-	Lien         string // the web client, e.g. WEB_BASE_URL
+	Lien         string // ContactLink
 }
 
 // StatutAffaire tells an apporteur that an affaire of its contact changed statut.
@@ -61,7 +61,7 @@ type StatutAffaire struct {
 	ContactNom      string
 	ProduitNom      string
 	Avant, Apres    string // statut codes (en_cours, signee, …)
-	Lien            string
+	Lien            string // EspaceAffairesLink
 }
 
 // Compose renders one of the data types above into a Message.

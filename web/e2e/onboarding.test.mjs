@@ -1,8 +1,12 @@
 // Browser test of the onboarding text ("La logique à suivre"), through the UI only, in
 // Debian's Chromium driven by playwright-core (no browser download):
 //   MIA logs in → creates an apporteur → activation email read from SES local →
-//   apporteur activates and logs in → adds a contact → MIA sees it, creates an entreprise
-//   and an affaire, sets 20 % → apporteur sees the affaire and its commission.
+//   apporteur activates and logs in → adds a contact with a note for its MIA → MIA opens it
+//   from the notification email, adds a contact of its own and edits it, creates an
+//   entreprise and an affaire with its prime, signs it at 20 % → apporteur opens the
+//   affaire email and sees the affaire and its commission.
+// Every form it submits has every field filled, and the saved values are read back on
+// screen; every link of every email it causes is followed and must open a real page.
 // Screenshots of each main screen go to web/screenshots/ (git-ignored).
 //
 // Env: MYCRM_URL (the stack, e.g. http://localhost:3000), SES_URL (SES local, e.g.
@@ -89,8 +93,12 @@ function randomSiren() {
   throw new Error("unreachable");
 }
 
-/** Waits for the activation email to `to` in SES local and returns the link's path + query. */
-async function activationLink(to, since) {
+/**
+ * Waits for the latest email to `to` whose subject matches `subject` in SES local and
+ * returns its subject and the path + query of every link of its HTML and text (each
+ * checked to point at the web client under test).
+ */
+async function emailLinks(to, since, subject) {
   const deadline = Date.now() + 30000;
   while (Date.now() < deadline) {
     const res = await fetch(`${SES}/store?since=${since}`);
@@ -98,18 +106,61 @@ async function activationLink(to, since) {
       const { emails = [] } = await res.json();
       for (const e of emails.slice().reverse()) {
         const dest = [...(e.destination?.to ?? [])].map((d) => String(d).toLowerCase());
-        if (!dest.some((d) => d.includes(to))) continue;
+        if (!dest.some((d) => d.includes(to.toLowerCase())) || !subject.test(e.subject ?? "")) continue;
         const text = `${e.body?.html ?? ""}\n${e.body?.text ?? ""}`;
-        const m = /https?:\/\/[^\s"'<>]*\/activation\?token=[^\s"'<>&]+(?:&amp;[^\s"'<>]*)?/.exec(text);
-        if (m) {
+        const links = new Set();
+        for (const m of text.matchAll(/https?:\/\/[^\s"'<>]+/g)) {
           const u = new URL(m[0].replace(/&amp;/g, "&"));
-          return { subject: e.subject, path: u.pathname + u.search };
+          assert.equal(u.origin, new URL(BASE).origin, `link ${m[0]} of "${e.subject}" leaves the web client`);
+          links.add(u.pathname + u.search);
         }
+        assert.ok(links.size > 0, `no link in "${e.subject}"`);
+        return { subject: e.subject, links: [...links] };
       }
     }
     await new Promise((r) => setTimeout(r, 500));
   }
-  throw new Error(`no activation email to ${to} in ${SES}/store after 30 s`);
+  throw new Error(`no email to ${to} matching ${subject} in ${SES}/store after 30 s`);
+}
+
+/** Opens each emailed link in `page` and checks it lands on `heading`, never on "Page introuvable". */
+async function followEmailLinks(page, mail, heading, name) {
+  for (const link of mail.links) {
+    await page.goto(`${BASE}${link}`);
+    await page.getByRole("heading", { name: heading }).first().waitFor();
+    assert.equal(await page.getByRole("heading", { name: "Page introuvable" }).count(), 0, `${link} of "${mail.subject}" is "Page introuvable"`);
+  }
+  await screenshot(page, name);
+}
+
+/** The text of the <dd> after the <dt> named `name` (first match), spaces normalised. */
+async function fact(scope, name) {
+  const dd = scope.locator("dt").filter({ hasText: new RegExp(`^${name}$`) }).first().locator("xpath=following-sibling::dd[1]");
+  return squash(await dd.textContent());
+}
+
+/**
+ * Waits until the fact `name` reads `want` (compared through `norm`): the page renders some
+ * of them after a second request (the apporteur's name, the dirigeant's).
+ */
+async function expectFact(scope, name, want, norm = (x) => x) {
+  const deadline = Date.now() + TIMEOUT;
+  for (;;) {
+    const got = norm(await fact(scope, name));
+    if (got === norm(want)) return;
+    if (Date.now() > deadline) assert.equal(got, norm(want), `fact "${name}"`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+/** Collapses every run of spaces (narrow and non-breaking ones too) into one space. */
+function squash(s) {
+  return String(s ?? "").replace(/[\s\u00a0\u202f]+/g, " ").trim();
+}
+
+/** "06 12 34 56 78" whatever the spacing, for comparing telephones. */
+function digits(s) {
+  return String(s ?? "").replace(/\D/g, "");
 }
 
 /** Reloads until `locator` shows, for what stream consumers write after the response. */
@@ -177,10 +228,42 @@ test("the onboarding text, through the UI: MIA → apporteur → contact → ent
 
 async function onboarding() {
   const run = Date.now().toString(36);
-  const apporteur = { nom: `Lefèvre-${run}`, prenom: "Julien", email: `apporteur.${run}@exemple.test`, telephone: randomMobile() };
+  const apporteur = {
+    nom: `Lefèvre-${run}`,
+    prenom: "Julien",
+    email: `apporteur.${run}@exemple.test`,
+    telephone: randomMobile(),
+    localisation: "Lyon (69)",
+    remarques: "Agent immobilier, envoie des primo-accédants.",
+  };
   const apporteurPassword = `Apporteur-${run}-9Z`;
-  const contact = { nom: `Durand-${run}`, prenom: "Émilie", email: `emilie.${run}@exemple.test`, telephone: randomMobile() };
-  const entreprise = { raisonSociale: `Boulangerie ${run} SARL`, siren: randomSiren() };
+  const contact = {
+    nom: `Durand-${run}`,
+    prenom: "Émilie",
+    email: `emilie.${run}@exemple.test`,
+    telephone: randomMobile(),
+    adresse: "8 quai Saint-Antoine, 69002 Lyon",
+    profession: "Infirmière",
+    note: "Rappeler après 18 h.\nPréfère les SMS.",
+  };
+  // A contact the MIA types itself, then edits (every field changed).
+  const propre = {
+    nom: `Moreau-${run}`,
+    prenom: "Hugo",
+    email: `hugo.${run}@exemple.test`,
+    telephone: randomMobile(),
+    adresse: "3 rue Mercière, 69002 Lyon",
+    remarques: "Remarque privée du MIA : hésite entre deux assureurs.",
+  };
+  const propreModifie = {
+    nom: `Moreau-Petit-${run}`,
+    prenom: "Hugo-Louis",
+    email: `hugo.louis.${run}@exemple.test`,
+    telephone: randomMobile(),
+    adresse: "5 place des Terreaux, 69001 Lyon",
+    remarques: "Remarque privée du MIA, revue : rappeler en janvier.",
+  };
+  const entreprise = { raisonSociale: `Boulangerie ${run} SARL`, siren: randomSiren(), adresse: "12 rue de la République, 69002 Lyon" };
   const since = Math.floor(Date.now() / 1000) - 5;
 
   // 1. The MIA logs in and lands on "Bienvenue dans ton espace de progression".
@@ -193,7 +276,7 @@ async function onboarding() {
   await mia.locator(".progress-count").filter({ hasText: "étapes faites" }).waitFor();
   await screenshot(mia, "mia-accueil");
 
-  // 2. "Apporteurs d'affaires" → "Nouvel apporteur" → "Ajouter".
+  // 2. "Apporteurs d'affaires" → "Nouvel apporteur" → "Ajouter", every field filled.
   await mia.getByRole("navigation", { name: "Menu principal" }).getByRole("link", { name: "Apporteurs d'affaires" }).click();
   await mia.getByRole("heading", { name: "Apporteurs d'affaires" }).waitFor();
   await mia.getByRole("link", { name: "Nouvel apporteur" }).first().click();
@@ -201,21 +284,28 @@ async function onboarding() {
   await mia.getByLabel("Prénom").fill(apporteur.prenom);
   await mia.getByLabel("Téléphone").fill(apporteur.telephone);
   await mia.getByLabel("Email").fill(apporteur.email);
-  await mia.getByLabel("Localisation").fill("Lyon (69)");
-  await mia.getByLabel("Remarques").fill("Agent immobilier, envoie des primo-accédants.");
+  await mia.getByLabel("Localisation").fill(apporteur.localisation);
+  await mia.getByLabel("Remarques").fill(apporteur.remarques);
   await screenshot(mia, "mia-nouvel-apporteur");
   await mia.getByRole("button", { name: "Ajouter" }).click();
   await mia.getByText("email d'activation lui a été envoyé").waitFor();
   await mia.getByText("Invitation envoyée").first().waitFor();
+  // What was saved comes back on its page.
+  await mia.getByRole("heading", { name: `${apporteur.prenom} ${apporteur.nom}` }).waitFor();
+  await expectFact(mia, "Email", apporteur.email);
+  await expectFact(mia, "Téléphone", apporteur.telephone, digits);
+  await expectFact(mia, "Localisation", apporteur.localisation);
+  await expectFact(mia, "Remarques", apporteur.remarques);
   await screenshot(mia, "mia-fiche-apporteur");
 
-  // 3. The activation email, read from SES local.
-  const mail = await activationLink(apporteur.email, since);
-  assert.match(mail.path, /^\/activation\?token=/);
+  // 3. The activation email, read from SES local: its link opens the activation page.
+  const mail = await emailLinks(apporteur.email, since, /activer votre espace apporteur/);
+  assert.equal(mail.links.length, 1, `activation email links ${mail.links}`);
+  assert.match(mail.links[0], /^\/activation\?token=/);
 
   // 4. The apporteur activates its account, then logs in.
   const app = await newPage();
-  await app.goto(`${BASE}${mail.path}`);
+  await app.goto(`${BASE}${mail.links[0]}`);
   await app.getByRole("heading", { name: "Activation du compte" }).waitFor();
   await app.getByLabel("Mot de passe", { exact: true }).fill(apporteurPassword);
   await app.getByLabel("Confirmez le mot de passe").fill(apporteurPassword);
@@ -228,18 +318,35 @@ async function onboarding() {
   }
   await app.getByRole("heading", { name: "Mes contacts" }).waitFor();
 
-  // 5. The apporteur adds a contact.
+  // 5. The apporteur adds a contact, every field filled, with a note for its MIA.
   await app.getByRole("link", { name: "Nouveau contact" }).first().click();
   await app.getByLabel("Nom", { exact: true }).fill(contact.nom);
   await app.getByLabel("Prénom").fill(contact.prenom);
   await app.getByLabel("Email").fill(contact.email);
   await app.getByLabel("Téléphone").fill(contact.telephone);
+  await app.getByLabel("Adresse").fill(contact.adresse);
+  await app.getByLabel("Profession").fill(contact.profession);
+  await app.getByLabel("Note pour votre MIA").fill(contact.note);
+  await screenshot(app, "apporteur-nouveau-contact");
   await app.getByRole("button", { name: "Ajouter" }).click();
   await app.getByText("Contact ajouté").waitFor();
-  await app.getByRole("cell", { name: `${contact.prenom} ${contact.nom}` }).waitFor();
+  const mine = app.locator("tr", { hasText: `${contact.prenom} ${contact.nom}` });
+  await mine.waitFor();
+  assert.equal(squash(await mine.locator('[data-label="Email"]').textContent()), contact.email);
+  assert.equal(digits(await mine.locator('[data-label="Téléphone"]').textContent()), digits(contact.telephone));
+  assert.equal(await mine.locator(".note").innerText(), contact.note);
   await screenshot(app, "apporteur-mes-contacts");
 
-  // 6. The MIA sees it in "Contacts", attributed to the apporteur.
+  // 6. The MIA is told by email; its link opens the contact's page, with the apporteur's note.
+  const notif = await emailLinks(MIA_EMAIL, since, new RegExp(`${apporteur.prenom} ${apporteur.nom} vous a transmis un nouveau contact`));
+  await followEmailLinks(mia, notif, `${contact.prenom} ${contact.nom}`, "mia-contact-depuis-email");
+  assert.equal(await mia.locator('[data-fact="noteApporteur"]').innerText(), contact.note);
+  await expectFact(mia, "Email", contact.email);
+  await expectFact(mia, "Téléphone", contact.telephone, digits);
+  await expectFact(mia, "Adresse", contact.adresse);
+  await expectFact(mia, "Profession", contact.profession);
+  await expectFact(mia, "Apporteur", `${apporteur.prenom} ${apporteur.nom}`);
+  // It is in "Contacts" too, attributed to the apporteur.
   await mia.getByRole("navigation", { name: "Menu principal" }).getByRole("link", { name: "Contacts", exact: true }).click();
   await mia.getByLabel("Rechercher un contact").fill(contact.nom);
   await mia.getByRole("button", { name: "Rechercher" }).click();
@@ -251,11 +358,53 @@ async function onboarding() {
   await eventually(mia, mia.getByText("Compte activé"), "the apporteur's statut actif");
   await mia.getByRole("link", { name: `${contact.prenom} ${contact.nom}` }).waitFor();
 
+  // 6b. The MIA's own "Nouveau contact", every field filled, attributed to the apporteur…
+  await mia.getByRole("navigation", { name: "Menu principal" }).getByRole("link", { name: "Contacts", exact: true }).click();
+  await mia.getByRole("link", { name: "Nouveau contact" }).first().click();
+  await mia.getByLabel("Nom", { exact: true }).fill(propre.nom);
+  await mia.getByLabel("Prénom").fill(propre.prenom);
+  await mia.getByLabel("Téléphone").fill(propre.telephone);
+  await mia.getByLabel("Email").fill(propre.email);
+  await mia.getByLabel("Adresse").fill(propre.adresse);
+  const apporteurSelect = mia.getByLabel("Apporteur d'affaires");
+  await apporteurSelect.locator("option", { hasText: apporteur.nom }).waitFor({ state: "attached" });
+  await apporteurSelect.selectOption({ label: `${apporteur.prenom} ${apporteur.nom}` });
+  await mia.getByLabel("Remarques").fill(propre.remarques);
+  await screenshot(mia, "mia-nouveau-contact");
+  await mia.getByRole("button", { name: "Ajouter" }).click();
+  await mia.getByText("Contact ajouté.").waitFor();
+  await mia.getByRole("heading", { name: `${propre.prenom} ${propre.nom}` }).waitFor();
+  await expectFact(mia, "Email", propre.email);
+  await expectFact(mia, "Téléphone", propre.telephone, digits);
+  await expectFact(mia, "Adresse", propre.adresse);
+  await expectFact(mia, "Apporteur", `${apporteur.prenom} ${apporteur.nom}`);
+  await expectFact(mia, "Remarques", propre.remarques);
+  // … then "Modifier", every field changed.
+  await mia.getByRole("button", { name: "Modifier" }).first().click();
+  const edit = mia.getByRole("form", { name: "Modifier le contact" });
+  await edit.getByLabel("Nom", { exact: true }).fill(propreModifie.nom);
+  await edit.getByLabel("Prénom").fill(propreModifie.prenom);
+  await edit.getByLabel("Téléphone").fill(propreModifie.telephone);
+  await edit.getByLabel("Email").fill(propreModifie.email);
+  await edit.getByLabel("Adresse").fill(propreModifie.adresse);
+  await edit.getByLabel("Apporteur d'affaires").selectOption({ label: `${apporteur.prenom} ${apporteur.nom}` });
+  await edit.getByLabel("Remarques").fill(propreModifie.remarques);
+  await screenshot(mia, "mia-modifier-contact");
+  await edit.getByRole("button", { name: "Mettre à jour" }).click();
+  await mia.getByText("Contact mis à jour.").waitFor();
+  await mia.getByRole("heading", { name: `${propreModifie.prenom} ${propreModifie.nom}` }).waitFor();
+  await expectFact(mia, "Email", propreModifie.email);
+  await expectFact(mia, "Téléphone", propreModifie.telephone, digits);
+  await expectFact(mia, "Adresse", propreModifie.adresse);
+  await expectFact(mia, "Apporteur", `${apporteur.prenom} ${apporteur.nom}`);
+  await expectFact(mia, "Remarques", propreModifie.remarques);
+  await screenshot(mia, "mia-contact-modifie");
+
   // 7. "Entreprises" → "Nouvelle entreprise", the dirigeant picked among the contacts.
   await mia.getByRole("navigation", { name: "Menu principal" }).getByRole("link", { name: "Entreprises", exact: true }).click();
   await mia.getByRole("link", { name: "Nouvelle entreprise" }).first().click();
   await mia.getByLabel("Raison sociale").fill(entreprise.raisonSociale);
-  await mia.getByLabel("Adresse").fill("12 rue de la République, 69002 Lyon");
+  await mia.getByLabel("Adresse").fill(entreprise.adresse);
   // A SIREN whose key is wrong: the API's problem shows next to the SIREN field.
   await mia.getByLabel("SIREN").fill(entreprise.siren.slice(0, 8) + String((Number(entreprise.siren[8]) + 1) % 10));
   await mia.getByLabel("Filtrer vos contacts").fill(contact.nom);
@@ -271,9 +420,15 @@ async function onboarding() {
   await screenshot(mia, "mia-nouvelle-entreprise");
   await mia.getByRole("button", { name: "Ajouter" }).click();
   await mia.getByText("Entreprise ajoutée").waitFor();
+  await mia.getByRole("heading", { name: entreprise.raisonSociale }).waitFor();
+  await expectFact(mia, "SIREN", entreprise.siren, digits);
+  await expectFact(mia, "Adresse", entreprise.adresse);
+  await expectFact(mia, "Dirigeant", `${contact.prenom} ${contact.nom}`);
+  // It takes the apporteur of its dirigeant.
+  await expectFact(mia, "Apporteur", `${apporteur.prenom} ${apporteur.nom}`);
   await screenshot(mia, "mia-fiche-entreprise");
 
-  // 8. "Affaires" → "Nouvelle affaire": contact, then produit, then "Valider".
+  // 8. "Affaires" → "Nouvelle affaire": contact, then produit (and its prime), then "Valider".
   await mia.getByRole("navigation", { name: "Menu principal" }).getByRole("link", { name: "Affaires", exact: true }).click();
   await mia.getByRole("tab", { name: "En cours" }).waitFor();
   await mia.getByRole("link", { name: "Nouvelle affaire" }).first().click();
@@ -286,14 +441,23 @@ async function onboarding() {
   const produitOption = produit.locator("option:not([value=''])").first();
   const produitNom = (await produitOption.textContent()).split(" — ")[0].trim();
   await produit.selectOption(await produitOption.getAttribute("value"));
+  await mia.getByLabel("Prime annuelle (€)").fill("1 500,00");
+  // The contact has an apporteur: its rate can be chosen now.
+  await mia.getByLabel("Taux de commission Apporteur").selectOption("15");
   await screenshot(mia, "mia-nouvelle-affaire");
   await mia.getByRole("button", { name: "Valider" }).click();
   await mia.getByRole("status").filter({ hasText: "Affaire créée" }).waitFor();
+  // The prime and rate typed on the form are the affaire's from the start: no 0,00 €.
+  await expectFact(mia, "Prime annuelle", "1 500,00 €");
+  await expectFact(mia, "Taux apporteur", "15 %");
+  assert.notEqual(await fact(mia, "Commission MIA"), "0,00 €");
+  assert.notEqual(await fact(mia, "Commission apporteur"), "0,00 €");
 
   // It appears under "Affaires" → "En cours"; the orange pictogram opens "Mettre à jour".
   await mia.getByRole("navigation", { name: "Menu principal" }).getByRole("link", { name: "Affaires", exact: true }).click();
   const row = mia.locator("tr", { hasText: `${contact.prenom} ${contact.nom}` }).filter({ hasText: produitNom });
   await row.first().waitFor();
+  assert.equal(squash(await row.first().locator('[data-label="Prime annuelle"]').textContent()), "1 500,00 €");
   await screenshot(mia, "mia-affaires-en-cours");
   await row.first().getByRole("link", { name: /Modifier l'affaire/ }).click();
   await mia.getByRole("button", { name: "Mettre à jour" }).waitFor();
@@ -302,13 +466,23 @@ async function onboarding() {
     (await taux.locator("option").allTextContents()).filter((t) => t.includes("%")).map((t) => t.replace(/\s/g, " ")),
     ["15 %", "20 %", "25 %"],
   );
+  // Every field of "Modifier l'affaire": signed, 1 200,00 € at 12 % for the MIA, 20 % for the apporteur.
+  await mia.getByLabel("Statut").selectOption("signee");
   await mia.getByLabel("Prime annuelle (€)").fill("1 200,00");
+  await mia.getByLabel("Taux de commission MIA (%)").fill("12");
   await taux.selectOption("20");
+  await mia.getByLabel("Remarques").fill("Marge à négocier — remarque privée du MIA.");
   await mia.getByRole("button", { name: "Mettre à jour" }).click();
   await mia.getByRole("status").filter({ hasText: "Affaire mise à jour" }).waitFor();
-  const commission = (await mia.locator("dt", { hasText: /^Commission apporteur$/ }).locator("xpath=following-sibling::dd[1]").textContent()).trim();
-  assert.match(commission, /^\d[\d\s\u00a0\u202f]*,\d\d\s?€$/, `commission apporteur shown as French euros, got ${commission}`);
-  assert.notEqual(commission.replace(/\D/g, ""), "000");
+  // 1 200,00 € × 12 % = 144,00 € for the MIA; × 20 % = 28,80 € for the apporteur.
+  await expectFact(mia, "Prime annuelle", "1 200,00 €");
+  await expectFact(mia, "Taux MIA", "12 %");
+  await expectFact(mia, "Commission MIA", "144,00 €");
+  await expectFact(mia, "Taux apporteur", "20 %");
+  const commission = "28,80 €";
+  await expectFact(mia, "Commission apporteur", commission);
+  assert.equal(await mia.getByLabel("Remarques").inputValue(), "Marge à négocier — remarque privée du MIA.");
+  await mia.locator(".page-actions .badge", { hasText: "Signée" }).waitFor();
   // The historique (written by a stream consumer) shows the change as a timeline.
   await mia.locator(".timeline li", { hasText: "Taux de commission apporteur" }).waitFor();
   await screenshot(mia, "mia-affaire-mise-a-jour");
@@ -319,15 +493,23 @@ async function onboarding() {
   await sesAffaires.locator("tr", { hasText: `${contact.prenom} ${contact.nom}` }).filter({ hasText: "20 %" }).waitFor();
   await screenshot(mia, "mia-apporteur-ses-affaires");
 
-  // 9. The apporteur sees the affaire, its 20 % and its commission.
-  await app.getByRole("navigation", { name: "Menu principal" }).getByRole("link", { name: "Mes affaires", exact: true }).click();
+  // 9. The apporteur is told by email that the affaire is signed; its link opens "Mes affaires",
+  // with the affaire, its 20 % and its commission.
+  const signee = await emailLinks(apporteur.email, since, /est signée/);
+  await followEmailLinks(app, signee, "Mes affaires", "apporteur-affaires-depuis-email");
   await eventually(app, app.locator(".affaire-card", { hasText: produitNom }).filter({ hasText: "20 %" }), "the affaire at 20 % in Mes affaires");
-  await app.locator(".affaire-card", { hasText: commission.replace(/\s/g, "\u00a0") }).or(app.locator(".affaire-card", { hasText: commission })).first().waitFor();
+  const card = app.locator(".affaire-card", { hasText: produitNom }).filter({ hasText: "20 %" }).first();
+  await expectFact(card, "Commission prévisionnelle", commission);
   await screenshot(app, "apporteur-mes-affaires");
   await app.getByRole("navigation", { name: "Menu principal" }).getByRole("link", { name: "Mes commissions", exact: true }).click();
-  await eventually(app, app.locator('[data-total="en_cours"]').filter({ hasNotText: /^0,00/ }), "the commission en cours total");
+  await eventually(app, app.locator('[data-total="signee"]').filter({ hasNotText: /^0,00/ }), "the commission signée total");
   await app.getByRole("img", { name: "Commission prévisionnelle par statut" }).waitFor();
   await screenshot(app, "apporteur-mes-commissions");
+  // Its contacts: the one the MIA attributed to it too, never the MIA's remarques.
+  await app.getByRole("navigation", { name: "Menu principal" }).getByRole("link", { name: "Mes contacts", exact: true }).click();
+  await app.locator("tr", { hasText: `${propreModifie.prenom} ${propreModifie.nom}` }).waitFor();
+  assert.equal(await app.getByText(/remarque privée/i).count(), 0, "the apporteur sees the MIA's remarques");
+  await screenshot(app, "apporteur-mes-contacts-attribues");
   await app.getByRole("link", { name: "Mon profil" }).click();
   await app.getByRole("heading", { name: "Mon profil" }).waitFor();
   await screenshot(app, "apporteur-profil");
@@ -343,6 +525,7 @@ async function onboarding() {
   await phone.getByRole("button", { name: "Menu" }).click();
   await screenshot(phone, "telephone-menu");
   await phone.getByRole("navigation", { name: "Menu principal" }).getByRole("link", { name: "Affaires", exact: true }).click();
+  await phone.getByRole("tab", { name: "Signées" }).click();
   await phone.locator("tr", { hasText: contact.nom }).first().waitFor();
   await screenshot(phone, "telephone-affaires");
 

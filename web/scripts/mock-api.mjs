@@ -220,12 +220,13 @@ const server = http.createServer(async (req, res) => {
       const { primeAnnuelleCentimes, tauxCommissionMIA, commissionMIACentimes, remarques, ...rest } = commission(a);
       return { ...rest, clientNom: clientNom(a.clientId), historique: historique.get(a.id) ?? [] };
     });
-    if (seg[1] === "contacts" && m === "GET") return send(res, 200, page(mine, url));
+    // The apporteur sees its own note, never the MIA's remarques.
+    if (seg[1] === "contacts" && m === "GET") return send(res, 200, page(mine.map(({ remarques, ...rest }) => rest), url));
     if (seg[1] === "contacts" && m === "POST") {
       const errors = validateContact(b);
       if (errors.length) return problem(res, 400, "Données invalides", "Corrigez les champs indiqués.", errors);
       if (dupContact(b)) return problem(res, 409, "Contact déjà connu", "Ce contact est déjà connu de votre mandataire : il n'a pas été ajouté.");
-      const ct = { id: ulid(), nom: b.nom, prenom: b.prenom, telephone: b.telephone, email: b.email, statut: "prospect", apporteurId: me, createdAt: now(), updatedAt: now(), version: 1 };
+      const ct = { id: ulid(), nom: b.nom, prenom: b.prenom, telephone: b.telephone, email: b.email, adresse: b.adresse, profession: b.profession, noteApporteur: b.noteApporteur, statut: "prospect", apporteurId: me, createdAt: now(), updatedAt: now(), version: 1 };
       contacts.set(ct.id, ct);
       return send(res, 201, ct, etag(ct));
     }
@@ -343,7 +344,7 @@ const server = http.createServer(async (req, res) => {
       if (!client) errors.push({ champ: "clientId", message: "Choisissez un contact ou une entreprise." });
       if (!pr) errors.push({ champ: "produitId", message: "Ce produit n'existe pas." });
       if (errors.length) return problem(res, 400, "Données invalides", "Corrigez les champs indiqués.", errors);
-      const a = { id: ulid(), clientId: b.clientId, clientType: contacts.has(b.clientId) ? "contact" : "entreprise", clientNom: clientNom(b.clientId), produitId: pr.id, produitNom: pr.nom, statut: "en_cours", primeAnnuelleCentimes: 0, tauxCommissionMIA: pr.tauxCommissionMIA, apporteurId: client.apporteurId, createdAt: now(), updatedAt: now(), version: 1 };
+      const a = { id: ulid(), clientId: b.clientId, clientType: contacts.has(b.clientId) ? "contact" : "entreprise", clientNom: clientNom(b.clientId), produitId: pr.id, produitNom: pr.nom, statut: "en_cours", primeAnnuelleCentimes: b.primeAnnuelleCentimes ?? 0, tauxCommissionMIA: pr.tauxCommissionMIA, apporteurId: client.apporteurId, createdAt: now(), updatedAt: now(), version: 1 };
       affaires.set(a.id, a);
       addHisto(a, "creation");
       return send(res, 201, commission(a), etag(a));

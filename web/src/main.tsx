@@ -96,8 +96,11 @@ function App() {
   }
   if (!session) return <Redirect to={path === "/" ? "/connexion" : `/connexion?suite=${encodeURIComponent(path + location.search)}`} />;
   if (path === "/" || path === "/espace") return <Redirect to={homeOf(session.pool)} />;
+  // Affaire emails of earlier versions linked here: they still open the affaires.
+  if (path === "/espace-apporteur") return <Redirect to="/espace/affaires" />;
 
-  const space = SPACES.find((sp) => path.startsWith(sp.prefix));
+  // A space is its prefix as a whole segment: "/espace-apporteur" is not in "/espace".
+  const space = SPACES.find((sp) => path === sp.prefix || path.startsWith(`${sp.prefix}/`));
   if (space) {
     if (session.pool !== space.pool) return <Redirect to={homeOf(session.pool)} />;
     const r = find(space.routes, path);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { affaireClient, affaireProduit, historiqueText, personName, readCommissions } from "./model";
+import { affaireClient, affaireProduit, historiqueText, nouvelleAffaire, personName, readCommissions } from "./model";
 
 const sp = (s: string) => s.replace(/[\u00a0\u202f]/g, " ");
 
@@ -62,5 +62,36 @@ describe("names", () => {
     const produits = new Map([["auto", { id: "auto", nom: "Assurance auto" }]]);
     expect(affaireProduit({ produitId: "auto" } as never, produits)).toBe("Assurance auto");
     expect(affaireProduit({ produitId: "x", produitNom: "Santé" } as never)).toBe("Santé");
+  });
+});
+
+describe("nouvelleAffaire", () => {
+  const v = { clientId: "C1", produitId: "auto", primeAnnuelle: "" };
+  it.each([
+    ["1 200,50", 120050],
+    ["1200", 120000],
+    ["1\u00a0234,5 €", 123450],
+    ["0,99", 99],
+  ])("sends the prime %j as %i centimes", (primeAnnuelle, centimes) => {
+    expect(nouvelleAffaire({ ...v, primeAnnuelle })).toEqual({ body: { clientId: "C1", produitId: "auto", primeAnnuelleCentimes: centimes } });
+  });
+  it("sends no prime when none is typed (the API's 0)", () => {
+    expect(nouvelleAffaire({ ...v, primeAnnuelle: "  " })).toEqual({ body: { clientId: "C1", produitId: "auto" } });
+  });
+  it.each(["12,345", "-5", "douze", "1.200,00"])("refuses the prime %j next to its field", (primeAnnuelle) => {
+    const r = nouvelleAffaire({ ...v, primeAnnuelle });
+    expect(r.body).toBeUndefined();
+    expect(r.errors?.primeAnnuelleCentimes).toMatch(/montant en euros/);
+  });
+  it("sends the apporteur's rate only when the client has an apporteur", () => {
+    expect(nouvelleAffaire({ ...v, tauxApporteur: "20", clientHasApporteur: true }).body).toEqual({ clientId: "C1", produitId: "auto", tauxCommissionApporteur: 20 });
+    expect(nouvelleAffaire({ ...v, tauxApporteur: "20", clientHasApporteur: false }).body).toEqual({ clientId: "C1", produitId: "auto" });
+    expect(nouvelleAffaire({ ...v, tauxApporteur: "", clientHasApporteur: true }).body).toEqual({ clientId: "C1", produitId: "auto" });
+  });
+  it("asks for the contact, then the produit", () => {
+    expect(nouvelleAffaire({ clientId: "", produitId: "", primeAnnuelle: "" }).errors).toMatchObject({
+      clientId: "Choisissez d'abord le contact.",
+      produitId: "Choisissez le produit.",
+    });
   });
 });

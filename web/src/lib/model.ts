@@ -1,4 +1,4 @@
-import { STATUT_AFFAIRE, formatCentimes, formatPercent } from "./format";
+import { STATUT_AFFAIRE, formatCentimes, formatPercent, parseEurosToCentimes } from "./format";
 
 // The shapes the client reads from the API. Field names follow DESIGN.md §3–§4; where the
 // contract leaves a name open, the helpers below accept the likely spellings.
@@ -30,7 +30,10 @@ export interface Contact extends Entity {
   telephone?: string;
   email?: string;
   adresse?: string;
+  profession?: string;
   remarques?: string;
+  /** The apporteur's note for the MIA, written when it brought the contact; the MIA only reads it. */
+  noteApporteur?: string;
   statut?: "prospect" | "client" | string;
   apporteurId?: string;
   affaires?: Affaire[];
@@ -193,4 +196,34 @@ export function readCommissions(body: CommissionsResponse | undefined): Commissi
   const enCours = num(body?.totaux?.enCoursCentimes) ?? sum("en_cours");
   const signees = num(body?.totaux?.signeeCentimes) ?? sum("signee");
   return { lines, enCoursCentimes: enCours, signeesCentimes: signees, totalCentimes: enCours + signees };
+}
+
+/** The body of POST /affaires from the "Nouvelle affaire" form. */
+export interface NouvelleAffaire {
+  clientId: string;
+  produitId: string;
+  primeAnnuelleCentimes?: number;
+  tauxCommissionApporteur?: number;
+}
+
+/**
+ * Reads the "Nouvelle affaire" form: the contact and the produit are required; the prime
+ * annuelle is optional and typed in euros ("1 200,50"), sent as integer cents; the apporteur's
+ * rate (15, 20 or 25) is optional and only sent when the client has an apporteur. Returns the
+ * body, or the French message of each field at fault.
+ */
+export function nouvelleAffaire(v: { clientId: string; produitId: string; primeAnnuelle: string; tauxApporteur?: string; clientHasApporteur?: boolean }):
+  | { body: NouvelleAffaire; errors?: undefined }
+  | { body?: undefined; errors: Record<string, string | undefined> } {
+  const prime = v.primeAnnuelle.trim() ? parseEurosToCentimes(v.primeAnnuelle) : undefined;
+  const errors = {
+    clientId: v.clientId ? undefined : "Choisissez d'abord le contact.",
+    produitId: v.produitId ? undefined : "Choisissez le produit.",
+    primeAnnuelleCentimes: prime === null ? "Saisissez un montant en euros, par exemple 1 234,56." : undefined,
+  };
+  if (Object.values(errors).some(Boolean)) return { errors };
+  const body: NouvelleAffaire = { clientId: v.clientId, produitId: v.produitId };
+  if (prime != null) body.primeAnnuelleCentimes = prime;
+  if (v.clientHasApporteur && v.tauxApporteur) body.tauxCommissionApporteur = Number(v.tauxApporteur);
+  return { body };
 }

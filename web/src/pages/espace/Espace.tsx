@@ -63,7 +63,10 @@ export function MesContacts({ query }: { query: URLSearchParams }) {
             <tbody>
               {items.map((c) => (
                 <tr>
-                  <td data-label="Nom">{personName(c)}</td>
+                  <td data-label="Nom">
+                    {personName(c)}
+                    {c.noteApporteur && <div class="row-meta note">{c.noteApporteur}</div>}
+                  </td>
                   <td data-label="Email">{c.email || "—"}</td>
                   <td data-label="Téléphone">{formatTelephone(c.telephone)}</td>
                   <td data-label="Statut">
@@ -80,11 +83,15 @@ export function MesContacts({ query }: { query: URLSearchParams }) {
   );
 }
 
+/** The API's limit on an apporteur's note (characters). */
+const NOTE_MAX = 1000;
+
 export function MonNouveauContact() {
-  const f = useForm({ nom: "", prenom: "", telephone: "", email: "", remarques: "" });
+  const f = useForm({ nom: "", prenom: "", telephone: "", email: "", adresse: "", profession: "", noteApporteur: "" });
   const onSubmit = (e: Event) => {
     e.preventDefault();
-    if (!f.check(contactIdentityErrors(f.values))) return;
+    const note = [...f.values.noteApporteur.trim()].length > NOTE_MAX ? `La note dépasse ${NOTE_MAX} caractères.` : undefined;
+    if (!f.check({ ...contactIdentityErrors(f.values), noteApporteur: note })) return;
     f.submit(async () => {
       const body = f.filled();
       await api.post<Contact>("/espace-apporteur/contacts", body, f.idempotencyKey(body));
@@ -98,7 +105,17 @@ export function MonNouveauContact() {
       </PageHeader>
       <form class="card form" onSubmit={onSubmit} ref={f.formRef} noValidate>
         <ContactIdentityFields form={f} />
-        <InputField form={f} name="remarques" label="Remarques" type="textarea" hint="Le besoin du contact, le bon moment pour l'appeler…" />
+        <div class="grid-2">
+          <InputField form={f} name="adresse" label="Adresse" autoComplete="off" />
+          <InputField form={f} name="profession" label="Profession" autoComplete="off" />
+        </div>
+        <InputField
+          form={f}
+          name="noteApporteur"
+          label="Note pour votre MIA"
+          type="textarea"
+          hint="Le besoin du contact, le bon moment pour l'appeler… Votre MIA la lit sur la fiche du contact."
+        />
         <FormFooter form={f} cancel="/espace/contacts" submit="Ajouter" />
       </form>
     </>

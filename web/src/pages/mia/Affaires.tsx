@@ -20,6 +20,7 @@ import {
   affaireClient,
   affaireProduit,
   historiqueText,
+  nouvelleAffaire,
   personName,
 } from "../../lib/model";
 import { navigate } from "../../lib/router";
@@ -189,20 +190,23 @@ export function AffaireNew({ query }: { query: URLSearchParams }) {
     return { contacts, entreprises };
   }, [filtre]);
   const produits = useProduits();
-  const f = useForm({ clientId: query.get("contactId") ?? "", produitId: "" });
+  const f = useForm({ clientId: query.get("contactId") ?? "", produitId: "", primeAnnuelleCentimes: "", tauxCommissionApporteur: "" });
+  const chosen =
+    clients.data?.contacts.find((c) => c.id === f.values.clientId) ?? clients.data?.entreprises.find((en) => en.id === f.values.clientId);
+  const clientHasApporteur = !!chosen?.apporteurId;
 
   const onSubmit = (e: Event) => {
     e.preventDefault();
     const v = f.values;
-    if (
-      !f.check({
-        clientId: v.clientId ? undefined : "Choisissez d'abord le contact.",
-        produitId: v.produitId ? undefined : "Choisissez le produit.",
-      })
-    )
-      return;
+    const { body, errors } = nouvelleAffaire({
+      clientId: v.clientId,
+      produitId: v.produitId,
+      primeAnnuelle: v.primeAnnuelleCentimes,
+      tauxApporteur: v.tauxCommissionApporteur,
+      clientHasApporteur,
+    });
+    if (!f.check(errors ?? {}) || !body) return;
     f.submit(async () => {
-      const body = { clientId: v.clientId, produitId: v.produitId };
       const r = await api.post<Affaire>("/affaires", body, f.idempotencyKey(body));
       navigate(`/mia/affaires/${r.data.id}?cree=1`);
     });
@@ -276,6 +280,22 @@ export function AffaireNew({ query }: { query: URLSearchParams }) {
           </SelectField>
           {produit?.tauxCommissionMIA !== undefined && (
             <p class="hint">Taux de commission MIA par défaut : {formatPercent(produit.tauxCommissionMIA)}</p>
+          )}
+          <InputField
+            form={f}
+            name="primeAnnuelleCentimes"
+            label="Prime annuelle (€)"
+            hint="Facultative, par exemple 1 200,00 : la commission prévisionnelle de l'apporteur en dépend. Modifiable ensuite."
+            inputMode="decimal"
+            autoComplete="off"
+          />
+          {clientHasApporteur && (
+            <SelectField form={f} name="tauxCommissionApporteur" label="Taux de commission Apporteur" hint="Facultatif : ce contact a un apporteur. Modifiable ensuite.">
+              <option value="">— Plus tard —</option>
+              <option value="15">15 %</option>
+              <option value="20">20 %</option>
+              <option value="25">25 %</option>
+            </SelectField>
           )}
         </fieldset>
         <ErrorBox error={produits.error} />

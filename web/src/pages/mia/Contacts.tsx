@@ -162,7 +162,7 @@ export function ContactNew({ query }: { query: URLSearchParams }) {
             <option value={ap.id}>{apporteurName(ap)}</option>
           ))}
         </SelectField>
-        <InputField form={f} name="remarques" label="Remarques" type="textarea" />
+        <InputField form={f} name="remarques" label="Remarques" type="textarea" hint="Visibles par vous seul, jamais par l'apporteur." />
         <FormFooter form={f} cancel="/mia/contacts" submit="Ajouter" />
       </form>
     </>
@@ -231,6 +231,12 @@ export function ContactView({ id, query }: { id: string; query: URLSearchParams 
           <dd>{formatTelephone(ct.telephone)}</dd>
           <dt>Adresse</dt>
           <dd>{ct.adresse || "—"}</dd>
+          {ct.profession && (
+            <>
+              <dt>Profession</dt>
+              <dd>{ct.profession}</dd>
+            </>
+          )}
           <dt>Apporteur</dt>
           <dd>
             {ct.apporteurId ? (
@@ -239,8 +245,16 @@ export function ContactView({ id, query }: { id: string; query: URLSearchParams 
               "—"
             )}
           </dd>
+          {ct.noteApporteur && (
+            <>
+              <dt>Note de l'apporteur</dt>
+              <dd class="note" data-fact="noteApporteur">
+                {ct.noteApporteur}
+              </dd>
+            </>
+          )}
           <dt>Remarques</dt>
-          <dd>{ct.remarques || "—"}</dd>
+          <dd class="note">{ct.remarques || "—"}</dd>
           <dt>Créé le</dt>
           <dd>{formatDate(ct.createdAt)}</dd>
         </dl>
