@@ -12,7 +12,7 @@ import (
 	"github.com/assentis/mycrm/internal/crm"
 	"github.com/assentis/mycrm/internal/devstack"
 	"github.com/assentis/mycrm/internal/dynamo"
-	"github.com/assentis/mycrm/internal/httpapi"
+	"github.com/assentis/mycrm/internal/routes"
 	"github.com/aws/aws-lambda-go/lambdacontext"
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/config"
@@ -50,11 +50,15 @@ type benchStack struct {
 func (st *benchStack) invoke(ctx context.Context, r Route, k call) (status int, msec float64, err error) {
 	a := st.adapters[r.Function]
 	if a == nil {
-		mk, ok := httpapi.Handlers()[r.Function]
+		row, ok := routes.Find(r.Function)
 		if !ok {
 			return 0, 0, fmt.Errorf("no handler %s", r.Function)
 		}
-		a = httpadapter.NewV2(mk(st.ls.Services.HTTP))
+		h, err := row.Handler(st.ls.Services.HTTP)
+		if err != nil {
+			return 0, 0, err
+		}
+		a = httpadapter.NewV2(h)
 		st.adapters[r.Function] = a
 	}
 	var claims map[string]string
@@ -73,7 +77,7 @@ func (st *benchStack) invoke(ctx context.Context, r Route, k call) (status int, 
 // startStack starts the whole local stack on free ports (in-memory DynamoDB,
 // temporary state), with the recorder on the AWS config of the gateway's
 // in-process handlers and consumers, and logs in a MIA and a staff member.
-func startStack(ctx context.Context, o options, routes []Route, log io.Writer) (*benchStack, error) {
+func startStack(ctx context.Context, o options, templateRoutes []Route, log io.Writer) (*benchStack, error) {
 	rec := &recorder{}
 	t := time.Now()
 	ls, err := devstack.Start(ctx, devstack.Options{
@@ -89,11 +93,11 @@ func startStack(ctx context.Context, o options, routes []Route, log io.Writer) (
 	fmt.Fprintf(log, "bench: local stack up in %s (API %s, DynamoDB %s)\n", time.Since(t).Round(time.Millisecond), ls.APIURL, ls.DynamoURL)
 	st := &benchStack{ls: ls, rec: rec, api: newAPIClient(ls.APIURL), routes: map[string]Route{},
 		handlers: map[string]bool{}, skipped: map[string]string{}, adapters: map[string]*httpadapter.HandlerAdapterV2{}}
-	for _, r := range routes {
+	for _, r := range templateRoutes {
 		st.routes[r.Key()] = r
 	}
-	for fn := range httpapi.Handlers() {
-		st.handlers[fn] = true
+	for _, r := range routes.API {
+		st.handlers[r.Folder] = true
 	}
 	cfg, err := config.LoadDefaultConfig(ctx, config.WithRegion(ls.Env["AWS_REGION"]),
 		config.WithCredentialsProvider(credentials.NewStaticCredentialsProvider("local", "local", "")))

@@ -103,11 +103,10 @@ func WithApporteurAccounts() Option {
 	}
 }
 
-// WithPhone gives the store the telephone normaliser of
-// the routes that accept a number (phone.Normalize: create and update of
-// contacts, entreprises and apporteurs, espace contacts, MIA accounts).
-// Package app does not import package phone, whose dependency decodes its
-// metadata at init: only the functions that pass it link it.
+// WithPhone gives the store the telephone normaliser of the routes that
+// accept a number (phone.Normalize; the Phone client of internal/routes,
+// whose makers fail at start without it). Package app does not import
+// package phone, whose init is costly: only the functions that pass it link it.
 func WithPhone(n crm.PhoneNormalizer) Option {
 	return func(l *loader) { l.phone = n }
 }

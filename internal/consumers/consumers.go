@@ -22,8 +22,9 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 )
 
-// Deps are what the consumers need, built once per instance by
-// internal/app/streamapp (functions/*/main.go for those that need only the store).
+// Deps are what the consumers need, built once per instance by the reader's
+// main.go (generated from internal/routes), through internal/app/streamapp
+// for the reader that sends email.
 type Deps struct {
 	Store         *dynamo.Store
 	MiaPool       *accounts.Pool
@@ -42,15 +43,9 @@ type Mailer interface {
 // Handler is a stream consumer's Lambda handler.
 type Handler = func(context.Context, events.DynamoDBEvent) (events.DynamoDBEventResponse, error)
 
-// Handlers returns the maker of every stream reader, keyed by its folder
-// under functions/. The local gateway feeds exactly these with the table's
-// stream; each functions/<folder>/main.go wires the same maker into lambda.Start.
-func Handlers() map[string]func(Deps) Handler {
-	return map[string]func(Deps) Handler{
-		"stream-projections": Projections,
-		"stream-mail":        Mail,
-	}
-}
+// missing is the error of a reader built without a client it needs: it fails
+// at start, not on the first record that would use the client.
+func missing(client string) error { return fmt.Errorf("missing dependency: %s", client) }
 
 // change is a stream record with its images converted to SDK items.
 type change struct {

@@ -95,14 +95,6 @@ func TestHistoriqueOf(t *testing.T) {
 	}
 }
 
-func TestHandlersCoverEveryConsumer(t *testing.T) {
-	for _, name := range []string{"stream-projections", "stream-mail"} {
-		if Handlers()[name] == nil {
-			t.Errorf("no consumer %q", name)
-		}
-	}
-}
-
 func TestOnce(t *testing.T) {
 	boom, stuck := errors.New("boom"), errors.New("stuck")
 	tests := []struct {

@@ -20,22 +20,35 @@ import (
 // Projections is the reader that keeps the derived data current: historique,
 // commission totals, contact → client and the client name on its affaires.
 // It sends no email: its function links no SES client.
-func Projections(d Deps) Handler {
+func Projections(d Deps) (Handler, error) {
+	if d.Store == nil {
+		return nil, missing("store")
+	}
 	return reader("projections", d, d.Store, []part{
 		{"historique", Historique(d)},
 		{"commissions", Commissions(d)},
 		{"contact-client", ContactClient(d)},
 		{"client-nom", ClientNom(d)},
-	})
+	}), nil
 }
 
 // Mail is the reader that sends email: invitations (with their Cognito
 // accounts) and notifications.
-func Mail(d Deps) Handler {
+func Mail(d Deps) (Handler, error) {
+	switch {
+	case d.Store == nil:
+		return nil, missing("store")
+	case d.MiaPool == nil:
+		return nil, missing("MIA pool administration")
+	case d.ApporteurPool == nil:
+		return nil, missing("apporteur pool administration")
+	case d.Mailer == nil:
+		return nil, missing("mailer")
+	}
 	return reader("mail", d, d.Store, []part{
 		{"invitations", Invitations(d)},
 		{"notifications", Notifications(d)},
-	})
+	}), nil
 }
 
 // part is one handler of a reader, named in its marks.

@@ -268,14 +268,22 @@ func Start(ctx context.Context, o Options) (_ *Stack, err error) {
 		return nil, err
 	}
 
+	handlers, err := httpHandlers(s.Services)
+	if err != nil {
+		return nil, err
+	}
+	consumers, err := streamConsumers(s.Services)
+	if err != nil {
+		return nil, err
+	}
 	streamStart := o.StreamStart
 	if streamStart == "" && restart {
 		streamStart = "LATEST"
 	}
 	s.Gateway, err = gateway.New(gateway.Config{
 		Template:  s.Template,
-		Handlers:  httpHandlers(s.Services),
-		Consumers: streamConsumers(s.Services),
+		Handlers:  handlers,
+		Consumers: consumers,
 		Refs: map[string]string{
 			table.LogicalID:           s.Table,
 			"MiaUserPool":             s.MiaPoolID,

@@ -1,31 +1,40 @@
 package devstack
 
 import (
+	"fmt"
 	"net/http"
 
 	"github.com/assentis/mycrm/internal/app/streamapp"
-	"github.com/assentis/mycrm/internal/consumers"
 	"github.com/assentis/mycrm/internal/devstack/gateway"
 	"github.com/assentis/mycrm/internal/dynamo"
-	"github.com/assentis/mycrm/internal/httpapi"
+	"github.com/assentis/mycrm/internal/routes"
 )
 
-// httpHandlers builds every HTTP function's handler as its Lambda does.
-func httpHandlers(svc *streamapp.Services) map[string]http.Handler {
+// httpHandlers builds every HTTP function's handler as its Lambda does,
+// from the same rows of internal/routes.
+func httpHandlers(svc *streamapp.Services) (map[string]http.Handler, error) {
 	out := map[string]http.Handler{}
-	for folder, mk := range httpapi.Handlers() {
-		out[folder] = mk(svc.HTTP)
+	for _, r := range routes.API {
+		h, err := r.Handler(svc.HTTP)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", r.Folder, err)
+		}
+		out[r.Folder] = h
 	}
-	return out
+	return out, nil
 }
 
-// streamConsumers builds every stream consumer as its Lambda does.
-func streamConsumers(svc *streamapp.Services) map[string]gateway.Consumer {
+// streamConsumers builds every stream reader as its Lambda does.
+func streamConsumers(svc *streamapp.Services) (map[string]gateway.Consumer, error) {
 	out := map[string]gateway.Consumer{}
-	for folder, mk := range consumers.Handlers() {
-		out[folder] = mk(svc.Consumers)
+	for _, r := range routes.Streams {
+		h, err := r.Make(svc.Consumers)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", r.Folder, err)
+		}
+		out[r.Folder] = h
 	}
-	return out
+	return out, nil
 }
 
 func (s *Stack) store() *dynamo.Store {

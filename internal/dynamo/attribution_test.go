@@ -194,19 +194,27 @@ func TestCreateAffaireWhileTheClientMoves(t *testing.T) {
 	}
 	p, q := putApporteur(t, m), putApporteur(t, m)
 	c := must[crm.Contact](t)(created(s.CreateContact(ctx, m, crm.Contact{Nom: "Course", Email: uniqueEmail("course"), ApporteurID: p}, nil)))
-	db := *s.db
-	read, moved := db.BatchGetItem, false
-	db.BatchGetItem = func(ctx context.Context, in *dynamodb.BatchGetItemInput, o ...func(*dynamodb.Options)) (*dynamodb.BatchGetItemOutput, error) {
-		out, err := read(ctx, in, o...)
+	inner, moved := s.db, false
+	s.db = batchGetHook{api: inner, batchGet: func(ctx context.Context, in *dynamodb.BatchGetItemInput, o ...func(*dynamodb.Options)) (*dynamodb.BatchGetItemOutput, error) {
+		out, err := inner.BatchGetItem(ctx, in, o...)
 		if !moved { // the MIA moves the client just after the first read
 			moved = true
 			must[crm.Contact](t)(s.UpdateContact(ctx, m, c.ID, crm.ContactPatch{ApporteurID: ptr(q)}, nil))
 		}
 		return out, err
-	}
-	s.db = &db
+	}}
 	a := must[crm.Affaire](t)(created(s.CreateAffaire(ctx, m, crm.NewAffaire{ClientID: string(c.ID), ProduitID: "auto"}, nil)))
 	if a.ApporteurID != q {
 		t.Errorf("affaire created during the move: apporteur %q, want the new one %q", a.ApporteurID, q)
 	}
+}
+
+// batchGetHook is the store's DynamoDB client with BatchGetItem replaced.
+type batchGetHook struct {
+	api
+	batchGet func(context.Context, *dynamodb.BatchGetItemInput, ...func(*dynamodb.Options)) (*dynamodb.BatchGetItemOutput, error)
+}
+
+func (h batchGetHook) BatchGetItem(ctx context.Context, in *dynamodb.BatchGetItemInput, o ...func(*dynamodb.Options)) (*dynamodb.BatchGetItemOutput, error) {
+	return h.batchGet(ctx, in, o...)
 }

@@ -16,27 +16,35 @@ import (
 
 // countCalls records the store's item reads and writes, by operation.
 func countCalls(s *Store) *[]string {
-	calls := &[]string{}
-	db := *s.db
-	get, upd, tx, q := db.GetItem, db.UpdateItem, db.TransactWriteItems, db.Query
-	db.Query = func(ctx context.Context, in *dynamodb.QueryInput, o ...func(*dynamodb.Options)) (*dynamodb.QueryOutput, error) {
-		*calls = append(*calls, "Query")
-		return q(ctx, in, o...)
-	}
-	db.GetItem = func(ctx context.Context, in *dynamodb.GetItemInput, o ...func(*dynamodb.Options)) (*dynamodb.GetItemOutput, error) {
-		*calls = append(*calls, "GetItem")
-		return get(ctx, in, o...)
-	}
-	db.UpdateItem = func(ctx context.Context, in *dynamodb.UpdateItemInput, o ...func(*dynamodb.Options)) (*dynamodb.UpdateItemOutput, error) {
-		*calls = append(*calls, "UpdateItem")
-		return upd(ctx, in, o...)
-	}
-	db.TransactWriteItems = func(ctx context.Context, in *dynamodb.TransactWriteItemsInput, o ...func(*dynamodb.Options)) (*dynamodb.TransactWriteItemsOutput, error) {
-		*calls = append(*calls, "TransactWriteItems")
-		return tx(ctx, in, o...)
-	}
-	s.db = &db
-	return calls
+	c := counting{api: s.db, calls: &[]string{}}
+	s.db = c
+	return c.calls
+}
+
+// counting is an api that records the operations it passes on.
+type counting struct {
+	api
+	calls *[]string
+}
+
+func (c counting) Query(ctx context.Context, in *dynamodb.QueryInput, o ...func(*dynamodb.Options)) (*dynamodb.QueryOutput, error) {
+	*c.calls = append(*c.calls, "Query")
+	return c.api.Query(ctx, in, o...)
+}
+
+func (c counting) GetItem(ctx context.Context, in *dynamodb.GetItemInput, o ...func(*dynamodb.Options)) (*dynamodb.GetItemOutput, error) {
+	*c.calls = append(*c.calls, "GetItem")
+	return c.api.GetItem(ctx, in, o...)
+}
+
+func (c counting) UpdateItem(ctx context.Context, in *dynamodb.UpdateItemInput, o ...func(*dynamodb.Options)) (*dynamodb.UpdateItemOutput, error) {
+	*c.calls = append(*c.calls, "UpdateItem")
+	return c.api.UpdateItem(ctx, in, o...)
+}
+
+func (c counting) TransactWriteItems(ctx context.Context, in *dynamodb.TransactWriteItemsInput, o ...func(*dynamodb.Options)) (*dynamodb.TransactWriteItemsOutput, error) {
+	*c.calls = append(*c.calls, "TransactWriteItems")
+	return c.api.TransactWriteItems(ctx, in, o...)
 }
 
 func wantCalls(t *testing.T, calls *[]string, want ...string) {

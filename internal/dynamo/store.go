@@ -25,7 +25,7 @@ import (
 
 // Store reads and writes MyCRM's table.
 type Store struct {
-	db     *client
+	db     api
 	table  string
 	secret []byte
 	// Now and NewID are replaceable by tests; they default to the clock and ULIDs.
@@ -33,8 +33,8 @@ type Store struct {
 	NewID func() string
 	// Phone normalises the telephone of the contacts and entreprises the
 	// store creates or patches (phone.Normalize, set by app.WithPhone). Nil
-	// in the functions that accept no number: a non-empty one is then
-	// rejected as invalid.
+	// in the functions that accept no number; the makers of those that do
+	// refuse to start without it (the Phone client of internal/routes).
 	Phone crm.PhoneNormalizer
 	// Limits on invitation emails; New sets crm's (the benchmark lifts them
 	// to measure the routes, not their limits).
@@ -50,31 +50,70 @@ type InvitationLimits struct {
 
 // New returns a store on the given table; cursorSecret authenticates list cursors.
 func New(c *dynamodb.Client, table string, cursorSecret []byte) *Store {
-	return &Store{db: newClient(c), table: table, secret: cursorSecret,
+	return &Store{db: newClientAPI(c), table: table, secret: cursorSecret,
 		Now: time.Now, NewID: func() string { return ulid.Make().String() },
 		Limits: InvitationLimits{Cooldown: crm.InvitationCooldown, PerDay: crm.InvitationsPerDay}}
 }
 
-// client holds the DynamoDB operations the store calls as method values of
-// the SDK client, not the *dynamodb.Client itself. Handlers take the store as
-// interfaces; once reflect's method lookup by name is linked (protobuf links
-// it, through nyaruka/phonenumbers, in the functions that parse phones), the linker keeps every exported method of
-// any type reachable from a value put in an interface, fields included: a
-// *dynamodb.Client field kept the whole DynamoDB API (about 1.4 MB) in every
-// Lambda. The calls read the same: s.db.Query(ctx, in).
-type client struct {
-	BatchGetItem       func(context.Context, *dynamodb.BatchGetItemInput, ...func(*dynamodb.Options)) (*dynamodb.BatchGetItemOutput, error)
-	DeleteItem         func(context.Context, *dynamodb.DeleteItemInput, ...func(*dynamodb.Options)) (*dynamodb.DeleteItemOutput, error)
-	GetItem            func(context.Context, *dynamodb.GetItemInput, ...func(*dynamodb.Options)) (*dynamodb.GetItemOutput, error)
-	PutItem            func(context.Context, *dynamodb.PutItemInput, ...func(*dynamodb.Options)) (*dynamodb.PutItemOutput, error)
-	Query              func(context.Context, *dynamodb.QueryInput, ...func(*dynamodb.Options)) (*dynamodb.QueryOutput, error)
-	TransactWriteItems func(context.Context, *dynamodb.TransactWriteItemsInput, ...func(*dynamodb.Options)) (*dynamodb.TransactWriteItemsOutput, error)
-	UpdateItem         func(context.Context, *dynamodb.UpdateItemInput, ...func(*dynamodb.Options)) (*dynamodb.UpdateItemOutput, error)
+// api is the part of the DynamoDB client the store calls.
+type api interface {
+	BatchGetItem(context.Context, *dynamodb.BatchGetItemInput, ...func(*dynamodb.Options)) (*dynamodb.BatchGetItemOutput, error)
+	DeleteItem(context.Context, *dynamodb.DeleteItemInput, ...func(*dynamodb.Options)) (*dynamodb.DeleteItemOutput, error)
+	GetItem(context.Context, *dynamodb.GetItemInput, ...func(*dynamodb.Options)) (*dynamodb.GetItemOutput, error)
+	PutItem(context.Context, *dynamodb.PutItemInput, ...func(*dynamodb.Options)) (*dynamodb.PutItemOutput, error)
+	Query(context.Context, *dynamodb.QueryInput, ...func(*dynamodb.Options)) (*dynamodb.QueryOutput, error)
+	TransactWriteItems(context.Context, *dynamodb.TransactWriteItemsInput, ...func(*dynamodb.Options)) (*dynamodb.TransactWriteItemsOutput, error)
+	UpdateItem(context.Context, *dynamodb.UpdateItemInput, ...func(*dynamodb.Options)) (*dynamodb.UpdateItemOutput, error)
 }
 
-func newClient(c *dynamodb.Client) *client {
-	return &client{BatchGetItem: c.BatchGetItem, DeleteItem: c.DeleteItem, GetItem: c.GetItem, PutItem: c.PutItem,
-		Query: c.Query, TransactWriteItems: c.TransactWriteItems, UpdateItem: c.UpdateItem}
+var _ api = (*dynamodb.Client)(nil)
+
+// clientAPI is a *dynamodb.Client as an api made of its method values, so
+// that the client itself is never put in an interface: once reflect's
+// method lookup by name is linked (protobuf, through nyaruka/phonenumbers;
+// text/template), the linker keeps every exported method of a type put in
+// an interface, here the whole DynamoDB API.
+// Same reason as accounts.ClientAPI.
+type clientAPI struct {
+	batchGet func(context.Context, *dynamodb.BatchGetItemInput, ...func(*dynamodb.Options)) (*dynamodb.BatchGetItemOutput, error)
+	del      func(context.Context, *dynamodb.DeleteItemInput, ...func(*dynamodb.Options)) (*dynamodb.DeleteItemOutput, error)
+	get      func(context.Context, *dynamodb.GetItemInput, ...func(*dynamodb.Options)) (*dynamodb.GetItemOutput, error)
+	put      func(context.Context, *dynamodb.PutItemInput, ...func(*dynamodb.Options)) (*dynamodb.PutItemOutput, error)
+	query    func(context.Context, *dynamodb.QueryInput, ...func(*dynamodb.Options)) (*dynamodb.QueryOutput, error)
+	transact func(context.Context, *dynamodb.TransactWriteItemsInput, ...func(*dynamodb.Options)) (*dynamodb.TransactWriteItemsOutput, error)
+	update   func(context.Context, *dynamodb.UpdateItemInput, ...func(*dynamodb.Options)) (*dynamodb.UpdateItemOutput, error)
+}
+
+func newClientAPI(c *dynamodb.Client) clientAPI {
+	return clientAPI{c.BatchGetItem, c.DeleteItem, c.GetItem, c.PutItem, c.Query, c.TransactWriteItems, c.UpdateItem}
+}
+
+func (c clientAPI) BatchGetItem(ctx context.Context, in *dynamodb.BatchGetItemInput, o ...func(*dynamodb.Options)) (*dynamodb.BatchGetItemOutput, error) {
+	return c.batchGet(ctx, in, o...)
+}
+
+func (c clientAPI) DeleteItem(ctx context.Context, in *dynamodb.DeleteItemInput, o ...func(*dynamodb.Options)) (*dynamodb.DeleteItemOutput, error) {
+	return c.del(ctx, in, o...)
+}
+
+func (c clientAPI) GetItem(ctx context.Context, in *dynamodb.GetItemInput, o ...func(*dynamodb.Options)) (*dynamodb.GetItemOutput, error) {
+	return c.get(ctx, in, o...)
+}
+
+func (c clientAPI) PutItem(ctx context.Context, in *dynamodb.PutItemInput, o ...func(*dynamodb.Options)) (*dynamodb.PutItemOutput, error) {
+	return c.put(ctx, in, o...)
+}
+
+func (c clientAPI) Query(ctx context.Context, in *dynamodb.QueryInput, o ...func(*dynamodb.Options)) (*dynamodb.QueryOutput, error) {
+	return c.query(ctx, in, o...)
+}
+
+func (c clientAPI) TransactWriteItems(ctx context.Context, in *dynamodb.TransactWriteItemsInput, o ...func(*dynamodb.Options)) (*dynamodb.TransactWriteItemsOutput, error) {
+	return c.transact(ctx, in, o...)
+}
+
+func (c clientAPI) UpdateItem(ctx context.Context, in *dynamodb.UpdateItemInput, o ...func(*dynamodb.Options)) (*dynamodb.UpdateItemOutput, error) {
+	return c.update(ctx, in, o...)
 }
 
 // idempotencyTTL is how long a stored response is replayed.

@@ -42,19 +42,16 @@ type passwordSetter interface {
 }
 
 // ActivateAccount serves POST /activation (public route, no authorizer).
-func ActivateAccount(d Deps) http.Handler {
-	pools := map[crm.AccountKind]passwordSetter{}
-	if d.ApporteurAccounts != nil {
-		pools[crm.AccountApporteur] = d.ApporteurAccounts
-	}
-	if d.MiaAccounts != nil {
-		pools[crm.AccountMIA] = d.MiaAccounts
+func ActivateAccount(d Deps) (Func, error) {
+	pools := map[crm.AccountKind]passwordSetter{
+		crm.AccountApporteur: d.ApporteurAccounts,
+		crm.AccountMIA:       d.MiaAccounts,
 	}
 	now := d.Now
 	if now == nil {
 		now = time.Now
 	}
-	return route(d, "POST /activation", public, handleActivate(d.Store, pools, now))
+	return needs(d, handleActivate(d.Store, pools, now), store, miaPool, apporteurPool)
 }
 
 func handleActivate(s activationStore, pools map[crm.AccountKind]passwordSetter, now func() time.Time) apiFunc {

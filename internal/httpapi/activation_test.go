@@ -119,7 +119,7 @@ func TestActivate(t *testing.T) {
 			if tt.setup != nil {
 				tt.setup(store, pool)
 			}
-			h := route(Deps{}, "POST /activation", public, handleActivate(store,
+			h := route(Deps{}, "POST /activation", Public, handleActivate(store,
 				map[crm.AccountKind]passwordSetter{crm.AccountApporteur: pool}, func() time.Time { return now }))
 			body, _ := json.Marshal(map[string]string{"token": tt.token, "motDePasse": tt.pw})
 			req := httptest.NewRequest("POST", "/activation", strings.NewReader(string(body)))
@@ -182,7 +182,7 @@ func apporteurClaims() map[string]string {
 func TestEspace(t *testing.T) {
 	d := testDeps
 	t.Run("commissions and what the apporteur never sees", func(t *testing.T) {
-		resp := call(t, route(d, "GET /espace-apporteur/commissions", apporteur, handleEspaceCommissions(fakeEspace{statut: crm.ApporteurActif})),
+		resp := call(t, route(d, "GET /espace-apporteur/commissions", Apporteur, handleEspaceCommissions(fakeEspace{statut: crm.ApporteurActif})),
 			"GET", "/espace-apporteur/commissions", "", nil, apporteurClaims())
 		var got commissionsResponse
 		if err := json.Unmarshal([]byte(resp.Body), &got); err != nil || resp.StatusCode != 200 {
@@ -194,7 +194,7 @@ func TestEspace(t *testing.T) {
 			t.Errorf("commissions = %+v, want totals %+v", got, want)
 		}
 
-		resp = call(t, route(d, "GET /espace-apporteur/affaires", apporteur, handleListEspaceAffaires(fakeEspace{statut: crm.ApporteurActif})),
+		resp = call(t, route(d, "GET /espace-apporteur/affaires", Apporteur, handleListEspaceAffaires(fakeEspace{statut: crm.ApporteurActif})),
 			"GET", "/espace-apporteur/affaires", "", nil, apporteurClaims())
 		for _, secret := range []string{"marge", "primeAnnuelle", "tauxCommissionMIA", "commissionMIA", "123457"} {
 			if strings.Contains(resp.Body, secret) {
@@ -208,7 +208,7 @@ func TestEspace(t *testing.T) {
 		}
 	})
 	t.Run("a deactivated apporteur gets 403 and no data, however slow the check", func(t *testing.T) {
-		resp := call(t, route(d, "GET /espace-apporteur/affaires", apporteur, handleListEspaceAffaires(fakeEspace{statut: crm.ApporteurDesactive, delay: 20 * time.Millisecond})),
+		resp := call(t, route(d, "GET /espace-apporteur/affaires", Apporteur, handleListEspaceAffaires(fakeEspace{statut: crm.ApporteurDesactive, delay: 20 * time.Millisecond})),
 			"GET", "/espace-apporteur/affaires", "", nil, apporteurClaims())
 		if resp.StatusCode != http.StatusForbidden || strings.Contains(resp.Body, "Jean") {
 			t.Errorf("got %d %s, want 403 without data", resp.StatusCode, resp.Body)
@@ -243,7 +243,7 @@ func (f *fakeEspaceContacts) CreateContactByApporteur(_ context.Context, m crm.M
 // answer.
 func TestEspaceContactReplayIsTheApporteurView(t *testing.T) {
 	f := &fakeEspaceContacts{}
-	h := route(testDeps, "POST /espace-apporteur/contacts", apporteur, handleCreateEspaceContact(f))
+	h := route(testDeps, "POST /espace-apporteur/contacts", Apporteur, handleCreateEspaceContact(f))
 	hdr := map[string]string{"content-type": "application/json", "idempotency-key": "k"}
 	first := call(t, h, "POST", "/espace-apporteur/contacts", `{"nom":"Dupont","email":"a@b.fr"}`, hdr, apporteurClaims())
 	again := call(t, h, "POST", "/espace-apporteur/contacts", `{"nom":"Dupont","email":"a@b.fr"}`, hdr, apporteurClaims())
@@ -271,7 +271,7 @@ func TestEspaceContactNote(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			f := &fakeEspaceContacts{}
-			resp := call(t, route(testDeps, "POST /espace-apporteur/contacts", apporteur, handleCreateEspaceContact(f)),
+			resp := call(t, route(testDeps, "POST /espace-apporteur/contacts", Apporteur, handleCreateEspaceContact(f)),
 				"POST", "/espace-apporteur/contacts", tt.body, map[string]string{"content-type": "application/json"}, apporteurClaims())
 			if resp.StatusCode != tt.wantStatus {
 				t.Fatalf("got %d %s, want %d", resp.StatusCode, resp.Body, tt.wantStatus)

@@ -12,8 +12,8 @@ type affaireCreator interface {
 }
 
 // CreateAffaire serves POST /affaires (Nouvelle affaire → en cours).
-func CreateAffaire(d Deps) http.Handler {
-	return route(d, "POST /affaires", mia, handleCreateAffaire(d.Store))
+func CreateAffaire(d Deps) (Func, error) {
+	return needs(d, handleCreateAffaire(d.Store), store)
 }
 
 func handleCreateAffaire(s affaireCreator) apiFunc {
@@ -30,8 +30,8 @@ type affaireLister interface {
 
 // ListAffaires serves GET /affaires?statut= (en_cours by default) and
 // GET /affaires?apporteurId=[&statut=] (an apporteur's affaires, every statut by default).
-func ListAffaires(d Deps) http.Handler {
-	return route(d, "GET /affaires", mia, handleListAffaires(d.Store))
+func ListAffaires(d Deps) (Func, error) {
+	return needs(d, handleListAffaires(d.Store), store)
 }
 
 func handleListAffaires(s affaireLister) apiFunc {
@@ -56,8 +56,8 @@ type affaireGetter interface {
 }
 
 // GetAffaire serves GET /affaires/{affaireId}: with its historique.
-func GetAffaire(d Deps) http.Handler {
-	return route(d, "GET /affaires/{affaireId}", mia, handleGetAffaire(d.Store))
+func GetAffaire(d Deps) (Func, error) {
+	return needs(d, handleGetAffaire(d.Store), store)
 }
 
 func handleGetAffaire(s affaireGetter) apiFunc {
@@ -76,8 +76,8 @@ type affaireUpdater interface {
 }
 
 // UpdateAffaire serves PATCH /affaires/{affaireId} ("Mettre à jour").
-func UpdateAffaire(d Deps) http.Handler {
-	return route(d, "PATCH /affaires/{affaireId}", mia, handleUpdateAffaire(d.Store))
+func UpdateAffaire(d Deps) (Func, error) {
+	return needs(d, handleUpdateAffaire(d.Store), store)
 }
 
 func handleUpdateAffaire(s affaireUpdater) apiFunc {

@@ -18,8 +18,8 @@ type apporteurCreator interface {
 }
 
 // CreateApporteur serves POST /apporteurs (Nouvel apporteur → Ajouter).
-func CreateApporteur(d Deps) http.Handler {
-	return route(d, "POST /apporteurs", mia, handleCreateApporteur(d.Store))
+func CreateApporteur(d Deps) (Func, error) {
+	return needs(d, handleCreateApporteur(d.Store), store, phoneNumbers)
 }
 
 func handleCreateApporteur(s apporteurCreator) apiFunc {
@@ -35,8 +35,8 @@ type apporteurLister interface {
 }
 
 // ListApporteurs serves GET /apporteurs?statut=&limit=&cursor=.
-func ListApporteurs(d Deps) http.Handler {
-	return route(d, "GET /apporteurs", mia, handleListApporteurs(d.Store))
+func ListApporteurs(d Deps) (Func, error) {
+	return needs(d, handleListApporteurs(d.Store), store)
 }
 
 func handleListApporteurs(s apporteurLister) apiFunc {
@@ -59,8 +59,8 @@ type apporteurGetter interface {
 }
 
 // GetApporteur serves GET /apporteurs/{apporteurId}.
-func GetApporteur(d Deps) http.Handler {
-	return route(d, "GET /apporteurs/{apporteurId}", mia, handleGetApporteur(d.Store))
+func GetApporteur(d Deps) (Func, error) {
+	return needs(d, handleGetApporteur(d.Store), store)
 }
 
 func handleGetApporteur(s apporteurGetter) apiFunc {
@@ -89,12 +89,8 @@ type accountSwitch interface {
 // honoured). Setting statut desactive also disables the Cognito user, actif
 // enables it again; the API itself refuses a deactivated apporteur's tokens
 // (even those issued before), whatever Cognito does.
-func UpdateApporteur(d Deps) http.Handler {
-	var sw accountSwitch
-	if d.ApporteurAccounts != nil {
-		sw = d.ApporteurAccounts
-	}
-	return route(d, "PATCH /apporteurs/{apporteurId}", mia, handleUpdateApporteur(d.Store, sw))
+func UpdateApporteur(d Deps) (Func, error) {
+	return needs(d, handleUpdateApporteur(d.Store, d.ApporteurAccounts), store, phoneNumbers, apporteurPool)
 }
 
 func handleUpdateApporteur(s apporteurUpdater, sw accountSwitch) apiFunc {
@@ -142,8 +138,8 @@ type invitationReissuer interface {
 // InviteApporteur serves POST /apporteurs/{apporteurId}/invitation: a new
 // activation email (sent by the stream consumer); the previous link dies at
 // once. 202: the email leaves shortly after.
-func InviteApporteur(d Deps) http.Handler {
-	return route(d, "POST /apporteurs/{apporteurId}/invitation", mia, handleInviteApporteur(d.Store))
+func InviteApporteur(d Deps) (Func, error) {
+	return needs(d, handleInviteApporteur(d.Store), store)
 }
 
 func handleInviteApporteur(s invitationReissuer) apiFunc {
@@ -164,8 +160,8 @@ type miaAccountCreator interface {
 // CreateMia serves POST /admin/mias (Assentis staff): a MIA account waiting
 // for its activation; the stream consumer creates the Cognito user and sends
 // the activation email. Idempotency-Key is honoured.
-func CreateMia(d Deps) http.Handler {
-	return route(d, "POST /admin/mias", staff, handleCreateMia(d.Store))
+func CreateMia(d Deps) (Func, error) {
+	return needs(d, handleCreateMia(d.Store), store, phoneNumbers)
 }
 
 func handleCreateMia(s miaAccountCreator) apiFunc {

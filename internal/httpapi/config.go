@@ -2,6 +2,8 @@ package httpapi
 
 import (
 	"net/http"
+
+	"github.com/assentis/mycrm/internal/crm"
 )
 
 type configResponse struct {
@@ -17,7 +19,7 @@ type poolConfig struct {
 }
 
 // GetConfig serves GET /config: what a client needs to log in, for both pools.
-func GetConfig(d Deps) http.Handler {
+func GetConfig(d Deps) (Func, error) {
 	c := d.Config
 	body := configResponse{
 		Region:          c.Region,
@@ -25,10 +27,9 @@ func GetConfig(d Deps) http.Handler {
 		Mia:             poolConfig{UserPoolID: c.MiaPoolID, ClientID: c.MiaClientID},
 		Apporteur:       poolConfig{UserPoolID: c.ApporteurPoolID, ClientID: c.ApporteurClientID},
 	}
-	mux := http.NewServeMux()
-	mux.HandleFunc("GET /config", func(w http.ResponseWriter, r *http.Request) {
+	return func(w http.ResponseWriter, _ *http.Request, _ crm.Principal) error {
 		w.Header().Set("Cache-Control", "public, max-age=300")
 		encode(w, http.StatusOK, body)
-	})
-	return secure(mux)
+		return nil
+	}, nil
 }

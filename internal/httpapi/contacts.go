@@ -32,8 +32,8 @@ type contactCreator interface {
 }
 
 // CreateContact serves POST /contacts (Nouveau contact).
-func CreateContact(d Deps) http.Handler {
-	return route(d, "POST /contacts", mia, handleCreateContact(d.Store))
+func CreateContact(d Deps) (Func, error) {
+	return needs(d, handleCreateContact(d.Store), store, phoneNumbers)
 }
 
 func handleCreateContact(s contactCreator) apiFunc {
@@ -49,8 +49,8 @@ type contactLister interface {
 }
 
 // ListContacts serves GET /contacts?statut=&apporteurId=&q=&limit=&cursor=.
-func ListContacts(d Deps) http.Handler {
-	return route(d, "GET /contacts", mia, handleListContacts(d.Store))
+func ListContacts(d Deps) (Func, error) {
+	return needs(d, handleListContacts(d.Store), store)
 }
 
 func handleListContacts(s contactLister) apiFunc {
@@ -76,8 +76,8 @@ type contactGetter interface {
 }
 
 // GetContact serves GET /contacts/{contactId}: the contact with its affaires.
-func GetContact(d Deps) http.Handler {
-	return route(d, "GET /contacts/{contactId}", mia, handleGetContact(d.Store))
+func GetContact(d Deps) (Func, error) {
+	return needs(d, handleGetContact(d.Store), store)
 }
 
 func handleGetContact(s contactGetter) apiFunc {
@@ -99,8 +99,8 @@ type contactUpdater interface {
 }
 
 // UpdateContact serves PATCH /contacts/{contactId} (If-Match honoured).
-func UpdateContact(d Deps) http.Handler {
-	return route(d, "PATCH /contacts/{contactId}", mia, handleUpdateContact(d.Store))
+func UpdateContact(d Deps) (Func, error) {
+	return needs(d, handleUpdateContact(d.Store), store, phoneNumbers)
 }
 
 func handleUpdateContact(s contactUpdater) apiFunc {

@@ -30,8 +30,8 @@ type entrepriseCreator interface {
 }
 
 // CreateEntreprise serves POST /entreprises (Nouvelle entreprise).
-func CreateEntreprise(d Deps) http.Handler {
-	return route(d, "POST /entreprises", mia, handleCreateEntreprise(d.Store))
+func CreateEntreprise(d Deps) (Func, error) {
+	return needs(d, handleCreateEntreprise(d.Store), store, phoneNumbers)
 }
 
 func handleCreateEntreprise(s entrepriseCreator) apiFunc {
@@ -47,8 +47,8 @@ type entrepriseLister interface {
 }
 
 // ListEntreprises serves GET /entreprises?apporteurId=&q=&limit=&cursor=.
-func ListEntreprises(d Deps) http.Handler {
-	return route(d, "GET /entreprises", mia, handleListEntreprises(d.Store))
+func ListEntreprises(d Deps) (Func, error) {
+	return needs(d, handleListEntreprises(d.Store), store)
 }
 
 func handleListEntreprises(s entrepriseLister) apiFunc {
@@ -73,8 +73,8 @@ type entrepriseGetter interface {
 }
 
 // GetEntreprise serves GET /entreprises/{entrepriseId}: with its affaires.
-func GetEntreprise(d Deps) http.Handler {
-	return route(d, "GET /entreprises/{entrepriseId}", mia, handleGetEntreprise(d.Store))
+func GetEntreprise(d Deps) (Func, error) {
+	return needs(d, handleGetEntreprise(d.Store), store)
 }
 
 func handleGetEntreprise(s entrepriseGetter) apiFunc {
@@ -96,8 +96,8 @@ type entrepriseUpdater interface {
 }
 
 // UpdateEntreprise serves PATCH /entreprises/{entrepriseId}.
-func UpdateEntreprise(d Deps) http.Handler {
-	return route(d, "PATCH /entreprises/{entrepriseId}", mia, handleUpdateEntreprise(d.Store))
+func UpdateEntreprise(d Deps) (Func, error) {
+	return needs(d, handleUpdateEntreprise(d.Store), store, phoneNumbers)
 }
 
 func handleUpdateEntreprise(s entrepriseUpdater) apiFunc {

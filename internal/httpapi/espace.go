@@ -107,8 +107,8 @@ type profilStore interface {
 }
 
 // GetEspaceProfil serves GET /espace-apporteur/profil: its own profile and its MIA's name.
-func GetEspaceProfil(d Deps) http.Handler {
-	return route(d, "GET /espace-apporteur/profil", apporteur, handleEspaceProfil(d.Store))
+func GetEspaceProfil(d Deps) (Func, error) {
+	return needs(d, handleEspaceProfil(d.Store), store)
 }
 
 func handleEspaceProfil(s profilStore) apiFunc {
@@ -144,8 +144,8 @@ type espaceContactCreator interface {
 // CreateEspaceContact serves POST /espace-apporteur/contacts: the contact
 // lands in its MIA's base, attributed to the apporteur (the actif check is a
 // condition of the same transaction). A duplicate is a 409 that names nothing.
-func CreateEspaceContact(d Deps) http.Handler {
-	return route(d, "POST /espace-apporteur/contacts", apporteur, handleCreateEspaceContact(d.Store))
+func CreateEspaceContact(d Deps) (Func, error) {
+	return needs(d, handleCreateEspaceContact(d.Store), store, phoneNumbers)
 }
 
 func handleCreateEspaceContact(s espaceContactCreator) apiFunc {
@@ -177,8 +177,8 @@ type espaceContactLister interface {
 }
 
 // ListEspaceContacts serves GET /espace-apporteur/contacts: its own contacts only.
-func ListEspaceContacts(d Deps) http.Handler {
-	return route(d, "GET /espace-apporteur/contacts", apporteur, handleListEspaceContacts(d.Store))
+func ListEspaceContacts(d Deps) (Func, error) {
+	return needs(d, handleListEspaceContacts(d.Store), store)
 }
 
 func handleListEspaceContacts(s espaceContactLister) apiFunc {
@@ -267,8 +267,8 @@ type espaceAffaireLister interface {
 
 // ListEspaceAffaires serves GET /espace-apporteur/affaires: the affaires of
 // its contacts with produit, statut and historique, newest first (one page).
-func ListEspaceAffaires(d Deps) http.Handler {
-	return route(d, "GET /espace-apporteur/affaires", apporteur, handleListEspaceAffaires(d.Store))
+func ListEspaceAffaires(d Deps) (Func, error) {
+	return needs(d, handleListEspaceAffaires(d.Store), store)
 }
 
 func handleListEspaceAffaires(s espaceAffaireLister) apiFunc {
@@ -313,8 +313,8 @@ type commissionsResponse struct {
 // GetEspaceCommissions serves GET /espace-apporteur/commissions: per affaire
 // its rate and commission prévisionnelle (cents), and the totals over the
 // affaires en_cours and signee, split by statut.
-func GetEspaceCommissions(d Deps) http.Handler {
-	return route(d, "GET /espace-apporteur/commissions", apporteur, handleEspaceCommissions(d.Store))
+func GetEspaceCommissions(d Deps) (Func, error) {
+	return needs(d, handleEspaceCommissions(d.Store), store)
 }
 
 func handleEspaceCommissions(s espaceAffaireLister) apiFunc {

@@ -1,11 +1,11 @@
-// Package httpapi holds the HTTP handlers of MyCRM's API: one maker function
-// per route, taking its dependencies and returning an http.Handler that the
-// route's Lambda serves through aws-lambda-go-api-proxy.
+// Package httpapi holds the HTTP handlers of MyCRM's API: one Maker per
+// route, building the route's logic from its dependencies. Handler mounts it
+// on the route's pattern behind its access checks; internal/routes lists
+// every route and generates the main.go that serves each one from a Lambda.
 package httpapi
 
 import (
 	"log/slog"
-	"net/http"
 	"time"
 
 	"github.com/assentis/mycrm/internal/accounts"
@@ -44,41 +44,4 @@ type Config struct {
 	ApporteurIssuer string
 	CursorSecret    []byte
 	AllowedOrigins  []string
-}
-
-// Handlers returns the maker of every HTTP function, keyed by its folder under
-// functions/. The local gateway serves exactly these; each functions/<folder>/
-// main.go wires the same maker into lambda.Start.
-func Handlers() map[string]func(Deps) http.Handler {
-	return map[string]func(Deps) http.Handler{
-		"get-config":        GetConfig,
-		"create-contact":    CreateContact,
-		"list-contacts":     ListContacts,
-		"get-contact":       GetContact,
-		"update-contact":    UpdateContact,
-		"create-entreprise": CreateEntreprise,
-		"list-entreprises":  ListEntreprises,
-		"get-entreprise":    GetEntreprise,
-		"update-entreprise": UpdateEntreprise,
-		"list-produits":     ListProduits,
-		"create-affaire":    CreateAffaire,
-		"list-affaires":     ListAffaires,
-		"get-affaire":       GetAffaire,
-		"update-affaire":    UpdateAffaire,
-		"create-produit":    CreateProduit,
-		"update-produit":    UpdateProduit,
-		// Apporteurs, activation, MIA accounts and the espace apporteur (issue 3).
-		"create-apporteur":       CreateApporteur,
-		"list-apporteurs":        ListApporteurs,
-		"get-apporteur":          GetApporteur,
-		"update-apporteur":       UpdateApporteur,
-		"invite-apporteur":       InviteApporteur,
-		"activate-account":       ActivateAccount,
-		"create-mia":             CreateMia,
-		"get-espace-profil":      GetEspaceProfil,
-		"create-espace-contact":  CreateEspaceContact,
-		"list-espace-contacts":   ListEspaceContacts,
-		"list-espace-affaires":   ListEspaceAffaires,
-		"get-espace-commissions": GetEspaceCommissions,
-	}
 }

@@ -145,7 +145,7 @@ func TestCreateContactPlumbing(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			f := &fakeContacts{err: tt.err}
-			resp := call(t, route(testDeps, "POST /contacts", mia, handleCreateContact(f)), "POST", "/contacts", tt.body, tt.headers, tt.claims)
+			resp := call(t, route(testDeps, "POST /contacts", MIA, handleCreateContact(f)), "POST", "/contacts", tt.body, tt.headers, tt.claims)
 			if resp.StatusCode != tt.status {
 				t.Fatalf("status %d, want %d: %s", resp.StatusCode, tt.status, resp.Body)
 			}
@@ -183,7 +183,7 @@ func TestCreateContactPlumbing(t *testing.T) {
 
 func TestIdempotencyKeyHash(t *testing.T) {
 	f := &fakeContacts{}
-	h := route(testDeps, "POST /contacts", mia, handleCreateContact(f))
+	h := route(testDeps, "POST /contacts", MIA, handleCreateContact(f))
 	hdr := map[string]string{"content-type": "application/json", "idempotency-key": "abc"}
 	call(t, h, "POST", "/contacts", `{"nom":"A"}`, hdr, miaClaims())
 	first := f.idem
@@ -197,7 +197,7 @@ func TestIdempotencyKeyHash(t *testing.T) {
 // handler sends the recorded answer again, byte for byte, marked replayed.
 func TestCreateReplay(t *testing.T) {
 	f := &fakeContacts{}
-	h := route(testDeps, "POST /contacts", mia, handleCreateContact(f))
+	h := route(testDeps, "POST /contacts", MIA, handleCreateContact(f))
 	hdr := map[string]string{"content-type": "application/json", "idempotency-key": "abc"}
 	first := call(t, h, "POST", "/contacts", `{"nom":"A"}`, hdr, miaClaims())
 	again := call(t, h, "POST", "/contacts", `{"nom":"A"}`, hdr, miaClaims())
@@ -217,7 +217,7 @@ func TestCreateReplay(t *testing.T) {
 }
 
 func TestIfMatch(t *testing.T) {
-	h := route(testDeps, "PATCH /contacts/{contactId}", mia, handleUpdateContact(&fakeContacts{}))
+	h := route(testDeps, "PATCH /contacts/{contactId}", MIA, handleUpdateContact(&fakeContacts{}))
 	for _, tt := range []struct {
 		ifMatch string
 		status  int
@@ -250,7 +250,7 @@ func TestStaffOnly(t *testing.T) {
 		if tt.groups != "" {
 			c["cognito:groups"] = tt.groups
 		}
-		resp := call(t, route(testDeps, "PATCH /admin/produits/{produitId}", staff, handleUpdateProduit(f)),
+		resp := call(t, route(testDeps, "PATCH /admin/produits/{produitId}", Staff, handleUpdateProduit(f)),
 			"PATCH", "/admin/produits/auto", `{"actif":false}`, jsonCT, c)
 		if resp.StatusCode != tt.status || f.called != (tt.status == 200) {
 			t.Errorf("groups %q: %d (called %v), want %d", tt.groups, resp.StatusCode, f.called, tt.status)
@@ -288,7 +288,7 @@ func TestStaffIdempotencyWithoutMIA(t *testing.T) {
 	f := &fakeMiaAccounts{}
 	c := map[string]string{"iss": miaIss, "sub": "staff-1", "token_use": "id", "cognito:groups": "[assentis]"}
 	hdr := map[string]string{"content-type": "application/json", "idempotency-key": "k"}
-	resp := call(t, route(testDeps, "POST /admin/mias", staff, handleCreateMia(f)), "POST", "/admin/mias",
+	resp := call(t, route(testDeps, "POST /admin/mias", Staff, handleCreateMia(f)), "POST", "/admin/mias",
 		`{"nom":"Durand","prenom":"Anne","email":"anne@exemple.fr"}`, hdr, c)
 	if resp.StatusCode != 201 || f.staff != "assentis" || f.idem == nil || f.idem.Key != "k" {
 		t.Errorf("%d %s: staff partition %q, idempotency %+v", resp.StatusCode, resp.Body, f.staff, f.idem)

@@ -12,8 +12,8 @@ type produitLister interface {
 }
 
 // ListProduits serves GET /produits: the whole catalogue, in one page.
-func ListProduits(d Deps) http.Handler {
-	return route(d, "GET /produits", mia, handleListProduits(d.Store))
+func ListProduits(d Deps) (Func, error) {
+	return needs(d, handleListProduits(d.Store), store)
 }
 
 func handleListProduits(s produitLister) apiFunc {
@@ -43,8 +43,8 @@ type produitCreator interface {
 }
 
 // CreateProduit serves POST /admin/produits (Assentis staff only).
-func CreateProduit(d Deps) http.Handler {
-	return route(d, "POST /admin/produits", staff, handleCreateProduit(d.Store))
+func CreateProduit(d Deps) (Func, error) {
+	return needs(d, handleCreateProduit(d.Store), store)
 }
 
 func handleCreateProduit(s produitCreator) apiFunc {
@@ -62,8 +62,8 @@ type produitUpdater interface {
 }
 
 // UpdateProduit serves PATCH /admin/produits/{produitId} (Assentis staff only).
-func UpdateProduit(d Deps) http.Handler {
-	return route(d, "PATCH /admin/produits/{produitId}", staff, handleUpdateProduit(d.Store))
+func UpdateProduit(d Deps) (Func, error) {
+	return needs(d, handleUpdateProduit(d.Store), store)
 }
 
 func handleUpdateProduit(s produitUpdater) apiFunc {

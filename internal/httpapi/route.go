@@ -1,6 +1,7 @@
 package httpapi
 
 import (
+	"fmt"
 	"net/http"
 	"strconv"
 	"strings"
@@ -8,41 +9,121 @@ import (
 	"github.com/assentis/mycrm/internal/crm"
 )
 
-// apiFunc is a route's logic: it writes the response, or returns the error
-// to render as a problem.
-type apiFunc func(w http.ResponseWriter, r *http.Request, p crm.Principal) error
+// apiFunc is the handlers' name for Func.
+type apiFunc = Func
 
-// access says who may call a route.
-type access int
+// Func is a route's logic: it writes the response, or returns the error to
+// render as a problem. p is the caller, checked against the route's Access.
+type Func func(w http.ResponseWriter, r *http.Request, p crm.Principal) error
+
+// A Maker builds a route's logic from the dependencies it names; it fails,
+// at start, when one of them is missing (see needs).
+type Maker func(Deps) (Func, error)
+
+// Access says who may call a route: Public, MIA, Staff or Apporteur. Each
+// level is its own type, so a function links the checks of its level only
+// (GET /config parses no token).
+type Access interface {
+	fmt.Stringer
+	// principal is the caller of r, or why it may not call the route.
+	principal(r *http.Request, c Config) (crm.Principal, error)
+}
+
+var (
+	Public    Access = public{}
+	MIA       Access = mia{}       // MIA pool, with a tenant
+	Staff     Access = staff{}     // MIA pool, Assentis group
+	Apporteur Access = apporteur{} // apporteur pool
+)
+
+type (
+	public    struct{}
+	mia       struct{}
+	staff     struct{}
+	apporteur struct{}
+)
+
+func (public) String() string    { return "public" }
+func (mia) String() string       { return "MIA" }
+func (staff) String() string     { return "staff" }
+func (apporteur) String() string { return "apporteur" }
+
+func (public) principal(*http.Request, Config) (crm.Principal, error) { return crm.Principal{}, nil }
+
+func (mia) principal(r *http.Request, c Config) (crm.Principal, error) {
+	p, err := miaPrincipal(r, c)
+	if err == nil && p.Mia == "" {
+		err = crm.Errorf(crm.EFORBIDDEN, "Ce compte n'est rattaché à aucun MIA.")
+	}
+	return p, err
+}
+
+func (staff) principal(r *http.Request, c Config) (crm.Principal, error) {
+	p, err := miaPrincipal(r, c)
+	if err == nil && !p.Staff {
+		err = crm.Errorf(crm.EFORBIDDEN, "Cette action est réservée à l'équipe Assentis.")
+	}
+	return p, err
+}
+
+func (apporteur) principal(r *http.Request, c Config) (crm.Principal, error) {
+	return apporteurPrincipal(r, c)
+}
+
+// Handler builds mk's logic and mounts it on pattern ("POST /contacts")
+// behind the checks of who: the route of a function, as its main.go and the
+// local gateway serve it (internal/routes lists them all).
+func Handler(d Deps, pattern string, who Access, mk Maker) (http.Handler, error) {
+	f, err := mk(d)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", pattern, err)
+	}
+	return route(d, pattern, who, f), nil
+}
+
+// A client is a dependency of Deps that a maker may need.
+type client int
 
 const (
-	public    access = iota
-	mia              // MIA pool, with a tenant
-	staff            // MIA pool, Assentis group
-	apporteur        // apporteur pool
+	store         client = iota // Deps.Store
+	phoneNumbers                // Deps.Store.Phone
+	miaPool                     // Deps.MiaAccounts
+	apporteurPool               // Deps.ApporteurAccounts
 )
+
+// needs returns f when d holds every client in cs, and an error naming the
+// first missing one otherwise: a function built without a client fails at
+// start instead of, say, rejecting every telephone number as invalid.
+func needs(d Deps, f Func, cs ...client) (Func, error) {
+	for _, c := range cs {
+		if name, ok := c.in(d); !ok {
+			return nil, fmt.Errorf("missing dependency: %s", name)
+		}
+	}
+	return f, nil
+}
+
+// in names c and tells whether d holds it.
+func (c client) in(d Deps) (name string, ok bool) {
+	switch c {
+	case store:
+		return "store", d.Store != nil
+	case phoneNumbers:
+		return "phone normaliser (app.WithPhone)", d.Store != nil && d.Store.Phone != nil
+	case miaPool:
+		return "MIA pool administration", d.MiaAccounts != nil
+	case apporteurPool:
+		return "apporteur pool administration", d.ApporteurAccounts != nil
+	}
+	return "client " + strconv.Itoa(int(c)), false
+}
 
 // route mounts f on its Go 1.22 pattern behind the checks of its access
 // level, with the security headers every response carries.
-func route(d Deps, pattern string, who access, f apiFunc) http.Handler {
+func route(d Deps, pattern string, who Access, f apiFunc) http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc(pattern, func(w http.ResponseWriter, r *http.Request) {
-		var p crm.Principal
-		var err error
-		switch who {
-		case mia:
-			p, err = miaPrincipal(r, d.Config)
-			if err == nil && p.Mia == "" {
-				err = crm.Errorf(crm.EFORBIDDEN, "Ce compte n'est rattaché à aucun MIA.")
-			}
-		case staff:
-			p, err = miaPrincipal(r, d.Config)
-			if err == nil && !p.Staff {
-				err = crm.Errorf(crm.EFORBIDDEN, "Cette action est réservée à l'équipe Assentis.")
-			}
-		case apporteur:
-			p, err = apporteurPrincipal(r, d.Config)
-		}
+		p, err := who.principal(r, d.Config)
 		if err == nil {
 			err = f(w, r, p)
 		}

@@ -50,7 +50,7 @@ const AccountID = "000000000000"
 type Config struct {
 	// Template is the parsed template.yaml.
 	Template *samtemplate.Template
-	// Handlers are the HTTP functions by folder, built from httpapi.Handlers().
+	// Handlers are the HTTP functions by folder, built from internal/routes.
 	// A route whose function has no handler answers 500 (and says so in the log).
 	Handlers map[string]http.Handler
 	// Consumers are the stream consumers by folder; a stream event whose

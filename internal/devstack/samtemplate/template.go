@@ -59,7 +59,7 @@ type Function struct {
 	// CodeURI as written, e.g. "functions/create-contact/".
 	CodeURI string
 	// Folder is the last element of CodeURI, e.g. "create-contact": the key
-	// of httpapi.Handlers() and consumers.Handlers().
+	// of a row of internal/routes.
 	Folder string
 	// Timeout in seconds (the function's, or Globals'), 3 when unset as in Lambda.
 	Timeout int

@@ -1,0 +1,135 @@
+// Package routes is MyCRM's deployment on one screen: every function, one
+// Lambda per menu action, with what it serves, who may call it, the maker
+// that builds it and the clients it needs. From this table `go generate`
+// writes each functions/<folder>/main.go, and the tests hold template.yaml
+// and the OpenAPI document against it, both ways; the local gateway serves
+// the same rows.
+//
+// Adding a route: its handler (a maker in internal/httpapi), one row below,
+// its function in template.yaml, its operation in openapi.json, then
+// `go generate ./internal/routes`.
+package routes
+
+import (
+	"net/http"
+	"slices"
+	"strings"
+
+	"github.com/assentis/mycrm/internal/consumers"
+	"github.com/assentis/mycrm/internal/httpapi"
+)
+
+//go:generate go run ./gen -functions ../../functions
+
+// Clients a function needs: its main.go builds exactly these, so it links
+// only their code, and template.yaml grants exactly their permissions.
+type Clients uint8
+
+const (
+	Store         Clients = 1 << iota // the table (DynamoDB)
+	MIAPool                           // the MIA pool's administration (Cognito)
+	ApporteurPool                     // the apporteur pool's administration (Cognito)
+	Phone                             // phone.Normalize, on the store
+	Mailer                            // SES; stream readers only
+)
+
+// API is the HTTP API: one function per route. The pattern is both the Go
+// pattern the handler is mounted on and API Gateway's route key.
+var API = []Route{
+	{"get-config", "GET /config", httpapi.Public, httpapi.GetConfig, 0},
+	{"activate-account", "POST /activation", httpapi.Public, httpapi.ActivateAccount, Store | MIAPool | ApporteurPool},
+
+	// MIA: contacts, entreprises, affaires, the catalogue.
+	{"create-contact", "POST /contacts", httpapi.MIA, httpapi.CreateContact, Store | Phone},
+	{"list-contacts", "GET /contacts", httpapi.MIA, httpapi.ListContacts, Store},
+	{"get-contact", "GET /contacts/{contactId}", httpapi.MIA, httpapi.GetContact, Store},
+	{"update-contact", "PATCH /contacts/{contactId}", httpapi.MIA, httpapi.UpdateContact, Store | Phone},
+	{"create-entreprise", "POST /entreprises", httpapi.MIA, httpapi.CreateEntreprise, Store | Phone},
+	{"list-entreprises", "GET /entreprises", httpapi.MIA, httpapi.ListEntreprises, Store},
+	{"get-entreprise", "GET /entreprises/{entrepriseId}", httpapi.MIA, httpapi.GetEntreprise, Store},
+	{"update-entreprise", "PATCH /entreprises/{entrepriseId}", httpapi.MIA, httpapi.UpdateEntreprise, Store | Phone},
+	{"create-affaire", "POST /affaires", httpapi.MIA, httpapi.CreateAffaire, Store},
+	{"list-affaires", "GET /affaires", httpapi.MIA, httpapi.ListAffaires, Store},
+	{"get-affaire", "GET /affaires/{affaireId}", httpapi.MIA, httpapi.GetAffaire, Store},
+	{"update-affaire", "PATCH /affaires/{affaireId}", httpapi.MIA, httpapi.UpdateAffaire, Store},
+	{"list-produits", "GET /produits", httpapi.MIA, httpapi.ListProduits, Store},
+
+	// MIA: apporteurs.
+	{"create-apporteur", "POST /apporteurs", httpapi.MIA, httpapi.CreateApporteur, Store | Phone},
+	{"list-apporteurs", "GET /apporteurs", httpapi.MIA, httpapi.ListApporteurs, Store},
+	{"get-apporteur", "GET /apporteurs/{apporteurId}", httpapi.MIA, httpapi.GetApporteur, Store},
+	{"update-apporteur", "PATCH /apporteurs/{apporteurId}", httpapi.MIA, httpapi.UpdateApporteur, Store | Phone | ApporteurPool},
+	{"invite-apporteur", "POST /apporteurs/{apporteurId}/invitation", httpapi.MIA, httpapi.InviteApporteur, Store},
+
+	// Assentis staff: the catalogue and MIA accounts.
+	{"create-produit", "POST /admin/produits", httpapi.Staff, httpapi.CreateProduit, Store},
+	{"update-produit", "PATCH /admin/produits/{produitId}", httpapi.Staff, httpapi.UpdateProduit, Store},
+	{"create-mia", "POST /admin/mias", httpapi.Staff, httpapi.CreateMia, Store | Phone},
+
+	// The espace apporteur.
+	{"get-espace-profil", "GET /espace-apporteur/profil", httpapi.Apporteur, httpapi.GetEspaceProfil, Store},
+	{"create-espace-contact", "POST /espace-apporteur/contacts", httpapi.Apporteur, httpapi.CreateEspaceContact, Store | Phone},
+	{"list-espace-contacts", "GET /espace-apporteur/contacts", httpapi.Apporteur, httpapi.ListEspaceContacts, Store},
+	{"list-espace-affaires", "GET /espace-apporteur/affaires", httpapi.Apporteur, httpapi.ListEspaceAffaires, Store},
+	{"get-espace-commissions", "GET /espace-apporteur/commissions", httpapi.Apporteur, httpapi.GetEspaceCommissions, Store},
+}
+
+// Streams are the readers of the table's DynamoDB stream.
+var Streams = []Stream{
+	{"stream-projections", consumers.Projections, Store},
+	{"stream-mail", consumers.Mail, Store | MIAPool | ApporteurPool | Mailer},
+}
+
+// Route is an HTTP function.
+type Route struct {
+	Folder  string // functions/<Folder>
+	Pattern string // "GET /contacts/{contactId}"
+	Access  httpapi.Access
+	Make    httpapi.Maker
+	Clients Clients
+}
+
+// Find returns the HTTP route of a function folder.
+func Find(folder string) (Route, bool) {
+	i := slices.IndexFunc(API, func(r Route) bool { return r.Folder == folder })
+	if i < 0 {
+		return Route{}, false
+	}
+	return API[i], true
+}
+
+// Method is the pattern's method ("GET").
+func (r Route) Method() string { m, _, _ := strings.Cut(r.Pattern, " "); return m }
+
+// Path is the pattern's path ("/contacts/{contactId}").
+func (r Route) Path() string { _, p, _ := strings.Cut(r.Pattern, " "); return p }
+
+// Handler builds the route's handler as its main.go does.
+func (r Route) Handler(d httpapi.Deps) (http.Handler, error) {
+	return httpapi.Handler(d, r.Pattern, r.Access, r.Make)
+}
+
+// Stream is a reader of the table's stream.
+type Stream struct {
+	Folder  string // functions/<Folder>
+	Make    func(consumers.Deps) (consumers.Handler, error)
+	Clients Clients
+}
+
+// Has tells whether c holds every client of x.
+func (c Clients) Has(x Clients) bool { return c&x == x }
+
+var clientNames = []string{"store", "MIA pool", "apporteur pool", "phone", "mailer"}
+
+func (c Clients) String() string {
+	var names []string
+	for i, n := range clientNames {
+		if c.Has(1 << i) {
+			names = append(names, n)
+		}
+	}
+	if len(names) == 0 {
+		return "none"
+	}
+	return strings.Join(names, "+")
+}
