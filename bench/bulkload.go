@@ -133,14 +133,14 @@ var (
 func otherItem(m string, k int, rng *rand.Rand) map[string]types.AttributeValue {
 	s := func(v string) types.AttributeValue { return &types.AttributeValueMemberS{Value: v} }
 	n := func(v int) types.AttributeValue { return &types.AttributeValueMemberN{Value: fmt.Sprint(v)} }
-	mia := crm.MiaID(m)
+	mia := crm.MIAID(m)
 	id := ulid.Make().String()
 	apporteur := crm.ApporteurID(fmt.Sprintf("01APPORTEUR%015d", k%50))
 	at := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC).Add(time.Duration(rng.IntN(300*24)) * time.Hour)
 	ts := at.Format("2006-01-02T15:04:05.000000000Z")
 	nom := noms[rng.IntN(len(noms))]
 	item := map[string]types.AttributeValue{
-		"PK": s(dynamo.MiaPK(mia)), "createdAt": s(ts), "updatedAt": s(ts), "version": n(1),
+		"PK": s(dynamo.MIAPK(mia)), "createdAt": s(ts), "updatedAt": s(ts), "version": n(1),
 	}
 	switch r := k % 20; {
 	case r < 8: // contact

@@ -284,7 +284,7 @@ func (l *loadRun) uniqueContact(tag int) map[string]any {
 
 // login signs in with USER_PASSWORD_AUTH and returns the ID and refresh tokens.
 func (l *loadRun) login(ctx context.Context, st *stepStats, pool, email string) (id, refresh string, err error) {
-	client := map[string]string{"mia": l.ls.MiaClientID, "apporteur": l.ls.ApporteurClientID}[pool]
+	client := map[string]string{"mia": l.ls.MIAClientID, "apporteur": l.ls.ApporteurClientID}[pool]
 	t := time.Now()
 	out, err := l.cognito.InitiateAuth(ctx, &cip.InitiateAuthInput{AuthFlow: ciptypes.AuthFlowTypeUserPasswordAuth,
 		ClientId: aws.String(client), AuthParameters: map[string]string{"USERNAME": email, "PASSWORD": benchPassword}})
@@ -302,7 +302,7 @@ func (l *loadRun) login(ctx context.Context, st *stepStats, pool, email string) 
 }
 
 func (l *loadRun) refresh(ctx context.Context, st *stepStats, pool, refresh string) (string, error) {
-	client := map[string]string{"mia": l.ls.MiaClientID, "apporteur": l.ls.ApporteurClientID}[pool]
+	client := map[string]string{"mia": l.ls.MIAClientID, "apporteur": l.ls.ApporteurClientID}[pool]
 	t := time.Now()
 	out, err := l.cognito.InitiateAuth(ctx, &cip.InitiateAuthInput{AuthFlow: ciptypes.AuthFlowTypeRefreshTokenAuth,
 		ClientId: aws.String(client), AuthParameters: map[string]string{"REFRESH_TOKEN": refresh}})

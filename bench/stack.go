@@ -34,7 +34,7 @@ type benchStack struct {
 	handlers map[string]bool  // function folders with a registered HTTP handler
 
 	mia, staff, apporteur session
-	miaID                 crm.MiaID
+	miaID                 crm.MIAID
 	data                  data
 	skipped               map[string]string // route key → why it has no scenario
 	otherMIAs             int
@@ -126,7 +126,7 @@ func startStack(ctx context.Context, o options, templateRoutes []Route, log io.W
 // close stops everything the stack started.
 func (st *benchStack) close() error { return st.ls.Close() }
 
-func (st *benchStack) newMIA(ctx context.Context, email string, staff bool) (session, crm.MiaID, error) {
+func (st *benchStack) newMIA(ctx context.Context, email string, staff bool) (session, crm.MIAID, error) {
 	id, err := st.ls.CreateMIA(ctx, email, benchPassword, staff)
 	if err != nil {
 		return session{}, "", err

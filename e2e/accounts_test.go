@@ -230,7 +230,7 @@ func TestInvitationLimits(t *testing.T) {
 	day := time.Now().UTC().Format(time.DateOnly)
 	if _, err := stack.Services.DynamoDB.PutItem(context.Background(), &dynamodb.PutItemInput{TableName: aws.String(stack.Table),
 		Item: map[string]types.AttributeValue{
-			"PK": &types.AttributeValueMemberS{Value: dynamo.MiaPK(mia.id)}, "SK": &types.AttributeValueMemberS{Value: dynamo.InvitationQuotaSK(day)},
+			"PK": &types.AttributeValueMemberS{Value: dynamo.MIAPK(mia.id)}, "SK": &types.AttributeValueMemberS{Value: dynamo.InvitationQuotaSK(day)},
 			"n": &types.AttributeValueMemberN{Value: strconv.Itoa(crm.InvitationsPerDay)},
 		}}); err != nil {
 		t.Fatal(err)
@@ -255,7 +255,7 @@ func TestPoolSettingsEnforced(t *testing.T) {
 	ctx := context.Background()
 	var cfg struct {
 		CognitoEndpoint string
-		Mia, Apporteur  struct{ UserPoolID, ClientID string }
+		MIA, Apporteur  struct{ UserPoolID, ClientID string }
 	}
 	call(t, "GET", "/config", "", nil).JSON(t, &cfg)
 	if cfg.CognitoEndpoint != stack.CognitoURL {
@@ -273,7 +273,7 @@ func TestPoolSettingsEnforced(t *testing.T) {
 	pools := []struct {
 		name, clientID, poolID, email, password string
 	}{
-		{"mia", cfg.Mia.ClientID, cfg.Mia.UserPoolID, miaEmail, miaPassword},
+		{"mia", cfg.MIA.ClientID, cfg.MIA.UserPoolID, miaEmail, miaPassword},
 		{"apporteur", cfg.Apporteur.ClientID, cfg.Apporteur.UserPoolID, app.Email, apporteurPassword},
 	}
 	notAuthorized := func(err error) bool {

@@ -502,10 +502,10 @@ func TestAdminCreatesMIAAccount(t *testing.T) {
 }
 
 // tableItem reads a MIA's item (consistently), failing the test when it is absent.
-func tableItem(t *testing.T, m crm.MiaID, sk string) map[string]types.AttributeValue {
+func tableItem(t *testing.T, m crm.MIAID, sk string) map[string]types.AttributeValue {
 	t.Helper()
 	out, err := stack.Services.DynamoDB.GetItem(context.Background(), &dynamodb.GetItemInput{TableName: aws.String(stack.Table), ConsistentRead: aws.Bool(true),
-		Key: map[string]types.AttributeValue{"PK": &types.AttributeValueMemberS{Value: dynamo.MiaPK(m)}, "SK": &types.AttributeValueMemberS{Value: sk}}})
+		Key: map[string]types.AttributeValue{"PK": &types.AttributeValueMemberS{Value: dynamo.MIAPK(m)}, "SK": &types.AttributeValueMemberS{Value: sk}}})
 	if err != nil || out.Item == nil {
 		t.Fatalf("read %s %s: %v", m, sk, err)
 	}

@@ -53,7 +53,7 @@ func uniqSiren() string { return sirenFrom(uniq()) }
 
 // tenant is a fresh MIA: its id and ID token.
 type tenant struct {
-	id    crm.MiaID
+	id    crm.MIAID
 	token string
 }
 
@@ -69,13 +69,13 @@ func newTenant(t *testing.T, staff bool) tenant {
 }
 
 // apporteurToken signs in a user of the apporteur pool, created with admin calls.
-func apporteurToken(t *testing.T, m crm.MiaID) string {
+func apporteurToken(t *testing.T, m crm.MIAID) string {
 	t.Helper()
 	ctx := context.Background()
 	pool := stack.Services.HTTP.ApporteurAccounts
 	email := uniqEmail("apporteur")
 	const password = "E2e-Apporteur-2026"
-	if _, err := pool.CreateUser(ctx, accounts.NewUser{Email: email, MiaID: m, ApporteurID: ulid.Make().String()}); err != nil {
+	if _, err := pool.CreateUser(ctx, accounts.NewUser{Email: email, MIAID: m, ApporteurID: ulid.Make().String()}); err != nil {
 		t.Fatal(err)
 	}
 	if err := pool.SetPassword(ctx, email, password); err != nil {

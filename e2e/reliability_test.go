@@ -282,7 +282,7 @@ func (f *faultInjector) option() func(*config.LoadOptions) error {
 // rejected request must leave it byte for byte unchanged. A Query on the
 // partition plus a maintenance Scan for the global items: tests are
 // maintenance tools.
-func snapshot(t *testing.T, m crm.MiaID) string {
+func snapshot(t *testing.T, m crm.MIAID) string {
 	t.Helper()
 	ctx := context.Background()
 	db := stack.Services.DynamoDB
@@ -291,7 +291,7 @@ func snapshot(t *testing.T, m crm.MiaID) string {
 	for {
 		out, err := db.Query(ctx, &dynamodb.QueryInput{TableName: aws.String(stack.Table), ConsistentRead: aws.Bool(true),
 			KeyConditionExpression:    aws.String("PK = :pk"),
-			ExpressionAttributeValues: map[string]types.AttributeValue{":pk": &types.AttributeValueMemberS{Value: dynamo.MiaPK(m)}},
+			ExpressionAttributeValues: map[string]types.AttributeValue{":pk": &types.AttributeValueMemberS{Value: dynamo.MIAPK(m)}},
 			ExclusiveStartKey:         start})
 		if err != nil {
 			t.Fatal(err)
@@ -311,7 +311,7 @@ func snapshot(t *testing.T, m crm.MiaID) string {
 			t.Fatal(err)
 		}
 		for _, it := range out.Items {
-			if pk, _ := it["PK"].(*types.AttributeValueMemberS); pk != nil && !strings.HasPrefix(pk.Value, dynamo.MiaPK(m)) {
+			if pk, _ := it["PK"].(*types.AttributeValueMemberS); pk != nil && !strings.HasPrefix(pk.Value, dynamo.MIAPK(m)) {
 				items = append(items, it)
 			}
 		}

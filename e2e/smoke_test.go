@@ -16,12 +16,12 @@ func TestSmoke(t *testing.T) {
 		var got struct {
 			Region          string
 			CognitoEndpoint string
-			Mia, Apporteur  struct{ UserPoolID, ClientID string }
+			MIA, Apporteur  struct{ UserPoolID, ClientID string }
 		}
 		r.JSON(t, &got)
-		if got.Mia.UserPoolID != stack.MiaPoolID || got.Mia.ClientID != stack.MiaClientID ||
+		if got.MIA.UserPoolID != stack.MIAPoolID || got.MIA.ClientID != stack.MIAClientID ||
 			got.Apporteur.UserPoolID != stack.ApporteurPoolID || got.Apporteur.ClientID != stack.ApporteurClientID {
-			t.Errorf("pools: got %+v, want %s/%s and %s/%s", got, stack.MiaPoolID, stack.MiaClientID, stack.ApporteurPoolID, stack.ApporteurClientID)
+			t.Errorf("pools: got %+v, want %s/%s and %s/%s", got, stack.MIAPoolID, stack.MIAClientID, stack.ApporteurPoolID, stack.ApporteurClientID)
 		}
 		if got.CognitoEndpoint != stack.CognitoURL || got.Region != devstack.Region {
 			t.Errorf("endpoint/region: got %q %q", got.CognitoEndpoint, got.Region)

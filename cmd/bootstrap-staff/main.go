@@ -96,7 +96,7 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 
 // miaAccounts creates MIA accounts (*dynamo.Store).
 type miaAccounts interface {
-	CreateMIAAccount(ctx context.Context, n crm.NewMIAAccount, staff crm.MiaID, idem *crm.Idempotency) (crm.MIA, *crm.Replay, error)
+	CreateMIAAccount(ctx context.Context, n crm.NewMIAAccount, staff crm.MIAID, idem *crm.Idempotency) (crm.MIA, *crm.Replay, error)
 }
 
 // staffPool creates users of the MIA pool and groups them (*accounts.Pool).
@@ -107,7 +107,7 @@ type staffPool interface {
 
 // bootstrap creates the staff account n, or (created false) only puts an
 // existing account of that email in the staff group.
-func bootstrap(ctx context.Context, s miaAccounts, p staffPool, n crm.NewMIAAccount) (id crm.MiaID, created bool, err error) {
+func bootstrap(ctx context.Context, s miaAccounts, p staffPool, n crm.NewMIAAccount) (id crm.MIAID, created bool, err error) {
 	m, _, err := s.CreateMIAAccount(ctx, n, "", nil) // no key: never a replay
 	switch {
 	case crm.ErrorCode(err) == crm.ECONFLICT:
@@ -120,7 +120,7 @@ func bootstrap(ctx context.Context, s miaAccounts, p staffPool, n crm.NewMIAAcco
 	case err != nil:
 		return "", false, fmt.Errorf("create the account: %w", describe(err))
 	}
-	if _, err := p.CreateUser(ctx, accounts.NewUser{Email: m.Email, MiaID: m.ID}); err != nil {
+	if _, err := p.CreateUser(ctx, accounts.NewUser{Email: m.Email, MIAID: m.ID}); err != nil {
 		return "", false, fmt.Errorf("create the Cognito user: %w", err)
 	}
 	if err := p.AddToGroup(ctx, m.Email, httpapi.StaffGroup); err != nil {

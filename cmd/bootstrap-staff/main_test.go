@@ -36,7 +36,7 @@ func TestBootstrapStaff(t *testing.T) {
 	defer stack.Close()
 
 	const email = "premier.staff@assentis.test"
-	args := []string{"-table", stack.Table, "-mia-pool", stack.MiaPoolID, "-region", stack.Env["AWS_REGION"],
+	args := []string{"-table", stack.Table, "-mia-pool", stack.MIAPoolID, "-region", stack.Env["AWS_REGION"],
 		"-email", " Premier.Staff@assentis.test ", "-nom", "Staff", "-prenom", "Premier",
 		"-dynamodb-endpoint", stack.DynamoURL, "-cognito-endpoint", stack.CognitoURL}
 	for i := range 2 {

@@ -16,7 +16,7 @@ import (
 )
 
 func main() {
-	svc, err := app.Load(context.Background(), os.Getenv, app.WithStore(), app.WithMiaAccounts(), app.WithApporteurAccounts())
+	svc, err := app.Load(context.Background(), os.Getenv, app.WithStore(), app.WithMIAAccounts(), app.WithApporteurAccounts())
 	if err != nil {
 		log.Fatal(err)
 	}

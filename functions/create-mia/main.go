@@ -21,7 +21,7 @@ func main() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	h, err := httpapi.Handler(svc.HTTP, "POST /admin/mias", httpapi.Staff, httpapi.CreateMia)
+	h, err := httpapi.Handler(svc.HTTP, "POST /admin/mias", httpapi.Staff, httpapi.CreateMIA)
 	if err != nil {
 		log.Fatal(err)
 	}

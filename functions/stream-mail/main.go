@@ -16,7 +16,7 @@ import (
 )
 
 func main() {
-	svc, err := streamapp.LoadWithMailer(context.Background(), os.Getenv, app.WithStore(), app.WithMiaAccounts(), app.WithApporteurAccounts())
+	svc, err := streamapp.LoadWithMailer(context.Background(), os.Getenv, app.WithStore(), app.WithMIAAccounts(), app.WithApporteurAccounts())
 	if err != nil {
 		log.Fatal(err)
 	}

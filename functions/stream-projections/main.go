@@ -19,7 +19,7 @@ func main() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	h, err := consumers.Projections(consumers.Deps{Store: svc.Store, MiaPool: svc.HTTP.MiaAccounts, ApporteurPool: svc.HTTP.ApporteurAccounts, Log: svc.HTTP.Log})
+	h, err := consumers.Projections(consumers.Deps{Store: svc.Store, MIAPool: svc.HTTP.MIAAccounts, ApporteurPool: svc.HTTP.ApporteurAccounts, Log: svc.HTTP.Log})
 	if err != nil {
 		log.Fatal(err)
 	}

@@ -88,7 +88,7 @@ Demo accounts
   Assentis staff     %s / %s
 
 Ctrl-C stops everything.
-`, s.APIURL, webNote, s.APIURL, s.DynamoURL, s.Table, s.CognitoURL, s.MiaPoolID, s.ApporteurPoolID, s.SESURL, s.Dir,
+`, s.APIURL, webNote, s.APIURL, s.DynamoURL, s.Table, s.CognitoURL, s.MIAPoolID, s.ApporteurPoolID, s.SESURL, s.Dir,
 		devstack.DemoMIAEmail, devstack.DemoMIAPassword, devstack.StaffEmail, devstack.StaffPassword)
 
 	<-ctx.Done()

@@ -21,7 +21,7 @@ import (
 // Custom attributes written on every account. They are readable by the app
 // clients but not writable: a user never changes its own tenant.
 const (
-	AttrMiaID       = "custom:mia_id"
+	AttrMIAID       = "custom:mia_id"
 	AttrApporteurID = "custom:apporteur_id"
 )
 
@@ -94,7 +94,7 @@ func NewPool(api API, poolID string) *Pool {
 // it is the username.
 type NewUser struct {
 	Email       string
-	MiaID       crm.MiaID
+	MIAID       crm.MIAID
 	ApporteurID string // empty for a MIA account
 }
 
@@ -107,7 +107,7 @@ func (p *Pool) CreateUser(ctx context.Context, u NewUser) (sub string, err error
 	attrs := []types.AttributeType{
 		{Name: aws.String("email"), Value: aws.String(u.Email)},
 		{Name: aws.String("email_verified"), Value: aws.String("true")},
-		{Name: aws.String(AttrMiaID), Value: aws.String(string(u.MiaID))},
+		{Name: aws.String(AttrMIAID), Value: aws.String(string(u.MIAID))},
 	}
 	if u.ApporteurID != "" {
 		attrs = append(attrs, types.AttributeType{Name: aws.String(AttrApporteurID), Value: aws.String(u.ApporteurID)})
@@ -142,7 +142,7 @@ func (p *Pool) existing(ctx context.Context, u NewUser) (string, error) {
 	if err != nil {
 		return "", translate("get user", err)
 	}
-	if attribute(out.UserAttributes, AttrMiaID) != string(u.MiaID) || attribute(out.UserAttributes, AttrApporteurID) != u.ApporteurID {
+	if attribute(out.UserAttributes, AttrMIAID) != string(u.MIAID) || attribute(out.UserAttributes, AttrApporteurID) != u.ApporteurID {
 		return "", &crm.Error{Code: crm.ECONFLICT, Message: "Un autre compte utilise déjà cette adresse email.",
 			Err: errors.New("existing user has other tenant ids")}
 	}

@@ -50,7 +50,7 @@ func TestPoolLifecycle(t *testing.T) {
 	poolID, clientID := newPool(t, client)
 	pool := accounts.NewPool(client, poolID)
 	ctx := context.Background()
-	u := accounts.NewUser{Email: "paul.martin@example.fr", MiaID: "01JMIA", ApporteurID: "01JAPP"}
+	u := accounts.NewUser{Email: "paul.martin@example.fr", MIAID: "01JMIA", ApporteurID: "01JAPP"}
 
 	sub, err := pool.CreateUser(ctx, u)
 	if err != nil || sub == "" {
@@ -78,7 +78,7 @@ func TestPoolLifecycle(t *testing.T) {
 	for _, a := range got.UserAttributes {
 		attrs[*a.Name] = aws.ToString(a.Value)
 	}
-	for name, want := range map[string]string{"email": u.Email, "email_verified": "true", accounts.AttrMiaID: "01JMIA", accounts.AttrApporteurID: "01JAPP"} {
+	for name, want := range map[string]string{"email": u.Email, "email_verified": "true", accounts.AttrMIAID: "01JMIA", accounts.AttrApporteurID: "01JAPP"} {
 		if attrs[name] != want {
 			t.Errorf("attribute %s = %q, want %q", name, attrs[name], want)
 		}

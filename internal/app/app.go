@@ -42,7 +42,7 @@ type Services struct {
 	idp *cip.Client
 }
 
-// An Option asks Load for a dependency (WithStore, WithMiaAccounts…) or
+// An Option asks Load for a dependency (WithStore, WithMIAAccounts…) or
 // changes how the AWS config is loaded (WithAWSConfig).
 type Option func(*loader)
 
@@ -83,11 +83,11 @@ func WithStore() Option {
 	return func(l *loader) { l.build(func(s *Services) error { return buildStore(s, l.phone) }) }
 }
 
-// WithMiaAccounts builds the MIA pool's administration (MIA_POOL_ID).
-func WithMiaAccounts() Option {
+// WithMIAAccounts builds the MIA pool's administration (MIA_POOL_ID).
+func WithMIAAccounts() Option {
 	return func(l *loader) {
 		l.build(func(s *Services) error {
-			s.HTTP.MiaAccounts = accounts.NewPool(accounts.ClientAPI(s.cognito()), s.HTTP.Config.MiaPoolID)
+			s.HTTP.MIAAccounts = accounts.NewPool(accounts.ClientAPI(s.cognito()), s.HTTP.Config.MIAPoolID)
 			return nil
 		})
 	}
@@ -115,7 +115,7 @@ func WithPhone(n crm.PhoneNormalizer) Option {
 // every function from one Services.
 func WithEverything() Option {
 	return func(l *loader) {
-		for _, o := range []Option{WithStore(), WithMiaAccounts(), WithApporteurAccounts()} {
+		for _, o := range []Option{WithStore(), WithMIAAccounts(), WithApporteurAccounts()} {
 			o(l)
 		}
 	}
@@ -136,14 +136,14 @@ func Load(ctx context.Context, getenv func(string) string, opts ...Option) (*Ser
 	}
 	c := httpapi.Config{
 		Region:            region,
-		MiaPoolID:         getenv("MIA_POOL_ID"),
-		MiaClientID:       getenv("MIA_CLIENT_ID"),
+		MIAPoolID:         getenv("MIA_POOL_ID"),
+		MIAClientID:       getenv("MIA_CLIENT_ID"),
 		ApporteurPoolID:   getenv("APPORTEUR_POOL_ID"),
 		ApporteurClientID: getenv("APPORTEUR_CLIENT_ID"),
 		CognitoEndpoint:   getenv("COGNITO_ENDPOINT"),
 		CursorSecret:      []byte(getenv("CURSOR_SECRET")),
 	}
-	c.MiaIssuer = Issuer(region, c.CognitoEndpoint, c.MiaPoolID)
+	c.MIAIssuer = Issuer(region, c.CognitoEndpoint, c.MIAPoolID)
 	c.ApporteurIssuer = Issuer(region, c.CognitoEndpoint, c.ApporteurPoolID)
 	if o := getenv("ALLOWED_ORIGINS"); o != "" {
 		c.AllowedOrigins = strings.Split(o, ",")

@@ -18,19 +18,19 @@ func TestLoadBuildsOnlyWhatIsAsked(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if svc.DynamoDB != nil || svc.Store != nil || svc.HTTP.MiaAccounts != nil || svc.HTTP.ApporteurAccounts != nil || svc.AWS.Credentials != nil {
+	if svc.DynamoDB != nil || svc.Store != nil || svc.HTTP.MIAAccounts != nil || svc.HTTP.ApporteurAccounts != nil || svc.AWS.Credentials != nil {
 		t.Errorf("Load without options built clients: %+v", svc)
 	}
-	if got, want := svc.HTTP.Config.MiaIssuer, "https://cognito-idp.eu-west-3.amazonaws.com/eu-west-3_mia"; got != want {
-		t.Errorf("MiaIssuer = %q, want %q", got, want)
+	if got, want := svc.HTTP.Config.MIAIssuer, "https://cognito-idp.eu-west-3.amazonaws.com/eu-west-3_mia"; got != want {
+		t.Errorf("MIAIssuer = %q, want %q", got, want)
 	}
 
 	svc, err = app.Load(ctx, env(base), app.WithStore())
 	if err != nil {
 		t.Fatal(err)
 	}
-	if svc.Store == nil || svc.HTTP.Store != svc.Store || svc.HTTP.MiaAccounts != nil {
-		t.Errorf("WithStore: store %v, HTTP store %v, mia accounts %v", svc.Store, svc.HTTP.Store, svc.HTTP.MiaAccounts)
+	if svc.Store == nil || svc.HTTP.Store != svc.Store || svc.HTTP.MIAAccounts != nil {
+		t.Errorf("WithStore: store %v, HTTP store %v, mia accounts %v", svc.Store, svc.HTTP.Store, svc.HTTP.MIAAccounts)
 	}
 	creds, err := svc.AWS.Credentials.Retrieve(ctx)
 	if err != nil || creds.AccessKeyID != "id" {
@@ -38,7 +38,7 @@ func TestLoadBuildsOnlyWhatIsAsked(t *testing.T) {
 	}
 
 	svc, err = app.Load(ctx, env(base), app.WithEverything())
-	if err != nil || svc.Store == nil || svc.HTTP.MiaAccounts == nil || svc.HTTP.ApporteurAccounts == nil {
+	if err != nil || svc.Store == nil || svc.HTTP.MIAAccounts == nil || svc.HTTP.ApporteurAccounts == nil {
 		t.Errorf("WithEverything: %+v, %v", svc, err)
 	}
 }

@@ -33,7 +33,7 @@ func Historique(d Deps) Handler {
 // historique entries (and takes them from the previous one). Done here, in
 // the consumer that writes the entries, so every entry of the versions
 // before the change is already written when they move.
-func rehomeHistorique(ctx context.Context, d Deps, m crm.MiaID, old, cur *crm.Affaire) error {
+func rehomeHistorique(ctx context.Context, d Deps, m crm.MIAID, old, cur *crm.Affaire) error {
 	if old == nil || old.ApporteurID == cur.ApporteurID {
 		return nil
 	}

@@ -27,7 +27,7 @@ import (
 // for the reader that sends email.
 type Deps struct {
 	Store         *dynamo.Store
-	MiaPool       *accounts.Pool
+	MIAPool       *accounts.Pool
 	ApporteurPool *accounts.Pool
 	Mailer        Mailer
 	WebBaseURL    string
@@ -121,7 +121,7 @@ func once(claim func() (bool, error), do, release func() error) error {
 }
 
 // affaires decodes both images of an affaire record (ok false otherwise).
-func affaires(c change) (m crm.MiaID, old, cur *crm.Affaire, ok bool, err error) {
+func affaires(c change) (m crm.MIAID, old, cur *crm.Affaire, ok bool, err error) {
 	mo, o, okOld, err := dynamo.AffaireFromImage(c.Old)
 	if err != nil {
 		return "", nil, nil, false, fmt.Errorf("decode old affaire: %w", err)

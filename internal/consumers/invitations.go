@@ -48,28 +48,28 @@ func Invitations(d Deps) Handler {
 }
 
 func invite(ctx context.Context, d Deps, acc dynamo.Account) error {
-	pool, user := d.ApporteurPool, accounts.NewUser{Email: acc.Email, MiaID: acc.Mia, ApporteurID: string(acc.Apporteur)}
+	pool, user := d.ApporteurPool, accounts.NewUser{Email: acc.Email, MIAID: acc.MIA, ApporteurID: string(acc.Apporteur)}
 	if acc.Kind == crm.AccountMIA {
-		pool = d.MiaPool
+		pool = d.MIAPool
 	}
 	token, hash, err := crm.NewActivationToken()
 	if err != nil {
 		return fmt.Errorf("new token: %w", err)
 	}
 	lien := mail.ActivationLink(d.WebBaseURL, token)
-	var data, autre any = mail.MiaActivation{To: acc.Email, Prenom: acc.Prenom, Lien: lien}, nil
+	var data, autre any = mail.MIAActivation{To: acc.Email, Prenom: acc.Prenom, Lien: lien}, nil
 	if acc.Kind == crm.AccountApporteur {
-		inv := mail.ApporteurInvitation{To: acc.Email, Prenom: acc.Prenom, MiaNom: "votre mandataire", Lien: lien}
-		mia, err := d.Store.GetMIA(ctx, acc.Mia)
+		inv := mail.ApporteurInvitation{To: acc.Email, Prenom: acc.Prenom, MIANom: "votre mandataire", Lien: lien}
+		mia, err := d.Store.GetMIA(ctx, acc.MIA)
 		switch {
 		case err == nil:
-			inv.MiaNom = displayName(mia.Prenom, mia.Nom)
+			inv.MIANom = displayName(mia.Prenom, mia.Nom)
 			inv.Cabinet = mia.Cabinet
 		case crm.ErrorCode(err) != crm.ENOTFOUND:
 			return fmt.Errorf("read mia profile: %w", err)
 		}
 		data = inv
-		autre = mail.ApporteurAutreMIA{To: acc.Email, Prenom: acc.Prenom, MiaNom: inv.MiaNom, Cabinet: inv.Cabinet}
+		autre = mail.ApporteurAutreMIA{To: acc.Email, Prenom: acc.Prenom, MIANom: inv.MIANom, Cabinet: inv.Cabinet}
 	}
 	// Claim first: a redelivered or superseded invitation, or an account no
 	// longer waiting (e.g. deactivated meanwhile), gets no Cognito user and no email.

@@ -49,7 +49,7 @@ func contactAdded(ctx context.Context, d Deps, c change) error {
 	if err != nil {
 		return fmt.Errorf("read apporteur: %w", err)
 	}
-	msg, err := mail.Compose(mail.ContactAjoute{To: mia.Email, MiaPrenom: mia.Prenom, ApporteurNom: app.DisplayName(),
+	msg, err := mail.Compose(mail.ContactAjoute{To: mia.Email, MIAPrenom: mia.Prenom, ApporteurNom: app.DisplayName(),
 		ContactNom: contact.DisplayName(), Lien: mail.ContactLink(d.WebBaseURL, string(contact.ID))})
 	if err != nil {
 		return err
@@ -85,7 +85,7 @@ func statutChanged(ctx context.Context, d Deps, c change) error {
 }
 
 // sendOnce sends msg unless notification key was already recorded.
-func sendOnce(ctx context.Context, d Deps, m crm.MiaID, key string, msg mail.Message) error {
+func sendOnce(ctx context.Context, d Deps, m crm.MIAID, key string, msg mail.Message) error {
 	return once(func() (bool, error) { return d.Store.ClaimNotification(ctx, m, key) },
 		func() error { _, err := d.Mailer.Send(ctx, msg); return err },
 		func() error { return d.Store.ReleaseNotification(ctx, m, key) })

@@ -38,7 +38,7 @@ func Mail(d Deps) (Handler, error) {
 	switch {
 	case d.Store == nil:
 		return nil, missing("store")
-	case d.MiaPool == nil:
+	case d.MIAPool == nil:
 		return nil, missing("MIA pool administration")
 	case d.ApporteurPool == nil:
 		return nil, missing("apporteur pool administration")

@@ -7,7 +7,7 @@ import "time"
 type Activation struct {
 	Hash      string
 	Kind      AccountKind
-	Mia       MiaID
+	MIA       MIAID
 	Apporteur ApporteurID // empty for a MIA account
 	Email     string
 	ExpireLe  time.Time

@@ -8,7 +8,7 @@ import "time"
 // Named ids make signatures say what they take. All are ULIDs except ProduitID,
 // which is the produit's stable code (e.g. "sante-individuelle").
 type (
-	MiaID        string
+	MIAID        string
 	ContactID    string
 	EntrepriseID string
 	AffaireID    string
@@ -20,7 +20,7 @@ type (
 type Principal struct {
 	Sub   string
 	Email string
-	Mia   MiaID
+	MIA   MIAID
 	// Apporteur is set for apporteur-pool tokens.
 	Apporteur ApporteurID
 	// Staff is true for members of the Assentis group of the MIA pool.
@@ -29,7 +29,7 @@ type Principal struct {
 
 // MIA is the profile of a mandataire d'intermédiaire d'assurance: the tenant.
 type MIA struct {
-	ID        MiaID     `json:"id"`
+	ID        MIAID     `json:"id"`
 	Nom       string    `json:"nom"`
 	Prenom    string    `json:"prenom"`
 	Email     string    `json:"email"`

@@ -61,10 +61,10 @@ func (s *Stack) provision(ctx context.Context, st *state, tb samtemplate.Table) 
 		}
 		ids[logical] = [2]string{poolID, clientID}
 	}
-	s.MiaPoolID, s.MiaClientID = ids["MiaUserPool"][0], ids["MiaUserPool"][1]
+	s.MIAPoolID, s.MIAClientID = ids["MiaUserPool"][0], ids["MiaUserPool"][1]
 	s.ApporteurPoolID, s.ApporteurClientID = ids["ApporteurUserPool"][0], ids["ApporteurUserPool"][1]
-	st.Table, st.MiaPoolID, st.MiaClientID, st.ApporteurPoolID, st.ApporteurClientID =
-		s.Table, s.MiaPoolID, s.MiaClientID, s.ApporteurPoolID, s.ApporteurClientID
+	st.Table, st.MIAPoolID, st.MIAClientID, st.ApporteurPoolID, st.ApporteurClientID =
+		s.Table, s.MIAPoolID, s.MIAClientID, s.ApporteurPoolID, s.ApporteurClientID
 	return nil
 }
 
@@ -165,35 +165,35 @@ func (s *Stack) seed(ctx context.Context) error {
 // with custom:mia_id and a permanent password, in the assentis group when
 // staff, and its MIA profile item. Calling it again with the same email
 // returns the same id and resets the password.
-func (s *Stack) CreateMIA(ctx context.Context, email, password string, staff bool) (crm.MiaID, error) {
+func (s *Stack) CreateMIA(ctx context.Context, email, password string, staff bool) (crm.MIAID, error) {
 	local, _, _ := strings.Cut(email, "@")
 	return s.CreateMIAProfile(ctx, crm.MIA{Email: email, Nom: local, Cabinet: "Cabinet " + local}, password, staff)
 }
 
 // CreateMIAProfile is CreateMIA with the profile's names (m.ID is ignored:
 // a new account gets a new ULID, an existing one keeps its id).
-func (s *Stack) CreateMIAProfile(ctx context.Context, m crm.MIA, password string, staff bool) (crm.MiaID, error) {
+func (s *Stack) CreateMIAProfile(ctx context.Context, m crm.MIA, password string, staff bool) (crm.MIAID, error) {
 	m.Email = strings.ToLower(strings.TrimSpace(m.Email))
-	pool := accounts.NewPool(s.cognito, s.MiaPoolID)
-	id, sub := crm.MiaID(""), ""
-	u, err := s.cognito.AdminGetUser(ctx, &cip.AdminGetUserInput{UserPoolId: aws.String(s.MiaPoolID), Username: aws.String(m.Email)})
+	pool := accounts.NewPool(s.cognito, s.MIAPoolID)
+	id, sub := crm.MIAID(""), ""
+	u, err := s.cognito.AdminGetUser(ctx, &cip.AdminGetUserInput{UserPoolId: aws.String(s.MIAPoolID), Username: aws.String(m.Email)})
 	var notFound *ciptypes.UserNotFoundException
 	switch {
 	case err == nil:
 		for _, a := range u.UserAttributes {
 			switch aws.ToString(a.Name) {
-			case accounts.AttrMiaID:
-				id = crm.MiaID(aws.ToString(a.Value))
+			case accounts.AttrMIAID:
+				id = crm.MIAID(aws.ToString(a.Value))
 			case "sub":
 				sub = aws.ToString(a.Value)
 			}
 		}
 		if id == "" || sub == "" {
-			return "", fmt.Errorf("user %s exists without %s or sub", m.Email, accounts.AttrMiaID)
+			return "", fmt.Errorf("user %s exists without %s or sub", m.Email, accounts.AttrMIAID)
 		}
 	case errors.As(err, &notFound):
-		id = crm.MiaID(ulid.Make().String())
-		if sub, err = pool.CreateUser(ctx, accounts.NewUser{Email: m.Email, MiaID: id}); err != nil {
+		id = crm.MIAID(ulid.Make().String())
+		if sub, err = pool.CreateUser(ctx, accounts.NewUser{Email: m.Email, MIAID: id}); err != nil {
 			return "", err
 		}
 	default:
@@ -218,7 +218,7 @@ func (s *Stack) CreateMIAProfile(ctx context.Context, m crm.MIA, password string
 // Login signs in with USER_PASSWORD_AUTH on pool "mia" or "apporteur" and
 // returns the ID token (what the web client sends as Bearer).
 func (s *Stack) Login(ctx context.Context, pool, email, password string) (string, error) {
-	client := map[string]string{"mia": s.MiaClientID, "apporteur": s.ApporteurClientID}[pool]
+	client := map[string]string{"mia": s.MIAClientID, "apporteur": s.ApporteurClientID}[pool]
 	if client == "" {
 		return "", fmt.Errorf("unknown pool %q (want mia or apporteur)", pool)
 	}

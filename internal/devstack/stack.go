@@ -103,7 +103,7 @@ type Options struct {
 type Stack struct {
 	APIURL, DynamoURL, CognitoURL, SESURL string
 	Table                                 string
-	MiaPoolID, MiaClientID                string
+	MIAPoolID, MIAClientID                string
 	ApporteurPoolID, ApporteurClientID    string
 	// Env is the functions' environment (what template.yaml's Globals give a
 	// Lambda, with the local endpoints).
@@ -137,8 +137,8 @@ type Stack struct {
 type state struct {
 	CursorSecret      string `json:"cursorSecret"`
 	Table             string `json:"table"`
-	MiaPoolID         string `json:"miaPoolId"`
-	MiaClientID       string `json:"miaClientId"`
+	MIAPoolID         string `json:"miaPoolId"`
+	MIAClientID       string `json:"miaClientId"`
 	ApporteurPoolID   string `json:"apporteurPoolId"`
 	ApporteurClientID string `json:"apporteurClientId"`
 }
@@ -244,8 +244,8 @@ func Start(ctx context.Context, o Options) (_ *Stack, err error) {
 		"TABLE_NAME":          s.Table,
 		"AWS_REGION":          Region,
 		"CURSOR_SECRET":       st.CursorSecret,
-		"MIA_POOL_ID":         s.MiaPoolID,
-		"MIA_CLIENT_ID":       s.MiaClientID,
+		"MIA_POOL_ID":         s.MIAPoolID,
+		"MIA_CLIENT_ID":       s.MIAClientID,
 		"APPORTEUR_POOL_ID":   s.ApporteurPoolID,
 		"APPORTEUR_CLIENT_ID": s.ApporteurClientID,
 		"WEB_BASE_URL":        s.APIURL,
@@ -286,8 +286,8 @@ func Start(ctx context.Context, o Options) (_ *Stack, err error) {
 		Consumers: consumers,
 		Refs: map[string]string{
 			table.LogicalID:           s.Table,
-			"MiaUserPool":             s.MiaPoolID,
-			"MiaUserPoolClient":       s.MiaClientID,
+			"MiaUserPool":             s.MIAPoolID,
+			"MiaUserPoolClient":       s.MIAClientID,
 			"ApporteurUserPool":       s.ApporteurPoolID,
 			"ApporteurUserPoolClient": s.ApporteurClientID,
 		},

@@ -31,9 +31,9 @@ func TestPersistedRestart(t *testing.T) {
 		t.Fatal(err)
 	}
 	first := struct {
-		MiaPoolID, MiaClientID, ApporteurPoolID string
+		MIAPoolID, MIAClientID, ApporteurPoolID string
 		Env                                     map[string]string
-	}{s1.MiaPoolID, s1.MiaClientID, s1.ApporteurPoolID, s1.Env}
+	}{s1.MIAPoolID, s1.MIAClientID, s1.ApporteurPoolID, s1.Env}
 	if err := s1.Close(); err != nil {
 		t.Fatalf("close: %v", err)
 	}
@@ -46,10 +46,10 @@ func TestPersistedRestart(t *testing.T) {
 		t.Fatalf("second start: %v", err)
 	}
 	t.Cleanup(func() { _ = s2.Close() })
-	if s2.MiaPoolID != first.MiaPoolID || s2.MiaClientID != first.MiaClientID || s2.ApporteurPoolID != first.ApporteurPoolID ||
+	if s2.MIAPoolID != first.MIAPoolID || s2.MIAClientID != first.MIAClientID || s2.ApporteurPoolID != first.ApporteurPoolID ||
 		s2.Env["CURSOR_SECRET"] != first.Env["CURSOR_SECRET"] {
 		t.Errorf("restart: got pools %s/%s/%s, want %s/%s/%s (and the same cursor secret)",
-			s2.MiaPoolID, s2.MiaClientID, s2.ApporteurPoolID, first.MiaPoolID, first.MiaClientID, first.ApporteurPoolID)
+			s2.MIAPoolID, s2.MIAClientID, s2.ApporteurPoolID, first.MIAPoolID, first.MIAClientID, first.ApporteurPoolID)
 	}
 	id2, err := s2.CreateMIA(ctx, "restart@e2e.test", "Restart-2026-ok", false)
 	if err != nil {

@@ -16,7 +16,7 @@ import (
 // consumer and the activation need it.
 type Account struct {
 	Kind      crm.AccountKind
-	Mia       crm.MiaID
+	MIA       crm.MIAID
 	Apporteur crm.ApporteurID // empty for a MIA account
 	Email     string
 	Prenom    string
@@ -34,9 +34,9 @@ type Account struct {
 
 func (a Account) key() (pk, sk string) {
 	if a.Kind == crm.AccountMIA {
-		return MiaPK(a.Mia), ProfilSK()
+		return MIAPK(a.MIA), ProfilSK()
 	}
-	return MiaPK(a.Mia), ApporteurSK(a.Apporteur)
+	return MIAPK(a.MIA), ApporteurSK(a.Apporteur)
 }
 
 // PendingInvitation reports whether the account waits for an invitation
@@ -66,12 +66,12 @@ func AccountFromImage(img map[string]types.AttributeValue) (acc Account, ok bool
 	switch it.Type {
 	case typeApporteur:
 		acc.Kind, acc.Apporteur = crm.AccountApporteur, crm.ApporteurID(it.ID)
-		acc.Mia = crm.MiaID(it.PK[len(prefixMIA):])
+		acc.MIA = crm.MIAID(it.PK[len(prefixMIA):])
 	case typeMIA:
 		if it.InvitationN == 0 {
 			return acc, false, nil // a seeded profile: no invitation flow
 		}
-		acc.Kind, acc.Mia = crm.AccountMIA, crm.MiaID(it.ID)
+		acc.Kind, acc.MIA = crm.AccountMIA, crm.MIAID(it.ID)
 	default:
 		return acc, false, nil
 	}
@@ -84,7 +84,7 @@ type activationItem struct {
 	SK          string `dynamodbav:"SK"`
 	Type        string `dynamodbav:"type"`
 	Kind        string `dynamodbav:"kind"`
-	MiaID       string `dynamodbav:"miaId"`
+	MIAID       string `dynamodbav:"miaId"`
 	ApporteurID string `dynamodbav:"apporteurId,omitempty"`
 	Email       string `dynamodbav:"email"`
 	CreatedAt   string `dynamodbav:"createdAt"`
@@ -101,7 +101,7 @@ type activationItem struct {
 
 // activationAccount is the account token a activates.
 func activationAccount(a crm.Activation) Account {
-	return Account{Kind: a.Kind, Mia: a.Mia, Apporteur: a.Apporteur, Email: a.Email}
+	return Account{Kind: a.Kind, MIA: a.MIA, Apporteur: a.Apporteur, Email: a.Email}
 }
 
 // ClaimInvitation records that invitation number acc.InvitationN is handled,
@@ -127,7 +127,7 @@ func (s *Store) ClaimInvitation(ctx context.Context, acc Account, hash string, e
 		return false, internal("build claim", err)
 	}
 	tok := activationItem{PK: ActivationPK(hash), SK: ActivationSK(), Type: typeActivation, Kind: string(acc.Kind),
-		MiaID: string(acc.Mia), ApporteurID: string(acc.Apporteur), Email: acc.Email,
+		MIAID: string(acc.MIA), ApporteurID: string(acc.Apporteur), Email: acc.Email,
 		CreatedAt: fmtTime(now), ExpireLe: fmtTime(expire), ExpiresAt: expire.Add(30 * 24 * time.Hour).Unix()}
 	p, err := s.putAction(tok, notExists())
 	if err != nil {
@@ -225,7 +225,7 @@ func (s *Store) GetActivation(ctx context.Context, hash string) (crm.Activation,
 	if err := s.getItem(ctx, ActivationPK(hash), ActivationSK(), &it, "Lien d'activation"); err != nil {
 		return crm.Activation{}, err
 	}
-	return crm.Activation{Hash: hash, Kind: crm.AccountKind(it.Kind), Mia: crm.MiaID(it.MiaID),
+	return crm.Activation{Hash: hash, Kind: crm.AccountKind(it.Kind), MIA: crm.MIAID(it.MIAID),
 		Apporteur: crm.ApporteurID(it.ApporteurID), Email: it.Email, ExpireLe: parseTime(it.ExpireLe),
 		Used: it.UsedAt != "", Echecs: it.Echecs, Sub: it.Sub}, nil
 }
@@ -285,7 +285,7 @@ func (s *Store) ConsumeActivation(ctx context.Context, a crm.Activation) error {
 		Add(expression.Name(attrVersion), expression.Value(1)).
 		Remove(expression.Name(attrActivationHash))
 	if a.Kind == crm.AccountApporteur {
-		accUpd = accUpd.Set(expression.Name(attrGSI2PK), expression.Value(ApporteurStatutList(a.Mia, string(crm.ApporteurActif))))
+		accUpd = accUpd.Set(expression.Name(attrGSI2PK), expression.Value(ApporteurStatutList(a.MIA, string(crm.ApporteurActif))))
 	}
 	accCond := expression.Name(attrActivationHash).Equal(expression.Value(a.Hash)).
 		And(expression.Name(attrStatut).Equal(expression.Value(string(crm.ApporteurInvitationEnvoyee))))
@@ -345,7 +345,7 @@ func (s *Store) UndoActivation(ctx context.Context, a crm.Activation) error {
 		Set(expression.Name(attrActivationHash), expression.Value(a.Hash)).
 		Remove(expression.Name(attrActiveLe))
 	if a.Kind == crm.AccountApporteur {
-		accUpd = accUpd.Set(expression.Name(attrGSI2PK), expression.Value(ApporteurStatutList(a.Mia, string(crm.ApporteurInvitationEnvoyee))))
+		accUpd = accUpd.Set(expression.Name(attrGSI2PK), expression.Value(ApporteurStatutList(a.MIA, string(crm.ApporteurInvitationEnvoyee))))
 	}
 	ae, err := expression.NewBuilder().WithUpdate(accUpd).Build()
 	if err != nil {
@@ -377,7 +377,7 @@ type miaEmailGuardItem struct {
 	PK    string `dynamodbav:"PK"`
 	SK    string `dynamodbav:"SK"`
 	Type  string `dynamodbav:"type"`
-	MiaID string `dynamodbav:"miaId"`
+	MIAID string `dynamodbav:"miaId"`
 }
 
 // CreateMIAAccount stores a new MIA profile waiting for its activation
@@ -386,16 +386,16 @@ type miaEmailGuardItem struct {
 //
 // idem (nil without Idempotency-Key) is recorded under the staff member's own
 // tenant, staff.
-func (s *Store) CreateMIAAccount(ctx context.Context, n crm.NewMIAAccount, staff crm.MiaID, idem *crm.Idempotency) (crm.MIA, *crm.Replay, error) {
+func (s *Store) CreateMIAAccount(ctx context.Context, n crm.NewMIAAccount, staff crm.MIAID, idem *crm.Idempotency) (crm.MIA, *crm.Replay, error) {
 	return replayOutcome(s.createMIAAccount(ctx, n, staff, idem))
 }
 
-func (s *Store) createMIAAccount(ctx context.Context, n crm.NewMIAAccount, staff crm.MiaID, idem *crm.Idempotency) (crm.MIA, error) {
+func (s *Store) createMIAAccount(ctx context.Context, n crm.NewMIAAccount, staff crm.MIAID, idem *crm.Idempotency) (crm.MIA, error) {
 	if errs := n.Validate(s.Phone); errs != nil {
 		return crm.MIA{}, crm.Invalid(errs...)
 	}
 	now := s.Now().UTC()
-	m := crm.MIA{ID: crm.MiaID(s.NewID()), Nom: n.Nom, Prenom: n.Prenom, Email: n.Email, Cabinet: n.Cabinet,
+	m := crm.MIA{ID: crm.MIAID(s.NewID()), Nom: n.Nom, Prenom: n.Prenom, Email: n.Email, Cabinet: n.Cabinet,
 		Telephone: n.Telephone, CreatedAt: now, UpdatedAt: now, Version: 1}
 	it := miaAccountItem{miaItem: toMIAItem(m),
 		invitation: invitation{Statut: string(crm.ApporteurInvitationEnvoyee), InvitationN: 1}}
@@ -406,7 +406,7 @@ func (s *Store) createMIAAccount(ctx context.Context, n crm.NewMIAAccount, staff
 		acts.onFail(ia.fail)
 	}
 	acts.add(s.putAction(it, notExists()))
-	acts.add(s.putAction(miaEmailGuardItem{PK: MiaEmailPK(n.Email), SK: MiaEmailSK(), Type: typeMIAEmailGuard, MiaID: string(m.ID)}, notExists()))
+	acts.add(s.putAction(miaEmailGuardItem{PK: MIAEmailPK(n.Email), SK: MIAEmailSK(), Type: typeMIAEmailGuard, MIAID: string(m.ID)}, notExists()))
 	acts.onFail(func(map[string]types.AttributeValue) error {
 		return &crm.Error{Code: crm.ECONFLICT, Message: "Un compte MIA utilise déjà cette adresse email.",
 			Fields: []crm.FieldError{{Champ: "email", Message: "Adresse email déjà utilisée."}}}

@@ -32,11 +32,11 @@ const (
 // stream-client-nom may already have moved its other affaires) makes the
 // create read it again rather than copy a stale apporteur; after three such
 // reads it gives up with ECONFLICT.
-func (s *Store) CreateAffaire(ctx context.Context, m crm.MiaID, n crm.NewAffaire, idem *crm.Idempotency) (crm.Affaire, *crm.Replay, error) {
+func (s *Store) CreateAffaire(ctx context.Context, m crm.MIAID, n crm.NewAffaire, idem *crm.Idempotency) (crm.Affaire, *crm.Replay, error) {
 	return replayOutcome(s.createAffaireRetry(ctx, m, n, idem))
 }
 
-func (s *Store) createAffaireRetry(ctx context.Context, m crm.MiaID, n crm.NewAffaire, idem *crm.Idempotency) (crm.Affaire, error) {
+func (s *Store) createAffaireRetry(ctx context.Context, m crm.MIAID, n crm.NewAffaire, idem *crm.Idempotency) (crm.Affaire, error) {
 	if errs := n.Validate(); errs != nil {
 		return crm.Affaire{}, crm.Invalid(errs...)
 	}
@@ -55,7 +55,7 @@ func (s *Store) createAffaireRetry(ctx context.Context, m crm.MiaID, n crm.NewAf
 // the transaction.
 var errClientChanged = errors.New("client changed")
 
-func (s *Store) createAffaire(ctx context.Context, m crm.MiaID, n crm.NewAffaire, idem *crm.Idempotency) (crm.Affaire, error) {
+func (s *Store) createAffaire(ctx context.Context, m crm.MIAID, n crm.NewAffaire, idem *crm.Idempotency) (crm.Affaire, error) {
 	a := crm.Affaire{ClientID: n.ClientID, ProduitID: n.ProduitID, Statut: crm.AffaireEnCours,
 		PrimeAnnuelleCentimes: n.PrimeAnnuelleCentimes, TauxCommissionApporteur: n.TauxCommissionApporteur,
 		Remarques: n.Remarques}
@@ -83,7 +83,7 @@ func (s *Store) createAffaire(ctx context.Context, m crm.MiaID, n crm.NewAffaire
 	// RenameClientAffaires).
 	item.ApporteurClientVersion, item.ClientNomVersion = refs.clientVersion, refs.clientVersion
 	acts.add(s.putAction(item, notExists()))
-	check, err := s.checkAction(MiaPK(m), refs.clientSK,
+	check, err := s.checkAction(MIAPK(m), refs.clientSK,
 		exists().And(expression.Name("version").Equal(expression.Value(refs.clientVersion))))
 	if check.ConditionCheck != nil {
 		check.ConditionCheck.ReturnValuesOnConditionCheckFailure = types.ReturnValuesOnConditionCheckFailureAllOld
@@ -114,15 +114,15 @@ type affaireRefsRead struct {
 // affaireRefs reads the client and the produit of a new affaire (and the
 // answer stored under idem's key, if any) in one BatchGetItem and fills what
 // the affaire copies from them. A stored answer is returned as its replay.
-func (s *Store) affaireRefs(ctx context.Context, m crm.MiaID, a *crm.Affaire, idem *crm.Idempotency) (affaireRefsRead, error) {
+func (s *Store) affaireRefs(ctx context.Context, m crm.MIAID, a *crm.Affaire, idem *crm.Idempotency) (affaireRefsRead, error) {
 	var refs affaireRefsRead
 	keys := []map[string]types.AttributeValue{
-		s.key(MiaPK(m), ContactSK(crm.ContactID(a.ClientID))),
-		s.key(MiaPK(m), EntrepriseSK(crm.EntrepriseID(a.ClientID))),
+		s.key(MIAPK(m), ContactSK(crm.ContactID(a.ClientID))),
+		s.key(MIAPK(m), EntrepriseSK(crm.EntrepriseID(a.ClientID))),
 		s.key(CataloguePK(), ProduitSK(a.ProduitID)),
 	}
 	if idem != nil {
-		keys = append(keys, s.key(MiaPK(m), IdempotenceSK(idem.Sub, idem.Key)))
+		keys = append(keys, s.key(MIAPK(m), IdempotenceSK(idem.Sub, idem.Key)))
 	}
 	req := map[string]types.KeysAndAttributes{s.table: {Keys: keys, ConsistentRead: aws.Bool(true)}}
 	var got []map[string]types.AttributeValue
@@ -195,7 +195,7 @@ func (s *Store) affaireRefs(ctx context.Context, m crm.MiaID, a *crm.Affaire, id
 // AFFAIRE#: its historique entries sort under HISTORIQUE#), where a statut is
 // a filter, so a page may hold fewer than Limit items while NextCursor is set.
 // Another MIA's apporteur id names an empty collection of this MIA.
-func (s *Store) ListAffaires(ctx context.Context, m crm.MiaID, f crm.AffaireFilter) (crm.Page[crm.Affaire], error) {
+func (s *Store) ListAffaires(ctx context.Context, m crm.MIAID, f crm.AffaireFilter) (crm.Page[crm.Affaire], error) {
 	errs := f.ListOptions.Validate()
 	if f.Statut == "" && f.ApporteurID == "" {
 		f.Statut = crm.AffaireEnCours
@@ -232,13 +232,13 @@ func (s *Store) ListAffaires(ctx context.Context, m crm.MiaID, f crm.AffaireFilt
 
 // GetAffaire returns an affaire with its historique (oldest entry first) in
 // one strongly consistent Query on its item collection.
-func (s *Store) GetAffaire(ctx context.Context, m crm.MiaID, id crm.AffaireID) (crm.AffaireView, error) {
+func (s *Store) GetAffaire(ctx context.Context, m crm.MIAID, id crm.AffaireID) (crm.AffaireView, error) {
 	notFound := crm.Errorf(crm.ENOTFOUND, "Affaire introuvable.")
 	if !crm.IsULID(string(id)) {
 		return crm.AffaireView{}, notFound
 	}
 	in := &dynamodb.QueryInput{TableName: &s.table, ConsistentRead: aws.Bool(true)}
-	key := expression.Key(attrPK).Equal(expression.Value(MiaPK(m))).And(expression.Key(attrSK).BeginsWith(AffaireSK(id)))
+	key := expression.Key(attrPK).Equal(expression.Value(MIAPK(m))).And(expression.Key(attrSK).BeginsWith(AffaireSK(id)))
 	if err := withExpr(in, key, nil); err != nil {
 		return crm.AffaireView{}, internal("get affaire", err)
 	}
@@ -279,7 +279,7 @@ func (s *Store) GetAffaire(ctx context.Context, m crm.MiaID, id crm.AffaireID) (
 // apporteur when a rate for it is set — and on failure DynamoDB returns the
 // old item, which tells ENOTFOUND, EPRECONDITION, ECONFLICT (transition) and
 // EUNPROCESSABLE (no apporteur) apart without a second read.
-func (s *Store) UpdateAffaire(ctx context.Context, m crm.MiaID, id crm.AffaireID, p crm.AffairePatch, ifMatch *int) (crm.Affaire, error) {
+func (s *Store) UpdateAffaire(ctx context.Context, m crm.MIAID, id crm.AffaireID, p crm.AffairePatch, ifMatch *int) (crm.Affaire, error) {
 	notFound := crm.Errorf(crm.ENOTFOUND, "Affaire introuvable.")
 	if !crm.IsULID(string(id)) {
 		return crm.Affaire{}, notFound
@@ -317,7 +317,7 @@ func (s *Store) UpdateAffaire(ctx context.Context, m crm.MiaID, id crm.AffaireID
 	if p.Remarques != nil {
 		upd = setOrRemove(upd, "remarques", *p.Remarques)
 	}
-	attrs, err := s.updateItem(ctx, itemUpdate{what: "Affaire", key: s.key(MiaPK(m), AffaireSK(id)),
+	attrs, err := s.updateItem(ctx, itemUpdate{what: "Affaire", key: s.key(MIAPK(m), AffaireSK(id)),
 		upd: upd, rules: rules, ifMatch: ifMatch,
 		explain: func(old map[string]types.AttributeValue) error { return explainAffaireFailure(old, p) }})
 	if err != nil {
@@ -350,7 +350,7 @@ func explainAffaireFailure(old map[string]types.AttributeValue, p crm.AffairePat
 // PutHistorique writes one entry of an affaire's history (stream consumer,
 // issue 3). Its key is derived from the entry, so a retried batch overwrites
 // the same item. apporteur places it in the apporteur's collection too.
-func (s *Store) PutHistorique(ctx context.Context, m crm.MiaID, h crm.Historique, apporteur crm.ApporteurID) error {
+func (s *Store) PutHistorique(ctx context.Context, m crm.MIAID, h crm.Historique, apporteur crm.ApporteurID) error {
 	av, err := attributevalue.MarshalMap(toHistoriqueItem(m, h, apporteur))
 	if err != nil {
 		return internal("encode historique", err)
@@ -363,7 +363,7 @@ func (s *Store) PutHistorique(ctx context.Context, m crm.MiaID, h crm.Historique
 
 // MarkContactClient makes a prospect a client (when one of its affaires is
 // signed; for the stream consumer). Already a client, or gone: no-op.
-func (s *Store) MarkContactClient(ctx context.Context, m crm.MiaID, id crm.ContactID) error {
+func (s *Store) MarkContactClient(ctx context.Context, m crm.MIAID, id crm.ContactID) error {
 	upd := expression.Set(expression.Name("statut"), expression.Value(crm.ContactClient)).
 		Set(expression.Name(attrGSI2PK), expression.Value(ContactStatutList(m, crm.ContactClient))).
 		Set(expression.Name("updatedAt"), expression.Value(fmtTime(s.Now()))).
@@ -374,7 +374,7 @@ func (s *Store) MarkContactClient(ctx context.Context, m crm.MiaID, id crm.Conta
 		return internal("mark client", err)
 	}
 	_, err = s.db.UpdateItem(ctx, &dynamodb.UpdateItemInput{
-		TableName: &s.table, Key: s.key(MiaPK(m), ContactSK(id)),
+		TableName: &s.table, Key: s.key(MIAPK(m), ContactSK(id)),
 		UpdateExpression: e.Update(), ConditionExpression: e.Condition(),
 		ExpressionAttributeNames: e.Names(), ExpressionAttributeValues: e.Values(),
 	})

@@ -92,9 +92,9 @@ type apporteurItem struct {
 	Commissions map[string]commissionEntry `dynamodbav:"commissions,omitempty"`
 }
 
-func toApporteurItem(m crm.MiaID, a crm.Apporteur) apporteurItem {
+func toApporteurItem(m crm.MIAID, a crm.Apporteur) apporteurItem {
 	it := apporteurItem{
-		keys: keys{PK: MiaPK(m), SK: ApporteurSK(a.ID),
+		keys: keys{PK: MIAPK(m), SK: ApporteurSK(a.ID),
 			GSI2PK: ApporteurStatutList(m, string(a.Statut)), GSI2SK: string(a.ID), Type: typeApporteur},
 		meta:       toMeta(string(a.ID), a.CreatedAt, a.UpdatedAt, a.Version),
 		invitation: invitation{Statut: string(a.Statut)},
@@ -128,7 +128,7 @@ type emailGuardItem struct {
 	PK          string `dynamodbav:"PK"`
 	SK          string `dynamodbav:"SK"`
 	Type        string `dynamodbav:"type"`
-	MiaID       string `dynamodbav:"miaId"`
+	MIAID       string `dynamodbav:"miaId"`
 	ApporteurID string `dynamodbav:"apporteurId"`
 }
 
@@ -138,11 +138,11 @@ type emailGuardItem struct {
 // one of this MIA's apporteurs is ECONFLICT; another MIA's apporteur with the
 // same email changes nothing to the answer (the invitation consumer handles
 // a person who already has an account).
-func (s *Store) CreateApporteur(ctx context.Context, m crm.MiaID, n crm.NewApporteur, idem *crm.Idempotency) (crm.Apporteur, *crm.Replay, error) {
+func (s *Store) CreateApporteur(ctx context.Context, m crm.MIAID, n crm.NewApporteur, idem *crm.Idempotency) (crm.Apporteur, *crm.Replay, error) {
 	return replayOutcome(s.createApporteur(ctx, m, n, idem))
 }
 
-func (s *Store) createApporteur(ctx context.Context, m crm.MiaID, n crm.NewApporteur, idem *crm.Idempotency) (crm.Apporteur, error) {
+func (s *Store) createApporteur(ctx context.Context, m crm.MIAID, n crm.NewApporteur, idem *crm.Idempotency) (crm.Apporteur, error) {
 	if errs := n.Validate(s.Phone); errs != nil {
 		return crm.Apporteur{}, crm.Invalid(errs...)
 	}
@@ -163,8 +163,8 @@ func (s *Store) createApporteur(ctx context.Context, m crm.MiaID, n crm.NewAppor
 		acts.onFail(ia.fail)
 	}
 	acts.add(s.putAction(it, notExists()))
-	acts.add(s.putAction(emailGuardItem{PK: MiaPK(m), SK: UniqueApporteurEmailSK(a.Email), Type: typeEmailGuard,
-		MiaID: string(m), ApporteurID: string(a.ID)}, notExists()))
+	acts.add(s.putAction(emailGuardItem{PK: MIAPK(m), SK: UniqueApporteurEmailSK(a.Email), Type: typeEmailGuard,
+		MIAID: string(m), ApporteurID: string(a.ID)}, notExists()))
 	acts.onFail(func(map[string]types.AttributeValue) error {
 		return &crm.Error{Code: crm.ECONFLICT, Message: "Un de vos apporteurs utilise déjà cette adresse email.",
 			Fields: []crm.FieldError{{Champ: "email", Message: "Adresse email déjà utilisée par un de vos apporteurs."}}}
@@ -179,7 +179,7 @@ func (s *Store) createApporteur(ctx context.Context, m crm.MiaID, n crm.NewAppor
 }
 
 // GetApporteur reads one apporteur of MIA m (strongly consistent).
-func (s *Store) GetApporteur(ctx context.Context, m crm.MiaID, p crm.ApporteurID) (crm.Apporteur, error) {
+func (s *Store) GetApporteur(ctx context.Context, m crm.MIAID, p crm.ApporteurID) (crm.Apporteur, error) {
 	it, err := s.apporteurItem(ctx, m, p)
 	if err != nil {
 		return crm.Apporteur{}, err
@@ -187,19 +187,19 @@ func (s *Store) GetApporteur(ctx context.Context, m crm.MiaID, p crm.ApporteurID
 	return it.apporteur(), nil
 }
 
-func (s *Store) apporteurItem(ctx context.Context, m crm.MiaID, p crm.ApporteurID) (apporteurItem, error) {
+func (s *Store) apporteurItem(ctx context.Context, m crm.MIAID, p crm.ApporteurID) (apporteurItem, error) {
 	var it apporteurItem
 	if !crm.IsULID(string(p)) {
 		return it, crm.Errorf(crm.ENOTFOUND, "Apporteur introuvable.")
 	}
-	err := s.getItem(ctx, MiaPK(m), ApporteurSK(p), &it, "Apporteur")
+	err := s.getItem(ctx, MIAPK(m), ApporteurSK(p), &it, "Apporteur")
 	return it, err
 }
 
 // ActiveApporteur reads the apporteur of an apporteur-pool token and refuses
 // it (EFORBIDDEN) unless its statut is actif: deactivation must refuse tokens
 // issued before it, which Cognito does not revoke.
-func (s *Store) ActiveApporteur(ctx context.Context, m crm.MiaID, p crm.ApporteurID) (crm.Apporteur, error) {
+func (s *Store) ActiveApporteur(ctx context.Context, m crm.MIAID, p crm.ApporteurID) (crm.Apporteur, error) {
 	a, err := s.GetApporteur(ctx, m, p)
 	if crm.ErrorCode(err) == crm.ENOTFOUND {
 		return crm.Apporteur{}, crm.Errorf(crm.EFORBIDDEN, "Ce compte apporteur n'existe plus.")
@@ -215,7 +215,7 @@ func (s *Store) ActiveApporteur(ctx context.Context, m crm.MiaID, p crm.Apporteu
 
 // ListApporteurs lists MIA m's apporteurs: all (Query PK, begins_with
 // APPORTEUR#) or those of one statut (Query GSI2).
-func (s *Store) ListApporteurs(ctx context.Context, m crm.MiaID, statut crm.ApporteurStatut, o crm.ListOptions) (crm.Page[crm.Apporteur], error) {
+func (s *Store) ListApporteurs(ctx context.Context, m crm.MIAID, statut crm.ApporteurStatut, o crm.ListOptions) (crm.Page[crm.Apporteur], error) {
 	errs := o.Validate()
 	if statut != "" && !statut.Valid() {
 		errs = append(errs, crm.FieldError{Champ: "statut", Message: "Le statut doit être « invitation_envoyee », « actif » ou « desactive »."})
@@ -233,7 +233,7 @@ func (s *Store) ListApporteurs(ctx context.Context, m crm.MiaID, statut crm.Appo
 		in.IndexName = aws.String(indexGSI2)
 		list += ":" + string(statut)
 	} else {
-		kc = expression.Key(attrPK).Equal(expression.Value(MiaPK(m))).And(expression.Key(attrSK).BeginsWith(prefixApporteur))
+		kc = expression.Key(attrPK).Equal(expression.Value(MIAPK(m))).And(expression.Key(attrSK).BeginsWith(prefixApporteur))
 	}
 	if err := withExpr(in, kc, nil); err != nil {
 		return crm.Page[crm.Apporteur]{}, internal("build query", err)
@@ -249,7 +249,7 @@ func (s *Store) ListApporteurs(ctx context.Context, m crm.MiaID, statut crm.Appo
 // actif becomes invitation_envoyee for an account never activated) needs the
 // unpatched activeLe: the apporteur is read first, and the update is
 // conditioned on the version read.
-func (s *Store) UpdateApporteur(ctx context.Context, m crm.MiaID, p crm.ApporteurID, patch crm.ApporteurPatch, ifMatch *int) (before, after crm.Apporteur, err error) {
+func (s *Store) UpdateApporteur(ctx context.Context, m crm.MIAID, p crm.ApporteurID, patch crm.ApporteurPatch, ifMatch *int) (before, after crm.Apporteur, err error) {
 	if errs := patch.Validate(s.Phone); errs != nil {
 		return before, after, crm.Invalid(errs...)
 	}
@@ -285,7 +285,7 @@ func (s *Store) UpdateApporteur(ctx context.Context, m crm.MiaID, p crm.Apporteu
 			Set(expression.Name(attrGSI2PK), expression.Value(ApporteurStatutList(m, string(*statut))))
 	}
 	now := s.Now().UTC()
-	old, err := s.updateItem(ctx, itemUpdate{what: "Apporteur", key: s.key(MiaPK(m), ApporteurSK(p)), upd: upd,
+	old, err := s.updateItem(ctx, itemUpdate{what: "Apporteur", key: s.key(MIAPK(m), ApporteurSK(p)), upd: upd,
 		ifMatch: ifMatch, stale: stale, at: now, returnOld: true})
 	if err != nil {
 		return before, after, err
@@ -310,7 +310,7 @@ func (s *Store) UpdateApporteur(ctx context.Context, m crm.MiaID, p crm.Apporteu
 // The apporteur is read first (the old token to delete, the cooldown to
 // explain), then one transaction conditioned on the version read updates it,
 // counts the email in the quota and deletes the old token.
-func (s *Store) ReissueInvitation(ctx context.Context, m crm.MiaID, p crm.ApporteurID) (crm.Apporteur, error) {
+func (s *Store) ReissueInvitation(ctx context.Context, m crm.MIAID, p crm.ApporteurID) (crm.Apporteur, error) {
 	it, err := s.apporteurItem(ctx, m, p)
 	if err != nil {
 		return crm.Apporteur{}, err
@@ -331,7 +331,7 @@ func (s *Store) ReissueInvitation(ctx context.Context, m crm.MiaID, p crm.Apport
 		return crm.Apporteur{}, internal("build update", err)
 	}
 	items := []txItem{{item: types.TransactWriteItem{Update: &types.Update{
-		TableName: &s.table, Key: s.key(MiaPK(m), ApporteurSK(p)),
+		TableName: &s.table, Key: s.key(MIAPK(m), ApporteurSK(p)),
 		UpdateExpression: e.Update(), ConditionExpression: e.Condition(),
 		ExpressionAttributeNames: e.Names(), ExpressionAttributeValues: e.Values(),
 		ReturnValuesOnConditionCheckFailure: types.ReturnValuesOnConditionCheckFailureAllOld,
@@ -384,7 +384,7 @@ func (s *Store) reissuable(it apporteurItem, now time.Time) error {
 // now's UTC day, in the transaction that asks for the email; at
 // s.Limits.PerDay the condition fails: ETOOMANY until the next UTC
 // midnight. The counter item expires (TTL) the day after.
-func (s *Store) invitationQuotaAction(m crm.MiaID, now time.Time) (txItem, error) {
+func (s *Store) invitationQuotaAction(m crm.MIAID, now time.Time) (txItem, error) {
 	now = now.UTC()
 	next := time.Date(now.Year(), now.Month(), now.Day()+1, 0, 0, 0, 0, time.UTC)
 	upd := expression.Add(expression.Name("n"), expression.Value(1)).
@@ -396,7 +396,7 @@ func (s *Store) invitationQuotaAction(m crm.MiaID, now time.Time) (txItem, error
 		return txItem{}, err
 	}
 	return txItem{item: types.TransactWriteItem{Update: &types.Update{
-		TableName: &s.table, Key: s.key(MiaPK(m), InvitationQuotaSK(now.Format(time.DateOnly))),
+		TableName: &s.table, Key: s.key(MIAPK(m), InvitationQuotaSK(now.Format(time.DateOnly))),
 		UpdateExpression: e.Update(), ConditionExpression: e.Condition(),
 		ExpressionAttributeNames: e.Names(), ExpressionAttributeValues: e.Values(),
 	}}, fail: func(map[string]types.AttributeValue) error {

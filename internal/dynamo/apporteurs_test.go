@@ -11,7 +11,7 @@ import (
 	"github.com/oklog/ulid/v2"
 )
 
-func newApporteur(t *testing.T, s *Store, m crm.MiaID, email string) crm.Apporteur {
+func newApporteur(t *testing.T, s *Store, m crm.MIAID, email string) crm.Apporteur {
 	t.Helper()
 	n := crm.NewApporteur{Nom: "Martin", Prenom: "Paul", Email: email, Telephone: "06 12 34 56 78"}
 	if errs := n.Validate(phone.Normalize); errs != nil {
@@ -79,7 +79,7 @@ func TestInvitationAndActivation(t *testing.T) {
 	ctx := context.Background()
 	s, m := newStore(t)
 	a := newApporteur(t, s, m, uniqueEmail("act"))
-	acc := Account{Kind: crm.AccountApporteur, Mia: m, Apporteur: a.ID, Email: a.Email, Statut: string(a.Statut), InvitationN: 1}
+	acc := Account{Kind: crm.AccountApporteur, MIA: m, Apporteur: a.ID, Email: a.Email, Statut: string(a.Statut), InvitationN: 1}
 
 	tok1, h1, _ := crm.NewActivationToken()
 	if ok := must[bool](t)(s.ClaimInvitation(ctx, acc, h1, time.Now().Add(crm.ActivationValidity))); !ok {
@@ -100,7 +100,7 @@ func TestInvitationAndActivation(t *testing.T) {
 	}
 
 	act := must[crm.Activation](t)(s.GetActivation(ctx, crm.HashActivationToken(tok2)))
-	if act.Kind != crm.AccountApporteur || act.Mia != m || act.Apporteur != a.ID || act.Used {
+	if act.Kind != crm.AccountApporteur || act.MIA != m || act.Apporteur != a.ID || act.Used {
 		t.Errorf("activation = %+v", act)
 	}
 	if n := must[int](t)(s.FailActivation(ctx, h2)); n != 1 {
@@ -124,7 +124,7 @@ func TestInvitationAndActivation(t *testing.T) {
 
 	// Five failures kill a token.
 	b := newApporteur(t, s, m, uniqueEmail("lock"))
-	accB := Account{Kind: crm.AccountApporteur, Mia: m, Apporteur: b.ID, Email: b.Email, Statut: string(b.Statut), InvitationN: 1}
+	accB := Account{Kind: crm.AccountApporteur, MIA: m, Apporteur: b.ID, Email: b.Email, Statut: string(b.Statut), InvitationN: 1}
 	tokB, hB, _ := crm.NewActivationToken()
 	must[bool](t)(s.ClaimInvitation(ctx, accB, hB, time.Now().Add(crm.ActivationValidity)))
 	for range crm.ActivationMaxFailures {
@@ -147,7 +147,7 @@ func TestEspaceApporteur(t *testing.T) {
 	for _, p := range []crm.Apporteur{a, b} {
 		// Activate through the real path: claim + consume.
 		now := time.Now()
-		acc := Account{Kind: crm.AccountApporteur, Mia: m, Apporteur: p.ID, Email: p.Email, Statut: string(p.Statut), InvitationN: 1}
+		acc := Account{Kind: crm.AccountApporteur, MIA: m, Apporteur: p.ID, Email: p.Email, Statut: string(p.Statut), InvitationN: 1}
 		tok, h, _ := crm.NewActivationToken()
 		must[bool](t)(s.ClaimInvitation(ctx, acc, h, now.Add(time.Hour)))
 		if err := s.ConsumeActivation(ctx, must[crm.Activation](t)(s.GetActivation(ctx, crm.HashActivationToken(tok)))); err != nil {
@@ -214,7 +214,7 @@ func TestEspaceApporteur(t *testing.T) {
 		t.Errorf("affaires of apporteur b = %+v, want none", got.Items)
 	}
 	// Another MIA asking for a's id reads its own, empty, collection.
-	if got := must[crm.Page[crm.Affaire]](t)(s.ListAffaires(ctx, crm.MiaID(s.NewID()), crm.AffaireFilter{ApporteurID: a.ID})); len(got.Items) != 0 {
+	if got := must[crm.Page[crm.Affaire]](t)(s.ListAffaires(ctx, crm.MIAID(s.NewID()), crm.AffaireFilter{ApporteurID: a.ID})); len(got.Items) != 0 {
 		t.Errorf("another MIA sees %+v", got.Items)
 	}
 	page := list(crm.AffaireFilter{ApporteurID: a.ID, ListOptions: crm.ListOptions{Limit: 1}})

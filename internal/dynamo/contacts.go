@@ -15,11 +15,11 @@ import (
 // telephone guards (and the idempotency record, when idem is not nil) in one
 // transaction. A duplicate email or telephone is ECONFLICT with Ref = the
 // existing contact's id; an unknown apporteurId is EUNPROCESSABLE.
-func (s *Store) CreateContact(ctx context.Context, m crm.MiaID, c crm.Contact, idem *crm.Idempotency) (crm.Contact, *crm.Replay, error) {
+func (s *Store) CreateContact(ctx context.Context, m crm.MIAID, c crm.Contact, idem *crm.Idempotency) (crm.Contact, *crm.Replay, error) {
 	return replayOutcome(s.createContact(ctx, m, c, idem))
 }
 
-func (s *Store) createContact(ctx context.Context, m crm.MiaID, c crm.Contact, idem *crm.Idempotency) (crm.Contact, error) {
+func (s *Store) createContact(ctx context.Context, m crm.MIAID, c crm.Contact, idem *crm.Idempotency) (crm.Contact, error) {
 	// The note is the apporteur's words: a MIA never writes it.
 	c.ID, c.Version, c.NoteApporteur = "", 0, ""
 	if errs := c.Validate(s.Phone); errs != nil {
@@ -46,22 +46,22 @@ func (s *Store) createContact(ctx context.Context, m crm.MiaID, c crm.Contact, i
 
 // addContactGuards reserves next's email and telephone and releases prev's
 // when they change.
-func (s *Store) addContactGuards(a *actions, m crm.MiaID, prev, next crm.Contact) {
+func (s *Store) addContactGuards(a *actions, m crm.MIAID, prev, next crm.Contact) {
 	s.swapGuard(a, m, prev.Email, next.Email, string(next.ID), UniqueEmailSK, "email",
 		"Un contact avec cet email existe déjà.")
 	s.swapGuard(a, m, prev.Telephone, next.Telephone, string(next.ID), UniqueTelephoneSK, "telephone",
 		"Un contact avec ce numéro de téléphone existe déjà.")
 }
 
-func (s *Store) swapGuard(a *actions, m crm.MiaID, prev, next, owner string, sk func(string) string, champ, msg string) {
+func (s *Store) swapGuard(a *actions, m crm.MIAID, prev, next, owner string, sk func(string) string, champ, msg string) {
 	if prev == next {
 		return
 	}
 	if prev != "" {
-		a.add(s.deleteAction(MiaPK(m), sk(prev)), nil)
+		a.add(s.deleteAction(MIAPK(m), sk(prev)), nil)
 	}
 	if next != "" {
-		g := guardItem{PK: MiaPK(m), SK: sk(next), Type: typeGuard, OwnerID: owner}
+		g := guardItem{PK: MIAPK(m), SK: sk(next), Type: typeGuard, OwnerID: owner}
 		a.add(s.putAction(g, notExists()))
 		a.onFail(duplicate(champ, msg))
 	}
@@ -79,11 +79,11 @@ func duplicate(champ, msg string) func(map[string]types.AttributeValue) error {
 
 // addApporteurCheck asserts, when the attribution changes to an apporteur,
 // that this apporteur exists in the MIA.
-func (s *Store) addApporteurCheck(a *actions, m crm.MiaID, prev, next crm.ApporteurID) {
+func (s *Store) addApporteurCheck(a *actions, m crm.MIAID, prev, next crm.ApporteurID) {
 	if next == "" || next == prev {
 		return
 	}
-	a.add(s.checkAction(MiaPK(m), ApporteurSK(next), exists()))
+	a.add(s.checkAction(MIAPK(m), ApporteurSK(next), exists()))
 	a.onFail(unprocessable("apporteurId", "Cet apporteur n'existe pas."))
 }
 
@@ -115,7 +115,7 @@ func validateContactFilter(f *crm.ContactFilter) error {
 // ListContacts lists a MIA's contacts, newest first, in one Query: by
 // apporteur (GSI3), by statut (GSI2) or all (main table); q is a filter, so a
 // page may hold fewer than Limit items while NextCursor is set.
-func (s *Store) ListContacts(ctx context.Context, m crm.MiaID, f crm.ContactFilter) (crm.Page[crm.Contact], error) {
+func (s *Store) ListContacts(ctx context.Context, m crm.MIAID, f crm.ContactFilter) (crm.Page[crm.Contact], error) {
 	if err := validateContactFilter(&f); err != nil {
 		return crm.Page[crm.Contact]{}, err
 	}
@@ -134,7 +134,7 @@ func (s *Store) ListContacts(ctx context.Context, m crm.MiaID, f crm.ContactFilt
 		in.IndexName = aws.String(indexGSI2)
 		key = expression.Key(attrGSI2PK).Equal(expression.Value(ContactStatutList(m, f.Statut)))
 	default:
-		key = expression.Key(attrPK).Equal(expression.Value(MiaPK(m))).
+		key = expression.Key(attrPK).Equal(expression.Value(MIAPK(m))).
 			And(expression.Key(attrSK).BeginsWith(prefixContact))
 	}
 	if f.Q != "" {
@@ -168,7 +168,7 @@ func withExpr(in *dynamodb.QueryInput, key expression.KeyConditionBuilder, filte
 
 // GetContact returns a contact with its affaires (newest first) in one Query
 // on its client collection (GSI1, eventually consistent; see clientCollection).
-func (s *Store) GetContact(ctx context.Context, m crm.MiaID, id crm.ContactID) (crm.ContactView, error) {
+func (s *Store) GetContact(ctx context.Context, m crm.MIAID, id crm.ContactID) (crm.ContactView, error) {
 	var it contactItem
 	affaires, err := s.clientCollection(ctx, m, string(id), typeContact, ContactSK(id), "Contact", &it)
 	if err != nil {
@@ -185,9 +185,9 @@ func (s *Store) GetContact(ctx context.Context, m crm.MiaID, id crm.ContactID) (
 // GSI1 is eventually consistent: in AWS a client created a moment ago may not
 // be in it yet, and the MIA who just saved it must not get a 404. So when the
 // collection has no client item, a consistent GetItem on the table (key
-// MiaPK/sk) decides: a second round trip only for just-created clients and
+// MIAPK/sk) decides: a second round trip only for just-created clients and
 // real 404s.
-func (s *Store) clientCollection(ctx context.Context, m crm.MiaID, clientID, clientType, sk, what string, client any) ([]crm.Affaire, error) {
+func (s *Store) clientCollection(ctx context.Context, m crm.MIAID, clientID, clientType, sk, what string, client any) ([]crm.Affaire, error) {
 	if !crm.IsULID(clientID) {
 		return nil, crm.Errorf(crm.ENOTFOUND, "%s introuvable.", what)
 	}
@@ -220,7 +220,7 @@ func (s *Store) clientCollection(ctx context.Context, m crm.MiaID, clientID, cli
 		}
 	}
 	if !found {
-		if err := s.getItem(ctx, MiaPK(m), sk, client, what); err != nil {
+		if err := s.getItem(ctx, MIAPK(m), sk, client, what); err != nil {
 			return nil, err
 		}
 	}
@@ -236,12 +236,12 @@ func newestFirst(as []crm.Affaire) []crm.Affaire {
 }
 
 // contact reads one contact strongly.
-func (s *Store) contact(ctx context.Context, m crm.MiaID, id crm.ContactID) (crm.Contact, error) {
+func (s *Store) contact(ctx context.Context, m crm.MIAID, id crm.ContactID) (crm.Contact, error) {
 	if !crm.IsULID(string(id)) {
 		return crm.Contact{}, crm.Errorf(crm.ENOTFOUND, "Contact introuvable.")
 	}
 	var it contactItem
-	if err := s.getItem(ctx, MiaPK(m), ContactSK(id), &it, "Contact"); err != nil {
+	if err := s.getItem(ctx, MIAPK(m), ContactSK(id), &it, "Contact"); err != nil {
 		return crm.Contact{}, err
 	}
 	return it.contact(), nil
@@ -255,7 +255,7 @@ func (s *Store) contact(ctx context.Context, m crm.MiaID, id crm.ContactID) (crm
 // result and writes it in one transaction conditioned on the version read
 // (and on ifMatch when given: EPRECONDITION if stale), swapping the email and
 // telephone guards when they change.
-func (s *Store) UpdateContact(ctx context.Context, m crm.MiaID, id crm.ContactID, p crm.ContactPatch, ifMatch *int) (crm.Contact, error) {
+func (s *Store) UpdateContact(ctx context.Context, m crm.MIAID, id crm.ContactID, p crm.ContactPatch, ifMatch *int) (crm.Contact, error) {
 	if p.Nom == nil && p.Prenom == nil && p.Email == nil && p.Telephone == nil && p.ApporteurID == nil {
 		return s.patchContact(ctx, m, id, p, ifMatch)
 	}
@@ -284,7 +284,7 @@ func (s *Store) UpdateContact(ctx context.Context, m crm.MiaID, id crm.ContactID
 }
 
 // patchContact writes a patch of unguarded fields without reading the contact.
-func (s *Store) patchContact(ctx context.Context, m crm.MiaID, id crm.ContactID, p crm.ContactPatch, ifMatch *int) (crm.Contact, error) {
+func (s *Store) patchContact(ctx context.Context, m crm.MIAID, id crm.ContactID, p crm.ContactPatch, ifMatch *int) (crm.Contact, error) {
 	if !crm.IsULID(string(id)) {
 		return crm.Contact{}, crm.Errorf(crm.ENOTFOUND, "Contact introuvable.")
 	}
@@ -305,7 +305,7 @@ func (s *Store) patchContact(ctx context.Context, m crm.MiaID, id crm.ContactID,
 		upd = upd.Set(expression.Name("statut"), expression.Value(probe.Statut)).
 			Set(expression.Name(attrGSI2PK), expression.Value(ContactStatutList(m, probe.Statut)))
 	}
-	attrs, err := s.updateItem(ctx, itemUpdate{what: "Contact", key: s.key(MiaPK(m), ContactSK(id)), upd: upd, ifMatch: ifMatch})
+	attrs, err := s.updateItem(ctx, itemUpdate{what: "Contact", key: s.key(MIAPK(m), ContactSK(id)), upd: upd, ifMatch: ifMatch})
 	if err != nil {
 		return crm.Contact{}, err
 	}

@@ -21,7 +21,7 @@ func FuzzCursor(f *testing.F) {
 		f.Add("01ARZ3NDEKTSV4RRFFQ69G5FAV", "contacts", c, "PK", "MIA#x")
 	}
 	f.Fuzz(func(t *testing.T, mia, list, cursor, k, v string) {
-		m := crm.MiaID(mia)
+		m := crm.MIAID(mia)
 		lek, err := s.decodeCursor(m, list, cursor)
 		if err != nil {
 			if crm.ErrorCode(err) != crm.EINVALID {

@@ -17,11 +17,11 @@ const msgDirigeant = "Ce dirigeant ne fait pas partie de vos contacts."
 // contact of the MIA. When the MIA gives no apporteurId, the entreprise takes
 // its dirigeant's: that needs the dirigeant's data, so it is read first
 // (one GetItem). A duplicate SIREN is ECONFLICT with Ref = the existing entreprise.
-func (s *Store) CreateEntreprise(ctx context.Context, m crm.MiaID, e crm.Entreprise, idem *crm.Idempotency) (crm.Entreprise, *crm.Replay, error) {
+func (s *Store) CreateEntreprise(ctx context.Context, m crm.MIAID, e crm.Entreprise, idem *crm.Idempotency) (crm.Entreprise, *crm.Replay, error) {
 	return replayOutcome(s.createEntreprise(ctx, m, e, idem))
 }
 
-func (s *Store) createEntreprise(ctx context.Context, m crm.MiaID, e crm.Entreprise, idem *crm.Idempotency) (crm.Entreprise, error) {
+func (s *Store) createEntreprise(ctx context.Context, m crm.MIAID, e crm.Entreprise, idem *crm.Idempotency) (crm.Entreprise, error) {
 	e.ID, e.Version = "", 0
 	if errs := e.Validate(s.Phone); errs != nil {
 		return crm.Entreprise{}, crm.Invalid(errs...)
@@ -60,11 +60,11 @@ func (s *Store) createEntreprise(ctx context.Context, m crm.MiaID, e crm.Entrepr
 
 // addEntrepriseChecks swaps the SIREN guard and checks the dirigeant and the
 // apporteur when they change.
-func (s *Store) addEntrepriseChecks(a *actions, m crm.MiaID, prev, next crm.Entreprise) {
+func (s *Store) addEntrepriseChecks(a *actions, m crm.MIAID, prev, next crm.Entreprise) {
 	s.swapGuard(a, m, prev.Siren, next.Siren, string(next.ID), UniqueSirenSK, "siren",
 		"Une entreprise avec ce SIREN existe déjà.")
 	if next.DirigeantID != prev.DirigeantID {
-		a.add(s.checkAction(MiaPK(m), ContactSK(next.DirigeantID), exists()))
+		a.add(s.checkAction(MIAPK(m), ContactSK(next.DirigeantID), exists()))
 		a.onFail(unprocessable("dirigeantId", msgDirigeant))
 	}
 	s.addApporteurCheck(a, m, prev.ApporteurID, next.ApporteurID)
@@ -72,7 +72,7 @@ func (s *Store) addEntrepriseChecks(a *actions, m crm.MiaID, prev, next crm.Entr
 
 // ListEntreprises lists a MIA's entreprises, newest first, in one Query (GSI3
 // when filtered by apporteur).
-func (s *Store) ListEntreprises(ctx context.Context, m crm.MiaID, f crm.EntrepriseFilter) (crm.Page[crm.Entreprise], error) {
+func (s *Store) ListEntreprises(ctx context.Context, m crm.MIAID, f crm.EntrepriseFilter) (crm.Page[crm.Entreprise], error) {
 	cf := crm.ContactFilter{ApporteurID: f.ApporteurID, Q: f.Q, ListOptions: f.ListOptions}
 	if err := validateContactFilter(&cf); err != nil {
 		return crm.Page[crm.Entreprise]{}, err
@@ -85,7 +85,7 @@ func (s *Store) ListEntreprises(ctx context.Context, m crm.MiaID, f crm.Entrepri
 		key = expression.Key(attrGSI3PK).Equal(expression.Value(ApporteurCollection(m, f.ApporteurID))).
 			And(expression.Key(attrGSI3SK).BeginsWith(prefixEntreprise))
 	} else {
-		key = expression.Key(attrPK).Equal(expression.Value(MiaPK(m))).
+		key = expression.Key(attrPK).Equal(expression.Value(MIAPK(m))).
 			And(expression.Key(attrSK).BeginsWith(prefixEntreprise))
 	}
 	var filter []expression.ConditionBuilder
@@ -101,7 +101,7 @@ func (s *Store) ListEntreprises(ctx context.Context, m crm.MiaID, f crm.Entrepri
 
 // GetEntreprise returns an entreprise with its affaires in one Query on its
 // client collection (GSI1).
-func (s *Store) GetEntreprise(ctx context.Context, m crm.MiaID, id crm.EntrepriseID) (crm.EntrepriseView, error) {
+func (s *Store) GetEntreprise(ctx context.Context, m crm.MIAID, id crm.EntrepriseID) (crm.EntrepriseView, error) {
 	var it entrepriseItem
 	affaires, err := s.clientCollection(ctx, m, string(id), typeEntreprise, EntrepriseSK(id), "Entreprise", &it)
 	if err != nil {
@@ -110,12 +110,12 @@ func (s *Store) GetEntreprise(ctx context.Context, m crm.MiaID, id crm.Entrepris
 	return crm.EntrepriseView{Entreprise: it.entreprise(), Affaires: affaires}, nil
 }
 
-func (s *Store) entreprise(ctx context.Context, m crm.MiaID, id crm.EntrepriseID) (crm.Entreprise, error) {
+func (s *Store) entreprise(ctx context.Context, m crm.MIAID, id crm.EntrepriseID) (crm.Entreprise, error) {
 	if !crm.IsULID(string(id)) {
 		return crm.Entreprise{}, crm.Errorf(crm.ENOTFOUND, "Entreprise introuvable.")
 	}
 	var it entrepriseItem
-	if err := s.getItem(ctx, MiaPK(m), EntrepriseSK(id), &it, "Entreprise"); err != nil {
+	if err := s.getItem(ctx, MIAPK(m), EntrepriseSK(id), &it, "Entreprise"); err != nil {
 		return crm.Entreprise{}, err
 	}
 	return it.entreprise(), nil
@@ -127,7 +127,7 @@ func (s *Store) entreprise(ctx context.Context, m crm.MiaID, id crm.EntrepriseID
 // with the unpatched ones (raison sociale, email, telephone): read, validate,
 // one transaction conditioned on the version, swapping the SIREN guard and
 // checking a new dirigeant or apporteur.
-func (s *Store) UpdateEntreprise(ctx context.Context, m crm.MiaID, id crm.EntrepriseID, p crm.EntreprisePatch, ifMatch *int) (crm.Entreprise, error) {
+func (s *Store) UpdateEntreprise(ctx context.Context, m crm.MIAID, id crm.EntrepriseID, p crm.EntreprisePatch, ifMatch *int) (crm.Entreprise, error) {
 	if p.RaisonSociale == nil && p.Siren == nil && p.DirigeantID == nil && p.Telephone == nil && p.Email == nil && p.ApporteurID == nil {
 		return s.patchEntreprise(ctx, m, id, p, ifMatch)
 	}
@@ -155,7 +155,7 @@ func (s *Store) UpdateEntreprise(ctx context.Context, m crm.MiaID, id crm.Entrep
 }
 
 // patchEntreprise writes a patch of adresse and remarques without a read.
-func (s *Store) patchEntreprise(ctx context.Context, m crm.MiaID, id crm.EntrepriseID, p crm.EntreprisePatch, ifMatch *int) (crm.Entreprise, error) {
+func (s *Store) patchEntreprise(ctx context.Context, m crm.MIAID, id crm.EntrepriseID, p crm.EntreprisePatch, ifMatch *int) (crm.Entreprise, error) {
 	if !crm.IsULID(string(id)) {
 		return crm.Entreprise{}, crm.Errorf(crm.ENOTFOUND, "Entreprise introuvable.")
 	}
@@ -171,7 +171,7 @@ func (s *Store) patchEntreprise(ctx context.Context, m crm.MiaID, id crm.Entrepr
 	if p.Remarques != nil {
 		upd = setOrRemove(upd, "remarques", probe.Remarques)
 	}
-	attrs, err := s.updateItem(ctx, itemUpdate{what: "Entreprise", key: s.key(MiaPK(m), EntrepriseSK(id)), upd: upd, ifMatch: ifMatch})
+	attrs, err := s.updateItem(ctx, itemUpdate{what: "Entreprise", key: s.key(MIAPK(m), EntrepriseSK(id)), upd: upd, ifMatch: ifMatch})
 	if err != nil {
 		return crm.Entreprise{}, err
 	}

@@ -32,11 +32,11 @@ type apporteurContactItem struct {
 // MIA's base, attributed to it, in one transaction that also asserts the
 // apporteur is still actif. A duplicate of a contact the MIA already has is
 // ECONFLICT without naming it.
-func (s *Store) CreateContactByApporteur(ctx context.Context, m crm.MiaID, p crm.ApporteurID, c crm.Contact, idem *crm.Idempotency) (crm.Contact, *crm.Replay, error) {
+func (s *Store) CreateContactByApporteur(ctx context.Context, m crm.MIAID, p crm.ApporteurID, c crm.Contact, idem *crm.Idempotency) (crm.Contact, *crm.Replay, error) {
 	return replayOutcome(s.createContactByApporteur(ctx, m, p, c, idem))
 }
 
-func (s *Store) createContactByApporteur(ctx context.Context, m crm.MiaID, p crm.ApporteurID, c crm.Contact, idem *crm.Idempotency) (crm.Contact, error) {
+func (s *Store) createContactByApporteur(ctx context.Context, m crm.MIAID, p crm.ApporteurID, c crm.Contact, idem *crm.Idempotency) (crm.Contact, error) {
 	c.ID, c.Version, c.Remarques, c.Statut = "", 0, "", crm.ContactProspect
 	c.ApporteurID = p
 	if errs := c.Validate(s.Phone); errs != nil {
@@ -48,7 +48,7 @@ func (s *Store) createContactByApporteur(ctx context.Context, m crm.MiaID, p crm
 
 	var a actions
 	// The apporteur check comes first: a deactivated apporteur learns nothing.
-	a.add(s.checkAction(MiaPK(m), ApporteurSK(p),
+	a.add(s.checkAction(MIAPK(m), ApporteurSK(p),
 		expression.Name(attrStatut).Equal(expression.Value(string(crm.ApporteurActif)))))
 	a.onFail(func(map[string]types.AttributeValue) error {
 		return crm.Errorf(crm.EFORBIDDEN, "Votre compte apporteur est désactivé : contactez votre mandataire.")
@@ -66,7 +66,7 @@ func (s *Store) createContactByApporteur(ctx context.Context, m crm.MiaID, p crm
 		if g.v == "" {
 			continue
 		}
-		a.add(s.putAction(guardItem{PK: MiaPK(m), SK: g.sk, Type: typeGuard, OwnerID: string(c.ID)}, notExists()))
+		a.add(s.putAction(guardItem{PK: MIAPK(m), SK: g.sk, Type: typeGuard, OwnerID: string(c.ID)}, notExists()))
 		a.onFail(dup)
 	}
 	if err := s.run(ctx, "create contact by apporteur", &a); err != nil {
@@ -77,7 +77,7 @@ func (s *Store) createContactByApporteur(ctx context.Context, m crm.MiaID, p crm
 
 // ApporteurContacts lists the contacts attributed to apporteur p, newest
 // first (Query GSI3, begins_with CONTACT#).
-func (s *Store) ApporteurContacts(ctx context.Context, m crm.MiaID, p crm.ApporteurID, o crm.ListOptions) (crm.Page[crm.Contact], error) {
+func (s *Store) ApporteurContacts(ctx context.Context, m crm.MIAID, p crm.ApporteurID, o crm.ListOptions) (crm.Page[crm.Contact], error) {
 	if errs := o.Validate(); errs != nil {
 		return crm.Page[crm.Contact]{}, crm.Invalid(errs...)
 	}
@@ -99,7 +99,7 @@ const maxApporteurAffaires = 2000
 // the apporteur's GSI3 collection issued concurrently (one round trip), one
 // begins_with AFFAIRE# (the affaires), one begins_with HISTORIQUE# (their
 // entries), each paged internally up to a bound.
-func (s *Store) ApporteurAffaires(ctx context.Context, m crm.MiaID, p crm.ApporteurID) ([]crm.AffaireView, error) {
+func (s *Store) ApporteurAffaires(ctx context.Context, m crm.MIAID, p crm.ApporteurID) ([]crm.AffaireView, error) {
 	var (
 		views   []crm.AffaireView
 		hist    []crm.Historique

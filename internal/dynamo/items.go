@@ -47,10 +47,10 @@ type contactItem struct {
 	Recherche string `dynamodbav:"recherche"`
 }
 
-func toContactItem(m crm.MiaID, c crm.Contact) contactItem {
+func toContactItem(m crm.MIAID, c crm.Contact) contactItem {
 	it := contactItem{
 		keys: keys{
-			PK: MiaPK(m), SK: ContactSK(c.ID),
+			PK: MIAPK(m), SK: ContactSK(c.ID),
 			GSI1PK: ClientCollection(m, string(c.ID)), GSI1SK: gsi1SKClient,
 			GSI2PK: ContactStatutList(m, c.Statut), GSI2SK: string(c.ID),
 			Type: typeContact,
@@ -90,10 +90,10 @@ type entrepriseItem struct {
 	Recherche     string `dynamodbav:"recherche"`
 }
 
-func toEntrepriseItem(m crm.MiaID, e crm.Entreprise) entrepriseItem {
+func toEntrepriseItem(m crm.MIAID, e crm.Entreprise) entrepriseItem {
 	it := entrepriseItem{
 		keys: keys{
-			PK: MiaPK(m), SK: EntrepriseSK(e.ID),
+			PK: MIAPK(m), SK: EntrepriseSK(e.ID),
 			GSI1PK: ClientCollection(m, string(e.ID)), GSI1SK: gsi1SKClient,
 			Type: typeEntreprise,
 		},
@@ -138,10 +138,10 @@ type affaireItem struct {
 	ClientNomVersion       int `dynamodbav:"clientNomVersion,omitempty"`
 }
 
-func toAffaireItem(m crm.MiaID, a crm.Affaire) affaireItem {
+func toAffaireItem(m crm.MIAID, a crm.Affaire) affaireItem {
 	it := affaireItem{
 		keys: keys{
-			PK: MiaPK(m), SK: AffaireSK(a.ID),
+			PK: MIAPK(m), SK: AffaireSK(a.ID),
 			GSI1PK: ClientCollection(m, a.ClientID), GSI1SK: AffaireSK(a.ID),
 			GSI2PK: AffaireStatutList(m, a.Statut), GSI2SK: string(a.ID),
 			Type: typeAffaire,
@@ -183,9 +183,9 @@ type historiqueItem struct {
 	ApporteurID string           `dynamodbav:"apporteurId,omitempty"`
 }
 
-func toHistoriqueItem(m crm.MiaID, h crm.Historique, apporteur crm.ApporteurID) historiqueItem {
+func toHistoriqueItem(m crm.MIAID, h crm.Historique, apporteur crm.ApporteurID) historiqueItem {
 	it := historiqueItem{
-		keys:      keys{PK: MiaPK(m), SK: HistoriqueSK(h.AffaireID, h.At, h.Seq), Type: typeHistorique},
+		keys:      keys{PK: MIAPK(m), SK: HistoriqueSK(h.AffaireID, h.At, h.Seq), Type: typeHistorique},
 		AffaireID: string(h.AffaireID), At: fmtTime(h.At), Seq: h.Seq, Evenement: h.Evenement,
 		StatutAvant: string(h.StatutAvant), Statut: string(h.Statut), Changements: h.Changements,
 		Version: h.Version, ApporteurID: string(apporteur),
@@ -244,7 +244,7 @@ type miaItem struct {
 
 func toMIAItem(m crm.MIA) miaItem {
 	return miaItem{
-		keys: keys{PK: MiaPK(m.ID), SK: ProfilSK(), Type: typeMIA},
+		keys: keys{PK: MIAPK(m.ID), SK: ProfilSK(), Type: typeMIA},
 		meta: toMeta(string(m.ID), m.CreatedAt, m.UpdatedAt, m.Version),
 		Nom:  m.Nom, Prenom: m.Prenom, Email: m.Email, Cabinet: m.Cabinet, Telephone: m.Telephone,
 	}
@@ -252,7 +252,7 @@ func toMIAItem(m crm.MIA) miaItem {
 
 func (it miaItem) mia() crm.MIA {
 	return crm.MIA{
-		ID: crm.MiaID(it.ID), Nom: it.Nom, Prenom: it.Prenom, Email: it.Email, Cabinet: it.Cabinet,
+		ID: crm.MIAID(it.ID), Nom: it.Nom, Prenom: it.Prenom, Email: it.Email, Cabinet: it.Cabinet,
 		Telephone: it.Telephone, CreatedAt: parseTime(it.CreatedAt), UpdatedAt: parseTime(it.UpdatedAt),
 		Version: it.Version,
 	}

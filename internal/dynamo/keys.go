@@ -64,8 +64,8 @@ func parseTime(s string) time.Time {
 	return t
 }
 
-// MiaPK is the partition of every item of a MIA.
-func MiaPK(m crm.MiaID) string { return prefixMIA + string(m) }
+// MIAPK is the partition of every item of a MIA.
+func MIAPK(m crm.MIAID) string { return prefixMIA + string(m) }
 
 // ProfilSK is the MIA profile item's sort key.
 func ProfilSK() string { return skProfil }
@@ -88,29 +88,29 @@ func HistoriqueSK(a crm.AffaireID, at time.Time, seq int) string {
 func ApporteurSK(p crm.ApporteurID) string { return prefixApporteur + string(p) }
 
 // ClientCollection (GSI1PK) gathers a client (contact or entreprise) and its affaires.
-func ClientCollection(m crm.MiaID, clientID string) string {
-	return MiaPK(m) + "#CLIENT#" + clientID
+func ClientCollection(m crm.MIAID, clientID string) string {
+	return MIAPK(m) + "#CLIENT#" + clientID
 }
 
 // ContactStatutList (GSI2PK) lists a MIA's contacts of one statut.
-func ContactStatutList(m crm.MiaID, s crm.ContactStatut) string {
-	return MiaPK(m) + "#CONTACT#" + string(s)
+func ContactStatutList(m crm.MIAID, s crm.ContactStatut) string {
+	return MIAPK(m) + "#CONTACT#" + string(s)
 }
 
 // AffaireStatutList (GSI2PK) lists a MIA's affaires of one statut.
-func AffaireStatutList(m crm.MiaID, s crm.AffaireStatut) string {
-	return MiaPK(m) + "#AFFAIRE#" + string(s)
+func AffaireStatutList(m crm.MIAID, s crm.AffaireStatut) string {
+	return MIAPK(m) + "#AFFAIRE#" + string(s)
 }
 
 // ApporteurStatutList (GSI2PK) lists a MIA's apporteurs of one statut.
-func ApporteurStatutList(m crm.MiaID, statut string) string {
-	return MiaPK(m) + "#APPORTEUR#" + statut
+func ApporteurStatutList(m crm.MIAID, statut string) string {
+	return MIAPK(m) + "#APPORTEUR#" + statut
 }
 
 // ApporteurCollection (GSI3PK) gathers what is attributed to an apporteur:
 // contacts, entreprises, affaires and their historique.
-func ApporteurCollection(m crm.MiaID, p crm.ApporteurID) string {
-	return MiaPK(m) + "#APPORTEUR#" + string(p)
+func ApporteurCollection(m crm.MIAID, p crm.ApporteurID) string {
+	return MIAPK(m) + "#APPORTEUR#" + string(p)
 }
 
 // HistoriqueApporteurSK (GSI3SK) places a historique entry in its apporteur's
@@ -127,7 +127,7 @@ func UniqueTelephoneSK(e164 string) string { return prefixUnique + "TELEPHONE#" 
 func UniqueSirenSK(siren string) string    { return prefixUnique + "SIREN#" + siren }
 
 // UniqueApporteurEmailSK is the guard of an apporteur's email inside one MIA
-// (under MiaPK): unique per MIA, never across MIA, so that no MIA learns
+// (under MIAPK): unique per MIA, never across MIA, so that no MIA learns
 // whom another works with, nor blocks another from inviting someone.
 func UniqueApporteurEmailSK(email string) string { return prefixUnique + "APPORTEUR_EMAIL#" + email }
 func IdempotenceSK(sub, key string) string       { return prefixIdempotence + sub + "#" + key }
@@ -136,14 +136,14 @@ func ActivationSK() string                       { return "ACTIVATION" }
 func CataloguePK() string                        { return pkCatalogue }
 func ProduitSK(p crm.ProduitID) string           { return prefixProduit + string(p) }
 
-// InvitationQuotaSK (under MiaPK) counts the invitation emails of a MIA on
+// InvitationQuotaSK (under MIAPK) counts the invitation emails of a MIA on
 // one UTC day ("2026-11-27").
 func InvitationQuotaSK(day string) string { return "QUOTA#INVITATIONS#" + day }
 
-// MiaEmailPK and MiaEmailSK key the global guard of a MIA account's email
+// MIAEmailPK and MIAEmailSK key the global guard of a MIA account's email
 // (the MIA pool's username), written by POST /admin/mias.
-func MiaEmailPK(email string) string { return "MIA_EMAIL#" + email }
-func MiaEmailSK() string             { return "MIA_EMAIL" }
+func MIAEmailPK(email string) string { return "MIA_EMAIL#" + email }
+func MIAEmailSK() string             { return "MIA_EMAIL" }
 
 // NotificationSK keys the record of a notification email already sent (stream
 // consumers: a redelivered record sends none).

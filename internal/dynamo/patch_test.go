@@ -197,7 +197,7 @@ func TestConsumeActivationExplained(t *testing.T) {
 	ctx := context.Background()
 	s, m := newStore(t)
 	claim := func(a crm.Apporteur) crm.Activation {
-		acc := Account{Kind: crm.AccountApporteur, Mia: m, Apporteur: a.ID, Email: a.Email, Statut: string(a.Statut), InvitationN: 1}
+		acc := Account{Kind: crm.AccountApporteur, MIA: m, Apporteur: a.ID, Email: a.Email, Statut: string(a.Statut), InvitationN: 1}
 		tok, h, _ := crm.NewActivationToken()
 		if ok := must[bool](t)(s.ClaimInvitation(ctx, acc, h, time.Now().Add(crm.ActivationValidity))); !ok {
 			t.Fatal("claim refused")
@@ -250,7 +250,7 @@ func TestClientViewWhileGSI1Lags(t *testing.T) {
 		Adresse: "3 rue de Lille", DirigeantID: c.ID}, nil)))
 	for _, sk := range []string{ContactSK(c.ID), EntrepriseSK(e.ID)} {
 		_, err := testDB.UpdateItem(ctx, &dynamodb.UpdateItemInput{TableName: aws.String(testTable),
-			Key:              map[string]types.AttributeValue{attrPK: &types.AttributeValueMemberS{Value: MiaPK(m)}, attrSK: &types.AttributeValueMemberS{Value: sk}},
+			Key:              map[string]types.AttributeValue{attrPK: &types.AttributeValueMemberS{Value: MIAPK(m)}, attrSK: &types.AttributeValueMemberS{Value: sk}},
 			UpdateExpression: aws.String("REMOVE " + attrGSI1PK + ", " + attrGSI1SK)})
 		if err != nil {
 			t.Fatal(err)

@@ -88,11 +88,11 @@ func (s *Store) putNew(ctx context.Context, item any) error {
 // CreateProduit adds a produit to the catalogue (Assentis staff). A code
 // already used is ECONFLICT. The idempotency record lives under the staff
 // member's own MIA partition.
-func (s *Store) CreateProduit(ctx context.Context, p crm.Produit, m crm.MiaID, idem *crm.Idempotency) (crm.Produit, *crm.Replay, error) {
+func (s *Store) CreateProduit(ctx context.Context, p crm.Produit, m crm.MIAID, idem *crm.Idempotency) (crm.Produit, *crm.Replay, error) {
 	return replayOutcome(s.createProduit(ctx, p, m, idem))
 }
 
-func (s *Store) createProduit(ctx context.Context, p crm.Produit, m crm.MiaID, idem *crm.Idempotency) (crm.Produit, error) {
+func (s *Store) createProduit(ctx context.Context, p crm.Produit, m crm.MIAID, idem *crm.Idempotency) (crm.Produit, error) {
 	p.Version = 0
 	if errs := p.Validate(); errs != nil {
 		return crm.Produit{}, crm.Invalid(errs...)
@@ -179,11 +179,11 @@ func (s *Store) PutMIA(ctx context.Context, m crm.MIA) error {
 	}
 	var a actions
 	a.add(types.TransactWriteItem{Update: &types.Update{
-		TableName: &s.table, Key: s.key(MiaPK(m.ID), ProfilSK()),
+		TableName: &s.table, Key: s.key(MIAPK(m.ID), ProfilSK()),
 		UpdateExpression: e.Update(), ExpressionAttributeNames: e.Names(), ExpressionAttributeValues: e.Values(),
 	}}, nil)
 	if email, ok := crm.NormalizeEmail(m.Email); ok {
-		a.add(s.putAction(miaEmailGuardItem{PK: MiaEmailPK(email), SK: MiaEmailSK(), Type: typeMIAEmailGuard, MiaID: string(m.ID)},
+		a.add(s.putAction(miaEmailGuardItem{PK: MIAEmailPK(email), SK: MIAEmailSK(), Type: typeMIAEmailGuard, MIAID: string(m.ID)},
 			notExists().Or(expression.Name("miaId").Equal(expression.Value(string(m.ID))))))
 		a.onFail(func(map[string]types.AttributeValue) error {
 			return crm.Errorf(crm.ECONFLICT, "Un compte MIA utilise déjà cette adresse email.")
@@ -193,9 +193,9 @@ func (s *Store) PutMIA(ctx context.Context, m crm.MIA) error {
 }
 
 // GetMIA reads a MIA profile.
-func (s *Store) GetMIA(ctx context.Context, m crm.MiaID) (crm.MIA, error) {
+func (s *Store) GetMIA(ctx context.Context, m crm.MIAID) (crm.MIA, error) {
 	var it miaItem
-	if err := s.getItem(ctx, MiaPK(m), ProfilSK(), &it, "MIA"); err != nil {
+	if err := s.getItem(ctx, MIAPK(m), ProfilSK(), &it, "MIA"); err != nil {
 		return crm.MIA{}, err
 	}
 	return it.mia(), nil

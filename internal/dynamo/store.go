@@ -287,12 +287,12 @@ func (s *Store) run(ctx context.Context, op string, a *actions) error {
 
 // idempotenceAction is the transaction action recording the response, and
 // what to do when the key was already used.
-func (s *Store) idempotenceAction(m crm.MiaID, idem *crm.Idempotency, created any) (txItem, error) {
+func (s *Store) idempotenceAction(m crm.MIAID, idem *crm.Idempotency, created any) (txItem, error) {
 	answer, err := idem.Answer(created)
 	if err != nil {
 		return txItem{}, err
 	}
-	it := idempotenceItem{PK: MiaPK(m), SK: IdempotenceSK(idem.Sub, idem.Key), Type: typeIdempotence,
+	it := idempotenceItem{PK: MIAPK(m), SK: IdempotenceSK(idem.Sub, idem.Key), Type: typeIdempotence,
 		Hash: idem.Hash, Answer: answer, ExpiresAt: s.Now().Add(idempotencyTTL).Unix()}
 	p, err := s.putAction(it, notExists())
 	if err != nil {
@@ -311,12 +311,12 @@ func (s *Store) idempotenceAction(m crm.MiaID, idem *crm.Idempotency, created an
 // when what the create would check has changed since (the transaction's own
 // idempotence action still settles concurrent first attempts). Nil when the
 // key is new (or idem nil).
-func (s *Store) replayed(ctx context.Context, m crm.MiaID, idem *crm.Idempotency) error {
+func (s *Store) replayed(ctx context.Context, m crm.MIAID, idem *crm.Idempotency) error {
 	if idem == nil {
 		return nil
 	}
 	res, err := s.db.GetItem(ctx, &dynamodb.GetItemInput{TableName: &s.table,
-		Key: s.key(MiaPK(m), IdempotenceSK(idem.Sub, idem.Key)), ConsistentRead: aws.Bool(true)})
+		Key: s.key(MIAPK(m), IdempotenceSK(idem.Sub, idem.Key)), ConsistentRead: aws.Bool(true)})
 	if err != nil {
 		return internal("read idempotence", err)
 	}
@@ -346,7 +346,7 @@ func replayOf(av map[string]types.AttributeValue, idem *crm.Idempotency) error {
 // base64url(HMAC-SHA256(secret, list, tenant, payload)), so a client can
 // neither forge one nor use one on another tenant or list.
 
-func (s *Store) encodeCursor(m crm.MiaID, list string, lek map[string]types.AttributeValue) string {
+func (s *Store) encodeCursor(m crm.MIAID, list string, lek map[string]types.AttributeValue) string {
 	if len(lek) == 0 {
 		return ""
 	}
@@ -361,7 +361,7 @@ func (s *Store) encodeCursor(m crm.MiaID, list string, lek map[string]types.Attr
 	return p + "." + base64.RawURLEncoding.EncodeToString(s.tag(m, list, p))
 }
 
-func (s *Store) decodeCursor(m crm.MiaID, list, cursor string) (map[string]types.AttributeValue, error) {
+func (s *Store) decodeCursor(m crm.MIAID, list, cursor string) (map[string]types.AttributeValue, error) {
 	if cursor == "" {
 		return nil, nil
 	}
@@ -389,7 +389,7 @@ func (s *Store) decodeCursor(m crm.MiaID, list, cursor string) (map[string]types
 	return out, nil
 }
 
-func (s *Store) tag(m crm.MiaID, list, payload string) []byte {
+func (s *Store) tag(m crm.MIAID, list, payload string) []byte {
 	h := hmac.New(sha256.New, s.secret)
 	h.Write([]byte("cursor\x00" + list + "\x00" + string(m) + "\x00" + payload))
 	return h.Sum(nil)
@@ -397,7 +397,7 @@ func (s *Store) tag(m crm.MiaID, list, payload string) []byte {
 
 // queryPage runs one Query for a page of list (cursor and limit from o) and
 // converts its decoded items with conv.
-func queryPage[I any, T any](ctx context.Context, s *Store, m crm.MiaID, list string, in *dynamodb.QueryInput,
+func queryPage[I any, T any](ctx context.Context, s *Store, m crm.MIAID, list string, in *dynamodb.QueryInput,
 	o crm.ListOptions, conv func(I) T) (crm.Page[T], error) {
 	start, err := s.decodeCursor(m, list, o.Cursor)
 	if err != nil {

@@ -18,12 +18,12 @@ import (
 )
 
 // newStore is a store on DynamoDB Local's table, for a new MIA (skipped with -short).
-func newStore(t *testing.T) (*Store, crm.MiaID) {
+func newStore(t *testing.T) (*Store, crm.MIAID) {
 	t.Helper()
 	emulatortest.SkipShort(t)
 	s := New(testDB, testTable, []byte("test-secret-test-secret-test-secret"))
 	s.Phone = phone.Normalize
-	return s, crm.MiaID(ulid.Make().String())
+	return s, crm.MIAID(ulid.Make().String())
 }
 
 func ptr[T any](v T) *T { return &v }
@@ -49,11 +49,11 @@ func must[T any](t *testing.T) func(T, error) T {
 }
 
 // putApporteur writes the minimum of an apporteur item for the existence checks.
-func putApporteur(t *testing.T, m crm.MiaID) crm.ApporteurID {
+func putApporteur(t *testing.T, m crm.MIAID) crm.ApporteurID {
 	p := crm.ApporteurID(ulid.Make().String())
 	_, err := testDB.PutItem(context.Background(), &dynamodb.PutItemInput{TableName: aws.String(testTable),
 		Item: map[string]types.AttributeValue{
-			"PK": &types.AttributeValueMemberS{Value: MiaPK(m)}, "SK": &types.AttributeValueMemberS{Value: ApporteurSK(p)},
+			"PK": &types.AttributeValueMemberS{Value: MIAPK(m)}, "SK": &types.AttributeValueMemberS{Value: ApporteurSK(p)},
 			"type": &types.AttributeValueMemberS{Value: "apporteur"},
 		}})
 	if err != nil {
@@ -382,5 +382,5 @@ func TestProduits(t *testing.T) {
 	// A seeded account holds the same email guard as POST /admin/mias: staff
 	// cannot create a second account with it, nor can another seeded MIA.
 	wantCode(t, ignore(created(s.CreateMIAAccount(ctx, crm.NewMIAAccount{Nom: "Autre", Prenom: "Anne", Email: email, Cabinet: "X"}, "", nil))), crm.ECONFLICT)
-	wantCode(t, s.PutMIA(ctx, crm.MIA{ID: crm.MiaID(s.NewID()), Nom: "Autre", Email: email}), crm.ECONFLICT)
+	wantCode(t, s.PutMIA(ctx, crm.MIA{ID: crm.MIAID(s.NewID()), Nom: "Autre", Email: email}), crm.ECONFLICT)
 }

@@ -32,10 +32,10 @@ const (
 	TypeMIA       = typeMIA
 )
 
-func miaOf(pk string) crm.MiaID { return crm.MiaID(strings.TrimPrefix(pk, prefixMIA)) }
+func miaOf(pk string) crm.MIAID { return crm.MIAID(strings.TrimPrefix(pk, prefixMIA)) }
 
 // AffaireFromImage decodes an affaire item image; ok is false for any other item.
-func AffaireFromImage(img map[string]types.AttributeValue) (m crm.MiaID, a crm.Affaire, ok bool, err error) {
+func AffaireFromImage(img map[string]types.AttributeValue) (m crm.MIAID, a crm.Affaire, ok bool, err error) {
 	if img == nil || ItemType(img) != typeAffaire {
 		return "", a, false, nil
 	}
@@ -48,7 +48,7 @@ func AffaireFromImage(img map[string]types.AttributeValue) (m crm.MiaID, a crm.A
 
 // ContactFromImage decodes a contact item image; byApporteur tells that its
 // apporteur created it through the espace apporteur.
-func ContactFromImage(img map[string]types.AttributeValue) (m crm.MiaID, c crm.Contact, byApporteur, ok bool, err error) {
+func ContactFromImage(img map[string]types.AttributeValue) (m crm.MIAID, c crm.Contact, byApporteur, ok bool, err error) {
 	if img == nil || ItemType(img) != typeContact {
 		return "", c, false, false, nil
 	}
@@ -62,7 +62,7 @@ func ContactFromImage(img map[string]types.AttributeValue) (m crm.MiaID, c crm.C
 // SetApporteurCommission records affaire a's contribution to its apporteur's
 // commission totals, unless a newer version of the affaire is already
 // recorded (idempotent, order-safe). A missing apporteur is not an error.
-func (s *Store) SetApporteurCommission(ctx context.Context, m crm.MiaID, p crm.ApporteurID, a crm.Affaire) error {
+func (s *Store) SetApporteurCommission(ctx context.Context, m crm.MIAID, p crm.ApporteurID, a crm.Affaire) error {
 	entry := commissionEntry{Statut: string(a.Statut), Centimes: a.CommissionApporteurCentimes(), Version: a.Version}
 	return s.putCommissionEntry(ctx, m, p, a.ID, entry)
 }
@@ -73,13 +73,13 @@ func (s *Store) SetApporteurCommission(ctx context.Context, m crm.MiaID, p crm.A
 // replayed record of an older version, when the affaire still was p's, then
 // finds a newer version recorded and changes nothing, and a newer version
 // recorded (the affaire came back to p since) is kept.
-func (s *Store) RemoveApporteurCommission(ctx context.Context, m crm.MiaID, p crm.ApporteurID, a crm.AffaireID, version int) error {
+func (s *Store) RemoveApporteurCommission(ctx context.Context, m crm.MIAID, p crm.ApporteurID, a crm.AffaireID, version int) error {
 	return s.putCommissionEntry(ctx, m, p, a, commissionEntry{Version: version})
 }
 
 // putCommissionEntry writes affaire a's entry in p's commissions map unless
 // the entry holds a newer version.
-func (s *Store) putCommissionEntry(ctx context.Context, m crm.MiaID, p crm.ApporteurID, a crm.AffaireID, entry commissionEntry) error {
+func (s *Store) putCommissionEntry(ctx context.Context, m crm.MIAID, p crm.ApporteurID, a crm.AffaireID, entry commissionEntry) error {
 	path := attrCommissions + "." + string(a)
 	upd := expression.Set(expression.Name(path), expression.Value(entry))
 	cond := expression.Name(attrPK).AttributeExists().And(expression.Or(
@@ -105,13 +105,13 @@ var (
 	errNoMap = errors.New("commissions map missing")
 )
 
-func (s *Store) updateApporteur(ctx context.Context, m crm.MiaID, p crm.ApporteurID, upd expression.UpdateBuilder, cond expression.ConditionBuilder) error {
+func (s *Store) updateApporteur(ctx context.Context, m crm.MIAID, p crm.ApporteurID, upd expression.UpdateBuilder, cond expression.ConditionBuilder) error {
 	e, err := expression.NewBuilder().WithUpdate(upd).WithCondition(cond).Build()
 	if err != nil {
 		return internal("build update", err)
 	}
 	_, err = s.db.UpdateItem(ctx, &dynamodb.UpdateItemInput{
-		TableName: &s.table, Key: s.key(MiaPK(m), ApporteurSK(p)),
+		TableName: &s.table, Key: s.key(MIAPK(m), ApporteurSK(p)),
 		UpdateExpression: e.Update(), ConditionExpression: e.Condition(),
 		ExpressionAttributeNames: e.Names(), ExpressionAttributeValues: e.Values(),
 	})
@@ -139,9 +139,9 @@ type notificationItem struct {
 
 // ClaimNotification records notification key of MIA m before it is sent;
 // claimed is false when it was already recorded.
-func (s *Store) ClaimNotification(ctx context.Context, m crm.MiaID, key string) (claimed bool, err error) {
+func (s *Store) ClaimNotification(ctx context.Context, m crm.MIAID, key string) (claimed bool, err error) {
 	now := s.Now().UTC()
-	err = s.putNew(ctx, notificationItem{PK: MiaPK(m), SK: NotificationSK(key), Type: "notification",
+	err = s.putNew(ctx, notificationItem{PK: MIAPK(m), SK: NotificationSK(key), Type: "notification",
 		At: fmtTime(now), ExpiresAt: now.Add(30 * 24 * time.Hour).Unix()})
 	if crm.ErrorCode(err) == crm.ECONFLICT {
 		return false, nil
@@ -151,8 +151,8 @@ func (s *Store) ClaimNotification(ctx context.Context, m crm.MiaID, key string) 
 
 // ReleaseNotification forgets a claim whose email could not be sent, so the
 // retried record sends it.
-func (s *Store) ReleaseNotification(ctx context.Context, m crm.MiaID, key string) error {
-	if _, err := s.db.DeleteItem(ctx, &dynamodb.DeleteItemInput{TableName: &s.table, Key: s.key(MiaPK(m), NotificationSK(key))}); err != nil {
+func (s *Store) ReleaseNotification(ctx context.Context, m crm.MIAID, key string) error {
+	if _, err := s.db.DeleteItem(ctx, &dynamodb.DeleteItemInput{TableName: &s.table, Key: s.key(MIAPK(m), NotificationSK(key))}); err != nil {
 		return internal("release notification", err)
 	}
 	return nil
@@ -161,7 +161,7 @@ func (s *Store) ReleaseNotification(ctx context.Context, m crm.MiaID, key string
 // ClientFromImage decodes a contact or entreprise image into what affaires
 // copy of it: its id, the name they show (clientNom) and its version; ok is
 // false for any other item.
-func ClientFromImage(img map[string]types.AttributeValue) (m crm.MiaID, id, nom string, version int, ok bool, err error) {
+func ClientFromImage(img map[string]types.AttributeValue) (m crm.MIAID, id, nom string, version int, ok bool, err error) {
 	switch ItemType(img) {
 	case typeContact:
 		var it contactItem
@@ -187,7 +187,7 @@ func ClientFromImage(img map[string]types.AttributeValue) (m crm.MiaID, id, nom 
 // version of the client (clientNomVersion), so a redelivered or late record
 // changes nothing. The affaire's own version and updatedAt stay: this is a
 // copy of another item's field, not an edit of the affaire.
-func (s *Store) RenameClientAffaires(ctx context.Context, m crm.MiaID, id, nom string, version int) error {
+func (s *Store) RenameClientAffaires(ctx context.Context, m crm.MIAID, id, nom string, version int) error {
 	kc := expression.Key(attrGSI1PK).Equal(expression.Value(ClientCollection(m, id))).
 		And(expression.Key(attrGSI1SK).BeginsWith(prefixAffaire))
 	e, err := expression.NewBuilder().WithKeyCondition(kc).
@@ -228,7 +228,7 @@ func (s *Store) RenameClientAffaires(ctx context.Context, m crm.MiaID, id, nom s
 // ClientApporteurFromImage decodes a contact or entreprise image into what
 // its affaires follow: its id, its apporteur ("" for none) and its version;
 // ok is false for any other item.
-func ClientApporteurFromImage(img map[string]types.AttributeValue) (m crm.MiaID, id string, p crm.ApporteurID, version int, ok bool, err error) {
+func ClientApporteurFromImage(img map[string]types.AttributeValue) (m crm.MIAID, id string, p crm.ApporteurID, version int, ok bool, err error) {
 	switch ItemType(img) {
 	case typeContact:
 		var it contactItem
@@ -256,7 +256,7 @@ func ClientApporteurFromImage(img map[string]types.AttributeValue) (m crm.MiaID,
 // commission totals. It applies only to an affaire whose apporteur differs
 // and that has not taken its apporteur from this or a later version of the
 // client (apporteurClientVersion): a redelivered or late record changes nothing.
-func (s *Store) AttributeClientAffaires(ctx context.Context, m crm.MiaID, id string, p crm.ApporteurID, version int) error {
+func (s *Store) AttributeClientAffaires(ctx context.Context, m crm.MIAID, id string, p crm.ApporteurID, version int) error {
 	kc := expression.Key(attrGSI1PK).Equal(expression.Value(ClientCollection(m, id))).
 		And(expression.Key(attrGSI1SK).BeginsWith(prefixAffaire))
 	e, err := expression.NewBuilder().WithKeyCondition(kc).
@@ -319,8 +319,8 @@ func (s *Store) AttributeClientAffaires(ctx context.Context, m crm.MiaID, id str
 // history of its affaire, the previous one none of it. Entries of a later
 // version of the affaire already carry their own apporteur and stay.
 // Idempotent: a redelivered record writes the same keys again.
-func (s *Store) RehomeHistorique(ctx context.Context, m crm.MiaID, a crm.AffaireID, p crm.ApporteurID, version int) error {
-	kc := expression.Key(attrPK).Equal(expression.Value(MiaPK(m))).
+func (s *Store) RehomeHistorique(ctx context.Context, m crm.MIAID, a crm.AffaireID, p crm.ApporteurID, version int) error {
+	kc := expression.Key(attrPK).Equal(expression.Value(MIAPK(m))).
 		And(expression.Key(attrSK).BeginsWith(AffaireSK(a) + prefixHistorique))
 	in := &dynamodb.QueryInput{TableName: &s.table, ConsistentRead: aws.Bool(true)}
 	if err := withExpr(in, kc, nil); err != nil {

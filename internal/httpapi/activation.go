@@ -45,7 +45,7 @@ type passwordSetter interface {
 func ActivateAccount(d Deps) (Func, error) {
 	pools := map[crm.AccountKind]passwordSetter{
 		crm.AccountApporteur: d.ApporteurAccounts,
-		crm.AccountMIA:       d.MiaAccounts,
+		crm.AccountMIA:       d.MIAAccounts,
 	}
 	now := d.Now
 	if now == nil {
@@ -95,7 +95,7 @@ func handleActivate(s activationStore, pools map[crm.AccountKind]passwordSetter,
 			// A token written before subs were recorded: its account is found
 			// by email, and only if it is this token's own account.
 			var err error
-			sub, err = pool.Find(ctx, accounts.NewUser{Email: act.Email, MiaID: act.Mia, ApporteurID: string(act.Apporteur)})
+			sub, err = pool.Find(ctx, accounts.NewUser{Email: act.Email, MIAID: act.MIA, ApporteurID: string(act.Apporteur)})
 			if c := crm.ErrorCode(err); c == crm.ENOTFOUND || c == crm.ECONFLICT {
 				return crm.ActivationError("unknown")
 			}

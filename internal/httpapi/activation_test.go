@@ -113,7 +113,7 @@ func TestActivate(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			store := &fakeActivations{act: crm.Activation{Hash: hash, Kind: crm.AccountApporteur, Mia: "M", Apporteur: "P",
+			store := &fakeActivations{act: crm.Activation{Hash: hash, Kind: crm.AccountApporteur, MIA: "M", Apporteur: "P",
 				Email: "paul@exemple.fr", ExpireLe: now.Add(time.Hour), Sub: "sub-paul"}, current: hash, statut: "invitation_envoyee"}
 			pool := &fakePool{}
 			if tt.setup != nil {
@@ -151,7 +151,7 @@ type fakeEspace struct {
 	delay  time.Duration
 }
 
-func (f fakeEspace) ActiveApporteur(ctx context.Context, m crm.MiaID, p crm.ApporteurID) (crm.Apporteur, error) {
+func (f fakeEspace) ActiveApporteur(ctx context.Context, m crm.MIAID, p crm.ApporteurID) (crm.Apporteur, error) {
 	time.Sleep(f.delay)
 	if f.statut != crm.ApporteurActif {
 		return crm.Apporteur{}, crm.Errorf(crm.EFORBIDDEN, "désactivé")
@@ -159,7 +159,7 @@ func (f fakeEspace) ActiveApporteur(ctx context.Context, m crm.MiaID, p crm.Appo
 	return crm.Apporteur{ID: p, Statut: f.statut}, nil
 }
 
-func (f fakeEspace) ApporteurAffaires(ctx context.Context, m crm.MiaID, p crm.ApporteurID) ([]crm.AffaireView, error) {
+func (f fakeEspace) ApporteurAffaires(ctx context.Context, m crm.MIAID, p crm.ApporteurID) ([]crm.AffaireView, error) {
 	vingt := 20
 	return []crm.AffaireView{
 		{Affaire: crm.Affaire{ID: "A1", ClientNom: "Jean Dupont", Statut: crm.AffaireEnCours, PrimeAnnuelleCentimes: 123457,
@@ -223,7 +223,7 @@ type fakeEspaceContacts struct {
 	got    crm.Contact // what the handler asked to store
 }
 
-func (f *fakeEspaceContacts) CreateContactByApporteur(_ context.Context, m crm.MiaID, p crm.ApporteurID, c crm.Contact, idem *crm.Idempotency) (crm.Contact, *crm.Replay, error) {
+func (f *fakeEspaceContacts) CreateContactByApporteur(_ context.Context, m crm.MIAID, p crm.ApporteurID, c crm.Contact, idem *crm.Idempotency) (crm.Contact, *crm.Replay, error) {
 	if f.stored != nil {
 		return crm.Contact{}, &crm.Replay{Answer: f.stored}, nil
 	}

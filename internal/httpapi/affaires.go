@@ -8,7 +8,7 @@ import (
 )
 
 type affaireCreator interface {
-	CreateAffaire(ctx context.Context, m crm.MiaID, n crm.NewAffaire, idem *crm.Idempotency) (crm.Affaire, *crm.Replay, error)
+	CreateAffaire(ctx context.Context, m crm.MIAID, n crm.NewAffaire, idem *crm.Idempotency) (crm.Affaire, *crm.Replay, error)
 }
 
 // CreateAffaire serves POST /affaires (Nouvelle affaire → en cours).
@@ -19,13 +19,13 @@ func CreateAffaire(d Deps) (Func, error) {
 func handleCreateAffaire(s affaireCreator) apiFunc {
 	return func(w http.ResponseWriter, r *http.Request, p crm.Principal) error {
 		return create(w, r, p, "/affaires/", func(in crm.NewAffaire, idem *crm.Idempotency) (crm.Affaire, *crm.Replay, error) {
-			return s.CreateAffaire(r.Context(), p.Mia, in, idem)
+			return s.CreateAffaire(r.Context(), p.MIA, in, idem)
 		})
 	}
 }
 
 type affaireLister interface {
-	ListAffaires(ctx context.Context, m crm.MiaID, f crm.AffaireFilter) (crm.Page[crm.Affaire], error)
+	ListAffaires(ctx context.Context, m crm.MIAID, f crm.AffaireFilter) (crm.Page[crm.Affaire], error)
 }
 
 // ListAffaires serves GET /affaires?statut= (en_cours by default) and
@@ -41,7 +41,7 @@ func handleListAffaires(s affaireLister) apiFunc {
 			return err
 		}
 		q := r.URL.Query()
-		page, err := s.ListAffaires(r.Context(), p.Mia, crm.AffaireFilter{Statut: crm.AffaireStatut(q.Get("statut")),
+		page, err := s.ListAffaires(r.Context(), p.MIA, crm.AffaireFilter{Statut: crm.AffaireStatut(q.Get("statut")),
 			ApporteurID: crm.ApporteurID(q.Get("apporteurId")), ListOptions: o})
 		if err != nil {
 			return err
@@ -52,7 +52,7 @@ func handleListAffaires(s affaireLister) apiFunc {
 }
 
 type affaireGetter interface {
-	GetAffaire(ctx context.Context, m crm.MiaID, id crm.AffaireID) (crm.AffaireView, error)
+	GetAffaire(ctx context.Context, m crm.MIAID, id crm.AffaireID) (crm.AffaireView, error)
 }
 
 // GetAffaire serves GET /affaires/{affaireId}: with its historique.
@@ -62,7 +62,7 @@ func GetAffaire(d Deps) (Func, error) {
 
 func handleGetAffaire(s affaireGetter) apiFunc {
 	return func(w http.ResponseWriter, r *http.Request, p crm.Principal) error {
-		v, err := s.GetAffaire(r.Context(), p.Mia, crm.AffaireID(r.PathValue("affaireId")))
+		v, err := s.GetAffaire(r.Context(), p.MIA, crm.AffaireID(r.PathValue("affaireId")))
 		if err != nil {
 			return err
 		}
@@ -72,7 +72,7 @@ func handleGetAffaire(s affaireGetter) apiFunc {
 }
 
 type affaireUpdater interface {
-	UpdateAffaire(ctx context.Context, m crm.MiaID, id crm.AffaireID, p crm.AffairePatch, ifMatch *int) (crm.Affaire, error)
+	UpdateAffaire(ctx context.Context, m crm.MIAID, id crm.AffaireID, p crm.AffairePatch, ifMatch *int) (crm.Affaire, error)
 }
 
 // UpdateAffaire serves PATCH /affaires/{affaireId} ("Mettre à jour").
@@ -84,7 +84,7 @@ func handleUpdateAffaire(s affaireUpdater) apiFunc {
 	return func(w http.ResponseWriter, r *http.Request, p crm.Principal) error {
 		id := crm.AffaireID(r.PathValue("affaireId"))
 		return update(w, r, func(in crm.AffairePatch, im *int) (crm.Affaire, error) {
-			return s.UpdateAffaire(r.Context(), p.Mia, id, in, im)
+			return s.UpdateAffaire(r.Context(), p.MIA, id, in, im)
 		}, func(a crm.Affaire) int { return a.Version })
 	}
 }

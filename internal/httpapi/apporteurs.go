@@ -14,7 +14,7 @@ import (
 // activation email.
 
 type apporteurCreator interface {
-	CreateApporteur(ctx context.Context, m crm.MiaID, n crm.NewApporteur, idem *crm.Idempotency) (crm.Apporteur, *crm.Replay, error)
+	CreateApporteur(ctx context.Context, m crm.MIAID, n crm.NewApporteur, idem *crm.Idempotency) (crm.Apporteur, *crm.Replay, error)
 }
 
 // CreateApporteur serves POST /apporteurs (Nouvel apporteur → Ajouter).
@@ -25,13 +25,13 @@ func CreateApporteur(d Deps) (Func, error) {
 func handleCreateApporteur(s apporteurCreator) apiFunc {
 	return func(w http.ResponseWriter, r *http.Request, p crm.Principal) error {
 		return create(w, r, p, "/apporteurs/", func(in crm.NewApporteur, idem *crm.Idempotency) (crm.Apporteur, *crm.Replay, error) {
-			return s.CreateApporteur(r.Context(), p.Mia, in, idem)
+			return s.CreateApporteur(r.Context(), p.MIA, in, idem)
 		})
 	}
 }
 
 type apporteurLister interface {
-	ListApporteurs(ctx context.Context, m crm.MiaID, statut crm.ApporteurStatut, o crm.ListOptions) (crm.Page[crm.Apporteur], error)
+	ListApporteurs(ctx context.Context, m crm.MIAID, statut crm.ApporteurStatut, o crm.ListOptions) (crm.Page[crm.Apporteur], error)
 }
 
 // ListApporteurs serves GET /apporteurs?statut=&limit=&cursor=.
@@ -45,7 +45,7 @@ func handleListApporteurs(s apporteurLister) apiFunc {
 		if err != nil {
 			return err
 		}
-		page, err := s.ListApporteurs(r.Context(), p.Mia, crm.ApporteurStatut(r.URL.Query().Get("statut")), o)
+		page, err := s.ListApporteurs(r.Context(), p.MIA, crm.ApporteurStatut(r.URL.Query().Get("statut")), o)
 		if err != nil {
 			return err
 		}
@@ -55,7 +55,7 @@ func handleListApporteurs(s apporteurLister) apiFunc {
 }
 
 type apporteurGetter interface {
-	GetApporteur(ctx context.Context, m crm.MiaID, id crm.ApporteurID) (crm.Apporteur, error)
+	GetApporteur(ctx context.Context, m crm.MIAID, id crm.ApporteurID) (crm.Apporteur, error)
 }
 
 // GetApporteur serves GET /apporteurs/{apporteurId}.
@@ -65,7 +65,7 @@ func GetApporteur(d Deps) (Func, error) {
 
 func handleGetApporteur(s apporteurGetter) apiFunc {
 	return func(w http.ResponseWriter, r *http.Request, p crm.Principal) error {
-		a, err := s.GetApporteur(r.Context(), p.Mia, crm.ApporteurID(r.PathValue("apporteurId")))
+		a, err := s.GetApporteur(r.Context(), p.MIA, crm.ApporteurID(r.PathValue("apporteurId")))
 		if err != nil {
 			return err
 		}
@@ -75,7 +75,7 @@ func handleGetApporteur(s apporteurGetter) apiFunc {
 }
 
 type apporteurUpdater interface {
-	UpdateApporteur(ctx context.Context, m crm.MiaID, id crm.ApporteurID, p crm.ApporteurPatch, ifMatch *int) (before, after crm.Apporteur, err error)
+	UpdateApporteur(ctx context.Context, m crm.MIAID, id crm.ApporteurID, p crm.ApporteurPatch, ifMatch *int) (before, after crm.Apporteur, err error)
 }
 
 // accountSwitch turns a Cognito account, named by its sub, off and on.
@@ -97,7 +97,7 @@ func handleUpdateApporteur(s apporteurUpdater, sw accountSwitch) apiFunc {
 	return func(w http.ResponseWriter, r *http.Request, p crm.Principal) error {
 		id := crm.ApporteurID(r.PathValue("apporteurId"))
 		return update(w, r, func(in crm.ApporteurPatch, im *int) (crm.Apporteur, error) {
-			_, after, err := s.UpdateApporteur(r.Context(), p.Mia, id, in, im)
+			_, after, err := s.UpdateApporteur(r.Context(), p.MIA, id, in, im)
 			if err != nil || in.Statut == nil || sw == nil {
 				return after, err
 			}
@@ -107,7 +107,7 @@ func handleUpdateApporteur(s apporteurUpdater, sw accountSwitch) apiFunc {
 				// account is another MIA's, which must stay untouched), or one
 				// created before subs were recorded, found by email only if
 				// it is this apporteur's.
-				sub, err = sw.Find(r.Context(), accounts.NewUser{Email: after.Email, MiaID: p.Mia, ApporteurID: string(id)})
+				sub, err = sw.Find(r.Context(), accounts.NewUser{Email: after.Email, MIAID: p.MIA, ApporteurID: string(id)})
 				if c := crm.ErrorCode(err); c == crm.ENOTFOUND || c == crm.ECONFLICT {
 					return after, nil
 				}
@@ -132,7 +132,7 @@ func handleUpdateApporteur(s apporteurUpdater, sw accountSwitch) apiFunc {
 }
 
 type invitationReissuer interface {
-	ReissueInvitation(ctx context.Context, m crm.MiaID, id crm.ApporteurID) (crm.Apporteur, error)
+	ReissueInvitation(ctx context.Context, m crm.MIAID, id crm.ApporteurID) (crm.Apporteur, error)
 }
 
 // InviteApporteur serves POST /apporteurs/{apporteurId}/invitation: a new
@@ -144,7 +144,7 @@ func InviteApporteur(d Deps) (Func, error) {
 
 func handleInviteApporteur(s invitationReissuer) apiFunc {
 	return func(w http.ResponseWriter, r *http.Request, p crm.Principal) error {
-		a, err := s.ReissueInvitation(r.Context(), p.Mia, crm.ApporteurID(r.PathValue("apporteurId")))
+		a, err := s.ReissueInvitation(r.Context(), p.MIA, crm.ApporteurID(r.PathValue("apporteurId")))
 		if err != nil {
 			return err
 		}
@@ -154,17 +154,17 @@ func handleInviteApporteur(s invitationReissuer) apiFunc {
 }
 
 type miaAccountCreator interface {
-	CreateMIAAccount(ctx context.Context, n crm.NewMIAAccount, staff crm.MiaID, idem *crm.Idempotency) (crm.MIA, *crm.Replay, error)
+	CreateMIAAccount(ctx context.Context, n crm.NewMIAAccount, staff crm.MIAID, idem *crm.Idempotency) (crm.MIA, *crm.Replay, error)
 }
 
-// CreateMia serves POST /admin/mias (Assentis staff): a MIA account waiting
+// CreateMIA serves POST /admin/mias (Assentis staff): a MIA account waiting
 // for its activation; the stream consumer creates the Cognito user and sends
 // the activation email. Idempotency-Key is honoured.
-func CreateMia(d Deps) (Func, error) {
-	return needs(d, handleCreateMia(d.Store), store, phoneNumbers)
+func CreateMIA(d Deps) (Func, error) {
+	return needs(d, handleCreateMIA(d.Store), store, phoneNumbers)
 }
 
-func handleCreateMia(s miaAccountCreator) apiFunc {
+func handleCreateMIA(s miaAccountCreator) apiFunc {
 	return func(w http.ResponseWriter, r *http.Request, p crm.Principal) error {
 		return create(w, r, p, "/admin/mias/", func(in crm.NewMIAAccount, idem *crm.Idempotency) (crm.MIA, *crm.Replay, error) {
 			return s.CreateMIAAccount(r.Context(), in, staffTenant(p), idem)

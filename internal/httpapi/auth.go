@@ -35,15 +35,15 @@ func unauthorized() error {
 // even if a route were mis-wired) carrying its tenant.
 func miaPrincipal(r *http.Request, cfg Config) (crm.Principal, error) {
 	c := claims(r)
-	if c == nil || cfg.MiaIssuer == "" || c["iss"] != cfg.MiaIssuer || c["sub"] == "" {
+	if c == nil || cfg.MIAIssuer == "" || c["iss"] != cfg.MIAIssuer || c["sub"] == "" {
 		return crm.Principal{}, unauthorized()
 	}
 	if tu := c["token_use"]; tu != "" && tu != "id" {
 		return crm.Principal{}, unauthorized()
 	}
-	p := crm.Principal{Sub: c["sub"], Email: c["email"], Mia: crm.MiaID(c["custom:mia_id"]),
+	p := crm.Principal{Sub: c["sub"], Email: c["email"], MIA: crm.MIAID(c["custom:mia_id"]),
 		Staff: hasGroup(c["cognito:groups"], StaffGroup)}
-	if p.Mia != "" && !tenantRe.MatchString(string(p.Mia)) {
+	if p.MIA != "" && !tenantRe.MatchString(string(p.MIA)) {
 		return crm.Principal{}, unauthorized()
 	}
 	return p, nil
@@ -58,9 +58,9 @@ func apporteurPrincipal(r *http.Request, cfg Config) (crm.Principal, error) {
 	if tu := c["token_use"]; tu != "" && tu != "id" {
 		return crm.Principal{}, crm.Errorf(crm.EUNAUTHORIZED, "Connectez-vous avec votre compte apporteur.")
 	}
-	p := crm.Principal{Sub: c["sub"], Email: c["email"], Mia: crm.MiaID(c["custom:mia_id"]),
+	p := crm.Principal{Sub: c["sub"], Email: c["email"], MIA: crm.MIAID(c["custom:mia_id"]),
 		Apporteur: crm.ApporteurID(c["custom:apporteur_id"])}
-	if !tenantRe.MatchString(string(p.Mia)) || !tenantRe.MatchString(string(p.Apporteur)) {
+	if !tenantRe.MatchString(string(p.MIA)) || !tenantRe.MatchString(string(p.Apporteur)) {
 		return crm.Principal{}, crm.Errorf(crm.EUNAUTHORIZED, "Connectez-vous avec votre compte apporteur.")
 	}
 	return p, nil

@@ -9,7 +9,7 @@ import (
 type configResponse struct {
 	Region          string     `json:"region"`
 	CognitoEndpoint string     `json:"cognitoEndpoint,omitempty"`
-	Mia             poolConfig `json:"mia"`
+	MIA             poolConfig `json:"mia"`
 	Apporteur       poolConfig `json:"apporteur"`
 }
 
@@ -24,7 +24,7 @@ func GetConfig(d Deps) (Func, error) {
 	body := configResponse{
 		Region:          c.Region,
 		CognitoEndpoint: c.CognitoEndpoint,
-		Mia:             poolConfig{UserPoolID: c.MiaPoolID, ClientID: c.MiaClientID},
+		MIA:             poolConfig{UserPoolID: c.MIAPoolID, ClientID: c.MIAClientID},
 		Apporteur:       poolConfig{UserPoolID: c.ApporteurPoolID, ClientID: c.ApporteurClientID},
 	}
 	return func(w http.ResponseWriter, _ *http.Request, _ crm.Principal) error {

@@ -28,7 +28,7 @@ func (in contactInput) contact() crm.Contact {
 }
 
 type contactCreator interface {
-	CreateContact(ctx context.Context, m crm.MiaID, c crm.Contact, idem *crm.Idempotency) (crm.Contact, *crm.Replay, error)
+	CreateContact(ctx context.Context, m crm.MIAID, c crm.Contact, idem *crm.Idempotency) (crm.Contact, *crm.Replay, error)
 }
 
 // CreateContact serves POST /contacts (Nouveau contact).
@@ -39,13 +39,13 @@ func CreateContact(d Deps) (Func, error) {
 func handleCreateContact(s contactCreator) apiFunc {
 	return func(w http.ResponseWriter, r *http.Request, p crm.Principal) error {
 		return create(w, r, p, "/contacts/", func(in contactInput, idem *crm.Idempotency) (crm.Contact, *crm.Replay, error) {
-			return s.CreateContact(r.Context(), p.Mia, in.contact(), idem)
+			return s.CreateContact(r.Context(), p.MIA, in.contact(), idem)
 		})
 	}
 }
 
 type contactLister interface {
-	ListContacts(ctx context.Context, m crm.MiaID, f crm.ContactFilter) (crm.Page[crm.Contact], error)
+	ListContacts(ctx context.Context, m crm.MIAID, f crm.ContactFilter) (crm.Page[crm.Contact], error)
 }
 
 // ListContacts serves GET /contacts?statut=&apporteurId=&q=&limit=&cursor=.
@@ -60,7 +60,7 @@ func handleListContacts(s contactLister) apiFunc {
 			return err
 		}
 		q := r.URL.Query()
-		page, err := s.ListContacts(r.Context(), p.Mia, crm.ContactFilter{
+		page, err := s.ListContacts(r.Context(), p.MIA, crm.ContactFilter{
 			Statut: crm.ContactStatut(q.Get("statut")), ApporteurID: crm.ApporteurID(q.Get("apporteurId")),
 			Q: q.Get("q"), ListOptions: o})
 		if err != nil {
@@ -72,7 +72,7 @@ func handleListContacts(s contactLister) apiFunc {
 }
 
 type contactGetter interface {
-	GetContact(ctx context.Context, m crm.MiaID, id crm.ContactID) (crm.ContactView, error)
+	GetContact(ctx context.Context, m crm.MIAID, id crm.ContactID) (crm.ContactView, error)
 }
 
 // GetContact serves GET /contacts/{contactId}: the contact with its affaires.
@@ -82,7 +82,7 @@ func GetContact(d Deps) (Func, error) {
 
 func handleGetContact(s contactGetter) apiFunc {
 	return func(w http.ResponseWriter, r *http.Request, p crm.Principal) error {
-		v, err := s.GetContact(r.Context(), p.Mia, crm.ContactID(r.PathValue("contactId")))
+		v, err := s.GetContact(r.Context(), p.MIA, crm.ContactID(r.PathValue("contactId")))
 		if err != nil {
 			return err
 		}
@@ -95,7 +95,7 @@ func handleGetContact(s contactGetter) apiFunc {
 }
 
 type contactUpdater interface {
-	UpdateContact(ctx context.Context, m crm.MiaID, id crm.ContactID, p crm.ContactPatch, ifMatch *int) (crm.Contact, error)
+	UpdateContact(ctx context.Context, m crm.MIAID, id crm.ContactID, p crm.ContactPatch, ifMatch *int) (crm.Contact, error)
 }
 
 // UpdateContact serves PATCH /contacts/{contactId} (If-Match honoured).
@@ -107,7 +107,7 @@ func handleUpdateContact(s contactUpdater) apiFunc {
 	return func(w http.ResponseWriter, r *http.Request, p crm.Principal) error {
 		id := crm.ContactID(r.PathValue("contactId"))
 		return update(w, r, func(in crm.ContactPatch, im *int) (crm.Contact, error) {
-			return s.UpdateContact(r.Context(), p.Mia, id, in, im)
+			return s.UpdateContact(r.Context(), p.MIA, id, in, im)
 		}, func(c crm.Contact) int { return c.Version })
 	}
 }

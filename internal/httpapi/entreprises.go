@@ -26,7 +26,7 @@ func (in entrepriseInput) entreprise() crm.Entreprise {
 }
 
 type entrepriseCreator interface {
-	CreateEntreprise(ctx context.Context, m crm.MiaID, e crm.Entreprise, idem *crm.Idempotency) (crm.Entreprise, *crm.Replay, error)
+	CreateEntreprise(ctx context.Context, m crm.MIAID, e crm.Entreprise, idem *crm.Idempotency) (crm.Entreprise, *crm.Replay, error)
 }
 
 // CreateEntreprise serves POST /entreprises (Nouvelle entreprise).
@@ -37,13 +37,13 @@ func CreateEntreprise(d Deps) (Func, error) {
 func handleCreateEntreprise(s entrepriseCreator) apiFunc {
 	return func(w http.ResponseWriter, r *http.Request, p crm.Principal) error {
 		return create(w, r, p, "/entreprises/", func(in entrepriseInput, idem *crm.Idempotency) (crm.Entreprise, *crm.Replay, error) {
-			return s.CreateEntreprise(r.Context(), p.Mia, in.entreprise(), idem)
+			return s.CreateEntreprise(r.Context(), p.MIA, in.entreprise(), idem)
 		})
 	}
 }
 
 type entrepriseLister interface {
-	ListEntreprises(ctx context.Context, m crm.MiaID, f crm.EntrepriseFilter) (crm.Page[crm.Entreprise], error)
+	ListEntreprises(ctx context.Context, m crm.MIAID, f crm.EntrepriseFilter) (crm.Page[crm.Entreprise], error)
 }
 
 // ListEntreprises serves GET /entreprises?apporteurId=&q=&limit=&cursor=.
@@ -58,7 +58,7 @@ func handleListEntreprises(s entrepriseLister) apiFunc {
 			return err
 		}
 		q := r.URL.Query()
-		page, err := s.ListEntreprises(r.Context(), p.Mia, crm.EntrepriseFilter{
+		page, err := s.ListEntreprises(r.Context(), p.MIA, crm.EntrepriseFilter{
 			ApporteurID: crm.ApporteurID(q.Get("apporteurId")), Q: q.Get("q"), ListOptions: o})
 		if err != nil {
 			return err
@@ -69,7 +69,7 @@ func handleListEntreprises(s entrepriseLister) apiFunc {
 }
 
 type entrepriseGetter interface {
-	GetEntreprise(ctx context.Context, m crm.MiaID, id crm.EntrepriseID) (crm.EntrepriseView, error)
+	GetEntreprise(ctx context.Context, m crm.MIAID, id crm.EntrepriseID) (crm.EntrepriseView, error)
 }
 
 // GetEntreprise serves GET /entreprises/{entrepriseId}: with its affaires.
@@ -79,7 +79,7 @@ func GetEntreprise(d Deps) (Func, error) {
 
 func handleGetEntreprise(s entrepriseGetter) apiFunc {
 	return func(w http.ResponseWriter, r *http.Request, p crm.Principal) error {
-		v, err := s.GetEntreprise(r.Context(), p.Mia, crm.EntrepriseID(r.PathValue("entrepriseId")))
+		v, err := s.GetEntreprise(r.Context(), p.MIA, crm.EntrepriseID(r.PathValue("entrepriseId")))
 		if err != nil {
 			return err
 		}
@@ -92,7 +92,7 @@ func handleGetEntreprise(s entrepriseGetter) apiFunc {
 }
 
 type entrepriseUpdater interface {
-	UpdateEntreprise(ctx context.Context, m crm.MiaID, id crm.EntrepriseID, p crm.EntreprisePatch, ifMatch *int) (crm.Entreprise, error)
+	UpdateEntreprise(ctx context.Context, m crm.MIAID, id crm.EntrepriseID, p crm.EntreprisePatch, ifMatch *int) (crm.Entreprise, error)
 }
 
 // UpdateEntreprise serves PATCH /entreprises/{entrepriseId}.
@@ -104,7 +104,7 @@ func handleUpdateEntreprise(s entrepriseUpdater) apiFunc {
 	return func(w http.ResponseWriter, r *http.Request, p crm.Principal) error {
 		id := crm.EntrepriseID(r.PathValue("entrepriseId"))
 		return update(w, r, func(in crm.EntreprisePatch, im *int) (crm.Entreprise, error) {
-			return s.UpdateEntreprise(r.Context(), p.Mia, id, in, im)
+			return s.UpdateEntreprise(r.Context(), p.MIA, id, in, im)
 		}, func(e crm.Entreprise) int { return e.Version })
 	}
 }

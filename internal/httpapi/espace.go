@@ -17,7 +17,7 @@ import (
 // includes the MIA's commission, premium, rates or private remarks.
 
 type activeChecker interface {
-	ActiveApporteur(ctx context.Context, m crm.MiaID, p crm.ApporteurID) (crm.Apporteur, error)
+	ActiveApporteur(ctx context.Context, m crm.MIAID, p crm.ApporteurID) (crm.Apporteur, error)
 }
 
 // whileActive runs read concurrently with the actif check of p's apporteur;
@@ -31,7 +31,7 @@ func whileActive(ctx context.Context, s activeChecker, p crm.Principal, read fun
 	}
 	check := make(chan result, 1)
 	go func() {
-		a, err := s.ActiveApporteur(ctx, p.Mia, p.Apporteur)
+		a, err := s.ActiveApporteur(ctx, p.MIA, p.Apporteur)
 		check <- result{a, err}
 	}()
 	rerr := read(ctx)
@@ -90,8 +90,8 @@ type profilResponse struct {
 	Statut       crm.ApporteurStatut  `json:"statut"`
 	ActiveLe     *time.Time           `json:"activeLe,omitempty"`
 	Commissions  crm.CommissionTotaux `json:"commissions"`
-	MiaNom       string               `json:"miaNom"`
-	Mia          profilMIA            `json:"mia"`
+	MIANom       string               `json:"miaNom"`
+	MIA          profilMIA            `json:"mia"`
 }
 
 type profilMIA struct {
@@ -103,7 +103,7 @@ type profilMIA struct {
 
 type profilStore interface {
 	activeChecker
-	GetMIA(ctx context.Context, m crm.MiaID) (crm.MIA, error)
+	GetMIA(ctx context.Context, m crm.MIAID) (crm.MIA, error)
 }
 
 // GetEspaceProfil serves GET /espace-apporteur/profil: its own profile and its MIA's name.
@@ -116,7 +116,7 @@ func handleEspaceProfil(s profilStore) apiFunc {
 		var m crm.MIA
 		a, err := whileActive(r.Context(), s, p, func(ctx context.Context) error {
 			var err error
-			m, err = s.GetMIA(ctx, p.Mia)
+			m, err = s.GetMIA(ctx, p.MIA)
 			if crm.ErrorCode(err) == crm.ENOTFOUND {
 				return nil
 			}
@@ -131,14 +131,14 @@ func handleEspaceProfil(s profilStore) apiFunc {
 		}
 		encode(w, http.StatusOK, profilResponse{ID: a.ID, Nom: a.Nom, Prenom: a.Prenom, Email: a.Email,
 			Telephone: a.Telephone, Localisation: a.Localisation, Statut: a.Statut, ActiveLe: a.ActiveLe,
-			Commissions: a.Commissions, MiaNom: nom,
-			Mia: profilMIA{Nom: m.Nom, Prenom: m.Prenom, Cabinet: m.Cabinet, Email: m.Email}})
+			Commissions: a.Commissions, MIANom: nom,
+			MIA: profilMIA{Nom: m.Nom, Prenom: m.Prenom, Cabinet: m.Cabinet, Email: m.Email}})
 		return nil
 	}
 }
 
 type espaceContactCreator interface {
-	CreateContactByApporteur(ctx context.Context, m crm.MiaID, p crm.ApporteurID, c crm.Contact, idem *crm.Idempotency) (crm.Contact, *crm.Replay, error)
+	CreateContactByApporteur(ctx context.Context, m crm.MIAID, p crm.ApporteurID, c crm.Contact, idem *crm.Idempotency) (crm.Contact, *crm.Replay, error)
 }
 
 // CreateEspaceContact serves POST /espace-apporteur/contacts: the contact
@@ -160,7 +160,7 @@ func handleCreateEspaceContact(s espaceContactCreator) apiFunc {
 					return answer(toEspaceContact(c))
 				}
 			}
-			c, replay, err := s.CreateContactByApporteur(r.Context(), p.Mia, p.Apporteur, crm.Contact{
+			c, replay, err := s.CreateContactByApporteur(r.Context(), p.MIA, p.Apporteur, crm.Contact{
 				Nom: in.Nom, Prenom: in.Prenom, Telephone: in.Telephone, Email: in.Email, Adresse: in.Adresse,
 				DateNaissance: in.DateNaissance, Profession: in.Profession, NoteApporteur: in.NoteApporteur}, idem)
 			if err != nil || replay != nil {
@@ -173,7 +173,7 @@ func handleCreateEspaceContact(s espaceContactCreator) apiFunc {
 
 type espaceContactLister interface {
 	activeChecker
-	ApporteurContacts(ctx context.Context, m crm.MiaID, p crm.ApporteurID, o crm.ListOptions) (crm.Page[crm.Contact], error)
+	ApporteurContacts(ctx context.Context, m crm.MIAID, p crm.ApporteurID, o crm.ListOptions) (crm.Page[crm.Contact], error)
 }
 
 // ListEspaceContacts serves GET /espace-apporteur/contacts: its own contacts only.
@@ -189,7 +189,7 @@ func handleListEspaceContacts(s espaceContactLister) apiFunc {
 		}
 		var page crm.Page[crm.Contact]
 		if _, err := whileActive(r.Context(), s, p, func(ctx context.Context) error {
-			page, err = s.ApporteurContacts(ctx, p.Mia, p.Apporteur, o)
+			page, err = s.ApporteurContacts(ctx, p.MIA, p.Apporteur, o)
 			return err
 		}); err != nil {
 			return err
@@ -262,7 +262,7 @@ func toEspaceAffaire(v crm.AffaireView) espaceAffaire {
 
 type espaceAffaireLister interface {
 	activeChecker
-	ApporteurAffaires(ctx context.Context, m crm.MiaID, p crm.ApporteurID) ([]crm.AffaireView, error)
+	ApporteurAffaires(ctx context.Context, m crm.MIAID, p crm.ApporteurID) ([]crm.AffaireView, error)
 }
 
 // ListEspaceAffaires serves GET /espace-apporteur/affaires: the affaires of
@@ -290,7 +290,7 @@ func espaceAffaires(ctx context.Context, s espaceAffaireLister, p crm.Principal)
 	var views []crm.AffaireView
 	_, err := whileActive(ctx, s, p, func(ctx context.Context) error {
 		var err error
-		views, err = s.ApporteurAffaires(ctx, p.Mia, p.Apporteur)
+		views, err = s.ApporteurAffaires(ctx, p.MIA, p.Apporteur)
 		return err
 	})
 	return views, err

@@ -135,7 +135,7 @@ func FuzzRequestHeaders(f *testing.F) {
 		} else if err != nil && StatusOf(err) != http.StatusPreconditionFailed {
 			t.Fatalf("If-Match %q: %v", ifm, err)
 		}
-		idem, err := idempotency(r, crm.Principal{Sub: "s", Mia: "m"}, []byte("{}"))
+		idem, err := idempotency(r, crm.Principal{Sub: "s", MIA: "m"}, []byte("{}"))
 		if err != nil && StatusOf(err)/100 != 4 {
 			t.Fatalf("Idempotency-Key %q: %v", key, err)
 		}

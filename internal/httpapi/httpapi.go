@@ -24,23 +24,23 @@ type Deps struct {
 	Store *dynamo.Store
 	// Log receives internal errors only (never request data).
 	Log *slog.Logger
-	// MiaAccounts and ApporteurAccounts administer the Cognito pools
+	// MIAAccounts and ApporteurAccounts administer the Cognito pools
 	// (activation, apporteur deactivation); nil where a route does not use them.
-	MiaAccounts       *accounts.Pool
+	MIAAccounts       *accounts.Pool
 	ApporteurAccounts *accounts.Pool
 }
 
 // Config is what the deployment tells the API about itself.
 type Config struct {
 	Region            string
-	MiaPoolID         string
-	MiaClientID       string
+	MIAPoolID         string
+	MIAClientID       string
 	ApporteurPoolID   string
 	ApporteurClientID string
 	// CognitoEndpoint is set only locally (cognito-local); clients then log in there.
 	CognitoEndpoint string
-	// MiaIssuer and ApporteurIssuer are the expected `iss` of each pool's tokens.
-	MiaIssuer       string
+	// MIAIssuer and ApporteurIssuer are the expected `iss` of each pool's tokens.
+	MIAIssuer       string
 	ApporteurIssuer string
 	CursorSecret    []byte
 	AllowedOrigins  []string

@@ -21,7 +21,7 @@ const (
 	apporteurIss = "http://127.0.0.1:9229/local_apporteur"
 )
 
-var testDeps = Deps{Config: Config{MiaIssuer: miaIss, ApporteurIssuer: apporteurIss},
+var testDeps = Deps{Config: Config{MIAIssuer: miaIss, ApporteurIssuer: apporteurIss},
 	Log: slog.New(slog.NewTextHandler(io.Discard, nil))}
 
 func miaClaims() map[string]string {
@@ -59,7 +59,7 @@ type fakeContacts struct {
 	answers map[string][]byte
 }
 
-func (f *fakeContacts) CreateContact(_ context.Context, m crm.MiaID, c crm.Contact, idem *crm.Idempotency) (crm.Contact, *crm.Replay, error) {
+func (f *fakeContacts) CreateContact(_ context.Context, m crm.MIAID, c crm.Contact, idem *crm.Idempotency) (crm.Contact, *crm.Replay, error) {
 	f.got, f.idem = c, idem
 	if f.err != nil {
 		return crm.Contact{}, nil, f.err
@@ -82,7 +82,7 @@ func (f *fakeContacts) CreateContact(_ context.Context, m crm.MiaID, c crm.Conta
 	return c, nil, nil
 }
 
-func (f *fakeContacts) UpdateContact(_ context.Context, m crm.MiaID, id crm.ContactID, p crm.ContactPatch, ifMatch *int) (crm.Contact, error) {
+func (f *fakeContacts) UpdateContact(_ context.Context, m crm.MIAID, id crm.ContactID, p crm.ContactPatch, ifMatch *int) (crm.Contact, error) {
 	if ifMatch != nil && *ifMatch != 3 {
 		return crm.Contact{}, crm.Errorf(crm.EPRECONDITION, "périmé")
 	}
@@ -272,12 +272,12 @@ func TestListOptionsParsing(t *testing.T) {
 	}
 }
 
-type fakeMiaAccounts struct {
-	staff crm.MiaID
+type fakeMIAAccounts struct {
+	staff crm.MIAID
 	idem  *crm.Idempotency
 }
 
-func (f *fakeMiaAccounts) CreateMIAAccount(_ context.Context, n crm.NewMIAAccount, staff crm.MiaID, idem *crm.Idempotency) (crm.MIA, *crm.Replay, error) {
+func (f *fakeMIAAccounts) CreateMIAAccount(_ context.Context, n crm.NewMIAAccount, staff crm.MIAID, idem *crm.Idempotency) (crm.MIA, *crm.Replay, error) {
 	f.staff, f.idem = staff, idem
 	return crm.MIA{ID: "01HMIA0000000000000000000B", Nom: n.Nom, Version: 1}, nil, nil
 }
@@ -285,10 +285,10 @@ func (f *fakeMiaAccounts) CreateMIAAccount(_ context.Context, n crm.NewMIAAccoun
 // TestStaffIdempotencyWithoutMIA: a staff account without custom:mia_id still
 // has its Idempotency-Key honoured, in the shared staff partition.
 func TestStaffIdempotencyWithoutMIA(t *testing.T) {
-	f := &fakeMiaAccounts{}
+	f := &fakeMIAAccounts{}
 	c := map[string]string{"iss": miaIss, "sub": "staff-1", "token_use": "id", "cognito:groups": "[assentis]"}
 	hdr := map[string]string{"content-type": "application/json", "idempotency-key": "k"}
-	resp := call(t, route(testDeps, "POST /admin/mias", Staff, handleCreateMia(f)), "POST", "/admin/mias",
+	resp := call(t, route(testDeps, "POST /admin/mias", Staff, handleCreateMIA(f)), "POST", "/admin/mias",
 		`{"nom":"Durand","prenom":"Anne","email":"anne@exemple.fr"}`, hdr, c)
 	if resp.StatusCode != 201 || f.staff != "assentis" || f.idem == nil || f.idem.Key != "k" {
 		t.Errorf("%d %s: staff partition %q, idempotency %+v", resp.StatusCode, resp.Body, f.staff, f.idem)

@@ -29,11 +29,11 @@ func idempotency(r *http.Request, p crm.Principal, body []byte) (*crm.Idempotenc
 
 // staffTenant is the partition of a staff route's idempotency records: the
 // caller's MIA, or one shared partition for staff accounts that have none.
-func staffTenant(p crm.Principal) crm.MiaID {
-	if p.Mia == "" {
+func staffTenant(p crm.Principal) crm.MIAID {
+	if p.MIA == "" {
 		return "assentis"
 	}
-	return p.Mia
+	return p.MIA
 }
 
 // response is a rendered HTTP response: the 201 of a create, which a create

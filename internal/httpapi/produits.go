@@ -39,7 +39,7 @@ type produitInput struct {
 }
 
 type produitCreator interface {
-	CreateProduit(ctx context.Context, p crm.Produit, m crm.MiaID, idem *crm.Idempotency) (crm.Produit, *crm.Replay, error)
+	CreateProduit(ctx context.Context, p crm.Produit, m crm.MIAID, idem *crm.Idempotency) (crm.Produit, *crm.Replay, error)
 }
 
 // CreateProduit serves POST /admin/produits (Assentis staff only).

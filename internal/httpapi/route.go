@@ -52,7 +52,7 @@ func (public) principal(*http.Request, Config) (crm.Principal, error) { return c
 
 func (mia) principal(r *http.Request, c Config) (crm.Principal, error) {
 	p, err := miaPrincipal(r, c)
-	if err == nil && p.Mia == "" {
+	if err == nil && p.MIA == "" {
 		err = crm.Errorf(crm.EFORBIDDEN, "Ce compte n'est rattaché à aucun MIA.")
 	}
 	return p, err
@@ -87,7 +87,7 @@ type client int
 const (
 	store         client = iota // Deps.Store
 	phoneNumbers                // Deps.Store.Phone
-	miaPool                     // Deps.MiaAccounts
+	miaPool                     // Deps.MIAAccounts
 	apporteurPool               // Deps.ApporteurAccounts
 )
 
@@ -111,7 +111,7 @@ func (c client) in(d Deps) (name string, ok bool) {
 	case phoneNumbers:
 		return "phone normaliser (app.WithPhone)", d.Store != nil && d.Store.Phone != nil
 	case miaPool:
-		return "MIA pool administration", d.MiaAccounts != nil
+		return "MIA pool administration", d.MIAAccounts != nil
 	case apporteurPool:
 		return "apporteur pool administration", d.ApporteurAccounts != nil
 	}

@@ -69,9 +69,9 @@ func TestLinksOpenWebPages(t *testing.T) {
 		name string
 		data any
 	}{
-		{"apporteur invitation", mail.ApporteurInvitation{To: "a@exemple.fr", Prenom: "Paul", MiaNom: "Claire Durand", Lien: mail.ActivationLink(base, "T0k_en")}},
-		{"MIA activation", mail.MiaActivation{To: "m@exemple.fr", Prenom: "Claire", Lien: mail.ActivationLink(base+"/", "T0k_en")}},
-		{"contact added by an apporteur", mail.ContactAjoute{To: "m@exemple.fr", MiaPrenom: "Claire", ApporteurNom: "Paul Martin",
+		{"apporteur invitation", mail.ApporteurInvitation{To: "a@exemple.fr", Prenom: "Paul", MIANom: "Claire Durand", Lien: mail.ActivationLink(base, "T0k_en")}},
+		{"MIA activation", mail.MIAActivation{To: "m@exemple.fr", Prenom: "Claire", Lien: mail.ActivationLink(base+"/", "T0k_en")}},
+		{"contact added by an apporteur", mail.ContactAjoute{To: "m@exemple.fr", MIAPrenom: "Claire", ApporteurNom: "Paul Martin",
 			ContactNom: "Jean Dupont", Lien: mail.ContactLink(base, "01J0000000000000000000000A")}},
 		{"affaire statut changed", mail.StatutAffaire{To: "a@exemple.fr", ApporteurPrenom: "Paul", ContactNom: "Jean Dupont",
 			ProduitNom: "Santé", Avant: "en_cours", Apres: "signee", Lien: mail.EspaceAffairesLink(base + "/")}},

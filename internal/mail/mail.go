@@ -34,7 +34,7 @@ func ActivationLink(webBaseURL, token string) string {
 type ApporteurInvitation struct {
 	To      string
 	Prenom  string // the apporteur's
-	MiaNom  string // its MIA's display name
+	MIANom  string // its MIA's display name
 	Cabinet string // its MIA's cabinet, may be empty
 	Lien    string // ActivationLink
 }
@@ -45,12 +45,12 @@ type ApporteurInvitation struct {
 type ApporteurAutreMIA struct {
 	To      string
 	Prenom  string // as the inviting MIA wrote it
-	MiaNom  string
+	MIANom  string
 	Cabinet string
 }
 
-// MiaActivation is the activation email of a MIA account created by Assentis.
-type MiaActivation struct {
+// MIAActivation is the activation email of a MIA account created by Assentis.
+type MIAActivation struct {
 	To     string
 	Prenom string
 	Lien   string
@@ -59,7 +59,7 @@ type MiaActivation struct {
 // ContactAjoute tells a MIA that one of its apporteurs added a contact.
 type ContactAjoute struct {
 	To           string
-	MiaPrenom    string
+	MIAPrenom    string
 	ApporteurNom string
 	ContactNom   string
 	Lien         string // ContactLink
@@ -86,7 +86,7 @@ func Compose(data any) (Message, error) {
 		name, to = "apporteur_invitation", d.To
 	case ApporteurAutreMIA:
 		name, to = "apporteur_autre_mia", d.To
-	case MiaActivation:
+	case MIAActivation:
 		name, to = "mia_activation", d.To
 	case ContactAjoute:
 		name, to = "contact_ajoute", d.To

@@ -18,7 +18,7 @@ func TestActivationLink(t *testing.T) {
 
 func TestComposeEscapes(t *testing.T) {
 	msg, err := mail.Compose(mail.ContactAjoute{
-		To: "mia@example.fr", MiaPrenom: "Claire", ApporteurNom: "Paul <b>Martin</b>",
+		To: "mia@example.fr", MIAPrenom: "Claire", ApporteurNom: "Paul <b>Martin</b>",
 		ContactNom: `Jean "O'Neil" & fils`, Lien: "https://mycrm.assentis.fr",
 	})
 	if err != nil {
@@ -45,17 +45,17 @@ func TestComposeAll(t *testing.T) {
 		wantText    []string
 	}{
 		{
-			mail.ApporteurInvitation{To: "a@example.fr", Prenom: "Paul", MiaNom: "Claire Durand", Cabinet: "Cabinet Durand", Lien: "https://x/activation?token=T"},
+			mail.ApporteurInvitation{To: "a@example.fr", Prenom: "Paul", MIANom: "Claire Durand", Cabinet: "Cabinet Durand", Lien: "https://x/activation?token=T"},
 			"Assentis – Claire Durand vous invite à activer votre espace apporteur",
 			[]string{"Bonjour Paul,", "Claire Durand (Cabinet Durand)", "https://x/activation?token=T", "7 jours"},
 		},
 		{
-			mail.ApporteurAutreMIA{To: "a@example.fr", Prenom: "Paul", MiaNom: "Claire Durand", Cabinet: "Cabinet Durand"},
+			mail.ApporteurAutreMIA{To: "a@example.fr", Prenom: "Paul", MIANom: "Claire Durand", Cabinet: "Cabinet Durand"},
 			"Assentis – Claire Durand vous propose de travailler avec lui",
 			[]string{"Bonjour Paul,", "Claire Durand (Cabinet Durand)", "déjà celle d'un espace apporteur", "contactez Claire Durand"},
 		},
 		{
-			mail.MiaActivation{To: "m@example.fr", Prenom: "Claire", Lien: "https://x/activation?token=T"},
+			mail.MIAActivation{To: "m@example.fr", Prenom: "Claire", Lien: "https://x/activation?token=T"},
 			"Assentis – activez votre compte MyCRM",
 			[]string{"Bonjour Claire,", "https://x/activation?token=T"},
 		},
@@ -95,8 +95,8 @@ func TestComposeStripsControlCharacters(t *testing.T) {
 		name string
 		data any
 	}{
-		{"invitation", mail.ApporteurInvitation{To: "a@example.fr\r\nBcc: x@evil.example", Prenom: "Paul", MiaNom: "Claire\r\nBcc: x@evil.example", Lien: "https://x"}},
-		{"contact ajouté", mail.ContactAjoute{To: "m@example.fr", MiaPrenom: "Claire", ApporteurNom: "Paul", ContactNom: "Dupont\nBcc: x@evil.example\u2028\t", Lien: "https://x"}},
+		{"invitation", mail.ApporteurInvitation{To: "a@example.fr\r\nBcc: x@evil.example", Prenom: "Paul", MIANom: "Claire\r\nBcc: x@evil.example", Lien: "https://x"}},
+		{"contact ajouté", mail.ContactAjoute{To: "m@example.fr", MIAPrenom: "Claire", ApporteurNom: "Paul", ContactNom: "Dupont\nBcc: x@evil.example\u2028\t", Lien: "https://x"}},
 		{"statut", mail.StatutAffaire{To: "a@example.fr", ApporteurPrenom: "Paul", ContactNom: "Dupont\r\n\r\nCorps", ProduitNom: "Santé", Avant: "en_cours", Apres: "signee", Lien: "https://x"}},
 	}
 	for _, tt := range tests {

@@ -5,47 +5,47 @@ package mail
 // html/template: every value is escaped in the HTML.
 var sources = map[string][3]string{
 	"apporteur_invitation": {
-		`Assentis – {{.MiaNom}} vous invite à activer votre espace apporteur`,
+		`Assentis – {{.MIANom}} vous invite à activer votre espace apporteur`,
 		`Bonjour{{with .Prenom}} {{.}}{{end}},
 
-{{.MiaNom}}{{with .Cabinet}} ({{.}}){{end}}, mandataire du réseau Assentis, vous a enregistré comme apporteur d'affaires.
+{{.MIANom}}{{with .Cabinet}} ({{.}}){{end}}, mandataire du réseau Assentis, vous a enregistré comme apporteur d'affaires.
 
 Activez votre espace apporteur en choisissant votre mot de passe :
 {{.Lien}}
 
 Ce lien est personnel, ne sert qu'une fois et expire dans 7 jours.
-Depuis votre espace, vous pourrez transmettre des contacts à {{.MiaNom}}, suivre l'avancement de leurs contrats et consulter votre commission prévisionnelle.
+Depuis votre espace, vous pourrez transmettre des contacts à {{.MIANom}}, suivre l'avancement de leurs contrats et consulter votre commission prévisionnelle.
 
 Si vous n'attendiez pas ce message, ignorez-le simplement.
 
 L'équipe Assentis
 `,
 		`<p>Bonjour{{with .Prenom}} {{.}}{{end}},</p>
-<p><strong>{{.MiaNom}}</strong>{{with .Cabinet}} ({{.}}){{end}}, mandataire du réseau Assentis, vous a enregistré comme apporteur d'affaires.</p>
+<p><strong>{{.MIANom}}</strong>{{with .Cabinet}} ({{.}}){{end}}, mandataire du réseau Assentis, vous a enregistré comme apporteur d'affaires.</p>
 <p>Activez votre espace apporteur en choisissant votre mot de passe&nbsp;:</p>
 <p><a href="{{.Lien}}" style="display:inline-block;padding:10px 18px;background:#0b4f8a;color:#ffffff;text-decoration:none;border-radius:4px">Activer mon espace</a></p>
 <p style="font-size:13px;color:#555">Ce lien est personnel, ne sert qu'une fois et expire dans 7 jours. S'il ne s'ouvre pas, copiez cette adresse dans votre navigateur&nbsp;: {{.Lien}}</p>
-<p>Depuis votre espace, vous pourrez transmettre des contacts à {{.MiaNom}}, suivre l'avancement de leurs contrats et consulter votre commission prévisionnelle.</p>
+<p>Depuis votre espace, vous pourrez transmettre des contacts à {{.MIANom}}, suivre l'avancement de leurs contrats et consulter votre commission prévisionnelle.</p>
 <p style="font-size:13px;color:#555">Si vous n'attendiez pas ce message, ignorez-le simplement.</p>`,
 	},
 	"apporteur_autre_mia": {
-		`Assentis – {{.MiaNom}} vous propose de travailler avec lui`,
+		`Assentis – {{.MIANom}} vous propose de travailler avec lui`,
 		`Bonjour{{with .Prenom}} {{.}}{{end}},
 
-{{.MiaNom}}{{with .Cabinet}} ({{.}}){{end}}, mandataire du réseau Assentis, souhaite travailler avec vous comme apporteur d'affaires.
+{{.MIANom}}{{with .Cabinet}} ({{.}}){{end}}, mandataire du réseau Assentis, souhaite travailler avec vous comme apporteur d'affaires.
 
 Votre adresse email est déjà celle d'un espace apporteur MyCRM, ouvert avec un autre mandataire : cet espace reste tel quel.
 Un même espace pour travailler avec plusieurs mandataires arrive bientôt ; vous recevrez alors une invitation à accepter.
-D'ici là, contactez {{.MiaNom}} directement pour convenir de votre collaboration.
+D'ici là, contactez {{.MIANom}} directement pour convenir de votre collaboration.
 
 Si vous n'attendiez pas ce message, ignorez-le simplement.
 
 L'équipe Assentis
 `,
 		`<p>Bonjour{{with .Prenom}} {{.}}{{end}},</p>
-<p><strong>{{.MiaNom}}</strong>{{with .Cabinet}} ({{.}}){{end}}, mandataire du réseau Assentis, souhaite travailler avec vous comme apporteur d'affaires.</p>
+<p><strong>{{.MIANom}}</strong>{{with .Cabinet}} ({{.}}){{end}}, mandataire du réseau Assentis, souhaite travailler avec vous comme apporteur d'affaires.</p>
 <p>Votre adresse email est déjà celle d'un espace apporteur MyCRM, ouvert avec un autre mandataire&nbsp;: cet espace reste tel quel.</p>
-<p>Un même espace pour travailler avec plusieurs mandataires arrive bientôt&nbsp;; vous recevrez alors une invitation à accepter. D'ici là, contactez {{.MiaNom}} directement pour convenir de votre collaboration.</p>
+<p>Un même espace pour travailler avec plusieurs mandataires arrive bientôt&nbsp;; vous recevrez alors une invitation à accepter. D'ici là, contactez {{.MIANom}} directement pour convenir de votre collaboration.</p>
 <p style="font-size:13px;color:#555">Si vous n'attendiez pas ce message, ignorez-le simplement.</p>`,
 	},
 	"mia_activation": {
@@ -69,7 +69,7 @@ L'équipe Assentis
 	},
 	"contact_ajoute": {
 		`Assentis – {{.ApporteurNom}} vous a transmis un nouveau contact`,
-		`Bonjour{{with .MiaPrenom}} {{.}}{{end}},
+		`Bonjour{{with .MIAPrenom}} {{.}}{{end}},
 
 Votre apporteur {{.ApporteurNom}} vient de vous transmettre un nouveau contact : {{.ContactNom}}.
 Il est déjà dans votre base de contacts, attribué à {{.ApporteurNom}}.
@@ -78,7 +78,7 @@ Retrouvez-le dans MyCRM : {{.Lien}}
 
 L'équipe Assentis
 `,
-		`<p>Bonjour{{with .MiaPrenom}} {{.}}{{end}},</p>
+		`<p>Bonjour{{with .MIAPrenom}} {{.}}{{end}},</p>
 <p>Votre apporteur <strong>{{.ApporteurNom}}</strong> vient de vous transmettre un nouveau contact&nbsp;: <strong>{{.ContactNom}}</strong>.</p>
 <p>Il est déjà dans votre base de contacts, attribué à {{.ApporteurNom}}.</p>
 <p><a href="{{.Lien}}">Ouvrir MyCRM</a></p>`,

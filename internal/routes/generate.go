@@ -107,7 +107,7 @@ var options = []struct {
 	expr   string
 }{
 	{Store, "app.WithStore()"},
-	{MIAPool, "app.WithMiaAccounts()"},
+	{MIAPool, "app.WithMIAAccounts()"},
 	{ApporteurPool, "app.WithApporteurAccounts()"},
 	{Phone, "app.WithPhone(phone.Normalize)"},
 }
@@ -177,7 +177,7 @@ func main() {
 {{- else if .Has "mailer"}}
 	h, err := {{.Maker}}(svc.Consumers)
 {{- else}}
-	h, err := {{.Maker}}(consumers.Deps{Store: svc.Store, MiaPool: svc.HTTP.MiaAccounts, ApporteurPool: svc.HTTP.ApporteurAccounts, Log: svc.HTTP.Log})
+	h, err := {{.Maker}}(consumers.Deps{Store: svc.Store, MIAPool: svc.HTTP.MIAAccounts, ApporteurPool: svc.HTTP.ApporteurAccounts, Log: svc.HTTP.Log})
 {{- end}}
 	if err != nil {
 		log.Fatal(err)

@@ -64,7 +64,7 @@ var API = []Route{
 	// Assentis staff: the catalogue and MIA accounts.
 	{"create-produit", "POST /admin/produits", httpapi.Staff, httpapi.CreateProduit, Store},
 	{"update-produit", "PATCH /admin/produits/{produitId}", httpapi.Staff, httpapi.UpdateProduit, Store},
-	{"create-mia", "POST /admin/mias", httpapi.Staff, httpapi.CreateMia, Store | Phone},
+	{"create-mia", "POST /admin/mias", httpapi.Staff, httpapi.CreateMIA, Store | Phone},
 
 	// The espace apporteur.
 	{"get-espace-profil", "GET /espace-apporteur/profil", httpapi.Apporteur, httpapi.GetEspaceProfil, Store},

@@ -73,8 +73,8 @@ func built(c routes.Clients) (httpapi.Deps, consumers.Deps) {
 		s.Store = h.Store
 	}
 	if c.Has(routes.MIAPool) {
-		h.MiaAccounts = accounts.NewPool(nil, "mia")
-		s.MiaPool = h.MiaAccounts
+		h.MIAAccounts = accounts.NewPool(nil, "mia")
+		s.MIAPool = h.MIAAccounts
 	}
 	if c.Has(routes.ApporteurPool) {
 		h.ApporteurAccounts = accounts.NewPool(nil, "apporteur")

@@ -42,7 +42,7 @@ func LoadWithMailer(ctx context.Context, getenv func(string) string, opts ...app
 	}
 	h := svc.HTTP
 	return &Services{Services: svc, Consumers: consumers.Deps{
-		Store: h.Store, MiaPool: h.MiaAccounts, ApporteurPool: h.ApporteurAccounts, Mailer: mailer,
+		Store: h.Store, MIAPool: h.MIAAccounts, ApporteurPool: h.ApporteurAccounts, Mailer: mailer,
 		WebBaseURL: svc.Getenv("WEB_BASE_URL"), Now: time.Now, Log: h.Log,
 	}}, nil
 }

@@ -29,7 +29,7 @@ func TestSendThroughSESLocal(t *testing.T) {
 		Credentials:  credentials.NewStaticCredentialsProvider("local", "local", ""),
 	})
 	m := sesmail.New(client, "Assentis <no-reply@assentis.test>")
-	msg, err := mail.Compose(mail.ApporteurInvitation{To: "paul.martin@example.fr", Prenom: "Paul", MiaNom: "Claire Durand", Lien: mail.ActivationLink("http://localhost:3000", "tok_EN")})
+	msg, err := mail.Compose(mail.ApporteurInvitation{To: "paul.martin@example.fr", Prenom: "Paul", MIANom: "Claire Durand", Lien: mail.ActivationLink("http://localhost:3000", "tok_EN")})
 	if err != nil {
 		t.Fatal(err)
 	}
