@@ -52,7 +52,7 @@ lint-template:
 
 # Fuzz targets (package:Target), each run for FUZZTIME by `make fuzz-short` (part of
 # `make test`); their seed corpora are in <package>/testdata/fuzz/<Target>.
-FUZZ_TARGETS := internal/phone:FuzzNormalizePhone internal/crm:FuzzNormalizeEmail internal/crm:FuzzNormalizeSIREN \
+FUZZ_TARGETS := internal/phone:FuzzNormalizePhone internal/phone:FuzzParseMatchesPhonenumbers internal/crm:FuzzNormalizeEmail internal/crm:FuzzNormalizeSIREN \
 	internal/crm:FuzzAffaireRules internal/crm:FuzzContactValidate internal/crm:FuzzEntrepriseValidate \
 	internal/crm:FuzzActivationToken internal/httpapi:FuzzDecodeBodies internal/httpapi:FuzzRequestHeaders \
 	internal/dynamo:FuzzCursor

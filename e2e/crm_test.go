@@ -191,6 +191,21 @@ func TestContacts(t *testing.T) {
 		}
 	})
 
+	t.Run("a foreign number is stored in E.164, a spelling not read is refused", func(t *testing.T) {
+		n := fmt.Sprintf("%03d", uniq()%1000)
+		r := call(t, "POST", "/contacts", a.token, map[string]any{"nom": "Smith", "telephone": "+44 (0)20 7946 0" + n})
+		wantStatus(t, r, 201)
+		var c crm.Contact
+		r.JSON(t, &c)
+		if want := "+442079460" + n; c.Telephone != want {
+			t.Errorf("telephone %q, want %q", c.Telephone, want)
+		}
+		p := wantProblem(t, call(t, "POST", "/contacts", a.token, map[string]any{"nom": "X", "telephone": phone + " poste 12"}), 400, "telephone")
+		if len(p.Errors) != 1 || !strings.Contains(p.Errors[0].Message, "international") {
+			t.Errorf("errors %+v: want one asking for the international format", p.Errors)
+		}
+	})
+
 	t.Run("each validation rule: 400 in French, nothing written", func(t *testing.T) {
 		before := len(list[crm.Contact](t, a.token, "/contacts?limit=200").Items)
 		tests := []struct {

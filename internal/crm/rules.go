@@ -158,7 +158,10 @@ func (c *fieldChecker) phone(champ string, s *string, normalize PhoneNormalizer)
 		n, ok = normalize(*s)
 	}
 	if !ok {
-		c.add(champ, "Le numéro de téléphone n'est pas valide.")
+		// Normalize also refuses the spellings it does not read (letters,
+		// extensions…): the message says which ones it does.
+		c.add(champ, "Le numéro de téléphone n'est pas valide : écrivez ses seuls chiffres, "+
+			"au format français (06 12 34 56 78) ou international, + et l'indicatif du pays (+32 470 12 34 56).")
 		return
 	}
 	*s = n

@@ -1,38 +1,27 @@
-// Package phone normalises telephone numbers to E.164 with
-// nyaruka/phonenumbers. It is kept out of package crm on purpose:
-// phonenumbers decodes every region's metadata in its init (≈ 5 ms and
-// ≈ 5 MB with protobuf), so only the functions that accept a phone number
-// import this package and hand Normalize to crm's validation as a
-// crm.PhoneNormalizer (app.WithPhone). Read functions and stream consumers
-// must not import it.
+// Package phone normalises telephone numbers to E.164 the way
+// nyaruka/phonenumbers does (Parse with region FR, IsValidNumber, Format
+// E164), without linking it: the library decodes every region's metadata
+// in its package init, which made every cold start of a function that
+// accepts a phone number several times slower. What validation needs of
+// that metadata is generated into table.go (go generate, gen/), as static
+// data; each region's patterns are compiled on its first number. The
+// library stays the oracle of the tests (oracle_test.go).
 package phone
 
-import (
-	"strings"
-
-	"github.com/nyaruka/phonenumbers"
-)
+//go:generate go run ./gen
 
 // Normalize parses a French or international number and returns it in
-// E.164 (+33612345678). ok is false when it is not a valid number.
+// E.164 (+33612345678). ok is false when it is not a valid number, or when
+// it is spelt in a way Normalize does not read (letters, extensions,
+// digits other than ASCII, a "+" inside): the message of crm then asks for
+// the digits alone, with +CC for a foreign number.
 //
 // phonenumbers' metadata lets some numbers run past the 15 digits ITU-T
 // E.164 allows (German ones with long extensions, +49 and 14 more digits):
 // those are refused, since no carrier or SMS provider takes them.
 func Normalize(s string) (e164 string, ok bool) {
-	s = strings.TrimSpace(s)
-	if s == "" || len(s) > 32 {
-		return "", false
-	}
-	n, err := phonenumbers.Parse(s, "FR")
-	if err != nil || !phonenumbers.IsValidNumber(n) {
-		return "", false
-	}
-	e164 = phonenumbers.Format(n, phonenumbers.E164)
-	if len(e164) > maxE164Len {
-		return "", false
-	}
-	return e164, true
+	e164, r := parse(s)
+	return e164, r == valid
 }
 
 // maxE164Len is "+" and the 15 digits ITU-T E.164 allows at most.
