@@ -5,24 +5,10 @@
 package main
 
 import (
-	"context"
-	"log"
-	"os"
-
 	"github.com/assentis/mycrm/internal/app"
 	"github.com/assentis/mycrm/internal/httpapi"
-	"github.com/aws/aws-lambda-go/lambda"
-	"github.com/awslabs/aws-lambda-go-api-proxy/httpadapter"
 )
 
 func main() {
-	svc, err := app.Load(context.Background(), os.Getenv, app.WithStore())
-	if err != nil {
-		log.Fatal(err)
-	}
-	h, err := httpapi.Handler(svc.HTTP, "GET /espace-apporteur/affaires", httpapi.Apporteur, httpapi.ListEspaceAffaires)
-	if err != nil {
-		log.Fatal(err)
-	}
-	lambda.Start(httpadapter.NewV2(h).ProxyWithContext)
+	app.ServeHTTP("GET /espace-apporteur/affaires", httpapi.Apporteur, httpapi.ListEspaceAffaires, app.WithStore())
 }

@@ -5,25 +5,11 @@
 package main
 
 import (
-	"context"
-	"log"
-	"os"
-
 	"github.com/assentis/mycrm/internal/app"
 	"github.com/assentis/mycrm/internal/httpapi"
 	"github.com/assentis/mycrm/internal/phone"
-	"github.com/aws/aws-lambda-go/lambda"
-	"github.com/awslabs/aws-lambda-go-api-proxy/httpadapter"
 )
 
 func main() {
-	svc, err := app.Load(context.Background(), os.Getenv, app.WithStore(), app.WithPhone(phone.Normalize))
-	if err != nil {
-		log.Fatal(err)
-	}
-	h, err := httpapi.Handler(svc.HTTP, "PATCH /entreprises/{entrepriseId}", httpapi.MIA, httpapi.UpdateEntreprise)
-	if err != nil {
-		log.Fatal(err)
-	}
-	lambda.Start(httpadapter.NewV2(h).ProxyWithContext)
+	app.ServeHTTP("PATCH /entreprises/{entrepriseId}", httpapi.MIA, httpapi.UpdateEntreprise, app.WithStore(), app.WithPhone(phone.Normalize))
 }

@@ -139,7 +139,19 @@ var mainTemplate = template.Must(template.New("main").Parse(Header + `
 {{- end}}
 // Its row in internal/routes says what it links.
 package main
+{{if not .Stream}}
+import (
+	"github.com/assentis/mycrm/internal/app"
+	"github.com/assentis/mycrm/internal/httpapi"
+{{- if .Has "phone"}}
+	"github.com/assentis/mycrm/internal/phone"
+{{- end}}
+)
 
+func main() {
+	app.ServeHTTP("{{.Pattern}}", httpapi.{{.Access}}, {{.Maker}}{{range .Options}}, {{.}}{{end}})
+}
+{{- else}}
 import (
 	"context"
 	"log"
@@ -149,18 +161,8 @@ import (
 {{- if .Has "mailer"}}
 	"github.com/assentis/mycrm/internal/app/streamapp"
 {{- end}}
-{{- if .Stream}}
 	"github.com/assentis/mycrm/internal/consumers"
-{{- else}}
-	"github.com/assentis/mycrm/internal/httpapi"
-{{- end}}
-{{- if .Has "phone"}}
-	"github.com/assentis/mycrm/internal/phone"
-{{- end}}
 	"github.com/aws/aws-lambda-go/lambda"
-{{- if not .Stream}}
-	"github.com/awslabs/aws-lambda-go-api-proxy/httpadapter"
-{{- end}}
 )
 
 func main() {
@@ -172,9 +174,7 @@ func main() {
 	if err != nil {
 		log.Fatal(err)
 	}
-{{- if not .Stream}}
-	h, err := httpapi.Handler(svc.HTTP, "{{.Pattern}}", httpapi.{{.Access}}, {{.Maker}})
-{{- else if .Has "mailer"}}
+{{- if .Has "mailer"}}
 	h, err := {{.Maker}}(svc.Consumers)
 {{- else}}
 	h, err := {{.Maker}}(consumers.Deps{Store: svc.Store, MIAPool: svc.HTTP.MIAAccounts, ApporteurPool: svc.HTTP.ApporteurAccounts, Log: svc.HTTP.Log})
@@ -182,10 +182,7 @@ func main() {
 	if err != nil {
 		log.Fatal(err)
 	}
-{{- if .Stream}}
 	lambda.Start(h)
-{{- else}}
-	lambda.Start(httpadapter.NewV2(h).ProxyWithContext)
-{{- end}}
 }
+{{- end}}
 `))
