@@ -39,9 +39,9 @@ var _ API = (*cip.Client)(nil)
 
 // ClientAPI is c as an API made of its method values, so that c itself is
 // never put in an interface: once reflect's method lookup by name is linked
-// (protobuf links it, through nyaruka/phonenumbers), the linker keeps every
-// exported method of a type put in an interface, here the whole Cognito API
-// (about 1.4 MB per Lambda).
+// (text/template, which the mail texts use, links it), the linker keeps
+// every exported method of a type put in an interface, here the whole
+// Cognito API.
 func ClientAPI(c *cip.Client) API {
 	return clientAPI{c.AdminCreateUser, c.AdminGetUser, c.AdminSetUserPassword, c.AdminDisableUser, c.AdminEnableUser, c.AdminAddUserToGroup}
 }

@@ -8,7 +8,7 @@
 // Lambda's handler uses: GET /config keeps no AWS SDK client's, a table route
 // no Cognito client's. The SDK packages stay in every function's import graph
 // (httpapi.Deps holds a *dynamo.Store and *accounts.Pool), so their package
-// init (DynamoDB's schemas, ≈ 0.5 ms; Cognito's endpoints) still runs in each.
+// init (DynamoDB's schemas, Cognito's endpoints) still runs in each.
 package app
 
 import (
@@ -106,7 +106,7 @@ func WithApporteurAccounts() Option {
 // WithPhone gives the store the telephone normaliser of the routes that
 // accept a number (phone.Normalize; the Phone client of internal/routes,
 // whose makers fail at start without it). Package app does not import
-// package phone, whose init is costly: only the functions that pass it link it.
+// package phone: only the functions that pass it link its generated tables.
 func WithPhone(n crm.PhoneNormalizer) Option {
 	return func(l *loader) { l.phone = n }
 }

@@ -13,7 +13,7 @@ import (
 // A PhoneNormalizer returns a telephone number in E.164 (+33612345678), or
 // ok false when it is not a valid number. Package phone provides it
 // (phone.Normalize); it is a dependency of the validations that take a
-// number, so that only the functions that accept one link phonenumbers.
+// number, so that only the functions that accept one link its tables.
 type PhoneNormalizer func(s string) (e164 string, ok bool)
 
 // NormalizeEmail trims and lowercases an address and checks its syntax: a bare

@@ -70,8 +70,7 @@ var _ api = (*dynamodb.Client)(nil)
 
 // clientAPI is a *dynamodb.Client as an api made of its method values, so
 // that the client itself is never put in an interface: once reflect's
-// method lookup by name is linked (protobuf, through nyaruka/phonenumbers;
-// text/template), the linker keeps every exported method of a type put in
+// method lookup by name is linked (text/template links it), the linker keeps every exported method of a type put in
 // an interface, here the whole DynamoDB API.
 // Same reason as accounts.ClientAPI.
 type clientAPI struct {
