@@ -2,12 +2,11 @@ package sam
 
 import (
 	"encoding/json"
-	"os"
 	"strings"
 	"testing"
 
 	"github.com/assentis/mycrm/internal/crm"
-	"github.com/awslabs/goformation/v7/intrinsics"
+	"github.com/assentis/mycrm/internal/devstack/samtemplate"
 	"github.com/oklog/ulid/v2"
 )
 
@@ -29,16 +28,8 @@ type rawTemplate struct {
 
 func readTemplate(t *testing.T) rawTemplate {
 	t.Helper()
-	b, err := os.ReadFile("../../template.yaml")
-	if err != nil {
-		t.Fatal(err)
-	}
-	raw, err := intrinsics.ProcessYAML(b, &intrinsics.ProcessorOptions{NoProcess: true})
-	if err != nil {
-		t.Fatal(err)
-	}
 	var tpl rawTemplate
-	if err := json.Unmarshal(raw, &tpl); err != nil {
+	if err := samtemplate.DecodeRaw("../../template.yaml", &tpl); err != nil {
 		t.Fatal(err)
 	}
 	return tpl

@@ -14,12 +14,12 @@ import (
 
 	"github.com/assentis/mycrm/internal/accounts"
 	"github.com/assentis/mycrm/internal/consumers"
+	"github.com/assentis/mycrm/internal/devstack/samtemplate"
 	"github.com/assentis/mycrm/internal/dynamo"
 	"github.com/assentis/mycrm/internal/httpapi"
 	"github.com/assentis/mycrm/internal/mail"
 	"github.com/assentis/mycrm/internal/phone"
 	"github.com/assentis/mycrm/internal/routes"
-	"github.com/awslabs/goformation/v7/intrinsics"
 )
 
 func TestCheck(t *testing.T) {
@@ -200,16 +200,8 @@ type statement struct {
 
 func rawTemplate(t *testing.T) template {
 	t.Helper()
-	b, err := os.ReadFile("../../template.yaml")
-	if err != nil {
-		t.Fatal(err)
-	}
-	raw, err := intrinsics.ProcessYAML(b, &intrinsics.ProcessorOptions{NoProcess: true})
-	if err != nil {
-		t.Fatal(err)
-	}
 	var tpl template
-	if err := json.Unmarshal(raw, &tpl); err != nil {
+	if err := samtemplate.DecodeRaw("../../template.yaml", &tpl); err != nil {
 		t.Fatal(err)
 	}
 	return tpl
