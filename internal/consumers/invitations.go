@@ -47,7 +47,7 @@ func Invitations(d Deps) Handler {
 	})
 }
 
-func invite(ctx context.Context, d Deps, acc dynamo.Account) error {
+func invite(ctx context.Context, d Deps, acc crm.Account) error {
 	pool, user := d.ApporteurPool, accounts.NewUser{Email: acc.Email, MIAID: acc.MIA, ApporteurID: string(acc.Apporteur)}
 	if acc.Kind == crm.AccountMIA {
 		pool = d.MIAPool

@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"sync"
 
+	"github.com/assentis/mycrm/internal/crm"
 	"github.com/assentis/mycrm/internal/dynamo"
 	"github.com/aws/aws-lambda-go/events"
 )
@@ -60,8 +61,8 @@ type part struct {
 // marker stores which handlers of a reader have done which records
 // (*dynamo.Store).
 type marker interface {
-	StreamMarks(ctx context.Context, reader string) ([]dynamo.StreamMark, error)
-	UpdateStreamMarks(ctx context.Context, reader string, put, del []dynamo.StreamMark) error
+	StreamMarks(ctx context.Context, reader string) ([]crm.StreamMark, error)
+	UpdateStreamMarks(ctx context.Context, reader string, put, del []crm.StreamMark) error
 }
 
 var _ marker = (*dynamo.Store)(nil)
@@ -88,7 +89,7 @@ func reader(name string, d Deps, marks marker, parts []part) Handler {
 		if len(recs) == 0 {
 			return resp, nil
 		}
-		done := map[dynamo.StreamMark]bool{}
+		done := map[crm.StreamMark]bool{}
 		stored, err := marks.StreamMarks(ctx, name)
 		if err != nil {
 			log.WarnContext(ctx, "stream marks unread: every handler gets every record", "reader", name, "error", err)
@@ -107,7 +108,7 @@ func reader(name string, d Deps, marks marker, parts []part) Handler {
 		for i, p := range parts {
 			var todo []events.DynamoDBEventRecord
 			for _, r := range recs {
-				if !done[dynamo.StreamMark{EventID: r.EventID, Handler: p.name}] {
+				if !done[crm.StreamMark{EventID: r.EventID, Handler: p.name}] {
 					todo = append(todo, r)
 				}
 			}
@@ -123,10 +124,10 @@ func reader(name string, d Deps, marks marker, parts []part) Handler {
 		for _, f := range failAt {
 			low = min(low, f)
 		}
-		var put, del []dynamo.StreamMark
+		var put, del []crm.StreamMark
 		for j, r := range recs {
 			for i, p := range parts {
-				m := dynamo.StreamMark{EventID: r.EventID, Handler: p.name}
+				m := crm.StreamMark{EventID: r.EventID, Handler: p.name}
 				switch {
 				case j >= low && j < failAt[i] && !done[m]:
 					put = append(put, m) // redelivered, already done by this handler
