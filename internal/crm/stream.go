@@ -1,6 +1,49 @@
 package crm
 
-// What the stream consumers work on besides the domain's entities.
+// What the stream consumers work on: the store decodes its stream images
+// into these, so the consumers know the domain, not the table's format.
+
+// ItemKind is the kind of item a stream image holds.
+type ItemKind string
+
+// The kinds the consumers follow; any other item decodes to KindOther.
+const (
+	KindOther      ItemKind = ""
+	KindAffaire    ItemKind = "affaire"
+	KindContact    ItemKind = "contact"
+	KindEntreprise ItemKind = "entreprise"
+	KindApporteur  ItemKind = "apporteur"
+	KindMIA        ItemKind = "mia"
+)
+
+// Image is a decoded stream image (an absent image decodes to the zero
+// Image): its kind, its MIA and, for the kinds the consumers follow, what
+// they read of it.
+type Image struct {
+	Kind ItemKind
+	MIA  MIAID
+	// Affaire is set for an affaire.
+	Affaire *Affaire
+	// Contact is set for a contact; ByApporteur tells that its apporteur
+	// created it through the espace apporteur.
+	Contact     *Contact
+	ByApporteur bool
+	// Client is set for a contact or an entreprise.
+	Client *ClientRef
+	// Account is set for an apporteur, and for a MIA profile that went
+	// through the invitation flow (a seeded profile has none).
+	Account *Account
+}
+
+// ClientRef is what affaires copy of their client (a contact or an
+// entreprise): the name they show, its apporteur ("" for none) and the
+// version these were read at.
+type ClientRef struct {
+	ID          string
+	Nom         string
+	ApporteurID ApporteurID
+	Version     int
+}
 
 // Account is an invited account (apporteur or MIA) as the invitation
 // consumer and the activation need it.
