@@ -7,7 +7,6 @@ import (
 	"sync"
 
 	"github.com/assentis/mycrm/internal/crm"
-	"github.com/assentis/mycrm/internal/dynamo"
 	"github.com/aws/aws-lambda-go/events"
 )
 
@@ -22,8 +21,11 @@ import (
 // commission totals, contact → client and the client name on its affaires.
 // It sends no email: its function links no SES client.
 func Projections(d Deps) (Handler, error) {
-	if d.Store == nil {
+	switch {
+	case d.Store == nil:
 		return nil, missing("store")
+	case d.Decode == nil:
+		return nil, missing("stream image decoder")
 	}
 	return reader("projections", d, d.Store, []part{
 		{"historique", Historique(d)},
@@ -39,6 +41,8 @@ func Mail(d Deps) (Handler, error) {
 	switch {
 	case d.Store == nil:
 		return nil, missing("store")
+	case d.Decode == nil:
+		return nil, missing("stream image decoder")
 	case d.MIAPool == nil:
 		return nil, missing("MIA pool administration")
 	case d.ApporteurPool == nil:
@@ -58,14 +62,11 @@ type part struct {
 	run  Handler
 }
 
-// marker stores which handlers of a reader have done which records
-// (*dynamo.Store).
+// marker stores which handlers of a reader have done which records.
 type marker interface {
 	StreamMarks(ctx context.Context, reader string) ([]crm.StreamMark, error)
 	UpdateStreamMarks(ctx context.Context, reader string, put, del []crm.StreamMark) error
 }
-
-var _ marker = (*dynamo.Store)(nil)
 
 // reader runs its handlers concurrently, each on the records of the batch
 // it has not done yet, in order. Lambda redelivers a batch from the lowest
