@@ -19,9 +19,9 @@ func accountKey(a crm.Account) (pk, sk string) {
 	return MIAPK(a.MIA), ApporteurSK(a.Apporteur)
 }
 
-// AccountFromImage decodes an apporteur or MIA profile item (a stream image
+// accountFromImage decodes an apporteur or MIA profile item (a stream image
 // converted by internal/ddbevent); ok is false for any other item.
-func AccountFromImage(img map[string]types.AttributeValue) (acc crm.Account, ok bool, err error) {
+func accountFromImage(img map[string]types.AttributeValue) (acc crm.Account, ok bool, err error) {
 	var it struct {
 		keys
 		meta
