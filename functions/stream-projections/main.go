@@ -11,6 +11,7 @@ import (
 
 	"github.com/assentis/mycrm/internal/app"
 	"github.com/assentis/mycrm/internal/consumers"
+	"github.com/assentis/mycrm/internal/dynamo"
 	"github.com/aws/aws-lambda-go/lambda"
 )
 
@@ -19,7 +20,7 @@ func main() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	h, err := consumers.Projections(consumers.Deps{Store: svc.Store, MIAPool: svc.HTTP.MIAAccounts, ApporteurPool: svc.HTTP.ApporteurAccounts, Log: svc.HTTP.Log})
+	h, err := consumers.Projections(consumers.Deps{Store: svc.Store, Decode: dynamo.DecodeImage, MIAPool: svc.HTTP.MIAAccounts, ApporteurPool: svc.HTTP.ApporteurAccounts, Log: svc.HTTP.Log})
 	if err != nil {
 		log.Fatal(err)
 	}

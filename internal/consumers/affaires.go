@@ -8,15 +8,33 @@ import (
 	"github.com/assentis/mycrm/internal/crm"
 )
 
+// historiques writes an affaire's history entries and moves them with its
+// apporteur.
+type historiques interface {
+	PutHistorique(ctx context.Context, m crm.MIAID, h crm.Historique, apporteur crm.ApporteurID) error
+	RehomeHistorique(ctx context.Context, m crm.MIAID, a crm.AffaireID, p crm.ApporteurID, version int) error
+}
+
+// commissions keeps an apporteur's commission totals.
+type commissions interface {
+	SetApporteurCommission(ctx context.Context, m crm.MIAID, p crm.ApporteurID, a crm.Affaire) error
+	RemoveApporteurCommission(ctx context.Context, m crm.MIAID, p crm.ApporteurID, a crm.AffaireID, version int) error
+}
+
+// contactClients makes a contact a client.
+type contactClients interface {
+	MarkContactClient(ctx context.Context, m crm.MIAID, id crm.ContactID) error
+}
+
 // Historique writes an affaire's history: one entry at its creation and one
 // per update that changes its statut, prime, a taux or its apporteur. The
 // entry's key derives from the affaire's update time and version: a
 // redelivered record rewrites the same item.
 func Historique(d Deps) Handler {
 	return each("stream-historique", d, func(ctx context.Context, c change) error {
-		m, old, cur, ok, err := affaires(c)
-		if err != nil || !ok || cur == nil {
-			return err
+		m, old, cur, ok := affaires(c)
+		if !ok || cur == nil {
+			return nil
 		}
 		h, ok := historiqueOf(old, cur)
 		if !ok {
@@ -81,9 +99,9 @@ func taux(t *int) string {
 // than what is stored (so redelivery or reordering changes nothing).
 func Commissions(d Deps) Handler {
 	return each("stream-commissions", d, func(ctx context.Context, c change) error {
-		m, old, cur, ok, err := affaires(c)
-		if err != nil || !ok {
-			return err
+		m, old, cur, ok := affaires(c)
+		if !ok {
+			return nil
 		}
 		if old != nil && old.ApporteurID != "" && (cur == nil || cur.ApporteurID != old.ApporteurID) {
 			// The version that took the affaire away from old's apporteur.
@@ -112,9 +130,9 @@ func Commissions(d Deps) Handler {
 // signee (an affaire of an entreprise changes no contact).
 func ContactClient(d Deps) Handler {
 	return each("stream-contact-client", d, func(ctx context.Context, c change) error {
-		m, old, cur, ok, err := affaires(c)
-		if err != nil || !ok || cur == nil {
-			return err
+		m, old, cur, ok := affaires(c)
+		if !ok || cur == nil {
+			return nil
 		}
 		if cur.Statut != crm.AffaireSignee || old != nil && old.Statut == crm.AffaireSignee || cur.ClientType != crm.ClientContact {
 			return nil

@@ -4,8 +4,14 @@ import (
 	"context"
 	"fmt"
 
-	"github.com/assentis/mycrm/internal/dynamo"
+	"github.com/assentis/mycrm/internal/crm"
 )
+
+// clientAffaires copies a client's name and apporteur onto its affaires.
+type clientAffaires interface {
+	RenameClientAffaires(ctx context.Context, m crm.MIAID, id, nom string, version int) error
+	AttributeClientAffaires(ctx context.Context, m crm.MIAID, id string, p crm.ApporteurID, version int) error
+}
 
 // ClientNom keeps what affaires copy of their client at creation current:
 // its name (clientNom) and its apporteur. When a contact's or an
@@ -28,19 +34,12 @@ func ClientNom(d Deps) Handler {
 
 // renameAffaires copies a client's new name onto its affaires.
 func renameAffaires(ctx context.Context, d Deps, c change) error {
-	_, _, before, _, okOld, err := dynamo.ClientFromImage(c.Old)
-	if err != nil {
-		return fmt.Errorf("decode old client: %w", err)
-	}
-	m, id, nom, version, ok, err := dynamo.ClientFromImage(c.New)
-	if err != nil {
-		return fmt.Errorf("decode new client: %w", err)
-	}
-	if !ok || !okOld || before == nom {
+	before, cur := c.Old.Client, c.New.Client
+	if before == nil || cur == nil || before.Nom == cur.Nom {
 		return nil
 	}
-	if err := d.Store.RenameClientAffaires(ctx, m, id, nom, version); err != nil {
-		return fmt.Errorf("rename client %s on its affaires: %w", id, err)
+	if err := d.Store.RenameClientAffaires(ctx, c.New.MIA, cur.ID, cur.Nom, cur.Version); err != nil {
+		return fmt.Errorf("rename client %s on its affaires: %w", cur.ID, err)
 	}
 	return nil
 }
@@ -52,19 +51,12 @@ func renameAffaires(ctx context.Context, d Deps, c change) error {
 // then carries the change to the historique ("Apporteur : A → B") and to both
 // apporteurs' commission totals.
 func attributeAffaires(ctx context.Context, d Deps, c change) error {
-	_, _, before, _, okOld, err := dynamo.ClientApporteurFromImage(c.Old)
-	if err != nil {
-		return fmt.Errorf("decode old client: %w", err)
-	}
-	m, id, p, version, ok, err := dynamo.ClientApporteurFromImage(c.New)
-	if err != nil {
-		return fmt.Errorf("decode new client: %w", err)
-	}
-	if !ok || !okOld || before == p {
+	before, cur := c.Old.Client, c.New.Client
+	if before == nil || cur == nil || before.ApporteurID == cur.ApporteurID {
 		return nil
 	}
-	if err := d.Store.AttributeClientAffaires(ctx, m, id, p, version); err != nil {
-		return fmt.Errorf("attribute client %s's affaires: %w", id, err)
+	if err := d.Store.AttributeClientAffaires(ctx, c.New.MIA, cur.ID, cur.ApporteurID, cur.Version); err != nil {
+		return fmt.Errorf("attribute client %s's affaires: %w", cur.ID, err)
 	}
 	return nil
 }

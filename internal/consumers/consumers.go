@@ -16,7 +16,6 @@ import (
 	"github.com/assentis/mycrm/internal/accounts"
 	"github.com/assentis/mycrm/internal/crm"
 	"github.com/assentis/mycrm/internal/ddbevent"
-	"github.com/assentis/mycrm/internal/dynamo"
 	"github.com/assentis/mycrm/internal/mail"
 	"github.com/aws/aws-lambda-go/events"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
@@ -26,13 +25,29 @@ import (
 // main.go (generated from internal/routes), through internal/app/streamapp
 // for the reader that sends email.
 type Deps struct {
-	Store         *dynamo.Store
+	Store Store
+	// Decode reads a stream image (dynamo.DecodeImage): the images are in
+	// the store's format, which the consumers do not know.
+	Decode        func(image map[string]types.AttributeValue) (crm.Image, error)
 	MIAPool       *accounts.Pool
 	ApporteurPool *accounts.Pool
 	Mailer        Mailer
 	WebBaseURL    string
 	Now           func() time.Time
 	Log           *slog.Logger
+}
+
+// Store is what the consumers read and write in the table
+// (*dynamo.Store): the small interfaces of the consumers that use them.
+type Store interface {
+	marker
+	historiques
+	commissions
+	contactClients
+	clientAffaires
+	profiles
+	invitationClaims
+	notificationClaims
 }
 
 // Mailer sends a composed email (sesmail.Mailer).
@@ -47,11 +62,12 @@ type Handler = func(context.Context, events.DynamoDBEvent) (events.DynamoDBEvent
 // at start, not on the first record that would use the client.
 func missing(client string) error { return fmt.Errorf("missing dependency: %s", client) }
 
-// change is a stream record with its images converted to SDK items.
+// change is a stream record with its images decoded (an absent image is the
+// zero crm.Image).
 type change struct {
 	ID        string
 	Name      string // INSERT, MODIFY, REMOVE
-	Old, New  map[string]types.AttributeValue
+	Old, New  crm.Image
 	At        time.Time
 	SeqNumber string
 }
@@ -66,7 +82,7 @@ func each(name string, d Deps, fn func(context.Context, change) error) Handler {
 	return func(ctx context.Context, ev events.DynamoDBEvent) (events.DynamoDBEventResponse, error) {
 		var resp events.DynamoDBEventResponse
 		for _, r := range ev.Records {
-			c, err := convert(r)
+			c, err := convert(d.Decode, r)
 			if err == nil {
 				err = fn(ctx, c)
 			}
@@ -83,16 +99,28 @@ func each(name string, d Deps, fn func(context.Context, change) error) Handler {
 	}
 }
 
-func convert(r events.DynamoDBEventRecord) (change, error) {
+func convert(decode func(map[string]types.AttributeValue) (crm.Image, error), r events.DynamoDBEventRecord) (change, error) {
 	c := change{ID: r.EventID, Name: r.EventName, At: r.Change.ApproximateCreationDateTime.Time, SeqNumber: r.Change.SequenceNumber}
 	var err error
-	if c.Old, err = ddbevent.ToSDKMap(r.Change.OldImage); err != nil {
+	if c.Old, err = image(decode, r.Change.OldImage); err != nil {
 		return c, fmt.Errorf("old image: %w", err)
 	}
-	if c.New, err = ddbevent.ToSDKMap(r.Change.NewImage); err != nil {
+	if c.New, err = image(decode, r.Change.NewImage); err != nil {
 		return c, fmt.Errorf("new image: %w", err)
 	}
 	return c, nil
+}
+
+// image decodes one image of a record; an absent one needs no decoder.
+func image(decode func(map[string]types.AttributeValue) (crm.Image, error), img map[string]events.DynamoDBAttributeValue) (crm.Image, error) {
+	av, err := ddbevent.ToSDKMap(img)
+	if err != nil || av == nil {
+		return crm.Image{}, err
+	}
+	if decode == nil {
+		return crm.Image{}, missing("stream image decoder")
+	}
+	return decode(av)
 }
 
 func (d Deps) now() time.Time {
@@ -120,21 +148,14 @@ func once(claim func() (bool, error), do, release func() error) error {
 	return nil
 }
 
-// affaires decodes both images of an affaire record (ok false otherwise).
-func affaires(c change) (m crm.MIAID, old, cur *crm.Affaire, ok bool, err error) {
-	mo, o, okOld, err := dynamo.AffaireFromImage(c.Old)
-	if err != nil {
-		return "", nil, nil, false, fmt.Errorf("decode old affaire: %w", err)
+// affaires returns both affaires of an affaire record (ok false otherwise).
+func affaires(c change) (m crm.MIAID, old, cur *crm.Affaire, ok bool) {
+	old, cur = c.Old.Affaire, c.New.Affaire
+	if old != nil {
+		m = c.Old.MIA
 	}
-	mn, n, okNew, err := dynamo.AffaireFromImage(c.New)
-	if err != nil {
-		return "", nil, nil, false, fmt.Errorf("decode new affaire: %w", err)
+	if cur != nil {
+		m = c.New.MIA
 	}
-	if okOld {
-		old, m = &o, mo
-	}
-	if okNew {
-		cur, m = &n, mn
-	}
-	return m, old, cur, okOld || okNew, nil
+	return m, old, cur, old != nil || cur != nil
 }

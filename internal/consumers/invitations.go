@@ -3,10 +3,10 @@ package consumers
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"github.com/assentis/mycrm/internal/accounts"
 	"github.com/assentis/mycrm/internal/crm"
-	"github.com/assentis/mycrm/internal/dynamo"
 	"github.com/assentis/mycrm/internal/mail"
 )
 
@@ -33,21 +33,29 @@ import (
 // the other MIA, and nobody's invitation is blocked.
 func Invitations(d Deps) Handler {
 	return each("stream-invitations", d, func(ctx context.Context, c change) error {
-		if c.New == nil {
+		acc := c.New.Account
+		if acc == nil || !acc.PendingInvitation() {
 			return nil
 		}
-		acc, ok, err := dynamo.AccountFromImage(c.New)
-		if err != nil {
-			return fmt.Errorf("decode account: %w", err)
-		}
-		if !ok || !acc.PendingInvitation() {
-			return nil
-		}
-		return invite(ctx, d, acc)
+		return invite(ctx, d, *acc)
 	})
 }
 
-func invite(ctx context.Context, d Deps, acc dynamo.Account) error {
+// invitationClaims records an invitation's token and the Cognito account
+// made for it.
+type invitationClaims interface {
+	ClaimInvitation(ctx context.Context, acc crm.Account, hash string, expire time.Time) (claimed bool, err error)
+	ReleaseInvitation(ctx context.Context, acc crm.Account, hash string) error
+	RecordAccountSub(ctx context.Context, acc crm.Account, hash, sub string) error
+}
+
+// profiles reads the MIA and apporteurs a consumer writes to.
+type profiles interface {
+	GetMIA(ctx context.Context, m crm.MIAID) (crm.MIA, error)
+	GetApporteur(ctx context.Context, m crm.MIAID, p crm.ApporteurID) (crm.Apporteur, error)
+}
+
+func invite(ctx context.Context, d Deps, acc crm.Account) error {
 	pool, user := d.ApporteurPool, accounts.NewUser{Email: acc.Email, MIAID: acc.MIA, ApporteurID: string(acc.Apporteur)}
 	if acc.Kind == crm.AccountMIA {
 		pool = d.MIAPool

@@ -6,7 +6,6 @@ import (
 	"strconv"
 
 	"github.com/assentis/mycrm/internal/crm"
-	"github.com/assentis/mycrm/internal/dynamo"
 	"github.com/assentis/mycrm/internal/mail"
 )
 
@@ -17,13 +16,13 @@ import (
 // record and reports the stream record, so the retry sends it.
 func Notifications(d Deps) Handler {
 	return each("stream-notifications", d, func(ctx context.Context, c change) error {
-		switch dynamo.ItemType(c.New) {
-		case dynamo.TypeContact:
+		switch c.New.Kind {
+		case crm.KindContact:
 			if c.Name != "INSERT" {
 				return nil
 			}
 			return contactAdded(ctx, d, c)
-		case dynamo.TypeAffaire:
+		case crm.KindAffaire:
 			return statutChanged(ctx, d, c)
 		}
 		return nil
@@ -31,11 +30,8 @@ func Notifications(d Deps) Handler {
 }
 
 func contactAdded(ctx context.Context, d Deps, c change) error {
-	m, contact, byApporteur, ok, err := dynamo.ContactFromImage(c.New)
-	if err != nil {
-		return fmt.Errorf("decode contact: %w", err)
-	}
-	if !ok || !byApporteur || contact.ApporteurID == "" {
+	m, contact := c.New.MIA, c.New.Contact
+	if contact == nil || !c.New.ByApporteur || contact.ApporteurID == "" {
 		return nil
 	}
 	mia, err := d.Store.GetMIA(ctx, m)
@@ -58,9 +54,9 @@ func contactAdded(ctx context.Context, d Deps, c change) error {
 }
 
 func statutChanged(ctx context.Context, d Deps, c change) error {
-	m, old, cur, ok, err := affaires(c)
-	if err != nil || !ok || old == nil || cur == nil {
-		return err
+	m, old, cur, ok := affaires(c)
+	if !ok || old == nil || cur == nil {
+		return nil
 	}
 	if old.Statut == cur.Statut || cur.ApporteurID == "" {
 		return nil
@@ -82,6 +78,12 @@ func statutChanged(ctx context.Context, d Deps, c change) error {
 		return err
 	}
 	return sendOnce(ctx, d, m, "STATUT#"+string(cur.ID)+"#"+strconv.Itoa(cur.Version), msg)
+}
+
+// notificationClaims records the notifications sent.
+type notificationClaims interface {
+	ClaimNotification(ctx context.Context, m crm.MIAID, key string) (claimed bool, err error)
+	ReleaseNotification(ctx context.Context, m crm.MIAID, key string) error
 }
 
 // sendOnce sends msg unless notification key was already recorded.

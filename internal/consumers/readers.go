@@ -6,7 +6,7 @@ import (
 	"log/slog"
 	"sync"
 
-	"github.com/assentis/mycrm/internal/dynamo"
+	"github.com/assentis/mycrm/internal/crm"
 	"github.com/aws/aws-lambda-go/events"
 )
 
@@ -21,8 +21,11 @@ import (
 // commission totals, contact → client and the client name on its affaires.
 // It sends no email: its function links no SES client.
 func Projections(d Deps) (Handler, error) {
-	if d.Store == nil {
+	switch {
+	case d.Store == nil:
 		return nil, missing("store")
+	case d.Decode == nil:
+		return nil, missing("stream image decoder")
 	}
 	return reader("projections", d, d.Store, []part{
 		{"historique", Historique(d)},
@@ -38,6 +41,8 @@ func Mail(d Deps) (Handler, error) {
 	switch {
 	case d.Store == nil:
 		return nil, missing("store")
+	case d.Decode == nil:
+		return nil, missing("stream image decoder")
 	case d.MIAPool == nil:
 		return nil, missing("MIA pool administration")
 	case d.ApporteurPool == nil:
@@ -57,14 +62,11 @@ type part struct {
 	run  Handler
 }
 
-// marker stores which handlers of a reader have done which records
-// (*dynamo.Store).
+// marker stores which handlers of a reader have done which records.
 type marker interface {
-	StreamMarks(ctx context.Context, reader string) ([]dynamo.StreamMark, error)
-	UpdateStreamMarks(ctx context.Context, reader string, put, del []dynamo.StreamMark) error
+	StreamMarks(ctx context.Context, reader string) ([]crm.StreamMark, error)
+	UpdateStreamMarks(ctx context.Context, reader string, put, del []crm.StreamMark) error
 }
-
-var _ marker = (*dynamo.Store)(nil)
 
 // reader runs its handlers concurrently, each on the records of the batch
 // it has not done yet, in order. Lambda redelivers a batch from the lowest
@@ -88,7 +90,7 @@ func reader(name string, d Deps, marks marker, parts []part) Handler {
 		if len(recs) == 0 {
 			return resp, nil
 		}
-		done := map[dynamo.StreamMark]bool{}
+		done := map[crm.StreamMark]bool{}
 		stored, err := marks.StreamMarks(ctx, name)
 		if err != nil {
 			log.WarnContext(ctx, "stream marks unread: every handler gets every record", "reader", name, "error", err)
@@ -107,7 +109,7 @@ func reader(name string, d Deps, marks marker, parts []part) Handler {
 		for i, p := range parts {
 			var todo []events.DynamoDBEventRecord
 			for _, r := range recs {
-				if !done[dynamo.StreamMark{EventID: r.EventID, Handler: p.name}] {
+				if !done[crm.StreamMark{EventID: r.EventID, Handler: p.name}] {
 					todo = append(todo, r)
 				}
 			}
@@ -123,10 +125,10 @@ func reader(name string, d Deps, marks marker, parts []part) Handler {
 		for _, f := range failAt {
 			low = min(low, f)
 		}
-		var put, del []dynamo.StreamMark
+		var put, del []crm.StreamMark
 		for j, r := range recs {
 			for i, p := range parts {
-				m := dynamo.StreamMark{EventID: r.EventID, Handler: p.name}
+				m := crm.StreamMark{EventID: r.EventID, Handler: p.name}
 				switch {
 				case j >= low && j < failAt[i] && !done[m]:
 					put = append(put, m) // redelivered, already done by this handler

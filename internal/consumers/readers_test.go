@@ -11,18 +11,18 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/assentis/mycrm/internal/dynamo"
+	"github.com/assentis/mycrm/internal/crm"
 	"github.com/aws/aws-lambda-go/events"
 )
 
 // memMarks is an in-memory marker.
 type memMarks struct {
 	mu      sync.Mutex
-	marks   map[dynamo.StreamMark]bool
+	marks   map[crm.StreamMark]bool
 	readErr error
 }
 
-func (m *memMarks) StreamMarks(context.Context, string) ([]dynamo.StreamMark, error) {
+func (m *memMarks) StreamMarks(context.Context, string) ([]crm.StreamMark, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	if m.readErr != nil {
@@ -31,7 +31,7 @@ func (m *memMarks) StreamMarks(context.Context, string) ([]dynamo.StreamMark, er
 	return slices.Collect(maps.Keys(m.marks)), nil
 }
 
-func (m *memMarks) UpdateStreamMarks(_ context.Context, _ string, put, del []dynamo.StreamMark) error {
+func (m *memMarks) UpdateStreamMarks(_ context.Context, _ string, put, del []crm.StreamMark) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	for _, k := range put {
@@ -107,7 +107,7 @@ var quiet = Deps{Log: slog.New(slog.NewTextHandler(io.Discard, nil))}
 // are gone once the batch is done.
 func TestReaderRedeliveryRunsOnlyTheFailedHandler(t *testing.T) {
 	ctx := context.Background()
-	marks := &memMarks{marks: map[dynamo.StreamMark]bool{}}
+	marks := &memMarks{marks: map[crm.StreamMark]bool{}}
 	ok, flaky := &faulty{}, &faulty{failures: map[string]int{"2": 1}}
 	h := reader("test", quiet, marks, []part{{"ok", ok.handler}, {"flaky", flaky.handler}})
 
@@ -173,7 +173,7 @@ func TestReaderFailures(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			ctx := context.Background()
-			marks := &memMarks{marks: map[dynamo.StreamMark]bool{}, readErr: tt.readErr}
+			marks := &memMarks{marks: map[crm.StreamMark]bool{}, readErr: tt.readErr}
 			h := reader("test", quiet, marks, []part{{"a", tt.a.handler}, {"b", tt.b.handler}})
 			resp, err := h(ctx, batch("1", "2", "3", "4"))
 			if err != nil {

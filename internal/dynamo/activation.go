@@ -12,43 +12,16 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 )
 
-// Account is an invited account (apporteur or MIA) as the invitation
-// consumer and the activation need it.
-type Account struct {
-	Kind      crm.AccountKind
-	MIA       crm.MIAID
-	Apporteur crm.ApporteurID // empty for a MIA account
-	Email     string
-	Prenom    string
-	Nom       string
-	Statut    string
-	// InvitationN is the latest invitation asked for; InvitationTraitee the
-	// latest one whose token and email were produced.
-	InvitationN       int
-	InvitationTraitee int
-	ActivationHash    string
-	InvitationEchecs  int
-	// Sub is the Cognito account's sub once recorded (RecordAccountSub).
-	Sub string
-}
-
-func (a Account) key() (pk, sk string) {
+func accountKey(a crm.Account) (pk, sk string) {
 	if a.Kind == crm.AccountMIA {
 		return MIAPK(a.MIA), ProfilSK()
 	}
 	return MIAPK(a.MIA), ApporteurSK(a.Apporteur)
 }
 
-// PendingInvitation reports whether the account waits for an invitation
-// email that was not produced yet.
-func (a Account) PendingInvitation() bool {
-	return a.Statut == string(crm.ApporteurInvitationEnvoyee) && a.InvitationN > a.InvitationTraitee &&
-		a.InvitationEchecs < MaxInvitationFailures
-}
-
-// AccountFromImage decodes an apporteur or MIA profile item (a stream image
+// accountFromImage decodes an apporteur or MIA profile item (a stream image
 // converted by internal/ddbevent); ok is false for any other item.
-func AccountFromImage(img map[string]types.AttributeValue) (acc Account, ok bool, err error) {
+func accountFromImage(img map[string]types.AttributeValue) (acc crm.Account, ok bool, err error) {
 	var it struct {
 		keys
 		meta
@@ -60,7 +33,7 @@ func AccountFromImage(img map[string]types.AttributeValue) (acc Account, ok bool
 	if err := attributevalue.UnmarshalMap(img, &it); err != nil {
 		return acc, false, err
 	}
-	acc = Account{Email: it.Email, Nom: it.Nom, Prenom: it.Prenom, Statut: it.Statut,
+	acc = crm.Account{Email: it.Email, Nom: it.Nom, Prenom: it.Prenom, Statut: it.Statut,
 		InvitationN: it.InvitationN, InvitationTraitee: it.InvitationTraitee, ActivationHash: it.ActivationHash,
 		InvitationEchecs: it.InvitationEchecs, Sub: it.CognitoSub}
 	switch it.Type {
@@ -100,8 +73,8 @@ type activationItem struct {
 }
 
 // activationAccount is the account token a activates.
-func activationAccount(a crm.Activation) Account {
-	return Account{Kind: a.Kind, MIA: a.MIA, Apporteur: a.Apporteur, Email: a.Email}
+func activationAccount(a crm.Activation) crm.Account {
+	return crm.Account{Kind: a.Kind, MIA: a.MIA, Apporteur: a.Apporteur, Email: a.Email}
 }
 
 // ClaimInvitation records that invitation number acc.InvitationN is handled,
@@ -109,9 +82,9 @@ func activationAccount(a crm.Activation) Account {
 // transaction. claimed is false when that invitation was already handled (a
 // redelivered stream record), superseded by a newer one, or the account is no
 // longer waiting for an activation: then nothing must be sent.
-func (s *Store) ClaimInvitation(ctx context.Context, acc Account, hash string, expire time.Time) (claimed bool, err error) {
+func (s *Store) ClaimInvitation(ctx context.Context, acc crm.Account, hash string, expire time.Time) (claimed bool, err error) {
 	now := s.Now().UTC()
-	pk, sk := acc.key()
+	pk, sk := accountKey(acc)
 	upd := expression.Set(expression.Name(attrInvitationTraitee), expression.Value(acc.InvitationN)).
 		Set(expression.Name(attrActivationHash), expression.Value(hash))
 	cond := expression.Name(attrInvitationN).Equal(expression.Value(acc.InvitationN)).
@@ -152,8 +125,8 @@ func (s *Store) ClaimInvitation(ctx context.Context, acc Account, hash string, e
 // redelivered record tries again: the token item is deleted and the account
 // forgets the claim (only if it is still this claim) and counts the failure:
 // after MaxInvitationFailures the invitation is no longer attempted.
-func (s *Store) ReleaseInvitation(ctx context.Context, acc Account, hash string) error {
-	pk, sk := acc.key()
+func (s *Store) ReleaseInvitation(ctx context.Context, acc crm.Account, hash string) error {
+	pk, sk := accountKey(acc)
 	upd := expression.Remove(expression.Name(attrInvitationTraitee)).Remove(expression.Name(attrActivationHash)).
 		Add(expression.Name(attrInvitationEchecs), expression.Value(1))
 	cond := expression.Name(attrActivationHash).Equal(expression.Value(hash))
@@ -181,8 +154,8 @@ func (s *Store) ReleaseInvitation(ctx context.Context, acc Account, hash string)
 // A sub already recorded must be the same (ECONFLICT otherwise: the account
 // was replaced behind MyCRM's back). A token gone meanwhile (a newer
 // invitation) is not an error: the next invitation records the sub again.
-func (s *Store) RecordAccountSub(ctx context.Context, acc Account, hash, sub string) error {
-	pk, sk := acc.key()
+func (s *Store) RecordAccountSub(ctx context.Context, acc crm.Account, hash, sub string) error {
+	pk, sk := accountKey(acc)
 	e, err := expression.NewBuilder().
 		WithUpdate(expression.Set(expression.Name(attrCognitoSub), expression.Value(sub))).
 		WithCondition(expression.Name(attrPK).AttributeExists().And(expression.Or(
@@ -278,7 +251,7 @@ func (s *Store) ConsumeActivation(ctx context.Context, a crm.Activation) error {
 		return internal("build consume", err)
 	}
 	acc := activationAccount(a)
-	pk, sk := acc.key()
+	pk, sk := accountKey(acc)
 	accUpd := expression.Set(expression.Name(attrStatut), expression.Value(string(crm.ApporteurActif))).
 		Set(expression.Name(attrActiveLe), expression.Value(fmtTime(now))).
 		Set(expression.Name(attrUpdatedAt), expression.Value(fmtTime(now))).
@@ -340,7 +313,7 @@ func (s *Store) UndoActivation(ctx context.Context, a crm.Activation) error {
 		return internal("build undo", err)
 	}
 	acc := activationAccount(a)
-	pk, sk := acc.key()
+	pk, sk := accountKey(acc)
 	accUpd := expression.Set(expression.Name(attrStatut), expression.Value(string(crm.ApporteurInvitationEnvoyee))).
 		Set(expression.Name(attrActivationHash), expression.Value(a.Hash)).
 		Remove(expression.Name(attrActiveLe))

@@ -64,10 +64,9 @@ type invitation struct {
 	DerniereRelanceLe string `dynamodbav:"derniereRelanceLe,omitempty"`
 }
 
-// MaxInvitationFailures is how many times one invitation is attempted
-// before it is reported failed to the MIA (no retry storm while SES or
-// Cognito is down: each failed attempt writes the item, hence a new record).
-const MaxInvitationFailures = 5
+// MaxInvitationFailures is crm.MaxInvitationFailures, for the store's
+// conditions.
+const MaxInvitationFailures = crm.MaxInvitationFailures
 
 // commissionEntry is one affaire's contribution to its apporteur's totals;
 // without a statut, a tombstone: the affaire left the apporteur at Version

@@ -79,7 +79,7 @@ func TestInvitationAndActivation(t *testing.T) {
 	ctx := context.Background()
 	s, m := newStore(t)
 	a := newApporteur(t, s, m, uniqueEmail("act"))
-	acc := Account{Kind: crm.AccountApporteur, MIA: m, Apporteur: a.ID, Email: a.Email, Statut: string(a.Statut), InvitationN: 1}
+	acc := crm.Account{Kind: crm.AccountApporteur, MIA: m, Apporteur: a.ID, Email: a.Email, Statut: string(a.Statut), InvitationN: 1}
 
 	tok1, h1, _ := crm.NewActivationToken()
 	if ok := must[bool](t)(s.ClaimInvitation(ctx, acc, h1, time.Now().Add(crm.ActivationValidity))); !ok {
@@ -124,7 +124,7 @@ func TestInvitationAndActivation(t *testing.T) {
 
 	// Five failures kill a token.
 	b := newApporteur(t, s, m, uniqueEmail("lock"))
-	accB := Account{Kind: crm.AccountApporteur, MIA: m, Apporteur: b.ID, Email: b.Email, Statut: string(b.Statut), InvitationN: 1}
+	accB := crm.Account{Kind: crm.AccountApporteur, MIA: m, Apporteur: b.ID, Email: b.Email, Statut: string(b.Statut), InvitationN: 1}
 	tokB, hB, _ := crm.NewActivationToken()
 	must[bool](t)(s.ClaimInvitation(ctx, accB, hB, time.Now().Add(crm.ActivationValidity)))
 	for range crm.ActivationMaxFailures {
@@ -147,7 +147,7 @@ func TestEspaceApporteur(t *testing.T) {
 	for _, p := range []crm.Apporteur{a, b} {
 		// Activate through the real path: claim + consume.
 		now := time.Now()
-		acc := Account{Kind: crm.AccountApporteur, MIA: m, Apporteur: p.ID, Email: p.Email, Statut: string(p.Statut), InvitationN: 1}
+		acc := crm.Account{Kind: crm.AccountApporteur, MIA: m, Apporteur: p.ID, Email: p.Email, Statut: string(p.Statut), InvitationN: 1}
 		tok, h, _ := crm.NewActivationToken()
 		must[bool](t)(s.ClaimInvitation(ctx, acc, h, now.Add(time.Hour)))
 		if err := s.ConsumeActivation(ctx, must[crm.Activation](t)(s.GetActivation(ctx, crm.HashActivationToken(tok)))); err != nil {

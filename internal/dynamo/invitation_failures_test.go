@@ -15,7 +15,7 @@ func TestInvitationFailuresStop(t *testing.T) {
 	ctx := context.Background()
 	s, m := newStore(t)
 	a := newApporteur(t, s, m, uniqueEmail("echecs"))
-	acc := Account{Kind: crm.AccountApporteur, MIA: m, Apporteur: a.ID, Email: a.Email, Statut: string(a.Statut), InvitationN: 1}
+	acc := crm.Account{Kind: crm.AccountApporteur, MIA: m, Apporteur: a.ID, Email: a.Email, Statut: string(a.Statut), InvitationN: 1}
 	for i := range MaxInvitationFailures {
 		_, h, _ := crm.NewActivationToken()
 		if ok := must[bool](t)(s.ClaimInvitation(ctx, acc, h, time.Now().Add(crm.ActivationValidity))); !ok {

@@ -197,7 +197,7 @@ func TestConsumeActivationExplained(t *testing.T) {
 	ctx := context.Background()
 	s, m := newStore(t)
 	claim := func(a crm.Apporteur) crm.Activation {
-		acc := Account{Kind: crm.AccountApporteur, MIA: m, Apporteur: a.ID, Email: a.Email, Statut: string(a.Statut), InvitationN: 1}
+		acc := crm.Account{Kind: crm.AccountApporteur, MIA: m, Apporteur: a.ID, Email: a.Email, Statut: string(a.Statut), InvitationN: 1}
 		tok, h, _ := crm.NewActivationToken()
 		if ok := must[bool](t)(s.ClaimInvitation(ctx, acc, h, time.Now().Add(crm.ActivationValidity))); !ok {
 			t.Fatal("claim refused")

@@ -4,20 +4,12 @@ import (
 	"context"
 	"time"
 
+	"github.com/assentis/mycrm/internal/crm"
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
 	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/expression"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 )
-
-// StreamMark says that one handler of a stream reader has done one stream
-// record (by its eventID, unique in the stream). A reader that reports a
-// record failed (so Lambda redelivers it and the records after it) marks
-// what its other handlers have already done, so the redelivery skips them.
-type StreamMark struct {
-	EventID string
-	Handler string
-}
 
 // streamMarkValidity outlives every redelivery: records are retried for at
 // most a day (MaximumRecordAgeInSeconds); TTL removes the marks left after.
@@ -34,12 +26,12 @@ type streamMarkItem struct {
 
 // StreamMarks returns the marks of a reader (one strongly consistent Query:
 // none, on the path without failures).
-func (s *Store) StreamMarks(ctx context.Context, reader string) ([]StreamMark, error) {
+func (s *Store) StreamMarks(ctx context.Context, reader string) ([]crm.StreamMark, error) {
 	in := &dynamodb.QueryInput{TableName: &s.table, ConsistentRead: aws.Bool(true)}
 	if err := withExpr(in, expression.Key(attrPK).Equal(expression.Value(StreamMarksPK(reader))), nil); err != nil {
 		return nil, internal("stream marks", err)
 	}
-	var out []StreamMark
+	var out []crm.StreamMark
 	p := s.queryPages(in)
 	for p.HasMorePages() {
 		res, err := p.NextPage(ctx)
@@ -51,7 +43,7 @@ func (s *Store) StreamMarks(ctx context.Context, reader string) ([]StreamMark, e
 			if err := attributevalue.UnmarshalMap(av, &it); err != nil {
 				return nil, internal("decode stream mark", err)
 			}
-			out = append(out, StreamMark{EventID: it.EventID, Handler: it.Handler})
+			out = append(out, crm.StreamMark{EventID: it.EventID, Handler: it.Handler})
 		}
 	}
 	return out, nil
@@ -60,7 +52,7 @@ func (s *Store) StreamMarks(ctx context.Context, reader string) ([]StreamMark, e
 // UpdateStreamMarks writes the marks put and deletes the marks del of a
 // reader, one item each (a reader writes them only when it reports a
 // failure, and deletes them once the redelivered records are done).
-func (s *Store) UpdateStreamMarks(ctx context.Context, reader string, put, del []StreamMark) error {
+func (s *Store) UpdateStreamMarks(ctx context.Context, reader string, put, del []crm.StreamMark) error {
 	exp := s.Now().Add(streamMarkValidity).Unix()
 	for _, m := range put {
 		av, err := attributevalue.MarshalMap(streamMarkItem{PK: StreamMarksPK(reader), SK: StreamMarkSK(m.EventID, m.Handler),

@@ -24,40 +24,7 @@ func ItemType(img map[string]types.AttributeValue) string {
 	return ""
 }
 
-// Item types the consumers look for.
-const (
-	TypeAffaire   = typeAffaire
-	TypeContact   = typeContact
-	TypeApporteur = typeApporteur
-	TypeMIA       = typeMIA
-)
-
 func miaOf(pk string) crm.MIAID { return crm.MIAID(strings.TrimPrefix(pk, prefixMIA)) }
-
-// AffaireFromImage decodes an affaire item image; ok is false for any other item.
-func AffaireFromImage(img map[string]types.AttributeValue) (m crm.MIAID, a crm.Affaire, ok bool, err error) {
-	if img == nil || ItemType(img) != typeAffaire {
-		return "", a, false, nil
-	}
-	var it affaireItem
-	if err := attributevalue.UnmarshalMap(img, &it); err != nil {
-		return "", a, false, err
-	}
-	return miaOf(it.PK), it.affaire(), true, nil
-}
-
-// ContactFromImage decodes a contact item image; byApporteur tells that its
-// apporteur created it through the espace apporteur.
-func ContactFromImage(img map[string]types.AttributeValue) (m crm.MIAID, c crm.Contact, byApporteur, ok bool, err error) {
-	if img == nil || ItemType(img) != typeContact {
-		return "", c, false, false, nil
-	}
-	var it apporteurContactItem
-	if err := attributevalue.UnmarshalMap(img, &it); err != nil {
-		return "", c, false, false, err
-	}
-	return miaOf(it.PK), it.contact(), it.Origine == origineApporteur, true, nil
-}
 
 // SetApporteurCommission records affaire a's contribution to its apporteur's
 // commission totals, unless a newer version of the affaire is already
@@ -158,28 +125,6 @@ func (s *Store) ReleaseNotification(ctx context.Context, m crm.MIAID, key string
 	return nil
 }
 
-// ClientFromImage decodes a contact or entreprise image into what affaires
-// copy of it: its id, the name they show (clientNom) and its version; ok is
-// false for any other item.
-func ClientFromImage(img map[string]types.AttributeValue) (m crm.MIAID, id, nom string, version int, ok bool, err error) {
-	switch ItemType(img) {
-	case typeContact:
-		var it contactItem
-		if err := attributevalue.UnmarshalMap(img, &it); err != nil {
-			return "", "", "", 0, false, err
-		}
-		c := it.contact()
-		return miaOf(it.PK), string(c.ID), c.DisplayName(), c.Version, true, nil
-	case typeEntreprise:
-		var it entrepriseItem
-		if err := attributevalue.UnmarshalMap(img, &it); err != nil {
-			return "", "", "", 0, false, err
-		}
-		return miaOf(it.PK), it.ID, it.RaisonSociale, it.Version, true, nil
-	}
-	return "", "", "", 0, false, nil
-}
-
 // RenameClientAffaires copies the new name of client id (a contact or an
 // entreprise, at version) onto each of its affaires' clientNom: one Query of
 // its GSI1 collection (affaires only), then one conditional UpdateItem per
@@ -223,27 +168,6 @@ func (s *Store) RenameClientAffaires(ctx context.Context, m crm.MIAID, id, nom s
 		}
 	}
 	return nil
-}
-
-// ClientApporteurFromImage decodes a contact or entreprise image into what
-// its affaires follow: its id, its apporteur ("" for none) and its version;
-// ok is false for any other item.
-func ClientApporteurFromImage(img map[string]types.AttributeValue) (m crm.MIAID, id string, p crm.ApporteurID, version int, ok bool, err error) {
-	switch ItemType(img) {
-	case typeContact:
-		var it contactItem
-		if err := attributevalue.UnmarshalMap(img, &it); err != nil {
-			return "", "", "", 0, false, err
-		}
-		return miaOf(it.PK), it.ID, crm.ApporteurID(it.ApporteurID), it.Version, true, nil
-	case typeEntreprise:
-		var it entrepriseItem
-		if err := attributevalue.UnmarshalMap(img, &it); err != nil {
-			return "", "", "", 0, false, err
-		}
-		return miaOf(it.PK), it.ID, crm.ApporteurID(it.ApporteurID), it.Version, true, nil
-	}
-	return "", "", "", 0, false, nil
 }
 
 // AttributeClientAffaires gives each affaire of client id (a contact or an

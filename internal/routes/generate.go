@@ -162,6 +162,9 @@ import (
 	"github.com/assentis/mycrm/internal/app/streamapp"
 {{- end}}
 	"github.com/assentis/mycrm/internal/consumers"
+{{- if not (.Has "mailer")}}
+	"github.com/assentis/mycrm/internal/dynamo"
+{{- end}}
 	"github.com/aws/aws-lambda-go/lambda"
 )
 
@@ -177,7 +180,7 @@ func main() {
 {{- if .Has "mailer"}}
 	h, err := {{.Maker}}(svc.Consumers)
 {{- else}}
-	h, err := {{.Maker}}(consumers.Deps{Store: svc.Store, MIAPool: svc.HTTP.MIAAccounts, ApporteurPool: svc.HTTP.ApporteurAccounts, Log: svc.HTTP.Log})
+	h, err := {{.Maker}}(consumers.Deps{Store: svc.Store, Decode: dynamo.DecodeImage, MIAPool: svc.HTTP.MIAAccounts, ApporteurPool: svc.HTTP.ApporteurAccounts, Log: svc.HTTP.Log})
 {{- end}}
 	if err != nil {
 		log.Fatal(err)

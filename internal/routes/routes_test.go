@@ -70,7 +70,7 @@ func built(c routes.Clients) (httpapi.Deps, consumers.Deps) {
 		if c.Has(routes.Phone) {
 			h.Store.Phone = phone.Normalize
 		}
-		s.Store = h.Store
+		s.Store, s.Decode = h.Store, dynamo.DecodeImage // the images are in the store's format
 	}
 	if c.Has(routes.MIAPool) {
 		h.MIAAccounts = accounts.NewPool(nil, "mia")

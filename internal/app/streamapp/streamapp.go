@@ -11,10 +11,14 @@ import (
 
 	"github.com/assentis/mycrm/internal/app"
 	"github.com/assentis/mycrm/internal/consumers"
+	"github.com/assentis/mycrm/internal/dynamo"
 	"github.com/assentis/mycrm/internal/mail/sesmail"
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/sesv2"
 )
+
+// The store is what the consumers read and write.
+var _ consumers.Store = (*dynamo.Store)(nil)
 
 // Services are app.Services and the stream consumers' dependencies, which
 // share its store, pools and logger.
@@ -42,7 +46,7 @@ func LoadWithMailer(ctx context.Context, getenv func(string) string, opts ...app
 	}
 	h := svc.HTTP
 	return &Services{Services: svc, Consumers: consumers.Deps{
-		Store: h.Store, MIAPool: h.MIAAccounts, ApporteurPool: h.ApporteurAccounts, Mailer: mailer,
+		Store: h.Store, Decode: dynamo.DecodeImage, MIAPool: h.MIAAccounts, ApporteurPool: h.ApporteurAccounts, Mailer: mailer,
 		WebBaseURL: svc.Getenv("WEB_BASE_URL"), Now: time.Now, Log: h.Log,
 	}}, nil
 }

@@ -1,0 +1,54 @@
+package dynamo
+
+import (
+	"fmt"
+
+	"github.com/assentis/mycrm/internal/crm"
+	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+)
+
+// DecodeImage decodes a stream image (converted by internal/ddbevent) into
+// what the stream consumers read of it: the image's format is the store's.
+// An absent image, or an item no consumer follows, decodes to the zero
+// crm.Image (kind crm.KindOther). Each kind is unmarshalled once.
+func DecodeImage(img map[string]types.AttributeValue) (crm.Image, error) {
+	switch ItemType(img) {
+	case typeAffaire:
+		var it affaireItem
+		if err := attributevalue.UnmarshalMap(img, &it); err != nil {
+			return crm.Image{}, fmt.Errorf("decode affaire: %w", err)
+		}
+		a := it.affaire()
+		return crm.Image{Kind: crm.KindAffaire, MIA: miaOf(it.PK), Affaire: &a}, nil
+	case typeContact:
+		var it apporteurContactItem
+		if err := attributevalue.UnmarshalMap(img, &it); err != nil {
+			return crm.Image{}, fmt.Errorf("decode contact: %w", err)
+		}
+		c := it.contact()
+		return crm.Image{Kind: crm.KindContact, MIA: miaOf(it.PK), Contact: &c, ByApporteur: it.Origine == origineApporteur,
+			Client: &crm.ClientRef{ID: string(c.ID), Nom: c.DisplayName(), ApporteurID: c.ApporteurID, Version: c.Version}}, nil
+	case typeEntreprise:
+		var it entrepriseItem
+		if err := attributevalue.UnmarshalMap(img, &it); err != nil {
+			return crm.Image{}, fmt.Errorf("decode entreprise: %w", err)
+		}
+		return crm.Image{Kind: crm.KindEntreprise, MIA: miaOf(it.PK),
+			Client: &crm.ClientRef{ID: it.ID, Nom: it.RaisonSociale, ApporteurID: crm.ApporteurID(it.ApporteurID), Version: it.Version}}, nil
+	case typeApporteur, typeMIA:
+		acc, ok, err := accountFromImage(img)
+		if err != nil {
+			return crm.Image{}, fmt.Errorf("decode account: %w", err)
+		}
+		im := crm.Image{Kind: crm.KindApporteur, MIA: acc.MIA}
+		if ItemType(img) == typeMIA {
+			im.Kind = crm.KindMIA
+		}
+		if ok {
+			im.Account = &acc
+		}
+		return im, nil
+	}
+	return crm.Image{}, nil
+}
