@@ -133,15 +133,6 @@ func (s *Store) ReleaseNotification(ctx context.Context, m crm.MIAID, key string
 // changes nothing. The affaire's own version and updatedAt stay: this is a
 // copy of another item's field, not an edit of the affaire.
 func (s *Store) RenameClientAffaires(ctx context.Context, m crm.MIAID, id, nom string, version int) error {
-	kc := expression.Key(attrGSI1PK).Equal(expression.Value(ClientCollection(m, id))).
-		And(expression.Key(attrGSI1SK).BeginsWith(prefixAffaire))
-	e, err := expression.NewBuilder().WithKeyCondition(kc).
-		WithProjection(expression.NamesList(expression.Name(attrPK), expression.Name(attrSK))).Build()
-	if err != nil {
-		return internal("build query", err)
-	}
-	in := &dynamodb.QueryInput{TableName: &s.table, IndexName: aws.String(indexGSI1), KeyConditionExpression: e.KeyCondition(),
-		ProjectionExpression: e.Projection(), ExpressionAttributeNames: e.Names(), ExpressionAttributeValues: e.Values()}
 	upd := expression.Set(expression.Name("clientNom"), expression.Value(nom)).
 		Set(expression.Name("clientNomVersion"), expression.Value(version))
 	cond := exists().And(expression.Or(
@@ -151,6 +142,29 @@ func (s *Store) RenameClientAffaires(ctx context.Context, m crm.MIAID, id, nom s
 	if err != nil {
 		return internal("build rename", err)
 	}
+	return s.eachClientAffaire(ctx, m, id, func(key map[string]types.AttributeValue) error {
+		_, err := s.db.UpdateItem(ctx, &dynamodb.UpdateItemInput{TableName: &s.table, Key: key,
+			UpdateExpression: ue.Update(), ConditionExpression: ue.Condition(),
+			ExpressionAttributeNames: ue.Names(), ExpressionAttributeValues: ue.Values()})
+		if err != nil && !isConditionFailed(err) {
+			return internal("rename client on affaire", err)
+		}
+		return nil
+	})
+}
+
+// eachClientAffaire calls fn with the key of each affaire of client id: one
+// Query of the client's GSI1 collection (affaires only, keys projected).
+func (s *Store) eachClientAffaire(ctx context.Context, m crm.MIAID, id string, fn func(key map[string]types.AttributeValue) error) error {
+	kc := expression.Key(attrGSI1PK).Equal(expression.Value(ClientCollection(m, id))).
+		And(expression.Key(attrGSI1SK).BeginsWith(prefixAffaire))
+	e, err := expression.NewBuilder().WithKeyCondition(kc).
+		WithProjection(expression.NamesList(expression.Name(attrPK), expression.Name(attrSK))).Build()
+	if err != nil {
+		return internal("build query", err)
+	}
+	in := &dynamodb.QueryInput{TableName: &s.table, IndexName: aws.String(indexGSI1), KeyConditionExpression: e.KeyCondition(),
+		ProjectionExpression: e.Projection(), ExpressionAttributeNames: e.Names(), ExpressionAttributeValues: e.Values()}
 	p := s.queryPages(in)
 	for p.HasMorePages() {
 		res, err := p.NextPage(ctx)
@@ -158,12 +172,8 @@ func (s *Store) RenameClientAffaires(ctx context.Context, m crm.MIAID, id, nom s
 			return internal("query client affaires", err)
 		}
 		for _, k := range res.Items {
-			_, err := s.db.UpdateItem(ctx, &dynamodb.UpdateItemInput{TableName: &s.table,
-				Key:              map[string]types.AttributeValue{attrPK: k[attrPK], attrSK: k[attrSK]},
-				UpdateExpression: ue.Update(), ConditionExpression: ue.Condition(),
-				ExpressionAttributeNames: ue.Names(), ExpressionAttributeValues: ue.Values()})
-			if err != nil && !isConditionFailed(err) {
-				return internal("rename client on affaire", err)
+			if err := fn(map[string]types.AttributeValue{attrPK: k[attrPK], attrSK: k[attrSK]}); err != nil {
+				return err
 			}
 		}
 	}
@@ -181,15 +191,6 @@ func (s *Store) RenameClientAffaires(ctx context.Context, m crm.MIAID, id, nom s
 // and that has not taken its apporteur from this or a later version of the
 // client (apporteurClientVersion): a redelivered or late record changes nothing.
 func (s *Store) AttributeClientAffaires(ctx context.Context, m crm.MIAID, id string, p crm.ApporteurID, version int) error {
-	kc := expression.Key(attrGSI1PK).Equal(expression.Value(ClientCollection(m, id))).
-		And(expression.Key(attrGSI1SK).BeginsWith(prefixAffaire))
-	e, err := expression.NewBuilder().WithKeyCondition(kc).
-		WithProjection(expression.NamesList(expression.Name(attrPK), expression.Name(attrSK))).Build()
-	if err != nil {
-		return internal("build query", err)
-	}
-	in := &dynamodb.QueryInput{TableName: &s.table, IndexName: aws.String(indexGSI1), KeyConditionExpression: e.KeyCondition(),
-		ProjectionExpression: e.Projection(), ExpressionAttributeNames: e.Names(), ExpressionAttributeValues: e.Values()}
 	const attr = "apporteurId"
 	differs := expression.AttributeExists(expression.Name(attr))
 	if p != "" {
@@ -199,42 +200,35 @@ func (s *Store) AttributeClientAffaires(ctx context.Context, m crm.MIAID, id str
 	cond := exists().And(differs, expression.Or(
 		expression.AttributeNotExists(expression.Name("apporteurClientVersion")),
 		expression.Name("apporteurClientVersion").LessThan(expression.Value(version))))
-	pages := s.queryPages(in)
-	for pages.HasMorePages() {
-		res, err := pages.NextPage(ctx)
+	return s.eachClientAffaire(ctx, m, id, func(k map[string]types.AttributeValue) error {
+		sk, ok := k[attrSK].(*types.AttributeValueMemberS)
+		if !ok {
+			return internal("attribute client affaire", errors.New("affaire without a sort key"))
+		}
+		upd := expression.Set(expression.Name("apporteurClientVersion"), expression.Value(version)).
+			Set(expression.Name("updatedAt"), expression.Value(fmtTime(s.Now()))).
+			Set(expression.Name("version"), expression.Name("version").Plus(expression.Value(1))).
+			Remove(expression.Name("tauxCommissionApporteur"))
+		if p == "" {
+			upd = upd.Remove(expression.Name(attr)).Remove(expression.Name(attrGSI3PK)).Remove(expression.Name(attrGSI3SK))
+		} else {
+			// The affaire's GSI3SK is its own sort key (toAffaireItem).
+			upd = upd.Set(expression.Name(attr), expression.Value(p)).
+				Set(expression.Name(attrGSI3PK), expression.Value(ApporteurCollection(m, p))).
+				Set(expression.Name(attrGSI3SK), expression.Value(sk.Value))
+		}
+		ue, err := expression.NewBuilder().WithUpdate(upd).WithCondition(cond).Build()
 		if err != nil {
-			return internal("query client affaires", err)
+			return internal("build attribution", err)
 		}
-		for _, k := range res.Items {
-			if _, ok := k[attrSK].(*types.AttributeValueMemberS); !ok {
-				return internal("attribute client affaire", errors.New("affaire without a sort key"))
-			}
-			upd := expression.Set(expression.Name("apporteurClientVersion"), expression.Value(version)).
-				Set(expression.Name("updatedAt"), expression.Value(fmtTime(s.Now()))).
-				Set(expression.Name("version"), expression.Name("version").Plus(expression.Value(1))).
-				Remove(expression.Name("tauxCommissionApporteur"))
-			if p == "" {
-				upd = upd.Remove(expression.Name(attr)).Remove(expression.Name(attrGSI3PK)).Remove(expression.Name(attrGSI3SK))
-			} else {
-				// The affaire's GSI3SK is its own sort key (toAffaireItem).
-				upd = upd.Set(expression.Name(attr), expression.Value(p)).
-					Set(expression.Name(attrGSI3PK), expression.Value(ApporteurCollection(m, p))).
-					Set(expression.Name(attrGSI3SK), expression.Value(k[attrSK].(*types.AttributeValueMemberS).Value))
-			}
-			ue, err := expression.NewBuilder().WithUpdate(upd).WithCondition(cond).Build()
-			if err != nil {
-				return internal("build attribution", err)
-			}
-			_, err = s.db.UpdateItem(ctx, &dynamodb.UpdateItemInput{TableName: &s.table,
-				Key:              map[string]types.AttributeValue{attrPK: k[attrPK], attrSK: k[attrSK]},
-				UpdateExpression: ue.Update(), ConditionExpression: ue.Condition(),
-				ExpressionAttributeNames: ue.Names(), ExpressionAttributeValues: ue.Values()})
-			if err != nil && !isConditionFailed(err) {
-				return internal("attribute client affaire", err)
-			}
+		_, err = s.db.UpdateItem(ctx, &dynamodb.UpdateItemInput{TableName: &s.table, Key: k,
+			UpdateExpression: ue.Update(), ConditionExpression: ue.Condition(),
+			ExpressionAttributeNames: ue.Names(), ExpressionAttributeValues: ue.Values()})
+		if err != nil && !isConditionFailed(err) {
+			return internal("attribute client affaire", err)
 		}
-	}
-	return nil
+		return nil
+	})
 }
 
 // RehomeHistorique moves the historique entries of affaire a into apporteur
