@@ -172,7 +172,7 @@ func (s *Store) createApporteur(ctx context.Context, m crm.MIAID, n crm.NewAppor
 	acts.add(quota.item, err)
 	acts.onFail(quota.fail)
 	if err := s.run(ctx, "create apporteur", &acts); err != nil {
-		return crm.Apporteur{}, err
+		return crm.Apporteur{}, invitationsContended(err)
 	}
 	return a, nil
 }
@@ -356,7 +356,7 @@ func (s *Store) ReissueInvitation(ctx context.Context, m crm.MIAID, p crm.Apport
 			TableName: &s.table, Key: s.key(ActivationPK(it.ActivationHash), ActivationSK())}}})
 	}
 	if err := s.transact(ctx, "reissue invitation", items); err != nil {
-		return crm.Apporteur{}, err
+		return crm.Apporteur{}, invitationsContended(err)
 	}
 	a := it.apporteur()
 	a.Version++
@@ -377,6 +377,16 @@ func (s *Store) reissuable(it apporteurItem, now time.Time) error {
 		}
 	}
 	return nil
+}
+
+// invitationsContended turns a transaction still contended after its
+// retries, which only simultaneous invitations of one MIA meet (they share
+// the day's counter), into a 429 to retry in a moment instead of a 500.
+func invitationsContended(err error) error {
+	if errors.Is(err, errContended) {
+		return crm.TooMany("D'autres invitations de votre cabinet sont en cours d'envoi : réessayez dans un instant.", time.Second)
+	}
+	return err
 }
 
 // invitationQuotaAction counts one invitation email in MIA m's count of

@@ -6,6 +6,9 @@ import (
 	"time"
 
 	"github.com/assentis/mycrm/internal/crm"
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 )
 
 // Issue 9, item 14: a MIA may ask for a new invitation of one apporteur at
@@ -64,4 +67,38 @@ func TestInvitationLimits(t *testing.T) {
 	newApporteur(t, s, other, uniqueEmail("autre"))
 	now = start.Add(2 * time.Hour)
 	newApporteur(t, s, m, uniqueEmail("demain"))
+}
+
+// Simultaneous invitations of one MIA contend on its day counter: a
+// transaction still conflicting after the store's retries is a 429 to
+// retry in a moment, never a 500.
+func TestInvitationsContendedAreTooMany(t *testing.T) {
+	ctx := context.Background()
+	s, m := newStore(t)
+	a := newApporteur(t, s, m, uniqueEmail("contended"))
+	inner, calls := s.db, 0
+	s.db = transactHook{api: inner, transact: func(context.Context, *dynamodb.TransactWriteItemsInput, ...func(*dynamodb.Options)) (*dynamodb.TransactWriteItemsOutput, error) {
+		calls++
+		return nil, &types.TransactionCanceledException{Message: aws.String("conflict"),
+			CancellationReasons: []types.CancellationReason{{Code: aws.String("None")}, {Code: aws.String("TransactionConflict")}}}
+	}}
+	_, _, err := s.CreateApporteur(ctx, m, crm.NewApporteur{Nom: "X", Email: uniqueEmail("contended-new")}, nil)
+	e := wantCode(t, err, crm.ETOOMANY)
+	if e != nil && e.RetryAfter != time.Second {
+		t.Errorf("create: Retry-After %v, want 1s", e.RetryAfter)
+	}
+	if calls != 4 {
+		t.Errorf("create: %d transaction attempts, want 4", calls)
+	}
+	wantCode(t, ignore(s.ReissueInvitation(ctx, m, a.ID)), crm.ETOOMANY)
+}
+
+// transactHook is the store's DynamoDB client with TransactWriteItems replaced.
+type transactHook struct {
+	api
+	transact func(context.Context, *dynamodb.TransactWriteItemsInput, ...func(*dynamodb.Options)) (*dynamodb.TransactWriteItemsOutput, error)
+}
+
+func (h transactHook) TransactWriteItems(ctx context.Context, in *dynamodb.TransactWriteItemsInput, o ...func(*dynamodb.Options)) (*dynamodb.TransactWriteItemsOutput, error) {
+	return h.transact(ctx, in, o...)
 }

@@ -172,6 +172,10 @@ type txItem struct {
 	fail func(old map[string]types.AttributeValue) error
 }
 
+// errContended marks a transaction still conflicting with concurrent ones
+// after transact's retries.
+var errContended = errors.New("transaction still contended after retries")
+
 // transact runs a TransactWriteItems, retrying briefly on transaction conflicts
 // (a concurrent request on the same items), and explains a cancellation by the
 // first failed condition, in the order of the actions.
@@ -197,8 +201,11 @@ func (s *Store) transact(ctx context.Context, op string, items []txItem) error {
 			}
 			conflict = conflict || code == "TransactionConflict"
 		}
-		if !conflict || attempt == 3 {
+		if !conflict {
 			return internal(op, err)
+		}
+		if attempt == 3 {
+			return internal(op, fmt.Errorf("%w: %w", errContended, err))
 		}
 		select {
 		case <-ctx.Done():
