@@ -142,7 +142,7 @@ func (s *Store) affaireRefs(ctx context.Context, m crm.MIAID, a *crm.Affaire, id
 		problems []crm.FieldError
 	)
 	for _, av := range got {
-		switch ItemType(av) {
+		switch itemType(av) {
 		case typeContact:
 			var it contactItem
 			if err := attributevalue.UnmarshalMap(av, &it); err != nil {
@@ -251,7 +251,7 @@ func (s *Store) GetAffaire(ctx context.Context, m crm.MIAID, id crm.AffaireID) (
 			return crm.AffaireView{}, internal("get affaire", err)
 		}
 		for _, av := range res.Items {
-			switch ItemType(av) {
+			switch itemType(av) {
 			case typeAffaire:
 				var it affaireItem
 				if err := attributevalue.UnmarshalMap(av, &it); err != nil {

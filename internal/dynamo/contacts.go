@@ -204,7 +204,7 @@ func (s *Store) clientCollection(ctx context.Context, m crm.MIAID, clientID, cli
 			return nil, internal("client collection", err)
 		}
 		for _, av := range res.Items {
-			switch ItemType(av) {
+			switch itemType(av) {
 			case clientType:
 				if err := attributevalue.UnmarshalMap(av, client); err != nil {
 					return nil, internal("decode client", err)

@@ -13,7 +13,7 @@ import (
 // An absent image, or an item no consumer follows, decodes to the zero
 // crm.Image (kind crm.KindOther). Each kind is unmarshalled once.
 func DecodeImage(img map[string]types.AttributeValue) (crm.Image, error) {
-	switch ItemType(img) {
+	switch itemType(img) {
 	case typeAffaire:
 		var it affaireItem
 		if err := attributevalue.UnmarshalMap(img, &it); err != nil {
@@ -42,7 +42,7 @@ func DecodeImage(img map[string]types.AttributeValue) (crm.Image, error) {
 			return crm.Image{}, fmt.Errorf("decode account: %w", err)
 		}
 		im := crm.Image{Kind: crm.KindApporteur, MIA: acc.MIA}
-		if ItemType(img) == typeMIA {
+		if itemType(img) == typeMIA {
 			im.Kind = crm.KindMIA
 		}
 		if ok {

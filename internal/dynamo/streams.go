@@ -16,8 +16,8 @@ import (
 
 // What the stream consumers read from images and write after a change.
 
-// ItemType is the `type` attribute of an image ("" when absent).
-func ItemType(img map[string]types.AttributeValue) string {
+// itemType is the `type` attribute of an image ("" when absent).
+func itemType(img map[string]types.AttributeValue) string {
 	if v, ok := img["type"].(*types.AttributeValueMemberS); ok {
 		return v.Value
 	}
