@@ -40,7 +40,7 @@ fmt-check:
 vet:
 	$(GO) vet ./...
 
-# cfn-lint (and the SAM translator, run by internal/gateway's TestSAMTranslation) are
+# cfn-lint (and the SAM translator, run by samtemplate's TestSAMTranslation) are
 # Python tools: missing, they fail the build under CI (CI=true) and are skipped otherwise.
 SAM_TOOLS_INSTALL := pip install aws-sam-translator==1.110.0 cfn-lint==1.51.0
 .PHONY: lint-template

@@ -15,7 +15,7 @@ import (
 )
 
 // Renaming a contact or an entreprise renames the client of its affaires
-// (stream-client-nom); a redelivered old record does not bring the old name back.
+// (client-nom handler of stream-projections); a redelivered old record does not bring the old name back.
 func TestRenamedClientRenamesItsAffaires(t *testing.T) {
 	mia := newTenant(t, false)
 	contact := createContact(t, mia.token, map[string]any{"nom": "Dupont", "prenom": "Jean", "email": uniqEmail("renomme")})

@@ -32,8 +32,8 @@ const (
 
 // failedRecords counts the records the consumers reported failed so far
 // (each one is logged once by the consumer as it adds it to batchItemFailures).
-func failedRecords(consumer string) int {
-	return strings.Count(string(logs.Bytes()), `"msg":"stream record failed","consumer":"`+consumer+`"`)
+func failedRecords(handler string) int {
+	return strings.Count(string(logs.Bytes()), `"msg":"stream record failed","handler":"`+handler+`"`)
 }
 
 // cognito is an admin client of the stack's cognito-local.
@@ -62,7 +62,7 @@ func TestStreamConsumerFaults(t *testing.T) {
 		{"Cognito down for 3 calls", cognitoService, 3},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			sinkBefore, failedBefore, injectedBefore := len(stack.StreamFailures()), failedRecords("stream-invitations"), faults.injected.Load()
+			sinkBefore, failedBefore, injectedBefore := len(stack.StreamFailures()), failedRecords("invitations"), faults.injected.Load()
 			email := uniqEmail("panne")
 			faults.failNext(tc.service, tc.n)
 			r := call(t, "POST", "/apporteurs", miaTok, map[string]any{"nom": "Panne", "prenom": "Paul", "email": email})
@@ -77,7 +77,7 @@ func TestStreamConsumerFaults(t *testing.T) {
 			faults.failNext(tc.service, 0)
 			tok := activationToken(t, email) // waits for the streams
 			injected := int(faults.injected.Load() - injectedBefore)
-			reported := failedRecords("stream-invitations") - failedBefore
+			reported := failedRecords("invitations") - failedBefore
 			emails, users := len(emailsTo(t, email)), cognitoUsers(t, email)
 			lost := 0
 			if emails == 0 {
@@ -101,7 +101,7 @@ func TestStreamConsumerFaults(t *testing.T) {
 		// A long outage: the invitation is attempted MaxInvitationFailures
 		// times, then stops (no retry storm) and the MIA sees
 		// invitationEchouee; once SES is back, its new invitation arrives.
-		injectedBefore, failedBefore := faults.injected.Load(), failedRecords("stream-invitations")
+		injectedBefore, failedBefore := faults.injected.Load(), failedRecords("invitations")
 		email := uniqEmail("longue-panne")
 		faults.failNext(sesService, 1000)
 		r := call(t, "POST", "/apporteurs", miaTok, map[string]any{"nom": "Panne", "prenom": "Longue", "email": email})
@@ -139,7 +139,7 @@ func TestStreamConsumerFaults(t *testing.T) {
 		}
 		figMu.Lock()
 		figs.Faults["SES down until the MIA resends"] = &FaultCount{Injected: injected, Records: 1, Lost: lost, Duplicates: max(0, emails-1),
-			Reported: failedRecords("stream-invitations") - failedBefore}
+			Reported: failedRecords("invitations") - failedBefore}
 		figMu.Unlock()
 	})
 
@@ -161,7 +161,7 @@ func TestStreamConsumerFaults(t *testing.T) {
 		if !ok {
 			t.Errorf("batchItemFailures %+v, %v; want the poison record 102 only", resp.BatchItemFailures, err)
 		}
-		probe("stream consumer stream-invitations", "poison record reported", ok)
+		probe("stream handler invitations", "poison record reported", ok)
 	})
 
 	t.Run("poison record on the stream", func(t *testing.T) {

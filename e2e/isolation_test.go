@@ -555,7 +555,7 @@ func TestIsolationClientMovedBetweenApporteurs(t *testing.T) {
 			want int64
 		}{{"a", ra, totalA}, {"b", rb, totalB}} {
 			var totals struct {
-				Commissions crm.CommissionTotaux `json:"commissions"` // profil: kept by stream-commissions
+				Commissions crm.CommissionTotaux `json:"commissions"` // profil: kept by the commissions handler
 				Totaux      crm.CommissionTotaux `json:"totaux"`      // commissions: summed at read time
 			}
 			if key != "GET /espace-apporteur/profil" && key != "GET /espace-apporteur/commissions" ||

@@ -1,6 +1,6 @@
 // Package sam holds the deployment's own tests: samconfig.toml and what
 // template.yaml keeps, logs and watches in AWS. (translate.py, the real SAM
-// transform, is run by internal/gateway's TestSAMTranslation.)
+// transform, is run by internal/devstack/samtemplate's TestSAMTranslation.)
 package sam
 
 import (

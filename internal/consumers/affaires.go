@@ -31,7 +31,7 @@ type contactClients interface {
 // entry's key derives from the affaire's update time and version: a
 // redelivered record rewrites the same item.
 func Historique(d Deps) Handler {
-	return each("stream-historique", d, func(ctx context.Context, c change) error {
+	return each("historique", d, func(ctx context.Context, c change) error {
 		m, old, cur, ok := affaires(c)
 		if !ok || cur == nil {
 			return nil
@@ -98,7 +98,7 @@ func taux(t *int) string {
 // per affaire, its statut and commission apporteur, recorded only when newer
 // than what is stored (so redelivery or reordering changes nothing).
 func Commissions(d Deps) Handler {
-	return each("stream-commissions", d, func(ctx context.Context, c change) error {
+	return each("commissions", d, func(ctx context.Context, c change) error {
 		m, old, cur, ok := affaires(c)
 		if !ok {
 			return nil
@@ -129,7 +129,7 @@ func Commissions(d Deps) Handler {
 // ContactClient makes a contact a client when one of its affaires becomes
 // signee (an affaire of an entreprise changes no contact).
 func ContactClient(d Deps) Handler {
-	return each("stream-contact-client", d, func(ctx context.Context, c change) error {
+	return each("contact-client", d, func(ctx context.Context, c change) error {
 		m, old, cur, ok := affaires(c)
 		if !ok || cur == nil {
 			return nil

@@ -21,7 +21,7 @@ type clientAffaires interface {
 // only from a newer version of its client than the last one it took (a
 // redelivered or late record changes nothing).
 func ClientNom(d Deps) Handler {
-	return each("stream-client-nom", d, func(ctx context.Context, c change) error {
+	return each("client-nom", d, func(ctx context.Context, c change) error {
 		if c.Name != "MODIFY" {
 			return nil // a new client has no affaire yet; a removed one keeps its affaires
 		}

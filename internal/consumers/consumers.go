@@ -88,7 +88,7 @@ func each(name string, d Deps, fn func(context.Context, change) error) Handler {
 			}
 			if err != nil {
 				// Errors carry ids and causes, never contact data, tokens or passwords.
-				log.ErrorContext(ctx, "stream record failed", "consumer", name, "eventID", r.EventID,
+				log.ErrorContext(ctx, "stream record failed", "handler", name, "eventID", r.EventID,
 					"sequenceNumber", r.Change.SequenceNumber, "error", err)
 				resp.BatchItemFailures = append(resp.BatchItemFailures,
 					events.DynamoDBBatchItemFailure{ItemIdentifier: r.Change.SequenceNumber})

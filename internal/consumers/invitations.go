@@ -32,7 +32,7 @@ import (
 // and a new invitation later sends the same email: the MIA learns nothing of
 // the other MIA, and nobody's invitation is blocked.
 func Invitations(d Deps) Handler {
-	return each("stream-invitations", d, func(ctx context.Context, c change) error {
+	return each("invitations", d, func(ctx context.Context, c change) error {
 		acc := c.New.Account
 		if acc == nil || !acc.PendingInvitation() {
 			return nil

@@ -15,7 +15,7 @@ import (
 // is sent, so a redelivered record sends nothing; a failed send removes the
 // record and reports the stream record, so the retry sends it.
 func Notifications(d Deps) Handler {
-	return each("stream-notifications", d, func(ctx context.Context, c change) error {
+	return each("notifications", d, func(ctx context.Context, c change) error {
 		switch c.New.Kind {
 		case crm.KindContact:
 			if c.Name != "INSERT" {

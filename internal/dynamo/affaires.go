@@ -29,7 +29,7 @@ const (
 // since. The write is one transaction that re-checks (ConditionCheck) that
 // the client is still at the version read and the produit still actif: a
 // client edited in between (its apporteur may have changed, and
-// stream-client-nom may already have moved its other affaires) makes the
+// the client-nom handler may already have moved its other affaires) makes the
 // create read it again rather than copy a stale apporteur; after three such
 // reads it gives up with ECONFLICT.
 func (s *Store) CreateAffaire(ctx context.Context, m crm.MIAID, n crm.NewAffaire, idem *crm.Idempotency) (crm.Affaire, *crm.Replay, error) {

@@ -11,7 +11,7 @@ import (
 )
 
 // A client's affaires follow its apporteur (issue 9 item 1): the store's
-// half, as the stream-client-nom consumer calls it with each client version.
+// half, as the client-nom handler calls it with each client version.
 func TestAttributeClientAffaires(t *testing.T) {
 	ctx := context.Background()
 	s, m := newStore(t)
