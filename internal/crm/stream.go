@@ -14,6 +14,8 @@ const (
 	KindEntreprise ItemKind = "entreprise"
 	KindApporteur  ItemKind = "apporteur"
 	KindMIA        ItemKind = "mia"
+	KindTache      ItemKind = "tache"
+	KindNote       ItemKind = "note"
 )
 
 // Image is a decoded stream image (an absent image decodes to the zero
@@ -33,6 +35,9 @@ type Image struct {
 	// Account is set for an apporteur, and for a MIA profile that went
 	// through the invitation flow (a seeded profile has none).
 	Account *Account
+	// Tache and Note are set for a tâche and a note.
+	Tache *Tache
+	Note  *Note
 }
 
 // ClientRef is what affaires copy of their client (a contact or an

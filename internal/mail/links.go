@@ -18,3 +18,16 @@ func ContactLink(webBaseURL, id string) string {
 func EspaceAffairesLink(webBaseURL string) string {
 	return strings.TrimRight(webBaseURL, "/") + "/espace/affaires"
 }
+
+// TacheLink is the MIA's page of tâche id.
+func TacheLink(webBaseURL, id string) string {
+	return strings.TrimRight(webBaseURL, "/") + "/mia/taches/" + url.PathEscape(id)
+}
+
+// TachesLink is the MIA's task lists.
+func TachesLink(webBaseURL string) string { return strings.TrimRight(webBaseURL, "/") + "/mia/taches" }
+
+// EspaceTachesLink is the apporteur's "Mes tâches".
+func EspaceTachesLink(webBaseURL string) string {
+	return strings.TrimRight(webBaseURL, "/") + "/espace/taches"
+}

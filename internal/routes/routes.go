@@ -54,6 +54,15 @@ var API = []Route{
 	{"update-affaire", "PATCH /affaires/{affaireId}", httpapi.MIA, httpapi.UpdateAffaire, Store},
 	{"list-produits", "GET /produits", httpapi.MIA, httpapi.ListProduits, Store},
 
+	// MIA: daily work (tâches, notes, timeline, dashboard).
+	{"create-tache", "POST /taches", httpapi.MIA, httpapi.CreateTache, Store},
+	{"list-taches", "GET /taches", httpapi.MIA, httpapi.ListTaches, Store},
+	{"update-tache", "PATCH /taches/{tacheId}", httpapi.MIA, httpapi.UpdateTache, Store},
+	{"create-note", "POST /notes", httpapi.MIA, httpapi.CreateNote, Store},
+	{"update-note", "PATCH /notes/{noteId}", httpapi.MIA, httpapi.UpdateNote, Store},
+	{"list-activite", "GET /activite/{cibleId}", httpapi.MIA, httpapi.ListActivite, Store},
+	{"get-tableau", "GET /tableau-de-bord", httpapi.MIA, httpapi.GetTableau, Store},
+
 	// MIA: apporteurs.
 	{"create-apporteur", "POST /apporteurs", httpapi.MIA, httpapi.CreateApporteur, Store | Phone},
 	{"list-apporteurs", "GET /apporteurs", httpapi.MIA, httpapi.ListApporteurs, Store},
@@ -72,6 +81,10 @@ var API = []Route{
 	{"list-espace-contacts", "GET /espace-apporteur/contacts", httpapi.Apporteur, httpapi.ListEspaceContacts, Store},
 	{"list-espace-affaires", "GET /espace-apporteur/affaires", httpapi.Apporteur, httpapi.ListEspaceAffaires, Store},
 	{"get-espace-commissions", "GET /espace-apporteur/commissions", httpapi.Apporteur, httpapi.GetEspaceCommissions, Store},
+	{"list-espace-taches", "GET /espace-apporteur/taches", httpapi.Apporteur, httpapi.ListEspaceTaches, Store},
+	{"update-espace-tache", "PATCH /espace-apporteur/taches/{tacheId}", httpapi.Apporteur, httpapi.UpdateEspaceTache, Store},
+	{"create-espace-note", "POST /espace-apporteur/notes", httpapi.Apporteur, httpapi.CreateEspaceNote, Store},
+	{"list-espace-notes", "GET /espace-apporteur/notes", httpapi.Apporteur, httpapi.ListEspaceNotes, Store},
 }
 
 // Streams are the readers of the table's DynamoDB stream.
