@@ -43,6 +43,7 @@ type world struct {
 	tokA1, tokA2    string
 	tokB1           string
 	contact, espace string // ids of A's contacts (the second created by A1 in its espace)
+	tache, note     string // A's tâche assigned to A1 and A's note shared with A1, on the contact
 	entreprise      string
 	affaire         string
 	contactEmail    string
@@ -83,6 +84,17 @@ func newWorld(t *testing.T) *world {
 		r.JSON(t, &af)
 		w.affaire = af.ID
 	}
+	r = call(t, "POST", "/taches", w.a.token, map[string]any{"titre": "Tache" + mark, "echeance": time.Now().Format(time.DateOnly),
+		"cibleType": "contact", "cibleId": w.contact, "apporteurId": w.a1.ID})
+	wantStatus(t, r, 201)
+	var tj struct{ ID string }
+	r.JSON(t, &tj)
+	w.tache = tj.ID
+	r = call(t, "POST", "/notes", w.a.token, map[string]any{"cibleType": "contact", "cibleId": w.contact, "texte": "Note" + mark, "partagee": true})
+	wantStatus(t, r, 201)
+	var nj struct{ ID string }
+	r.JSON(t, &nj)
+	w.note = nj.ID
 	waitStreams(t)
 	w.markers = []string{mark, string(w.a.id), w.contact, w.espace, w.entreprise, w.affaire, w.contactEmail,
 		"+33" + phone[1:], w.a1.ID, w.a1.Email}
@@ -108,7 +120,7 @@ func newWorld(t *testing.T) *world {
 // path substitutes the victim's ids into a route's path.
 func (w *world) path(p string) string {
 	return strings.NewReplacer("{contactId}", w.contact, "{entrepriseId}", w.entreprise, "{affaireId}", w.affaire,
-		"{apporteurId}", w.a1.ID, "{produitId}", "auto").Replace(p)
+		"{apporteurId}", w.a1.ID, "{produitId}", "auto", "{tacheId}", w.tache, "{noteId}", w.note, "{cibleId}", w.contact).Replace(p)
 }
 
 // body is a request body for a write route, naming the victim's ids where
@@ -140,6 +152,16 @@ func (w *world) body(rt string) any {
 		return map[string]any{"nom": "Intrus"}
 	case "POST /activation":
 		return map[string]any{"token": strings.Repeat("A", 43), "motDePasse": "Intrus-2026-Long"}
+	case "POST /taches":
+		return map[string]any{"titre": "Intrus", "echeance": "2026-12-01", "cibleType": "contact", "cibleId": w.contact}
+	case "POST /notes":
+		return map[string]any{"cibleType": "contact", "cibleId": w.contact, "texte": "Intrus"}
+	case "PATCH /taches/{tacheId}", "PATCH /espace-apporteur/taches/{tacheId}":
+		return map[string]any{"statut": "faite"}
+	case "PATCH /notes/{noteId}":
+		return map[string]any{"texte": "Intrus"}
+	case "POST /espace-apporteur/notes":
+		return map[string]any{"contactId": w.contact, "texte": "Intrus"}
 	}
 	return nil
 }
@@ -150,6 +172,14 @@ func (w *world) body(rt string) any {
 // email guard is per MIA, so the answer tells nothing of the victim.
 var otherMIAWrite = map[string]int{
 	"POST /contacts": 422, "POST /entreprises": 422, "POST /affaires": 422, "POST /apporteurs": 201,
+	"POST /taches": 422, "POST /notes": 422,
+}
+
+// apporteurWrite is the answer to another apporteur's write naming A1's
+// data (same MIA, other MIA), where it is not the duplicate contact's 409 / 201.
+var apporteurWrite = map[string][2]int{
+	"POST /espace-apporteur/notes":             {422, 422}, // not its contact
+	"PATCH /espace-apporteur/taches/{tacheId}": {404, 404}, // not its tâche
 }
 
 // forge re-signs a real token's header and claims with a key of our own.
@@ -280,7 +310,7 @@ func TestIsolationMatrix(t *testing.T) {
 			check := func(name, tok string, want []int, markers []string) {
 				t.Helper()
 				body := body
-				if name == "other apporteur, other MIA" && body != nil {
+				if name == "other apporteur, other MIA" && key == "POST /espace-apporteur/contacts" {
 					// Its own new contact (the victim's email would be its own data there).
 					body = map[string]any{"nom": "Intrus", "email": uniqEmail("intrus")}
 				}
@@ -360,6 +390,9 @@ func TestIsolationMatrix(t *testing.T) {
 				wantSame, wantOther := []int{200}, []int{200}
 				if rt.Method == "POST" {
 					wantSame, wantOther = []int{409}, []int{201}
+				}
+				if st, ok := apporteurWrite[key]; ok {
+					wantSame, wantOther = []int{st[0]}, []int{st[1]}
 				}
 				check("other apporteur, same MIA", w.tokA2, wantSame, sameMIA)
 				check("other apporteur, other MIA", w.tokB1, wantOther, w.markers)

@@ -2,6 +2,7 @@ package dynamo
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"sort"
 	"strings"
@@ -105,7 +106,7 @@ type noteItem struct {
 	Partagee    bool             `dynamodbav:"partagee"`
 	Auteur      string           `dynamodbav:"auteur"`
 	ApporteurID string           `dynamodbav:"apporteurId,omitempty"`
-	Versions    []noteVersionRec `dynamodbav:"versions"`
+	Versions    []noteVersionRec `dynamodbav:"versions,omitempty"`
 	// ClientID: see tacheItem (a note is a contact with the client).
 	ClientID string `dynamodbav:"clientId"`
 }
@@ -577,7 +578,7 @@ func (s *Store) PutActivite(ctx context.Context, m crm.MIAID, cibleID, id string
 }
 
 // ListActivite reads a record's timeline, newest first, in one Query.
-// Another tenant's id is an empty timeline of this one.
+// Another tenant's id has no timeline in this one: ENOTFOUND.
 func (s *Store) ListActivite(ctx context.Context, m crm.MIAID, cibleID string, o crm.ListOptions) (crm.Page[crm.Activite], error) {
 	if errs := o.Validate(); errs != nil {
 		return crm.Page[crm.Activite]{}, crm.Invalid(errs...)
@@ -590,7 +591,13 @@ func (s *Store) ListActivite(ctx context.Context, m crm.MIAID, cibleID string, o
 	if err := withExpr(in, key, nil); err != nil {
 		return crm.Page[crm.Activite]{}, internal("list activite", err)
 	}
-	return queryPage(ctx, s, m, "activite|"+cibleID, in, o, activiteItem.activite)
+	page, err := queryPage(ctx, s, m, "activite|"+cibleID, in, o, activiteItem.activite)
+	if err == nil && o.Cursor == "" && len(page.Items) == 0 {
+		// Every record's timeline starts with its creation: none is a record
+		// unknown to this MIA (or one older than the timelines).
+		return page, crm.Errorf(crm.ENOTFOUND, "Aucune activité pour cette fiche.")
+	}
+	return page, err
 }
 
 // contributionItem is what the dashboard recorded of one record.
@@ -600,7 +607,9 @@ type contributionItem struct {
 	Type     string       `dynamodbav:"type"`
 	Version  int          `dynamodbav:"version"`
 	Signe    string       `dynamodbav:"signe,omitempty"`
-	Counters crm.Counters `dynamodbav:"counters"`
+	// Counters as JSON: a string, whatever the names of the counters (the
+	// stream reader's conversion of DynamoDB Local's map images is partial).
+	Counters string `dynamodbav:"counters"`
 }
 
 // ApplyContribution moves the dashboard of m from what it recorded of one
@@ -617,7 +626,10 @@ func (s *Store) ApplyContribution(ctx context.Context, m crm.MIAID, kind, id str
 		err := s.getItem(ctx, MIAPK(m), ContributionSK(kind, id), &it, "contribution")
 		switch {
 		case err == nil:
-			prev = &crm.Contribution{Version: it.Version, Signe: it.Signe, Counters: it.Counters}
+			prev = &crm.Contribution{Version: it.Version, Signe: it.Signe, Counters: crm.Counters{}}
+			if err := json.Unmarshal([]byte(it.Counters), &prev.Counters); err != nil {
+				return internal("decode contribution", err)
+			}
 		case crm.ErrorCode(err) != crm.ENOTFOUND:
 			return err
 		}
@@ -625,8 +637,9 @@ func (s *Store) ApplyContribution(ctx context.Context, m crm.MIAID, kind, id str
 		if !ok {
 			return nil
 		}
-		if next.Counters == nil {
-			next.Counters = crm.Counters{}
+		counts, err := json.Marshal(next.Counters)
+		if err != nil {
+			return internal("encode contribution", err)
 		}
 		cond := notExists()
 		if prev != nil {
@@ -635,7 +648,7 @@ func (s *Store) ApplyContribution(ctx context.Context, m crm.MIAID, kind, id str
 		}
 		var acts actions
 		acts.add(s.putAction(contributionItem{PK: MIAPK(m), SK: ContributionSK(kind, id), Type: "contribution",
-			Version: next.Version, Signe: next.Signe, Counters: next.Counters}, cond))
+			Version: next.Version, Signe: next.Signe, Counters: string(counts)}, cond))
 		acts.onFail(func(map[string]types.AttributeValue) error { return errStale })
 		if len(delta) > 0 || len(names) > 0 {
 			var upd expression.UpdateBuilder
