@@ -5,9 +5,11 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/assentis/mycrm/internal/crm"
 	"github.com/assentis/mycrm/internal/csvimport"
+	"github.com/assentis/mycrm/internal/csvimport/csvimporttest"
 	"github.com/assentis/mycrm/internal/phone"
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
@@ -54,6 +56,11 @@ func toCP1252(s string) []byte {
 
 func runImport(t *testing.T, s *Store, m crm.MIAID, kind crm.ImportKind, data []byte, update bool) crm.Import {
 	t.Helper()
+	return runImportWith(t, s, m, kind, data, update, csvimport.Options{Chunk: 3, Workers: 4})
+}
+
+func runImportWith(t *testing.T, s *Store, m crm.MIAID, kind crm.ImportKind, data []byte, update bool, o csvimport.Options) crm.Import {
+	t.Helper()
 	ctx := context.Background()
 	f, err := csvimport.Parse(data)
 	if err != nil {
@@ -68,7 +75,7 @@ func runImport(t *testing.T, s *Store, m crm.MIAID, kind crm.ImportKind, data []
 		Separateur: csvimport.SeparatorName(f.Separator), Colonnes: f.Header, Correspondance: mapping, Total: len(f.Rows)}))
 	imp = must[crm.Import](t)(s.ConfirmImport(ctx, m, imp.ID, mapping, update))
 	rows := csvimport.Plan(f, kind, mapping, phone.Normalize)
-	done, err := csvimport.Run(ctx, s, m, imp, rows, csvimport.Options{Chunk: 3, Workers: 4})
+	done, err := csvimport.Run(ctx, s, m, imp, rows, o)
 	if err != nil || !done {
 		t.Fatalf("run: %v, done %v", err, done)
 	}
@@ -194,5 +201,49 @@ func createdEntreprise(t *testing.T) func(crm.Entreprise, *crm.Replay, error) cr
 			t.Fatal(err)
 		}
 		return e
+	}
+}
+
+// TestImportLargeFile imports a 2,000-line file of csvimporttest (the e2e
+// and make bench import its 10,000 lines through the API) and checks
+// the outcome of every line, then that the undo gives the base back byte
+// for byte. The rate is logged (make bench measures it), never asserted.
+func TestImportLargeFile(t *testing.T) {
+	s, m := newStore(t)
+	ctx := context.Background()
+	n := 2000
+	for i := range csvimporttest.Bases(n) {
+		createdContact(t)(s.CreateContact(ctx, m, csvimporttest.BaseContact(i), nil))
+	}
+	before := snapshot(t, m)
+	data, want := csvimporttest.File(n)
+	start := time.Now()
+	imp := runImportWith(t, s, m, crm.ImportContacts, data, true, csvimport.Options{Chunk: 250, Workers: 16})
+	elapsed := time.Since(start)
+	t.Logf("%d lines imported in %v: %.0f lines/s", n, elapsed.Round(time.Millisecond), float64(n)/elapsed.Seconds())
+	var wantCounts crm.ImportCounts
+	for _, o := range want {
+		wantCounts.Add(o)
+	}
+	if imp.Compteurs != wantCounts {
+		t.Fatalf("counts = %+v, want %+v", imp.Compteurs, wantCounts)
+	}
+	lines := must[[]crm.ImportLine](t)(s.ImportLines(ctx, m, imp.ID))
+	if len(lines) != n {
+		t.Fatalf("%d lines recorded, want %d", len(lines), n)
+	}
+	for i, l := range lines {
+		if l.Line != i+2 || l.Outcome != want[i] {
+			t.Fatalf("line %d: %+v, want outcome %s", i+2, l, want[i])
+		}
+	}
+	must[crm.Import](t)(s.StartUndo(ctx, m, imp.ID))
+	start = time.Now()
+	if done, err := s.UndoImport(ctx, m, imp.ID, time.Time{}); err != nil || !done {
+		t.Fatalf("undo: %v %v", err, done)
+	}
+	t.Logf("undone in %v", time.Since(start).Round(time.Millisecond))
+	if after := snapshot(t, m); !reflect.DeepEqual(after, before) {
+		t.Fatalf("after undo: %d items, before %d", len(after), len(before))
 	}
 }
