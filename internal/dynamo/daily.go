@@ -602,11 +602,11 @@ func (s *Store) ListActivite(ctx context.Context, m crm.MIAID, cibleID string, o
 
 // contributionItem is what the dashboard recorded of one record.
 type contributionItem struct {
-	PK       string       `dynamodbav:"PK"`
-	SK       string       `dynamodbav:"SK"`
-	Type     string       `dynamodbav:"type"`
-	Version  int          `dynamodbav:"version"`
-	Signe    string       `dynamodbav:"signe,omitempty"`
+	PK      string `dynamodbav:"PK"`
+	SK      string `dynamodbav:"SK"`
+	Type    string `dynamodbav:"type"`
+	Version int    `dynamodbav:"version"`
+	Signe   string `dynamodbav:"signe,omitempty"`
 	// Counters as JSON: a string, whatever the names of the counters (the
 	// stream reader's conversion of DynamoDB Local's map images is partial).
 	Counters string `dynamodbav:"counters"`
