@@ -10,7 +10,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/assentis/mycrm/internal/agenda"
 	"github.com/assentis/mycrm/internal/consumers"
 	"github.com/assentis/mycrm/internal/crm"
 	"github.com/assentis/mycrm/internal/ddbevent"
@@ -362,13 +361,8 @@ func TestDigestHoldsExactlyTheDueTaches(t *testing.T) {
 	wantStatus(t, call(t, "POST", "/taches", without.token, map[string]any{"titre": "Plus tard", "echeance": after}), 201)
 	waitStreams(t)
 
-	job, err := agenda.Digest(agenda.Deps{Store: stack.Services.HTTP.Store, Mailer: stack.Services.Consumers.Mailer,
-		WebBaseURL: stack.Services.Consumers.WebBaseURL})
-	if err != nil {
-		t.Fatal(err)
-	}
 	for range 2 { // a retried run sends nothing more
-		if err := job(context.Background(), at.UTC()); err != nil {
+		if err := stack.FireSchedule(context.Background(), "morning-digest", at.UTC()); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -408,14 +402,10 @@ func TestRelancesFromTime(t *testing.T) {
 	stale, signed := open(), open()
 	wantStatus(t, call(t, "PATCH", "/affaires/"+signed, mia.token, map[string]any{"statut": "signee"}), 200)
 	waitStreams(t)
-	job, err := agenda.Relances(agenda.Deps{Store: stack.Services.HTTP.Store})
-	if err != nil {
-		t.Fatal(err)
-	}
 	run := func(at time.Time) {
 		t.Helper()
 		for range 2 { // a retried run creates nothing twice
-			if err := job(context.Background(), at); err != nil {
+			if err := stack.FireSchedule(context.Background(), "daily-relances", at.UTC()); err != nil {
 				t.Fatal(err)
 			}
 		}

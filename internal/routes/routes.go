@@ -99,7 +99,12 @@ var Streams = []Stream{
 
 // Schedules are the functions EventBridge Scheduler runs. Expression and
 // Timezone are the ScheduleV2 event's in template.yaml.
-var Schedules = []Schedule{}
+var Schedules = []Schedule{
+	// The relances of the day first (6:00, every day: a wake-up falling on a
+	// Sunday still makes its tâche), then the digest that lists them.
+	{"daily-relances", "cron(0 6 * * ? *)", "Europe/Paris", jobs.Relances, Store},
+	{"morning-digest", "cron(0 8 ? * MON-FRI *)", "Europe/Paris", jobs.Digest, Store | Mailer},
+}
 
 // Route is an HTTP function.
 type Route struct {
