@@ -33,6 +33,8 @@ const (
 	prefixHistorique  = "#HISTORIQUE#"
 	prefixIdempotence = "IDEMPOTENCE#"
 	prefixUnique      = "UNIQUE#"
+	prefixImport      = "IMPORT#"
+	prefixImportLine  = "IMPORTLIGNE#"
 	skProfil          = "PROFIL"
 	pkCatalogue       = "CATALOGUE"
 	gsi1SKClient      = "#" // sorts before AFFAIRE#: the client comes first in its collection
@@ -54,6 +56,8 @@ const (
 	typeStreamMark  = "stream_mark"
 	typeDocument    = "document"
 	typeParametres  = "parametres"
+	typeImport      = "import"
+	typeImportLine  = "import_ligne"
 )
 
 // timeLayout is fixed width (always 9 fraction digits, UTC) so timestamps sort as strings.
@@ -176,3 +180,15 @@ func DocumentCollectionSK(created time.Time, d crm.DocumentID) string {
 
 // ParametresSK is a MIA's settings item (under MIAPK).
 func ParametresSK() string { return "PARAMETRES" }
+
+// ImportSK keys a CSV import of a MIA (under MIAPK); ImportLineSK the
+// recorded outcome of one line of it, fixed width so lines sort in file
+// order. The line prefix differs from the import's, so begins_with(IMPORT#)
+// lists imports alone.
+func ImportSK(id crm.ImportID) string { return prefixImport + string(id) }
+func ImportLineSK(id crm.ImportID, line int) string {
+	return fmt.Sprintf("%s%s#%07d", prefixImportLine, id, line)
+}
+
+// ImportLinesPrefix starts the sort keys of an import's lines.
+func ImportLinesPrefix(id crm.ImportID) string { return prefixImportLine + string(id) + "#" }
