@@ -71,7 +71,7 @@ func TestApporteurCRUD(t *testing.T) {
 	if l := must[crm.Page[crm.Apporteur]](t)(s.ListApporteurs(ctx, m, crm.ApporteurDesactive, crm.ListOptions{Limit: 10})); len(l.Items) != 1 {
 		t.Errorf("desactives = %+v, want 1", l.Items)
 	}
-	wantCode(t, ignore(s.ActiveApporteur(ctx, m, a.ID)), crm.EFORBIDDEN)
+	wantCode(t, ignore(s.ActiveApporteur(ctx, crm.Principal{MIA: m, Apporteur: a.ID})), crm.EFORBIDDEN)
 	wantCode(t, ignore(s.ReissueInvitation(ctx, m, a.ID)), crm.ECONFLICT)
 }
 
@@ -110,7 +110,7 @@ func TestInvitationAndActivation(t *testing.T) {
 		t.Fatal(err)
 	}
 	wantCode(t, s.ConsumeActivation(ctx, act), crm.EINVALID) // single use
-	got := must[crm.Apporteur](t)(s.ActiveApporteur(ctx, m, a.ID))
+	got := must[crm.Apporteur](t)(s.ActiveApporteur(ctx, crm.Principal{MIA: m, Apporteur: a.ID}))
 	if got.Statut != crm.ApporteurActif || got.ActiveLe == nil {
 		t.Errorf("after activation = %+v", got)
 	}
