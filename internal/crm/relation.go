@@ -255,4 +255,6 @@ type ConventionData struct {
 	MIA         MIA
 	Apporteur   Apporteur
 	StatutLegal StatutLegal
+	// Reprise is the MIA's reprise rule in words (a default clause when empty).
+	Reprise string
 }
