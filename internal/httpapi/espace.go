@@ -92,6 +92,7 @@ type profilResponse struct {
 	Commissions  crm.CommissionTotaux `json:"commissions"`
 	MIANom       string               `json:"miaNom"`
 	MIA          profilMIA            `json:"mia"`
+	MembreID     string               `json:"membreId"`
 }
 
 type profilMIA struct {
@@ -132,7 +133,8 @@ func handleEspaceProfil(s profilStore) apiFunc {
 		encode(w, http.StatusOK, profilResponse{ID: a.ID, Nom: a.Nom, Prenom: a.Prenom, Email: a.Email,
 			Telephone: a.Telephone, Localisation: a.Localisation, Statut: a.Statut, ActiveLe: a.ActiveLe,
 			Commissions: a.Commissions, MIANom: nom,
-			MIA: profilMIA{Nom: m.Nom, Prenom: m.Prenom, Cabinet: m.Cabinet, Email: m.Email}})
+			MIA:      profilMIA{Nom: m.Nom, Prenom: m.Prenom, Cabinet: m.Cabinet, Email: m.Email},
+			MembreID: crm.MembreID(p.MIA, p.Apporteur)})
 		return nil
 	}
 }
