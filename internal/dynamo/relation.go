@@ -312,6 +312,9 @@ func (s *Store) AcceptConvention(ctx context.Context, who crm.Principal, v int, 
 			(it.CognitoSub != who.Sub && (it.CognitoSub != "" || who.Choisi)) {
 			return notMember()
 		}
+		if it.Convention == nil || it.Convention.Version < v {
+			return crm.Errorf(crm.ENOTFOUND, "Convention introuvable.")
+		}
 		return crm.Errorf(crm.ECONFLICT, "Une nouvelle version de la convention a été générée : lisez-la avant de l'accepter.")
 	})
 	upd := expression.Set(expression.Name("accepteeLe"), expression.Value(at)).
