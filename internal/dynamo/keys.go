@@ -33,6 +33,8 @@ const (
 	prefixHistorique  = "#HISTORIQUE#"
 	prefixIdempotence = "IDEMPOTENCE#"
 	prefixUnique      = "UNIQUE#"
+	prefixImport      = "IMPORT#"
+	prefixImportLine  = "IMPORTLIGNE#"
 	skProfil          = "PROFIL"
 	pkCatalogue       = "CATALOGUE"
 	gsi1SKClient      = "#" // sorts before AFFAIRE#: the client comes first in its collection
@@ -52,6 +54,8 @@ const (
 	typeGuard       = "guard"
 	typeIdempotence = "idempotence"
 	typeStreamMark  = "stream_mark"
+	typeImport      = "import"
+	typeImportLine  = "import_ligne"
 )
 
 // timeLayout is fixed width (always 9 fraction digits, UTC) so timestamps sort as strings.
@@ -168,3 +172,15 @@ func ConventionSK(p crm.ApporteurID, v int) string {
 	return fmt.Sprintf("%s%06d", ConventionPrefix(p), v)
 }
 func ConventionPrefix(p crm.ApporteurID) string { return "CONVENTION#" + string(p) + "#" }
+
+// ImportSK keys a CSV import of a MIA (under MIAPK); ImportLineSK the
+// recorded outcome of one line of it, fixed width so lines sort in file
+// order. The line prefix differs from the import's, so begins_with(IMPORT#)
+// lists imports alone.
+func ImportSK(id crm.ImportID) string { return prefixImport + string(id) }
+func ImportLineSK(id crm.ImportID, line int) string {
+	return fmt.Sprintf("%s%s#%07d", prefixImportLine, id, line)
+}
+
+// ImportLinesPrefix starts the sort keys of an import's lines.
+func ImportLinesPrefix(id crm.ImportID) string { return prefixImportLine + string(id) + "#" }
