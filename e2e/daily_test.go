@@ -317,8 +317,8 @@ func TestPrivateNoteNeverReachesTheApporteur(t *testing.T) {
 
 // workingDayFrom is day (or the next working day) at 8:00 in Paris.
 func workingDayFrom(t time.Time) time.Time {
-	y, m, d := t.In(crm.Paris()).Date()
-	day := time.Date(y, m, d, 8, 0, 0, 0, crm.Paris())
+	y, m, d := t.In(crm.Paris).Date()
+	day := time.Date(y, m, d, 8, 0, 0, 0, crm.Paris)
 	for !crm.IsWorkingDay(day) {
 		day = day.AddDate(0, 0, 1)
 	}

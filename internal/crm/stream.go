@@ -16,6 +16,7 @@ const (
 	KindMIA        ItemKind = "mia"
 	KindTache      ItemKind = "tache"
 	KindNote       ItemKind = "note"
+	KindConvention ItemKind = "convention"
 )
 
 // Image is a decoded stream image (an absent image decodes to the zero
@@ -38,6 +39,15 @@ type Image struct {
 	// Tache and Note are set for a tâche and a note.
 	Tache *Tache
 	Note  *Note
+	// Convention is set for a version of a convention d'apport.
+	Convention *ConventionRef
+}
+
+// ConventionRef is what the consumers read of a convention version.
+type ConventionRef struct {
+	Apporteur ApporteurID
+	Version   int
+	Acceptee  bool
 }
 
 // ClientRef is what affaires copy of their client (a contact or an

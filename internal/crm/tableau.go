@@ -62,7 +62,7 @@ func SignatureMonth(prev string, a *Affaire) string {
 	case prev != "":
 		return prev
 	}
-	return a.UpdatedAt.In(Paris()).Format("2006-01")
+	return a.UpdatedAt.In(Paris).Format("2006-01")
 }
 
 // AffaireCounters is an affaire's contribution (nil: a removed affaire).
@@ -214,7 +214,7 @@ func TableauOf(c Counters, produitNoms map[string]string, now time.Time) Tableau
 		}
 		return a.ProduitID < b.ProduitID
 	})
-	y, m, _ := now.In(Paris()).Date()
+	y, m, _ := now.In(Paris).Date()
 	first := time.Date(y, m, 1, 12, 0, 0, 0, time.UTC)
 	for i := 11; i >= 0; i-- {
 		mois := first.AddDate(0, -i, 0).Format("2006-01")

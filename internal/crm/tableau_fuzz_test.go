@@ -71,7 +71,7 @@ func FuzzTableauEqualsRecount(f *testing.F) {
 			a.Version++
 			a.UpdatedAt = at
 			if a.Statut.Signed() && signed[a.ID] == "" {
-				signed[a.ID] = at.In(Paris()).Format("2006-01")
+				signed[a.ID] = at.In(Paris).Format("2006-01")
 			}
 			current[a.ID] = &a
 			stream = append(stream, a)

@@ -1,23 +1,11 @@
 package crm
 
 import (
-	"sync"
 	"time"
 )
 
-// Paris is the time zone of the MIA's working days (digest at 8:00, due
-// dates of relances), loaded on first use (not at init: the packages that
-// embed time/tzdata, for a runtime without zoneinfo, have registered it by
-// then). Without it, a fixed CET offset rather than a failing handler.
-var Paris = sync.OnceValue(func() *time.Location {
-	if l, err := time.LoadLocation("Europe/Paris"); err == nil {
-		return l
-	}
-	return time.FixedZone("CET", 3600)
-})
-
 // Day is t's calendar day in Paris, "2006-01-02".
-func Day(t time.Time) string { return t.In(Paris()).Format(time.DateOnly) }
+func Day(t time.Time) string { return t.In(Paris).Format(time.DateOnly) }
 
 // easter is Easter Sunday of year y (anonymous Gregorian algorithm).
 func easter(y int) time.Time {
@@ -65,7 +53,7 @@ func IsWorkingDay(day time.Time) bool {
 
 // AddWorkingDays returns the day n working days after t's day in Paris.
 func AddWorkingDays(t time.Time, n int) string {
-	y, m, d := t.In(Paris()).Date()
+	y, m, d := t.In(Paris).Date()
 	day := time.Date(y, m, d, 12, 0, 0, 0, time.UTC)
 	for n > 0 {
 		day = day.AddDate(0, 0, 1)

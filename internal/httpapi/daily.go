@@ -189,7 +189,7 @@ func handleUpdateEspaceTache(s espaceTacheUpdater) apiFunc {
 			if in.Statut != nil && *in.Statut == crm.TacheEcartee {
 				return crm.Tache{}, crm.Invalid(crm.FieldError{Champ: "statut", Message: "Le statut doit être « a_faire » ou « faite »."})
 			}
-			if _, err := s.ActiveApporteur(r.Context(), p.MIA, p.Apporteur); err != nil {
+			if _, err := s.ActiveApporteur(r.Context(), p); err != nil {
 				return crm.Tache{}, err
 			}
 			return s.UpdateTache(r.Context(), p.MIA, id, crm.TachePatch{Statut: in.Statut}, im, p.Apporteur)
@@ -214,7 +214,7 @@ func CreateEspaceNote(d Deps) (Func, error) { return needs(d, handleCreateEspace
 func handleCreateEspaceNote(s espaceNoteCreator) apiFunc {
 	return func(w http.ResponseWriter, r *http.Request, p crm.Principal) error {
 		return create(w, r, p, "/espace-apporteur/notes/", func(in espaceNoteInput, idem *crm.Idempotency) (crm.Note, *crm.Replay, error) {
-			if _, err := s.ActiveApporteur(r.Context(), p.MIA, p.Apporteur); err != nil {
+			if _, err := s.ActiveApporteur(r.Context(), p); err != nil {
 				return crm.Note{}, nil, err
 			}
 			return s.CreateNote(r.Context(), p.MIA, p.Apporteur, crm.NewNote{CibleType: crm.CibleContact, CibleID: in.ContactID, Texte: in.Texte}, idem)
@@ -247,12 +247,4 @@ func handleListEspaceNotes(s espaceNoteLister) apiFunc {
 		encode(w, http.StatusOK, page)
 		return nil
 	}
-}
-
-// now is the clock of the handlers that need the day (Paris).
-func (d Deps) now() time.Time {
-	if d.Now != nil {
-		return d.Now()
-	}
-	return time.Now()
 }

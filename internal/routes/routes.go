@@ -75,6 +75,9 @@ var API = []Route{
 	{"get-apporteur", "GET /apporteurs/{apporteurId}", httpapi.MIA, httpapi.GetApporteur, Store},
 	{"update-apporteur", "PATCH /apporteurs/{apporteurId}", httpapi.MIA, httpapi.UpdateApporteur, Store | Phone | ApporteurPool},
 	{"invite-apporteur", "POST /apporteurs/{apporteurId}/invitation", httpapi.MIA, httpapi.InviteApporteur, Store},
+	{"create-convention", "POST /apporteurs/{apporteurId}/convention", httpapi.MIA, httpapi.CreateConvention, Store},
+	{"list-conventions", "GET /apporteurs/{apporteurId}/convention", httpapi.MIA, httpapi.ListConventions, Store},
+	{"get-convention-pdf", "GET /apporteurs/{apporteurId}/convention/pdf", httpapi.MIA, httpapi.GetConventionPDF, Store},
 
 	// Assentis staff: the catalogue and MIA accounts.
 	{"create-produit", "POST /admin/produits", httpapi.Staff, httpapi.CreateProduit, Store},
@@ -91,6 +94,11 @@ var API = []Route{
 	{"update-espace-tache", "PATCH /espace-apporteur/taches/{tacheId}", httpapi.Apporteur, httpapi.UpdateEspaceTache, Store},
 	{"create-espace-note", "POST /espace-apporteur/notes", httpapi.Apporteur, httpapi.CreateEspaceNote, Store},
 	{"list-espace-notes", "GET /espace-apporteur/notes", httpapi.Apporteur, httpapi.ListEspaceNotes, Store},
+	{"list-espace-mandataires", "GET /espace-apporteur/mandataires", httpapi.Apporteur, httpapi.ListEspaceMandataires, Store},
+	{"accept-espace-mandataire", "POST /espace-apporteur/mandataires/{membreId}/acceptation", httpapi.Apporteur, httpapi.AcceptEspaceMandataire, Store},
+	{"get-espace-convention", "GET /espace-apporteur/convention", httpapi.Apporteur, httpapi.GetEspaceConvention, Store},
+	{"get-espace-convention-pdf", "GET /espace-apporteur/convention/pdf", httpapi.Apporteur, httpapi.GetEspaceConventionPDF, Store},
+	{"accept-espace-convention", "POST /espace-apporteur/convention/acceptation", httpapi.Apporteur, httpapi.AcceptEspaceConvention, Store},
 }
 
 // Streams are the readers of the table's DynamoDB stream.
