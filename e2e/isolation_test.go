@@ -177,6 +177,18 @@ func (w *world) body(rt string) any {
 		return map[string]any{"nom": "Intrus"}
 	case "POST /activation":
 		return map[string]any{"token": strings.Repeat("A", 43), "motDePasse": "Intrus-2026-Long"}
+	case "POST /espace-apporteur/convention/acceptation": // A1's convention
+		return map[string]any{"version": 1, "sha256": w.conventionSHA}
+	case "POST /taches":
+		return map[string]any{"titre": "Intrus", "echeance": "2026-12-01", "cibleType": "contact", "cibleId": w.contact}
+	case "POST /notes":
+		return map[string]any{"cibleType": "contact", "cibleId": w.contact, "texte": "Intrus"}
+	case "PATCH /taches/{tacheId}", "PATCH /espace-apporteur/taches/{tacheId}":
+		return map[string]any{"statut": "faite"}
+	case "PATCH /notes/{noteId}":
+		return map[string]any{"texte": "Intrus"}
+	case "POST /espace-apporteur/notes":
+		return map[string]any{"contactId": w.contact, "texte": "Intrus"}
 	}
 	return nil
 }
