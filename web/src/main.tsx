@@ -12,6 +12,9 @@ import { ApporteurNew, ApporteurView, ApporteursList } from "./pages/mia/Apporte
 import { ContactNew, ContactView, ContactsList } from "./pages/mia/Contacts";
 import { EntrepriseNew, EntrepriseView, EntreprisesList } from "./pages/mia/Entreprises";
 import { AffaireEdit, AffaireNew, AffairesList } from "./pages/mia/Affaires";
+import { TableauPage, TacheView, TachesPage } from "./pages/mia/Daily";
+import { MesNotes, MesTaches } from "./pages/espace/Daily";
+import { Progression } from "./pages/mia/Home";
 import { MesAffaires, MesCommissions, MesContacts, MonNouveauContact, MonProfil } from "./pages/espace/Espace";
 import { MaConvention, MandataireBar, MesMandataires } from "./pages/espace/Relation";
 import type { JSX } from "preact";
@@ -21,6 +24,10 @@ type Page = (p: { params: Record<string, string>; query: URLSearchParams }) => J
 
 const MIA_ROUTES: [string, Page][] = [
   ["/mia", () => <Home />],
+  ["/mia/progression", () => <Progression />],
+  ["/mia/tableau-de-bord", () => <TableauPage />],
+  ["/mia/taches", ({ query }) => <TachesPage query={query} />],
+  ["/mia/taches/:id", ({ params }) => <TacheView id={params.id} />],
   ["/mia/apporteurs", ({ query }) => <ApporteursList query={query} />],
   ["/mia/apporteurs/nouveau", () => <ApporteurNew />],
   ["/mia/apporteurs/:id", ({ params, query }) => <ApporteurView id={params.id} query={query} />],
@@ -41,6 +48,8 @@ const ESPACE_ROUTES: [string, Page][] = [
   ["/espace/affaires", () => <MesAffaires />],
   ["/espace/commissions", () => <MesCommissions />],
   ["/espace/profil", () => <MonProfil />],
+  ["/espace/taches", () => <MesTaches />],
+  ["/espace/notes", () => <MesNotes />],
   ["/espace/mandataires", () => <MesMandataires />],
   ["/espace/convention", ({ query }) => <MaConvention query={query} />],
 ];

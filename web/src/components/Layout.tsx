@@ -11,6 +11,7 @@ export interface NavItem {
 
 export const MIA_NAV: NavItem[] = [
   { href: "/mia", label: "Accueil" },
+  { href: "/mia/taches", label: "Tâches" },
   { href: "/mia/apporteurs", label: "Apporteurs d'affaires" },
   { href: "/mia/contacts", label: "Contacts" },
   { href: "/mia/entreprises", label: "Entreprises" },
@@ -19,6 +20,7 @@ export const MIA_NAV: NavItem[] = [
 
 export const APPORTEUR_NAV: NavItem[] = [
   { href: "/espace/contacts", label: "Mes contacts" },
+  { href: "/espace/taches", label: "Tâches" },
   { href: "/espace/affaires", label: "Mes affaires" },
   { href: "/espace/commissions", label: "Mes commissions" },
   { href: "/espace/convention", label: "Ma convention" },

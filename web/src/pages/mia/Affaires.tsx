@@ -1,3 +1,4 @@
+import { FicheActivite } from "./Daily";
 import { useEffect, useState } from "preact/hooks";
 import { api } from "../../app";
 import { Badge, EditIcon, Link } from "../../components/elements";
@@ -447,6 +448,7 @@ export function AffaireEdit({ id, query }: { id: string; query: URLSearchParams 
               )}
             </section>
           </div>
+          <FicheActivite type="affaire" id={id} />
         </div>
     );
   }

@@ -14,6 +14,7 @@ import { formatDate, label, STATUT_CONTACT, formatTelephone } from "../../lib/fo
 import { apporteurName, personName } from "../../lib/model";
 import { navigate } from "../../lib/router";
 import { ClientAffaires } from "./Affaires";
+import { FicheActivite } from "./Daily";
 
 export function useApporteurs() {
   return useAsync((signal) => api.items<Apporteur>("/apporteurs?limit=200", signal), []);
@@ -230,6 +231,7 @@ export function ContactView({ id, query }: { id: string; query: URLSearchParams 
               </dl>
             </EditableCard>
             <ClientAffaires id="affaires-contact" clientId={ct.id} affaires={ct.affaires} empty="Aucune affaire pour ce contact." />
+            <FicheActivite type="contact" id={ct.id} />
           </>
         );
       }}

@@ -15,6 +15,7 @@ import { formatDate, formatSiren, formatTelephone } from "../../lib/format";
 import { apporteurName, personName } from "../../lib/model";
 import { navigate } from "../../lib/router";
 import { ClientAffaires } from "./Affaires";
+import { FicheActivite } from "./Daily";
 
 export function EntreprisesList({ query }: { query: URLSearchParams }) {
   const q = query.get("q") ?? "";
@@ -227,6 +228,7 @@ export function EntrepriseView({ id, query }: { id: string; query: URLSearchPara
               </dl>
             </EditableCard>
             <ClientAffaires id="affaires-ent" clientId={en.id} affaires={en.affaires} empty="Aucune affaire pour cette entreprise." />
+            <FicheActivite type="entreprise" id={en.id} />
           </>
         );
       }}
