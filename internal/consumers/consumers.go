@@ -48,6 +48,7 @@ type Store interface {
 	profiles
 	invitationClaims
 	notificationClaims
+	ledgers
 }
 
 // Mailer sends a composed email (sesmail.Mailer).

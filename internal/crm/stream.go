@@ -14,6 +14,7 @@ const (
 	KindEntreprise ItemKind = "entreprise"
 	KindApporteur  ItemKind = "apporteur"
 	KindMIA        ItemKind = "mia"
+	KindReleve     ItemKind = "releve"
 )
 
 // Image is a decoded stream image (an absent image decodes to the zero
@@ -33,6 +34,8 @@ type Image struct {
 	// Account is set for an apporteur, and for a MIA profile that went
 	// through the invitation flow (a seeded profile has none).
 	Account *Account
+	// Releve is set for an issued relevé de commissions (without its lines).
+	Releve *Releve
 }
 
 // ClientRef is what affaires copy of their client (a contact or an
