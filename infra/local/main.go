@@ -57,7 +57,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	opts := devstack.Options{
 		Dir: *dir, Persist: true,
 		APIPort: *apiPort, DynamoPort: *dynamoPort, CognitoPort: *cognitoPort, SESPort: *sesPort,
-		WebDir: *web, Log: logw,
+		WebDir: *web, Log: logw, RunSchedules: true,
 	}
 	if *replay {
 		opts.StreamStart = "TRIM_HORIZON"
@@ -81,6 +81,7 @@ MyCRM runs locally.
   DynamoDB Local     %s   (table %s)
   cognito-local      %s   (MIA pool %s, apporteur pool %s)
   Mail viewer (SES)  %s
+  Schedules          run on time; one now: curl -X POST %s/_local/schedules/<function>
   State              %s   (make reset to wipe)
 
 Demo accounts
@@ -88,7 +89,7 @@ Demo accounts
   Assentis staff     %s / %s
 
 Ctrl-C stops everything.
-`, s.APIURL, webNote, s.APIURL, s.DynamoURL, s.Table, s.CognitoURL, s.MIAPoolID, s.ApporteurPoolID, s.SESURL, s.Dir,
+`, s.APIURL, webNote, s.APIURL, s.DynamoURL, s.Table, s.CognitoURL, s.MIAPoolID, s.ApporteurPoolID, s.SESURL, s.APIURL, s.Dir,
 		devstack.DemoMIAEmail, devstack.DemoMIAPassword, devstack.StaffEmail, devstack.StaffPassword)
 
 	<-ctx.Done()

@@ -93,6 +93,9 @@ type Options struct {
 	// handlers and consumers use (the benchmark adds its DynamoDB
 	// call-counting SDK middleware with config.WithAPIOptions).
 	AWSOptions []func(*config.LoadOptions) error
+	// RunSchedules runs the template's schedules on time (make dev); the
+	// tests leave it off and fire the one they check with FireSchedule.
+	RunSchedules bool
 	// HandlerLog, when set, receives the JSON logs of the functions'
 	// handlers and stream consumers (app.Load's default: stderr), so a test
 	// can check what they log.
@@ -276,6 +279,10 @@ func Start(ctx context.Context, o Options) (_ *Stack, err error) {
 	if err != nil {
 		return nil, err
 	}
+	jobs, err := scheduledJobs(s.Services)
+	if err != nil {
+		return nil, err
+	}
 	streamStart := o.StreamStart
 	if streamStart == "" && restart {
 		streamStart = "LATEST"
@@ -284,6 +291,7 @@ func Start(ctx context.Context, o Options) (_ *Stack, err error) {
 		Template:  s.Template,
 		Handlers:  handlers,
 		Consumers: consumers,
+		Jobs:      jobs,
 		Refs: map[string]string{
 			table.LogicalID:           s.Table,
 			"MiaUserPool":             s.MIAPoolID,
@@ -308,6 +316,11 @@ func Start(ctx context.Context, o Options) (_ *Stack, err error) {
 	if err := s.Gateway.StartStreams(ctx); err != nil {
 		return nil, fmt.Errorf("start stream consumers: %w", err)
 	}
+	if o.RunSchedules {
+		if err := s.Gateway.StartSchedules(ctx); err != nil {
+			return nil, fmt.Errorf("start schedules: %w", err)
+		}
+	}
 	l, err := net.Listen("tcp", "127.0.0.1:"+strconv.Itoa(o.APIPort))
 	if err != nil {
 		return nil, fmt.Errorf("listen for the API: %w", err)
@@ -316,6 +329,12 @@ func Start(ctx context.Context, o Options) (_ *Stack, err error) {
 	go func() { _ = s.server.Serve(l) }()
 	s.log.Info("local stack ready", "api", s.APIURL, "dir", s.Dir, "persist", o.Persist, "restart", restart)
 	return s, nil
+}
+
+// FireSchedule runs the scheduled function folder as EventBridge Scheduler
+// would at `at` (POST <APIURL>/_local/schedules/<folder>?at=… does the same).
+func (s *Stack) FireSchedule(ctx context.Context, folder string, at time.Time) error {
+	return s.Gateway.FireSchedule(ctx, folder, at)
 }
 
 // Close stops the API, the stream consumers and the emulators it started (by

@@ -25,6 +25,9 @@ func Folders() []string {
 	for _, s := range Streams {
 		out = append(out, s.Folder)
 	}
+	for _, s := range Schedules {
+		out = append(out, s.Folder)
+	}
 	return out
 }
 
@@ -42,6 +45,10 @@ func Main(folder string) ([]byte, error) {
 	} else if i := slices.IndexFunc(Streams, func(s Stream) bool { return s.Folder == folder }); i >= 0 {
 		s := Streams[i]
 		m = mainFile{Folder: s.Folder, Stream: true, Clients: s.Clients}
+		m.Maker = qualified(s.Make)
+	} else if i := slices.IndexFunc(Schedules, func(s Schedule) bool { return s.Folder == folder }); i >= 0 {
+		s := Schedules[i]
+		m = mainFile{Folder: s.Folder, Schedule: s.Expression, Clients: s.Clients}
 		m.Maker = qualified(s.Make)
 	} else {
 		return nil, fmt.Errorf("no function %q in internal/routes", folder)
@@ -93,6 +100,11 @@ func Check() error {
 			return fmt.Errorf("%s: no maker, or a phone normaliser", s.Folder)
 		}
 	}
+	for _, s := range Schedules {
+		if s.Make == nil || s.Clients.Has(Phone) || s.Expression == "" || s.Timezone == "" {
+			return fmt.Errorf("%s: no maker, expression or time zone, or a phone normaliser", s.Folder)
+		}
+	}
 	return nil
 }
 
@@ -121,6 +133,7 @@ func qualified(f any) string {
 type mainFile struct {
 	Folder, Pattern, Access, Maker string
 	Stream                         bool
+	Schedule                       string // a scheduled function's expression
 	Clients                        Clients
 	Options                        []string
 }
@@ -134,12 +147,45 @@ var mainTemplate = template.Must(template.New("main").Parse(Header + `
 
 {{if .Stream -}}
 // Command {{.Folder}} reads the table's DynamoDB stream ({{.Maker}}).
+{{- else if .Schedule -}}
+// Command {{.Folder}} runs {{.Maker}} on schedule, {{.Schedule}}.
 {{- else -}}
 // Command {{.Folder}} serves {{.Pattern}} ({{.Access}}).
 {{- end}}
 // Its row in internal/routes says what it links.
 package main
-{{if not .Stream}}
+{{if .Schedule}}
+import (
+	"context"
+	"log"
+	"os"
+	"time"
+
+	"github.com/assentis/mycrm/internal/app"
+{{- if .Has "mailer"}}
+	"github.com/assentis/mycrm/internal/app/streamapp"
+{{- end}}
+	"github.com/assentis/mycrm/internal/jobs"
+	"github.com/aws/aws-lambda-go/lambda"
+)
+
+func main() {
+{{- if .Has "mailer"}}
+	svc, err := streamapp.LoadWithMailer(context.Background(), os.Getenv{{range .Options}}, {{.}}{{end}})
+{{- else}}
+	svc, err := app.Load(context.Background(), os.Getenv{{range .Options}}, {{.}}{{end}})
+{{- end}}
+	if err != nil {
+		log.Fatal(err)
+	}
+	job, err := {{.Maker}}(jobs.Deps{Store: svc.Store, MIAPool: svc.HTTP.MIAAccounts, ApporteurPool: svc.HTTP.ApporteurAccounts,
+{{- if .Has "mailer"}} Mailer: svc.Consumers.Mailer,{{end}} WebBaseURL: svc.Getenv("WEB_BASE_URL"), Now: time.Now, Log: svc.HTTP.Log})
+	if err != nil {
+		log.Fatal(err)
+	}
+	lambda.Start(jobs.Handler(job))
+}
+{{- else if not .Stream}}
 import (
 	"github.com/assentis/mycrm/internal/app"
 	"github.com/assentis/mycrm/internal/httpapi"

@@ -5,6 +5,9 @@
 // and the OpenAPI document against it, both ways; the local gateway serves
 // the same rows.
 //
+// A scheduled function is a jobs.Maker with a row in Schedules and a
+// ScheduleV2 event in template.yaml.
+//
 // Adding a route: its handler (a maker in internal/httpapi), one row below,
 // its function in template.yaml, its operation in openapi.json, then
 // `go generate ./internal/routes`.
@@ -17,6 +20,7 @@ import (
 
 	"github.com/assentis/mycrm/internal/consumers"
 	"github.com/assentis/mycrm/internal/httpapi"
+	"github.com/assentis/mycrm/internal/jobs"
 )
 
 //go:generate go run ./gen -functions ../../functions
@@ -80,6 +84,10 @@ var Streams = []Stream{
 	{"stream-mail", consumers.Mail, Store | MIAPool | ApporteurPool | Mailer},
 }
 
+// Schedules are the functions EventBridge Scheduler runs. Expression and
+// Timezone are the ScheduleV2 event's in template.yaml.
+var Schedules = []Schedule{}
+
 // Route is an HTTP function.
 type Route struct {
 	Folder  string // functions/<Folder>
@@ -114,6 +122,15 @@ type Stream struct {
 	Folder  string // functions/<Folder>
 	Make    func(consumers.Deps) (consumers.Handler, error)
 	Clients Clients
+}
+
+// Schedule is a scheduled function.
+type Schedule struct {
+	Folder     string // functions/<Folder>
+	Expression string // "cron(0 8 ? * MON-FRI *)"
+	Timezone   string // "Europe/Paris"
+	Make       jobs.Maker
+	Clients    Clients
 }
 
 // Has tells whether c holds every client of x.

@@ -17,6 +17,7 @@ import (
 	"github.com/assentis/mycrm/internal/devstack/samtemplate"
 	"github.com/assentis/mycrm/internal/dynamo"
 	"github.com/assentis/mycrm/internal/httpapi"
+	"github.com/assentis/mycrm/internal/jobs"
 	"github.com/assentis/mycrm/internal/mail"
 	"github.com/assentis/mycrm/internal/phone"
 	"github.com/assentis/mycrm/internal/routes"
@@ -86,6 +87,16 @@ func built(c routes.Clients) (httpapi.Deps, consumers.Deps) {
 	return h, s
 }
 
+// builtJobs are the dependencies a scheduled function's main.go builds for clients c.
+func builtJobs(c routes.Clients) jobs.Deps {
+	h, s := built(c)
+	d := jobs.Deps{MIAPool: h.MIAAccounts, ApporteurPool: h.ApporteurAccounts, Mailer: s.Mailer}
+	if h.Store != nil {
+		d.Store = h.Store
+	}
+	return d
+}
+
 // TestMakersNeedTheirClients: each maker starts with exactly the clients of
 // its row, and fails at start without any one of them. A row cannot list a
 // client its function does not use (it would link it for nothing) nor miss
@@ -104,6 +115,12 @@ func TestMakersNeedTheirClients(t *testing.T) {
 				return err
 			}
 		}
+		for _, r := range routes.Schedules {
+			if r.Folder == folder {
+				_, err := r.Make(builtJobs(c))
+				return err
+			}
+		}
 		t.Fatalf("no function %s", folder)
 		return nil
 	}
@@ -112,6 +129,9 @@ func TestMakersNeedTheirClients(t *testing.T) {
 		clients[r.Folder] = r.Clients
 	}
 	for _, r := range routes.Streams {
+		clients[r.Folder] = r.Clients
+	}
+	for _, r := range routes.Schedules {
 		clients[r.Folder] = r.Clients
 	}
 	for _, f := range routes.Folders() {
@@ -143,6 +163,9 @@ func TestLinkedPackages(t *testing.T) {
 		clients[r.Folder] = r.Clients
 	}
 	for _, r := range routes.Streams {
+		clients[r.Folder] = r.Clients
+	}
+	for _, r := range routes.Schedules {
 		clients[r.Folder] = r.Clients
 	}
 	for _, fn := range routes.Folders() {
@@ -186,6 +209,10 @@ type template struct {
 					Method string
 					Auth   struct{ Authorizer string }
 					Stream json.RawMessage
+					// ScheduleV2
+					ScheduleExpression         string
+					ScheduleExpressionTimezone string
+					Input                      string
 				}
 			}
 		}
@@ -209,10 +236,12 @@ func rawTemplate(t *testing.T) template {
 
 // function is what template.yaml declares of a function, in the table's terms.
 type function struct {
-	routes  []string // "GET /contacts"
-	auth    []string // the authorizer of each route, "" when public
-	streams []string // the logical ids of the tables whose stream it reads
-	grants  []string // what its policies grant, sorted: "table-read", "pool:MiaUserPool", "mail"…
+	routes    []string // "GET /contacts"
+	auth      []string // the authorizer of each route, "" when public
+	streams   []string // the logical ids of the tables whose stream it reads
+	schedules []string // "cron(…) Europe/Paris" of each ScheduleV2 event
+	inputs    []string // the Input of each ScheduleV2 event
+	grants    []string // what its policies grant, sorted: "table-read", "pool:MiaUserPool", "mail"…
 }
 
 func templateFunctions(t *testing.T) map[string]function {
@@ -244,6 +273,9 @@ func templateFunctions(t *testing.T) map[string]function {
 				f.auth = append(f.auth, a)
 			case "DynamoDB":
 				f.streams = append(f.streams, getAtt(e.Properties.Stream))
+			case "ScheduleV2":
+				f.schedules = append(f.schedules, e.Properties.ScheduleExpression+" "+e.Properties.ScheduleExpressionTimezone)
+				f.inputs = append(f.inputs, e.Properties.Input)
 			default:
 				t.Errorf("%s: event type %s", id, e.Type)
 			}
@@ -389,8 +421,22 @@ func TestTemplate(t *testing.T) {
 		if !ok {
 			continue
 		}
-		if len(f.routes) > 0 || !slices.Equal(slices.Compact(f.streams), []string{"Table.StreamArn"}) {
-			t.Errorf("%s: routes %v and streams %v, want only the table's stream", s.Folder, f.routes, f.streams)
+		if len(f.routes) > 0 || len(f.schedules) > 0 || !slices.Equal(slices.Compact(f.streams), []string{"Table.StreamArn"}) {
+			t.Errorf("%s: routes %v, schedules %v and streams %v, want only the table's stream", s.Folder, f.routes, f.schedules, f.streams)
+		}
+		if got, want := f.grants, wantGrants(s.Clients, false); !slices.Equal(got, want) {
+			t.Errorf("%s: policies grant %v, want %v (clients: %v)", s.Folder, got, want, s.Clients)
+		}
+	}
+	for _, s := range routes.Schedules {
+		f, ok := fns[s.Folder]
+		if !ok {
+			continue
+		}
+		if len(f.routes) > 0 || len(f.streams) > 0 || !slices.Equal(f.schedules, []string{s.Expression + " " + s.Timezone}) {
+			t.Errorf("%s: routes %v, streams %v and schedules %v, want only %s %s", s.Folder, f.routes, f.streams, f.schedules, s.Expression, s.Timezone)
+		} else if f.inputs[0] != jobs.Input {
+			t.Errorf("%s: Input %q, want %q (the due time the job runs for)", s.Folder, f.inputs[0], jobs.Input)
 		}
 		if got, want := f.grants, wantGrants(s.Clients, false); !slices.Equal(got, want) {
 			t.Errorf("%s: policies grant %v, want %v (clients: %v)", s.Folder, got, want, s.Clients)

@@ -87,6 +87,10 @@ type Config struct {
 	// stand-in of the on-failure destination); they are logged either way.
 	OnFailure func(context.Context, StreamFailure)
 
+	// Jobs are the scheduled functions by folder (jobs.Job), fired by
+	// StartSchedules on time and by POST /_local/schedules/<folder> on demand.
+	Jobs map[string]Job
+
 	// Log receives one line per request and every problem (never tokens).
 	Log *slog.Logger
 }
@@ -99,6 +103,8 @@ type Gateway struct {
 	auth   *verifier
 	// authorizers are the issuer and audiences of each JWT authorizer, by name.
 	authorizers map[string]jwtAuthorizer
+
+	sched schedules
 
 	streamsMu sync.Mutex
 	mappings  []*mapping
@@ -314,6 +320,10 @@ func (g *Gateway) serve(w http.ResponseWriter, r *http.Request) string {
 		w.Header().Set("Cache-Control", "no-cache")
 		http.ServeContent(w, r, "openapi.json", time.Time{}, bytes.NewReader(g.cfg.OpenAPI))
 		return "openapi"
+	}
+	if strings.HasPrefix(r.URL.Path, SchedulesPath) && g.cfg.Jobs != nil {
+		g.serveFire(w, r)
+		return "schedule"
 	}
 	if isNavigation(r) && g.serveWeb(w, r, true) {
 		return "web"

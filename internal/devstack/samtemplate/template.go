@@ -67,6 +67,8 @@ type Function struct {
 	Policies json.RawMessage
 	Routes   []Route
 	Streams  []StreamEvent
+	// Schedules are its ScheduleV2 events (EventBridge Scheduler).
+	Schedules []ScheduleEvent
 }
 
 // Route is an HttpApi event of a function.
@@ -103,6 +105,17 @@ type Cors struct {
 	ExposeHeaders    []string
 	MaxAge           int
 	AllowCredentials bool
+}
+
+// ScheduleEvent is a ScheduleV2 event of a function: EventBridge Scheduler
+// calls it with Input at the times of Expression in Timezone.
+type ScheduleEvent struct {
+	Name       string // event name in the template
+	Function   string // folder of the function
+	Expression string // "cron(0 8 ? * MON-FRI *)" or "rate(1 hour)"
+	Timezone   string // IANA name; UTC when unset, as in Scheduler
+	Input      string
+	Enabled    bool // State is not DISABLED
 }
 
 // StreamEvent is a DynamoDB event of a function (an event source mapping).
@@ -397,6 +410,15 @@ func (t *Template) Table() (Table, error) {
 	panic("unreachable")
 }
 
+// Schedules lists every ScheduleV2 event of the template's functions.
+func (t *Template) Schedules() []ScheduleEvent {
+	var out []ScheduleEvent
+	for _, f := range t.Functions {
+		out = append(out, f.Schedules...)
+	}
+	return out
+}
+
 // Streams lists every DynamoDB stream event of the template's functions.
 func (t *Template) Streams() []StreamEvent {
 	var out []StreamEvent
@@ -551,6 +573,28 @@ func parseFunction(r rawResource, globalTimeout int) (Function, error) {
 				}
 			}
 			fn.Streams = append(fn.Streams, se)
+		case "ScheduleV2":
+			var sp struct {
+				ScheduleExpression         any `json:"ScheduleExpression"`
+				ScheduleExpressionTimezone any `json:"ScheduleExpressionTimezone"`
+				Input                      any `json:"Input"`
+				State                      any `json:"State"`
+			}
+			if err := json.Unmarshal(ev.Properties, &sp); err != nil {
+				return Function{}, fmt.Errorf("%s event %s: %w", r.id, name, err)
+			}
+			se := ScheduleEvent{
+				Name: name, Function: fn.Folder, Expression: scalar(sp.ScheduleExpression),
+				Timezone: scalar(sp.ScheduleExpressionTimezone), Input: scalar(sp.Input),
+				Enabled: scalar(sp.State) != "DISABLED",
+			}
+			if se.Expression == "" {
+				return Function{}, fmt.Errorf("%s event %s: no ScheduleExpression", r.id, name)
+			}
+			if se.Timezone == "" {
+				se.Timezone = "UTC"
+			}
+			fn.Schedules = append(fn.Schedules, se)
 		}
 	}
 	return fn, nil
