@@ -45,6 +45,7 @@ type world struct {
 	contact, espace string // ids of A's contacts (the second created by A1 in its espace)
 	entreprise      string
 	affaire         string
+	releve          string // A1's relevé de commissions
 	contactEmail    string
 	mark            string
 	markers         []string // victim data that must never reach an attacker
@@ -83,6 +84,16 @@ func newWorld(t *testing.T) *world {
 		r.JSON(t, &af)
 		w.affaire = af.ID
 	}
+	// A1's commission ledger: the affaire signed, an encaissement, a relevé.
+	wantStatus(t, call(t, "PATCH", "/affaires/"+w.affaire, w.a.token, map[string]any{"statut": "signee"}), 200)
+	waitStreams(t)
+	wantStatus(t, call(t, "POST", "/affaires/"+w.affaire+"/encaissements", w.a.token, map[string]any{
+		"date": crm.DateOf(time.Now()), "montantCentimes": 12345, "anneeContrat": 1, "remarques": "Encaisse" + mark}), 201)
+	r = call(t, "POST", "/releves", w.a.token, map[string]any{"apporteurId": w.a1.ID, "mois": crm.PreviousMonth(time.Now())})
+	wantStatus(t, r, 201)
+	var rel struct{ ID string }
+	r.JSON(t, &rel)
+	w.releve = rel.ID
 	waitStreams(t)
 	w.markers = []string{mark, string(w.a.id), w.contact, w.espace, w.entreprise, w.affaire, w.contactEmail,
 		"+33" + phone[1:], w.a1.ID, w.a1.Email}
@@ -108,7 +119,7 @@ func newWorld(t *testing.T) *world {
 // path substitutes the victim's ids into a route's path.
 func (w *world) path(p string) string {
 	return strings.NewReplacer("{contactId}", w.contact, "{entrepriseId}", w.entreprise, "{affaireId}", w.affaire,
-		"{apporteurId}", w.a1.ID, "{produitId}", "auto").Replace(p)
+		"{apporteurId}", w.a1.ID, "{produitId}", "auto", "{releveId}", w.releve).Replace(p)
 }
 
 // body is a request body for a write route, naming the victim's ids where
@@ -140,6 +151,14 @@ func (w *world) body(rt string) any {
 		return map[string]any{"nom": "Intrus"}
 	case "POST /activation":
 		return map[string]any{"token": strings.Repeat("A", 43), "motDePasse": "Intrus-2026-Long"}
+	case "POST /affaires/{affaireId}/encaissements":
+		return map[string]any{"date": crm.DateOf(time.Now()), "montantCentimes": 1000, "anneeContrat": 1}
+	case "POST /apporteurs/{apporteurId}/versements":
+		return map[string]any{"date": crm.DateOf(time.Now()), "montantCentimes": 1000, "mode": "virement"}
+	case "POST /releves":
+		return map[string]any{"apporteurId": w.a1.ID, "mois": crm.PreviousMonth(time.Now())}
+	case "PATCH /profil":
+		return map[string]any{"adresse": "Chez l'intrus"}
 	}
 	return nil
 }
@@ -150,6 +169,8 @@ func (w *world) body(rt string) any {
 // email guard is per MIA, so the answer tells nothing of the victim.
 var otherMIAWrite = map[string]int{
 	"POST /contacts": 422, "POST /entreprises": 422, "POST /affaires": 422, "POST /apporteurs": 201,
+	// A relevé of the victim's apporteur: unknown to the other MIA. Its own profile: its own.
+	"POST /releves": 404, "PATCH /profil": 200,
 }
 
 // forge re-signs a real token's header and claims with a key of our own.
@@ -361,6 +382,9 @@ func TestIsolationMatrix(t *testing.T) {
 				if rt.Method == "POST" {
 					wantSame, wantOther = []int{409}, []int{201}
 				}
+				if strings.Contains(rt.Path, "{") { // A1's own item (a relevé): nobody else's
+					wantSame, wantOther = []int{404}, []int{404}
+				}
 				check("other apporteur, same MIA", w.tokA2, wantSame, sameMIA)
 				check("other apporteur, other MIA", w.tokB1, wantOther, w.markers)
 			default:
@@ -528,8 +552,8 @@ func TestIsolationClientMovedBetweenApporteurs(t *testing.T) {
 	const totalA, totalB = 750, 2500
 	var routes int
 	for _, rt := range stack.Template.Routes {
-		if rt.Authorizer != "ApporteurAuthorizer" || rt.Method != "GET" {
-			continue
+		if rt.Authorizer != "ApporteurAuthorizer" || rt.Method != "GET" || strings.Contains(rt.Path, "{") {
+			continue // one item of the apporteur's own (a relevé): the matrix probes it
 		}
 		routes++
 		key := rt.Key()

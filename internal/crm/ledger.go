@@ -1,6 +1,7 @@
 package crm
 
 import (
+	"encoding/json"
 	"fmt"
 	"slices"
 	"sort"
@@ -182,6 +183,12 @@ func (r RepriseSettings) WithDefaults() RepriseSettings {
 		r.Mode = RepriseProrata
 	}
 	return r
+}
+
+// MarshalJSON writes the settings in force: the defaults when unset.
+func (r RepriseSettings) MarshalJSON() ([]byte, error) {
+	type plain RepriseSettings
+	return json.Marshal(plain(r.WithDefaults()))
 }
 
 // Paris is the time zone of the MIA's dates and months.
@@ -537,13 +544,14 @@ type Releve struct {
 	Mois   string `json:"mois"`
 	Numero int    `json:"numero"`
 	// The MIA and apporteur as they were at issue.
-	Emetteur             Emetteur  `json:"emetteur"`
-	ApporteurNom         string    `json:"apporteurNom"`
-	SoldeInitialCentimes int64     `json:"soldeInitialCentimes"`
-	SoldeFinalCentimes   int64     `json:"soldeFinalCentimes"`
-	Totaux               Solde     `json:"totaux"`
-	Lignes               []Ligne   `json:"lignes"`
-	EmisLe               time.Time `json:"emisLe"`
+	Emetteur             Emetteur `json:"emetteur"`
+	ApporteurNom         string   `json:"apporteurNom"`
+	SoldeInitialCentimes int64    `json:"soldeInitialCentimes"`
+	SoldeFinalCentimes   int64    `json:"soldeFinalCentimes"`
+	Totaux               Solde    `json:"totaux"`
+	// Lignes are left out of lists and of the answer to an issue.
+	Lignes []Ligne   `json:"lignes,omitempty"`
+	EmisLe time.Time `json:"emisLe"`
 	// NbLignes counts the lines (lists leave the lines out).
 	NbLignes int `json:"nbLignes"`
 	Version  int `json:"version"`
@@ -597,6 +605,19 @@ func ReleveID(p ApporteurID, mois string) string {
 	return string(p) + "-" + strings.ReplaceAll(mois, "-", "")
 }
 
+// ParseReleveID splits a relevé id into its apporteur and month.
+func ParseReleveID(id string) (ApporteurID, string, bool) {
+	p, ym, ok := strings.Cut(id, "-")
+	if !ok || !IsULID(p) || len(ym) != 6 || strings.Trim(ym, "0123456789") != "" {
+		return "", "", false
+	}
+	mois := ym[:4] + "-" + ym[4:]
+	if _, _, ok := MonthBounds(mois); !ok {
+		return "", "", false
+	}
+	return ApporteurID(p), mois, true
+}
+
 // MonthBounds are the first instant of month mois ("2026-11") and of the
 // next, in Europe/Paris.
 func MonthBounds(mois string) (start, end time.Time, ok bool) {
@@ -648,6 +669,8 @@ func BuildReleve(p ApporteurID, mois string, prev *Releve, lines []Ligne) (Relev
 		if seen[l.ID] {
 			continue
 		}
+		// A relevé goes to the apporteur: no MIA figure on it.
+		l.PrimeAnnuelleCentimes, l.TauxCommissionMIA, l.EncaisseCentimes = 0, 0, 0
 		r.Lignes = append(r.Lignes, l)
 		r.Totaux = r.Totaux.Add(l.Delta())
 	}

@@ -105,7 +105,32 @@ func (it soldeItem) solde() crm.Solde {
 
 type signatureItem struct {
 	keys
-	crm.Signature
+	AffaireID      string `dynamodbav:"affaireId"`
+	ApporteurID    string `dynamodbav:"apporteurId"`
+	ClientNom      string `dynamodbav:"clientNom,omitempty"`
+	ProduitNom     string `dynamodbav:"produitNom,omitempty"`
+	Date           string `dynamodbav:"date"`
+	Prime          int64  `dynamodbav:"primeAnnuelleCentimes"`
+	TauxMIA        int    `dynamodbav:"tauxCommissionMIA"`
+	TauxApporteur  int    `dynamodbav:"tauxCommissionApporteur"`
+	Acquis         int64  `dynamodbav:"acquisCentimes"`
+	ResilieeLe     string `dynamodbav:"resilieeLe,omitempty"`
+	AffaireVersion int    `dynamodbav:"affaireVersion"`
+	Version        int    `dynamodbav:"version"`
+}
+
+func toSignatureItem(m crm.MIAID, g crm.Signature) signatureItem {
+	return signatureItem{keys: keys{PK: MIAPK(m), SK: SignatureSK(g.AffaireID), Type: typeSignature},
+		AffaireID: string(g.AffaireID), ApporteurID: string(g.ApporteurID), ClientNom: g.ClientNom, ProduitNom: g.ProduitNom,
+		Date: g.Date, Prime: g.PrimeAnnuelleCentimes, TauxMIA: g.TauxCommissionMIA, TauxApporteur: g.TauxCommissionApporteur,
+		Acquis: g.AcquisCentimes, ResilieeLe: g.ResilieeLe, AffaireVersion: g.AffaireVersion, Version: g.Version}
+}
+
+func (it signatureItem) signature() crm.Signature {
+	return crm.Signature{AffaireID: crm.AffaireID(it.AffaireID), ApporteurID: crm.ApporteurID(it.ApporteurID),
+		ClientNom: it.ClientNom, ProduitNom: it.ProduitNom, Date: it.Date, PrimeAnnuelleCentimes: it.Prime,
+		TauxCommissionMIA: it.TauxMIA, TauxCommissionApporteur: it.TauxApporteur, AcquisCentimes: it.Acquis,
+		ResilieeLe: it.ResilieeLe, AffaireVersion: it.AffaireVersion, Version: it.Version}
 }
 
 type encaissementItem struct {
@@ -329,7 +354,8 @@ func (s *Store) ledgerOnAffaire(ctx context.Context, m crm.MIAID, a crm.Affaire)
 	err := s.getItem(ctx, MIAPK(m), SignatureSK(a.ID), &sit, "Signature")
 	switch {
 	case err == nil:
-		sig = &sit.Signature
+		g := sit.signature()
+		sig = &g
 	case crm.ErrorCode(err) != crm.ENOTFOUND:
 		return err
 	}
@@ -363,7 +389,7 @@ func (s *Store) ledgerOnAffaire(ctx context.Context, m crm.MIAID, a crm.Affaire)
 	} else {
 		next.Version = 1
 	}
-	acts.add(s.putAction(signatureItem{keys: keys{PK: MIAPK(m), SK: SignatureSK(a.ID), Type: typeSignature}, Signature: next}, cond))
+	acts.add(s.putAction(toSignatureItem(m, next), cond))
 	acts.onFail(moved)
 	var delta crm.Solde
 	byID := map[string]crm.Ligne{}
@@ -445,7 +471,7 @@ func (s *Store) createEncaissement(ctx context.Context, m crm.MIAID, a crm.Affai
 		AnneeContrat: n.AnneeContrat, Remarques: n.Remarques, CreatedAt: now, UpdatedAt: now, Version: 1}
 	var line *crm.Ligne
 	if sig != nil {
-		l, ok, err := crm.EncaissementLine(sig.Signature, e)
+		l, ok, err := crm.EncaissementLine(sig.signature(), e)
 		if err != nil {
 			return crm.Encaissement{}, err
 		}
@@ -499,7 +525,38 @@ func (s *Store) batchGet(ctx context.Context, keys ...map[string]types.Attribute
 	return got, nil
 }
 
-// ListEncaissements lists an affaire's encaissements, newest first (1 Query).
+// whileExists runs read concurrently with a check that the item pk/sk
+// exists (one round trip): an unknown affaire or apporteur is a 404, not an
+// empty list, as its own page would be.
+func whileExists[T any](ctx context.Context, s *Store, pk, sk, what string, read func(context.Context) (T, error)) (T, error) {
+	var zero T
+	if !crm.IsULID(strings.TrimPrefix(strings.TrimPrefix(sk, prefixAffaire), prefixApporteur)) {
+		return zero, crm.Errorf(crm.ENOTFOUND, "%s introuvable.", what)
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	found := make(chan error, 1)
+	go func() {
+		res, err := s.db.GetItem(ctx, &dynamodb.GetItemInput{TableName: &s.table, Key: s.key(pk, sk),
+			ProjectionExpression: aws.String(attrPK)})
+		switch {
+		case err != nil:
+			found <- internal("get "+what, err)
+		case res.Item == nil:
+			found <- crm.Errorf(crm.ENOTFOUND, "%s introuvable.", what)
+		default:
+			found <- nil
+		}
+	}()
+	v, rerr := read(ctx)
+	if err := <-found; err != nil {
+		return zero, err
+	}
+	return v, rerr
+}
+
+// ListEncaissements lists an affaire's encaissements, newest first (1 Query,
+// with the affaire's existence checked concurrently).
 func (s *Store) ListEncaissements(ctx context.Context, m crm.MIAID, a crm.AffaireID, o crm.ListOptions) (crm.Page[crm.Encaissement], error) {
 	if errs := o.Validate(); errs != nil {
 		return crm.Page[crm.Encaissement]{}, crm.Invalid(errs...)
@@ -509,7 +566,9 @@ func (s *Store) ListEncaissements(ctx context.Context, m crm.MIAID, a crm.Affair
 	if err := withExpr(in, kc, nil); err != nil {
 		return crm.Page[crm.Encaissement]{}, internal("build query", err)
 	}
-	return queryPage(ctx, s, m, "encaissements#"+string(a), in, o, encaissementItem.encaissement)
+	return whileExists(ctx, s, MIAPK(m), AffaireSK(a), "Affaire", func(ctx context.Context) (crm.Page[crm.Encaissement], error) {
+		return queryPage(ctx, s, m, "encaissements#"+string(a), in, o, encaissementItem.encaissement)
+	})
 }
 
 // CreateVersement records a payment to apporteur p and settles its
@@ -588,12 +647,23 @@ func (s *Store) ListVersements(ctx context.Context, m crm.MIAID, p crm.Apporteur
 	if err := withExpr(in, kc, nil); err != nil {
 		return crm.Page[crm.Versement]{}, internal("build query", err)
 	}
-	return queryPage(ctx, s, m, "versements#"+string(p), in, o, versementItem.versement)
+	return whileExists(ctx, s, MIAPK(m), ApporteurSK(p), "Apporteur", func(ctx context.Context) (crm.Page[crm.Versement], error) {
+		return queryPage(ctx, s, m, "versements#"+string(p), in, o, versementItem.versement)
+	})
 }
 
 // ApporteurRegistre reads apporteur p's balances and a page of its lines,
-// newest first, in ONE Query (the balances item sorts after the lines).
+// newest first, in ONE Query (the balances item sorts after the lines),
+// with the apporteur's existence checked concurrently.
 func (s *Store) ApporteurRegistre(ctx context.Context, m crm.MIAID, p crm.ApporteurID, o crm.ListOptions) (crm.Registre, error) {
+	return whileExists(ctx, s, MIAPK(m), ApporteurSK(p), "Apporteur", func(ctx context.Context) (crm.Registre, error) {
+		return s.OwnRegistre(ctx, m, p, o)
+	})
+}
+
+// OwnRegistre is ApporteurRegistre for the apporteur itself (whose actif
+// check stands for the existence check).
+func (s *Store) OwnRegistre(ctx context.Context, m crm.MIAID, p crm.ApporteurID, o crm.ListOptions) (crm.Registre, error) {
 	out := crm.Registre{Solde: crm.Solde{ApporteurID: p}, Items: []crm.Ligne{}}
 	if errs := o.Validate(); errs != nil {
 		return out, crm.Invalid(errs...)
@@ -639,7 +709,9 @@ func (s *Store) AffaireLignes(ctx context.Context, m crm.MIAID, a crm.AffaireID,
 	if err := withExpr(in, kc, nil); err != nil {
 		return crm.Page[crm.Ligne]{}, internal("build query", err)
 	}
-	return queryPage(ctx, s, m, "affaire-lignes#"+string(a), in, o, ligneItem.ligne)
+	return whileExists(ctx, s, MIAPK(m), AffaireSK(a), "Affaire", func(ctx context.Context) (crm.Page[crm.Ligne], error) {
+		return queryPage(ctx, s, m, "affaire-lignes#"+string(a), in, o, ligneItem.ligne)
+	})
 }
 
 // Soldes lists the balances of every apporteur of MIA m (1 Query of GSI1).
@@ -658,13 +730,30 @@ func (s *Store) Soldes(ctx context.Context, m crm.MIAID, o crm.ListOptions) (crm
 // IssueReleve issues apporteur p's relevé for the closed month mois, numbered
 // next in the MIA's sequence (ECONFLICT if this month or a later one is
 // already issued). The MIA's identity is copied onto it.
-func (s *Store) IssueReleve(ctx context.Context, m crm.MIAID, p crm.ApporteurID, mois string) (crm.Releve, error) {
-	return retryLedger(func() (crm.Releve, error) { return s.issueReleve(ctx, m, p, mois) })
+// The answer (and an Idempotency-Key's record) is the relevé without its lines.
+func (s *Store) IssueReleve(ctx context.Context, m crm.MIAID, p crm.ApporteurID, mois string, idem *crm.Idempotency) (crm.Releve, *crm.Replay, error) {
+	return replayOutcome(retryLedger(func() (crm.Releve, error) { return s.issueReleve(ctx, m, p, mois, idem, false) }))
 }
 
-func (s *Store) issueReleve(ctx context.Context, m crm.MIAID, p crm.ApporteurID, mois string) (crm.Releve, error) {
+// errEmptyReleve: the monthly issue skips a relevé with no line and no balance.
+var errEmptyReleve = errors.New("empty releve")
+
+// IssueMonthlyReleve is the scheduled issue: as IssueReleve, but a relevé
+// with no line and a zero balance is not issued (issued false).
+func (s *Store) IssueMonthlyReleve(ctx context.Context, m crm.MIAID, p crm.ApporteurID, mois string) (bool, error) {
+	_, err := retryLedger(func() (crm.Releve, error) { return s.issueReleve(ctx, m, p, mois, nil, true) })
+	if errors.Is(err, errEmptyReleve) {
+		return false, nil
+	}
+	return err == nil, err
+}
+
+func (s *Store) issueReleve(ctx context.Context, m crm.MIAID, p crm.ApporteurID, mois string, idem *crm.Idempotency, skipEmpty bool) (crm.Releve, error) {
 	now := s.Now().UTC()
 	if err := crm.CheckReleveMois(mois, now); err != nil {
+		return crm.Releve{}, err
+	}
+	if err := s.replayed(ctx, m, idem); err != nil {
 		return crm.Releve{}, err
 	}
 	ap, err := s.GetApporteur(ctx, m, p)
@@ -688,6 +777,9 @@ func (s *Store) issueReleve(ctx context.Context, m crm.MIAID, p crm.ApporteurID,
 		return crm.Releve{}, err
 	}
 	r, _ := crm.BuildReleve(p, mois, prev, lines)
+	if skipEmpty && len(r.Lignes) == 0 && r.SoldeFinalCentimes == 0 {
+		return crm.Releve{}, errEmptyReleve
+	}
 	var cpt struct {
 		N int `dynamodbav:"n"`
 	}
@@ -704,7 +796,14 @@ func (s *Store) issueReleve(ctx context.Context, m crm.MIAID, p crm.ApporteurID,
 	if err != nil {
 		return crm.Releve{}, internal("encode releve", err)
 	}
+	summary := r
+	summary.NbLignes, summary.Lignes = len(r.Lignes), nil
 	var acts actions
+	if idem != nil {
+		ia, err := s.idempotenceAction(m, idem, summary)
+		acts.add(ia.item, err)
+		acts.onFail(ia.fail)
+	}
 	acts.add(s.putAction(it, notExists()))
 	acts.onFail(func(map[string]types.AttributeValue) error {
 		return crm.Errorf(crm.ECONFLICT, "Le relevé de %s est déjà émis pour cet apporteur.", mois)
@@ -723,8 +822,7 @@ func (s *Store) issueReleve(ctx context.Context, m crm.MIAID, p crm.ApporteurID,
 	if err := s.run(ctx, "issue releve", &acts); err != nil {
 		return crm.Releve{}, err
 	}
-	r.NbLignes = len(r.Lignes)
-	return r, nil
+	return summary, nil
 }
 
 // lastReleve is apporteur p's latest relevé (nil if none).
@@ -759,6 +857,9 @@ func (s *Store) ListReleves(ctx context.Context, m crm.MIAID, p crm.ApporteurID,
 		ProjectionExpression: aws.String("id, apporteurId, mois, numero, soldeInitialCentimes, soldeFinalCentimes, nbLignes, emisLe, version, PK, SK, GSI1PK, GSI1SK")}
 	var kc expression.KeyConditionBuilder
 	list := "releves"
+	if p != "" && !crm.IsULID(string(p)) {
+		return crm.Page[crm.Releve]{}, crm.Invalid(crm.FieldError{Champ: "apporteurId", Message: "Identifiant d'apporteur invalide."})
+	}
 	if p != "" {
 		list += "#" + string(p)
 		kc = expression.Key(attrPK).Equal(expression.Value(MIAPK(m))).And(expression.Key(attrSK).BeginsWith(ReleveSK(p, "")))
