@@ -35,16 +35,17 @@ func validBodies(ids map[string]string) map[string]map[string]any {
 		"POST /admin/mias":                {"nom": "Valide", "prenom": "Mia", "email": uniqEmail("val-mia"), "cabinet": "Cabinet V"},
 		"POST /admin/produits": {"id": "valide-" + fmt.Sprint(uniq()), "nom": "Valide", "categorie": "auto", "assureur": "Assureur",
 			"tauxCommissionMIA": 10, "actif": true},
-		"POST /activation":                          {"token": strings.Repeat("A", 43), "motDePasse": "Valide-2026-Long"},
-		"PATCH /contacts/{contactId}":               {"nom": "Patch", "email": uniqEmail("patch"), "statut": "client"},
-		"PATCH /entreprises/{entrepriseId}":         {"adresse": "2 rue Patch", "siren": uniqSiren(), "raisonSociale": "Patch SA"},
-		"PATCH /affaires/{affaireId}":               {"statut": "signee", "primeAnnuelleCentimes": 20000, "tauxCommissionApporteur": 20},
-		"PATCH /apporteurs/{apporteurId}":           {"nom": "Patch", "localisation": "Nantes", "telephone": uniqPhone()},
-		"PATCH /admin/produits/{produitId}":         {"nom": "Patch", "tauxCommissionMIA": 12, "actif": false},
-		"POST /affaires/{affaireId}/encaissements":  {"date": "2026-11-02", "montantCentimes": 1000, "anneeContrat": 1, "remarques": "r"},
-		"POST /apporteurs/{apporteurId}/versements": {"date": "2026-11-02", "montantCentimes": 1000, "mode": "virement", "reference": "r"},
-		"POST /releves":                             {"apporteurId": ids["apporteur"], "mois": "2026-10"},
-		"PATCH /profil":                             {"raisonSociale": "Valide SARL", "orias": "12345678", "siren": "732829320", "adresse": "1 rue Valide"},
+		"POST /activation":                              {"token": strings.Repeat("A", 43), "motDePasse": "Valide-2026-Long"},
+		"PATCH /contacts/{contactId}":                   {"nom": "Patch", "email": uniqEmail("patch"), "statut": "client"},
+		"PATCH /entreprises/{entrepriseId}":             {"adresse": "2 rue Patch", "siren": uniqSiren(), "raisonSociale": "Patch SA"},
+		"PATCH /affaires/{affaireId}":                   {"statut": "signee", "primeAnnuelleCentimes": 20000, "tauxCommissionApporteur": 20},
+		"PATCH /apporteurs/{apporteurId}":               {"nom": "Patch", "localisation": "Nantes", "telephone": uniqPhone()},
+		"PATCH /admin/produits/{produitId}":             {"nom": "Patch", "tauxCommissionMIA": 12, "actif": false},
+		"POST /espace-apporteur/convention/acceptation": {"version": 1, "sha256": strings.Repeat("ab", 32)},
+		"POST /affaires/{affaireId}/encaissements":      {"date": "2026-11-02", "montantCentimes": 1000, "anneeContrat": 1, "remarques": "r"},
+		"POST /apporteurs/{apporteurId}/versements":     {"date": "2026-11-02", "montantCentimes": 1000, "mode": "virement", "reference": "r"},
+		"POST /releves":                                 {"apporteurId": ids["apporteur"], "mois": "2026-10"},
+		"PATCH /profil":                                 {"raisonSociale": "Valide SARL", "orias": "12345678", "siren": "732829320", "adresse": "1 rue Valide"},
 	}
 }
 
@@ -98,7 +99,9 @@ func TestHostileInput(t *testing.T) {
 		key := rt.Key()
 		base, ok := valid[key]
 		if !ok {
-			if key == "POST /apporteurs/{apporteurId}/invitation" {
+			switch key {
+			case "POST /apporteurs/{apporteurId}/invitation", "POST /apporteurs/{apporteurId}/convention",
+				"POST /espace-apporteur/mandataires/{membreId}/acceptation":
 				continue // no body: nothing to decode
 			}
 			t.Errorf("%s: no valid body in the hostile matrix: add one", key)

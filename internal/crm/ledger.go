@@ -191,15 +191,6 @@ func (r RepriseSettings) MarshalJSON() ([]byte, error) {
 	return json.Marshal(plain(r.WithDefaults()))
 }
 
-// Paris is the time zone of the MIA's dates and months.
-var Paris = func() *time.Location {
-	l, err := time.LoadLocation("Europe/Paris")
-	if err != nil {
-		return time.FixedZone("CET", 3600)
-	}
-	return l
-}()
-
 // DateOf is t's date in Europe/Paris ("2006-01-02").
 func DateOf(t time.Time) string { return t.In(Paris).Format(time.DateOnly) }
 

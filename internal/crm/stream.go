@@ -15,6 +15,7 @@ const (
 	KindApporteur  ItemKind = "apporteur"
 	KindMIA        ItemKind = "mia"
 	KindReleve     ItemKind = "releve"
+	KindConvention ItemKind = "convention"
 )
 
 // Image is a decoded stream image (an absent image decodes to the zero
@@ -36,6 +37,15 @@ type Image struct {
 	Account *Account
 	// Releve is set for an issued relevé de commissions (without its lines).
 	Releve *Releve
+	// Convention is set for a version of a convention d'apport.
+	Convention *ConventionRef
+}
+
+// ConventionRef is what the consumers read of a convention version.
+type ConventionRef struct {
+	Apporteur ApporteurID
+	Version   int
+	Acceptee  bool
 }
 
 // ClientRef is what affaires copy of their client (a contact or an

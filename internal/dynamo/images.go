@@ -43,6 +43,13 @@ func DecodeImage(img map[string]types.AttributeValue) (crm.Image, error) {
 		}
 		r := it.summary()
 		return crm.Image{Kind: crm.KindReleve, MIA: miaOf(it.PK), Releve: &r}, nil
+	case typeConvention:
+		var it conventionItem
+		if err := attributevalue.UnmarshalMap(img, &it); err != nil {
+			return crm.Image{}, fmt.Errorf("decode convention: %w", err)
+		}
+		return crm.Image{Kind: crm.KindConvention, MIA: miaOf(it.PK), Convention: &crm.ConventionRef{
+			Apporteur: crm.ApporteurID(it.ApporteurID), Version: it.Version, Acceptee: it.AccepteeLe != ""}}, nil
 	case typeApporteur, typeMIA:
 		acc, ok, err := accountFromImage(img)
 		if err != nil {

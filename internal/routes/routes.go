@@ -21,6 +21,7 @@ import (
 	"github.com/assentis/mycrm/internal/consumers"
 	"github.com/assentis/mycrm/internal/httpapi"
 	"github.com/assentis/mycrm/internal/jobs"
+	"github.com/assentis/mycrm/internal/uploads"
 )
 
 //go:generate go run ./gen -functions ../../functions
@@ -35,6 +36,7 @@ const (
 	ApporteurPool                     // the apporteur pool's administration (Cognito)
 	Phone                             // phone.Normalize, on the store
 	Mailer                            // SES; stream readers only
+	Files                             // the files bucket (S3): presigning, the upload check
 )
 
 // API is the HTTP API: one function per route. The pattern is both the Go
@@ -64,6 +66,9 @@ var API = []Route{
 	{"get-apporteur", "GET /apporteurs/{apporteurId}", httpapi.MIA, httpapi.GetApporteur, Store},
 	{"update-apporteur", "PATCH /apporteurs/{apporteurId}", httpapi.MIA, httpapi.UpdateApporteur, Store | Phone | ApporteurPool},
 	{"invite-apporteur", "POST /apporteurs/{apporteurId}/invitation", httpapi.MIA, httpapi.InviteApporteur, Store},
+	{"create-convention", "POST /apporteurs/{apporteurId}/convention", httpapi.MIA, httpapi.CreateConvention, Store},
+	{"list-conventions", "GET /apporteurs/{apporteurId}/convention", httpapi.MIA, httpapi.ListConventions, Store},
+	{"get-convention-pdf", "GET /apporteurs/{apporteurId}/convention/pdf", httpapi.MIA, httpapi.GetConventionPDF, Store},
 
 	// MIA: the commission ledger, its relevés and the MIA's own profile.
 	{"create-encaissement", "POST /affaires/{affaireId}/encaissements", httpapi.MIA, httpapi.CreateEncaissement, Store},
@@ -93,12 +98,31 @@ var API = []Route{
 	{"get-espace-lignes", "GET /espace-apporteur/lignes", httpapi.Apporteur, httpapi.GetEspaceRegistre, Store},
 	{"list-espace-releves", "GET /espace-apporteur/releves", httpapi.Apporteur, httpapi.ListEspaceReleves, Store},
 	{"get-espace-releve", "GET /espace-apporteur/releves/{releveId}", httpapi.Apporteur, httpapi.GetEspaceReleve, Store},
+	{"list-espace-mandataires", "GET /espace-apporteur/mandataires", httpapi.Apporteur, httpapi.ListEspaceMandataires, Store},
+	{"accept-espace-mandataire", "POST /espace-apporteur/mandataires/{membreId}/acceptation", httpapi.Apporteur, httpapi.AcceptEspaceMandataire, Store},
+	{"get-espace-convention", "GET /espace-apporteur/convention", httpapi.Apporteur, httpapi.GetEspaceConvention, Store},
+	{"get-espace-convention-pdf", "GET /espace-apporteur/convention/pdf", httpapi.Apporteur, httpapi.GetEspaceConventionPDF, Store},
+	{"accept-espace-convention", "POST /espace-apporteur/convention/acceptation", httpapi.Apporteur, httpapi.AcceptEspaceConvention, Store},
 }
 
 // Streams are the readers of the table's DynamoDB stream.
 var Streams = []Stream{
 	{"stream-projections", consumers.Projections, Store},
 	{"stream-mail", consumers.Mail, Store | MIAPool | ApporteurPool | Mailer},
+}
+
+// Uploads are the functions S3 invokes for the objects created in the files
+// bucket (template.yaml: an S3 event). One checks every upload, whatever its
+// kind (internal/uploads dispatches on the key).
+var Uploads = []Upload{
+	{"check-upload", uploads.Check, Store | Files},
+}
+
+// Upload is a function of the files bucket's events.
+type Upload struct {
+	Folder  string // functions/<Folder>
+	Make    func(uploads.Deps) (uploads.Handler, error)
+	Clients Clients
 }
 
 // Schedules are the functions EventBridge Scheduler runs. Expression and
@@ -156,7 +180,7 @@ type Schedule struct {
 // Has tells whether c holds every client of x.
 func (c Clients) Has(x Clients) bool { return c&x == x }
 
-var clientNames = []string{"store", "MIA pool", "apporteur pool", "phone", "mailer"}
+var clientNames = []string{"store", "MIA pool", "apporteur pool", "phone", "mailer", "files"}
 
 func (c Clients) String() string {
 	var names []string
