@@ -49,6 +49,10 @@ type Store interface {
 	invitationClaims
 	notificationClaims
 	ledgers
+	relances
+	activites
+	tableau
+	agenda
 }
 
 // Mailer sends a composed email (sesmail.Mailer).

@@ -33,6 +33,10 @@ func Projections(d Deps) (Handler, error) {
 		{"contact-client", ContactClient(d)},
 		{"client-nom", ClientNom(d)},
 		{"ledger", Ledger(d)},
+		{"relances", Relances(d)},
+		{"activite", Activite(d)},
+		{"tableau", Tableau(d)},
+		{"agenda", Agenda(d)},
 	}), nil
 }
 

@@ -15,6 +15,8 @@ const (
 	KindApporteur  ItemKind = "apporteur"
 	KindMIA        ItemKind = "mia"
 	KindReleve     ItemKind = "releve"
+	KindTache      ItemKind = "tache"
+	KindNote       ItemKind = "note"
 	KindConvention ItemKind = "convention"
 )
 
@@ -37,6 +39,9 @@ type Image struct {
 	Account *Account
 	// Releve is set for an issued relevé de commissions (without its lines).
 	Releve *Releve
+	// Tache and Note are set for a tâche and a note.
+	Tache *Tache
+	Note  *Note
 	// Convention is set for a version of a convention d'apport.
 	Convention *ConventionRef
 }

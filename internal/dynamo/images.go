@@ -43,6 +43,18 @@ func DecodeImage(img map[string]types.AttributeValue) (crm.Image, error) {
 		}
 		r := it.summary()
 		return crm.Image{Kind: crm.KindReleve, MIA: miaOf(it.PK), Releve: &r}, nil
+	case typeTache:
+		im, err := decodeTache(img)
+		if err != nil {
+			return crm.Image{}, fmt.Errorf("decode tache: %w", err)
+		}
+		return im, nil
+	case typeNote:
+		im, err := decodeNote(img)
+		if err != nil {
+			return crm.Image{}, fmt.Errorf("decode note: %w", err)
+		}
+		return im, nil
 	case typeConvention:
 		var it conventionItem
 		if err := attributevalue.UnmarshalMap(img, &it); err != nil {

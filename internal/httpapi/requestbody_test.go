@@ -30,6 +30,12 @@ var requestInputs = map[string]any{
 	"POST /apporteurs/{apporteurId}/versements":     crm.NewVersement{},
 	"POST /releves":                                 releveRequest{},
 	"PATCH /profil":                                 crm.ProfilPatch{},
+	"POST /taches":                                  crm.NewTache{},
+	"PATCH /taches/{tacheId}":                       crm.TachePatch{},
+	"POST /notes":                                   crm.NewNote{},
+	"PATCH /notes/{noteId}":                         crm.NotePatch{},
+	"POST /espace-apporteur/notes":                  espaceNoteInput{},
+	"PATCH /espace-apporteur/taches/{tacheId}":      espaceTachePatch{},
 }
 
 // TestRequestBodiesMatchInputs: each request body the document describes

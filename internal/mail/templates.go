@@ -18,6 +18,27 @@ L'équipe Assentis
 <p><strong>{{.MIANom}}</strong> a émis votre relevé de commissions de <strong>{{.Mois}}</strong>.</p>
 <p><a href="{{.Lien}}">Voir mes relevés</a></p>`,
 	},
+	"digest": {
+		`MyCRM – vos tâches du {{.Jour}}`,
+		`Bonjour{{with .Prenom}} {{.}}{{end}},
+
+{{with .Aujourdhui}}Aujourd'hui :
+{{range .}}- {{.Titre}}{{with .Heure}} à {{.}}{{end}}{{with .Fiche}} ({{.}}){{end}} : {{.Lien}}
+{{end}}
+{{end}}{{with .EnRetard}}En retard :
+{{range .}}- {{.Titre}}, prévue le {{.Echeance}}{{with .Fiche}} ({{.}}){{end}} : {{.Lien}}
+{{end}}
+{{end}}Toutes vos tâches : {{.Lien}}
+
+L'équipe Assentis
+`,
+		`<p>Bonjour{{with .Prenom}} {{.}}{{end}},</p>
+{{with .Aujourdhui}}<h2 style="font-size:16px">Aujourd'hui</h2>
+<ul>{{range .}}<li><a href="{{.Lien}}">{{.Titre}}</a>{{with .Heure}} à {{.}}{{end}}{{with .Fiche}} ({{.}}){{end}}</li>{{end}}</ul>{{end}}
+{{with .EnRetard}}<h2 style="font-size:16px">En retard</h2>
+<ul>{{range .}}<li><a href="{{.Lien}}">{{.Titre}}</a>, prévue le {{.Echeance}}{{with .Fiche}} ({{.}}){{end}}</li>{{end}}</ul>{{end}}
+<p><a href="{{.Lien}}">Toutes vos tâches</a></p>`,
+	},
 	"apporteur_invitation": {
 		`Assentis – {{.MIANom}} vous invite à activer votre espace apporteur`,
 		`Bonjour{{with .Prenom}} {{.}}{{end}},
