@@ -295,6 +295,23 @@ func (st *benchStack) scenarios() map[string]*scenario {
 		patch("PATCH /affaires/{affaireId}", "change prime (If-Match)", a, "/affaires/"+a, mia,
 			func(i int) any { return map[string]any{"primeAnnuelleCentimes": 100000 + i} })
 	}
+	// Daily work (issue 14): the dashboard is one GetItem, a task list one Query.
+	get("GET /tableau-de-bord", "dashboard (one item of counters)", "/tableau-de-bord", mia)
+	get("GET /taches", "Aujourd'hui (open tâches of the day)", "/taches?vue=aujourdhui", mia)
+	today := crm.Day(time.Now())
+	post("POST /taches", "new tâche due today", mia, func(i int) any {
+		return map[string]any{"titre": fmt.Sprint("Rappeler ", i), "echeance": today, "heure": "10:00"}
+	})
+	if c := first(d.contacts); c != "" {
+		get("GET /activite/{cibleId}", "a contact's timeline, first page", "/activite/"+c, mia)
+		post("POST /notes", "new private note on a contact", mia, func(i int) any {
+			return map[string]any{"cibleType": "contact", "cibleId": c, "texte": fmt.Sprint("Note ", i, "\nligne 2")}
+		})
+	}
+	if app != "" {
+		get("GET /espace-apporteur/taches", "apporteur: Mes tâches", "/espace-apporteur/taches", app)
+		get("GET /espace-apporteur/notes", "apporteur: notes shared with it", "/espace-apporteur/notes", app)
+	}
 	post("POST /admin/produits", "staff: new produit", staff, func(i int) any { return newProduit("post", i) })
 	if d.produit != "" {
 		p := d.produit

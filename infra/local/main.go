@@ -70,6 +70,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
+	if err := s.SeedDailyDemo(ctx); err != nil {
+		return fmt.Errorf("daily-work demo: %w", err)
+	}
 	webNote := ""
 	if fi, err := os.Stat(*web); err != nil || !fi.IsDir() {
 		webNote = "  (not built: make web)"
@@ -88,11 +91,12 @@ MyCRM runs locally.
 
 Demo accounts
   MIA                %s / %s
+  MIA (daily work)   %s / %s   (dashboard, tâches, notes)
   Assentis staff     %s / %s
 
 Ctrl-C stops everything.
 `, s.APIURL, webNote, s.APIURL, s.DynamoURL, s.Table, s.CognitoURL, s.MIAPoolID, s.ApporteurPoolID, s.SESURL, s.S3URL, s.Bucket, s.APIURL, s.Dir,
-		devstack.DemoMIAEmail, devstack.DemoMIAPassword, devstack.StaffEmail, devstack.StaffPassword)
+		devstack.DemoMIAEmail, devstack.DemoMIAPassword, devstack.DemoAgendaEmail, devstack.DemoAgendaPassword, devstack.StaffEmail, devstack.StaffPassword)
 
 	<-ctx.Done()
 	fmt.Fprintln(stdout, "\nstopping…")
