@@ -17,6 +17,7 @@ import { MesNotes, MesTaches } from "./pages/espace/Daily";
 import { Progression } from "./pages/mia/Home";
 import { MesAffaires, MesCommissions, MesContacts, MonNouveauContact, MonProfil } from "./pages/espace/Espace";
 import { MaConvention, MandataireBar, MesMandataires } from "./pages/espace/Relation";
+import { Commissions, CommissionsApporteur, MesReleves } from "./pages/ledger";
 import type { JSX } from "preact";
 import type { Pool } from "./lib/cognito";
 
@@ -40,6 +41,8 @@ const MIA_ROUTES: [string, Page][] = [
   ["/mia/affaires", ({ query }) => <AffairesList query={query} />],
   ["/mia/affaires/nouvelle", ({ query }) => <AffaireNew query={query} />],
   ["/mia/affaires/:id", ({ params, query }) => <AffaireEdit id={params.id} query={query} />],
+  ["/mia/commissions", () => <Commissions />],
+  ["/mia/commissions/:id", ({ params }) => <CommissionsApporteur id={params.id} />],
 ];
 
 const ESPACE_ROUTES: [string, Page][] = [
@@ -47,6 +50,7 @@ const ESPACE_ROUTES: [string, Page][] = [
   ["/espace/contacts/nouveau", () => <MonNouveauContact />],
   ["/espace/affaires", () => <MesAffaires />],
   ["/espace/commissions", () => <MesCommissions />],
+  ["/espace/releves", () => <MesReleves />],
   ["/espace/profil", () => <MonProfil />],
   ["/espace/taches", () => <MesTaches />],
   ["/espace/notes", () => <MesNotes />],

@@ -16,6 +16,7 @@ export const MIA_NAV: NavItem[] = [
   { href: "/mia/contacts", label: "Contacts" },
   { href: "/mia/entreprises", label: "Entreprises" },
   { href: "/mia/affaires", label: "Affaires" },
+  { href: "/mia/commissions", label: "Commissions" },
 ];
 
 export const APPORTEUR_NAV: NavItem[] = [
@@ -23,6 +24,7 @@ export const APPORTEUR_NAV: NavItem[] = [
   { href: "/espace/taches", label: "Tâches" },
   { href: "/espace/affaires", label: "Mes affaires" },
   { href: "/espace/commissions", label: "Mes commissions" },
+  { href: "/espace/releves", label: "Mes relevés" },
   { href: "/espace/mandataires", label: "Mandataires" },
   { href: "/espace/profil", label: "Mon profil" },
 ];
