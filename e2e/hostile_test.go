@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/assentis/mycrm/internal/crm"
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
@@ -35,12 +36,13 @@ func validBodies(ids map[string]string) map[string]map[string]any {
 		"POST /admin/mias":                {"nom": "Valide", "prenom": "Mia", "email": uniqEmail("val-mia"), "cabinet": "Cabinet V"},
 		"POST /admin/produits": {"id": "valide-" + fmt.Sprint(uniq()), "nom": "Valide", "categorie": "auto", "assureur": "Assureur",
 			"tauxCommissionMIA": 10, "actif": true},
-		"POST /activation":                  {"token": strings.Repeat("A", 43), "motDePasse": "Valide-2026-Long"},
-		"PATCH /contacts/{contactId}":       {"nom": "Patch", "email": uniqEmail("patch"), "statut": "client"},
-		"PATCH /entreprises/{entrepriseId}": {"adresse": "2 rue Patch", "siren": uniqSiren(), "raisonSociale": "Patch SA"},
-		"PATCH /affaires/{affaireId}":       {"statut": "signee", "primeAnnuelleCentimes": 20000, "tauxCommissionApporteur": 20},
-		"PATCH /apporteurs/{apporteurId}":   {"nom": "Patch", "localisation": "Nantes", "telephone": uniqPhone()},
-		"PATCH /admin/produits/{produitId}": {"nom": "Patch", "tauxCommissionMIA": 12, "actif": false},
+		"POST /activation":                      {"token": strings.Repeat("A", 43), "motDePasse": "Valide-2026-Long"},
+		"PATCH /contacts/{contactId}":           {"nom": "Patch", "email": uniqEmail("patch"), "statut": "client"},
+		"PATCH /entreprises/{entrepriseId}":     {"adresse": "2 rue Patch", "siren": uniqSiren(), "raisonSociale": "Patch SA"},
+		"PATCH /affaires/{affaireId}":           {"statut": "signee", "primeAnnuelleCentimes": 20000, "tauxCommissionApporteur": 20},
+		"PATCH /apporteurs/{apporteurId}":       {"nom": "Patch", "localisation": "Nantes", "telephone": uniqPhone()},
+		"PATCH /admin/produits/{produitId}":     {"nom": "Patch", "tauxCommissionMIA": 12, "actif": false},
+		"POST /imports/{importId}/confirmation": {"correspondance": []string{"nom", "email"}, "mettreAJourDoublons": true},
 	}
 }
 
@@ -80,7 +82,8 @@ func TestHostileInput(t *testing.T) {
 		"assureur": "A", "tauxCommissionMIA": 10}), 201)
 	ids := map[string]string{"contact": string(c.ID), "apporteur": app.ID}
 	path := strings.NewReplacer("{contactId}", string(c.ID), "{entrepriseId}", e.ID, "{affaireId}", af.ID,
-		"{apporteurId}", app.ID, "{produitId}", prod)
+		"{apporteurId}", app.ID, "{produitId}", prod,
+		"{importId}", string(depositImport(t, h.id, crm.ImportContacts, []byte("Nom;Email\nCible;"+uniqEmail("imp")+"\n"), nil).ID))
 	waitStreams(t)
 	state := func() string { return snapshot(t, h.id) + partition(t, "CATALOGUE") }
 	before := state()
@@ -94,7 +97,7 @@ func TestHostileInput(t *testing.T) {
 		key := rt.Key()
 		base, ok := valid[key]
 		if !ok {
-			if key == "POST /apporteurs/{apporteurId}/invitation" {
+			if key == "POST /apporteurs/{apporteurId}/invitation" || key == "POST /imports/{importId}/annulation" {
 				continue // no body: nothing to decode
 			}
 			t.Errorf("%s: no valid body in the hostile matrix: add one", key)

@@ -45,6 +45,7 @@ type world struct {
 	contact, espace string // ids of A's contacts (the second created by A1 in its espace)
 	entreprise      string
 	affaire         string
+	imp             string // an import of A, its file read, waiting for confirmation
 	contactEmail    string
 	mark            string
 	markers         []string // victim data that must never reach an attacker
@@ -83,8 +84,9 @@ func newWorld(t *testing.T) *world {
 		r.JSON(t, &af)
 		w.affaire = af.ID
 	}
+	w.imp = string(depositImport(t, w.a.id, crm.ImportContacts, []byte("Nom;Email\nImport"+mark+";"+uniqEmail("imp")+"\n"), nil).ID)
 	waitStreams(t)
-	w.markers = []string{mark, string(w.a.id), w.contact, w.espace, w.entreprise, w.affaire, w.contactEmail,
+	w.markers = []string{mark, string(w.a.id), w.contact, w.espace, w.entreprise, w.affaire, w.imp, w.contactEmail,
 		"+33" + phone[1:], w.a1.ID, w.a1.Email}
 	// A's cursors on every list (limit=1 leaves a next page).
 	w.cursors = map[string]string{}
@@ -108,7 +110,7 @@ func newWorld(t *testing.T) *world {
 // path substitutes the victim's ids into a route's path.
 func (w *world) path(p string) string {
 	return strings.NewReplacer("{contactId}", w.contact, "{entrepriseId}", w.entreprise, "{affaireId}", w.affaire,
-		"{apporteurId}", w.a1.ID, "{produitId}", "auto").Replace(p)
+		"{apporteurId}", w.a1.ID, "{produitId}", "auto", "{importId}", w.imp).Replace(p)
 }
 
 // body is a request body for a write route, naming the victim's ids where
@@ -136,6 +138,8 @@ func (w *world) body(rt string) any {
 		return map[string]any{"adresse": "Chez l'intrus"}
 	case "PATCH /apporteurs/{apporteurId}":
 		return map[string]any{"localisation": "Chez l'intrus"}
+	case "POST /imports/{importId}/confirmation":
+		return map[string]any{"correspondance": []string{"nom", "email"}}
 	case "PATCH /admin/produits/{produitId}":
 		return map[string]any{"nom": "Intrus"}
 	case "POST /activation":
@@ -491,7 +495,7 @@ func routeOf(p string) string {
 	parts := strings.Split(p, "/")
 	if len(parts) == 3 {
 		parts[2] = map[string]string{"contacts": "{contactId}", "entreprises": "{entrepriseId}", "affaires": "{affaireId}",
-			"apporteurs": "{apporteurId}"}[parts[1]]
+			"apporteurs": "{apporteurId}", "imports": "{importId}"}[parts[1]]
 	}
 	return strings.Join(parts, "/")
 }

@@ -58,6 +58,13 @@ var API = []Route{
 	{"update-affaire", "PATCH /affaires/{affaireId}", httpapi.MIA, httpapi.UpdateAffaire, Store},
 	{"list-produits", "GET /produits", httpapi.MIA, httpapi.ListProduits, Store},
 
+	// MIA: CSV imports (the worker that runs them is a schedule).
+	{"list-imports", "GET /imports", httpapi.MIA, httpapi.ListImports, Store},
+	{"get-import", "GET /imports/{importId}", httpapi.MIA, httpapi.GetImport, Store},
+	{"confirm-import", "POST /imports/{importId}/confirmation", httpapi.MIA, httpapi.ConfirmImport, Store},
+	{"undo-import", "POST /imports/{importId}/annulation", httpapi.MIA, httpapi.UndoImport, Store},
+	{"get-import-report", "GET /imports/{importId}/rapport", httpapi.MIA, httpapi.ImportReport, Store},
+
 	// MIA: apporteurs.
 	{"create-apporteur", "POST /apporteurs", httpapi.MIA, httpapi.CreateApporteur, Store | Phone},
 	{"list-apporteurs", "GET /apporteurs", httpapi.MIA, httpapi.ListApporteurs, Store},
