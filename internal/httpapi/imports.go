@@ -179,4 +179,3 @@ func handleImportReport(s importReporter) apiFunc {
 		return nil
 	}
 }
-
