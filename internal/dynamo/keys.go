@@ -54,6 +54,8 @@ const (
 	typeGuard       = "guard"
 	typeIdempotence = "idempotence"
 	typeStreamMark  = "stream_mark"
+	typeDocument    = "document"
+	typeParametres  = "parametres"
 	typeImport      = "import"
 	typeImportLine  = "import_ligne"
 )
@@ -158,6 +160,26 @@ func NotificationSK(key string) string { return "NOTIFICATION#" + key }
 // one record.
 func StreamMarksPK(reader string) string          { return "STREAM#" + reader }
 func StreamMarkSK(eventID, handler string) string { return "DONE#" + eventID + "#" + handler }
+
+// DocumentSK is a document's sort key (under MIAPK): read by its id alone.
+func DocumentSK(d crm.DocumentID) string { return "DOCUMENT#" + string(d) }
+
+// DocumentCollection (GSI1PK) lists the documents of one owner: an
+// apporteur or an affaire of MIA m.
+func DocumentCollection(m crm.MIAID, o crm.DocumentOwner) string {
+	if o.AffaireID != "" {
+		return MIAPK(m) + "#DOCUMENTS#AFFAIRE#" + string(o.AffaireID)
+	}
+	return MIAPK(m) + "#DOCUMENTS#APPORTEUR#" + string(o.ApporteurID)
+}
+
+// DocumentCollectionSK (GSI1SK) orders an owner's documents by creation.
+func DocumentCollectionSK(created time.Time, d crm.DocumentID) string {
+	return fmtTime(created) + "#" + string(d)
+}
+
+// ParametresSK is a MIA's settings item (under MIAPK).
+func ParametresSK() string { return "PARAMETRES" }
 
 // ImportSK keys a CSV import of a MIA (under MIAPK); ImportLineSK the
 // recorded outcome of one line of it, fixed width so lines sort in file

@@ -28,6 +28,9 @@ func Folders() []string {
 	for _, s := range Schedules {
 		out = append(out, s.Folder)
 	}
+	for _, u := range Uploads {
+		out = append(out, u.Folder)
+	}
 	return out
 }
 
@@ -50,6 +53,10 @@ func Main(folder string) ([]byte, error) {
 		s := Schedules[i]
 		m = mainFile{Folder: s.Folder, Schedule: s.Expression, Clients: s.Clients}
 		m.Maker = qualified(s.Make)
+	} else if i := slices.IndexFunc(Uploads, func(u Upload) bool { return u.Folder == folder }); i >= 0 {
+		u := Uploads[i]
+		m = mainFile{Folder: u.Folder, Upload: true, Clients: u.Clients}
+		m.Maker = qualified(u.Make)
 	} else {
 		return nil, fmt.Errorf("no function %q in internal/routes", folder)
 	}
@@ -96,8 +103,13 @@ func Check() error {
 		patterns[r.Pattern] = true
 	}
 	for _, s := range Streams {
-		if s.Make == nil || s.Clients.Has(Phone) {
-			return fmt.Errorf("%s: no maker, or a phone normaliser", s.Folder)
+		if s.Make == nil || s.Clients.Has(Phone) || s.Clients.Has(Files) {
+			return fmt.Errorf("%s: no maker, or a phone normaliser or the files bucket", s.Folder)
+		}
+	}
+	for _, u := range Uploads {
+		if u.Make == nil || u.Clients.Has(Phone|Mailer) || !u.Clients.Has(Files) {
+			return fmt.Errorf("%s: no maker, no files bucket, or a phone normaliser or mailer", u.Folder)
 		}
 	}
 	for _, s := range Schedules {
@@ -122,6 +134,7 @@ var options = []struct {
 	{MIAPool, "app.WithMIAAccounts()"},
 	{ApporteurPool, "app.WithApporteurAccounts()"},
 	{Phone, "app.WithPhone(phone.Normalize)"},
+	{Files, "app.WithFiles()"},
 }
 
 // qualified is a maker's name as main.go calls it: "httpapi.CreateContact".
@@ -132,7 +145,7 @@ func qualified(f any) string {
 
 type mainFile struct {
 	Folder, Pattern, Access, Maker string
-	Stream                         bool
+	Stream, Upload                 bool
 	Schedule                       string // a scheduled function's expression
 	Clients                        Clients
 	Options                        []string
@@ -145,7 +158,9 @@ func (m mainFile) Has(c string) bool {
 
 var mainTemplate = template.Must(template.New("main").Parse(Header + `
 
-{{if .Stream -}}
+{{if .Upload -}}
+// Command {{.Folder}} checks the files uploaded to the files bucket ({{.Maker}}).
+{{- else if .Stream -}}
 // Command {{.Folder}} reads the table's DynamoDB stream ({{.Maker}}).
 {{- else if .Schedule -}}
 // Command {{.Folder}} runs {{.Maker}} on schedule, {{.Schedule}}.
@@ -154,7 +169,30 @@ var mainTemplate = template.Must(template.New("main").Parse(Header + `
 {{- end}}
 // Its row in internal/routes says what it links.
 package main
-{{if .Schedule}}
+{{if .Upload}}
+import (
+	"context"
+	"log"
+	"os"
+
+	"github.com/assentis/mycrm/internal/app"
+	"github.com/assentis/mycrm/internal/app/uploadapp"
+	"github.com/assentis/mycrm/internal/uploads"
+	"github.com/aws/aws-lambda-go/lambda"
+)
+
+func main() {
+	d, err := uploadapp.Load(context.Background(), os.Getenv{{range .Options}}, {{.}}{{end}})
+	if err != nil {
+		log.Fatal(err)
+	}
+	h, err := {{.Maker}}(d)
+	if err != nil {
+		log.Fatal(err)
+	}
+	lambda.Start(h)
+}
+{{- else if .Schedule}}
 import (
 	"context"
 	"log"

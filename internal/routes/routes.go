@@ -21,6 +21,7 @@ import (
 	"github.com/assentis/mycrm/internal/consumers"
 	"github.com/assentis/mycrm/internal/httpapi"
 	"github.com/assentis/mycrm/internal/jobs"
+	"github.com/assentis/mycrm/internal/uploads"
 )
 
 //go:generate go run ./gen -functions ../../functions
@@ -35,6 +36,7 @@ const (
 	ApporteurPool                     // the apporteur pool's administration (Cognito)
 	Phone                             // phone.Normalize, on the store
 	Mailer                            // SES; stream readers only
+	Files                             // the files bucket (S3): presigning, the upload check
 )
 
 // API is the HTTP API: one function per route. The pattern is both the Go
@@ -91,6 +93,20 @@ var Streams = []Stream{
 	{"stream-mail", consumers.Mail, Store | MIAPool | ApporteurPool | Mailer},
 }
 
+// Uploads are the functions S3 invokes for the objects created in the files
+// bucket (template.yaml: an S3 event). One checks every upload, whatever its
+// kind (internal/uploads dispatches on the key).
+var Uploads = []Upload{
+	{"check-upload", uploads.Check, Store | Files},
+}
+
+// Upload is a function of the files bucket's events.
+type Upload struct {
+	Folder  string // functions/<Folder>
+	Make    func(uploads.Deps) (uploads.Handler, error)
+	Clients Clients
+}
+
 // Schedules are the functions EventBridge Scheduler runs. Expression and
 // Timezone are the ScheduleV2 event's in template.yaml.
 var Schedules = []Schedule{}
@@ -143,7 +159,7 @@ type Schedule struct {
 // Has tells whether c holds every client of x.
 func (c Clients) Has(x Clients) bool { return c&x == x }
 
-var clientNames = []string{"store", "MIA pool", "apporteur pool", "phone", "mailer"}
+var clientNames = []string{"store", "MIA pool", "apporteur pool", "phone", "mailer", "files"}
 
 func (c Clients) String() string {
 	var names []string

@@ -56,6 +56,10 @@ type Config struct {
 	// Consumers are the stream consumers by folder; a stream event whose
 	// function is missing is not polled.
 	Consumers map[string]Consumer
+	// Objects are the S3-event functions by folder (ObjectCreated delivers to them).
+	Objects map[string]ObjectHandler
+	// OnObjectFailure receives the S3 events a function gave up on.
+	OnObjectFailure func(context.Context, ObjectFailure)
 	// Refs are the physical ids of the template's resources, by logical id
 	// (what !Ref gives in the cloud): user pool ids, app client ids, table names.
 	Refs map[string]string
@@ -110,6 +114,8 @@ type Gateway struct {
 	mappings  []*mapping
 	cancel    context.CancelFunc
 	wg        sync.WaitGroup
+
+	objects objects
 }
 
 type jwtAuthorizer struct {
