@@ -83,7 +83,7 @@ func TestHostileInput(t *testing.T) {
 	ids := map[string]string{"contact": string(c.ID), "apporteur": app.ID}
 	path := strings.NewReplacer("{contactId}", string(c.ID), "{entrepriseId}", e.ID, "{affaireId}", af.ID,
 		"{apporteurId}", app.ID, "{produitId}", prod,
-		"{importId}", string(depositImport(t, h.id, crm.ImportContacts, []byte("Nom;Email\nCible;"+uniqEmail("imp")+"\n"), nil).ID))
+		"{importId}", string(depositImport(t, h.id, crm.ImportContacts, []byte("Nom;Email\nCible;"+uniqEmail("imp")+"\n")).ID))
 	waitStreams(t)
 	state := func() string { return snapshot(t, h.id) + partition(t, "CATALOGUE") }
 	before := state()

@@ -84,7 +84,7 @@ func newWorld(t *testing.T) *world {
 		r.JSON(t, &af)
 		w.affaire = af.ID
 	}
-	w.imp = string(depositImport(t, w.a.id, crm.ImportContacts, []byte("Nom;Email\nImport"+mark+";"+uniqEmail("imp")+"\n"), nil).ID)
+	w.imp = string(depositImport(t, w.a.id, crm.ImportContacts, []byte("Nom;Email\nImport"+mark+";"+uniqEmail("imp")+"\n")).ID)
 	waitStreams(t)
 	w.markers = []string{mark, string(w.a.id), w.contact, w.espace, w.entreprise, w.affaire, w.imp, w.contactEmail,
 		"+33" + phone[1:], w.a1.ID, w.a1.Email}

@@ -931,3 +931,6 @@ func (s *Store) ActiveImports(ctx context.Context) ([]crm.ImportRef, error) {
 	}
 	return out, nil
 }
+
+// PhoneNormalizer is the store's (nil in functions that take no number).
+func (s *Store) PhoneNormalizer() crm.PhoneNormalizer { return s.Phone }

@@ -3,10 +3,14 @@ package httpapi
 import (
 	"context"
 	"net/http"
+	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/assentis/mycrm/internal/crm"
 	"github.com/assentis/mycrm/internal/csvfr"
 	"github.com/assentis/mycrm/internal/csvimport"
+	"github.com/assentis/mycrm/internal/files"
 )
 
 // Imports of CSV files (contacts, entreprises): the file goes to S3 by a
@@ -179,3 +183,66 @@ func handleImportReport(s importReporter) apiFunc {
 		return nil
 	}
 }
+
+// newImportInput starts an import.
+type newImportInput struct {
+	Type       crm.ImportKind `json:"type"`
+	NomFichier string         `json:"nomFichier"`
+}
+
+// StartedImport is the new import and where the browser posts its file.
+type StartedImport struct {
+	Import crm.Import `json:"import"`
+	Depot  crm.Upload `json:"depot"`
+}
+
+type importCreator interface {
+	CreateImport(ctx context.Context, m crm.MIAID, kind crm.ImportKind, nomFichier string) (crm.Import, error)
+}
+
+type uploadSigner interface {
+	PresignUpload(ctx context.Context, k files.Kind, t files.Type, key string) (crm.Upload, error)
+}
+
+// CreateImport serves POST /imports: records an import waiting for its
+// file and answers the presigned POST that uploads it (CSV, 20 MB at most)
+// straight to the files bucket; the upload check then reads it.
+func CreateImport(d Deps) (Func, error) {
+	if d.Files == nil {
+		return needs(d, nil, store, filesBucket)
+	}
+	return needs(d, handleCreateImport(d.Store, d.Files), store, filesBucket)
+}
+
+func handleCreateImport(s importCreator, f uploadSigner) apiFunc {
+	return func(w http.ResponseWriter, r *http.Request, p crm.Principal) error {
+		in, _, err := decode[newImportInput](w, r)
+		if err != nil {
+			return err
+		}
+		var v fieldProblems
+		nom := strings.TrimSpace(in.NomFichier)
+		if utf8.RuneCountInString(nom) > 200 || strings.ContainsFunc(nom, unicode.IsControl) {
+			v = append(v, crm.FieldError{Champ: "nomFichier", Message: "Le nom du fichier dépasse 200 caractères ou contient des caractères de contrôle."})
+		}
+		if !in.Type.Valid() {
+			v = append(v, crm.FieldError{Champ: "type", Message: "Le type doit être « contacts » ou « entreprises »."})
+		}
+		if v != nil {
+			return crm.Invalid(v...)
+		}
+		imp, err := s.CreateImport(r.Context(), p.MIA, in.Type, nom)
+		if err != nil {
+			return err
+		}
+		up, err := f.PresignUpload(r.Context(), files.Import, files.CSV, files.IncomingKey(files.Import, string(p.MIA), string(imp.ID)))
+		if err != nil {
+			return &crm.Error{Code: crm.EINTERNAL, Message: "Erreur interne.", Err: err}
+		}
+		w.Header().Set("Location", "/imports/"+string(imp.ID))
+		writeEntity(w, http.StatusCreated, imp.Version, StartedImport{Import: imp, Depot: up})
+		return nil
+	}
+}
+
+type fieldProblems []crm.FieldError

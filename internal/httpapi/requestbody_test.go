@@ -25,6 +25,7 @@ var requestInputs = map[string]any{
 	"POST /activation":                      activationInput{},
 	"POST /admin/mias":                      crm.NewMIAAccount{},
 	"POST /imports/{importId}/confirmation": confirmationInput{},
+	"POST /imports":                         newImportInput{},
 	"POST /espace-apporteur/contacts":       espaceContactInput{},
 }
 

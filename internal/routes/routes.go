@@ -61,6 +61,7 @@ var API = []Route{
 	{"list-produits", "GET /produits", httpapi.MIA, httpapi.ListProduits, Store},
 
 	// MIA: CSV imports (the worker that runs them is a schedule).
+	{"create-import", "POST /imports", httpapi.MIA, httpapi.CreateImport, Store | Files},
 	{"list-imports", "GET /imports", httpapi.MIA, httpapi.ListImports, Store},
 	{"get-import", "GET /imports/{importId}", httpapi.MIA, httpapi.GetImport, Store},
 	{"confirm-import", "POST /imports/{importId}/confirmation", httpapi.MIA, httpapi.ConfirmImport, Store},
@@ -109,7 +110,10 @@ type Upload struct {
 
 // Schedules are the functions EventBridge Scheduler runs. Expression and
 // Timezone are the ScheduleV2 event's in template.yaml.
-var Schedules = []Schedule{}
+var Schedules = []Schedule{
+	// The CSV import worker: goes on with every running import or undo.
+	{"run-imports", "rate(1 minute)", "Europe/Paris", jobs.RunImports, Store | Phone | Files},
+}
 
 // Route is an HTTP function.
 type Route struct {
