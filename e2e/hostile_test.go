@@ -42,6 +42,7 @@ func validBodies(ids map[string]string) map[string]map[string]any {
 		"PATCH /affaires/{affaireId}":                   {"statut": "signee", "primeAnnuelleCentimes": 20000, "tauxCommissionApporteur": 20},
 		"PATCH /apporteurs/{apporteurId}":               {"nom": "Patch", "localisation": "Nantes", "telephone": uniqPhone()},
 		"PATCH /admin/produits/{produitId}":             {"nom": "Patch", "tauxCommissionMIA": 12, "actif": false},
+		"POST /imports":                                 {"type": "contacts", "nomFichier": "valide.csv"},
 		"POST /imports/{importId}/confirmation":         {"correspondance": []string{"nom", "email"}, "mettreAJourDoublons": true},
 		"POST /espace-apporteur/convention/acceptation": {"version": 1, "sha256": strings.Repeat("ab", 32)},
 		"POST /taches": {"titre": "Valide", "echeance": "2026-12-01", "heure": "10:00", "cibleType": "contact", "cibleId": ids["contact"],

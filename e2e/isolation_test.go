@@ -175,6 +175,8 @@ func (w *world) body(rt string) any {
 		return map[string]any{"adresse": "Chez l'intrus"}
 	case "PATCH /apporteurs/{apporteurId}":
 		return map[string]any{"localisation": "Chez l'intrus"}
+	case "POST /imports":
+		return map[string]any{"type": "contacts", "nomFichier": "intrus.csv"}
 	case "POST /imports/{importId}/confirmation":
 		return map[string]any{"correspondance": []string{"nom", "email"}}
 	case "PATCH /admin/produits/{produitId}":
@@ -216,6 +218,7 @@ var espaceWant = map[string][4]int{
 // with the victim's apporteur's email is created as for anybody (201): the
 // email guard is per MIA, so the answer tells nothing of the victim.
 var otherMIAWrite = map[string]int{
+	"POST /imports":  201, // its own import: nothing of the victim
 	"POST /contacts": 422, "POST /entreprises": 422, "POST /affaires": 422, "POST /apporteurs": 201,
 	"POST /taches": 422, "POST /notes": 422,
 }
