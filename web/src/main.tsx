@@ -15,6 +15,7 @@ import { AffaireEdit, AffaireNew, AffairesList } from "./pages/mia/Affaires";
 import { ImportView, ImportsList } from "./pages/mia/Imports";
 import { MesAffaires, MesCommissions, MesContacts, MonNouveauContact, MonProfil } from "./pages/espace/Espace";
 import { MaConvention, MandataireBar, MesMandataires } from "./pages/espace/Relation";
+import { Commissions, CommissionsApporteur, MesReleves } from "./pages/ledger";
 import type { JSX } from "preact";
 import type { Pool } from "./lib/cognito";
 
@@ -36,6 +37,8 @@ const MIA_ROUTES: [string, Page][] = [
   ["/mia/affaires/:id", ({ params, query }) => <AffaireEdit id={params.id} query={query} />],
   ["/mia/imports", () => <ImportsList />],
   ["/mia/imports/:id", ({ params }) => <ImportView id={params.id} />],
+  ["/mia/commissions", () => <Commissions />],
+  ["/mia/commissions/:id", ({ params }) => <CommissionsApporteur id={params.id} />],
 ];
 
 const ESPACE_ROUTES: [string, Page][] = [
@@ -43,6 +46,7 @@ const ESPACE_ROUTES: [string, Page][] = [
   ["/espace/contacts/nouveau", () => <MonNouveauContact />],
   ["/espace/affaires", () => <MesAffaires />],
   ["/espace/commissions", () => <MesCommissions />],
+  ["/espace/releves", () => <MesReleves />],
   ["/espace/profil", () => <MonProfil />],
   ["/espace/mandataires", () => <MesMandataires />],
   ["/espace/convention", ({ query }) => <MaConvention query={query} />],
