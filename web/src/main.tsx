@@ -15,6 +15,7 @@ import { AffaireEdit, AffaireNew, AffairesList } from "./pages/mia/Affaires";
 import { TableauPage, TacheView, TachesPage } from "./pages/mia/Daily";
 import { MesNotes, MesTaches } from "./pages/espace/Daily";
 import { Progression } from "./pages/mia/Home";
+import { ImportView, ImportsList } from "./pages/mia/Imports";
 import { MesAffaires, MesCommissions, MesContacts, MonNouveauContact, MonProfil } from "./pages/espace/Espace";
 import { MaConvention, MandataireBar, MesMandataires } from "./pages/espace/Relation";
 import { Commissions, CommissionsApporteur, MesReleves } from "./pages/ledger";
@@ -41,6 +42,8 @@ const MIA_ROUTES: [string, Page][] = [
   ["/mia/affaires", ({ query }) => <AffairesList query={query} />],
   ["/mia/affaires/nouvelle", ({ query }) => <AffaireNew query={query} />],
   ["/mia/affaires/:id", ({ params, query }) => <AffaireEdit id={params.id} query={query} />],
+  ["/mia/imports", () => <ImportsList />],
+  ["/mia/imports/:id", ({ params }) => <ImportView id={params.id} />],
   ["/mia/commissions", () => <Commissions />],
   ["/mia/commissions/:id", ({ params }) => <CommissionsApporteur id={params.id} />],
 ];
