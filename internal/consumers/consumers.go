@@ -48,6 +48,9 @@ type Store interface {
 	profiles
 	invitationClaims
 	notificationClaims
+	searchIndex
+	conservationClocks
+	parametres
 }
 
 // Mailer sends a composed email (sesmail.Mailer).

@@ -32,6 +32,8 @@ func Projections(d Deps) (Handler, error) {
 		{"commissions", Commissions(d)},
 		{"contact-client", ContactClient(d)},
 		{"client-nom", ClientNom(d)},
+		{"search", Search(d)},
+		{"conservation", Conservation(d)},
 	}), nil
 }
 
@@ -53,6 +55,7 @@ func Mail(d Deps) (Handler, error) {
 	return reader("mail", d, d.Store, []part{
 		{"invitations", Invitations(d)},
 		{"notifications", Notifications(d)},
+		{"information-article14", InformationArticle14(d)},
 	}), nil
 }
 

@@ -31,9 +31,12 @@ type Contact struct {
 	NoteApporteur string        `json:"noteApporteur,omitempty"`
 	Statut        ContactStatut `json:"statut"`
 	ApporteurID   ApporteurID   `json:"apporteurId,omitempty"`
-	CreatedAt     time.Time     `json:"createdAt"`
-	UpdatedAt     time.Time     `json:"updatedAt"`
-	Version       int           `json:"version"`
+	// Efface: the person was erased (RGPD): every personal field is
+	// blank, the name is ContactEffaceNom; the affaires' figures remain.
+	Efface    bool      `json:"efface,omitempty"`
+	CreatedAt time.Time `json:"createdAt"`
+	UpdatedAt time.Time `json:"updatedAt"`
+	Version   int       `json:"version"`
 }
 
 // NoteApporteurMax is the length, in characters, of an apporteur's note on
