@@ -55,7 +55,7 @@ lint-template:
 FUZZ_TARGETS := internal/phone:FuzzNormalizePhone internal/phone:FuzzParseMatchesPhonenumbers internal/crm:FuzzNormalizeEmail internal/crm:FuzzNormalizeSIREN \
 	internal/crm:FuzzAffaireRules internal/crm:FuzzContactValidate internal/crm:FuzzEntrepriseValidate \
 	internal/crm:FuzzActivationToken internal/httpapi:FuzzDecodeBodies internal/httpapi:FuzzRequestHeaders \
-	internal/dynamo:FuzzCursor
+	internal/dynamo:FuzzCursor internal/csvfr:FuzzText
 FUZZTIME ?= 5s
 RELIABILITY_DIR := .local/reliability
 
@@ -124,7 +124,7 @@ infra/local/node_modules/.package-lock.json: infra/local/package.json infra/loca
 # The web client (web/: Vite + Preact + TypeScript), served from web/dist by the local gateway.
 # `web` is .PHONY: web/ is also a directory.
 .PHONY: web web-test test-browser browser-deps
-## browser-deps: Debian's Chromium for the browser test (installed only when missing)
+## browser-deps: Debian's Chromium and pdftotext for the browser tests (installed only when missing)
 browser-deps:
 	bash web/scripts/ensure-chromium.sh
 
