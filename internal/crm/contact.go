@@ -108,3 +108,11 @@ func set[T any](dst *T, src *T) {
 		*dst = *src
 	}
 }
+
+// DateNaissanceFR is the birth date as jj/mm/aaaa ("" when unknown).
+func (c *Contact) DateNaissanceFR() string {
+	if len(c.DateNaissance) != 10 {
+		return c.DateNaissance
+	}
+	return c.DateNaissance[8:10] + "/" + c.DateNaissance[5:7] + "/" + c.DateNaissance[0:4]
+}

@@ -231,3 +231,12 @@ func NationalPhone(e164 string) string {
 	}
 	return ""
 }
+
+// NationalPhoneOr is the national form of a +33 number, the number as
+// stored (E.164) otherwise: how exports and documents show it.
+func NationalPhoneOr(e164 string) string {
+	if n := NationalPhone(e164); n != "" {
+		return n
+	}
+	return e164
+}

@@ -61,6 +61,22 @@ var API = []Route{
 	{"update-apporteur", "PATCH /apporteurs/{apporteurId}", httpapi.MIA, httpapi.UpdateApporteur, Store | Phone | ApporteurPool},
 	{"invite-apporteur", "POST /apporteurs/{apporteurId}/invitation", httpapi.MIA, httpapi.InviteApporteur, Store},
 
+	// MIA: search, exports, RGPD rights, retention, settings (issue 15).
+	{"search", "GET /recherche", httpapi.MIA, httpapi.Search, Store},
+	{"export-contacts", "GET /exports/contacts", httpapi.MIA, httpapi.ExportContacts, Store},
+	{"export-entreprises", "GET /exports/entreprises", httpapi.MIA, httpapi.ExportEntreprises, Store},
+	{"export-affaires", "GET /exports/affaires", httpapi.MIA, httpapi.ExportAffaires, Store},
+	{"export-commissions", "GET /exports/commissions", httpapi.MIA, httpapi.ExportCommissions, Store},
+	{"get-contact-data", "GET /contacts/{contactId}/donnees-personnelles", httpapi.MIA, httpapi.ContactData, Store},
+	{"erase-contact", "POST /contacts/{contactId}/effacement", httpapi.MIA, httpapi.EraseContact, Store},
+	{"get-apporteur-data", "GET /apporteurs/{apporteurId}/donnees-personnelles", httpapi.MIA, httpapi.ApporteurData, Store},
+	{"erase-apporteur", "POST /apporteurs/{apporteurId}/effacement", httpapi.MIA, httpapi.EraseApporteur, Store | ApporteurPool},
+	{"list-rgpd-journal", "GET /rgpd/journal", httpapi.MIA, httpapi.ListAudit, Store},
+	{"list-purges", "GET /conservation", httpapi.MIA, httpapi.ListPurges, Store},
+	{"decide-purge", "POST /conservation/{contactId}/decision", httpapi.MIA, httpapi.DecidePurge, Store},
+	{"get-parametres", "GET /parametres", httpapi.MIA, httpapi.GetParametres, Store},
+	{"update-parametres", "PATCH /parametres", httpapi.MIA, httpapi.UpdateParametres, Store},
+
 	// Assentis staff: the catalogue and MIA accounts.
 	{"create-produit", "POST /admin/produits", httpapi.Staff, httpapi.CreateProduit, Store},
 	{"update-produit", "PATCH /admin/produits/{produitId}", httpapi.Staff, httpapi.UpdateProduit, Store},
