@@ -41,6 +41,12 @@ func validBodies(ids map[string]string) map[string]map[string]any {
 		"PATCH /affaires/{affaireId}":       {"statut": "signee", "primeAnnuelleCentimes": 20000, "tauxCommissionApporteur": 20},
 		"PATCH /apporteurs/{apporteurId}":   {"nom": "Patch", "localisation": "Nantes", "telephone": uniqPhone()},
 		"PATCH /admin/produits/{produitId}": {"nom": "Patch", "tauxCommissionMIA": 12, "actif": false},
+		// Erasure is refused unconfirmed, and no purge is proposed: the
+		// matrix probes the decoding and validation, and erases nothing.
+		"POST /contacts/{contactId}/effacement":     {"confirmation": false, "motif": "m"},
+		"POST /apporteurs/{apporteurId}/effacement": {"confirmation": false, "motif": "m"},
+		"POST /conservation/{contactId}/decision":   {"decision": "purger", "motif": "m"},
+		"PATCH /parametres":                         {"informationArticle14": true},
 	}
 }
 

@@ -140,6 +140,12 @@ func (w *world) body(rt string) any {
 		return map[string]any{"nom": "Intrus"}
 	case "POST /activation":
 		return map[string]any{"token": strings.Repeat("A", 43), "motDePasse": "Intrus-2026-Long"}
+	case "POST /contacts/{contactId}/effacement", "POST /apporteurs/{apporteurId}/effacement":
+		return map[string]any{"confirmation": true, "motif": "Intrus"}
+	case "POST /conservation/{contactId}/decision":
+		return map[string]any{"decision": "purger"}
+	case "PATCH /parametres": // B's own settings: nothing of A's
+		return map[string]any{"informationArticle14": false}
 	}
 	return nil
 }
@@ -150,6 +156,7 @@ func (w *world) body(rt string) any {
 // email guard is per MIA, so the answer tells nothing of the victim.
 var otherMIAWrite = map[string]int{
 	"POST /contacts": 422, "POST /entreprises": 422, "POST /affaires": 422, "POST /apporteurs": 201,
+	"PATCH /parametres": 200,
 }
 
 // forge re-signs a real token's header and claims with a key of our own.

@@ -3,6 +3,7 @@ package dynamo
 import (
 	"context"
 	"errors"
+	"slices"
 	"time"
 
 	"github.com/assentis/mycrm/internal/crm"
@@ -110,7 +111,7 @@ func (s *Store) EraseApporteur(ctx context.Context, m crm.MIAID, p crm.Apporteur
 		Set(expression.Name(attrVersion), expression.Value(it.Version+1)).
 		Remove(expression.Name("prenom")).Remove(expression.Name("telephone")).
 		Remove(expression.Name("localisation")).Remove(expression.Name("remarques")).
-		Remove(expression.Name(attrActivationHash))
+		Remove(expression.Name(attrActivationHash)).Remove(expression.Name(attrActivationHashes))
 	e, err := expression.NewBuilder().WithUpdate(u).
 		WithCondition(expression.Name(attrVersion).Equal(expression.Value(it.Version))).Build()
 	if err != nil {
@@ -125,6 +126,13 @@ func (s *Store) EraseApporteur(ctx context.Context, m crm.MIAID, p crm.Apporteur
 	})
 	if it.Email != "" {
 		a.add(s.deleteAction(MIAPK(m), UniqueApporteurEmailSK(it.Email)), nil)
+	}
+	hashes := it.ActivationHashes
+	if it.ActivationHash != "" && !slices.Contains(hashes, it.ActivationHash) {
+		hashes = append(hashes, it.ActivationHash)
+	}
+	for _, h := range hashes[:min(len(hashes), 90)] { // the daily invitation quota keeps them far fewer
+		a.add(s.deleteAction(ActivationPK(h), ActivationSK()), nil)
 	}
 	audit.At, audit.Cible, audit.CibleID = now, "apporteur", string(p)
 	a.add(s.auditAction(m, audit))
@@ -188,6 +196,10 @@ func (s *Store) TouchConservation(ctx context.Context, m crm.MIAID, c crm.Contac
 	}
 	if err != nil {
 		return internal("touch conservation", err)
+	}
+	// A contact since the clock ran out: a pending purge proposal is void.
+	if _, err := s.db.DeleteItem(ctx, &dynamodb.DeleteItemInput{TableName: &s.table, Key: s.key(MIAPK(m), PurgeSK(c))}); err != nil {
+		return internal("void purge proposal", err)
 	}
 	return nil
 }
@@ -336,7 +348,13 @@ func (s *Store) ProposePurge(ctx context.Context, m crm.MIAID, c crm.ContactID, 
 // GetPurge is a proposal, ENOTFOUND when none is pending for the contact.
 func (s *Store) GetPurge(ctx context.Context, m crm.MIAID, c crm.ContactID) (crm.PurgeProposee, error) {
 	var it purgeItem
+	if !crm.IsULID(string(c)) {
+		return crm.PurgeProposee{}, crm.Errorf(crm.ENOTFOUND, "Aucune purge n'est proposée pour ce contact.")
+	}
 	if err := s.getItem(ctx, MIAPK(m), PurgeSK(c), &it, "Proposition de purge"); err != nil {
+		if crm.ErrorCode(err) == crm.ENOTFOUND {
+			return crm.PurgeProposee{}, crm.Errorf(crm.ENOTFOUND, "Aucune purge n'est proposée pour ce contact.")
+		}
 		return crm.PurgeProposee{}, err
 	}
 	return it.proposal(), nil
@@ -359,7 +377,16 @@ func (s *Store) ListPurges(ctx context.Context, m crm.MIAID, o crm.ListOptions) 
 // reason: the proposal is deleted, the clock restarts now, audited; one
 // transaction. No pending proposal is ENOTFOUND.
 func (s *Store) KeepProspect(ctx context.Context, m crm.MIAID, c crm.ContactID, audit crm.AuditEntry) error {
+	p, err := s.GetPurge(ctx, m, c)
+	if err != nil {
+		return err
+	}
+	// The clock restarts at the decision, and never before the proposal
+	// (a decision is always after it; the run may be replayed late).
 	now := s.Now().UTC()
+	if p.ProposeeLe.After(now) {
+		now = p.ProposeeLe
+	}
 	exp := crm.ConservationExpire(now)
 	var a actions
 	a.add(types.TransactWriteItem{Delete: &types.Delete{TableName: &s.table, Key: s.key(MIAPK(m), PurgeSK(c)),
