@@ -12,6 +12,8 @@ import { ApporteurNew, ApporteurView, ApporteursList } from "./pages/mia/Apporte
 import { ContactNew, ContactView, ContactsList } from "./pages/mia/Contacts";
 import { EntrepriseNew, EntrepriseView, EntreprisesList } from "./pages/mia/Entreprises";
 import { AffaireEdit, AffaireNew, AffairesList } from "./pages/mia/Affaires";
+import { Conservation, DonneesPersonnelles, ParametresPage } from "./pages/mia/Rgpd";
+import { SearchBox } from "./components/SearchBox";
 import { MesAffaires, MesCommissions, MesContacts, MonNouveauContact, MonProfil } from "./pages/espace/Espace";
 import type { JSX } from "preact";
 import type { Pool } from "./lib/cognito";
@@ -32,6 +34,10 @@ const MIA_ROUTES: [string, Page][] = [
   ["/mia/affaires", ({ query }) => <AffairesList query={query} />],
   ["/mia/affaires/nouvelle", ({ query }) => <AffaireNew query={query} />],
   ["/mia/affaires/:id", ({ params, query }) => <AffaireEdit id={params.id} query={query} />],
+  ["/mia/contacts/:id/donnees", ({ params }) => <DonneesPersonnelles kind="contact" id={params.id} />],
+  ["/mia/apporteurs/:id/donnees", ({ params }) => <DonneesPersonnelles kind="apporteur" id={params.id} />],
+  ["/mia/rgpd", () => <Conservation />],
+  ["/mia/parametres", () => <ParametresPage />],
 ];
 
 const ESPACE_ROUTES: [string, Page][] = [
@@ -105,7 +111,7 @@ function App() {
     if (session.pool !== space.pool) return <Redirect to={homeOf(session.pool)} />;
     const r = find(space.routes, path);
     return (
-      <Layout nav={space.nav} path={path} space={space.name}>
+      <Layout nav={space.nav} path={path} space={space.name} search={space.pool === "mia" ? <SearchBox /> : undefined}>
         {r ? <r.page params={r.params} query={query} /> : <NotFound home={homeOf(space.pool)} />}
       </Layout>
     );

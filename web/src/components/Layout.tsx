@@ -15,6 +15,8 @@ export const MIA_NAV: NavItem[] = [
   { href: "/mia/contacts", label: "Contacts" },
   { href: "/mia/entreprises", label: "Entreprises" },
   { href: "/mia/affaires", label: "Affaires" },
+  { href: "/mia/rgpd", label: "RGPD" },
+  { href: "/mia/parametres", label: "Paramètres" },
 ];
 
 export const APPORTEUR_NAV: NavItem[] = [
@@ -53,7 +55,20 @@ export function AuthCard({ title, children }: { title: string; children: Compone
   );
 }
 
-export function Layout({ nav, path, children, space }: { nav: NavItem[]; path: string; children: ComponentChildren; space: string }) {
+export function Layout({
+  nav,
+  path,
+  children,
+  space,
+  search,
+}: {
+  nav: NavItem[];
+  path: string;
+  children: ComponentChildren;
+  space: string;
+  /** The header's search box (the MIA's space). */
+  search?: ComponentChildren;
+}) {
   const [open, setOpen] = useState(false);
   const toggle = useRef<HTMLButtonElement>(null);
   useEffect(() => setOpen(false), [path]);
@@ -81,6 +96,7 @@ export function Layout({ nav, path, children, space }: { nav: NavItem[]; path: s
           <Logo />
         </Link>
         <span class="space-name">{space}</span>
+        {search}
         <button
           type="button"
           class="menu-toggle"

@@ -1,3 +1,4 @@
+import { ExportButton } from "../../components/ExportButton";
 import { useEffect, useState } from "preact/hooks";
 import { api } from "../../app";
 import { Badge, EditIcon, Link } from "../../components/elements";
@@ -110,6 +111,8 @@ export function AffairesList({ query }: { query: URLSearchParams }) {
       lead="Les contrats en cours de placement, signés, perdus ou résiliés."
       create={{ href: "/mia/affaires/nouvelle", label: "Nouvelle affaire" }}
       toolbar={
+        <>
+        <ExportButton path={withQuery("/exports/affaires", { statut, apporteurId })} filename={`affaires-${statut}.csv`} />
         <div class="tabs" role="tablist" aria-label="Statut des affaires">
           {TAB_KEYS.map((t, i) => (
             <Link
@@ -126,6 +129,7 @@ export function AffairesList({ query }: { query: URLSearchParams }) {
             </Link>
           ))}
         </div>
+        </>
       }
       panel={{ id: "panneau-affaires", role: "tabpanel", "aria-labelledby": `onglet-${statut}` }}
       list={list}
