@@ -33,6 +33,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	dynamoPort := fs.Int("dynamodb-port", 8000, "port of DynamoDB Local")
 	cognitoPort := fs.Int("cognito-port", 9229, "port of the local Cognito endpoint (a guard in front of cognito-local, which takes a free port)")
 	sesPort := fs.Int("ses-port", 8005, "port of aws-ses-v2-local (mail viewer)")
+	s3Port := fs.Int("s3-port", 9000, "port of the local S3 (gofakes3 behind the POST-policy and presigned-URL checks; files kept in memory)")
 	web := fs.String("web", "web/dist", "web client to serve at / (when built)")
 	reset := fs.Bool("reset", false, "wipe the state directory first (make reset only wipes it)")
 	replay := fs.Bool("replay-streams", false, "let stream consumers read the stream from its start even on persisted data")
@@ -56,8 +57,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	opts := devstack.Options{
 		Dir: *dir, Persist: true,
-		APIPort: *apiPort, DynamoPort: *dynamoPort, CognitoPort: *cognitoPort, SESPort: *sesPort,
-		WebDir: *web, Log: logw,
+		APIPort: *apiPort, DynamoPort: *dynamoPort, CognitoPort: *cognitoPort, SESPort: *sesPort, S3Port: *s3Port,
+		WebDir: *web, Log: logw, RunSchedules: true,
 	}
 	if *replay {
 		opts.StreamStart = "TRIM_HORIZON"
@@ -81,6 +82,8 @@ MyCRM runs locally.
   DynamoDB Local     %s   (table %s)
   cognito-local      %s   (MIA pool %s, apporteur pool %s)
   Mail viewer (SES)  %s
+  S3 (files)         %s   (bucket %s, in memory)
+  Schedules          run on time; one now: curl -X POST %s/_local/schedules/<function>
   State              %s   (make reset to wipe)
 
 Demo accounts
@@ -88,7 +91,7 @@ Demo accounts
   Assentis staff     %s / %s
 
 Ctrl-C stops everything.
-`, s.APIURL, webNote, s.APIURL, s.DynamoURL, s.Table, s.CognitoURL, s.MIAPoolID, s.ApporteurPoolID, s.SESURL, s.Dir,
+`, s.APIURL, webNote, s.APIURL, s.DynamoURL, s.Table, s.CognitoURL, s.MIAPoolID, s.ApporteurPoolID, s.SESURL, s.S3URL, s.Bucket, s.APIURL, s.Dir,
 		devstack.DemoMIAEmail, devstack.DemoMIAPassword, devstack.StaffEmail, devstack.StaffPassword)
 
 	<-ctx.Done()

@@ -22,11 +22,13 @@ import (
 	"github.com/assentis/mycrm/internal/accounts"
 	"github.com/assentis/mycrm/internal/crm"
 	"github.com/assentis/mycrm/internal/dynamo"
+	"github.com/assentis/mycrm/internal/files"
 	"github.com/assentis/mycrm/internal/httpapi"
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	cip "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
 )
 
 // Services are the dependencies built from the environment. Fields no option
@@ -35,6 +37,7 @@ type Services struct {
 	AWS      aws.Config
 	DynamoDB *dynamodb.Client
 	Store    *dynamo.Store
+	Files    *files.Store
 	HTTP     httpapi.Deps
 	// Getenv is the environment Load read.
 	Getenv func(string) string
@@ -111,11 +114,33 @@ func WithPhone(n crm.PhoneNormalizer) Option {
 	return func(l *loader) { l.phone = n }
 }
 
-// WithEverything builds the store and both pools: the local gateway serves
-// every function from one Services.
+// WithFiles builds the S3 client and the files bucket's store (BUCKET_NAME;
+// S3_ENDPOINT locally, path-style).
+func WithFiles() Option {
+	return func(l *loader) {
+		l.build(func(s *Services) error {
+			bucket := s.Getenv("BUCKET_NAME")
+			if bucket == "" {
+				return fmt.Errorf("BUCKET_NAME is required")
+			}
+			client := s3.NewFromConfig(s.AWS, func(o *s3.Options) {
+				if ep := s.Getenv("S3_ENDPOINT"); ep != "" {
+					o.BaseEndpoint = aws.String(ep)
+					o.UsePathStyle = true
+				}
+			})
+			s.Files = files.New(client, bucket)
+			s.HTTP.Files = s.Files
+			return nil
+		})
+	}
+}
+
+// WithEverything builds the store, both pools and the files bucket: the
+// local gateway serves every function from one Services.
 func WithEverything() Option {
 	return func(l *loader) {
-		for _, o := range []Option{WithStore(), WithMIAAccounts(), WithApporteurAccounts()} {
+		for _, o := range []Option{WithStore(), WithMIAAccounts(), WithApporteurAccounts(), WithFiles()} {
 			o(l)
 		}
 	}

@@ -126,21 +126,6 @@ func (e *Effacement) Validate() []FieldError {
 	return v.errs
 }
 
-// Parametres are a MIA's settings.
-type Parametres struct {
-	// InformationArticle14: a contact entered by an apporteur receives an
-	// email saying who holds its data, why, and how to exercise its rights
-	// (RGPD article 14: data not collected from the person).
-	InformationArticle14 bool      `json:"informationArticle14"`
-	UpdatedAt            time.Time `json:"updatedAt"`
-	Version              int       `json:"version"`
-}
-
-// ParametresPatch changes a MIA's settings.
-type ParametresPatch struct {
-	InformationArticle14 *bool `json:"informationArticle14"`
-}
-
 // DonneesContact is everything MyCRM holds on a contact (RGPD access).
 type DonneesContact struct {
 	Contact      Contact       `json:"contact"`

@@ -34,9 +34,11 @@ import (
 	"github.com/assentis/mycrm/internal/app/streamapp"
 	"github.com/assentis/mycrm/internal/devstack/emulators"
 	"github.com/assentis/mycrm/internal/devstack/gateway"
+	"github.com/assentis/mycrm/internal/devstack/s3local"
 	"github.com/assentis/mycrm/internal/devstack/samtemplate"
 	"github.com/assentis/mycrm/internal/httpapi"
 	"github.com/assentis/mycrm/internal/phone"
+	"github.com/aws/aws-lambda-go/events"
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/credentials"
@@ -68,7 +70,7 @@ type Options struct {
 	// emulators' logs and stack.json. Empty: a temporary directory.
 	Dir string
 	// Ports; 0 picks a free port.
-	DynamoPort, CognitoPort, SESPort, APIPort int
+	DynamoPort, CognitoPort, SESPort, APIPort, S3Port int
 	// Persist keeps the data in Dir across runs (and Dir itself on Close);
 	// otherwise DynamoDB runs in memory and Close removes the state.
 	Persist bool
@@ -93,6 +95,9 @@ type Options struct {
 	// handlers and consumers use (the benchmark adds its DynamoDB
 	// call-counting SDK middleware with config.WithAPIOptions).
 	AWSOptions []func(*config.LoadOptions) error
+	// RunSchedules runs the template's schedules on time (make dev); the
+	// tests leave it off and fire the one they check with FireSchedule.
+	RunSchedules bool
 	// HandlerLog, when set, receives the JSON logs of the functions'
 	// handlers and stream consumers (app.Load's default: stderr), so a test
 	// can check what they log.
@@ -102,9 +107,11 @@ type Options struct {
 // Stack is a running local MyCRM.
 type Stack struct {
 	APIURL, DynamoURL, CognitoURL, SESURL string
-	Table                                 string
-	MIAPoolID, MIAClientID                string
-	ApporteurPoolID, ApporteurClientID    string
+	// S3URL is the local S3 (package s3local), Bucket the files bucket there.
+	S3URL, Bucket                      string
+	Table                              string
+	MIAPoolID, MIAClientID             string
+	ApporteurPoolID, ApporteurClientID string
 	// Env is the functions' environment (what template.yaml's Globals give a
 	// Lambda, with the local endpoints).
 	Env map[string]string
@@ -126,6 +133,8 @@ type Stack struct {
 	cognito  *cognitoidentityprovider.Client
 	failMu   sync.Mutex
 	failures []gateway.StreamFailure
+	objFails []gateway.ObjectFailure
+	s3Server *http.Server
 	closed   bool
 	// guard is the reverse proxy at CognitoURL in front of cognito-local
 	// (which takes a free port): it applies the template's pool settings.
@@ -201,7 +210,7 @@ func Start(ctx context.Context, o Options) (_ *Stack, err error) {
 	for _, p := range []struct {
 		name string
 		port *int
-	}{{"DynamoDB", &o.DynamoPort}, {"cognito-local", &o.CognitoPort}, {"aws-ses-v2-local", &o.SESPort}, {"API", &o.APIPort}} {
+	}{{"DynamoDB", &o.DynamoPort}, {"cognito-local", &o.CognitoPort}, {"aws-ses-v2-local", &o.SESPort}, {"API", &o.APIPort}, {"S3", &o.S3Port}} {
 		if *p.port != 0 {
 			if err := emulators.CheckPortFree(p.name, *p.port); err != nil {
 				return nil, err
@@ -216,6 +225,7 @@ func Start(ctx context.Context, o Options) (_ *Stack, err error) {
 	s.CognitoURL = "http://127.0.0.1:" + strconv.Itoa(o.CognitoPort)
 	s.SESURL = "http://127.0.0.1:" + strconv.Itoa(o.SESPort)
 	s.APIURL = "http://localhost:" + strconv.Itoa(o.APIPort)
+	s.S3URL = "http://127.0.0.1:" + strconv.Itoa(o.S3Port)
 
 	cfg := aws.Config{
 		Region:      Region,
@@ -240,6 +250,9 @@ func Start(ctx context.Context, o Options) (_ *Stack, err error) {
 	if origins == nil {
 		origins = []string{s.APIURL, "http://127.0.0.1:" + strconv.Itoa(o.APIPort), "http://localhost:5173", "http://127.0.0.1:5173"}
 	}
+	if err := s.startS3(origins); err != nil {
+		return nil, err
+	}
 	s.Env = map[string]string{
 		"TABLE_NAME":          s.Table,
 		"AWS_REGION":          Region,
@@ -254,6 +267,8 @@ func Start(ctx context.Context, o Options) (_ *Stack, err error) {
 		"DYNAMODB_ENDPOINT":   s.DynamoURL,
 		"COGNITO_ENDPOINT":    s.CognitoURL,
 		"SES_ENDPOINT":        s.SESURL,
+		"BUCKET_NAME":         s.Bucket,
+		"S3_ENDPOINT":         s.S3URL,
 	}
 	s.Services, err = streamapp.LoadWithMailer(ctx, func(k string) string { return s.Env[k] },
 		app.WithAWSConfig(AWSConfig(o.AWSOptions...)), app.WithEverything(), app.WithPhone(phone.Normalize))
@@ -276,6 +291,14 @@ func Start(ctx context.Context, o Options) (_ *Stack, err error) {
 	if err != nil {
 		return nil, err
 	}
+	objectHandlers, err := uploadHandlers(s.Services)
+	if err != nil {
+		return nil, err
+	}
+	jobs, err := scheduledJobs(s.Services)
+	if err != nil {
+		return nil, err
+	}
 	streamStart := o.StreamStart
 	if streamStart == "" && restart {
 		streamStart = "LATEST"
@@ -284,13 +307,17 @@ func Start(ctx context.Context, o Options) (_ *Stack, err error) {
 		Template:  s.Template,
 		Handlers:  handlers,
 		Consumers: consumers,
+		Jobs:      jobs,
 		Refs: map[string]string{
 			table.LogicalID:           s.Table,
 			"MiaUserPool":             s.MIAPoolID,
 			"MiaUserPoolClient":       s.MIAClientID,
 			"ApporteurUserPool":       s.ApporteurPoolID,
 			"ApporteurUserPoolClient": s.ApporteurClientID,
+			filesBucket:               s.Bucket,
 		},
+		Objects:          objectHandlers,
+		OnObjectFailure:  s.onObjectFailure,
 		Region:           Region,
 		CognitoEndpoint:  s.CognitoURL,
 		AllowedOrigins:   origins,
@@ -308,6 +335,11 @@ func Start(ctx context.Context, o Options) (_ *Stack, err error) {
 	if err := s.Gateway.StartStreams(ctx); err != nil {
 		return nil, fmt.Errorf("start stream consumers: %w", err)
 	}
+	if o.RunSchedules {
+		if err := s.Gateway.StartSchedules(ctx); err != nil {
+			return nil, fmt.Errorf("start schedules: %w", err)
+		}
+	}
 	l, err := net.Listen("tcp", "127.0.0.1:"+strconv.Itoa(o.APIPort))
 	if err != nil {
 		return nil, fmt.Errorf("listen for the API: %w", err)
@@ -318,6 +350,12 @@ func Start(ctx context.Context, o Options) (_ *Stack, err error) {
 	return s, nil
 }
 
+// FireSchedule runs the scheduled function folder as EventBridge Scheduler
+// would at `at` (POST <APIURL>/_local/schedules/<folder>?at=… does the same).
+func (s *Stack) FireSchedule(ctx context.Context, folder string, at time.Time) error {
+	return s.Gateway.FireSchedule(ctx, folder, at)
+}
+
 // Close stops the API, the stream consumers and the emulators it started (by
 // PID), and removes the state directory unless it persists.
 func (s *Stack) Close() error {
@@ -326,7 +364,7 @@ func (s *Stack) Close() error {
 	}
 	s.closed = true
 	var errs []error
-	for _, srv := range []*http.Server{s.server, s.guardServer} {
+	for _, srv := range []*http.Server{s.server, s.guardServer, s.s3Server} {
 		if srv != nil {
 			ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 			errs = append(errs, srv.Shutdown(ctx))
@@ -357,6 +395,61 @@ func (s *Stack) StreamFailures() []gateway.StreamFailure {
 	s.failMu.Lock()
 	defer s.failMu.Unlock()
 	return append([]gateway.StreamFailure(nil), s.failures...)
+}
+
+// WaitUploads waits until the S3-event functions have handled every upload
+// made before the call (the upload check).
+func (s *Stack) WaitUploads(ctx context.Context) error {
+	return s.Gateway.ObjectsIdle(ctx)
+}
+
+// ObjectFailures are the S3 events the S3-event functions gave up on.
+func (s *Stack) ObjectFailures() []gateway.ObjectFailure {
+	s.failMu.Lock()
+	defer s.failMu.Unlock()
+	return append([]gateway.ObjectFailure(nil), s.objFails...)
+}
+
+func (s *Stack) onObjectFailure(_ context.Context, f gateway.ObjectFailure) {
+	s.failMu.Lock()
+	s.objFails = append(s.objFails, f)
+	s.failMu.Unlock()
+}
+
+// filesBucket is the logical id of the files bucket in template.yaml.
+const filesBucket = "FilesBucket"
+
+// startS3 serves the local S3 (package s3local) on S3Port with the
+// template's files bucket, named as in the cloud (Stage local), versioned
+// and with its CORS rule for the browser's origins. Objects live in memory:
+// a restart of make dev forgets them (their table items stay).
+func (s *Stack) startS3(origins []string) error {
+	b, ok := s.Template.Buckets[filesBucket]
+	if !ok || b.Name == "" {
+		return fmt.Errorf("template.yaml: no %s with a BucketName", filesBucket)
+	}
+	s.Bucket = samtemplate.Sub(b.Name, map[string]string{"Stage": Stage, "AWS::AccountId": gateway.AccountID, "AWS::Region": Region})
+	cfg := s3local.Config{Region: Region, AccessKey: "local", SecretKey: "local", Buckets: map[string]bool{s.Bucket: b.Versioning},
+		AllowedOrigins: origins,
+		OnCreated: func(bucket string, rec events.S3EventRecord) {
+			if s.Gateway != nil {
+				s.Gateway.ObjectCreated(bucket, rec)
+			}
+		}}
+	if c := b.Cors; c != nil {
+		cfg.Cors = &s3local.Cors{AllowedMethods: c.AllowedMethods, AllowedHeaders: c.AllowedHeaders, ExposedHeaders: c.ExposedHeaders, MaxAge: c.MaxAge}
+	}
+	srv, err := s3local.New(cfg)
+	if err != nil {
+		return err
+	}
+	l, err := net.Listen("tcp", strings.TrimPrefix(s.S3URL, "http://"))
+	if err != nil {
+		return fmt.Errorf("listen for S3: %w", err)
+	}
+	s.s3Server = &http.Server{Handler: srv, ReadHeaderTimeout: 10 * time.Second}
+	go func() { _ = s.s3Server.Serve(l) }()
+	return nil
 }
 
 func (s *Stack) onStreamFailure(ctx context.Context, f gateway.StreamFailure) {

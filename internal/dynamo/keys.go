@@ -33,6 +33,8 @@ const (
 	prefixHistorique  = "#HISTORIQUE#"
 	prefixIdempotence = "IDEMPOTENCE#"
 	prefixUnique      = "UNIQUE#"
+	prefixImport      = "IMPORT#"
+	prefixImportLine  = "IMPORTLIGNE#"
 	skProfil          = "PROFIL"
 	pkCatalogue       = "CATALOGUE"
 	gsi1SKClient      = "#" // sorts before AFFAIRE#: the client comes first in its collection
@@ -52,6 +54,10 @@ const (
 	typeGuard       = "guard"
 	typeIdempotence = "idempotence"
 	typeStreamMark  = "stream_mark"
+	typeDocument    = "document"
+	typeParametres  = "parametres"
+	typeImport      = "import"
+	typeImportLine  = "import_ligne"
 )
 
 // timeLayout is fixed width (always 9 fraction digits, UTC) so timestamps sort as strings.
@@ -197,3 +203,35 @@ const (
 	prefixConservation = "CONSERVATION#"
 	prefixPurge        = "PURGE#"
 )
+
+// DocumentSK is a document's sort key (under MIAPK): read by its id alone.
+func DocumentSK(d crm.DocumentID) string { return "DOCUMENT#" + string(d) }
+
+// DocumentCollection (GSI1PK) lists the documents of one owner: an
+// apporteur or an affaire of MIA m.
+func DocumentCollection(m crm.MIAID, o crm.DocumentOwner) string {
+	if o.AffaireID != "" {
+		return MIAPK(m) + "#DOCUMENTS#AFFAIRE#" + string(o.AffaireID)
+	}
+	return MIAPK(m) + "#DOCUMENTS#APPORTEUR#" + string(o.ApporteurID)
+}
+
+// DocumentCollectionSK (GSI1SK) orders an owner's documents by creation.
+func DocumentCollectionSK(created time.Time, d crm.DocumentID) string {
+	return fmtTime(created) + "#" + string(d)
+}
+
+// ParametresSK is a MIA's settings item (under MIAPK).
+func ParametresSK() string { return "PARAMETRES" }
+
+// ImportSK keys a CSV import of a MIA (under MIAPK); ImportLineSK the
+// recorded outcome of one line of it, fixed width so lines sort in file
+// order. The line prefix differs from the import's, so begins_with(IMPORT#)
+// lists imports alone.
+func ImportSK(id crm.ImportID) string { return prefixImport + string(id) }
+func ImportLineSK(id crm.ImportID, line int) string {
+	return fmt.Sprintf("%s%s#%07d", prefixImportLine, id, line)
+}
+
+// ImportLinesPrefix starts the sort keys of an import's lines.
+func ImportLinesPrefix(id crm.ImportID) string { return prefixImportLine + string(id) + "#" }

@@ -21,8 +21,6 @@ const (
 	typeAudit        = "audit"
 	typeConservation = "conservation"
 	typePurge        = "purge"
-	typeParametres   = "parametres"
-	skParametres     = "PARAMETRES"
 )
 
 // auditItem is one entry of a MIA's RGPD journal: never the erased data.
@@ -402,54 +400,4 @@ func (s *Store) KeepProspect(ctx context.Context, m crm.MIAID, c crm.ContactID, 
 	audit.At, audit.Cible, audit.CibleID, audit.Action = now, "contact", string(c), crm.AuditConservation
 	a.add(s.auditAction(m, audit))
 	return s.run(ctx, "keep prospect", &a)
-}
-
-// parametresItem holds a MIA's settings (PARAMETRES), apart from its
-// profile so that a MIA seeded without a profile still has settings.
-type parametresItem struct {
-	PK                   string `dynamodbav:"PK"`
-	SK                   string `dynamodbav:"SK"`
-	Type                 string `dynamodbav:"type"`
-	InformationArticle14 bool   `dynamodbav:"informationArticle14"`
-	UpdatedAt            string `dynamodbav:"updatedAt"`
-	Version              int    `dynamodbav:"version"`
-}
-
-// GetParametres returns a MIA's settings (the defaults when never set).
-func (s *Store) GetParametres(ctx context.Context, m crm.MIAID) (crm.Parametres, error) {
-	var it parametresItem
-	err := s.getItem(ctx, MIAPK(m), skParametres, &it, "Paramètres")
-	if crm.ErrorCode(err) == crm.ENOTFOUND {
-		return crm.Parametres{Version: 1}, nil
-	}
-	if err != nil {
-		return crm.Parametres{}, err
-	}
-	return crm.Parametres{InformationArticle14: it.InformationArticle14, UpdatedAt: parseTime(it.UpdatedAt), Version: it.Version}, nil
-}
-
-// UpdateParametres applies p in one UpdateItem (creating the item).
-func (s *Store) UpdateParametres(ctx context.Context, m crm.MIAID, p crm.ParametresPatch) (crm.Parametres, error) {
-	now := s.Now().UTC()
-	u := expression.Set(expression.Name(attrUpdatedAt), expression.Value(fmtTime(now))).
-		Set(expression.Name("type"), expression.Value(typeParametres)).
-		Add(expression.Name(attrVersion), expression.Value(1))
-	if p.InformationArticle14 != nil {
-		u = u.Set(expression.Name("informationArticle14"), expression.Value(*p.InformationArticle14))
-	}
-	e, err := expression.NewBuilder().WithUpdate(u).Build()
-	if err != nil {
-		return crm.Parametres{}, internal("update parametres", err)
-	}
-	res, err := s.db.UpdateItem(ctx, &dynamodb.UpdateItemInput{TableName: &s.table, Key: s.key(MIAPK(m), skParametres),
-		UpdateExpression: e.Update(), ExpressionAttributeNames: e.Names(), ExpressionAttributeValues: e.Values(),
-		ReturnValues: types.ReturnValueAllNew})
-	if err != nil {
-		return crm.Parametres{}, internal("update parametres", err)
-	}
-	var it parametresItem
-	if err := attributevalue.UnmarshalMap(res.Attributes, &it); err != nil {
-		return crm.Parametres{}, internal("decode parametres", err)
-	}
-	return crm.Parametres{InformationArticle14: it.InformationArticle14, UpdatedAt: parseTime(it.UpdatedAt), Version: it.Version}, nil
 }

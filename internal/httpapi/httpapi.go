@@ -10,6 +10,7 @@ import (
 
 	"github.com/assentis/mycrm/internal/accounts"
 	"github.com/assentis/mycrm/internal/dynamo"
+	"github.com/assentis/mycrm/internal/files"
 )
 
 // Deps is everything a handler may need. Each Lambda builds it once per
@@ -28,6 +29,9 @@ type Deps struct {
 	// (activation, apporteur deactivation); nil where a route does not use them.
 	MIAAccounts       *accounts.Pool
 	ApporteurAccounts *accounts.Pool
+	// Files is the files bucket (presigned uploads and downloads); nil where
+	// a route does not use it.
+	Files *files.Store
 }
 
 // Config is what the deployment tells the API about itself.

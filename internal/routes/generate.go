@@ -25,6 +25,12 @@ func Folders() []string {
 	for _, s := range Streams {
 		out = append(out, s.Folder)
 	}
+	for _, s := range Schedules {
+		out = append(out, s.Folder)
+	}
+	for _, u := range Uploads {
+		out = append(out, u.Folder)
+	}
 	return out
 }
 
@@ -43,6 +49,14 @@ func Main(folder string) ([]byte, error) {
 		s := Streams[i]
 		m = mainFile{Folder: s.Folder, Stream: true, Clients: s.Clients}
 		m.Maker = qualified(s.Make)
+	} else if i := slices.IndexFunc(Schedules, func(s Schedule) bool { return s.Folder == folder }); i >= 0 {
+		s := Schedules[i]
+		m = mainFile{Folder: s.Folder, Schedule: s.Expression, Clients: s.Clients}
+		m.Maker = qualified(s.Make)
+	} else if i := slices.IndexFunc(Uploads, func(u Upload) bool { return u.Folder == folder }); i >= 0 {
+		u := Uploads[i]
+		m = mainFile{Folder: u.Folder, Upload: true, Clients: u.Clients}
+		m.Maker = qualified(u.Make)
 	} else {
 		return nil, fmt.Errorf("no function %q in internal/routes", folder)
 	}
@@ -89,8 +103,18 @@ func Check() error {
 		patterns[r.Pattern] = true
 	}
 	for _, s := range Streams {
-		if s.Make == nil || s.Clients.Has(Phone) {
-			return fmt.Errorf("%s: no maker, or a phone normaliser", s.Folder)
+		if s.Make == nil || s.Clients.Has(Phone) || s.Clients.Has(Files) {
+			return fmt.Errorf("%s: no maker, or a phone normaliser or the files bucket", s.Folder)
+		}
+	}
+	for _, u := range Uploads {
+		if u.Make == nil || u.Clients.Has(Phone|Mailer) || !u.Clients.Has(Files) {
+			return fmt.Errorf("%s: no maker, no files bucket, or a phone normaliser or mailer", u.Folder)
+		}
+	}
+	for _, s := range Schedules {
+		if s.Make == nil || s.Clients.Has(Phone) || s.Expression == "" || s.Timezone == "" {
+			return fmt.Errorf("%s: no maker, expression or time zone, or a phone normaliser", s.Folder)
 		}
 	}
 	return nil
@@ -110,6 +134,7 @@ var options = []struct {
 	{MIAPool, "app.WithMIAAccounts()"},
 	{ApporteurPool, "app.WithApporteurAccounts()"},
 	{Phone, "app.WithPhone(phone.Normalize)"},
+	{Files, "app.WithFiles()"},
 }
 
 // qualified is a maker's name as main.go calls it: "httpapi.CreateContact".
@@ -120,7 +145,8 @@ func qualified(f any) string {
 
 type mainFile struct {
 	Folder, Pattern, Access, Maker string
-	Stream                         bool
+	Stream, Upload                 bool
+	Schedule                       string // a scheduled function's expression
 	Clients                        Clients
 	Options                        []string
 }
@@ -132,14 +158,72 @@ func (m mainFile) Has(c string) bool {
 
 var mainTemplate = template.Must(template.New("main").Parse(Header + `
 
-{{if .Stream -}}
+{{if .Upload -}}
+// Command {{.Folder}} checks the files uploaded to the files bucket ({{.Maker}}).
+{{- else if .Stream -}}
 // Command {{.Folder}} reads the table's DynamoDB stream ({{.Maker}}).
+{{- else if .Schedule -}}
+// Command {{.Folder}} runs {{.Maker}} on schedule, {{.Schedule}}.
 {{- else -}}
 // Command {{.Folder}} serves {{.Pattern}} ({{.Access}}).
 {{- end}}
 // Its row in internal/routes says what it links.
 package main
-{{if not .Stream}}
+{{if .Upload}}
+import (
+	"context"
+	"log"
+	"os"
+
+	"github.com/assentis/mycrm/internal/app"
+	"github.com/assentis/mycrm/internal/app/uploadapp"
+	"github.com/assentis/mycrm/internal/uploads"
+	"github.com/aws/aws-lambda-go/lambda"
+)
+
+func main() {
+	d, err := uploadapp.Load(context.Background(), os.Getenv{{range .Options}}, {{.}}{{end}})
+	if err != nil {
+		log.Fatal(err)
+	}
+	h, err := {{.Maker}}(d)
+	if err != nil {
+		log.Fatal(err)
+	}
+	lambda.Start(h)
+}
+{{- else if .Schedule}}
+import (
+	"context"
+	"log"
+	"os"
+	"time"
+
+	"github.com/assentis/mycrm/internal/app"
+{{- if .Has "mailer"}}
+	"github.com/assentis/mycrm/internal/app/streamapp"
+{{- end}}
+	"github.com/assentis/mycrm/internal/jobs"
+	"github.com/aws/aws-lambda-go/lambda"
+)
+
+func main() {
+{{- if .Has "mailer"}}
+	svc, err := streamapp.LoadWithMailer(context.Background(), os.Getenv{{range .Options}}, {{.}}{{end}})
+{{- else}}
+	svc, err := app.Load(context.Background(), os.Getenv{{range .Options}}, {{.}}{{end}})
+{{- end}}
+	if err != nil {
+		log.Fatal(err)
+	}
+	job, err := {{.Maker}}(jobs.Deps{Store: svc.Store, MIAPool: svc.HTTP.MIAAccounts, ApporteurPool: svc.HTTP.ApporteurAccounts,
+{{- if .Has "mailer"}} Mailer: svc.Consumers.Mailer,{{end}} WebBaseURL: svc.Getenv("WEB_BASE_URL"), Now: time.Now, Log: svc.HTTP.Log})
+	if err != nil {
+		log.Fatal(err)
+	}
+	lambda.Start(jobs.Handler(job))
+}
+{{- else if not .Stream}}
 import (
 	"github.com/assentis/mycrm/internal/app"
 	"github.com/assentis/mycrm/internal/httpapi"

@@ -5,6 +5,9 @@
 // and the OpenAPI document against it, both ways; the local gateway serves
 // the same rows.
 //
+// A scheduled function is a jobs.Maker with a row in Schedules and a
+// ScheduleV2 event in template.yaml.
+//
 // Adding a route: its handler (a maker in internal/httpapi), one row below,
 // its function in template.yaml, its operation in openapi.json, then
 // `go generate ./internal/routes`.
@@ -17,6 +20,8 @@ import (
 
 	"github.com/assentis/mycrm/internal/consumers"
 	"github.com/assentis/mycrm/internal/httpapi"
+	"github.com/assentis/mycrm/internal/jobs"
+	"github.com/assentis/mycrm/internal/uploads"
 )
 
 //go:generate go run ./gen -functions ../../functions
@@ -31,6 +36,7 @@ const (
 	ApporteurPool                     // the apporteur pool's administration (Cognito)
 	Phone                             // phone.Normalize, on the store
 	Mailer                            // SES; stream readers only
+	Files                             // the files bucket (S3): presigning, the upload check
 )
 
 // API is the HTTP API: one function per route. The pattern is both the Go
@@ -96,6 +102,24 @@ var Streams = []Stream{
 	{"stream-mail", consumers.Mail, Store | MIAPool | ApporteurPool | Mailer},
 }
 
+// Uploads are the functions S3 invokes for the objects created in the files
+// bucket (template.yaml: an S3 event). One checks every upload, whatever its
+// kind (internal/uploads dispatches on the key).
+var Uploads = []Upload{
+	{"check-upload", uploads.Check, Store | Files},
+}
+
+// Upload is a function of the files bucket's events.
+type Upload struct {
+	Folder  string // functions/<Folder>
+	Make    func(uploads.Deps) (uploads.Handler, error)
+	Clients Clients
+}
+
+// Schedules are the functions EventBridge Scheduler runs. Expression and
+// Timezone are the ScheduleV2 event's in template.yaml.
+var Schedules = []Schedule{}
+
 // Route is an HTTP function.
 type Route struct {
 	Folder  string // functions/<Folder>
@@ -132,10 +156,19 @@ type Stream struct {
 	Clients Clients
 }
 
+// Schedule is a scheduled function.
+type Schedule struct {
+	Folder     string // functions/<Folder>
+	Expression string // "cron(0 8 ? * MON-FRI *)"
+	Timezone   string // "Europe/Paris"
+	Make       jobs.Maker
+	Clients    Clients
+}
+
 // Has tells whether c holds every client of x.
 func (c Clients) Has(x Clients) bool { return c&x == x }
 
-var clientNames = []string{"store", "MIA pool", "apporteur pool", "phone", "mailer"}
+var clientNames = []string{"store", "MIA pool", "apporteur pool", "phone", "mailer", "files"}
 
 func (c Clients) String() string {
 	var names []string

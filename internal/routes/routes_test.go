@@ -16,10 +16,14 @@ import (
 	"github.com/assentis/mycrm/internal/consumers"
 	"github.com/assentis/mycrm/internal/devstack/samtemplate"
 	"github.com/assentis/mycrm/internal/dynamo"
+	"github.com/assentis/mycrm/internal/files"
 	"github.com/assentis/mycrm/internal/httpapi"
+	"github.com/assentis/mycrm/internal/jobs"
 	"github.com/assentis/mycrm/internal/mail"
 	"github.com/assentis/mycrm/internal/phone"
 	"github.com/assentis/mycrm/internal/routes"
+	"github.com/assentis/mycrm/internal/uploads"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
 )
 
 func TestCheck(t *testing.T) {
@@ -83,7 +87,33 @@ func built(c routes.Clients) (httpapi.Deps, consumers.Deps) {
 	if c.Has(routes.Mailer) {
 		s.Mailer = mailer{}
 	}
+	if c.Has(routes.Files) {
+		h.Files = files.New(s3.New(s3.Options{Region: "eu-west-3"}), "bucket")
+	}
 	return h, s
+}
+
+// builtUploads are the dependencies the upload check's main.go builds for clients c.
+func builtUploads(c routes.Clients) uploads.Deps {
+	h, _ := built(c)
+	var d uploads.Deps
+	if h.Store != nil {
+		d.Store = h.Store
+	}
+	if h.Files != nil {
+		d.Files = h.Files
+	}
+	return d
+}
+
+// builtJobs are the dependencies a scheduled function's main.go builds for clients c.
+func builtJobs(c routes.Clients) jobs.Deps {
+	h, s := built(c)
+	d := jobs.Deps{MIAPool: h.MIAAccounts, ApporteurPool: h.ApporteurAccounts, Mailer: s.Mailer}
+	if h.Store != nil {
+		d.Store = h.Store
+	}
+	return d
 }
 
 // TestMakersNeedTheirClients: each maker starts with exactly the clients of
@@ -91,7 +121,7 @@ func built(c routes.Clients) (httpapi.Deps, consumers.Deps) {
 // client its function does not use (it would link it for nothing) nor miss
 // one (the function would not start).
 func TestMakersNeedTheirClients(t *testing.T) {
-	all := []routes.Clients{routes.Store, routes.MIAPool, routes.ApporteurPool, routes.Phone, routes.Mailer}
+	all := []routes.Clients{routes.Store, routes.MIAPool, routes.ApporteurPool, routes.Phone, routes.Mailer, routes.Files}
 	start := func(folder string, c routes.Clients) error {
 		h, s := built(c)
 		if r, ok := routes.Find(folder); ok {
@@ -104,6 +134,18 @@ func TestMakersNeedTheirClients(t *testing.T) {
 				return err
 			}
 		}
+		for _, r := range routes.Schedules {
+			if r.Folder == folder {
+				_, err := r.Make(builtJobs(c))
+				return err
+			}
+		}
+		for _, u := range routes.Uploads {
+			if u.Folder == folder {
+				_, err := u.Make(builtUploads(c))
+				return err
+			}
+		}
 		t.Fatalf("no function %s", folder)
 		return nil
 	}
@@ -113,6 +155,12 @@ func TestMakersNeedTheirClients(t *testing.T) {
 	}
 	for _, r := range routes.Streams {
 		clients[r.Folder] = r.Clients
+	}
+	for _, r := range routes.Schedules {
+		clients[r.Folder] = r.Clients
+	}
+	for _, u := range routes.Uploads {
+		clients[u.Folder] = u.Clients
 	}
 	for _, f := range routes.Folders() {
 		c := clients[f]
@@ -144,6 +192,12 @@ func TestLinkedPackages(t *testing.T) {
 	}
 	for _, r := range routes.Streams {
 		clients[r.Folder] = r.Clients
+	}
+	for _, r := range routes.Schedules {
+		clients[r.Folder] = r.Clients
+	}
+	for _, u := range routes.Uploads {
+		clients[u.Folder] = u.Clients
 	}
 	for _, fn := range routes.Folders() {
 		out, err := exec.Command("go", "list", "-deps", "../../functions/"+fn).Output()
@@ -186,6 +240,11 @@ type template struct {
 					Method string
 					Auth   struct{ Authorizer string }
 					Stream json.RawMessage
+					Bucket json.RawMessage
+					// ScheduleV2
+					ScheduleExpression         string
+					ScheduleExpressionTimezone string
+					Input                      string
 				}
 			}
 		}
@@ -209,10 +268,13 @@ func rawTemplate(t *testing.T) template {
 
 // function is what template.yaml declares of a function, in the table's terms.
 type function struct {
-	routes  []string // "GET /contacts"
-	auth    []string // the authorizer of each route, "" when public
-	streams []string // the logical ids of the tables whose stream it reads
-	grants  []string // what its policies grant, sorted: "table-read", "pool:MiaUserPool", "mail"…
+	routes    []string // "GET /contacts"
+	auth      []string // the authorizer of each route, "" when public
+	streams   []string // the logical ids of the tables whose stream it reads
+	buckets   []string // the logical ids of the buckets whose events it gets
+	schedules []string // "cron(…) Europe/Paris" of each ScheduleV2 event
+	inputs    []string // the Input of each ScheduleV2 event
+	grants    []string // what its policies grant, sorted: "table-read", "pool:MiaUserPool", "mail"…
 }
 
 func templateFunctions(t *testing.T) map[string]function {
@@ -244,6 +306,13 @@ func templateFunctions(t *testing.T) map[string]function {
 				f.auth = append(f.auth, a)
 			case "DynamoDB":
 				f.streams = append(f.streams, getAtt(e.Properties.Stream))
+			case "S3":
+				var ref struct{ Ref string }
+				_ = json.Unmarshal(e.Properties.Bucket, &ref)
+				f.buckets = append(f.buckets, ref.Ref)
+			case "ScheduleV2":
+				f.schedules = append(f.schedules, e.Properties.ScheduleExpression+" "+e.Properties.ScheduleExpressionTimezone)
+				f.inputs = append(f.inputs, e.Properties.Input)
 			default:
 				t.Errorf("%s: event type %s", id, e.Type)
 			}
@@ -329,8 +398,16 @@ func getAtt(raw json.RawMessage) string {
 // wantGrants are the permissions of clients: the table read-only for a
 // route that only reads (GET), each pool the function administers, SES for
 // the mailer.
-func wantGrants(c routes.Clients, readOnly bool) []string {
+//
+// The files bucket: as presigners use it, or as the upload check does (upload).
+func wantGrants(c routes.Clients, readOnly bool, upload ...bool) []string {
 	var g []string
+	switch {
+	case c.Has(routes.Files) && len(upload) > 0:
+		g = append(g, "ref:UploadCheckAccess")
+	case c.Has(routes.Files):
+		g = append(g, "ref:FilesAccess")
+	}
 	switch {
 	case c.Has(routes.Store) && readOnly:
 		g = append(g, "table-read")
@@ -389,11 +466,37 @@ func TestTemplate(t *testing.T) {
 		if !ok {
 			continue
 		}
-		if len(f.routes) > 0 || !slices.Equal(slices.Compact(f.streams), []string{"Table.StreamArn"}) {
-			t.Errorf("%s: routes %v and streams %v, want only the table's stream", s.Folder, f.routes, f.streams)
+		if len(f.routes) > 0 || len(f.schedules) > 0 || !slices.Equal(slices.Compact(f.streams), []string{"Table.StreamArn"}) {
+			t.Errorf("%s: routes %v, schedules %v and streams %v, want only the table's stream", s.Folder, f.routes, f.schedules, f.streams)
 		}
 		if got, want := f.grants, wantGrants(s.Clients, false); !slices.Equal(got, want) {
 			t.Errorf("%s: policies grant %v, want %v (clients: %v)", s.Folder, got, want, s.Clients)
+		}
+	}
+	for _, s := range routes.Schedules {
+		f, ok := fns[s.Folder]
+		if !ok {
+			continue
+		}
+		if len(f.routes) > 0 || len(f.streams) > 0 || !slices.Equal(f.schedules, []string{s.Expression + " " + s.Timezone}) {
+			t.Errorf("%s: routes %v, streams %v and schedules %v, want only %s %s", s.Folder, f.routes, f.streams, f.schedules, s.Expression, s.Timezone)
+		} else if f.inputs[0] != jobs.Input {
+			t.Errorf("%s: Input %q, want %q (the due time the job runs for)", s.Folder, f.inputs[0], jobs.Input)
+		}
+		if got, want := f.grants, wantGrants(s.Clients, false); !slices.Equal(got, want) {
+			t.Errorf("%s: policies grant %v, want %v (clients: %v)", s.Folder, got, want, s.Clients)
+		}
+	}
+	for _, u := range routes.Uploads {
+		f, ok := fns[u.Folder]
+		if !ok {
+			continue
+		}
+		if len(f.routes) > 0 || len(f.streams) > 0 || !slices.Equal(f.buckets, []string{"FilesBucket"}) {
+			t.Errorf("%s: routes %v, streams %v and buckets %v, want only the files bucket's events", u.Folder, f.routes, f.streams, f.buckets)
+		}
+		if got, want := f.grants, wantGrants(u.Clients, false, true); !slices.Equal(got, want) {
+			t.Errorf("%s: policies grant %v, want %v (clients: %v)", u.Folder, got, want, u.Clients)
 		}
 	}
 }

@@ -56,6 +56,10 @@ type Config struct {
 	// Consumers are the stream consumers by folder; a stream event whose
 	// function is missing is not polled.
 	Consumers map[string]Consumer
+	// Objects are the S3-event functions by folder (ObjectCreated delivers to them).
+	Objects map[string]ObjectHandler
+	// OnObjectFailure receives the S3 events a function gave up on.
+	OnObjectFailure func(context.Context, ObjectFailure)
 	// Refs are the physical ids of the template's resources, by logical id
 	// (what !Ref gives in the cloud): user pool ids, app client ids, table names.
 	Refs map[string]string
@@ -87,6 +91,10 @@ type Config struct {
 	// stand-in of the on-failure destination); they are logged either way.
 	OnFailure func(context.Context, StreamFailure)
 
+	// Jobs are the scheduled functions by folder (jobs.Job), fired by
+	// StartSchedules on time and by POST /_local/schedules/<folder> on demand.
+	Jobs map[string]Job
+
 	// Log receives one line per request and every problem (never tokens).
 	Log *slog.Logger
 }
@@ -100,10 +108,14 @@ type Gateway struct {
 	// authorizers are the issuer and audiences of each JWT authorizer, by name.
 	authorizers map[string]jwtAuthorizer
 
+	sched schedules
+
 	streamsMu sync.Mutex
 	mappings  []*mapping
 	cancel    context.CancelFunc
 	wg        sync.WaitGroup
+
+	objects objects
 }
 
 type jwtAuthorizer struct {
@@ -314,6 +326,10 @@ func (g *Gateway) serve(w http.ResponseWriter, r *http.Request) string {
 		w.Header().Set("Cache-Control", "no-cache")
 		http.ServeContent(w, r, "openapi.json", time.Time{}, bytes.NewReader(g.cfg.OpenAPI))
 		return "openapi"
+	}
+	if strings.HasPrefix(r.URL.Path, SchedulesPath) && g.cfg.Jobs != nil {
+		g.serveFire(w, r)
+		return "schedule"
 	}
 	if isNavigation(r) && g.serveWeb(w, r, true) {
 		return "web"

@@ -128,14 +128,19 @@ func (g *Gateway) StartStreams(ctx context.Context) error {
 	return nil
 }
 
-// Close stops the stream pollers and waits for them (an invocation under
-// way finishes first).
+// Close stops the stream pollers and the schedules' timers and waits for
+// them (an invocation or a run under way finishes first).
 func (g *Gateway) Close() error {
 	g.streamsMu.Lock()
 	cancel := g.cancel
 	g.streamsMu.Unlock()
-	if cancel != nil {
-		cancel()
+	g.sched.mu.Lock()
+	stopSchedules := g.sched.cancel
+	g.sched.mu.Unlock()
+	for _, c := range []context.CancelFunc{cancel, stopSchedules} {
+		if c != nil {
+			c()
+		}
 	}
 	g.wg.Wait()
 	return nil

@@ -43,6 +43,54 @@ type Template struct {
 	// ManagedPolicies are the statements of each AWS::IAM::ManagedPolicy,
 	// by logical id.
 	ManagedPolicies map[string][]Statement
+	// Buckets by logical id.
+	Buckets map[string]Bucket
+}
+
+// Bucket is an AWS::S3::Bucket.
+type Bucket struct {
+	LogicalID string
+	// Name as written, with its ${…} placeholders ("mycrm-files-${Stage}-…").
+	Name       string
+	Versioning bool
+	// Cors is its first CORS rule (origins left out: the local stack takes
+	// them from its environment), nil when absent.
+	Cors *BucketCors
+}
+
+// BucketCors is a bucket's CORS rule.
+type BucketCors struct {
+	AllowedMethods []string
+	AllowedHeaders []string
+	ExposedHeaders []string
+	MaxAge         int
+}
+
+// ObjectEvent is an S3 event of a function: the bucket notifies it of the
+// objects created (or removed) under a key prefix.
+type ObjectEvent struct {
+	Name     string // event name in the template
+	Function string // folder of the function
+	// Bucket is the logical id of the bucket (SAM wants it in the template).
+	Bucket string
+	// Events are the S3 event types, e.g. "s3:ObjectCreated:*".
+	Events         []string
+	Prefix, Suffix string
+}
+
+// Matches tells whether an event of type name ("ObjectCreated:Post") on key
+// reaches the function.
+func (e ObjectEvent) Matches(name, key string) bool {
+	if !strings.HasPrefix(key, e.Prefix) || !strings.HasSuffix(key, e.Suffix) {
+		return false
+	}
+	for _, t := range e.Events {
+		t = strings.TrimPrefix(t, "s3:")
+		if t == name || (strings.HasSuffix(t, ":*") && strings.HasPrefix(name, strings.TrimSuffix(t, "*"))) {
+			return true
+		}
+	}
+	return false
 }
 
 // Statement is one statement of an IAM policy document, its Action and
@@ -67,6 +115,9 @@ type Function struct {
 	Policies json.RawMessage
 	Routes   []Route
 	Streams  []StreamEvent
+	Objects  []ObjectEvent
+	// Schedules are its ScheduleV2 events (EventBridge Scheduler).
+	Schedules []ScheduleEvent
 }
 
 // Route is an HttpApi event of a function.
@@ -103,6 +154,17 @@ type Cors struct {
 	ExposeHeaders    []string
 	MaxAge           int
 	AllowCredentials bool
+}
+
+// ScheduleEvent is a ScheduleV2 event of a function: EventBridge Scheduler
+// calls it with Input at the times of Expression in Timezone.
+type ScheduleEvent struct {
+	Name       string // event name in the template
+	Function   string // folder of the function
+	Expression string // "cron(0 8 ? * MON-FRI *)" or "rate(1 hour)"
+	Timezone   string // IANA name; UTC when unset, as in Scheduler
+	Input      string
+	Enabled    bool // State is not DISABLED
 }
 
 // StreamEvent is a DynamoDB event of a function (an event source mapping).
@@ -259,6 +321,7 @@ func ParseTemplateBytes(b []byte) (*Template, error) {
 		Resources:   map[string]string{},
 
 		ManagedPolicies: map[string][]Statement{},
+		Buckets:         map[string]Bucket{},
 	}
 	for name, p := range doc.Parameters {
 		t.Parameters[name] = scalar(p.Default)
@@ -303,6 +366,12 @@ func ParseTemplateBytes(b []byte) (*Template, error) {
 				return nil, err
 			}
 			t.UserPools[id] = p
+		case "AWS::S3::Bucket":
+			b, err := parseBucket(r)
+			if err != nil {
+				return nil, err
+			}
+			t.Buckets[id] = b
 		case "AWS::Cognito::UserPoolClient":
 			clients = append(clients, r)
 		case "AWS::Cognito::UserPoolGroup":
@@ -366,6 +435,13 @@ func ParseTemplateBytes(b []byte) (*Template, error) {
 	for _, f := range t.Functions {
 		t.Routes = append(t.Routes, f.Routes...)
 	}
+	for _, f := range t.Functions {
+		for _, e := range f.Objects {
+			if _, ok := t.Buckets[e.Bucket]; !ok {
+				return nil, fmt.Errorf("%s event %s: Bucket must be !Ref to a bucket of the template (SAM needs it there)", f.LogicalID, e.Name)
+			}
+		}
+	}
 	for _, rt := range t.Routes {
 		if rt.Authorizer != "" {
 			if _, ok := t.Authorizers[rt.Authorizer]; !ok {
@@ -395,6 +471,24 @@ func (t *Template) Table() (Table, error) {
 		return tb, nil
 	}
 	panic("unreachable")
+}
+
+// ObjectEvents lists every S3 event of the template's functions.
+func (t *Template) ObjectEvents() []ObjectEvent {
+	var out []ObjectEvent
+	for _, f := range t.Functions {
+		out = append(out, f.Objects...)
+	}
+	return out
+}
+
+// Schedules lists every ScheduleV2 event of the template's functions.
+func (t *Template) Schedules() []ScheduleEvent {
+	var out []ScheduleEvent
+	for _, f := range t.Functions {
+		out = append(out, f.Schedules...)
+	}
+	return out
 }
 
 // Streams lists every DynamoDB stream event of the template's functions.
@@ -551,6 +645,65 @@ func parseFunction(r rawResource, globalTimeout int) (Function, error) {
 				}
 			}
 			fn.Streams = append(fn.Streams, se)
+		case "S3":
+			var op struct {
+				Bucket any `json:"Bucket"`
+				Events any `json:"Events"`
+				Filter struct {
+					S3Key struct {
+						Rules []struct {
+							Name  string `json:"Name"`
+							Value string `json:"Value"`
+						} `json:"Rules"`
+					} `json:"S3Key"`
+				} `json:"Filter"`
+			}
+			if err := json.Unmarshal(ev.Properties, &op); err != nil {
+				return Function{}, fmt.Errorf("%s event %s: %w", r.id, name, err)
+			}
+			oe := ObjectEvent{Name: name, Function: fn.Folder, Bucket: ref(op.Bucket)}
+			switch e := op.Events.(type) {
+			case string:
+				oe.Events = []string{e}
+			case []any:
+				for _, x := range e {
+					oe.Events = append(oe.Events, scalar(x))
+				}
+			}
+			for _, rule := range op.Filter.S3Key.Rules {
+				switch strings.ToLower(rule.Name) {
+				case "prefix":
+					oe.Prefix = rule.Value
+				case "suffix":
+					oe.Suffix = rule.Value
+				}
+			}
+			if oe.Bucket == "" || len(oe.Events) == 0 {
+				return Function{}, fmt.Errorf("%s event %s: S3 needs Bucket (!Ref) and Events", r.id, name)
+			}
+			fn.Objects = append(fn.Objects, oe)
+		case "ScheduleV2":
+			var sp struct {
+				ScheduleExpression         any `json:"ScheduleExpression"`
+				ScheduleExpressionTimezone any `json:"ScheduleExpressionTimezone"`
+				Input                      any `json:"Input"`
+				State                      any `json:"State"`
+			}
+			if err := json.Unmarshal(ev.Properties, &sp); err != nil {
+				return Function{}, fmt.Errorf("%s event %s: %w", r.id, name, err)
+			}
+			se := ScheduleEvent{
+				Name: name, Function: fn.Folder, Expression: scalar(sp.ScheduleExpression),
+				Timezone: scalar(sp.ScheduleExpressionTimezone), Input: scalar(sp.Input),
+				Enabled: scalar(sp.State) != "DISABLED",
+			}
+			if se.Expression == "" {
+				return Function{}, fmt.Errorf("%s event %s: no ScheduleExpression", r.id, name)
+			}
+			if se.Timezone == "" {
+				se.Timezone = "UTC"
+			}
+			fn.Schedules = append(fn.Schedules, se)
 		}
 	}
 	return fn, nil
@@ -702,6 +855,32 @@ func parseTable(r rawResource) (Table, error) {
 		return Table{}, fmt.Errorf("%s: no KeySchema", r.id)
 	}
 	return t, nil
+}
+
+func parseBucket(r rawResource) (Bucket, error) {
+	var p struct {
+		BucketName              any `json:"BucketName"`
+		VersioningConfiguration struct {
+			Status string `json:"Status"`
+		} `json:"VersioningConfiguration"`
+		CorsConfiguration struct {
+			CorsRules []struct {
+				AllowedMethods []string `json:"AllowedMethods"`
+				AllowedHeaders []string `json:"AllowedHeaders"`
+				ExposedHeaders []string `json:"ExposedHeaders"`
+				MaxAge         int      `json:"MaxAge"`
+			} `json:"CorsRules"`
+		} `json:"CorsConfiguration"`
+	}
+	if err := json.Unmarshal(r.Properties, &p); err != nil {
+		return Bucket{}, fmt.Errorf("%s: %w", r.id, err)
+	}
+	b := Bucket{LogicalID: r.id, Name: sub(p.BucketName), Versioning: p.VersioningConfiguration.Status == "Enabled"}
+	if rules := p.CorsConfiguration.CorsRules; len(rules) > 0 {
+		c := rules[0]
+		b.Cors = &BucketCors{AllowedMethods: c.AllowedMethods, AllowedHeaders: c.AllowedHeaders, ExposedHeaders: c.ExposedHeaders, MaxAge: c.MaxAge}
+	}
+	return b, nil
 }
 
 // standardAttributes are Cognito's standard attribute names; other Schema
