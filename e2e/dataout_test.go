@@ -13,7 +13,6 @@ import (
 	"github.com/assentis/mycrm/internal/crm"
 	"github.com/assentis/mycrm/internal/csvfr"
 	"github.com/assentis/mycrm/internal/dynamo"
-	"github.com/assentis/mycrm/internal/retention"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 	"github.com/getkin/kin-openapi/openapi3filter"
@@ -382,7 +381,7 @@ func TestRetention(t *testing.T) {
 // fireRetention runs the monthly retention as the schedule would at `at`.
 func fireRetention(t *testing.T, at time.Time) {
 	t.Helper()
-	if err := retention.Run(stack.Services.HTTP.Store, nil)(context.Background(), at); err != nil {
+	if err := stack.FireSchedule(context.Background(), "retention", at); err != nil {
 		t.Fatal(err)
 	}
 }

@@ -43,6 +43,14 @@ type Conservation struct {
 	ExpireLe         time.Time `json:"expireLe"`
 }
 
+// Echeance is a retention clock or a purge proposal that came due, across
+// MIA: the monthly run's work list.
+type Echeance struct {
+	MIA     MIAID
+	Contact ContactID
+	At      time.Time
+}
+
 // PurgeStatut is where a proposed purge stands.
 type PurgeStatut string
 

@@ -226,23 +226,16 @@ func (s *Store) GetConservation(ctx context.Context, m crm.MIAID, c crm.ContactI
 	return &cv, nil
 }
 
-// Due is a clock or a proposal that came due, across MIA (the monthly run).
-type Due struct {
-	MIA     crm.MIAID
-	Contact crm.ContactID
-	At      time.Time
-}
-
 // dueIn reads one month bucket of index (ConservationDue or PurgeDue) up
 // to `before`, every page: the run's work list, flat in the table's size.
-func (s *Store) dueIn(ctx context.Context, bucket string, before time.Time) ([]Due, error) {
+func (s *Store) dueIn(ctx context.Context, bucket string, before time.Time) ([]crm.Echeance, error) {
 	key := expression.Key(attrGSI2PK).Equal(expression.Value(bucket)).
 		And(expression.Key(attrGSI2SK).LessThanEqual(expression.Value(fmtTime(before) + "~")))
 	in := &dynamodb.QueryInput{TableName: &s.table, IndexName: aws.String(indexGSI2)}
 	if err := withExpr(in, key, nil); err != nil {
 		return nil, internal("due "+bucket, err)
 	}
-	var out []Due
+	var out []crm.Echeance
 	pages := s.queryPages(in)
 	for pages.HasMorePages() {
 		res, err := pages.NextPage(ctx)
@@ -266,19 +259,19 @@ func (s *Store) dueIn(ctx context.Context, bucket string, before time.Time) ([]D
 			if at == "" {
 				at = d.Echeance
 			}
-			out = append(out, Due{MIA: miaOf(k.PK), Contact: crm.ContactID(d.ContactID), At: parseTime(at)})
+			out = append(out, crm.Echeance{MIA: miaOf(k.PK), Contact: crm.ContactID(d.ContactID), At: parseTime(at)})
 		}
 	}
 	return out, nil
 }
 
 // DueConservations are the clocks of a month that ran out by `before`.
-func (s *Store) DueConservations(ctx context.Context, month string, before time.Time) ([]Due, error) {
+func (s *Store) DueConservations(ctx context.Context, month string, before time.Time) ([]crm.Echeance, error) {
 	return s.dueIn(ctx, ConservationDue(month), before)
 }
 
 // DuePurges are the proposals of a month whose 30 days ended by `before`.
-func (s *Store) DuePurges(ctx context.Context, month string, before time.Time) ([]Due, error) {
+func (s *Store) DuePurges(ctx context.Context, month string, before time.Time) ([]crm.Echeance, error) {
 	return s.dueIn(ctx, PurgeDue(month), before)
 }
 

@@ -38,7 +38,9 @@ type Deps struct {
 
 // Store is what the jobs read and write in the table (*dynamo.Store): each
 // job adds the small interface it uses.
-type Store interface{}
+type Store interface {
+	retentionStore
+}
 
 // Mailer sends one email (sesmail.Mailer).
 type Mailer interface {

@@ -118,7 +118,10 @@ type Upload struct {
 
 // Schedules are the functions EventBridge Scheduler runs. Expression and
 // Timezone are the ScheduleV2 event's in template.yaml.
-var Schedules = []Schedule{}
+var Schedules = []Schedule{
+	// The prospects' retention (issue 15): the 1st of each month, 06:00 in Paris.
+	{"retention", "cron(0 6 1 * ? *)", "Europe/Paris", jobs.Retention, Store},
+}
 
 // Route is an HTTP function.
 type Route struct {

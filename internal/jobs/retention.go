@@ -1,10 +1,9 @@
-// Package retention is the monthly run of the prospects' retention
-// (issue 15): the CNIL's guidance for insurance keeps a prospect's data at
+// Retention is the monthly run of the prospects' retention (issue 15): the CNIL's guidance for insurance keeps a prospect's data at
 // most 3 years after its last contact. Each run proposes to its MIA the
 // purge of every prospect whose clock ran out, and purges (anonymises) the
 // prospects whose proposal stayed unanswered for 30 days. It reads month
 // buckets of a GSI, never the table: its cost follows the work due.
-package retention
+package jobs
 
 import (
 	"context"
@@ -14,40 +13,44 @@ import (
 	"time"
 
 	"github.com/assentis/mycrm/internal/crm"
-	"github.com/assentis/mycrm/internal/dynamo"
 )
 
-// Store is what the run reads and writes (*dynamo.Store).
-type Store interface {
-	DueConservations(ctx context.Context, month string, before time.Time) ([]dynamo.Due, error)
-	DuePurges(ctx context.Context, month string, before time.Time) ([]dynamo.Due, error)
+// retentionStore is what the run reads and writes (*dynamo.Store).
+type retentionStore interface {
+	DueConservations(ctx context.Context, month string, before time.Time) ([]crm.Echeance, error)
+	DuePurges(ctx context.Context, month string, before time.Time) ([]crm.Echeance, error)
 	ProposePurge(ctx context.Context, m crm.MIAID, c crm.ContactID, at time.Time) (bool, error)
 	EraseContact(ctx context.Context, m crm.MIAID, id crm.ContactID, audit crm.AuditEntry) (crm.Contact, error)
 }
 
-// Lookback is how many months before the run's own its buckets are read
+// RetentionLookback is how many months before the run's own its buckets are read
 // again: a run that failed, or a clock that came due between two runs, is
 // caught up by the next ones. Proposing and purging are idempotent.
-const Lookback = 12
+const RetentionLookback = 12
 
 // Planification is the author of the run's audit entries.
 const Planification = "planification"
 
-// Job is the run as the schedules call it: at is when the schedule fired.
-type Job = func(ctx context.Context, at time.Time) error
+// Retention is the monthly run (routes.Schedules "retention").
+func Retention(d Deps) (Job, error) {
+	if d.Store == nil {
+		return nil, fmt.Errorf("missing dependency: store")
+	}
+	return RetentionRun(d.Store, d.Log), nil
+}
 
-// Run returns the monthly run on s. Each due item is handled on its own: a
+// RetentionRun returns the monthly run on s. Each due item is handled on its own: a
 // failure is logged (ids only) and the run goes on, then reports failure so
 // that the schedule's retry (or the next month) does the rest.
-func Run(s Store, log *slog.Logger) Job {
+func RetentionRun(s retentionStore, log *slog.Logger) Job {
 	if log == nil {
 		log = slog.Default()
 	}
 	return func(ctx context.Context, at time.Time) error {
 		at = at.UTC()
 		var failed error
-		for i := Lookback; i >= 0; i-- {
-			month := dynamo.Month(at.AddDate(0, -i, 0))
+		for i := RetentionLookback; i >= 0; i-- {
+			month := at.AddDate(0, -i, 0).Format("2006-01")
 			due, err := s.DueConservations(ctx, month, at)
 			if err != nil {
 				return fmt.Errorf("retention %s: %w", month, err)

@@ -1,4 +1,4 @@
-package retention
+package jobs
 
 import (
 	"context"
@@ -8,27 +8,26 @@ import (
 	"time"
 
 	"github.com/assentis/mycrm/internal/crm"
-	"github.com/assentis/mycrm/internal/dynamo"
 )
 
 // fake holds due clocks and proposals by month bucket.
 type fake struct {
-	clocks, purges map[string][]dynamo.Due
+	clocks, purges map[string][]crm.Echeance
 	proposed       []crm.ContactID
 	erased         []crm.AuditEntry
 	failPropose    crm.ContactID
 }
 
-func (f *fake) DueConservations(_ context.Context, month string, before time.Time) ([]dynamo.Due, error) {
+func (f *fake) DueConservations(_ context.Context, month string, before time.Time) ([]crm.Echeance, error) {
 	return upTo(f.clocks[month], before), nil
 }
 
-func (f *fake) DuePurges(_ context.Context, month string, before time.Time) ([]dynamo.Due, error) {
+func (f *fake) DuePurges(_ context.Context, month string, before time.Time) ([]crm.Echeance, error) {
 	return upTo(f.purges[month], before), nil
 }
 
-func upTo(ds []dynamo.Due, before time.Time) []dynamo.Due {
-	var out []dynamo.Due
+func upTo(ds []crm.Echeance, before time.Time) []crm.Echeance {
+	var out []crm.Echeance
 	for _, d := range ds {
 		if !d.At.After(before) {
 			out = append(out, d)
@@ -51,22 +50,24 @@ func (f *fake) EraseContact(_ context.Context, _ crm.MIAID, id crm.ContactID, a 
 	return crm.Contact{}, nil
 }
 
-func TestRun(t *testing.T) {
+func TestRetentionRun(t *testing.T) {
 	at := time.Date(2029, 12, 1, 2, 0, 0, 0, time.UTC)
-	d := func(c string, t time.Time) dynamo.Due { return dynamo.Due{MIA: "m", Contact: crm.ContactID(c), At: t} }
+	d := func(c string, t time.Time) crm.Echeance {
+		return crm.Echeance{MIA: "m", Contact: crm.ContactID(c), At: t}
+	}
 	f := &fake{
-		clocks: map[string][]dynamo.Due{
+		clocks: map[string][]crm.Echeance{
 			"2029-11": {d("nov", at.AddDate(0, 0, -10))},
 			"2029-12": {d("today", at), d("later", at.Add(time.Hour))},
 			"2028-11": {d("too-old-for-lookback", at.AddDate(-1, -1, 0))},
 			"2029-01": {d("eleven-months", at.AddDate(0, -11, 0))},
 		},
-		purges: map[string][]dynamo.Due{
+		purges: map[string][]crm.Echeance{
 			"2029-11": {d("unanswered", at.AddDate(0, 0, -1))},
 			"2029-12": {d("still-waiting", at.AddDate(0, 0, 20))},
 		},
 	}
-	if err := Run(f, nil)(context.Background(), at); err != nil {
+	if err := RetentionRun(f, nil)(context.Background(), at); err != nil {
 		t.Fatal(err)
 	}
 	slices.Sort(f.proposed)
@@ -79,11 +80,11 @@ func TestRun(t *testing.T) {
 	}
 }
 
-func TestRunGoesOnAfterAFailure(t *testing.T) {
+func TestRetentionRunGoesOnAfterAFailure(t *testing.T) {
 	at := time.Date(2029, 12, 1, 2, 0, 0, 0, time.UTC)
-	f := &fake{failPropose: "a", clocks: map[string][]dynamo.Due{"2029-12": {
+	f := &fake{failPropose: "a", clocks: map[string][]crm.Echeance{"2029-12": {
 		{MIA: "m", Contact: "a", At: at}, {MIA: "m", Contact: "b", At: at}}}}
-	err := Run(f, nil)(context.Background(), at)
+	err := RetentionRun(f, nil)(context.Background(), at)
 	if err == nil {
 		t.Error("a failed proposal: got no error, want the run to report it")
 	}
