@@ -35,12 +35,20 @@ func validBodies(ids map[string]string) map[string]map[string]any {
 		"POST /admin/mias":                {"nom": "Valide", "prenom": "Mia", "email": uniqEmail("val-mia"), "cabinet": "Cabinet V"},
 		"POST /admin/produits": {"id": "valide-" + fmt.Sprint(uniq()), "nom": "Valide", "categorie": "auto", "assureur": "Assureur",
 			"tauxCommissionMIA": 10, "actif": true},
-		"POST /activation":                  {"token": strings.Repeat("A", 43), "motDePasse": "Valide-2026-Long"},
-		"PATCH /contacts/{contactId}":       {"nom": "Patch", "email": uniqEmail("patch"), "statut": "client"},
-		"PATCH /entreprises/{entrepriseId}": {"adresse": "2 rue Patch", "siren": uniqSiren(), "raisonSociale": "Patch SA"},
-		"PATCH /affaires/{affaireId}":       {"statut": "signee", "primeAnnuelleCentimes": 20000, "tauxCommissionApporteur": 20},
-		"PATCH /apporteurs/{apporteurId}":   {"nom": "Patch", "localisation": "Nantes", "telephone": uniqPhone()},
-		"PATCH /admin/produits/{produitId}": {"nom": "Patch", "tauxCommissionMIA": 12, "actif": false},
+		"POST /activation":                              {"token": strings.Repeat("A", 43), "motDePasse": "Valide-2026-Long"},
+		"PATCH /contacts/{contactId}":                   {"nom": "Patch", "email": uniqEmail("patch"), "statut": "client"},
+		"PATCH /entreprises/{entrepriseId}":             {"adresse": "2 rue Patch", "siren": uniqSiren(), "raisonSociale": "Patch SA"},
+		"PATCH /affaires/{affaireId}":                   {"statut": "signee", "primeAnnuelleCentimes": 20000, "tauxCommissionApporteur": 20},
+		"PATCH /apporteurs/{apporteurId}":               {"nom": "Patch", "localisation": "Nantes", "telephone": uniqPhone()},
+		"PATCH /admin/produits/{produitId}":             {"nom": "Patch", "tauxCommissionMIA": 12, "actif": false},
+		"POST /espace-apporteur/convention/acceptation": {"version": 1, "sha256": strings.Repeat("ab", 32)},
+		"POST /taches": {"titre": "Valide", "echeance": "2026-12-01", "heure": "10:00", "cibleType": "contact", "cibleId": ids["contact"],
+			"apporteurId": ids["apporteur"]},
+		"PATCH /taches/{tacheId}":                  {"titre": "Patch", "echeance": "2026-12-02", "heure": "11:00", "statut": "faite", "apporteurId": ids["apporteur"]},
+		"PATCH /espace-apporteur/taches/{tacheId}": {"statut": "faite"},
+		"POST /notes":                              {"cibleType": "contact", "cibleId": ids["contact"], "texte": "Valide\nligne 2", "partagee": true},
+		"PATCH /notes/{noteId}":                    {"texte": "Patch", "partagee": false},
+		"POST /espace-apporteur/notes":             {"contactId": ids["contact"], "texte": "Valide"},
 		// Erasure is refused unconfirmed, and no purge is proposed: the
 		// matrix probes the decoding and validation, and erases nothing.
 		"POST /contacts/{contactId}/effacement":     {"confirmation": false, "motif": "m"},
@@ -84,9 +92,17 @@ func TestHostileInput(t *testing.T) {
 	prod := "hostile-" + fmt.Sprint(uniq())
 	wantStatus(t, call(t, "POST", "/admin/produits", h.token, map[string]any{"id": prod, "nom": "Cible", "categorie": "auto",
 		"assureur": "A", "tauxCommissionMIA": 10}), 201)
+	r = call(t, "POST", "/taches", h.token, map[string]any{"titre": "Cible", "echeance": "2026-12-01", "apporteurId": app.ID})
+	wantStatus(t, r, 201)
+	var tj struct{ ID string }
+	r.JSON(t, &tj)
+	r = call(t, "POST", "/notes", h.token, map[string]any{"cibleType": "contact", "cibleId": c.ID, "texte": "Cible"})
+	wantStatus(t, r, 201)
+	var nj struct{ ID string }
+	r.JSON(t, &nj)
 	ids := map[string]string{"contact": string(c.ID), "apporteur": app.ID}
 	path := strings.NewReplacer("{contactId}", string(c.ID), "{entrepriseId}", e.ID, "{affaireId}", af.ID,
-		"{apporteurId}", app.ID, "{produitId}", prod)
+		"{apporteurId}", app.ID, "{produitId}", prod, "{tacheId}", tj.ID, "{noteId}", nj.ID, "{cibleId}", string(c.ID))
 	waitStreams(t)
 	state := func() string { return snapshot(t, h.id) + partition(t, "CATALOGUE") }
 	before := state()
@@ -100,7 +116,9 @@ func TestHostileInput(t *testing.T) {
 		key := rt.Key()
 		base, ok := valid[key]
 		if !ok {
-			if key == "POST /apporteurs/{apporteurId}/invitation" {
+			switch key {
+			case "POST /apporteurs/{apporteurId}/invitation", "POST /apporteurs/{apporteurId}/convention",
+				"POST /espace-apporteur/mandataires/{membreId}/acceptation":
 				continue // no body: nothing to decode
 			}
 			t.Errorf("%s: no valid body in the hostile matrix: add one", key)

@@ -43,12 +43,18 @@ type world struct {
 	tokA1, tokA2    string
 	tokB1           string
 	contact, espace string // ids of A's contacts (the second created by A1 in its espace)
-	entreprise      string
-	affaire         string
-	contactEmail    string
-	mark            string
-	markers         []string // victim data that must never reach an attacker
-	cursors         map[string]string
+	tache, note     string // A's tâche assigned to A1 and A's note shared with A1, on the contact
+	// Memberships (issue 12): A1's with A, and A2's second one, with B (A2
+	// is one person working with A and B).
+	membreA1, membreA2B string
+	conventionSHA       string // of A1's accepted convention
+	a3Email             string // of A's third apporteur (never activated)
+	entreprise          string
+	affaire             string
+	contactEmail        string
+	mark                string
+	markers             []string // victim data that must never reach an attacker
+	cursors             map[string]string
 }
 
 func newWorld(t *testing.T) *world {
@@ -83,9 +89,40 @@ func newWorld(t *testing.T) *world {
 		r.JSON(t, &af)
 		w.affaire = af.ID
 	}
+	r = call(t, "POST", "/taches", w.a.token, map[string]any{"titre": "Tache" + mark, "echeance": time.Now().Format(time.DateOnly),
+		"cibleType": "contact", "cibleId": w.contact, "apporteurId": w.a1.ID})
+	wantStatus(t, r, 201)
+	var tj struct{ ID string }
+	r.JSON(t, &tj)
+	w.tache = tj.ID
+	r = call(t, "POST", "/notes", w.a.token, map[string]any{"cibleType": "contact", "cibleId": w.contact, "texte": "Note" + mark, "partagee": true})
+	wantStatus(t, r, 201)
+	var nj struct{ ID string }
+	r.JSON(t, &nj)
+	w.note = nj.ID
+	w.a3Email = uniqEmail("iso-a3")
+	wantStatus(t, call(t, "POST", "/apporteurs", w.a.token, map[string]any{"nom": "Trois", "email": w.a3Email}), 201)
+	// A1's relation with A is formalised: legal status, convention accepted.
+	w.membreA1 = string(w.a.id) + "." + w.a1.ID
+	wantStatus(t, call(t, "PATCH", "/apporteurs/"+w.a1.ID, w.a.token, map[string]any{"statutLegal": map[string]any{"type": "indicateur"}}), 200)
+	r = call(t, "POST", "/apporteurs/"+w.a1.ID+"/convention", w.a.token, nil)
+	wantStatus(t, r, 201)
+	var conv struct{ SHA256 string }
+	r.JSON(t, &conv)
+	w.conventionSHA = conv.SHA256
+	wantStatus(t, call(t, "POST", "/espace-apporteur/convention/acceptation", w.tokA1, map[string]any{"version": 1, "sha256": conv.SHA256}), 200)
+	// A2's person also works with B.
+	wantStatus(t, call(t, "POST", "/apporteurs", w.b.token, map[string]any{"nom": "Martin", "email": w.a2.Email}), 201)
+	waitStreams(t)
+	mB, ok := membreOf(mandataires(t, w.tokA2, 2), string(w.b.id))
+	if !ok {
+		t.Fatal("A2's invitation from B is not among its memberships")
+	}
+	wantStatus(t, call(t, "POST", "/espace-apporteur/mandataires/"+mB.ID+"/acceptation", w.tokA2, nil), 200)
+	w.membreA2B = mB.ID
 	waitStreams(t)
 	w.markers = []string{mark, string(w.a.id), w.contact, w.espace, w.entreprise, w.affaire, w.contactEmail,
-		"+33" + phone[1:], w.a1.ID, w.a1.Email}
+		"+33" + phone[1:], w.a1.ID, w.a1.Email, w.conventionSHA}
 	// A's cursors on every list (limit=1 leaves a next page).
 	w.cursors = map[string]string{}
 	for _, rt := range stack.Template.Routes {
@@ -108,7 +145,7 @@ func newWorld(t *testing.T) *world {
 // path substitutes the victim's ids into a route's path.
 func (w *world) path(p string) string {
 	return strings.NewReplacer("{contactId}", w.contact, "{entrepriseId}", w.entreprise, "{affaireId}", w.affaire,
-		"{apporteurId}", w.a1.ID, "{produitId}", "auto").Replace(p)
+		"{apporteurId}", w.a1.ID, "{produitId}", "auto", "{membreId}", w.membreA1, "{tacheId}", w.tache, "{noteId}", w.note, "{cibleId}", w.contact).Replace(p)
 }
 
 // body is a request body for a write route, naming the victim's ids where
@@ -122,8 +159,8 @@ func (w *world) body(rt string) any {
 	case "POST /contacts":
 		return map[string]any{"nom": "Intrus", "email": uniqEmail("intrus"), "apporteurId": w.a1.ID}
 	case "POST /apporteurs":
-		// A2's email, not a marker: once B has written it, B knows it.
-		return map[string]any{"nom": "Intrus", "email": w.a2.Email}
+		// A3's email, not a marker: once B has written it, B knows it.
+		return map[string]any{"nom": "Intrus", "email": w.a3Email}
 	case "POST /espace-apporteur/contacts":
 		return map[string]any{"nom": "Doublon", "email": w.contactEmail}
 	case "POST /admin/mias":
@@ -140,6 +177,18 @@ func (w *world) body(rt string) any {
 		return map[string]any{"nom": "Intrus"}
 	case "POST /activation":
 		return map[string]any{"token": strings.Repeat("A", 43), "motDePasse": "Intrus-2026-Long"}
+	case "POST /espace-apporteur/convention/acceptation": // A1's convention
+		return map[string]any{"version": 1, "sha256": w.conventionSHA}
+	case "POST /taches":
+		return map[string]any{"titre": "Intrus", "echeance": "2026-12-01", "cibleType": "contact", "cibleId": w.contact}
+	case "POST /notes":
+		return map[string]any{"cibleType": "contact", "cibleId": w.contact, "texte": "Intrus"}
+	case "PATCH /taches/{tacheId}", "PATCH /espace-apporteur/taches/{tacheId}":
+		return map[string]any{"statut": "faite"}
+	case "PATCH /notes/{noteId}":
+		return map[string]any{"texte": "Intrus"}
+	case "POST /espace-apporteur/notes":
+		return map[string]any{"contactId": w.contact, "texte": "Intrus"}
 	case "POST /contacts/{contactId}/effacement", "POST /apporteurs/{apporteurId}/effacement":
 		return map[string]any{"confirmation": true, "motif": "Intrus"}
 	case "POST /conservation/{contactId}/decision":
@@ -150,12 +199,27 @@ func (w *world) body(rt string) any {
 	return nil
 }
 
+// espaceWant is the answer of each espace route to an apporteur who is not
+// the victim A1, per attacker: A2 (same MIA), B1 (other MIA), A2 working in
+// its relation with B, B1 naming A1's membership (X-Mandataire). Absent
+// routes answer 200 to the first three and 403 to the last.
+var espaceWant = map[string][4]int{
+	"POST /espace-apporteur/contacts":                           {409, 201, 201, 403},
+	"GET /espace-apporteur/convention/pdf":                      {404, 404, 404, 403},
+	"POST /espace-apporteur/convention/acceptation":             {404, 404, 404, 403},
+	"POST /espace-apporteur/mandataires/{membreId}/acceptation": {404, 404, 404, 404},
+	"GET /espace-apporteur/mandataires":                         {200, 200, 200, 200},
+	"POST /espace-apporteur/notes":                              {422, 422, 422, 403}, // not its contact
+	"PATCH /espace-apporteur/taches/{tacheId}":                  {404, 404, 404, 403}, // not its tâche
+}
+
 // otherMIAWrite is the answer to another MIA's write whose body names the
 // victim's ids or data: the reference is unknown to it (422); an apporteur
 // with the victim's apporteur's email is created as for anybody (201): the
 // email guard is per MIA, so the answer tells nothing of the victim.
 var otherMIAWrite = map[string]int{
 	"POST /contacts": 422, "POST /entreprises": 422, "POST /affaires": 422, "POST /apporteurs": 201,
+	"POST /taches": 422, "POST /notes": 422,
 	"PATCH /parametres": 200,
 }
 
@@ -287,7 +351,7 @@ func TestIsolationMatrix(t *testing.T) {
 			check := func(name, tok string, want []int, markers []string) {
 				t.Helper()
 				body := body
-				if name == "other apporteur, other MIA" && body != nil {
+				if name == "other apporteur, other MIA" && key == "POST /espace-apporteur/contacts" {
 					// Its own new contact (the victim's email would be its own data there).
 					body = map[string]any{"nom": "Intrus", "email": uniqEmail("intrus")}
 				}
@@ -362,14 +426,35 @@ func TestIsolationMatrix(t *testing.T) {
 				for name, tok := range resigned["apporteur"] {
 					check(name, tok, unauth, w.markers)
 				}
-				// A2 (same MIA) must see nothing of A1's; B1 nothing of MIA A's.
-				sameMIA := []string{w.mark, w.contact, w.espace, w.affaire, w.entreprise, w.contactEmail, w.a1.ID, w.a1.Email}
-				wantSame, wantOther := []int{200}, []int{200}
-				if rt.Method == "POST" {
-					wantSame, wantOther = []int{409}, []int{201}
+				// A2 (same MIA) must see nothing of A1's; B1 nothing of MIA A's;
+				// A2 in its relation with B nothing of A; B1 naming A1's
+				// membership is refused.
+				sameMIA := []string{w.mark, w.contact, w.espace, w.affaire, w.entreprise, w.contactEmail, w.a1.ID, w.a1.Email, w.conventionSHA}
+				want, ok := espaceWant[key]
+				if !ok {
+					want = [4]int{200, 200, 200, 403}
 				}
-				check("other apporteur, same MIA", w.tokA2, wantSame, sameMIA)
-				check("other apporteur, other MIA", w.tokB1, wantOther, w.markers)
+				inB := w.markers
+				if key == "GET /espace-apporteur/mandataires" {
+					inB = sameMIA // its own memberships: A's id is A2's to see
+				}
+				check("other apporteur, same MIA", w.tokA2, []int{want[0]}, sameMIA)
+				check("other apporteur, other MIA", w.tokB1, []int{want[1]}, w.markers)
+				checkAs := func(name, tok, membre string, want []int, markers []string) {
+					t.Helper()
+					b := body
+					if b != nil && key == "POST /espace-apporteur/contacts" {
+						b = map[string]any{"nom": "Intrus", "email": uniqEmail("intrus")}
+					}
+					r := call(t, rt.Method, path, tok, b, "X-Mandataire", membre)
+					ok := slices.Contains(want, r.Status) && len(leaked(markers, sent, r)) == 0
+					if !ok {
+						t.Errorf("%s: %d %s, want %v and nothing of the victim", name, r.Status, r.Body, want)
+					}
+					probe(key, name, ok)
+				}
+				checkAs("member of A and B, in B's context", w.tokA2, w.membreA2B, []int{want[2]}, inB)
+				checkAs("other MIA's apporteur naming the victim's membership", w.tokB1, w.membreA1, []int{want[3]}, w.markers)
 			default:
 				t.Fatalf("authorizer %q not covered by the matrix", rt.Authorizer)
 			}
@@ -535,8 +620,8 @@ func TestIsolationClientMovedBetweenApporteurs(t *testing.T) {
 	const totalA, totalB = 750, 2500
 	var routes int
 	for _, rt := range stack.Template.Routes {
-		if rt.Authorizer != "ApporteurAuthorizer" || rt.Method != "GET" {
-			continue
+		if rt.Authorizer != "ApporteurAuthorizer" || rt.Method != "GET" || rt.Path == "/espace-apporteur/convention/pdf" {
+			continue // (the PDF of a convention none of them has is a 404)
 		}
 		routes++
 		key := rt.Key()

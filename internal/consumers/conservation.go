@@ -36,6 +36,14 @@ func Conservation(d Deps) Handler {
 		case c.New.Kind == crm.KindAffaire && c.New.Affaire != nil && c.New.Affaire.ClientType == crm.ClientContact:
 			a := c.New.Affaire
 			err = d.Store.TouchConservation(ctx, c.New.MIA, crm.ContactID(a.ClientID), a.UpdatedAt, false)
+		case c.New.Kind == crm.KindNote && c.New.Note != nil && c.New.Note.Cible.ClientID != "":
+			// A note on the contact or on one of its affaires (an entreprise has no clock).
+			n := c.New.Note
+			err = d.Store.TouchConservation(ctx, c.New.MIA, crm.ContactID(n.Cible.ClientID), n.CreatedAt, false)
+		case c.New.Kind == crm.KindTache && c.New.Tache != nil && c.New.Tache.FaiteLe != nil && c.New.Tache.Cible != nil &&
+			c.New.Tache.Cible.ClientID != "":
+			t := c.New.Tache
+			err = d.Store.TouchConservation(ctx, c.New.MIA, crm.ContactID(t.Cible.ClientID), *t.FaiteLe, false)
 		}
 		if err != nil {
 			return fmt.Errorf("conservation: %w", err)

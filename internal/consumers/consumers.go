@@ -48,6 +48,10 @@ type Store interface {
 	profiles
 	invitationClaims
 	notificationClaims
+	relances
+	activites
+	tableau
+	agenda
 	searchIndex
 	conservationClocks
 	parametres

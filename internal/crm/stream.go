@@ -14,6 +14,9 @@ const (
 	KindEntreprise ItemKind = "entreprise"
 	KindApporteur  ItemKind = "apporteur"
 	KindMIA        ItemKind = "mia"
+	KindTache      ItemKind = "tache"
+	KindNote       ItemKind = "note"
+	KindConvention ItemKind = "convention"
 )
 
 // Image is a decoded stream image (an absent image decodes to the zero
@@ -35,6 +38,18 @@ type Image struct {
 	// Account is set for an apporteur, and for a MIA profile that went
 	// through the invitation flow (a seeded profile has none).
 	Account *Account
+	// Tache and Note are set for a tâche and a note.
+	Tache *Tache
+	Note  *Note
+	// Convention is set for a version of a convention d'apport.
+	Convention *ConventionRef
+}
+
+// ConventionRef is what the consumers read of a convention version.
+type ConventionRef struct {
+	Apporteur ApporteurID
+	Version   int
+	Acceptee  bool
 }
 
 // ClientRef is what affaires copy of their client (a contact or an

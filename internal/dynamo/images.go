@@ -37,6 +37,25 @@ func DecodeImage(img map[string]types.AttributeValue) (crm.Image, error) {
 		e := it.entreprise()
 		return crm.Image{Kind: crm.KindEntreprise, MIA: miaOf(it.PK), Entreprise: &e,
 			Client: &crm.ClientRef{ID: it.ID, Nom: it.RaisonSociale, ApporteurID: crm.ApporteurID(it.ApporteurID), Version: it.Version}}, nil
+	case typeTache:
+		im, err := decodeTache(img)
+		if err != nil {
+			return crm.Image{}, fmt.Errorf("decode tache: %w", err)
+		}
+		return im, nil
+	case typeNote:
+		im, err := decodeNote(img)
+		if err != nil {
+			return crm.Image{}, fmt.Errorf("decode note: %w", err)
+		}
+		return im, nil
+	case typeConvention:
+		var it conventionItem
+		if err := attributevalue.UnmarshalMap(img, &it); err != nil {
+			return crm.Image{}, fmt.Errorf("decode convention: %w", err)
+		}
+		return crm.Image{Kind: crm.KindConvention, MIA: miaOf(it.PK), Convention: &crm.ConventionRef{
+			Apporteur: crm.ApporteurID(it.ApporteurID), Version: it.Version, Acceptee: it.AccepteeLe != ""}}, nil
 	case typeApporteur, typeMIA:
 		acc, ok, err := accountFromImage(img)
 		if err != nil {

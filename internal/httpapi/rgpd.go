@@ -78,7 +78,7 @@ func handleContactData(s contactData, now func() time.Time) apiFunc {
 			return nil
 		}
 		doc := contactPDF(data)
-		return writePDF(w, doc, "donnees-contact-"+string(id))
+		return writeDataPDF(w, doc, "donnees-contact-"+string(id))
 	}
 }
 
@@ -93,7 +93,7 @@ func dataFormat(r *http.Request) (string, error) {
 	return "", crm.Invalid(crm.FieldError{Champ: "format", Message: "Le format doit être « json » ou « pdf »."})
 }
 
-func writePDF(w http.ResponseWriter, doc *pdfdoc.Doc, name string) error {
+func writeDataPDF(w http.ResponseWriter, doc *pdfdoc.Doc, name string) error {
 	b, err := doc.Bytes()
 	if err != nil {
 		return fmt.Errorf("pdf: %w", err)
@@ -186,7 +186,7 @@ func handleApporteurData(s apporteurData, now func() time.Time) apiFunc {
 			encode(w, http.StatusOK, data)
 			return nil
 		}
-		return writePDF(w, apporteurPDF(data), "donnees-apporteur-"+string(id))
+		return writeDataPDF(w, apporteurPDF(data), "donnees-apporteur-"+string(id))
 	}
 }
 

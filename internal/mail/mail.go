@@ -39,14 +39,34 @@ type ApporteurInvitation struct {
 	Lien    string // ActivationLink
 }
 
-// ApporteurAutreMIA tells a person who already has an apporteur account (with
-// another MIA) that a MIA wants to work with it: no link, no account change
-// (one login for several MIA comes with the apporteur memberships).
+// ApporteurAutreMIA invites a person who already has an apporteur account
+// (with another MIA) to accept working with one more MIA: no new account,
+// the link opens the espace's list of mandataires, where the person accepts.
 type ApporteurAutreMIA struct {
 	To      string
 	Prenom  string // as the inviting MIA wrote it
 	MIANom  string
 	Cabinet string
+	Lien    string // EspaceMandatairesLink
+}
+
+// ConventionAAccepter tells an apporteur that its MIA proposes (a new
+// version of) the convention d'apport, to read and accept in the espace.
+type ConventionAAccepter struct {
+	To      string
+	Prenom  string
+	MIANom  string
+	Version int
+	Lien    string // EspaceConventionLink
+}
+
+// ConventionAcceptee tells a MIA that its apporteur accepted the convention.
+type ConventionAcceptee struct {
+	To           string
+	MIAPrenom    string
+	ApporteurNom string
+	Version      int
+	Lien         string // ApporteurLink
 }
 
 // MIAActivation is the activation email of a MIA account created by Assentis.
@@ -86,6 +106,26 @@ type StatutAffaire struct {
 	Lien            string // EspaceAffairesLink
 }
 
+// Digest is the morning email of a MIA or an apporteur: its tâches due
+// today and those overdue, each with a link that opens it.
+type Digest struct {
+	To         string
+	Prenom     string
+	Jour       string // "vendredi 27 novembre 2026"
+	Aujourdhui []DigestLigne
+	EnRetard   []DigestLigne
+	Lien       string // the list of all its tâches
+}
+
+// DigestLigne is one tâche of a digest.
+type DigestLigne struct {
+	Titre    string
+	Echeance string // "27/11/2026"
+	Heure    string
+	Fiche    string // the record it is about, "" for none
+	Lien     string // TacheLink or EspaceTachesLink
+}
+
 // Compose renders one of the data types above into a Message.
 func Compose(data any) (Message, error) {
 	var (
@@ -97,12 +137,18 @@ func Compose(data any) (Message, error) {
 		name, to = "apporteur_invitation", d.To
 	case ApporteurAutreMIA:
 		name, to = "apporteur_autre_mia", d.To
+	case ConventionAAccepter:
+		name, to = "convention_a_accepter", d.To
+	case ConventionAcceptee:
+		name, to = "convention_acceptee", d.To
 	case MIAActivation:
 		name, to = "mia_activation", d.To
 	case ContactAjoute:
 		name, to = "contact_ajoute", d.To
 	case StatutAffaire:
 		name, to = "statut_affaire", d.To
+	case Digest:
+		name, to = "digest", d.To
 	case InformationArticle14:
 		name, to = "information_article14", d.To
 	default:

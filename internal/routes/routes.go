@@ -60,12 +60,24 @@ var API = []Route{
 	{"update-affaire", "PATCH /affaires/{affaireId}", httpapi.MIA, httpapi.UpdateAffaire, Store},
 	{"list-produits", "GET /produits", httpapi.MIA, httpapi.ListProduits, Store},
 
+	// MIA: daily work (tâches, notes, timeline, dashboard).
+	{"create-tache", "POST /taches", httpapi.MIA, httpapi.CreateTache, Store},
+	{"list-taches", "GET /taches", httpapi.MIA, httpapi.ListTaches, Store},
+	{"update-tache", "PATCH /taches/{tacheId}", httpapi.MIA, httpapi.UpdateTache, Store},
+	{"create-note", "POST /notes", httpapi.MIA, httpapi.CreateNote, Store},
+	{"update-note", "PATCH /notes/{noteId}", httpapi.MIA, httpapi.UpdateNote, Store},
+	{"list-activite", "GET /activite/{cibleId}", httpapi.MIA, httpapi.ListActivite, Store},
+	{"get-tableau", "GET /tableau-de-bord", httpapi.MIA, httpapi.GetTableau, Store},
+
 	// MIA: apporteurs.
 	{"create-apporteur", "POST /apporteurs", httpapi.MIA, httpapi.CreateApporteur, Store | Phone},
 	{"list-apporteurs", "GET /apporteurs", httpapi.MIA, httpapi.ListApporteurs, Store},
 	{"get-apporteur", "GET /apporteurs/{apporteurId}", httpapi.MIA, httpapi.GetApporteur, Store},
 	{"update-apporteur", "PATCH /apporteurs/{apporteurId}", httpapi.MIA, httpapi.UpdateApporteur, Store | Phone | ApporteurPool},
 	{"invite-apporteur", "POST /apporteurs/{apporteurId}/invitation", httpapi.MIA, httpapi.InviteApporteur, Store},
+	{"create-convention", "POST /apporteurs/{apporteurId}/convention", httpapi.MIA, httpapi.CreateConvention, Store},
+	{"list-conventions", "GET /apporteurs/{apporteurId}/convention", httpapi.MIA, httpapi.ListConventions, Store},
+	{"get-convention-pdf", "GET /apporteurs/{apporteurId}/convention/pdf", httpapi.MIA, httpapi.GetConventionPDF, Store},
 
 	// MIA: search, exports, RGPD rights, retention, settings (issue 15).
 	{"search", "GET /recherche", httpapi.MIA, httpapi.Search, Store},
@@ -94,6 +106,15 @@ var API = []Route{
 	{"list-espace-contacts", "GET /espace-apporteur/contacts", httpapi.Apporteur, httpapi.ListEspaceContacts, Store},
 	{"list-espace-affaires", "GET /espace-apporteur/affaires", httpapi.Apporteur, httpapi.ListEspaceAffaires, Store},
 	{"get-espace-commissions", "GET /espace-apporteur/commissions", httpapi.Apporteur, httpapi.GetEspaceCommissions, Store},
+	{"list-espace-taches", "GET /espace-apporteur/taches", httpapi.Apporteur, httpapi.ListEspaceTaches, Store},
+	{"update-espace-tache", "PATCH /espace-apporteur/taches/{tacheId}", httpapi.Apporteur, httpapi.UpdateEspaceTache, Store},
+	{"create-espace-note", "POST /espace-apporteur/notes", httpapi.Apporteur, httpapi.CreateEspaceNote, Store},
+	{"list-espace-notes", "GET /espace-apporteur/notes", httpapi.Apporteur, httpapi.ListEspaceNotes, Store},
+	{"list-espace-mandataires", "GET /espace-apporteur/mandataires", httpapi.Apporteur, httpapi.ListEspaceMandataires, Store},
+	{"accept-espace-mandataire", "POST /espace-apporteur/mandataires/{membreId}/acceptation", httpapi.Apporteur, httpapi.AcceptEspaceMandataire, Store},
+	{"get-espace-convention", "GET /espace-apporteur/convention", httpapi.Apporteur, httpapi.GetEspaceConvention, Store},
+	{"get-espace-convention-pdf", "GET /espace-apporteur/convention/pdf", httpapi.Apporteur, httpapi.GetEspaceConventionPDF, Store},
+	{"accept-espace-convention", "POST /espace-apporteur/convention/acceptation", httpapi.Apporteur, httpapi.AcceptEspaceConvention, Store},
 }
 
 // Streams are the readers of the table's DynamoDB stream.
@@ -119,6 +140,10 @@ type Upload struct {
 // Schedules are the functions EventBridge Scheduler runs. Expression and
 // Timezone are the ScheduleV2 event's in template.yaml.
 var Schedules = []Schedule{
+	// The relances of the day first (6:00, every day: a wake-up falling on a
+	// Sunday still makes its tâche), then the digest that lists them.
+	{"daily-relances", "cron(0 6 * * ? *)", "Europe/Paris", jobs.Relances, Store},
+	{"morning-digest", "cron(0 8 ? * MON-FRI *)", "Europe/Paris", jobs.Digest, Store | Mailer},
 	// The prospects' retention (issue 15): the 1st of each month, 06:00 in Paris.
 	{"retention", "cron(0 6 1 * ? *)", "Europe/Paris", jobs.Retention, Store},
 }

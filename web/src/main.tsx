@@ -15,6 +15,7 @@ import { AffaireEdit, AffaireNew, AffairesList } from "./pages/mia/Affaires";
 import { Conservation, DonneesPersonnelles, ParametresPage } from "./pages/mia/Rgpd";
 import { SearchBox } from "./components/SearchBox";
 import { MesAffaires, MesCommissions, MesContacts, MonNouveauContact, MonProfil } from "./pages/espace/Espace";
+import { MaConvention, MandataireBar, MesMandataires } from "./pages/espace/Relation";
 import type { JSX } from "preact";
 import type { Pool } from "./lib/cognito";
 
@@ -46,6 +47,8 @@ const ESPACE_ROUTES: [string, Page][] = [
   ["/espace/affaires", () => <MesAffaires />],
   ["/espace/commissions", () => <MesCommissions />],
   ["/espace/profil", () => <MonProfil />],
+  ["/espace/mandataires", () => <MesMandataires />],
+  ["/espace/convention", ({ query }) => <MaConvention query={query} />],
 ];
 
 /** The two spaces: each for one pool, with its menu and its routes. */
@@ -111,7 +114,13 @@ function App() {
     if (session.pool !== space.pool) return <Redirect to={homeOf(session.pool)} />;
     const r = find(space.routes, path);
     return (
-      <Layout nav={space.nav} path={path} space={space.name} search={space.pool === "mia" ? <SearchBox /> : undefined}>
+      <Layout
+        nav={space.nav}
+        path={path}
+        space={space.name}
+        search={space.pool === "mia" ? <SearchBox /> : undefined}
+        banner={space.pool === "apporteur" ? <MandataireBar /> : undefined}
+      >
         {r ? <r.page params={r.params} query={query} /> : <NotFound home={homeOf(space.pool)} />}
       </Layout>
     );

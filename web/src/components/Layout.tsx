@@ -23,6 +23,8 @@ export const APPORTEUR_NAV: NavItem[] = [
   { href: "/espace/contacts", label: "Mes contacts" },
   { href: "/espace/affaires", label: "Mes affaires" },
   { href: "/espace/commissions", label: "Mes commissions" },
+  { href: "/espace/convention", label: "Ma convention" },
+  { href: "/espace/mandataires", label: "Mes mandataires" },
   { href: "/espace/profil", label: "Mon profil" },
 ];
 
@@ -61,6 +63,7 @@ export function Layout({
   children,
   space,
   search,
+  banner,
 }: {
   nav: NavItem[];
   path: string;
@@ -68,6 +71,8 @@ export function Layout({
   space: string;
   /** The header's search box (the MIA's space). */
   search?: ComponentChildren;
+  /** Shown above every page of the space (the espace apporteur's current MIA). */
+  banner?: ComponentChildren;
 }) {
   const [open, setOpen] = useState(false);
   const toggle = useRef<HTMLButtonElement>(null);
@@ -136,6 +141,7 @@ export function Layout({
         </nav>
       </header>
       <main id="contenu" class="content">
+        {banner}
         {children}
       </main>
       <footer class="footer">Assentis — réseau d'intermédiaires en assurance</footer>
