@@ -51,6 +51,7 @@ type world struct {
 	a3Email             string // of A's third apporteur (never activated)
 	entreprise          string
 	affaire             string
+	releve              string // A1's relevé de commissions
 	contactEmail        string
 	mark                string
 	markers             []string // victim data that must never reach an attacker
@@ -89,6 +90,16 @@ func newWorld(t *testing.T) *world {
 		r.JSON(t, &af)
 		w.affaire = af.ID
 	}
+	// A1's commission ledger: the affaire signed, an encaissement, a relevé.
+	wantStatus(t, call(t, "PATCH", "/affaires/"+w.affaire, w.a.token, map[string]any{"statut": "signee"}), 200)
+	waitStreams(t)
+	wantStatus(t, call(t, "POST", "/affaires/"+w.affaire+"/encaissements", w.a.token, map[string]any{
+		"date": crm.DateOf(time.Now()), "montantCentimes": 12345, "anneeContrat": 1, "remarques": "Encaisse" + mark}), 201)
+	r = call(t, "POST", "/releves", w.a.token, map[string]any{"apporteurId": w.a1.ID, "mois": crm.PreviousMonth(time.Now())})
+	wantStatus(t, r, 201)
+	var rel struct{ ID string }
+	r.JSON(t, &rel)
+	w.releve = rel.ID
 	r = call(t, "POST", "/taches", w.a.token, map[string]any{"titre": "Tache" + mark, "echeance": time.Now().Format(time.DateOnly),
 		"cibleType": "contact", "cibleId": w.contact, "apporteurId": w.a1.ID})
 	wantStatus(t, r, 201)
@@ -145,7 +156,7 @@ func newWorld(t *testing.T) *world {
 // path substitutes the victim's ids into a route's path.
 func (w *world) path(p string) string {
 	return strings.NewReplacer("{contactId}", w.contact, "{entrepriseId}", w.entreprise, "{affaireId}", w.affaire,
-		"{apporteurId}", w.a1.ID, "{produitId}", "auto", "{membreId}", w.membreA1, "{tacheId}", w.tache, "{noteId}", w.note, "{cibleId}", w.contact).Replace(p)
+		"{apporteurId}", w.a1.ID, "{produitId}", "auto", "{membreId}", w.membreA1, "{tacheId}", w.tache, "{noteId}", w.note, "{cibleId}", w.contact, "{releveId}", w.releve).Replace(p)
 }
 
 // body is a request body for a write route, naming the victim's ids where
@@ -177,6 +188,14 @@ func (w *world) body(rt string) any {
 		return map[string]any{"nom": "Intrus"}
 	case "POST /activation":
 		return map[string]any{"token": strings.Repeat("A", 43), "motDePasse": "Intrus-2026-Long"}
+	case "POST /affaires/{affaireId}/encaissements":
+		return map[string]any{"date": crm.DateOf(time.Now()), "montantCentimes": 1000, "anneeContrat": 1}
+	case "POST /apporteurs/{apporteurId}/versements":
+		return map[string]any{"date": crm.DateOf(time.Now()), "montantCentimes": 1000, "mode": "virement"}
+	case "POST /releves":
+		return map[string]any{"apporteurId": w.a1.ID, "mois": crm.PreviousMonth(time.Now())}
+	case "PATCH /profil":
+		return map[string]any{"adresse": "Chez l'intrus"}
 	case "POST /espace-apporteur/convention/acceptation": // A1's convention
 		return map[string]any{"version": 1, "sha256": w.conventionSHA}
 	case "POST /taches":
@@ -209,6 +228,7 @@ var espaceWant = map[string][4]int{
 	"POST /espace-apporteur/convention/acceptation":             {404, 404, 404, 403},
 	"POST /espace-apporteur/mandataires/{membreId}/acceptation": {404, 404, 404, 404},
 	"GET /espace-apporteur/mandataires":                         {200, 200, 200, 200},
+	"GET /espace-apporteur/releves/{releveId}":                  {404, 404, 404, 403},
 	"POST /espace-apporteur/notes":                              {422, 422, 422, 403}, // not its contact
 	"PATCH /espace-apporteur/taches/{tacheId}":                  {404, 404, 404, 403}, // not its tâche
 }
@@ -219,6 +239,8 @@ var espaceWant = map[string][4]int{
 // email guard is per MIA, so the answer tells nothing of the victim.
 var otherMIAWrite = map[string]int{
 	"POST /contacts": 422, "POST /entreprises": 422, "POST /affaires": 422, "POST /apporteurs": 201,
+	// A relevé of the victim's apporteur: unknown to the other MIA. Its own profile: its own.
+	"POST /releves": 404, "PATCH /profil": 200,
 	"POST /taches": 422, "POST /notes": 422,
 	"PATCH /parametres": 200,
 }
@@ -620,8 +642,9 @@ func TestIsolationClientMovedBetweenApporteurs(t *testing.T) {
 	const totalA, totalB = 750, 2500
 	var routes int
 	for _, rt := range stack.Template.Routes {
-		if rt.Authorizer != "ApporteurAuthorizer" || rt.Method != "GET" || rt.Path == "/espace-apporteur/convention/pdf" {
-			continue // (the PDF of a convention none of them has is a 404)
+		if rt.Authorizer != "ApporteurAuthorizer" || rt.Method != "GET" || rt.Path == "/espace-apporteur/convention/pdf" ||
+			strings.Contains(rt.Path, "{") {
+			continue // (the PDF of a convention none of them has is a 404; a relevé is one item of the apporteur's own: the matrix probes it)
 		}
 		routes++
 		key := rt.Key()

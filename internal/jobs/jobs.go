@@ -38,9 +38,7 @@ type Deps struct {
 
 // Store is what the jobs read and write in the table (*dynamo.Store): each
 // job adds the small interface it uses.
-type Store interface {
-	retentionStore
-}
+type Store interface{}
 
 // Mailer sends one email (sesmail.Mailer).
 type Mailer interface {

@@ -33,10 +33,11 @@ const Planification = "planification"
 
 // Retention is the monthly run (routes.Schedules "retention").
 func Retention(d Deps) (Job, error) {
-	if d.Store == nil {
+	s, ok := d.Store.(retentionStore)
+	if !ok {
 		return nil, fmt.Errorf("missing dependency: store")
 	}
-	return RetentionRun(d.Store, d.Log), nil
+	return RetentionRun(s, d.Log), nil
 }
 
 // RetentionRun returns the monthly run on s. Each due item is handled on its own: a

@@ -79,6 +79,19 @@ var API = []Route{
 	{"list-conventions", "GET /apporteurs/{apporteurId}/convention", httpapi.MIA, httpapi.ListConventions, Store},
 	{"get-convention-pdf", "GET /apporteurs/{apporteurId}/convention/pdf", httpapi.MIA, httpapi.GetConventionPDF, Store},
 
+	// MIA: the commission ledger, its relevés and the MIA's own profile.
+	{"create-encaissement", "POST /affaires/{affaireId}/encaissements", httpapi.MIA, httpapi.CreateEncaissement, Store},
+	{"list-encaissements", "GET /affaires/{affaireId}/encaissements", httpapi.MIA, httpapi.ListEncaissements, Store},
+	{"get-affaire-lignes", "GET /affaires/{affaireId}/lignes", httpapi.MIA, httpapi.GetAffaireLignes, Store},
+	{"create-versement", "POST /apporteurs/{apporteurId}/versements", httpapi.MIA, httpapi.CreateVersement, Store},
+	{"list-versements", "GET /apporteurs/{apporteurId}/versements", httpapi.MIA, httpapi.ListVersements, Store},
+	{"get-apporteur-lignes", "GET /apporteurs/{apporteurId}/lignes", httpapi.MIA, httpapi.GetApporteurRegistre, Store},
+	{"list-soldes", "GET /soldes", httpapi.MIA, httpapi.ListSoldes, Store},
+	{"list-releves", "GET /releves", httpapi.MIA, httpapi.ListReleves, Store},
+	{"issue-releve", "POST /releves", httpapi.MIA, httpapi.IssueReleve, Store},
+	{"get-releve", "GET /releves/{releveId}", httpapi.MIA, httpapi.GetReleve, Store},
+	{"get-profil", "GET /profil", httpapi.MIA, httpapi.GetProfil, Store},
+	{"update-profil", "PATCH /profil", httpapi.MIA, httpapi.UpdateProfil, Store},
 	// MIA: search, exports, RGPD rights, retention, settings (issue 15).
 	{"search", "GET /recherche", httpapi.MIA, httpapi.Search, Store},
 	{"export-contacts", "GET /exports/contacts", httpapi.MIA, httpapi.ExportContacts, Store},
@@ -106,6 +119,9 @@ var API = []Route{
 	{"list-espace-contacts", "GET /espace-apporteur/contacts", httpapi.Apporteur, httpapi.ListEspaceContacts, Store},
 	{"list-espace-affaires", "GET /espace-apporteur/affaires", httpapi.Apporteur, httpapi.ListEspaceAffaires, Store},
 	{"get-espace-commissions", "GET /espace-apporteur/commissions", httpapi.Apporteur, httpapi.GetEspaceCommissions, Store},
+	{"get-espace-lignes", "GET /espace-apporteur/lignes", httpapi.Apporteur, httpapi.GetEspaceRegistre, Store},
+	{"list-espace-releves", "GET /espace-apporteur/releves", httpapi.Apporteur, httpapi.ListEspaceReleves, Store},
+	{"get-espace-releve", "GET /espace-apporteur/releves/{releveId}", httpapi.Apporteur, httpapi.GetEspaceReleve, Store},
 	{"list-espace-taches", "GET /espace-apporteur/taches", httpapi.Apporteur, httpapi.ListEspaceTaches, Store},
 	{"update-espace-tache", "PATCH /espace-apporteur/taches/{tacheId}", httpapi.Apporteur, httpapi.UpdateEspaceTache, Store},
 	{"create-espace-note", "POST /espace-apporteur/notes", httpapi.Apporteur, httpapi.CreateEspaceNote, Store},
@@ -140,6 +156,8 @@ type Upload struct {
 // Schedules are the functions EventBridge Scheduler runs. Expression and
 // Timezone are the ScheduleV2 event's in template.yaml.
 var Schedules = []Schedule{
+	// The relevés de commissions of the month before, on the 1st at 4:00.
+	{"issue-releves", "cron(0 4 1 * ? *)", "Europe/Paris", jobs.Releves, Store},
 	// The relances of the day first (6:00, every day: a wake-up falling on a
 	// Sunday still makes its tâche), then the digest that lists them.
 	{"daily-relances", "cron(0 6 * * ? *)", "Europe/Paris", jobs.Relances, Store},
