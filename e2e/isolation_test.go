@@ -45,6 +45,7 @@ type world struct {
 	contact, espace string // ids of A's contacts (the second created by A1 in its espace)
 	entreprise      string
 	affaire         string
+	document        string // A1's own verified RC Pro
 	contactEmail    string
 	mark            string
 	markers         []string // victim data that must never reach an attacker
@@ -83,9 +84,10 @@ func newWorld(t *testing.T) *world {
 		r.JSON(t, &af)
 		w.affaire = af.ID
 	}
+	w.document = string(uploadDocument(t, "POST", "/espace-apporteur/documents", w.tokA1, "rc_pro", "RCPro"+mark+".pdf", samplePDF).ID)
 	waitStreams(t)
 	w.markers = []string{mark, string(w.a.id), w.contact, w.espace, w.entreprise, w.affaire, w.contactEmail,
-		"+33" + phone[1:], w.a1.ID, w.a1.Email}
+		"+33" + phone[1:], w.a1.ID, w.a1.Email, w.document}
 	// A's cursors on every list (limit=1 leaves a next page).
 	w.cursors = map[string]string{}
 	for _, rt := range stack.Template.Routes {
@@ -108,7 +110,7 @@ func newWorld(t *testing.T) *world {
 // path substitutes the victim's ids into a route's path.
 func (w *world) path(p string) string {
 	return strings.NewReplacer("{contactId}", w.contact, "{entrepriseId}", w.entreprise, "{affaireId}", w.affaire,
-		"{apporteurId}", w.a1.ID, "{produitId}", "auto").Replace(p)
+		"{apporteurId}", w.a1.ID, "{produitId}", "auto", "{documentId}", w.document).Replace(p)
 }
 
 // body is a request body for a write route, naming the victim's ids where
@@ -132,6 +134,16 @@ func (w *world) body(rt string) any {
 		return map[string]any{"id": "intrus-" + fmt.Sprint(uniq()), "nom": "Intrus", "categorie": "auto", "assureur": "Intrus", "tauxCommissionMIA": 10}
 	case "PATCH /affaires/{affaireId}":
 		return map[string]any{"primeAnnuelleCentimes": 1}
+	case "POST /affaires/{affaireId}/documents":
+		return map[string]any{"nom": "intrus.pdf", "type": "der", "contentType": "application/pdf", "taille": 100}
+	case "POST /apporteurs/{apporteurId}/documents":
+		return map[string]any{"nom": "intrus.pdf", "type": "rc_pro", "contentType": "application/pdf", "taille": 100}
+	case "POST /espace-apporteur/documents":
+		// A DDA piece, which no apporteur may upload: its own upload would
+		// change the victim MIA's partition (the same MIA's apporteur).
+		return map[string]any{"nom": "intrus.pdf", "type": "der", "contentType": "application/pdf", "taille": 100}
+	case "PATCH /parametres":
+		return map[string]any{"piecesDDAObligatoires": false}
 	case "PATCH /contacts/{contactId}", "PATCH /entreprises/{entrepriseId}":
 		return map[string]any{"adresse": "Chez l'intrus"}
 	case "PATCH /apporteurs/{apporteurId}":
@@ -150,7 +162,13 @@ func (w *world) body(rt string) any {
 // email guard is per MIA, so the answer tells nothing of the victim.
 var otherMIAWrite = map[string]int{
 	"POST /contacts": 422, "POST /entreprises": 422, "POST /affaires": 422, "POST /apporteurs": 201,
+	"PATCH /parametres": 200, // its own settings
 }
+
+// apporteurWrite is the answer to another apporteur's write on a route
+// without ids, when it is not 409 (same MIA) and 201 (other MIA): a DDA
+// piece is refused (400) to any apporteur (the other MIA's sends a contact's body).
+var apporteurWrite = map[string][2]int{"POST /espace-apporteur/documents": {400, 400}}
 
 // forge re-signs a real token's header and claims with a key of our own.
 func forge(t *testing.T, real string, edit func(jwt.MapClaims)) string {
@@ -358,7 +376,11 @@ func TestIsolationMatrix(t *testing.T) {
 				// A2 (same MIA) must see nothing of A1's; B1 nothing of MIA A's.
 				sameMIA := []string{w.mark, w.contact, w.espace, w.affaire, w.entreprise, w.contactEmail, w.a1.ID, w.a1.Email}
 				wantSame, wantOther := []int{200}, []int{200}
-				if rt.Method == "POST" {
+				if w, ok := apporteurWrite[key]; ok {
+					wantSame, wantOther = []int{w[0]}, []int{w[1]}
+				} else if strings.Contains(rt.Path, "{") {
+					wantSame, wantOther = []int{404}, []int{404}
+				} else if rt.Method == "POST" {
 					wantSame, wantOther = []int{409}, []int{201}
 				}
 				check("other apporteur, same MIA", w.tokA2, wantSame, sameMIA)
@@ -528,8 +550,8 @@ func TestIsolationClientMovedBetweenApporteurs(t *testing.T) {
 	const totalA, totalB = 750, 2500
 	var routes int
 	for _, rt := range stack.Template.Routes {
-		if rt.Authorizer != "ApporteurAuthorizer" || rt.Method != "GET" {
-			continue
+		if rt.Authorizer != "ApporteurAuthorizer" || rt.Method != "GET" || strings.Contains(rt.Path, "{") {
+			continue // a document's id is no client's
 		}
 		routes++
 		key := rt.Key()

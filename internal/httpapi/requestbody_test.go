@@ -12,19 +12,23 @@ import (
 
 // requestInputs is the type each write route decodes its body into.
 var requestInputs = map[string]any{
-	"POST /contacts":                    contactInput{},
-	"PATCH /contacts/{contactId}":       crm.ContactPatch{},
-	"POST /entreprises":                 entrepriseInput{},
-	"PATCH /entreprises/{entrepriseId}": crm.EntreprisePatch{},
-	"POST /affaires":                    crm.NewAffaire{},
-	"PATCH /affaires/{affaireId}":       crm.AffairePatch{},
-	"POST /admin/produits":              produitInput{},
-	"PATCH /admin/produits/{produitId}": crm.ProduitPatch{},
-	"POST /apporteurs":                  crm.NewApporteur{},
-	"PATCH /apporteurs/{apporteurId}":   crm.ApporteurPatch{},
-	"POST /activation":                  activationInput{},
-	"POST /admin/mias":                  crm.NewMIAAccount{},
-	"POST /espace-apporteur/contacts":   espaceContactInput{},
+	"POST /contacts":                           contactInput{},
+	"PATCH /contacts/{contactId}":              crm.ContactPatch{},
+	"POST /entreprises":                        entrepriseInput{},
+	"PATCH /entreprises/{entrepriseId}":        crm.EntreprisePatch{},
+	"POST /affaires":                           crm.NewAffaire{},
+	"PATCH /affaires/{affaireId}":              crm.AffairePatch{},
+	"POST /affaires/{affaireId}/documents":     crm.NewDocument{},
+	"POST /apporteurs/{apporteurId}/documents": crm.NewDocument{},
+	"POST /espace-apporteur/documents":         crm.NewDocument{},
+	"PATCH /parametres":                        crm.ParametresPatch{},
+	"POST /admin/produits":                     produitInput{},
+	"PATCH /admin/produits/{produitId}":        crm.ProduitPatch{},
+	"POST /apporteurs":                         crm.NewApporteur{},
+	"PATCH /apporteurs/{apporteurId}":          crm.ApporteurPatch{},
+	"POST /activation":                         activationInput{},
+	"POST /admin/mias":                         crm.NewMIAAccount{},
+	"POST /espace-apporteur/contacts":          espaceContactInput{},
 }
 
 // TestRequestBodiesMatchInputs: each request body the document describes

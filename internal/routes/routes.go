@@ -67,6 +67,17 @@ var API = []Route{
 	{"update-apporteur", "PATCH /apporteurs/{apporteurId}", httpapi.MIA, httpapi.UpdateApporteur, Store | Phone | ApporteurPool},
 	{"invite-apporteur", "POST /apporteurs/{apporteurId}/invitation", httpapi.MIA, httpapi.InviteApporteur, Store},
 
+	// MIA: documents of its apporteurs and affaires (issue 13), its settings.
+	{"create-affaire-document", "POST /affaires/{affaireId}/documents", httpapi.MIA, httpapi.CreateAffaireDocument, Store | Files},
+	{"list-affaire-documents", "GET /affaires/{affaireId}/documents", httpapi.MIA, httpapi.ListAffaireDocuments, Store},
+	{"create-apporteur-document", "POST /apporteurs/{apporteurId}/documents", httpapi.MIA, httpapi.CreateApporteurDocument, Store | Files},
+	{"list-apporteur-documents", "GET /apporteurs/{apporteurId}/documents", httpapi.MIA, httpapi.ListApporteurDocuments, Store},
+	{"download-document", "GET /documents/{documentId}/telechargement", httpapi.MIA, httpapi.DownloadDocument, Store | Files},
+	{"delete-document", "DELETE /documents/{documentId}", httpapi.MIA, httpapi.DeleteDocument, Store | Files},
+	{"restore-document", "POST /documents/{documentId}/restauration", httpapi.MIA, httpapi.RestoreDocument, Store | Files},
+	{"get-parametres", "GET /parametres", httpapi.MIA, httpapi.GetParametres, Store},
+	{"update-parametres", "PATCH /parametres", httpapi.MIA, httpapi.UpdateParametres, Store},
+
 	// Assentis staff: the catalogue and MIA accounts.
 	{"create-produit", "POST /admin/produits", httpapi.Staff, httpapi.CreateProduit, Store},
 	{"update-produit", "PATCH /admin/produits/{produitId}", httpapi.Staff, httpapi.UpdateProduit, Store},
@@ -78,6 +89,11 @@ var API = []Route{
 	{"list-espace-contacts", "GET /espace-apporteur/contacts", httpapi.Apporteur, httpapi.ListEspaceContacts, Store},
 	{"list-espace-affaires", "GET /espace-apporteur/affaires", httpapi.Apporteur, httpapi.ListEspaceAffaires, Store},
 	{"get-espace-commissions", "GET /espace-apporteur/commissions", httpapi.Apporteur, httpapi.GetEspaceCommissions, Store},
+	{"create-espace-document", "POST /espace-apporteur/documents", httpapi.Apporteur, httpapi.CreateEspaceDocument, Store | Files},
+	{"list-espace-documents", "GET /espace-apporteur/documents", httpapi.Apporteur, httpapi.ListEspaceDocuments, Store},
+	{"download-espace-document", "GET /espace-apporteur/documents/{documentId}/telechargement", httpapi.Apporteur, httpapi.DownloadEspaceDocument, Store | Files},
+	{"delete-espace-document", "DELETE /espace-apporteur/documents/{documentId}", httpapi.Apporteur, httpapi.DeleteEspaceDocument, Store | Files},
+	{"restore-espace-document", "POST /espace-apporteur/documents/{documentId}/restauration", httpapi.Apporteur, httpapi.RestoreEspaceDocument, Store | Files},
 }
 
 // Streams are the readers of the table's DynamoDB stream.
