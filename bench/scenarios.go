@@ -27,6 +27,8 @@ type data struct {
 	apporteurs                      []string          // created, not activated
 	activations                     []string          // activation tokens not used yet
 	apporteur                       string            // the activated apporteur
+	membre                          string            // its membership id (X-Mandataire)
+	convention                      bool              // it has a convention (statut légal set)
 }
 
 // prepare creates the MIA, staff and apporteur sessions and the bench MIA's
@@ -143,6 +145,14 @@ func (st *benchStack) prepareApporteurs(ctx context.Context, stamp string) error
 	st.apporteur = session{email: emails[0], token: tok, claims: claims}
 	d.apporteur = d.apporteurs[0]
 	d.apporteurs = d.apporteurs[1:2] // stays "invitation envoyée"
+	d.membre = string(st.miaID) + "." + d.apporteur
+	// Issue 12: its relation is formalised (statut légal, convention v1).
+	if _, err := st.api.must(ctx, call{method: "PATCH", path: "/apporteurs/" + d.apporteur, token: st.mia.token,
+		body: map[string]any{"statutLegal": map[string]any{"type": "indicateur"}}}); err == nil {
+		if _, err := st.api.must(ctx, call{method: "POST", path: "/apporteurs/" + d.apporteur + "/convention", token: st.mia.token}); err == nil {
+			d.convention = true
+		}
+	}
 	if st.skip("POST /espace-apporteur/contacts", "POST /espace-apporteur/contacts") != nil {
 		return nil
 	}
@@ -332,6 +342,21 @@ func (st *benchStack) scenarios() map[string]*scenario {
 		get("GET /espace-apporteur/contacts", "own contacts", "/espace-apporteur/contacts", app)
 		get("GET /espace-apporteur/affaires", "affaires of own contacts", "/espace-apporteur/affaires", app)
 		get("GET /espace-apporteur/commissions", "commission prévisionnelle", "/espace-apporteur/commissions", app)
+		get("GET /espace-apporteur/mandataires", "own memberships (GSI1)", "/espace-apporteur/mandataires", app)
+		get("GET /espace-apporteur/convention", "convention versions", "/espace-apporteur/convention", app)
+		if d.convention {
+			get("GET /espace-apporteur/convention/pdf", "convention PDF, version 1", "/espace-apporteur/convention/pdf?version=1", app)
+		}
+	}
+	if a := d.apporteur; a != "" && d.convention {
+		get("GET /apporteurs/{apporteurId}/convention", "convention versions and proofs", "/apporteurs/"+a+"/convention", mia)
+		get("GET /apporteurs/{apporteurId}/convention/pdf", "convention PDF, version 1", "/apporteurs/"+a+"/convention/pdf?version=1", mia)
+		post("POST /apporteurs/{apporteurId}/convention", "new convention version (PDF)", mia, func(int) any { return nil })
+		if sc := s["POST /apporteurs/{apporteurId}/convention"]; sc != nil {
+			path := "/apporteurs/" + a + "/convention"
+			sc.next = func(int) (call, error) { return call{method: "POST", path: path, token: mia}, nil }
+			sc.max = warmups + 20
+		}
 	}
 
 	// Documents (issue 13): a presigned upload is one transaction, the
@@ -363,6 +388,11 @@ func (st *benchStack) scenarios() map[string]*scenario {
 	return s
 }
 
+// espaceVariant is the variant of the espace routes measured with the
+// membership named by the client (X-Mandataire): checked against the table
+// concurrently with the read, still one round trip.
+const espaceVariant = "X-Mandataire"
+
 // variants are the list filters measured besides each list route's default
 // (each served by its own access pattern), by route key.
 func (st *benchStack) variants() map[string][]string {
@@ -381,6 +411,21 @@ func (st *benchStack) variants() map[string][]string {
 			if st.has(key) {
 				st.variantScenario(key+"?"+q, path)
 			}
+		}
+	}
+	if m := st.data.membre; m != "" {
+		if st.extra == nil {
+			st.extra = map[string]*scenario{}
+		}
+		for _, key := range []string{"GET /espace-apporteur/contacts", "GET /espace-apporteur/affaires", "GET /espace-apporteur/profil"} {
+			if !st.has(key) {
+				continue
+			}
+			v[key] = append(v[key], espaceVariant)
+			path := strings.TrimPrefix(key, "GET ")
+			st.extra[key+"?"+espaceVariant] = &scenario{name: "membership named by the client", next: func(int) (call, error) {
+				return call{method: "GET", path: path, token: st.apporteur.token, header: map[string]string{"X-Mandataire": m}}, nil
+			}}
 		}
 	}
 	return v

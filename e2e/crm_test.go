@@ -55,6 +55,7 @@ func uniqSiren() string { return sirenFrom(uniq()) }
 type tenant struct {
 	id    crm.MIAID
 	token string
+	email string
 }
 
 func newTenant(t *testing.T, staff bool) tenant {
@@ -65,7 +66,7 @@ func newTenant(t *testing.T, staff bool) tenant {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return tenant{id: id, token: login(t, "mia", email, password)}
+	return tenant{id: id, token: login(t, "mia", email, password), email: email}
 }
 
 // apporteurToken signs in a user of the apporteur pool, created with admin calls.

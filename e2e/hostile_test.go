@@ -42,10 +42,11 @@ func validBodies(ids map[string]string) map[string]map[string]any {
 		"PATCH /apporteurs/{apporteurId}":   {"nom": "Patch", "localisation": "Nantes", "telephone": uniqPhone()},
 		"PATCH /admin/produits/{produitId}": {"nom": "Patch", "tauxCommissionMIA": 12, "actif": false},
 		// Documents: the name is the user's label (path-like, NUL, 500 characters are refused).
-		"POST /affaires/{affaireId}/documents":     {"nom": "der.pdf", "type": "der", "contentType": "application/pdf", "taille": 1000},
-		"POST /apporteurs/{apporteurId}/documents": {"nom": "kbis.pdf", "type": "kbis", "contentType": "application/pdf", "taille": 1000},
-		"POST /espace-apporteur/documents":         {"nom": "rib.png", "type": "rib", "contentType": "image/png", "taille": 1000},
-		"PATCH /parametres":                        {"piecesDDAObligatoires": true},
+		"POST /affaires/{affaireId}/documents":          {"nom": "der.pdf", "type": "der", "contentType": "application/pdf", "taille": 1000},
+		"POST /apporteurs/{apporteurId}/documents":      {"nom": "kbis.pdf", "type": "kbis", "contentType": "application/pdf", "taille": 1000},
+		"POST /espace-apporteur/documents":              {"nom": "rib.png", "type": "rib", "contentType": "image/png", "taille": 1000},
+		"PATCH /parametres":                             {"piecesDDAObligatoires": true},
+		"POST /espace-apporteur/convention/acceptation": {"version": 1, "sha256": strings.Repeat("ab", 32)},
 	}
 }
 
@@ -99,7 +100,10 @@ func TestHostileInput(t *testing.T) {
 		key := rt.Key()
 		base, ok := valid[key]
 		if !ok {
-			if key == "POST /apporteurs/{apporteurId}/invitation" || strings.HasSuffix(key, "/restauration") {
+			switch key {
+			case "POST /apporteurs/{apporteurId}/invitation", "POST /apporteurs/{apporteurId}/convention",
+				"POST /espace-apporteur/mandataires/{membreId}/acceptation",
+				"POST /documents/{documentId}/restauration", "POST /espace-apporteur/documents/{documentId}/restauration":
 				continue // no body: nothing to decode
 			}
 			t.Errorf("%s: no valid body in the hostile matrix: add one", key)

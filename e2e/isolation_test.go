@@ -43,13 +43,18 @@ type world struct {
 	tokA1, tokA2    string
 	tokB1           string
 	contact, espace string // ids of A's contacts (the second created by A1 in its espace)
-	entreprise      string
-	affaire         string
-	document        string // A1's own verified RC Pro
-	contactEmail    string
-	mark            string
-	markers         []string // victim data that must never reach an attacker
-	cursors         map[string]string
+	// Memberships (issue 12): A1's with A, and A2's second one, with B (A2
+	// is one person working with A and B).
+	membreA1, membreA2B string
+	conventionSHA       string // of A1's accepted convention
+	a3Email             string // of A's third apporteur (never activated)
+	entreprise          string
+	affaire             string
+	document            string // A1's own verified RC Pro
+	contactEmail        string
+	mark                string
+	markers             []string // victim data that must never reach an attacker
+	cursors             map[string]string
 }
 
 func newWorld(t *testing.T) *world {
@@ -84,10 +89,30 @@ func newWorld(t *testing.T) *world {
 		r.JSON(t, &af)
 		w.affaire = af.ID
 	}
+	w.a3Email = uniqEmail("iso-a3")
+	wantStatus(t, call(t, "POST", "/apporteurs", w.a.token, map[string]any{"nom": "Trois", "email": w.a3Email}), 201)
+	// A1's relation with A is formalised: legal status, convention accepted.
+	w.membreA1 = string(w.a.id) + "." + w.a1.ID
+	wantStatus(t, call(t, "PATCH", "/apporteurs/"+w.a1.ID, w.a.token, map[string]any{"statutLegal": map[string]any{"type": "indicateur"}}), 200)
+	r = call(t, "POST", "/apporteurs/"+w.a1.ID+"/convention", w.a.token, nil)
+	wantStatus(t, r, 201)
+	var conv struct{ SHA256 string }
+	r.JSON(t, &conv)
+	w.conventionSHA = conv.SHA256
+	wantStatus(t, call(t, "POST", "/espace-apporteur/convention/acceptation", w.tokA1, map[string]any{"version": 1, "sha256": conv.SHA256}), 200)
+	// A2's person also works with B.
+	wantStatus(t, call(t, "POST", "/apporteurs", w.b.token, map[string]any{"nom": "Martin", "email": w.a2.Email}), 201)
+	waitStreams(t)
+	mB, ok := membreOf(mandataires(t, w.tokA2, 2), string(w.b.id))
+	if !ok {
+		t.Fatal("A2's invitation from B is not among its memberships")
+	}
+	wantStatus(t, call(t, "POST", "/espace-apporteur/mandataires/"+mB.ID+"/acceptation", w.tokA2, nil), 200)
+	w.membreA2B = mB.ID
 	w.document = string(uploadDocument(t, "POST", "/espace-apporteur/documents", w.tokA1, "rc_pro", "RCPro"+mark+".pdf", samplePDF).ID)
 	waitStreams(t)
 	w.markers = []string{mark, string(w.a.id), w.contact, w.espace, w.entreprise, w.affaire, w.contactEmail,
-		"+33" + phone[1:], w.a1.ID, w.a1.Email, w.document}
+		"+33" + phone[1:], w.a1.ID, w.a1.Email, w.conventionSHA, w.document}
 	// A's cursors on every list (limit=1 leaves a next page).
 	w.cursors = map[string]string{}
 	for _, rt := range stack.Template.Routes {
@@ -110,7 +135,7 @@ func newWorld(t *testing.T) *world {
 // path substitutes the victim's ids into a route's path.
 func (w *world) path(p string) string {
 	return strings.NewReplacer("{contactId}", w.contact, "{entrepriseId}", w.entreprise, "{affaireId}", w.affaire,
-		"{apporteurId}", w.a1.ID, "{produitId}", "auto", "{documentId}", w.document).Replace(p)
+		"{apporteurId}", w.a1.ID, "{produitId}", "auto", "{membreId}", w.membreA1, "{documentId}", w.document).Replace(p)
 }
 
 // body is a request body for a write route, naming the victim's ids where
@@ -124,8 +149,8 @@ func (w *world) body(rt string) any {
 	case "POST /contacts":
 		return map[string]any{"nom": "Intrus", "email": uniqEmail("intrus"), "apporteurId": w.a1.ID}
 	case "POST /apporteurs":
-		// A2's email, not a marker: once B has written it, B knows it.
-		return map[string]any{"nom": "Intrus", "email": w.a2.Email}
+		// A3's email, not a marker: once B has written it, B knows it.
+		return map[string]any{"nom": "Intrus", "email": w.a3Email}
 	case "POST /espace-apporteur/contacts":
 		return map[string]any{"nom": "Doublon", "email": w.contactEmail}
 	case "POST /admin/mias":
@@ -134,16 +159,6 @@ func (w *world) body(rt string) any {
 		return map[string]any{"id": "intrus-" + fmt.Sprint(uniq()), "nom": "Intrus", "categorie": "auto", "assureur": "Intrus", "tauxCommissionMIA": 10}
 	case "PATCH /affaires/{affaireId}":
 		return map[string]any{"primeAnnuelleCentimes": 1}
-	case "POST /affaires/{affaireId}/documents":
-		return map[string]any{"nom": "intrus.pdf", "type": "der", "contentType": "application/pdf", "taille": 100}
-	case "POST /apporteurs/{apporteurId}/documents":
-		return map[string]any{"nom": "intrus.pdf", "type": "rc_pro", "contentType": "application/pdf", "taille": 100}
-	case "POST /espace-apporteur/documents":
-		// A DDA piece, which no apporteur may upload: its own upload would
-		// change the victim MIA's partition (the same MIA's apporteur).
-		return map[string]any{"nom": "intrus.pdf", "type": "der", "contentType": "application/pdf", "taille": 100}
-	case "PATCH /parametres":
-		return map[string]any{"piecesDDAObligatoires": false}
 	case "PATCH /contacts/{contactId}", "PATCH /entreprises/{entrepriseId}":
 		return map[string]any{"adresse": "Chez l'intrus"}
 	case "PATCH /apporteurs/{apporteurId}":
@@ -152,8 +167,37 @@ func (w *world) body(rt string) any {
 		return map[string]any{"nom": "Intrus"}
 	case "POST /activation":
 		return map[string]any{"token": strings.Repeat("A", 43), "motDePasse": "Intrus-2026-Long"}
+	case "POST /affaires/{affaireId}/documents":
+		return map[string]any{"nom": "intrus.pdf", "type": "der", "contentType": "application/pdf", "taille": 100}
+	case "POST /apporteurs/{apporteurId}/documents":
+		return map[string]any{"nom": "intrus.pdf", "type": "rc_pro", "contentType": "application/pdf", "taille": 100}
+	case "POST /espace-apporteur/documents":
+		// A DDA piece, which no apporteur may upload (400): an upload of its
+		// own would change the victim MIA's partition (A2 is A's apporteur).
+		return map[string]any{"nom": "intrus.pdf", "type": "der", "contentType": "application/pdf", "taille": 100}
+	case "PATCH /parametres":
+		return map[string]any{"piecesDDAObligatoires": false}
+	case "POST /espace-apporteur/convention/acceptation": // A1's convention
+		return map[string]any{"version": 1, "sha256": w.conventionSHA}
 	}
 	return nil
+}
+
+// espaceWant is the answer of each espace route to an apporteur who is not
+// the victim A1, per attacker: A2 (same MIA), B1 (other MIA), A2 working in
+// its relation with B, B1 naming A1's membership (X-Mandataire). Absent
+// routes answer 200 to the first three and 403 to the last.
+var espaceWant = map[string][4]int{
+	"POST /espace-apporteur/contacts":                           {409, 201, 201, 403},
+	"GET /espace-apporteur/convention/pdf":                      {404, 404, 404, 403},
+	"POST /espace-apporteur/convention/acceptation":             {404, 404, 404, 403},
+	"POST /espace-apporteur/mandataires/{membreId}/acceptation": {404, 404, 404, 404},
+	"GET /espace-apporteur/mandataires":                         {200, 200, 200, 200},
+	// Documents: A1's RC Pro is nobody else's; a DDA piece no apporteur's.
+	"POST /espace-apporteur/documents":                            {400, 400, 400, 400}, // the body is refused first
+	"GET /espace-apporteur/documents/{documentId}/telechargement": {404, 404, 404, 403},
+	"DELETE /espace-apporteur/documents/{documentId}":             {404, 404, 404, 403},
+	"POST /espace-apporteur/documents/{documentId}/restauration":  {404, 404, 404, 403},
 }
 
 // otherMIAWrite is the answer to another MIA's write whose body names the
@@ -164,11 +208,6 @@ var otherMIAWrite = map[string]int{
 	"POST /contacts": 422, "POST /entreprises": 422, "POST /affaires": 422, "POST /apporteurs": 201,
 	"PATCH /parametres": 200, // its own settings
 }
-
-// apporteurWrite is the answer to another apporteur's write on a route
-// without ids, when it is not 409 (same MIA) and 201 (other MIA): a DDA
-// piece is refused (400) to any apporteur (the other MIA's sends a contact's body).
-var apporteurWrite = map[string][2]int{"POST /espace-apporteur/documents": {400, 400}}
 
 // forge re-signs a real token's header and claims with a key of our own.
 func forge(t *testing.T, real string, edit func(jwt.MapClaims)) string {
@@ -298,7 +337,7 @@ func TestIsolationMatrix(t *testing.T) {
 			check := func(name, tok string, want []int, markers []string) {
 				t.Helper()
 				body := body
-				if name == "other apporteur, other MIA" && body != nil {
+				if name == "other apporteur, other MIA" && key == "POST /espace-apporteur/contacts" {
 					// Its own new contact (the victim's email would be its own data there).
 					body = map[string]any{"nom": "Intrus", "email": uniqEmail("intrus")}
 				}
@@ -373,18 +412,35 @@ func TestIsolationMatrix(t *testing.T) {
 				for name, tok := range resigned["apporteur"] {
 					check(name, tok, unauth, w.markers)
 				}
-				// A2 (same MIA) must see nothing of A1's; B1 nothing of MIA A's.
-				sameMIA := []string{w.mark, w.contact, w.espace, w.affaire, w.entreprise, w.contactEmail, w.a1.ID, w.a1.Email}
-				wantSame, wantOther := []int{200}, []int{200}
-				if w, ok := apporteurWrite[key]; ok {
-					wantSame, wantOther = []int{w[0]}, []int{w[1]}
-				} else if strings.Contains(rt.Path, "{") {
-					wantSame, wantOther = []int{404}, []int{404}
-				} else if rt.Method == "POST" {
-					wantSame, wantOther = []int{409}, []int{201}
+				// A2 (same MIA) must see nothing of A1's; B1 nothing of MIA A's;
+				// A2 in its relation with B nothing of A; B1 naming A1's
+				// membership is refused.
+				sameMIA := []string{w.mark, w.contact, w.espace, w.affaire, w.entreprise, w.contactEmail, w.a1.ID, w.a1.Email, w.conventionSHA}
+				want, ok := espaceWant[key]
+				if !ok {
+					want = [4]int{200, 200, 200, 403}
 				}
-				check("other apporteur, same MIA", w.tokA2, wantSame, sameMIA)
-				check("other apporteur, other MIA", w.tokB1, wantOther, w.markers)
+				inB := w.markers
+				if key == "GET /espace-apporteur/mandataires" {
+					inB = sameMIA // its own memberships: A's id is A2's to see
+				}
+				check("other apporteur, same MIA", w.tokA2, []int{want[0]}, sameMIA)
+				check("other apporteur, other MIA", w.tokB1, []int{want[1]}, w.markers)
+				checkAs := func(name, tok, membre string, want []int, markers []string) {
+					t.Helper()
+					b := body
+					if b != nil && key == "POST /espace-apporteur/contacts" {
+						b = map[string]any{"nom": "Intrus", "email": uniqEmail("intrus")}
+					}
+					r := call(t, rt.Method, path, tok, b, "X-Mandataire", membre)
+					ok := slices.Contains(want, r.Status) && len(leaked(markers, sent, r)) == 0
+					if !ok {
+						t.Errorf("%s: %d %s, want %v and nothing of the victim", name, r.Status, r.Body, want)
+					}
+					probe(key, name, ok)
+				}
+				checkAs("member of A and B, in B's context", w.tokA2, w.membreA2B, []int{want[2]}, inB)
+				checkAs("other MIA's apporteur naming the victim's membership", w.tokB1, w.membreA1, []int{want[3]}, w.markers)
 			default:
 				t.Fatalf("authorizer %q not covered by the matrix", rt.Authorizer)
 			}
@@ -550,8 +606,8 @@ func TestIsolationClientMovedBetweenApporteurs(t *testing.T) {
 	const totalA, totalB = 750, 2500
 	var routes int
 	for _, rt := range stack.Template.Routes {
-		if rt.Authorizer != "ApporteurAuthorizer" || rt.Method != "GET" || strings.Contains(rt.Path, "{") {
-			continue // a document's id is no client's
+		if rt.Authorizer != "ApporteurAuthorizer" || rt.Method != "GET" || rt.Path == "/espace-apporteur/convention/pdf" || strings.Contains(rt.Path, "{documentId}") {
+			continue // (the PDF of a convention none of them has is a 404)
 		}
 		routes++
 		key := rt.Key()

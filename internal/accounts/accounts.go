@@ -137,6 +137,17 @@ func (p *Pool) Find(ctx context.Context, u NewUser) (sub string, err error) {
 	return p.existing(ctx, u)
 }
 
+// SubOf returns the sub of the account whose username is email, whatever
+// MIA it was made for (ENOTFOUND when none): a second MIA's invitation is
+// recorded for that person, whose account stays untouched.
+func (p *Pool) SubOf(ctx context.Context, email string) (string, error) {
+	out, err := p.api.AdminGetUser(ctx, &cip.AdminGetUserInput{UserPoolId: aws.String(p.id), Username: aws.String(email)})
+	if err != nil {
+		return "", translate("get user", err)
+	}
+	return attribute(out.UserAttributes, "sub"), nil
+}
+
 func (p *Pool) existing(ctx context.Context, u NewUser) (string, error) {
 	out, err := p.api.AdminGetUser(ctx, &cip.AdminGetUserInput{UserPoolId: aws.String(p.id), Username: aws.String(u.Email)})
 	if err != nil {

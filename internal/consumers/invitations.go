@@ -22,15 +22,16 @@ import (
 // does it all again.
 //
 // A person may already have an apporteur account with another MIA (the
-// email is the pool's username, and each MIA's email guard is its own).
-// Until apporteur memberships exist (one login, several MIA), that account
-// is left exactly as it is — no password, attribute or state changes — and
-// the person gets an email with no link saying that this MIA wants to work
-// with them and that one space for several MIA is coming. The inviting MIA's
-// apporteur stays invitation_envoyee like any invitation not yet activated,
-// its token is never sent (so nobody can activate it), no sub is recorded,
-// and a new invitation later sends the same email: the MIA learns nothing of
-// the other MIA, and nobody's invitation is blocked.
+// email is the pool's username, and each MIA's email guard is its own): one
+// login, several MIA. That account is left exactly as it is — no password,
+// attribute or state changes —; the apporteur item becomes an invitation of
+// that person (its sub as inviteSub, in the person's GSI1 collection) and
+// the person gets "<MIA> vous propose de travailler avec lui" with a link to
+// its espace, where it accepts. The inviting MIA's apporteur stays
+// invitation_envoyee like any invitation not yet activated, its token is
+// never sent (so nobody can activate it), and a new invitation later sends
+// the same email: the MIA learns nothing until the person accepts, and
+// nobody's invitation is blocked.
 func Invitations(d Deps) Handler {
 	return each("invitations", d, func(ctx context.Context, c change) error {
 		acc := c.New.Account
@@ -47,6 +48,7 @@ type invitationClaims interface {
 	ClaimInvitation(ctx context.Context, acc crm.Account, hash string, expire time.Time) (claimed bool, err error)
 	ReleaseInvitation(ctx context.Context, acc crm.Account, hash string) error
 	RecordAccountSub(ctx context.Context, acc crm.Account, hash, sub string) error
+	RecordMembership(ctx context.Context, acc crm.Account, hash, sub, miaNom string, pending bool) error
 }
 
 // profiles reads the MIA and apporteurs a consumer writes to.
@@ -77,7 +79,15 @@ func invite(ctx context.Context, d Deps, acc crm.Account) error {
 			return fmt.Errorf("read mia profile: %w", err)
 		}
 		data = inv
-		autre = mail.ApporteurAutreMIA{To: acc.Email, Prenom: acc.Prenom, MIANom: inv.MIANom, Cabinet: inv.Cabinet}
+		autre = mail.ApporteurAutreMIA{To: acc.Email, Prenom: acc.Prenom, MIANom: inv.MIANom, Cabinet: inv.Cabinet,
+			Lien: mail.EspaceMandatairesLink(d.WebBaseURL)}
+	}
+	miaNom := ""
+	if inv, ok := data.(mail.ApporteurInvitation); ok {
+		miaNom = inv.MIANom
+		if inv.Cabinet != "" {
+			miaNom += " — " + inv.Cabinet
+		}
 	}
 	// Claim first: a redelivered or superseded invitation, or an account no
 	// longer waiting (e.g. deactivated meanwhile), gets no Cognito user and no email.
@@ -91,12 +101,26 @@ func invite(ctx context.Context, d Deps, acc crm.Account) error {
 		sub, err := pool.CreateUser(ctx, user)
 		switch {
 		case crm.ErrorCode(err) == crm.ECONFLICT && autre != nil:
-			data = autre // the person's account with another MIA stays untouched
+			// The person's account with another MIA stays untouched: this
+			// MIA's apporteur becomes an invitation the person accepts.
+			existing, err := pool.SubOf(ctx, acc.Email)
+			if err != nil {
+				return fmt.Errorf("find existing account: %w", err)
+			}
+			if err := d.Store.RecordMembership(ctx, acc, hash, existing, miaNom, true); err != nil {
+				return fmt.Errorf("record invitation: %w", err)
+			}
+			data = autre
 		case err != nil:
 			return fmt.Errorf("create cognito user: %w", err)
 		default:
 			if err := d.Store.RecordAccountSub(ctx, acc, hash, sub); err != nil {
 				return fmt.Errorf("record account sub: %w", err)
+			}
+			if acc.Kind == crm.AccountApporteur {
+				if err := d.Store.RecordMembership(ctx, acc, hash, sub, miaNom, false); err != nil {
+					return fmt.Errorf("record membership: %w", err)
+				}
 			}
 		}
 		msg, err := mail.Compose(data)

@@ -24,9 +24,60 @@ func Notifications(d Deps) Handler {
 			return contactAdded(ctx, d, c)
 		case crm.KindAffaire:
 			return statutChanged(ctx, d, c)
+		case crm.KindConvention:
+			return conventionChanged(ctx, d, c)
 		}
 		return nil
 	})
+}
+
+// conventionChanged emails the apporteur a new convention to accept, and
+// the MIA a convention accepted.
+func conventionChanged(ctx context.Context, d Deps, c change) error {
+	m, cv := c.New.MIA, c.New.Convention
+	if cv == nil {
+		return nil
+	}
+	accepted := cv.Acceptee && (c.Old.Convention == nil || !c.Old.Convention.Acceptee)
+	if c.Name != "INSERT" && !accepted {
+		return nil
+	}
+	app, err := d.Store.GetApporteur(ctx, m, cv.Apporteur)
+	if crm.ErrorCode(err) == crm.ENOTFOUND {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("read apporteur: %w", err)
+	}
+	mia, err := d.Store.GetMIA(ctx, m)
+	if crm.ErrorCode(err) == crm.ENOTFOUND {
+		mia = crm.MIA{Nom: "votre mandataire"}
+	} else if err != nil {
+		return fmt.Errorf("read mia: %w", err)
+	}
+	v := strconv.Itoa(cv.Version)
+	if accepted {
+		if mia.Email == "" {
+			return nil
+		}
+		msg, err := mail.Compose(mail.ConventionAcceptee{To: mia.Email, MIAPrenom: mia.Prenom, ApporteurNom: app.DisplayName(),
+			Version: cv.Version, Lien: mail.ApporteurLink(d.WebBaseURL, string(app.ID))})
+		if err != nil {
+			return err
+		}
+		return sendOnce(ctx, d, m, "CONVENTION_ACCEPTEE#"+string(app.ID)+"#"+v, msg)
+	}
+	if app.Statut == crm.ApporteurDesactive {
+		return nil
+	}
+	// A person who has not activated its account (or accepted the
+	// invitation) yet finds the convention there once it has.
+	msg, err := mail.Compose(mail.ConventionAAccepter{To: app.Email, Prenom: app.Prenom, MIANom: displayName(mia.Prenom, mia.Nom),
+		Version: cv.Version, Lien: mail.EspaceConventionLink(d.WebBaseURL, crm.MembreID(m, app.ID))})
+	if err != nil {
+		return err
+	}
+	return sendOnce(ctx, d, m, "CONVENTION#"+string(app.ID)+"#"+v, msg)
 }
 
 func contactAdded(ctx context.Context, d Deps, c change) error {

@@ -43,6 +43,12 @@ type Apporteur struct {
 	InvitationEchouee bool `json:"invitationEchouee,omitempty"`
 	// Commissions are the totals kept current by a stream consumer.
 	Commissions CommissionTotaux `json:"commissions"`
+	// StatutLegal is set by the MIA (nil until then); Alertes are its
+	// warnings (and the convention's) on the day of the answer.
+	StatutLegal *StatutLegal `json:"statutLegal,omitempty"`
+	Alertes     []Alerte     `json:"alertes,omitempty"`
+	// Convention is the current convention d'apport (nil before the first).
+	Convention *ConventionResume `json:"convention,omitempty"`
 	// CognitoSub is the immutable id of its Cognito account, recorded when
 	// the account is created; empty while none was created for it (or when
 	// created before subs were recorded). Never sent to clients.
@@ -54,6 +60,19 @@ type Apporteur struct {
 
 // DisplayName is "Prénom Nom".
 func (a *Apporteur) DisplayName() string { return fullName(a.Prenom, a.Nom) }
+
+// WithAlertes returns a with the warnings of its legal status and
+// convention on day now.
+func (a Apporteur) WithAlertes(now time.Time) Apporteur {
+	a.Alertes = a.StatutLegal.Alertes(now)
+	switch {
+	case a.Convention == nil:
+		a.Alertes = append(a.Alertes, Alerte{AlerteConventionAbsente, "Aucune convention d'apport : générez-la pour que l'apporteur l'accepte."})
+	case !a.Convention.Acceptee():
+		a.Alertes = append(a.Alertes, Alerte{AlerteConventionAttente, "La convention d'apport attend l'acceptation de l'apporteur."})
+	}
+	return a
+}
 
 // CommissionTotaux is an apporteur's commission prévisionnelle split by the
 // statut of its affaires (perdue and resiliee affaires count for nothing).
@@ -112,6 +131,7 @@ type ApporteurPatch struct {
 	Localisation *string          `json:"localisation"`
 	Remarques    *string          `json:"remarques"`
 	Statut       *ApporteurStatut `json:"statut"`
+	StatutLegal  *StatutLegal     `json:"statutLegal"`
 }
 
 // Validate normalises p in place (telephone in E.164 by phone) and returns
@@ -136,11 +156,14 @@ func (p *ApporteurPatch) Validate(phone PhoneNormalizer) []FieldError {
 	if p.Remarques != nil {
 		v.note("remarques", p.Remarques, false, 2000)
 	}
+	if p.StatutLegal != nil {
+		v.errs = append(v.errs, p.StatutLegal.Validate()...)
+	}
 	if p.Statut != nil && *p.Statut != ApporteurActif && *p.Statut != ApporteurDesactive {
 		v.add("statut", "Le statut ne peut être changé qu'en « desactive » ou « actif » (réactivation).")
 	}
 	if p.Nom == nil && p.Prenom == nil && p.Telephone == nil && p.Email == nil &&
-		p.Localisation == nil && p.Remarques == nil && p.Statut == nil {
+		p.Localisation == nil && p.Remarques == nil && p.Statut == nil && p.StatutLegal == nil {
 		v.add("", "Aucune modification demandée.")
 	}
 	return v.errs
@@ -155,6 +178,10 @@ func (p ApporteurPatch) Apply(a Apporteur) Apporteur {
 	set(&a.Telephone, p.Telephone)
 	set(&a.Localisation, p.Localisation)
 	set(&a.Remarques, p.Remarques)
+	if p.StatutLegal != nil {
+		sl := *p.StatutLegal
+		a.StatutLegal = &sl
+	}
 	if p.Statut != nil {
 		a.Statut = *p.Statut
 		if a.Statut == ApporteurActif && a.ActiveLe == nil {

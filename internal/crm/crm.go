@@ -23,6 +23,10 @@ type Principal struct {
 	MIA   MIAID
 	// Apporteur is set for apporteur-pool tokens.
 	Apporteur ApporteurID
+	// Choisi: MIA and Apporteur are the membership the client chose (the
+	// X-Mandataire header), not the token's own: only a membership recorded
+	// for Sub in the table lets it through.
+	Choisi bool
 	// Staff is true for members of the Assentis group of the MIA pool.
 	Staff bool
 }

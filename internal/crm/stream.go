@@ -14,6 +14,7 @@ const (
 	KindEntreprise ItemKind = "entreprise"
 	KindApporteur  ItemKind = "apporteur"
 	KindMIA        ItemKind = "mia"
+	KindConvention ItemKind = "convention"
 )
 
 // Image is a decoded stream image (an absent image decodes to the zero
@@ -33,6 +34,15 @@ type Image struct {
 	// Account is set for an apporteur, and for a MIA profile that went
 	// through the invitation flow (a seeded profile has none).
 	Account *Account
+	// Convention is set for a version of a convention d'apport.
+	Convention *ConventionRef
+}
+
+// ConventionRef is what the consumers read of a convention version.
+type ConventionRef struct {
+	Apporteur ApporteurID
+	Version   int
+	Acceptee  bool
 }
 
 // ClientRef is what affaires copy of their client (a contact or an

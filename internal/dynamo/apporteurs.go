@@ -89,6 +89,61 @@ type apporteurItem struct {
 	Remarques    string `dynamodbav:"remarques,omitempty"`
 	// Commissions: per affaire id, kept by the commissions stream consumer.
 	Commissions map[string]commissionEntry `dynamodbav:"commissions,omitempty"`
+	membership
+}
+
+// membership is what makes an apporteur item one of a person's memberships
+// (GSI1 PERSONNE#<sub>): the MIA's name as the person sees it, and, while a
+// person who already had an account has not accepted this MIA's invitation,
+// its sub as invitee.
+type membership struct {
+	MIANom      string             `dynamodbav:"miaNom,omitempty"`
+	InviteSub   string             `dynamodbav:"inviteSub,omitempty"`
+	InviteLe    string             `dynamodbav:"inviteLe,omitempty"`
+	StatutLegal *statutLegalItem   `dynamodbav:"statutLegal,omitempty"`
+	Convention  *conventionSummary `dynamodbav:"convention,omitempty"`
+}
+
+type statutLegalItem struct {
+	Type            string `dynamodbav:"type"`
+	NumeroORIAS     string `dynamodbav:"numeroOrias,omitempty"`
+	Categorie       string `dynamodbav:"categorie,omitempty"`
+	VerifieLe       string `dynamodbav:"verifieLe,omitempty"`
+	RCProAssureur   string `dynamodbav:"rcProAssureur,omitempty"`
+	RCProExpiration string `dynamodbav:"rcProExpiration,omitempty"`
+}
+
+func toStatutLegalItem(s crm.StatutLegal) *statutLegalItem {
+	return &statutLegalItem{Type: string(s.Type), NumeroORIAS: s.NumeroORIAS, Categorie: s.Categorie,
+		VerifieLe: s.VerifieLe, RCProAssureur: s.RCProAssureur, RCProExpiration: s.RCProExpiration}
+}
+
+func (it *statutLegalItem) statutLegal() *crm.StatutLegal {
+	if it == nil {
+		return nil
+	}
+	return &crm.StatutLegal{Type: crm.StatutLegalType(it.Type), NumeroORIAS: it.NumeroORIAS, Categorie: it.Categorie,
+		VerifieLe: it.VerifieLe, RCProAssureur: it.RCProAssureur, RCProExpiration: it.RCProExpiration}
+}
+
+// conventionSummary is the apporteur item's record of its current convention.
+type conventionSummary struct {
+	Version    int    `dynamodbav:"v"`
+	SHA256     string `dynamodbav:"sha256"`
+	GenereeLe  string `dynamodbav:"genereeLe"`
+	AccepteeLe string `dynamodbav:"accepteeLe,omitempty"`
+}
+
+func (c *conventionSummary) resume() *crm.ConventionResume {
+	if c == nil {
+		return nil
+	}
+	r := &crm.ConventionResume{Version: c.Version, SHA256: c.SHA256, GenereeLe: parseTime(c.GenereeLe)}
+	if c.AccepteeLe != "" {
+		t := parseTime(c.AccepteeLe)
+		r.AccepteeLe = &t
+	}
+	return r
 }
 
 func toApporteurItem(m crm.MIAID, a crm.Apporteur) apporteurItem {
@@ -117,6 +172,8 @@ func (it apporteurItem) apporteur() crm.Apporteur {
 		a.ActiveLe = &t
 	}
 	a.InvitationEchouee = a.Statut == crm.ApporteurInvitationEnvoyee && it.InvitationEchecs >= MaxInvitationFailures
+	a.StatutLegal = it.StatutLegal.statutLegal()
+	a.Convention = it.Convention.resume()
 	for _, e := range it.Commissions {
 		a.Commissions.Add(crm.AffaireStatut(e.Statut), e.Centimes)
 	}
@@ -195,21 +252,34 @@ func (s *Store) apporteurItem(ctx context.Context, m crm.MIAID, p crm.ApporteurI
 	return it, err
 }
 
-// ActiveApporteur reads the apporteur of an apporteur-pool token and refuses
-// it (EFORBIDDEN) unless its statut is actif: deactivation must refuse tokens
-// issued before it, which Cognito does not revoke.
-func (s *Store) ActiveApporteur(ctx context.Context, m crm.MIAID, p crm.ApporteurID) (crm.Apporteur, error) {
-	a, err := s.GetApporteur(ctx, m, p)
+// ActiveApporteur reads the membership of an apporteur-pool caller and
+// refuses it (EFORBIDDEN) unless it is the caller's (the sub recorded on the
+// apporteur item) and its statut is actif: deactivation must refuse tokens
+// issued before it, which Cognito does not revoke, and a membership chosen
+// by the client is never trusted without this check. An item without a
+// recorded sub (accounts created before subs were recorded) passes for the
+// token's own ids only.
+func (s *Store) ActiveApporteur(ctx context.Context, who crm.Principal) (crm.Apporteur, error) {
+	a, err := s.GetApporteur(ctx, who.MIA, who.Apporteur)
 	if crm.ErrorCode(err) == crm.ENOTFOUND {
-		return crm.Apporteur{}, crm.Errorf(crm.EFORBIDDEN, "Ce compte apporteur n'existe plus.")
+		return crm.Apporteur{}, notMember()
 	}
 	if err != nil {
 		return crm.Apporteur{}, err
+	}
+	if a.CognitoSub != who.Sub && (a.CognitoSub != "" || who.Choisi) {
+		return crm.Apporteur{}, notMember()
 	}
 	if a.Statut != crm.ApporteurActif {
 		return crm.Apporteur{}, crm.Errorf(crm.EFORBIDDEN, "Votre compte apporteur est désactivé : contactez votre mandataire.")
 	}
 	return a, nil
+}
+
+// notMember is the answer to a membership that is not the caller's or does
+// not exist: the same either way.
+func notMember() error {
+	return crm.Errorf(crm.EFORBIDDEN, "Vous ne travaillez pas avec ce mandataire depuis ce compte.")
 }
 
 // ListApporteurs lists MIA m's apporteurs: all (Query PK, begins_with
@@ -278,6 +348,9 @@ func (s *Store) UpdateApporteur(ctx context.Context, m crm.MIAID, p crm.Apporteu
 		if v != nil {
 			upd = setOrRemove(upd, name, *v)
 		}
+	}
+	if patch.StatutLegal != nil {
+		upd = upd.Set(expression.Name("statutLegal"), expression.Value(toStatutLegalItem(*patch.StatutLegal)))
 	}
 	if statut != nil {
 		upd = upd.Set(expression.Name(attrStatut), expression.Value(string(*statut))).

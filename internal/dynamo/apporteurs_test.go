@@ -71,7 +71,7 @@ func TestApporteurCRUD(t *testing.T) {
 	if l := must[crm.Page[crm.Apporteur]](t)(s.ListApporteurs(ctx, m, crm.ApporteurDesactive, crm.ListOptions{Limit: 10})); len(l.Items) != 1 {
 		t.Errorf("desactives = %+v, want 1", l.Items)
 	}
-	wantCode(t, ignore(s.ActiveApporteur(ctx, m, a.ID)), crm.EFORBIDDEN)
+	wantCode(t, ignore(s.ActiveApporteur(ctx, crm.Principal{MIA: m, Apporteur: a.ID})), crm.EFORBIDDEN)
 	wantCode(t, ignore(s.ReissueInvitation(ctx, m, a.ID)), crm.ECONFLICT)
 }
 
@@ -110,7 +110,7 @@ func TestInvitationAndActivation(t *testing.T) {
 		t.Fatal(err)
 	}
 	wantCode(t, s.ConsumeActivation(ctx, act), crm.EINVALID) // single use
-	got := must[crm.Apporteur](t)(s.ActiveApporteur(ctx, m, a.ID))
+	got := must[crm.Apporteur](t)(s.ActiveApporteur(ctx, crm.Principal{MIA: m, Apporteur: a.ID}))
 	if got.Statut != crm.ApporteurActif || got.ActiveLe == nil {
 		t.Errorf("after activation = %+v", got)
 	}
@@ -143,7 +143,7 @@ func TestEspaceApporteur(t *testing.T) {
 	a := newApporteur(t, s, m, uniqueEmail("esp"))
 	b := newApporteur(t, s, m, uniqueEmail("esp2"))
 	// Not active yet: it cannot create contacts.
-	wantCode(t, ignore(created(s.CreateContactByApporteur(ctx, m, a.ID, crm.Contact{Nom: "Dupont", Email: "jean.dupont@exemple.fr"}, nil))), crm.EFORBIDDEN)
+	wantCode(t, ignore(created(s.CreateContactByApporteur(ctx, crm.Principal{MIA: m, Apporteur: a.ID}, crm.Contact{Nom: "Dupont", Email: "jean.dupont@exemple.fr"}, nil))), crm.EFORBIDDEN)
 	for _, p := range []crm.Apporteur{a, b} {
 		// Activate through the real path: claim + consume.
 		now := time.Now()
@@ -155,13 +155,13 @@ func TestEspaceApporteur(t *testing.T) {
 		}
 	}
 	const note = "Rappeler après 18 h.\nPas le lundi."
-	mine := must[crm.Contact](t)(created(s.CreateContactByApporteur(ctx, m, a.ID, crm.Contact{Nom: "Dupont", Prenom: "Jean", Email: "jean.dupont@exemple.fr",
+	mine := must[crm.Contact](t)(created(s.CreateContactByApporteur(ctx, crm.Principal{MIA: m, Apporteur: a.ID}, crm.Contact{Nom: "Dupont", Prenom: "Jean", Email: "jean.dupont@exemple.fr",
 		Remarques: "ignorée", NoteApporteur: "  " + note + " "}, nil)))
 	if mine.ApporteurID != a.ID || mine.Remarques != "" || mine.Statut != crm.ContactProspect || mine.NoteApporteur != note {
 		t.Errorf("contact = %+v", mine)
 	}
 	must[crm.Contact](t)(created(s.CreateContact(ctx, m, crm.Contact{Nom: "Connu", Telephone: "0611223344"}, nil)))
-	e := wantCode(t, ignore(created(s.CreateContactByApporteur(ctx, m, b.ID, crm.Contact{Nom: "Autre", Telephone: "06 11 22 33 44"}, nil))), crm.ECONFLICT)
+	e := wantCode(t, ignore(created(s.CreateContactByApporteur(ctx, crm.Principal{MIA: m, Apporteur: b.ID}, crm.Contact{Nom: "Autre", Telephone: "06 11 22 33 44"}, nil))), crm.ECONFLICT)
 	if e.Ref != "" || len(e.Fields) != 0 {
 		t.Errorf("conflict reveals %q %+v", e.Ref, e.Fields)
 	}

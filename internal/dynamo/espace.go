@@ -32,11 +32,12 @@ type apporteurContactItem struct {
 // MIA's base, attributed to it, in one transaction that also asserts the
 // apporteur is still actif. A duplicate of a contact the MIA already has is
 // ECONFLICT without naming it.
-func (s *Store) CreateContactByApporteur(ctx context.Context, m crm.MIAID, p crm.ApporteurID, c crm.Contact, idem *crm.Idempotency) (crm.Contact, *crm.Replay, error) {
-	return replayOutcome(s.createContactByApporteur(ctx, m, p, c, idem))
+func (s *Store) CreateContactByApporteur(ctx context.Context, who crm.Principal, c crm.Contact, idem *crm.Idempotency) (crm.Contact, *crm.Replay, error) {
+	return replayOutcome(s.createContactByApporteur(ctx, who, c, idem))
 }
 
-func (s *Store) createContactByApporteur(ctx context.Context, m crm.MIAID, p crm.ApporteurID, c crm.Contact, idem *crm.Idempotency) (crm.Contact, error) {
+func (s *Store) createContactByApporteur(ctx context.Context, who crm.Principal, c crm.Contact, idem *crm.Idempotency) (crm.Contact, error) {
+	m, p := who.MIA, who.Apporteur
 	c.ID, c.Version, c.Remarques, c.Statut = "", 0, "", crm.ContactProspect
 	c.ApporteurID = p
 	if errs := c.Validate(s.Phone); errs != nil {
@@ -47,11 +48,16 @@ func (s *Store) createContactByApporteur(ctx context.Context, m crm.MIAID, p crm
 	c.CreatedAt, c.UpdatedAt, c.Version = now, now, 1
 
 	var a actions
-	// The apporteur check comes first: a deactivated apporteur learns nothing.
+	// The membership check comes first: a deactivated apporteur, or a caller
+	// naming a membership that is not its own, learns nothing.
+	mine := expression.Name(attrCognitoSub).Equal(expression.Value(who.Sub))
+	if !who.Choisi {
+		mine = expression.Or(mine, expression.Name(attrCognitoSub).AttributeNotExists())
+	}
 	a.add(s.checkAction(MIAPK(m), ApporteurSK(p),
-		expression.Name(attrStatut).Equal(expression.Value(string(crm.ApporteurActif)))))
-	a.onFail(func(map[string]types.AttributeValue) error {
-		return crm.Errorf(crm.EFORBIDDEN, "Votre compte apporteur est désactivé : contactez votre mandataire.")
+		expression.Name(attrStatut).Equal(expression.Value(string(crm.ApporteurActif))).And(mine)))
+	a.onFail(func(old map[string]types.AttributeValue) error {
+		return crm.Errorf(crm.EFORBIDDEN, "Votre compte apporteur est désactivé ou ne travaille pas avec ce mandataire : contactez votre mandataire.")
 	})
 	if idem != nil {
 		it, err := s.idempotenceAction(m, idem, c)

@@ -36,6 +36,13 @@ func DecodeImage(img map[string]types.AttributeValue) (crm.Image, error) {
 		}
 		return crm.Image{Kind: crm.KindEntreprise, MIA: miaOf(it.PK),
 			Client: &crm.ClientRef{ID: it.ID, Nom: it.RaisonSociale, ApporteurID: crm.ApporteurID(it.ApporteurID), Version: it.Version}}, nil
+	case typeConvention:
+		var it conventionItem
+		if err := attributevalue.UnmarshalMap(img, &it); err != nil {
+			return crm.Image{}, fmt.Errorf("decode convention: %w", err)
+		}
+		return crm.Image{Kind: crm.KindConvention, MIA: miaOf(it.PK), Convention: &crm.ConventionRef{
+			Apporteur: crm.ApporteurID(it.ApporteurID), Version: it.Version, Acceptee: it.AccepteeLe != ""}}, nil
 	case typeApporteur, typeMIA:
 		acc, ok, err := accountFromImage(img)
 		if err != nil {

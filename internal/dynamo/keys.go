@@ -161,6 +161,20 @@ func NotificationSK(key string) string { return "NOTIFICATION#" + key }
 func StreamMarksPK(reader string) string          { return "STREAM#" + reader }
 func StreamMarkSK(eventID, handler string) string { return "DONE#" + eventID + "#" + handler }
 
+// PersonneMembres (GSI1PK on an apporteur item) gathers the memberships of
+// one person (its apporteur-pool sub) across MIA: a membership is the
+// apporteur item of a MIA, MembreGSI1SK(m) its sort key there (a person is
+// at most one apporteur per MIA: the email guard).
+func PersonneMembres(sub string) string { return "PERSONNE#" + sub }
+func MembreGSI1SK(m crm.MIAID) string   { return prefixMIA + string(m) }
+
+// ConventionSK keys version v of apporteur p's convention d'apport (under
+// MIAPK; not under APPORTEUR#, which lists the apporteurs).
+func ConventionSK(p crm.ApporteurID, v int) string {
+	return fmt.Sprintf("%s%06d", ConventionPrefix(p), v)
+}
+func ConventionPrefix(p crm.ApporteurID) string { return "CONVENTION#" + string(p) + "#" }
+
 // DocumentSK is a document's sort key (under MIAPK): read by its id alone.
 func DocumentSK(d crm.DocumentID) string { return "DOCUMENT#" + string(d) }
 

@@ -151,12 +151,12 @@ type fakeEspace struct {
 	delay  time.Duration
 }
 
-func (f fakeEspace) ActiveApporteur(ctx context.Context, m crm.MIAID, p crm.ApporteurID) (crm.Apporteur, error) {
+func (f fakeEspace) ActiveApporteur(ctx context.Context, who crm.Principal) (crm.Apporteur, error) {
 	time.Sleep(f.delay)
 	if f.statut != crm.ApporteurActif {
 		return crm.Apporteur{}, crm.Errorf(crm.EFORBIDDEN, "désactivé")
 	}
-	return crm.Apporteur{ID: p, Statut: f.statut}, nil
+	return crm.Apporteur{ID: who.Apporteur, Statut: f.statut}, nil
 }
 
 func (f fakeEspace) ApporteurAffaires(ctx context.Context, m crm.MIAID, p crm.ApporteurID) ([]crm.AffaireView, error) {
@@ -223,12 +223,12 @@ type fakeEspaceContacts struct {
 	got    crm.Contact // what the handler asked to store
 }
 
-func (f *fakeEspaceContacts) CreateContactByApporteur(_ context.Context, m crm.MIAID, p crm.ApporteurID, c crm.Contact, idem *crm.Idempotency) (crm.Contact, *crm.Replay, error) {
+func (f *fakeEspaceContacts) CreateContactByApporteur(_ context.Context, who crm.Principal, c crm.Contact, idem *crm.Idempotency) (crm.Contact, *crm.Replay, error) {
 	if f.stored != nil {
 		return crm.Contact{}, &crm.Replay{Answer: f.stored}, nil
 	}
 	f.got = c
-	c.ID, c.ApporteurID, c.Version, c.Remarques = "01HCONTACT00000000000000AB", p, 1, "note privée du MIA"
+	c.ID, c.ApporteurID, c.Version, c.Remarques = "01HCONTACT00000000000000AB", who.Apporteur, 1, "note privée du MIA"
 	if idem != nil {
 		var err error
 		if f.stored, err = idem.Answer(c); err != nil {

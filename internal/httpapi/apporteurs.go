@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"time"
 
 	"github.com/assentis/mycrm/internal/accounts"
 	"github.com/assentis/mycrm/internal/crm"
@@ -36,10 +37,10 @@ type apporteurLister interface {
 
 // ListApporteurs serves GET /apporteurs?statut=&limit=&cursor=.
 func ListApporteurs(d Deps) (Func, error) {
-	return needs(d, handleListApporteurs(d.Store), store)
+	return needs(d, handleListApporteurs(d.Store, d.now), store)
 }
 
-func handleListApporteurs(s apporteurLister) apiFunc {
+func handleListApporteurs(s apporteurLister, now func() time.Time) apiFunc {
 	return func(w http.ResponseWriter, r *http.Request, p crm.Principal) error {
 		o, err := listOptions(r)
 		if err != nil {
@@ -48,6 +49,9 @@ func handleListApporteurs(s apporteurLister) apiFunc {
 		page, err := s.ListApporteurs(r.Context(), p.MIA, crm.ApporteurStatut(r.URL.Query().Get("statut")), o)
 		if err != nil {
 			return err
+		}
+		for i := range page.Items {
+			page.Items[i] = page.Items[i].WithAlertes(now())
 		}
 		encode(w, http.StatusOK, page)
 		return nil
@@ -60,22 +64,23 @@ type apporteurGetter interface {
 
 // GetApporteur serves GET /apporteurs/{apporteurId}.
 func GetApporteur(d Deps) (Func, error) {
-	return needs(d, handleGetApporteur(d.Store), store)
+	return needs(d, handleGetApporteur(d.Store, d.now), store)
 }
 
-func handleGetApporteur(s apporteurGetter) apiFunc {
+func handleGetApporteur(s apporteurGetter, now func() time.Time) apiFunc {
 	return func(w http.ResponseWriter, r *http.Request, p crm.Principal) error {
 		a, err := s.GetApporteur(r.Context(), p.MIA, crm.ApporteurID(r.PathValue("apporteurId")))
 		if err != nil {
 			return err
 		}
-		writeEntity(w, http.StatusOK, a.Version, a)
+		writeEntity(w, http.StatusOK, a.Version, a.WithAlertes(now()))
 		return nil
 	}
 }
 
 type apporteurUpdater interface {
 	UpdateApporteur(ctx context.Context, m crm.MIAID, id crm.ApporteurID, p crm.ApporteurPatch, ifMatch *int) (before, after crm.Apporteur, err error)
+	Memberships(ctx context.Context, sub string) ([]crm.Membre, error)
 }
 
 // accountSwitch turns a Cognito account, named by its sub, off and on.
@@ -90,16 +95,31 @@ type accountSwitch interface {
 // enables it again; the API itself refuses a deactivated apporteur's tokens
 // (even those issued before), whatever Cognito does.
 func UpdateApporteur(d Deps) (Func, error) {
-	return needs(d, handleUpdateApporteur(d.Store, d.ApporteurAccounts), store, phoneNumbers, apporteurPool)
+	return needs(d, handleUpdateApporteur(d.Store, d.ApporteurAccounts, d.now), store, phoneNumbers, apporteurPool)
 }
 
-func handleUpdateApporteur(s apporteurUpdater, sw accountSwitch) apiFunc {
+func handleUpdateApporteur(s apporteurUpdater, sw accountSwitch, now func() time.Time) apiFunc {
 	return func(w http.ResponseWriter, r *http.Request, p crm.Principal) error {
 		id := crm.ApporteurID(r.PathValue("apporteurId"))
 		return update(w, r, func(in crm.ApporteurPatch, im *int) (crm.Apporteur, error) {
 			_, after, err := s.UpdateApporteur(r.Context(), p.MIA, id, in, im)
+			after = after.WithAlertes(now())
 			if err != nil || in.Statut == nil || sw == nil {
 				return after, err
+			}
+			if after.CognitoSub != "" {
+				// One login, several MIA: the account stays enabled while
+				// another membership is actif (this one is refused by the
+				// table, whatever Cognito does).
+				ms, err := s.Memberships(r.Context(), after.CognitoSub)
+				if err != nil {
+					return after, err
+				}
+				for _, m := range ms {
+					if m.MIA != p.MIA && m.Statut == crm.MembreActif {
+						return after, nil
+					}
+				}
 			}
 			sub := after.CognitoSub
 			if sub == "" {

@@ -63,8 +63,23 @@ func apporteurPrincipal(r *http.Request, cfg Config) (crm.Principal, error) {
 	if !tenantRe.MatchString(string(p.MIA)) || !tenantRe.MatchString(string(p.Apporteur)) {
 		return crm.Principal{}, crm.Errorf(crm.EUNAUTHORIZED, "Connectez-vous avec votre compte apporteur.")
 	}
+	// One login, several MIA: the client names the membership it works in.
+	// It is only a claim: every espace route checks it against the
+	// memberships in the table (the sub recorded on that MIA's apporteur).
+	if h := r.Header.Get(MandataireHeader); h != "" {
+		m, a, ok := crm.ParseMembreID(h)
+		if !ok {
+			return crm.Principal{}, &crm.Error{Code: crm.EINVALID, Message: "Le mandataire choisi n'est pas valide : choisissez-le à nouveau dans votre espace.",
+				Fields: []crm.FieldError{{Champ: MandataireHeader, Message: "Identifiant de mandataire invalide."}}}
+		}
+		p.MIA, p.Apporteur, p.Choisi = m, a, true
+	}
 	return p, nil
 }
+
+// MandataireHeader names the membership (crm.MembreID) an espace request
+// works in; without it, the token's own (its first MIA).
+const MandataireHeader = "X-Mandataire"
 
 // hasGroup reads cognito:groups as API Gateway flattens it ("[a b]"), or as
 // a JSON-ish / comma-separated list.

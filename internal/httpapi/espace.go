@@ -17,7 +17,7 @@ import (
 // includes the MIA's commission, premium, rates or private remarks.
 
 type activeChecker interface {
-	ActiveApporteur(ctx context.Context, m crm.MIAID, p crm.ApporteurID) (crm.Apporteur, error)
+	ActiveApporteur(ctx context.Context, who crm.Principal) (crm.Apporteur, error)
 }
 
 // whileActive runs read concurrently with the actif check of p's apporteur;
@@ -31,7 +31,7 @@ func whileActive(ctx context.Context, s activeChecker, p crm.Principal, read fun
 	}
 	check := make(chan result, 1)
 	go func() {
-		a, err := s.ActiveApporteur(ctx, p.MIA, p.Apporteur)
+		a, err := s.ActiveApporteur(ctx, p)
 		check <- result{a, err}
 	}()
 	rerr := read(ctx)
@@ -92,6 +92,7 @@ type profilResponse struct {
 	Commissions  crm.CommissionTotaux `json:"commissions"`
 	MIANom       string               `json:"miaNom"`
 	MIA          profilMIA            `json:"mia"`
+	MembreID     string               `json:"membreId"`
 }
 
 type profilMIA struct {
@@ -132,13 +133,14 @@ func handleEspaceProfil(s profilStore) apiFunc {
 		encode(w, http.StatusOK, profilResponse{ID: a.ID, Nom: a.Nom, Prenom: a.Prenom, Email: a.Email,
 			Telephone: a.Telephone, Localisation: a.Localisation, Statut: a.Statut, ActiveLe: a.ActiveLe,
 			Commissions: a.Commissions, MIANom: nom,
-			MIA: profilMIA{Nom: m.Nom, Prenom: m.Prenom, Cabinet: m.Cabinet, Email: m.Email}})
+			MIA:      profilMIA{Nom: m.Nom, Prenom: m.Prenom, Cabinet: m.Cabinet, Email: m.Email},
+			MembreID: crm.MembreID(p.MIA, p.Apporteur)})
 		return nil
 	}
 }
 
 type espaceContactCreator interface {
-	CreateContactByApporteur(ctx context.Context, m crm.MIAID, p crm.ApporteurID, c crm.Contact, idem *crm.Idempotency) (crm.Contact, *crm.Replay, error)
+	CreateContactByApporteur(ctx context.Context, who crm.Principal, c crm.Contact, idem *crm.Idempotency) (crm.Contact, *crm.Replay, error)
 }
 
 // CreateEspaceContact serves POST /espace-apporteur/contacts: the contact
@@ -160,7 +162,7 @@ func handleCreateEspaceContact(s espaceContactCreator) apiFunc {
 					return answer(toEspaceContact(c))
 				}
 			}
-			c, replay, err := s.CreateContactByApporteur(r.Context(), p.MIA, p.Apporteur, crm.Contact{
+			c, replay, err := s.CreateContactByApporteur(r.Context(), p, crm.Contact{
 				Nom: in.Nom, Prenom: in.Prenom, Telephone: in.Telephone, Email: in.Email, Adresse: in.Adresse,
 				DateNaissance: in.DateNaissance, Profession: in.Profession, NoteApporteur: in.NoteApporteur}, idem)
 			if err != nil || replay != nil {

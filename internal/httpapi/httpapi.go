@@ -49,3 +49,11 @@ type Config struct {
 	CursorSecret    []byte
 	AllowedOrigins  []string
 }
+
+// now is d.Now, or the clock when none is set.
+func (d Deps) now() time.Time {
+	if d.Now != nil {
+		return d.Now()
+	}
+	return time.Now()
+}

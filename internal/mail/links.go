@@ -18,3 +18,20 @@ func ContactLink(webBaseURL, id string) string {
 func EspaceAffairesLink(webBaseURL string) string {
 	return strings.TrimRight(webBaseURL, "/") + "/espace/affaires"
 }
+
+// EspaceMandatairesLink is the apporteur's list of the MIA it works with,
+// where an invitation from one more MIA is accepted.
+func EspaceMandatairesLink(webBaseURL string) string {
+	return strings.TrimRight(webBaseURL, "/") + "/espace/mandataires"
+}
+
+// EspaceConventionLink is the apporteur's convention page, in the
+// membership membreID (the espace switches to that MIA).
+func EspaceConventionLink(webBaseURL, membreID string) string {
+	return strings.TrimRight(webBaseURL, "/") + "/espace/convention?mandataire=" + url.QueryEscape(membreID)
+}
+
+// ApporteurLink is the MIA's page of apporteur id.
+func ApporteurLink(webBaseURL, id string) string {
+	return strings.TrimRight(webBaseURL, "/") + "/mia/apporteurs/" + url.PathEscape(id)
+}

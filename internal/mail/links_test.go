@@ -75,6 +75,12 @@ func TestLinksOpenWebPages(t *testing.T) {
 			ContactNom: "Jean Dupont", Lien: mail.ContactLink(base, "01J0000000000000000000000A")}},
 		{"affaire statut changed", mail.StatutAffaire{To: "a@exemple.fr", ApporteurPrenom: "Paul", ContactNom: "Jean Dupont",
 			ProduitNom: "Santé", Avant: "en_cours", Apres: "signee", Lien: mail.EspaceAffairesLink(base + "/")}},
+		{"invitation from one more MIA", mail.ApporteurAutreMIA{To: "a@exemple.fr", Prenom: "Paul", MIANom: "Claire Durand",
+			Lien: mail.EspaceMandatairesLink(base)}},
+		{"convention to accept", mail.ConventionAAccepter{To: "a@exemple.fr", Prenom: "Paul", MIANom: "Claire Durand", Version: 1,
+			Lien: mail.EspaceConventionLink(base, "mia-1.01J0000000000000000000000A")}},
+		{"convention accepted", mail.ConventionAcceptee{To: "m@exemple.fr", MIAPrenom: "Claire", ApporteurNom: "Paul Martin", Version: 1,
+			Lien: mail.ApporteurLink(base, "01J0000000000000000000000A")}},
 	}
 	for _, e := range emails {
 		t.Run(e.name, func(t *testing.T) {

@@ -39,14 +39,34 @@ type ApporteurInvitation struct {
 	Lien    string // ActivationLink
 }
 
-// ApporteurAutreMIA tells a person who already has an apporteur account (with
-// another MIA) that a MIA wants to work with it: no link, no account change
-// (one login for several MIA comes with the apporteur memberships).
+// ApporteurAutreMIA invites a person who already has an apporteur account
+// (with another MIA) to accept working with one more MIA: no new account,
+// the link opens the espace's list of mandataires, where the person accepts.
 type ApporteurAutreMIA struct {
 	To      string
 	Prenom  string // as the inviting MIA wrote it
 	MIANom  string
 	Cabinet string
+	Lien    string // EspaceMandatairesLink
+}
+
+// ConventionAAccepter tells an apporteur that its MIA proposes (a new
+// version of) the convention d'apport, to read and accept in the espace.
+type ConventionAAccepter struct {
+	To      string
+	Prenom  string
+	MIANom  string
+	Version int
+	Lien    string // EspaceConventionLink
+}
+
+// ConventionAcceptee tells a MIA that its apporteur accepted the convention.
+type ConventionAcceptee struct {
+	To           string
+	MIAPrenom    string
+	ApporteurNom string
+	Version      int
+	Lien         string // ApporteurLink
 }
 
 // MIAActivation is the activation email of a MIA account created by Assentis.
@@ -86,6 +106,10 @@ func Compose(data any) (Message, error) {
 		name, to = "apporteur_invitation", d.To
 	case ApporteurAutreMIA:
 		name, to = "apporteur_autre_mia", d.To
+	case ConventionAAccepter:
+		name, to = "convention_a_accepter", d.To
+	case ConventionAcceptee:
+		name, to = "convention_acceptee", d.To
 	case MIAActivation:
 		name, to = "mia_activation", d.To
 	case ContactAjoute:

@@ -50,9 +50,19 @@ func TestComposeAll(t *testing.T) {
 			[]string{"Bonjour Paul,", "Claire Durand (Cabinet Durand)", "https://x/activation?token=T", "7 jours"},
 		},
 		{
-			mail.ApporteurAutreMIA{To: "a@example.fr", Prenom: "Paul", MIANom: "Claire Durand", Cabinet: "Cabinet Durand"},
+			mail.ApporteurAutreMIA{To: "a@example.fr", Prenom: "Paul", MIANom: "Claire Durand", Cabinet: "Cabinet Durand", Lien: "https://x/espace/mandataires"},
 			"Assentis – Claire Durand vous propose de travailler avec lui",
-			[]string{"Bonjour Paul,", "Claire Durand (Cabinet Durand)", "déjà celle d'un espace apporteur", "contactez Claire Durand"},
+			[]string{"Bonjour Paul,", "Claire Durand (Cabinet Durand)", "déjà un espace apporteur", "https://x/espace/mandataires"},
+		},
+		{
+			mail.ConventionAAccepter{To: "a@example.fr", Prenom: "Paul", MIANom: "Claire Durand", Version: 2, Lien: "https://x/espace/convention?mandataire=m.p"},
+			"Assentis – Claire Durand vous propose une convention d'apport à accepter",
+			[]string{"Bonjour Paul,", "version 2", "https://x/espace/convention?mandataire=m.p"},
+		},
+		{
+			mail.ConventionAcceptee{To: "m@example.fr", MIAPrenom: "Claire", ApporteurNom: "Paul Martin", Version: 1, Lien: "https://x/mia/apporteurs/A"},
+			"Assentis – Paul Martin a accepté la convention d'apport",
+			[]string{"Bonjour Claire,", "version 1", "https://x/mia/apporteurs/A"},
 		},
 		{
 			mail.MIAActivation{To: "m@example.fr", Prenom: "Claire", Lien: "https://x/activation?token=T"},

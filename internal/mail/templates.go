@@ -34,9 +34,10 @@ L'équipe Assentis
 
 {{.MIANom}}{{with .Cabinet}} ({{.}}){{end}}, mandataire du réseau Assentis, souhaite travailler avec vous comme apporteur d'affaires.
 
-Votre adresse email est déjà celle d'un espace apporteur MyCRM, ouvert avec un autre mandataire : cet espace reste tel quel.
-Un même espace pour travailler avec plusieurs mandataires arrive bientôt ; vous recevrez alors une invitation à accepter.
-D'ici là, contactez {{.MIANom}} directement pour convenir de votre collaboration.
+Vous avez déjà un espace apporteur MyCRM : gardez votre mot de passe. Connectez-vous et acceptez l'invitation dans « Mes mandataires » :
+{{.Lien}}
+
+Une fois l'invitation acceptée, vous passez d'un mandataire à l'autre depuis votre espace ; chacun ne voit que ce que vous lui transmettez.
 
 Si vous n'attendiez pas ce message, ignorez-le simplement.
 
@@ -44,9 +45,38 @@ L'équipe Assentis
 `,
 		`<p>Bonjour{{with .Prenom}} {{.}}{{end}},</p>
 <p><strong>{{.MIANom}}</strong>{{with .Cabinet}} ({{.}}){{end}}, mandataire du réseau Assentis, souhaite travailler avec vous comme apporteur d'affaires.</p>
-<p>Votre adresse email est déjà celle d'un espace apporteur MyCRM, ouvert avec un autre mandataire&nbsp;: cet espace reste tel quel.</p>
-<p>Un même espace pour travailler avec plusieurs mandataires arrive bientôt&nbsp;; vous recevrez alors une invitation à accepter. D'ici là, contactez {{.MIANom}} directement pour convenir de votre collaboration.</p>
+<p>Vous avez déjà un espace apporteur MyCRM&nbsp;: gardez votre mot de passe. Connectez-vous et acceptez l'invitation dans «&nbsp;Mes mandataires&nbsp;».</p>
+<p><a href="{{.Lien}}" style="display:inline-block;padding:10px 18px;background:#0b4f8a;color:#ffffff;text-decoration:none;border-radius:4px">Voir l'invitation</a></p>
+<p>Une fois l'invitation acceptée, vous passez d'un mandataire à l'autre depuis votre espace&nbsp;; chacun ne voit que ce que vous lui transmettez.</p>
 <p style="font-size:13px;color:#555">Si vous n'attendiez pas ce message, ignorez-le simplement.</p>`,
+	},
+	"convention_a_accepter": {
+		`Assentis – {{.MIANom}} vous propose une convention d'apport à accepter`,
+		`Bonjour{{with .Prenom}} {{.}}{{end}},
+
+{{.MIANom}} vous propose la convention d'apport qui encadre votre collaboration (version {{.Version}}) : votre statut, votre rémunération, la reprise et la protection des données.
+
+Lisez-la et acceptez-la dans votre espace apporteur :
+{{.Lien}}
+
+L'équipe Assentis
+`,
+		`<p>Bonjour{{with .Prenom}} {{.}}{{end}},</p>
+<p><strong>{{.MIANom}}</strong> vous propose la convention d'apport qui encadre votre collaboration (version {{.Version}})&nbsp;: votre statut, votre rémunération, la reprise et la protection des données.</p>
+<p><a href="{{.Lien}}" style="display:inline-block;padding:10px 18px;background:#0b4f8a;color:#ffffff;text-decoration:none;border-radius:4px">Lire la convention</a></p>`,
+	},
+	"convention_acceptee": {
+		`Assentis – {{.ApporteurNom}} a accepté la convention d'apport`,
+		`Bonjour{{with .MIAPrenom}} {{.}}{{end}},
+
+{{.ApporteurNom}} a accepté la convention d'apport (version {{.Version}}). La preuve de l'acceptation et le PDF accepté sont sur sa fiche :
+{{.Lien}}
+
+L'équipe Assentis
+`,
+		`<p>Bonjour{{with .MIAPrenom}} {{.}}{{end}},</p>
+<p><strong>{{.ApporteurNom}}</strong> a accepté la convention d'apport (version {{.Version}}). La preuve de l'acceptation et le PDF accepté sont sur sa fiche.</p>
+<p><a href="{{.Lien}}">Ouvrir la fiche de l'apporteur</a></p>`,
 	},
 	"mia_activation": {
 		`Assentis – activez votre compte MyCRM`,

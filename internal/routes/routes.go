@@ -66,6 +66,9 @@ var API = []Route{
 	{"get-apporteur", "GET /apporteurs/{apporteurId}", httpapi.MIA, httpapi.GetApporteur, Store},
 	{"update-apporteur", "PATCH /apporteurs/{apporteurId}", httpapi.MIA, httpapi.UpdateApporteur, Store | Phone | ApporteurPool},
 	{"invite-apporteur", "POST /apporteurs/{apporteurId}/invitation", httpapi.MIA, httpapi.InviteApporteur, Store},
+	{"create-convention", "POST /apporteurs/{apporteurId}/convention", httpapi.MIA, httpapi.CreateConvention, Store},
+	{"list-conventions", "GET /apporteurs/{apporteurId}/convention", httpapi.MIA, httpapi.ListConventions, Store},
+	{"get-convention-pdf", "GET /apporteurs/{apporteurId}/convention/pdf", httpapi.MIA, httpapi.GetConventionPDF, Store},
 
 	// MIA: documents of its apporteurs and affaires (issue 13), its settings.
 	{"create-affaire-document", "POST /affaires/{affaireId}/documents", httpapi.MIA, httpapi.CreateAffaireDocument, Store | Files},
@@ -94,6 +97,11 @@ var API = []Route{
 	{"download-espace-document", "GET /espace-apporteur/documents/{documentId}/telechargement", httpapi.Apporteur, httpapi.DownloadEspaceDocument, Store | Files},
 	{"delete-espace-document", "DELETE /espace-apporteur/documents/{documentId}", httpapi.Apporteur, httpapi.DeleteEspaceDocument, Store | Files},
 	{"restore-espace-document", "POST /espace-apporteur/documents/{documentId}/restauration", httpapi.Apporteur, httpapi.RestoreEspaceDocument, Store | Files},
+	{"list-espace-mandataires", "GET /espace-apporteur/mandataires", httpapi.Apporteur, httpapi.ListEspaceMandataires, Store},
+	{"accept-espace-mandataire", "POST /espace-apporteur/mandataires/{membreId}/acceptation", httpapi.Apporteur, httpapi.AcceptEspaceMandataire, Store},
+	{"get-espace-convention", "GET /espace-apporteur/convention", httpapi.Apporteur, httpapi.GetEspaceConvention, Store},
+	{"get-espace-convention-pdf", "GET /espace-apporteur/convention/pdf", httpapi.Apporteur, httpapi.GetEspaceConventionPDF, Store},
+	{"accept-espace-convention", "POST /espace-apporteur/convention/acceptation", httpapi.Apporteur, httpapi.AcceptEspaceConvention, Store},
 }
 
 // Streams are the readers of the table's DynamoDB stream.

@@ -13,6 +13,7 @@ import { ContactNew, ContactView, ContactsList } from "./pages/mia/Contacts";
 import { EntrepriseNew, EntrepriseView, EntreprisesList } from "./pages/mia/Entreprises";
 import { AffaireEdit, AffaireNew, AffairesList } from "./pages/mia/Affaires";
 import { MesAffaires, MesCommissions, MesContacts, MonNouveauContact, MonProfil } from "./pages/espace/Espace";
+import { MaConvention, MandataireBar, MesMandataires } from "./pages/espace/Relation";
 import type { JSX } from "preact";
 import type { Pool } from "./lib/cognito";
 
@@ -40,6 +41,8 @@ const ESPACE_ROUTES: [string, Page][] = [
   ["/espace/affaires", () => <MesAffaires />],
   ["/espace/commissions", () => <MesCommissions />],
   ["/espace/profil", () => <MonProfil />],
+  ["/espace/mandataires", () => <MesMandataires />],
+  ["/espace/convention", ({ query }) => <MaConvention query={query} />],
 ];
 
 /** The two spaces: each for one pool, with its menu and its routes. */
@@ -105,7 +108,7 @@ function App() {
     if (session.pool !== space.pool) return <Redirect to={homeOf(session.pool)} />;
     const r = find(space.routes, path);
     return (
-      <Layout nav={space.nav} path={path} space={space.name}>
+      <Layout nav={space.nav} path={path} space={space.name} banner={space.pool === "apporteur" ? <MandataireBar /> : undefined}>
         {r ? <r.page params={r.params} query={query} /> : <NotFound home={homeOf(space.pool)} />}
       </Layout>
     );

@@ -142,7 +142,11 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	h := w.Header()
 	for k, vs := range rec.Header() {
-		if !strings.HasPrefix(strings.ToLower(k), "access-control-") {
+		lk := strings.ToLower(k)
+		// gofakes3 puts the object's checksum on a copy's or a put's answer,
+		// whose XML body the SDK then fails to match against it.
+		stray := strings.HasPrefix(lk, "x-amz-checksum-") && r.Method != http.MethodGet && r.Method != http.MethodHead
+		if !strings.HasPrefix(lk, "access-control-") && !stray {
 			h[k] = vs
 		}
 	}

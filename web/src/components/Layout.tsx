@@ -21,6 +21,8 @@ export const APPORTEUR_NAV: NavItem[] = [
   { href: "/espace/contacts", label: "Mes contacts" },
   { href: "/espace/affaires", label: "Mes affaires" },
   { href: "/espace/commissions", label: "Mes commissions" },
+  { href: "/espace/convention", label: "Ma convention" },
+  { href: "/espace/mandataires", label: "Mes mandataires" },
   { href: "/espace/profil", label: "Mon profil" },
 ];
 
@@ -53,7 +55,20 @@ export function AuthCard({ title, children }: { title: string; children: Compone
   );
 }
 
-export function Layout({ nav, path, children, space }: { nav: NavItem[]; path: string; children: ComponentChildren; space: string }) {
+export function Layout({
+  nav,
+  path,
+  children,
+  space,
+  banner,
+}: {
+  nav: NavItem[];
+  path: string;
+  children: ComponentChildren;
+  space: string;
+  /** Shown above every page of the space (the espace apporteur's current MIA). */
+  banner?: ComponentChildren;
+}) {
   const [open, setOpen] = useState(false);
   const toggle = useRef<HTMLButtonElement>(null);
   useEffect(() => setOpen(false), [path]);
@@ -120,6 +135,7 @@ export function Layout({ nav, path, children, space }: { nav: NavItem[]; path: s
         </nav>
       </header>
       <main id="contenu" class="content">
+        {banner}
         {children}
       </main>
       <footer class="footer">Assentis — réseau d'intermédiaires en assurance</footer>

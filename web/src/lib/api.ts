@@ -35,6 +35,8 @@ export interface KeyValueStore {
 type FetchFn = (input: string, init?: RequestInit) => Promise<Response>;
 
 const SESSION_KEY = "mycrm.session";
+/** The membership (MIA) the espace apporteur works in, sent as X-Mandataire. */
+const MANDATAIRE_KEY = "mycrm.mandataire";
 
 export interface RequestOptions {
   body?: unknown;
@@ -42,6 +44,8 @@ export interface RequestOptions {
   idempotencyKey?: string;
   /** No Authorization header (public routes). */
   anonymous?: boolean;
+  /** The answer's bytes (a PDF) instead of JSON. */
+  binary?: boolean;
   signal?: AbortSignal;
 }
 
@@ -120,8 +124,19 @@ export class Api {
     return this.setSession(pool, await cognitoLogin(this.fetchFn, cfg, pool, email, password));
   }
 
+  /** The membership ("<miaId>.<apporteurId>") the espace works in; undefined: the account's first. */
+  get mandataire(): string | undefined {
+    return this.store.getItem(MANDATAIRE_KEY) ?? undefined;
+  }
+
+  setMandataire(id: string | undefined): void {
+    if (id) this.store.setItem(MANDATAIRE_KEY, id);
+    else this.store.removeItem(MANDATAIRE_KEY);
+  }
+
   logout(): void {
     this.store.removeItem(SESSION_KEY);
+    this.store.removeItem(MANDATAIRE_KEY);
     this.onSessionEnd?.();
   }
 
@@ -154,6 +169,8 @@ export class Api {
       if (opts.idempotencyKey) headers["Idempotency-Key"] = opts.idempotencyKey;
       const s = this.session;
       if (!opts.anonymous && s) headers.Authorization = `Bearer ${s.idToken}`;
+      const m = this.mandataire;
+      if (m && s?.pool === "apporteur" && path.startsWith("/espace-apporteur/")) headers["X-Mandataire"] = m;
       try {
         return await this.fetchFn(this.base + path, {
           method,
@@ -181,6 +198,7 @@ export class Api {
     if (!res.ok) throw new ApiError(await problemFromResponse(res));
     const etag = res.headers.get("ETag") ?? undefined;
     if (res.status === 204) return { data: undefined as T, etag, status: res.status };
+    if (opts.binary) return { data: (await res.arrayBuffer()) as T, etag, status: res.status };
     const text = await res.text();
     const data = (text ? JSON.parse(text) : undefined) as T;
     return { data, etag, status: res.status };
@@ -192,6 +210,10 @@ export class Api {
   /** The items of a listing's first page. */
   async items<T>(path: string, signal?: AbortSignal): Promise<T[]> {
     return (await this.get<Page<T>>(path, signal)).data.items ?? [];
+  }
+  /** The bytes of a file answer (a PDF). */
+  bytes(path: string, signal?: AbortSignal) {
+    return this.request<ArrayBuffer>("GET", path, { signal, binary: true });
   }
   post<T>(path: string, body: unknown, idempotencyKey = newIdempotencyKey()) {
     return this.request<T>("POST", path, { body, idempotencyKey });

@@ -13,6 +13,7 @@ import { ifMatchOf, withQuery } from "../../lib/api";
 import { formatCentimes, formatDate, formatPercent, label, STATUT_AFFAIRE, STATUT_APPORTEUR, STATUT_CONTACT, formatTelephone } from "../../lib/format";
 import { apporteurName, personName } from "../../lib/model";
 import { navigate } from "../../lib/router";
+import { ConventionCard, StatutLegalCard } from "./Relation";
 
 export function ApporteursList({ query }: { query: URLSearchParams }) {
   const statut = query.get("statut") ?? "";
@@ -248,6 +249,11 @@ export function ApporteurView({ id, query }: { id: string; query: URLSearchParam
                   )}
                 </div>
               </section>
+            </div>
+
+            <div class="grid-2 align-start">
+              <StatutLegalCard result={r} onSaved={(saved) => (a.setData(saved), setNotice("Statut légal enregistré."))} />
+              <ConventionCard ap={ap} onChanged={a.reload} />
             </div>
 
             <section class="card" aria-labelledby="ses-contacts">

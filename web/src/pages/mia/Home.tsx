@@ -4,9 +4,11 @@ import { ErrorBox } from "../../components/feedback";
 import { PageHeader } from "../../components/scaffold";
 import { useAsync } from "../../hooks/useAsync";
 import { STATUT_AFFAIRE } from "../../lib/format";
+import type { Apporteur } from "../../generated/openapi";
 
 interface Progress {
   apporteur: boolean;
+  relation: boolean;
   contact: boolean;
   affaire: boolean;
 }
@@ -18,8 +20,8 @@ async function hasAny(path: string, signal: AbortSignal): Promise<boolean> {
 export function Home() {
   const p = useAsync<Progress>(async (signal) => {
     // An affaire signée or perdue counts too: look at every statut until one has an item.
-    const [apporteur, contact, entreprise] = await Promise.all([
-      hasAny("/apporteurs?limit=1", signal),
+    const [apporteurs, contact, entreprise] = await Promise.all([
+      api.items<Apporteur>("/apporteurs?limit=50", signal),
       hasAny("/contacts?limit=1", signal),
       hasAny("/entreprises?limit=1", signal),
     ]);
@@ -30,7 +32,9 @@ export function Home() {
         break;
       }
     }
-    return { apporteur, contact: contact || entreprise, affaire };
+    // Formalised: a legal status and an accepted convention (on the first page of apporteurs).
+    const relation = apporteurs.some((a) => a.statutLegal && a.convention?.accepteeLe);
+    return { apporteur: apporteurs.length > 0, relation, contact: contact || entreprise, affaire };
   }, []);
 
   const d = p.data;
@@ -42,6 +46,15 @@ export function Home() {
       text: "« Apporteurs d'affaires » → « Nouvel apporteur » : nom, téléphone, email, localisation, remarques, puis « Ajouter ». Il reçoit automatiquement un email d'activation d'Assentis et accède à son espace personnel : il peut y créer des contacts qui vous sont attribués, suivre leurs affaires et voir sa commission prévisionnelle.",
       href: "/mia/apporteurs/nouveau",
       cta: "Nouvel apporteur",
+      optional: true,
+    },
+    {
+      key: "relation",
+      done: d?.relation,
+      title: "Formaliser la relation : statut et convention acceptée",
+      text: "L'apporteur est lié à vous, pas à Assentis : sur sa fiche, renseignez son statut légal (indicateur, ou intermédiaire immatriculé à l'ORIAS avec son numéro et sa RC Pro), puis générez la convention d'apport. Il la lit et l'accepte dans son espace ; l'acceptation est prouvée (date, empreinte du PDF).",
+      href: "/mia/apporteurs",
+      cta: "Mes apporteurs",
       optional: true,
     },
     {
