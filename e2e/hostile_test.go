@@ -47,6 +47,13 @@ func validBodies(ids map[string]string) map[string]map[string]any {
 		"POST /espace-apporteur/documents":              {"nom": "rib.png", "type": "rib", "contentType": "image/png", "taille": 1000},
 		"PATCH /parametres":                             {"piecesDDAObligatoires": true},
 		"POST /espace-apporteur/convention/acceptation": {"version": 1, "sha256": strings.Repeat("ab", 32)},
+		"POST /taches": {"titre": "Valide", "echeance": "2026-12-01", "heure": "10:00", "cibleType": "contact", "cibleId": ids["contact"],
+			"apporteurId": ids["apporteur"]},
+		"PATCH /taches/{tacheId}":                  {"titre": "Patch", "echeance": "2026-12-02", "heure": "11:00", "statut": "faite", "apporteurId": ids["apporteur"]},
+		"PATCH /espace-apporteur/taches/{tacheId}": {"statut": "faite"},
+		"POST /notes":                              {"cibleType": "contact", "cibleId": ids["contact"], "texte": "Valide\nligne 2", "partagee": true},
+		"PATCH /notes/{noteId}":                    {"texte": "Patch", "partagee": false},
+		"POST /espace-apporteur/notes":             {"contactId": ids["contact"], "texte": "Valide"},
 	}
 }
 
@@ -84,9 +91,17 @@ func TestHostileInput(t *testing.T) {
 	prod := "hostile-" + fmt.Sprint(uniq())
 	wantStatus(t, call(t, "POST", "/admin/produits", h.token, map[string]any{"id": prod, "nom": "Cible", "categorie": "auto",
 		"assureur": "A", "tauxCommissionMIA": 10}), 201)
+	r = call(t, "POST", "/taches", h.token, map[string]any{"titre": "Cible", "echeance": "2026-12-01", "apporteurId": app.ID})
+	wantStatus(t, r, 201)
+	var tj struct{ ID string }
+	r.JSON(t, &tj)
+	r = call(t, "POST", "/notes", h.token, map[string]any{"cibleType": "contact", "cibleId": c.ID, "texte": "Cible"})
+	wantStatus(t, r, 201)
+	var nj struct{ ID string }
+	r.JSON(t, &nj)
 	ids := map[string]string{"contact": string(c.ID), "apporteur": app.ID}
 	path := strings.NewReplacer("{contactId}", string(c.ID), "{entrepriseId}", e.ID, "{affaireId}", af.ID,
-		"{apporteurId}", app.ID, "{produitId}", prod)
+		"{apporteurId}", app.ID, "{produitId}", prod, "{tacheId}", tj.ID, "{noteId}", nj.ID, "{cibleId}", string(c.ID))
 	waitStreams(t)
 	state := func() string { return snapshot(t, h.id) + partition(t, "CATALOGUE") }
 	before := state()

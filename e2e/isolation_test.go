@@ -43,6 +43,7 @@ type world struct {
 	tokA1, tokA2    string
 	tokB1           string
 	contact, espace string // ids of A's contacts (the second created by A1 in its espace)
+	tache, note     string // A's tâche assigned to A1 and A's note shared with A1, on the contact
 	// Memberships (issue 12): A1's with A, and A2's second one, with B (A2
 	// is one person working with A and B).
 	membreA1, membreA2B string
@@ -89,6 +90,17 @@ func newWorld(t *testing.T) *world {
 		r.JSON(t, &af)
 		w.affaire = af.ID
 	}
+	r = call(t, "POST", "/taches", w.a.token, map[string]any{"titre": "Tache" + mark, "echeance": time.Now().Format(time.DateOnly),
+		"cibleType": "contact", "cibleId": w.contact, "apporteurId": w.a1.ID})
+	wantStatus(t, r, 201)
+	var tj struct{ ID string }
+	r.JSON(t, &tj)
+	w.tache = tj.ID
+	r = call(t, "POST", "/notes", w.a.token, map[string]any{"cibleType": "contact", "cibleId": w.contact, "texte": "Note" + mark, "partagee": true})
+	wantStatus(t, r, 201)
+	var nj struct{ ID string }
+	r.JSON(t, &nj)
+	w.note = nj.ID
 	w.a3Email = uniqEmail("iso-a3")
 	wantStatus(t, call(t, "POST", "/apporteurs", w.a.token, map[string]any{"nom": "Trois", "email": w.a3Email}), 201)
 	// A1's relation with A is formalised: legal status, convention accepted.
@@ -135,7 +147,7 @@ func newWorld(t *testing.T) *world {
 // path substitutes the victim's ids into a route's path.
 func (w *world) path(p string) string {
 	return strings.NewReplacer("{contactId}", w.contact, "{entrepriseId}", w.entreprise, "{affaireId}", w.affaire,
-		"{apporteurId}", w.a1.ID, "{produitId}", "auto", "{membreId}", w.membreA1, "{documentId}", w.document).Replace(p)
+		"{apporteurId}", w.a1.ID, "{produitId}", "auto", "{membreId}", w.membreA1, "{tacheId}", w.tache, "{noteId}", w.note, "{cibleId}", w.contact, "{documentId}", w.document).Replace(p)
 }
 
 // body is a request body for a write route, naming the victim's ids where
@@ -179,6 +191,16 @@ func (w *world) body(rt string) any {
 		return map[string]any{"piecesDDAObligatoires": false}
 	case "POST /espace-apporteur/convention/acceptation": // A1's convention
 		return map[string]any{"version": 1, "sha256": w.conventionSHA}
+	case "POST /taches":
+		return map[string]any{"titre": "Intrus", "echeance": "2026-12-01", "cibleType": "contact", "cibleId": w.contact}
+	case "POST /notes":
+		return map[string]any{"cibleType": "contact", "cibleId": w.contact, "texte": "Intrus"}
+	case "PATCH /taches/{tacheId}", "PATCH /espace-apporteur/taches/{tacheId}":
+		return map[string]any{"statut": "faite"}
+	case "PATCH /notes/{noteId}":
+		return map[string]any{"texte": "Intrus"}
+	case "POST /espace-apporteur/notes":
+		return map[string]any{"contactId": w.contact, "texte": "Intrus"}
 	}
 	return nil
 }
@@ -198,6 +220,8 @@ var espaceWant = map[string][4]int{
 	"GET /espace-apporteur/documents/{documentId}/telechargement": {404, 404, 404, 403},
 	"DELETE /espace-apporteur/documents/{documentId}":             {404, 404, 404, 403},
 	"POST /espace-apporteur/documents/{documentId}/restauration":  {404, 404, 404, 403},
+	"POST /espace-apporteur/notes":                                {422, 422, 422, 403}, // not its contact
+	"PATCH /espace-apporteur/taches/{tacheId}":                    {404, 404, 404, 403}, // not its tâche
 }
 
 // otherMIAWrite is the answer to another MIA's write whose body names the
@@ -207,6 +231,7 @@ var espaceWant = map[string][4]int{
 var otherMIAWrite = map[string]int{
 	"POST /contacts": 422, "POST /entreprises": 422, "POST /affaires": 422, "POST /apporteurs": 201,
 	"PATCH /parametres": 200, // its own settings
+	"POST /taches":      422, "POST /notes": 422,
 }
 
 // forge re-signs a real token's header and claims with a key of our own.

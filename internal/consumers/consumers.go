@@ -48,6 +48,10 @@ type Store interface {
 	profiles
 	invitationClaims
 	notificationClaims
+	relances
+	activites
+	tableau
+	agenda
 }
 
 // Mailer sends a composed email (sesmail.Mailer).

@@ -101,7 +101,11 @@ func contactAdded(ctx context.Context, d Deps, c change) error {
 	if err != nil {
 		return err
 	}
-	return sendOnce(ctx, d, m, "CONTACT_AJOUTE#"+string(contact.ID), msg)
+	if err := sendOnce(ctx, d, m, "CONTACT_AJOUTE#"+string(contact.ID), msg); err != nil {
+		return err
+	}
+	return emailActivite(ctx, d, m, []string{string(contact.ID)}, "contact_ajoute", contact.CreatedAt,
+		"Email envoyé au MIA : nouveau contact transmis par "+app.DisplayName())
 }
 
 func statutChanged(ctx context.Context, d Deps, c change) error {
@@ -128,7 +132,11 @@ func statutChanged(ctx context.Context, d Deps, c change) error {
 	if err != nil {
 		return err
 	}
-	return sendOnce(ctx, d, m, "STATUT#"+string(cur.ID)+"#"+strconv.Itoa(cur.Version), msg)
+	if err := sendOnce(ctx, d, m, "STATUT#"+string(cur.ID)+"#"+strconv.Itoa(cur.Version), msg); err != nil {
+		return err
+	}
+	return emailActivite(ctx, d, m, []string{string(cur.ID), cur.ClientID}, "statut#"+strconv.Itoa(cur.Version), cur.UpdatedAt,
+		"Email envoyé à l'apporteur : affaire "+statutFR[old.Statut]+" → "+statutFR[cur.Statut])
 }
 
 // notificationClaims records the notifications sent.

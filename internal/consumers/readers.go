@@ -32,6 +32,10 @@ func Projections(d Deps) (Handler, error) {
 		{"commissions", Commissions(d)},
 		{"contact-client", ContactClient(d)},
 		{"client-nom", ClientNom(d)},
+		{"relances", Relances(d)},
+		{"activite", Activite(d)},
+		{"tableau", Tableau(d)},
+		{"agenda", Agenda(d)},
 	}), nil
 }
 

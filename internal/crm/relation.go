@@ -1,6 +1,7 @@
 package crm
 
 import (
+	"fmt"
 	"strings"
 	"time"
 )
@@ -257,4 +258,59 @@ type ConventionData struct {
 	StatutLegal StatutLegal
 	// Reprise is the MIA's reprise rule in words (a default clause when empty).
 	Reprise string
+}
+
+// VersementGuard checks the relation before a versement to apporteur a on
+// day now. Without a legal status or an accepted convention, the versement
+// is refused (EUNPROCESSABLE naming what is missing). An ORIAS-registered
+// apporteur whose last check is over 12 months old or whose RC Pro has
+// expired may still be paid, but only once the MIA confirmed it (confirme):
+// the codes of the alerts confirmed are returned, for the ledger line.
+func VersementGuard(a Apporteur, confirme bool, now time.Time) (confirmees []string, err error) {
+	var manque []string
+	if a.StatutLegal == nil {
+		manque = append(manque, "son statut légal (indicateur ou intermédiaire immatriculé à l'ORIAS)")
+	}
+	switch {
+	case a.Convention == nil:
+		manque = append(manque, "une convention d'apport acceptée (aucune n'a été générée)")
+	case !a.Convention.Acceptee():
+		manque = append(manque, fmt.Sprintf("une convention d'apport acceptée (la version %d attend son acceptation)", a.Convention.Version))
+	}
+	if manque != nil {
+		return nil, &Error{Code: EUNPROCESSABLE,
+			Message: "Versement impossible : il manque " + strings.Join(manque, " et ") + ". Complétez la fiche de l'apporteur.",
+			Fields:  []FieldError{{Champ: "apporteurId", Message: "Relation non formalisée : " + strings.Join(manque, " ; ") + "."}}}
+	}
+	var alertes []Alerte
+	for _, al := range a.StatutLegal.Alertes(now) {
+		if al.Code == AlerteVerificationAncien || al.Code == AlerteRCProExpiree {
+			alertes = append(alertes, al)
+		}
+	}
+	if len(alertes) == 0 {
+		return nil, nil
+	}
+	var msgs []string
+	for _, al := range alertes {
+		confirmees = append(confirmees, al.Code)
+		msgs = append(msgs, al.Message)
+	}
+	if !confirme {
+		return nil, &Error{Code: EUNPROCESSABLE,
+			Message: strings.Join(msgs, " ") + " Confirmez le versement pour le faire quand même : la confirmation est enregistrée sur la ligne.",
+			Fields:  []FieldError{{Champ: "confirmeAlertes", Message: "Confirmation requise : " + strings.Join(confirmees, ", ") + "."}}}
+	}
+	return confirmees, nil
+}
+
+// EncaissementEligible tells whether an apporteur of legal status s gets a
+// share of an encaissement of contract year annee: an indicateur only of
+// the first year (a one-off commission d'apport, R.511-3), never of the
+// following ones; motif names why not (the line shows it).
+func EncaissementEligible(s *StatutLegal, annee int) (ok bool, motif string) {
+	if s != nil && s.Type == Indicateur && annee > 1 {
+		return false, "indicateur"
+	}
+	return true, ""
 }

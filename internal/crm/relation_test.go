@@ -122,3 +122,61 @@ func TestStatutLegalValidateAndAlertes(t *testing.T) {
 		})
 	}
 }
+
+func TestVersementGuard(t *testing.T) {
+	now := time.Date(2026, 11, 27, 12, 0, 0, 0, time.UTC)
+	accepted := now.Add(-time.Hour)
+	ok := &ConventionResume{Version: 1, AccepteeLe: &accepted}
+	fresh := &StatutLegal{Type: IntermediaireORIAS, NumeroORIAS: "07012345", Categorie: "courtier", VerifieLe: "2026-10-01",
+		RCProAssureur: "Hiscox", RCProExpiration: "2027-03-31"}
+	stale := &StatutLegal{Type: IntermediaireORIAS, NumeroORIAS: "07012345", Categorie: "courtier", VerifieLe: "2025-01-01",
+		RCProAssureur: "Hiscox", RCProExpiration: "2026-01-31"}
+	tests := []struct {
+		name      string
+		a         Apporteur
+		confirme  bool
+		wantCode  string
+		wantInMsg string
+		want      []string
+	}{
+		{"no convention", Apporteur{StatutLegal: fresh}, false, EUNPROCESSABLE, "convention d'apport acceptée", nil},
+		{"convention waiting", Apporteur{StatutLegal: fresh, Convention: &ConventionResume{Version: 2}}, false, EUNPROCESSABLE, "version 2 attend", nil},
+		{"no statut", Apporteur{Convention: ok}, false, EUNPROCESSABLE, "statut légal", nil},
+		{"all well", Apporteur{StatutLegal: fresh, Convention: ok}, false, "", "", nil},
+		{"indicateur", Apporteur{StatutLegal: &StatutLegal{Type: Indicateur}, Convention: ok}, false, "", "", nil},
+		{"stale, not confirmed", Apporteur{StatutLegal: stale, Convention: ok}, false, EUNPROCESSABLE, "Confirmez", nil},
+		{"stale, confirmed", Apporteur{StatutLegal: stale, Convention: ok}, true, "", "", []string{AlerteVerificationAncien, AlerteRCProExpiree}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := VersementGuard(tt.a, tt.confirme, now)
+			if ErrorCode(err) != tt.wantCode && !(tt.wantCode == "" && err == nil) {
+				t.Fatalf("err = %v, want code %q", err, tt.wantCode)
+			}
+			if err != nil && !strings.Contains(err.(*Error).Message, tt.wantInMsg) {
+				t.Errorf("message %q lacks %q", err.(*Error).Message, tt.wantInMsg)
+			}
+			if strings.Join(got, ",") != strings.Join(tt.want, ",") {
+				t.Errorf("confirmed = %v, want %v", got, tt.want)
+			}
+		})
+	}
+}
+
+func TestEncaissementEligible(t *testing.T) {
+	tests := []struct {
+		s     *StatutLegal
+		annee int
+		want  bool
+	}{
+		{&StatutLegal{Type: Indicateur}, 1, true},
+		{&StatutLegal{Type: Indicateur}, 2, false},
+		{&StatutLegal{Type: IntermediaireORIAS}, 5, true},
+		{nil, 3, true},
+	}
+	for _, tt := range tests {
+		if got, _ := EncaissementEligible(tt.s, tt.annee); got != tt.want {
+			t.Errorf("EncaissementEligible(%+v, %d) = %v, want %v", tt.s, tt.annee, got, tt.want)
+		}
+	}
+}

@@ -14,6 +14,8 @@ const (
 	KindEntreprise ItemKind = "entreprise"
 	KindApporteur  ItemKind = "apporteur"
 	KindMIA        ItemKind = "mia"
+	KindTache      ItemKind = "tache"
+	KindNote       ItemKind = "note"
 	KindConvention ItemKind = "convention"
 )
 
@@ -34,6 +36,9 @@ type Image struct {
 	// Account is set for an apporteur, and for a MIA profile that went
 	// through the invitation flow (a seeded profile has none).
 	Account *Account
+	// Tache and Note are set for a tâche and a note.
+	Tache *Tache
+	Note  *Note
 	// Convention is set for a version of a convention d'apport.
 	Convention *ConventionRef
 }

@@ -155,6 +155,9 @@ func (s *Stack) seed(ctx context.Context) error {
 	if _, err := s.CreateMIAProfile(ctx, crm.MIA{Email: DemoMIAEmail, Nom: "Martin", Prenom: "Claire", Cabinet: DemoMIACabinet}, DemoMIAPassword, false); err != nil {
 		return fmt.Errorf("seed demo MIA: %w", err)
 	}
+	if _, err := s.CreateMIAProfile(ctx, crm.MIA{Email: DemoMIA2Email, Nom: "Bernard", Prenom: "Hugo", Cabinet: "Cabinet Bernard"}, DemoMIA2Password, false); err != nil {
+		return fmt.Errorf("seed second demo MIA: %w", err)
+	}
 	if _, err := s.CreateMIAProfile(ctx, crm.MIA{Email: StaffEmail, Nom: "Assentis", Prenom: "Équipe", Cabinet: "Assentis"}, StaffPassword, true); err != nil {
 		return fmt.Errorf("seed staff account: %w", err)
 	}

@@ -58,10 +58,13 @@ const (
 	DemoMIAEmail    = "demo.mia@assentis.test"
 	DemoMIAPassword = "Demo-MIA-2026!"
 	DemoMIACabinet  = "Cabinet Demo"
-	StaffEmail      = "staff@assentis.test"
-	StaffPassword   = "Staff-Assentis-2026!"
-	defaultMailFrom = "Assentis <no-reply@assentis.test>"
-	stateFile       = "stack.json"
+	// A second MIA: one apporteur may work with both (issue 12).
+	DemoMIA2Email    = "demo.mia2@assentis.test"
+	DemoMIA2Password = "Demo-MIA2-2026!"
+	StaffEmail       = "staff@assentis.test"
+	StaffPassword    = "Staff-Assentis-2026!"
+	defaultMailFrom  = "Assentis <no-reply@assentis.test>"
+	stateFile        = "stack.json"
 )
 
 // Options say where and how to run the stack.

@@ -36,6 +36,18 @@ func DecodeImage(img map[string]types.AttributeValue) (crm.Image, error) {
 		}
 		return crm.Image{Kind: crm.KindEntreprise, MIA: miaOf(it.PK),
 			Client: &crm.ClientRef{ID: it.ID, Nom: it.RaisonSociale, ApporteurID: crm.ApporteurID(it.ApporteurID), Version: it.Version}}, nil
+	case typeTache:
+		im, err := decodeTache(img)
+		if err != nil {
+			return crm.Image{}, fmt.Errorf("decode tache: %w", err)
+		}
+		return im, nil
+	case typeNote:
+		im, err := decodeNote(img)
+		if err != nil {
+			return crm.Image{}, fmt.Errorf("decode note: %w", err)
+		}
+		return im, nil
 	case typeConvention:
 		var it conventionItem
 		if err := attributevalue.UnmarshalMap(img, &it); err != nil {

@@ -161,6 +161,81 @@ func NotificationSK(key string) string { return "NOTIFICATION#" + key }
 func StreamMarksPK(reader string) string          { return "STREAM#" + reader }
 func StreamMarkSK(eventID, handler string) string { return "DONE#" + eventID + "#" + handler }
 
+// Daily work: tâches, notes, the activity timeline, the dashboard and the
+// two global date indexes read by the schedules.
+
+const (
+	prefixTache    = "TACHE#"
+	prefixNote     = "NOTE#"
+	prefixActivite = "FIL#"
+	skTableau      = "TABLEAU"
+	typeTache      = "tache"
+	typeNote       = "note"
+	typeActivite   = "activite"
+)
+
+// TacheSK and NoteSK are a tâche's and a note's sort keys.
+func TacheSK(t crm.TacheID) string { return prefixTache + string(t) }
+func NoteSK(n crm.NoteID) string   { return prefixNote + string(n) }
+
+// TacheStatutList (GSI2PK) lists a MIA's tâches of one statut; an open
+// tâche sorts by TacheOpenSK (day, time, id), a closed one by when it closed.
+func TacheStatutList(m crm.MIAID, s crm.TacheStatut) string {
+	return MIAPK(m) + "#TACHES#" + string(s)
+}
+func TacheOpenSK(t crm.Tache) string {
+	h := t.Heure
+	if h == "" {
+		h = "99:99" // a tâche of the whole day after those at a time
+	}
+	return t.Echeance + "#" + h + "#" + string(t.ID)
+}
+
+// CibleCollection (GSI1PK) gathers the tâches of one record, by day.
+func CibleCollection(m crm.MIAID, cibleID string) string { return MIAPK(m) + "#CIBLE#" + cibleID }
+
+// ApporteurTacheSK (GSI3SK) places a tâche assigned to an apporteur in its
+// collection, open ones first by day; ApporteurNoteSK a note shared with it,
+// under its client (so one prefix reads a contact's notes and its affaires').
+func ApporteurTacheSK(t crm.Tache) string {
+	return prefixTache + string(t.Statut) + "#" + t.Echeance + "#" + string(t.ID)
+}
+func ApporteurNoteSK(clientID string, n crm.NoteID) string {
+	return prefixNote + clientID + "#" + string(n)
+}
+
+// ActiviteSK orders a record's timeline: its entries share the prefix
+// FIL#<record>#, then time, kind and the id of what the entry is about.
+func ActiviteSK(cibleID string, at time.Time, kind, id string) string {
+	return prefixActivite + cibleID + "#" + fmtTime(at) + "#" + kind + "#" + id
+}
+func ActivitePrefix(cibleID string) string { return prefixActivite + cibleID + "#" }
+
+// TableauSK is the MIA's dashboard counters; ContributionSK what the
+// dashboard recorded of one record (kind: affaire, contact, tache).
+func TableauSK() string                     { return skTableau }
+func ContributionSK(kind, id string) string { return skTableau + "#" + kind + "#" + id }
+
+// AgendaPK holds, per day and recipient (a MIA, or an apporteur of a MIA),
+// the set of open tâches due that day: the digest reads the days up to
+// today, so its cost follows the recipients with tâches due, not the table.
+func AgendaPK() string { return "AGENDA" }
+func AgendaSK(day string, m crm.MIAID, p crm.ApporteurID) string {
+	sk := day + "#" + MIAPK(m)
+	if p != "" {
+		sk += "#" + prefixApporteur + string(p)
+	}
+	return sk
+}
+
+// ReveilsPK holds the wake-ups of the relances that follow from time, not
+// from a write (an affaire en cours unchanged for 30 days, a signed
+// affaire's anniversary): the relances job reads those due.
+func ReveilsPK() string { return "REVEILS" }
+func ReveilSK(day, kind string, m crm.MIAID, a crm.AffaireID, n int) string {
+	return fmt.Sprintf("%s#%s#%s#%s#%06d", day, kind, m, a, n)
+}
+
 // PersonneMembres (GSI1PK on an apporteur item) gathers the memberships of
 // one person (its apporteur-pool sub) across MIA: a membership is the
 // apporteur item of a MIA, MembreGSI1SK(m) its sort key there (a person is

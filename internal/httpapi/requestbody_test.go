@@ -30,6 +30,12 @@ var requestInputs = map[string]any{
 	"POST /admin/mias":                              crm.NewMIAAccount{},
 	"POST /espace-apporteur/contacts":               espaceContactInput{},
 	"POST /espace-apporteur/convention/acceptation": acceptationInput{},
+	"POST /taches":                                  crm.NewTache{},
+	"PATCH /taches/{tacheId}":                       crm.TachePatch{},
+	"POST /notes":                                   crm.NewNote{},
+	"PATCH /notes/{noteId}":                         crm.NotePatch{},
+	"POST /espace-apporteur/notes":                  espaceNoteInput{},
+	"PATCH /espace-apporteur/taches/{tacheId}":      espaceTachePatch{},
 }
 
 // TestRequestBodiesMatchInputs: each request body the document describes

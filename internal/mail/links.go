@@ -19,6 +19,19 @@ func EspaceAffairesLink(webBaseURL string) string {
 	return strings.TrimRight(webBaseURL, "/") + "/espace/affaires"
 }
 
+// TacheLink is the MIA's page of tâche id.
+func TacheLink(webBaseURL, id string) string {
+	return strings.TrimRight(webBaseURL, "/") + "/mia/taches/" + url.PathEscape(id)
+}
+
+// TachesLink is the MIA's task lists.
+func TachesLink(webBaseURL string) string { return strings.TrimRight(webBaseURL, "/") + "/mia/taches" }
+
+// EspaceTachesLink is the apporteur's "Mes tâches".
+func EspaceTachesLink(webBaseURL string) string {
+	return strings.TrimRight(webBaseURL, "/") + "/espace/taches"
+}
+
 // EspaceMandatairesLink is the apporteur's list of the MIA it works with,
 // where an invitation from one more MIA is accepted.
 func EspaceMandatairesLink(webBaseURL string) string {

@@ -95,6 +95,26 @@ type StatutAffaire struct {
 	Lien            string // EspaceAffairesLink
 }
 
+// Digest is the morning email of a MIA or an apporteur: its tâches due
+// today and those overdue, each with a link that opens it.
+type Digest struct {
+	To         string
+	Prenom     string
+	Jour       string // "vendredi 27 novembre 2026"
+	Aujourdhui []DigestLigne
+	EnRetard   []DigestLigne
+	Lien       string // the list of all its tâches
+}
+
+// DigestLigne is one tâche of a digest.
+type DigestLigne struct {
+	Titre    string
+	Echeance string // "27/11/2026"
+	Heure    string
+	Fiche    string // the record it is about, "" for none
+	Lien     string // TacheLink or EspaceTachesLink
+}
+
 // Compose renders one of the data types above into a Message.
 func Compose(data any) (Message, error) {
 	var (
@@ -116,6 +136,8 @@ func Compose(data any) (Message, error) {
 		name, to = "contact_ajoute", d.To
 	case StatutAffaire:
 		name, to = "statut_affaire", d.To
+	case Digest:
+		name, to = "digest", d.To
 	default:
 		return Message{}, fmt.Errorf("compose: no template for %T", data)
 	}

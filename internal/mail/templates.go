@@ -4,6 +4,27 @@ package mail
 // layout below). Subjects and text go through text/template, HTML through
 // html/template: every value is escaped in the HTML.
 var sources = map[string][3]string{
+	"digest": {
+		`MyCRM – vos tâches du {{.Jour}}`,
+		`Bonjour{{with .Prenom}} {{.}}{{end}},
+
+{{with .Aujourdhui}}Aujourd'hui :
+{{range .}}- {{.Titre}}{{with .Heure}} à {{.}}{{end}}{{with .Fiche}} ({{.}}){{end}} : {{.Lien}}
+{{end}}
+{{end}}{{with .EnRetard}}En retard :
+{{range .}}- {{.Titre}}, prévue le {{.Echeance}}{{with .Fiche}} ({{.}}){{end}} : {{.Lien}}
+{{end}}
+{{end}}Toutes vos tâches : {{.Lien}}
+
+L'équipe Assentis
+`,
+		`<p>Bonjour{{with .Prenom}} {{.}}{{end}},</p>
+{{with .Aujourdhui}}<h2 style="font-size:16px">Aujourd'hui</h2>
+<ul>{{range .}}<li><a href="{{.Lien}}">{{.Titre}}</a>{{with .Heure}} à {{.}}{{end}}{{with .Fiche}} ({{.}}){{end}}</li>{{end}}</ul>{{end}}
+{{with .EnRetard}}<h2 style="font-size:16px">En retard</h2>
+<ul>{{range .}}<li><a href="{{.Lien}}">{{.Titre}}</a>, prévue le {{.Echeance}}{{with .Fiche}} ({{.}}){{end}}</li>{{end}}</ul>{{end}}
+<p><a href="{{.Lien}}">Toutes vos tâches</a></p>`,
+	},
 	"apporteur_invitation": {
 		`Assentis – {{.MIANom}} vous invite à activer votre espace apporteur`,
 		`Bonjour{{with .Prenom}} {{.}}{{end}},

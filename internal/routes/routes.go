@@ -60,6 +60,15 @@ var API = []Route{
 	{"update-affaire", "PATCH /affaires/{affaireId}", httpapi.MIA, httpapi.UpdateAffaire, Store},
 	{"list-produits", "GET /produits", httpapi.MIA, httpapi.ListProduits, Store},
 
+	// MIA: daily work (tâches, notes, timeline, dashboard).
+	{"create-tache", "POST /taches", httpapi.MIA, httpapi.CreateTache, Store},
+	{"list-taches", "GET /taches", httpapi.MIA, httpapi.ListTaches, Store},
+	{"update-tache", "PATCH /taches/{tacheId}", httpapi.MIA, httpapi.UpdateTache, Store},
+	{"create-note", "POST /notes", httpapi.MIA, httpapi.CreateNote, Store},
+	{"update-note", "PATCH /notes/{noteId}", httpapi.MIA, httpapi.UpdateNote, Store},
+	{"list-activite", "GET /activite/{cibleId}", httpapi.MIA, httpapi.ListActivite, Store},
+	{"get-tableau", "GET /tableau-de-bord", httpapi.MIA, httpapi.GetTableau, Store},
+
 	// MIA: apporteurs.
 	{"create-apporteur", "POST /apporteurs", httpapi.MIA, httpapi.CreateApporteur, Store | Phone},
 	{"list-apporteurs", "GET /apporteurs", httpapi.MIA, httpapi.ListApporteurs, Store},
@@ -97,6 +106,10 @@ var API = []Route{
 	{"download-espace-document", "GET /espace-apporteur/documents/{documentId}/telechargement", httpapi.Apporteur, httpapi.DownloadEspaceDocument, Store | Files},
 	{"delete-espace-document", "DELETE /espace-apporteur/documents/{documentId}", httpapi.Apporteur, httpapi.DeleteEspaceDocument, Store | Files},
 	{"restore-espace-document", "POST /espace-apporteur/documents/{documentId}/restauration", httpapi.Apporteur, httpapi.RestoreEspaceDocument, Store | Files},
+	{"list-espace-taches", "GET /espace-apporteur/taches", httpapi.Apporteur, httpapi.ListEspaceTaches, Store},
+	{"update-espace-tache", "PATCH /espace-apporteur/taches/{tacheId}", httpapi.Apporteur, httpapi.UpdateEspaceTache, Store},
+	{"create-espace-note", "POST /espace-apporteur/notes", httpapi.Apporteur, httpapi.CreateEspaceNote, Store},
+	{"list-espace-notes", "GET /espace-apporteur/notes", httpapi.Apporteur, httpapi.ListEspaceNotes, Store},
 	{"list-espace-mandataires", "GET /espace-apporteur/mandataires", httpapi.Apporteur, httpapi.ListEspaceMandataires, Store},
 	{"accept-espace-mandataire", "POST /espace-apporteur/mandataires/{membreId}/acceptation", httpapi.Apporteur, httpapi.AcceptEspaceMandataire, Store},
 	{"get-espace-convention", "GET /espace-apporteur/convention", httpapi.Apporteur, httpapi.GetEspaceConvention, Store},
@@ -126,7 +139,12 @@ type Upload struct {
 
 // Schedules are the functions EventBridge Scheduler runs. Expression and
 // Timezone are the ScheduleV2 event's in template.yaml.
-var Schedules = []Schedule{}
+var Schedules = []Schedule{
+	// The relances of the day first (6:00, every day: a wake-up falling on a
+	// Sunday still makes its tâche), then the digest that lists them.
+	{"daily-relances", "cron(0 6 * * ? *)", "Europe/Paris", jobs.Relances, Store},
+	{"morning-digest", "cron(0 8 ? * MON-FRI *)", "Europe/Paris", jobs.Digest, Store | Mailer},
+}
 
 // Route is an HTTP function.
 type Route struct {

@@ -21,8 +21,7 @@ export const APPORTEUR_NAV: NavItem[] = [
   { href: "/espace/contacts", label: "Mes contacts" },
   { href: "/espace/affaires", label: "Mes affaires" },
   { href: "/espace/commissions", label: "Mes commissions" },
-  { href: "/espace/convention", label: "Ma convention" },
-  { href: "/espace/mandataires", label: "Mes mandataires" },
+  { href: "/espace/mandataires", label: "Mandataires" },
   { href: "/espace/profil", label: "Mon profil" },
 ];
 

@@ -1,6 +1,9 @@
 // The apporteur's relations (issue 12): the MIA it works with (one login, several MIA), the
 // switch between them, and the convention d'apport it reads and accepts.
 import { useEffect, useState } from "preact/hooks";
+
+/** Told to the banner when the memberships change (an invitation accepted). */
+const CHANGED = "mycrm:mandataires";
 import { api } from "../../app";
 import { Badge, Link } from "../../components/elements";
 import { Empty, ErrorBox, Notice } from "../../components/feedback";
@@ -40,6 +43,11 @@ export function MandataireBar() {
     ]);
     return { profil, membres };
   }, []);
+  useEffect(() => {
+    const reload = () => r.reload();
+    window.addEventListener(CHANGED, reload);
+    return () => window.removeEventListener(CHANGED, reload);
+  }, []);
   if (!r.data) return null;
   const { profil, membres } = r.data;
   const actifs = membres.filter((m) => m.statut === "actif");
@@ -64,6 +72,7 @@ export function MandataireBar() {
           </select>
         </label>
       )}
+      {profil && <Link href="/espace/convention">Ma convention</Link>}
       {attente > 0 && (
         <Link href="/espace/mandataires" class="badge badge-attente">
           {attente === 1 ? "1 invitation à accepter" : `${attente} invitations à accepter`}
@@ -87,6 +96,7 @@ export function MesMandataires() {
       await api.post<Membre>(`/espace-apporteur/mandataires/${encodeURIComponent(m.id)}/acceptation`, {});
       setNotice(`Vous travaillez désormais aussi avec ${m.miaNom}.`);
       r.reload();
+      window.dispatchEvent(new Event(CHANGED));
     } catch (e) {
       setError(e as Error);
     } finally {
