@@ -55,7 +55,8 @@ lint-template:
 FUZZ_TARGETS := internal/phone:FuzzNormalizePhone internal/phone:FuzzParseMatchesPhonenumbers internal/crm:FuzzNormalizeEmail internal/crm:FuzzNormalizeSIREN \
 	internal/crm:FuzzAffaireRules internal/crm:FuzzContactValidate internal/crm:FuzzEntrepriseValidate \
 	internal/crm:FuzzActivationToken internal/httpapi:FuzzDecodeBodies internal/httpapi:FuzzRequestHeaders \
-	internal/dynamo:FuzzCursor internal/csvfr:FuzzText internal/crm:FuzzNormalizeORIAS internal/crm:FuzzParseMembreID internal/csvimport:FuzzParsePlan
+	internal/dynamo:FuzzCursor internal/csvfr:FuzzText internal/crm:FuzzNormalizeORIAS internal/crm:FuzzParseMembreID internal/csvimport:FuzzParsePlan \
+	internal/crm:FuzzLedger
 FUZZTIME ?= 5s
 RELIABILITY_DIR := .local/reliability
 

@@ -52,6 +52,7 @@ type world struct {
 	entreprise          string
 	affaire             string
 	document            string // A1's own verified RC Pro
+	releve              string // A1's relevé de commissions
 	contactEmail        string
 	mark                string
 	markers             []string // victim data that must never reach an attacker
@@ -90,6 +91,16 @@ func newWorld(t *testing.T) *world {
 		r.JSON(t, &af)
 		w.affaire = af.ID
 	}
+	// A1's commission ledger: the affaire signed, an encaissement, a relevé.
+	wantStatus(t, call(t, "PATCH", "/affaires/"+w.affaire, w.a.token, map[string]any{"statut": "signee"}), 200)
+	waitStreams(t)
+	wantStatus(t, call(t, "POST", "/affaires/"+w.affaire+"/encaissements", w.a.token, map[string]any{
+		"date": crm.DateOf(time.Now()), "montantCentimes": 12345, "anneeContrat": 1, "remarques": "Encaisse" + mark}), 201)
+	r = call(t, "POST", "/releves", w.a.token, map[string]any{"apporteurId": w.a1.ID, "mois": crm.PreviousMonth(time.Now())})
+	wantStatus(t, r, 201)
+	var rel struct{ ID string }
+	r.JSON(t, &rel)
+	w.releve = rel.ID
 	r = call(t, "POST", "/taches", w.a.token, map[string]any{"titre": "Tache" + mark, "echeance": time.Now().Format(time.DateOnly),
 		"cibleType": "contact", "cibleId": w.contact, "apporteurId": w.a1.ID})
 	wantStatus(t, r, 201)
@@ -147,7 +158,7 @@ func newWorld(t *testing.T) *world {
 // path substitutes the victim's ids into a route's path.
 func (w *world) path(p string) string {
 	return strings.NewReplacer("{contactId}", w.contact, "{entrepriseId}", w.entreprise, "{affaireId}", w.affaire,
-		"{apporteurId}", w.a1.ID, "{produitId}", "auto", "{membreId}", w.membreA1, "{tacheId}", w.tache, "{noteId}", w.note, "{cibleId}", w.contact, "{documentId}", w.document).Replace(p)
+		"{apporteurId}", w.a1.ID, "{produitId}", "auto", "{membreId}", w.membreA1, "{tacheId}", w.tache, "{noteId}", w.note, "{cibleId}", w.contact, "{releveId}", w.releve, "{documentId}", w.document).Replace(p)
 }
 
 // body is a request body for a write route, naming the victim's ids where
@@ -189,6 +200,14 @@ func (w *world) body(rt string) any {
 		return map[string]any{"nom": "intrus.pdf", "type": "der", "contentType": "application/pdf", "taille": 100}
 	case "PATCH /parametres":
 		return map[string]any{"piecesDDAObligatoires": false}
+	case "POST /affaires/{affaireId}/encaissements":
+		return map[string]any{"date": crm.DateOf(time.Now()), "montantCentimes": 1000, "anneeContrat": 1}
+	case "POST /apporteurs/{apporteurId}/versements":
+		return map[string]any{"date": crm.DateOf(time.Now()), "montantCentimes": 1000, "mode": "virement"}
+	case "POST /releves":
+		return map[string]any{"apporteurId": w.a1.ID, "mois": crm.PreviousMonth(time.Now())}
+	case "PATCH /profil":
+		return map[string]any{"adresse": "Chez l'intrus"}
 	case "POST /espace-apporteur/convention/acceptation": // A1's convention
 		return map[string]any{"version": 1, "sha256": w.conventionSHA}
 	case "POST /taches":
@@ -220,6 +239,7 @@ var espaceWant = map[string][4]int{
 	"GET /espace-apporteur/documents/{documentId}/telechargement": {404, 404, 404, 403},
 	"DELETE /espace-apporteur/documents/{documentId}":             {404, 404, 404, 403},
 	"POST /espace-apporteur/documents/{documentId}/restauration":  {404, 404, 404, 403},
+	"GET /espace-apporteur/releves/{releveId}":                    {404, 404, 404, 403},
 	"POST /espace-apporteur/notes":                                {422, 422, 422, 403}, // not its contact
 	"PATCH /espace-apporteur/taches/{tacheId}":                    {404, 404, 404, 403}, // not its tâche
 }
@@ -231,7 +251,9 @@ var espaceWant = map[string][4]int{
 var otherMIAWrite = map[string]int{
 	"POST /contacts": 422, "POST /entreprises": 422, "POST /affaires": 422, "POST /apporteurs": 201,
 	"PATCH /parametres": 200, // its own settings
-	"POST /taches":      422, "POST /notes": 422,
+	// A relevé of the victim's apporteur: unknown to the other MIA. Its own profile: its own.
+	"POST /releves": 404, "PATCH /profil": 200,
+	"POST /taches": 422, "POST /notes": 422,
 }
 
 // forge re-signs a real token's header and claims with a key of our own.
@@ -631,8 +653,9 @@ func TestIsolationClientMovedBetweenApporteurs(t *testing.T) {
 	const totalA, totalB = 750, 2500
 	var routes int
 	for _, rt := range stack.Template.Routes {
-		if rt.Authorizer != "ApporteurAuthorizer" || rt.Method != "GET" || rt.Path == "/espace-apporteur/convention/pdf" || strings.Contains(rt.Path, "{documentId}") {
-			continue // (the PDF of a convention none of them has is a 404)
+		if rt.Authorizer != "ApporteurAuthorizer" || rt.Method != "GET" || rt.Path == "/espace-apporteur/convention/pdf" ||
+			strings.Contains(rt.Path, "{") {
+			continue // (the PDF of a convention none of them has is a 404; a relevé is one item of the apporteur's own: the matrix probes it)
 		}
 		routes++
 		key := rt.Key()

@@ -48,6 +48,7 @@ type Store interface {
 	profiles
 	invitationClaims
 	notificationClaims
+	ledgers
 	relances
 	activites
 	tableau

@@ -32,6 +32,7 @@ func Projections(d Deps) (Handler, error) {
 		{"commissions", Commissions(d)},
 		{"contact-client", ContactClient(d)},
 		{"client-nom", ClientNom(d)},
+		{"ledger", Ledger(d)},
 		{"relances", Relances(d)},
 		{"activite", Activite(d)},
 		{"tableau", Tableau(d)},
@@ -57,6 +58,7 @@ func Mail(d Deps) (Handler, error) {
 	return reader("mail", d, d.Store, []part{
 		{"invitations", Invitations(d)},
 		{"notifications", Notifications(d)},
+		{"releve-emis", ReleveEmis(d)},
 	}), nil
 }
 

@@ -33,15 +33,22 @@ type Principal struct {
 
 // MIA is the profile of a mandataire d'intermédiaire d'assurance: the tenant.
 type MIA struct {
-	ID        MIAID     `json:"id"`
-	Nom       string    `json:"nom"`
-	Prenom    string    `json:"prenom"`
-	Email     string    `json:"email"`
-	Cabinet   string    `json:"cabinet"`
-	Telephone string    `json:"telephone,omitempty"`
-	CreatedAt time.Time `json:"createdAt"`
-	UpdatedAt time.Time `json:"updatedAt"`
-	Version   int       `json:"version"`
+	ID        MIAID  `json:"id"`
+	Nom       string `json:"nom"`
+	Prenom    string `json:"prenom"`
+	Email     string `json:"email"`
+	Cabinet   string `json:"cabinet"`
+	Telephone string `json:"telephone,omitempty"`
+	// The MIA's identity on its relevés de commissions, and its reprise
+	// settings (commission ledger), edited by the MIA (PATCH /profil).
+	RaisonSociale string          `json:"raisonSociale,omitempty"`
+	ORIAS         string          `json:"orias,omitempty"`
+	SIREN         string          `json:"siren,omitempty"`
+	Adresse       string          `json:"adresse,omitempty"`
+	Reprise       RepriseSettings `json:"reprise"`
+	CreatedAt     time.Time       `json:"createdAt"`
+	UpdatedAt     time.Time       `json:"updatedAt"`
+	Version       int             `json:"version"`
 }
 
 // DisplayName is "Prénom Nom".

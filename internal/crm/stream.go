@@ -14,6 +14,7 @@ const (
 	KindEntreprise ItemKind = "entreprise"
 	KindApporteur  ItemKind = "apporteur"
 	KindMIA        ItemKind = "mia"
+	KindReleve     ItemKind = "releve"
 	KindTache      ItemKind = "tache"
 	KindNote       ItemKind = "note"
 	KindConvention ItemKind = "convention"
@@ -36,6 +37,8 @@ type Image struct {
 	// Account is set for an apporteur, and for a MIA profile that went
 	// through the invitation flow (a seeded profile has none).
 	Account *Account
+	// Releve is set for an issued relevé de commissions (without its lines).
+	Releve *Releve
 	// Tache and Note are set for a tâche and a note.
 	Tache *Tache
 	Note  *Note

@@ -36,6 +36,13 @@ func DecodeImage(img map[string]types.AttributeValue) (crm.Image, error) {
 		}
 		return crm.Image{Kind: crm.KindEntreprise, MIA: miaOf(it.PK),
 			Client: &crm.ClientRef{ID: it.ID, Nom: it.RaisonSociale, ApporteurID: crm.ApporteurID(it.ApporteurID), Version: it.Version}}, nil
+	case typeReleve:
+		var it releveItem
+		if err := attributevalue.UnmarshalMap(img, &it); err != nil {
+			return crm.Image{}, fmt.Errorf("decode releve: %w", err)
+		}
+		r := it.summary()
+		return crm.Image{Kind: crm.KindReleve, MIA: miaOf(it.PK), Releve: &r}, nil
 	case typeTache:
 		im, err := decodeTache(img)
 		if err != nil {

@@ -240,6 +240,13 @@ type miaItem struct {
 	Email     string `dynamodbav:"email"`
 	Cabinet   string `dynamodbav:"cabinet"`
 	Telephone string `dynamodbav:"telephone,omitempty"`
+	// Identity and reprise settings (PATCH /profil).
+	RaisonSociale string `dynamodbav:"raisonSociale,omitempty"`
+	ORIAS         string `dynamodbav:"orias,omitempty"`
+	SIREN         string `dynamodbav:"siren,omitempty"`
+	Adresse       string `dynamodbav:"adresse,omitempty"`
+	DelaiReprise  int    `dynamodbav:"delaiRepriseMois,omitempty"`
+	ModeReprise   string `dynamodbav:"modeReprise,omitempty"`
 }
 
 func toMIAItem(m crm.MIA) miaItem {
@@ -254,7 +261,8 @@ func (it miaItem) mia() crm.MIA {
 	return crm.MIA{
 		ID: crm.MIAID(it.ID), Nom: it.Nom, Prenom: it.Prenom, Email: it.Email, Cabinet: it.Cabinet,
 		Telephone: it.Telephone, CreatedAt: parseTime(it.CreatedAt), UpdatedAt: parseTime(it.UpdatedAt),
-		Version: it.Version,
+		Version: it.Version, RaisonSociale: it.RaisonSociale, ORIAS: it.ORIAS, SIREN: it.SIREN, Adresse: it.Adresse,
+		Reprise: crm.RepriseSettings{DelaiMois: it.DelaiReprise, Mode: crm.ModeReprise(it.ModeReprise)}.WithDefaults(),
 	}
 }
 

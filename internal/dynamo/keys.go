@@ -161,6 +161,63 @@ func NotificationSK(key string) string { return "NOTIFICATION#" + key }
 func StreamMarksPK(reader string) string          { return "STREAM#" + reader }
 func StreamMarkSK(eventID, handler string) string { return "DONE#" + eventID + "#" + handler }
 
+// The commission ledger (issue 11). An apporteur's lines sort by the time
+// they were written; its balances item sorts after them ("~" > digits), so
+// one descending Query of LIGNE#<p># reads the balances then the newest lines.
+const (
+	prefixLigne        = "LIGNE#"
+	skSoldeSuffix      = "~SOLDE"
+	prefixSignature    = "SIGNATURE#"
+	prefixEncaissement = "ENCAISSEMENT#"
+	prefixVersement    = "VERSEMENT#"
+	prefixReleve       = "RELEVE#"
+	skCompteurReleves  = "COMPTEUR#RELEVES"
+	pkLedgers          = "LEDGERS"
+)
+
+// LignesPrefix starts every ledger sort key of apporteur p (lines and balances).
+func LignesPrefix(p crm.ApporteurID) string { return prefixLigne + string(p) + "#" }
+
+// LigneSK is a ledger line's sort key: its apporteur, the time it was written, its id.
+func LigneSK(p crm.ApporteurID, at time.Time, id string) string {
+	return LignesPrefix(p) + fmtTime(at) + "#" + id
+}
+
+// SoldeSK is the sort key of apporteur p's balances.
+func SoldeSK(p crm.ApporteurID) string { return LignesPrefix(p) + skSoldeSuffix }
+
+// AffaireLignes (GSI1PK) gathers the ledger lines of one affaire; GSI1SK
+// is "<time written>#<id>".
+func AffaireLignes(m crm.MIAID, a crm.AffaireID) string { return MIAPK(m) + "#LIGNES#" + string(a) }
+
+// Soldes (GSI1PK) lists the balances of every apporteur of a MIA (GSI1SK: the apporteur id).
+func Soldes(m crm.MIAID) string { return MIAPK(m) + "#SOLDES" }
+
+// LedgersPK (GSI2PK) lists every apporteur ledger of every MIA (GSI2SK
+// "<m>#<p>"), for the monthly issue of relevés, a scheduled job: the only
+// cross-tenant read, never on a request path.
+func LedgersPK() string { return pkLedgers }
+
+// SignatureSK keys what an affaire's acquise line froze.
+func SignatureSK(a crm.AffaireID) string { return prefixSignature + string(a) }
+
+// EncaissementSK keys an encaissement under its affaire.
+func EncaissementSK(a crm.AffaireID, id string) string {
+	return prefixEncaissement + string(a) + "#" + id
+}
+
+// VersementSK keys a versement under its apporteur.
+func VersementSK(p crm.ApporteurID, id string) string { return prefixVersement + string(p) + "#" + id }
+
+// ReleveSK keys a relevé: one per apporteur and month ("2026-11").
+func ReleveSK(p crm.ApporteurID, mois string) string { return prefixReleve + string(p) + "#" + mois }
+
+// Releves (GSI1PK) lists every relevé of a MIA by month (GSI1SK "<mois>#<p>").
+func Releves(m crm.MIAID) string { return MIAPK(m) + "#RELEVES" }
+
+// CompteurRelevesSK is the item numbering a MIA's relevés.
+func CompteurRelevesSK() string { return skCompteurReleves }
+
 // Daily work: tâches, notes, the activity timeline, the dashboard and the
 // two global date indexes read by the schedules.
 

@@ -95,6 +95,21 @@ type StatutAffaire struct {
 	Lien            string // EspaceAffairesLink
 }
 
+// ReleveEmis tells an apporteur that its relevé de commissions of a month
+// was issued: a link to its espace, never the relevé itself.
+type ReleveEmis struct {
+	To              string
+	ApporteurPrenom string
+	MIANom          string
+	Mois            string // "novembre 2026"
+	Lien            string // EspaceRelevesLink
+}
+
+// EspaceRelevesLink is the espace apporteur's page of relevés.
+func EspaceRelevesLink(webBaseURL string) string {
+	return strings.TrimRight(webBaseURL, "/") + "/espace/releves"
+}
+
 // Digest is the morning email of a MIA or an apporteur: its tâches due
 // today and those overdue, each with a link that opens it.
 type Digest struct {
@@ -136,6 +151,8 @@ func Compose(data any) (Message, error) {
 		name, to = "contact_ajoute", d.To
 	case StatutAffaire:
 		name, to = "statut_affaire", d.To
+	case ReleveEmis:
+		name, to = "releve_emis", d.To
 	case Digest:
 		name, to = "digest", d.To
 	default:

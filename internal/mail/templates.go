@@ -4,6 +4,20 @@ package mail
 // layout below). Subjects and text go through text/template, HTML through
 // html/template: every value is escaped in the HTML.
 var sources = map[string][3]string{
+	"releve_emis": {
+		`Assentis – votre relevé de commissions de {{.Mois}}`,
+		`Bonjour{{with .ApporteurPrenom}} {{.}}{{end}},
+
+{{.MIANom}} a émis votre relevé de commissions de {{.Mois}}.
+
+Consultez-le et téléchargez-le (PDF ou tableur) dans votre espace apporteur : {{.Lien}}
+
+L'équipe Assentis
+`,
+		`<p>Bonjour{{with .ApporteurPrenom}} {{.}}{{end}},</p>
+<p><strong>{{.MIANom}}</strong> a émis votre relevé de commissions de <strong>{{.Mois}}</strong>.</p>
+<p><a href="{{.Lien}}">Voir mes relevés</a></p>`,
+	},
 	"digest": {
 		`MyCRM – vos tâches du {{.Jour}}`,
 		`Bonjour{{with .Prenom}} {{.}}{{end}},

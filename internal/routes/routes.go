@@ -79,6 +79,20 @@ var API = []Route{
 	{"list-conventions", "GET /apporteurs/{apporteurId}/convention", httpapi.MIA, httpapi.ListConventions, Store},
 	{"get-convention-pdf", "GET /apporteurs/{apporteurId}/convention/pdf", httpapi.MIA, httpapi.GetConventionPDF, Store},
 
+	// MIA: the commission ledger, its relevés and the MIA's own profile.
+	{"create-encaissement", "POST /affaires/{affaireId}/encaissements", httpapi.MIA, httpapi.CreateEncaissement, Store},
+	{"list-encaissements", "GET /affaires/{affaireId}/encaissements", httpapi.MIA, httpapi.ListEncaissements, Store},
+	{"get-affaire-lignes", "GET /affaires/{affaireId}/lignes", httpapi.MIA, httpapi.GetAffaireLignes, Store},
+	{"create-versement", "POST /apporteurs/{apporteurId}/versements", httpapi.MIA, httpapi.CreateVersement, Store},
+	{"list-versements", "GET /apporteurs/{apporteurId}/versements", httpapi.MIA, httpapi.ListVersements, Store},
+	{"get-apporteur-lignes", "GET /apporteurs/{apporteurId}/lignes", httpapi.MIA, httpapi.GetApporteurRegistre, Store},
+	{"list-soldes", "GET /soldes", httpapi.MIA, httpapi.ListSoldes, Store},
+	{"list-releves", "GET /releves", httpapi.MIA, httpapi.ListReleves, Store},
+	{"issue-releve", "POST /releves", httpapi.MIA, httpapi.IssueReleve, Store},
+	{"get-releve", "GET /releves/{releveId}", httpapi.MIA, httpapi.GetReleve, Store},
+	{"get-profil", "GET /profil", httpapi.MIA, httpapi.GetProfil, Store},
+	{"update-profil", "PATCH /profil", httpapi.MIA, httpapi.UpdateProfil, Store},
+
 	// MIA: documents of its apporteurs and affaires (issue 13), its settings.
 	{"create-affaire-document", "POST /affaires/{affaireId}/documents", httpapi.MIA, httpapi.CreateAffaireDocument, Store | Files},
 	{"list-affaire-documents", "GET /affaires/{affaireId}/documents", httpapi.MIA, httpapi.ListAffaireDocuments, Store},
@@ -106,6 +120,9 @@ var API = []Route{
 	{"download-espace-document", "GET /espace-apporteur/documents/{documentId}/telechargement", httpapi.Apporteur, httpapi.DownloadEspaceDocument, Store | Files},
 	{"delete-espace-document", "DELETE /espace-apporteur/documents/{documentId}", httpapi.Apporteur, httpapi.DeleteEspaceDocument, Store | Files},
 	{"restore-espace-document", "POST /espace-apporteur/documents/{documentId}/restauration", httpapi.Apporteur, httpapi.RestoreEspaceDocument, Store | Files},
+	{"get-espace-lignes", "GET /espace-apporteur/lignes", httpapi.Apporteur, httpapi.GetEspaceRegistre, Store},
+	{"list-espace-releves", "GET /espace-apporteur/releves", httpapi.Apporteur, httpapi.ListEspaceReleves, Store},
+	{"get-espace-releve", "GET /espace-apporteur/releves/{releveId}", httpapi.Apporteur, httpapi.GetEspaceReleve, Store},
 	{"list-espace-taches", "GET /espace-apporteur/taches", httpapi.Apporteur, httpapi.ListEspaceTaches, Store},
 	{"update-espace-tache", "PATCH /espace-apporteur/taches/{tacheId}", httpapi.Apporteur, httpapi.UpdateEspaceTache, Store},
 	{"create-espace-note", "POST /espace-apporteur/notes", httpapi.Apporteur, httpapi.CreateEspaceNote, Store},
@@ -140,6 +157,8 @@ type Upload struct {
 // Schedules are the functions EventBridge Scheduler runs. Expression and
 // Timezone are the ScheduleV2 event's in template.yaml.
 var Schedules = []Schedule{
+	// The relevés de commissions of the month before, on the 1st at 4:00.
+	{"issue-releves", "cron(0 4 1 * ? *)", "Europe/Paris", jobs.Releves, Store},
 	// The relances of the day first (6:00, every day: a wake-up falling on a
 	// Sunday still makes its tâche), then the digest that lists them.
 	{"daily-relances", "cron(0 6 * * ? *)", "Europe/Paris", jobs.Relances, Store},
