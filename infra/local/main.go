@@ -70,6 +70,11 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
+	// The demo MIA's year of commissions (issue 11): written through the
+	// running stack, whose stream consumers write the acquise lines.
+	if err := s.SeedDemoLedger(ctx); err != nil {
+		fmt.Fprintln(stdout, "demo ledger not seeded:", err)
+	}
 	webNote := ""
 	if fi, err := os.Stat(*web); err != nil || !fi.IsDir() {
 		webNote = "  (not built: make web)"

@@ -307,6 +307,12 @@ func ConventionSK(p crm.ApporteurID, v int) string {
 }
 func ConventionPrefix(p crm.ApporteurID) string { return "CONVENTION#" + string(p) + "#" }
 
+// ConventionPDFSK keys the exact PDF of version v, apart from the version's
+// item so that listing the versions (and the stream) does not read the PDFs.
+func ConventionPDFSK(p crm.ApporteurID, v int) string {
+	return fmt.Sprintf("CONVENTIONPDF#%s#%06d", p, v)
+}
+
 // DocumentSK is a document's sort key (under MIAPK): read by its id alone.
 func DocumentSK(d crm.DocumentID) string { return "DOCUMENT#" + string(d) }
 

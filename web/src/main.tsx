@@ -14,6 +14,7 @@ import { EntrepriseNew, EntrepriseView, EntreprisesList } from "./pages/mia/Entr
 import { AffaireEdit, AffaireNew, AffairesList } from "./pages/mia/Affaires";
 import { MesAffaires, MesCommissions, MesContacts, MonNouveauContact, MonProfil } from "./pages/espace/Espace";
 import { MaConvention, MandataireBar, MesMandataires } from "./pages/espace/Relation";
+import { Commissions, CommissionsApporteur, MesReleves } from "./pages/ledger";
 import type { JSX } from "preact";
 import type { Pool } from "./lib/cognito";
 
@@ -33,6 +34,8 @@ const MIA_ROUTES: [string, Page][] = [
   ["/mia/affaires", ({ query }) => <AffairesList query={query} />],
   ["/mia/affaires/nouvelle", ({ query }) => <AffaireNew query={query} />],
   ["/mia/affaires/:id", ({ params, query }) => <AffaireEdit id={params.id} query={query} />],
+  ["/mia/commissions", () => <Commissions />],
+  ["/mia/commissions/:id", ({ params }) => <CommissionsApporteur id={params.id} />],
 ];
 
 const ESPACE_ROUTES: [string, Page][] = [
@@ -40,6 +43,7 @@ const ESPACE_ROUTES: [string, Page][] = [
   ["/espace/contacts/nouveau", () => <MonNouveauContact />],
   ["/espace/affaires", () => <MesAffaires />],
   ["/espace/commissions", () => <MesCommissions />],
+  ["/espace/releves", () => <MesReleves />],
   ["/espace/profil", () => <MonProfil />],
   ["/espace/mandataires", () => <MesMandataires />],
   ["/espace/convention", ({ query }) => <MaConvention query={query} />],

@@ -15,12 +15,14 @@ export const MIA_NAV: NavItem[] = [
   { href: "/mia/contacts", label: "Contacts" },
   { href: "/mia/entreprises", label: "Entreprises" },
   { href: "/mia/affaires", label: "Affaires" },
+  { href: "/mia/commissions", label: "Commissions" },
 ];
 
 export const APPORTEUR_NAV: NavItem[] = [
   { href: "/espace/contacts", label: "Mes contacts" },
   { href: "/espace/affaires", label: "Mes affaires" },
   { href: "/espace/commissions", label: "Mes commissions" },
+  { href: "/espace/releves", label: "Mes relevés" },
   { href: "/espace/mandataires", label: "Mandataires" },
   { href: "/espace/profil", label: "Mon profil" },
 ];
