@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/assentis/mycrm/internal/crm"
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
@@ -46,6 +47,8 @@ func validBodies(ids map[string]string) map[string]map[string]any {
 		"POST /apporteurs/{apporteurId}/documents":      {"nom": "kbis.pdf", "type": "kbis", "contentType": "application/pdf", "taille": 1000},
 		"POST /espace-apporteur/documents":              {"nom": "rib.png", "type": "rib", "contentType": "image/png", "taille": 1000},
 		"PATCH /parametres":                             {"piecesDDAObligatoires": true},
+		"POST /imports":                                 {"type": "contacts", "nomFichier": "valide.csv"},
+		"POST /imports/{importId}/confirmation":         {"correspondance": []string{"nom", "email"}, "mettreAJourDoublons": true},
 		"POST /espace-apporteur/convention/acceptation": {"version": 1, "sha256": strings.Repeat("ab", 32)},
 		"POST /affaires/{affaireId}/encaissements":      {"date": "2026-11-02", "montantCentimes": 1000, "anneeContrat": 1, "remarques": "r"},
 		"POST /apporteurs/{apporteurId}/versements":     {"date": "2026-11-02", "montantCentimes": 1000, "mode": "virement", "reference": "r"},
@@ -105,7 +108,8 @@ func TestHostileInput(t *testing.T) {
 	r.JSON(t, &nj)
 	ids := map[string]string{"contact": string(c.ID), "apporteur": app.ID}
 	path := strings.NewReplacer("{contactId}", string(c.ID), "{entrepriseId}", e.ID, "{affaireId}", af.ID,
-		"{apporteurId}", app.ID, "{produitId}", prod, "{tacheId}", tj.ID, "{noteId}", nj.ID, "{cibleId}", string(c.ID))
+		"{apporteurId}", app.ID, "{produitId}", prod, "{tacheId}", tj.ID, "{noteId}", nj.ID, "{cibleId}", string(c.ID),
+		"{importId}", string(depositImport(t, h.id, crm.ImportContacts, []byte("Nom;Email\nCible;"+uniqEmail("imp")+"\n")).ID))
 	waitStreams(t)
 	state := func() string { return snapshot(t, h.id) + partition(t, "CATALOGUE") }
 	before := state()
@@ -121,7 +125,7 @@ func TestHostileInput(t *testing.T) {
 		if !ok {
 			switch key {
 			case "POST /apporteurs/{apporteurId}/invitation", "POST /apporteurs/{apporteurId}/convention",
-				"POST /espace-apporteur/mandataires/{membreId}/acceptation",
+				"POST /espace-apporteur/mandataires/{membreId}/acceptation", "POST /imports/{importId}/annulation",
 				"POST /documents/{documentId}/restauration", "POST /espace-apporteur/documents/{documentId}/restauration":
 				continue // no body: nothing to decode
 			}

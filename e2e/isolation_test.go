@@ -52,6 +52,7 @@ type world struct {
 	entreprise          string
 	affaire             string
 	document            string // A1's own verified RC Pro
+	imp                 string // an import of A, its file read, waiting for confirmation
 	releve              string // A1's relevé de commissions
 	contactEmail        string
 	mark                string
@@ -133,8 +134,9 @@ func newWorld(t *testing.T) *world {
 	wantStatus(t, call(t, "POST", "/espace-apporteur/mandataires/"+mB.ID+"/acceptation", w.tokA2, nil), 200)
 	w.membreA2B = mB.ID
 	w.document = string(uploadDocument(t, "POST", "/espace-apporteur/documents", w.tokA1, "rc_pro", "RCPro"+mark+".pdf", samplePDF).ID)
+	w.imp = string(depositImport(t, w.a.id, crm.ImportContacts, []byte("Nom;Email\nImport"+mark+";"+uniqEmail("imp")+"\n")).ID)
 	waitStreams(t)
-	w.markers = []string{mark, string(w.a.id), w.contact, w.espace, w.entreprise, w.affaire, w.contactEmail,
+	w.markers = []string{mark, string(w.a.id), w.contact, w.espace, w.entreprise, w.affaire, w.imp, w.contactEmail,
 		"+33" + phone[1:], w.a1.ID, w.a1.Email, w.conventionSHA, w.document}
 	// A's cursors on every list (limit=1 leaves a next page).
 	w.cursors = map[string]string{}
@@ -158,7 +160,7 @@ func newWorld(t *testing.T) *world {
 // path substitutes the victim's ids into a route's path.
 func (w *world) path(p string) string {
 	return strings.NewReplacer("{contactId}", w.contact, "{entrepriseId}", w.entreprise, "{affaireId}", w.affaire,
-		"{apporteurId}", w.a1.ID, "{produitId}", "auto", "{membreId}", w.membreA1, "{tacheId}", w.tache, "{noteId}", w.note, "{cibleId}", w.contact, "{releveId}", w.releve, "{documentId}", w.document).Replace(p)
+		"{apporteurId}", w.a1.ID, "{produitId}", "auto", "{membreId}", w.membreA1, "{tacheId}", w.tache, "{noteId}", w.note, "{cibleId}", w.contact, "{releveId}", w.releve, "{documentId}", w.document, "{importId}", w.imp).Replace(p)
 }
 
 // body is a request body for a write route, naming the victim's ids where
@@ -186,6 +188,10 @@ func (w *world) body(rt string) any {
 		return map[string]any{"adresse": "Chez l'intrus"}
 	case "PATCH /apporteurs/{apporteurId}":
 		return map[string]any{"localisation": "Chez l'intrus"}
+	case "POST /imports":
+		return map[string]any{"type": "contacts", "nomFichier": "intrus.csv"}
+	case "POST /imports/{importId}/confirmation":
+		return map[string]any{"correspondance": []string{"nom", "email"}}
 	case "PATCH /admin/produits/{produitId}":
 		return map[string]any{"nom": "Intrus"}
 	case "POST /activation":
@@ -249,6 +255,7 @@ var espaceWant = map[string][4]int{
 // with the victim's apporteur's email is created as for anybody (201): the
 // email guard is per MIA, so the answer tells nothing of the victim.
 var otherMIAWrite = map[string]int{
+	"POST /imports":  201, // its own import: nothing of the victim
 	"POST /contacts": 422, "POST /entreprises": 422, "POST /affaires": 422, "POST /apporteurs": 201,
 	"PATCH /parametres": 200, // its own settings
 	// A relevé of the victim's apporteur: unknown to the other MIA. Its own profile: its own.
@@ -616,7 +623,7 @@ func routeOf(p string) string {
 	parts := strings.Split(p, "/")
 	if len(parts) == 3 {
 		parts[2] = map[string]string{"contacts": "{contactId}", "entreprises": "{entrepriseId}", "affaires": "{affaireId}",
-			"apporteurs": "{apporteurId}"}[parts[1]]
+			"apporteurs": "{apporteurId}", "imports": "{importId}"}[parts[1]]
 	}
 	return strings.Join(parts, "/")
 }

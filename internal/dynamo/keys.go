@@ -344,3 +344,11 @@ func ImportLineSK(id crm.ImportID, line int) string {
 
 // ImportLinesPrefix starts the sort keys of an import's lines.
 func ImportLinesPrefix(id crm.ImportID) string { return prefixImportLine + string(id) + "#" }
+
+// ActiveImportsList (GSI2PK) lists the imports of every MIA that are running
+// or being undone, for the worker that runs them (GSI2SK: MIA#<m>#<import>).
+// It is the worker's to-do list, not a tenant's data: no route reads it.
+func ActiveImportsList() string { return "IMPORTS#ACTIFS" }
+func ActiveImportSK(m crm.MIAID, id crm.ImportID) string {
+	return MIAPK(m) + "#" + string(id)
+}

@@ -12,6 +12,8 @@ import (
 
 // requestInputs is the type each write route decodes its body into.
 var requestInputs = map[string]any{
+	"POST /imports":                                 newImportInput{},
+	"POST /imports/{importId}/confirmation":         confirmationInput{},
 	"POST /contacts":                                contactInput{},
 	"PATCH /contacts/{contactId}":                   crm.ContactPatch{},
 	"POST /entreprises":                             entrepriseInput{},

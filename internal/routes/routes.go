@@ -60,6 +60,14 @@ var API = []Route{
 	{"update-affaire", "PATCH /affaires/{affaireId}", httpapi.MIA, httpapi.UpdateAffaire, Store},
 	{"list-produits", "GET /produits", httpapi.MIA, httpapi.ListProduits, Store},
 
+	// MIA: CSV imports (the worker that runs them is a schedule).
+	{"create-import", "POST /imports", httpapi.MIA, httpapi.CreateImport, Store | Files},
+	{"list-imports", "GET /imports", httpapi.MIA, httpapi.ListImports, Store},
+	{"get-import", "GET /imports/{importId}", httpapi.MIA, httpapi.GetImport, Store},
+	{"confirm-import", "POST /imports/{importId}/confirmation", httpapi.MIA, httpapi.ConfirmImport, Store},
+	{"undo-import", "POST /imports/{importId}/annulation", httpapi.MIA, httpapi.UndoImport, Store},
+	{"get-import-report", "GET /imports/{importId}/rapport", httpapi.MIA, httpapi.ImportReport, Store},
+
 	// MIA: daily work (tâches, notes, timeline, dashboard).
 	{"create-tache", "POST /taches", httpapi.MIA, httpapi.CreateTache, Store},
 	{"list-taches", "GET /taches", httpapi.MIA, httpapi.ListTaches, Store},
@@ -157,6 +165,8 @@ type Upload struct {
 // Schedules are the functions EventBridge Scheduler runs. Expression and
 // Timezone are the ScheduleV2 event's in template.yaml.
 var Schedules = []Schedule{
+	// The CSV import worker: goes on with every running import or undo.
+	{"run-imports", "rate(1 minute)", "Europe/Paris", jobs.RunImports, Store | Phone | Files},
 	// The relevés de commissions of the month before, on the 1st at 4:00.
 	{"issue-releves", "cron(0 4 1 * ? *)", "Europe/Paris", jobs.Releves, Store},
 	// The relances of the day first (6:00, every day: a wake-up falling on a

@@ -58,6 +58,15 @@ func (t *table) RefuseDocument(_ context.Context, _ crm.MIAID, id crm.DocumentID
 	return nil
 }
 
+// The import kind is tested by e2e (TestImportAPI); these tests upload documents.
+func (t *table) GetImport(context.Context, crm.MIAID, crm.ImportID) (crm.Import, error) {
+	return crm.Import{}, crm.Errorf(crm.ENOTFOUND, "Import introuvable.")
+}
+
+func (t *table) SetImportFile(context.Context, crm.MIAID, crm.ImportID, crm.Import) (crm.Import, error) {
+	return crm.Import{}, crm.Errorf(crm.ENOTFOUND, "Import introuvable.")
+}
+
 const (
 	mia = "01ARZ3NDEKTSV4RRFFQ69G5FAV"
 	doc = "01ARZ3NDEKTSV4RRFFQ69G5FAW"

@@ -12,6 +12,7 @@ import { ApporteurNew, ApporteurView, ApporteursList } from "./pages/mia/Apporte
 import { ContactNew, ContactView, ContactsList } from "./pages/mia/Contacts";
 import { EntrepriseNew, EntrepriseView, EntreprisesList } from "./pages/mia/Entreprises";
 import { AffaireEdit, AffaireNew, AffairesList } from "./pages/mia/Affaires";
+import { ImportView, ImportsList } from "./pages/mia/Imports";
 import { MesAffaires, MesCommissions, MesContacts, MonNouveauContact, MonProfil } from "./pages/espace/Espace";
 import { MaConvention, MandataireBar, MesMandataires } from "./pages/espace/Relation";
 import { Commissions, CommissionsApporteur, MesReleves } from "./pages/ledger";
@@ -34,6 +35,8 @@ const MIA_ROUTES: [string, Page][] = [
   ["/mia/affaires", ({ query }) => <AffairesList query={query} />],
   ["/mia/affaires/nouvelle", ({ query }) => <AffaireNew query={query} />],
   ["/mia/affaires/:id", ({ params, query }) => <AffaireEdit id={params.id} query={query} />],
+  ["/mia/imports", () => <ImportsList />],
+  ["/mia/imports/:id", ({ params }) => <ImportView id={params.id} />],
   ["/mia/commissions", () => <Commissions />],
   ["/mia/commissions/:id", ({ params }) => <CommissionsApporteur id={params.id} />],
 ];

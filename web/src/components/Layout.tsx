@@ -15,6 +15,7 @@ export const MIA_NAV: NavItem[] = [
   { href: "/mia/contacts", label: "Contacts" },
   { href: "/mia/entreprises", label: "Entreprises" },
   { href: "/mia/affaires", label: "Affaires" },
+  { href: "/mia/imports", label: "Imports" },
   { href: "/mia/commissions", label: "Commissions" },
 ];
 
