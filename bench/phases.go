@@ -37,7 +37,7 @@ func runPhases(ctx context.Context, o options, rep *Report, routes []Route, log 
 		}
 	}()
 
-	if !o.skip["routes"] || !o.skip["flat"] {
+	if !o.skip["routes"] || !o.skip["flat"] || !o.skip["import"] {
 		if err := st.prepare(ctx, log); err != nil {
 			return err
 		}
@@ -56,6 +56,18 @@ func runPhases(ctx context.Context, o options, rep *Report, routes []Route, log 
 			fmt.Fprintln(log, "bench: flatness:", err)
 			err = nil
 		}
+	}
+	if !o.skip["import"] {
+		// The CSV import (issue 15): 10,000 lines through the upload and the worker.
+		imp, err := importPhase(ctx, st, 10000)
+		if err != nil {
+			rep.Notes = append(rep.Notes, "import: "+err.Error())
+		} else {
+			rep.Import = imp
+			rep.Notes = append(rep.Notes, fmt.Sprintf("import: %d lines in %.1f s (%.0f lines/s, %d worker runs); undo in %.1f s; upload check %.1f s",
+				imp.Lines, imp.Seconds, imp.LinesPerSec, imp.WorkerRuns, imp.UndoSeconds, imp.UploadChecks))
+		}
+		fmt.Fprintln(log, "bench: import:", rep.Notes[len(rep.Notes)-1])
 	}
 	if !o.skip["cold"] {
 		rep.Cold = coldPhase(ctx, o, st, rie, bins, routes, log)

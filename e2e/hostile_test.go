@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/assentis/mycrm/internal/crm"
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
@@ -35,12 +36,19 @@ func validBodies(ids map[string]string) map[string]map[string]any {
 		"POST /admin/mias":                {"nom": "Valide", "prenom": "Mia", "email": uniqEmail("val-mia"), "cabinet": "Cabinet V"},
 		"POST /admin/produits": {"id": "valide-" + fmt.Sprint(uniq()), "nom": "Valide", "categorie": "auto", "assureur": "Assureur",
 			"tauxCommissionMIA": 10, "actif": true},
-		"POST /activation":                              {"token": strings.Repeat("A", 43), "motDePasse": "Valide-2026-Long"},
-		"PATCH /contacts/{contactId}":                   {"nom": "Patch", "email": uniqEmail("patch"), "statut": "client"},
-		"PATCH /entreprises/{entrepriseId}":             {"adresse": "2 rue Patch", "siren": uniqSiren(), "raisonSociale": "Patch SA"},
-		"PATCH /affaires/{affaireId}":                   {"statut": "signee", "primeAnnuelleCentimes": 20000, "tauxCommissionApporteur": 20},
-		"PATCH /apporteurs/{apporteurId}":               {"nom": "Patch", "localisation": "Nantes", "telephone": uniqPhone()},
-		"PATCH /admin/produits/{produitId}":             {"nom": "Patch", "tauxCommissionMIA": 12, "actif": false},
+		"POST /activation":                  {"token": strings.Repeat("A", 43), "motDePasse": "Valide-2026-Long"},
+		"PATCH /contacts/{contactId}":       {"nom": "Patch", "email": uniqEmail("patch"), "statut": "client"},
+		"PATCH /entreprises/{entrepriseId}": {"adresse": "2 rue Patch", "siren": uniqSiren(), "raisonSociale": "Patch SA"},
+		"PATCH /affaires/{affaireId}":       {"statut": "signee", "primeAnnuelleCentimes": 20000, "tauxCommissionApporteur": 20},
+		"PATCH /apporteurs/{apporteurId}":   {"nom": "Patch", "localisation": "Nantes", "telephone": uniqPhone()},
+		"PATCH /admin/produits/{produitId}": {"nom": "Patch", "tauxCommissionMIA": 12, "actif": false},
+		// Documents: the name is the user's label (path-like, NUL, 500 characters are refused).
+		"POST /affaires/{affaireId}/documents":          {"nom": "der.pdf", "type": "der", "contentType": "application/pdf", "taille": 1000},
+		"POST /apporteurs/{apporteurId}/documents":      {"nom": "kbis.pdf", "type": "kbis", "contentType": "application/pdf", "taille": 1000},
+		"POST /espace-apporteur/documents":              {"nom": "rib.png", "type": "rib", "contentType": "image/png", "taille": 1000},
+		"PATCH /parametres":                             {"piecesDDAObligatoires": true, "informationArticle14": true},
+		"POST /imports":                                 {"type": "contacts", "nomFichier": "valide.csv"},
+		"POST /imports/{importId}/confirmation":         {"correspondance": []string{"nom", "email"}, "mettreAJourDoublons": true},
 		"POST /espace-apporteur/convention/acceptation": {"version": 1, "sha256": strings.Repeat("ab", 32)},
 		"POST /affaires/{affaireId}/encaissements":      {"date": "2026-11-02", "montantCentimes": 1000, "anneeContrat": 1, "remarques": "r"},
 		"POST /apporteurs/{apporteurId}/versements":     {"date": "2026-11-02", "montantCentimes": 1000, "mode": "virement", "reference": "r"},
@@ -58,7 +66,6 @@ func validBodies(ids map[string]string) map[string]map[string]any {
 		"POST /contacts/{contactId}/effacement":     {"confirmation": false, "motif": "m"},
 		"POST /apporteurs/{apporteurId}/effacement": {"confirmation": false, "motif": "m"},
 		"POST /conservation/{contactId}/decision":   {"decision": "purger", "motif": "m"},
-		"PATCH /parametres":                         {"informationArticle14": true},
 	}
 }
 
@@ -106,7 +113,8 @@ func TestHostileInput(t *testing.T) {
 	r.JSON(t, &nj)
 	ids := map[string]string{"contact": string(c.ID), "apporteur": app.ID}
 	path := strings.NewReplacer("{contactId}", string(c.ID), "{entrepriseId}", e.ID, "{affaireId}", af.ID,
-		"{apporteurId}", app.ID, "{produitId}", prod, "{tacheId}", tj.ID, "{noteId}", nj.ID, "{cibleId}", string(c.ID))
+		"{apporteurId}", app.ID, "{produitId}", prod, "{tacheId}", tj.ID, "{noteId}", nj.ID, "{cibleId}", string(c.ID),
+		"{importId}", string(depositImport(t, h.id, crm.ImportContacts, []byte("Nom;Email\nCible;"+uniqEmail("imp")+"\n")).ID))
 	waitStreams(t)
 	state := func() string { return snapshot(t, h.id) + partition(t, "CATALOGUE") }
 	before := state()
@@ -122,7 +130,8 @@ func TestHostileInput(t *testing.T) {
 		if !ok {
 			switch key {
 			case "POST /apporteurs/{apporteurId}/invitation", "POST /apporteurs/{apporteurId}/convention",
-				"POST /espace-apporteur/mandataires/{membreId}/acceptation":
+				"POST /espace-apporteur/mandataires/{membreId}/acceptation", "POST /imports/{importId}/annulation",
+				"POST /documents/{documentId}/restauration", "POST /espace-apporteur/documents/{documentId}/restauration":
 				continue // no body: nothing to decode
 			}
 			t.Errorf("%s: no valid body in the hostile matrix: add one", key)

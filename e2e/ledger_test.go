@@ -66,6 +66,7 @@ func TestLedger(t *testing.T) {
 	mia := newTenant(t, false)
 	app, appTok := newActiveApporteur(t, mia.token, "ledger-app")
 	_, otherTok := newActiveApporteur(t, mia.token, "ledger-other")
+	formalise(t, mia.token, app.ID, appTok) // no versement otherwise (issue 12)
 	paris := crm.Paris
 
 	// The MIA's identity, printed on its relevés.

@@ -3,21 +3,17 @@ package e2e
 import (
 	"crypto/sha256"
 	"encoding/hex"
+	"fmt"
 	"net/http"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/getkin/kin-openapi/openapi3filter"
+	"github.com/assentis/mycrm/internal/crm"
 )
 
 // Issue 12: one person working with several MIA (memberships), the legal
 // status of each relation, the convention d'apport accepted online.
-
-func init() {
-	// The conventions are served as PDF: the contract check reads them as files.
-	openapi3filter.RegisterBodyDecoder("application/pdf", openapi3filter.FileBodyDecoder)
-}
 
 type membreJSON struct {
 	ID          string `json:"id"`
@@ -292,5 +288,114 @@ func TestConventionAcceptance(t *testing.T) {
 	call(t, "GET", path, mia.token, nil).JSON(t, &got)
 	if got.Convention.Version != 2 || got.Convention.AccepteeLe != "" {
 		t.Errorf("apporteur's convention after v2 = %+v, want v2 not accepted", got.Convention)
+	}
+}
+
+// formalise gives apporteur appID of the MIA a legal status (an ORIAS
+// intermediary, checked and insured) and has it accept its convention: what
+// a versement requires (issue 12).
+func formalise(t *testing.T, miaTok, appID, appTok string) {
+	t.Helper()
+	wantStatus(t, call(t, "PATCH", "/apporteurs/"+appID, miaTok, map[string]any{"statutLegal": map[string]any{"type": "intermediaire_orias",
+		"numeroOrias": "07012345", "categorie": "courtier", "verifieLe": time.Now().In(time.UTC).Format(time.DateOnly),
+		"rcProAssureur": "Hiscox", "rcProExpiration": "2030-12-31"}}), http.StatusOK)
+	r := call(t, "POST", "/apporteurs/"+appID+"/convention", miaTok, nil)
+	wantStatus(t, r, http.StatusCreated)
+	var c conventionJSON
+	r.JSON(t, &c)
+	pdf := call(t, "GET", fmt.Sprintf("/espace-apporteur/convention/pdf?version=%d", c.Version), appTok, nil)
+	wantStatus(t, pdf, http.StatusOK)
+	wantStatus(t, call(t, "POST", "/espace-apporteur/convention/acceptation", appTok, map[string]any{"version": c.Version, "sha256": sha(pdf.Body)}), http.StatusOK)
+}
+
+// The guardrails on what may be paid (issue 12, item 4).
+func TestRelationGuardrails(t *testing.T) {
+	mia := newTenant(t, false)
+	app, tok := newActiveApporteur(t, mia.token, "garde-fous")
+	c := createContact(t, mia.token, map[string]any{"nom": "Client", "email": uniqEmail("garde-client"), "apporteurId": app.ID})
+	r := call(t, "POST", "/affaires", mia.token, map[string]any{"clientId": c.ID, "produitId": "auto",
+		"primeAnnuelleCentimes": 100000, "tauxCommissionMIA": 10, "tauxCommissionApporteur": 20})
+	wantStatus(t, r, http.StatusCreated)
+	var af struct{ ID string }
+	r.JSON(t, &af)
+	wantStatus(t, call(t, "PATCH", "/affaires/"+af.ID, mia.token, map[string]any{"statut": "signee"}), http.StatusOK)
+	waitStreams(t)
+	today := time.Now().In(time.UTC).Format(time.DateOnly)
+	encaisse := func(annee int) crm.Ligne {
+		t.Helper()
+		r := call(t, "POST", "/affaires/"+af.ID+"/encaissements", mia.token, map[string]any{"date": today, "montantCentimes": 10000, "anneeContrat": annee})
+		wantStatus(t, r, http.StatusCreated)
+		var e crm.Encaissement
+		r.JSON(t, &e)
+		for _, l := range list[crm.Ligne](t, mia.token, "/affaires/"+af.ID+"/lignes").Items {
+			if l.ID == e.LigneID {
+				return l
+			}
+		}
+		t.Fatalf("encaissement %+v: no line %q", e, e.LigneID)
+		return crm.Ligne{}
+	}
+	verse := func(body map[string]any) response {
+		t.Helper()
+		body["date"], body["montantCentimes"], body["mode"] = today, 2000, "virement"
+		return call(t, "POST", "/apporteurs/"+app.ID+"/versements", mia.token, body)
+	}
+
+	// Year 1 makes a line à verser; no versement without a formalised relation.
+	if l := encaisse(1); l.Statut != crm.LigneAVerser || l.MontantCentimes != 2000 {
+		t.Errorf("year 1 line = %+v", l)
+	}
+	p := wantProblem(t, verse(map[string]any{}), http.StatusUnprocessableEntity, "apporteurId")
+	if !strings.Contains(p.Detail, "convention d'apport acceptée") || !strings.Contains(p.Detail, "statut légal") {
+		t.Errorf("refusal %q does not name what is missing", p.Detail)
+	}
+
+	// An indicateur with its convention accepted: paid; year 2 is shown non éligible.
+	wantStatus(t, call(t, "PATCH", "/apporteurs/"+app.ID, mia.token, map[string]any{"statutLegal": map[string]any{"type": "indicateur"}}), http.StatusOK)
+	r = call(t, "POST", "/apporteurs/"+app.ID+"/convention", mia.token, nil)
+	wantStatus(t, r, http.StatusCreated)
+	p = wantProblem(t, verse(map[string]any{}), http.StatusUnprocessableEntity, "apporteurId")
+	if !strings.Contains(p.Detail, "attend son acceptation") {
+		t.Errorf("refusal with a convention not accepted: %q", p.Detail)
+	}
+	pdf := call(t, "GET", "/espace-apporteur/convention/pdf", tok, nil)
+	wantStatus(t, call(t, "POST", "/espace-apporteur/convention/acceptation", tok, map[string]any{"version": 1, "sha256": sha(pdf.Body)}), http.StatusOK)
+	wantStatus(t, verse(map[string]any{}), http.StatusCreated)
+	before := registre(t, "/apporteurs/"+app.ID+"/lignes", mia.token).Solde
+	if l := encaisse(2); l.Statut != crm.LigneNonEligible || l.MontantCentimes != 0 || l.NonEligible != "indicateur" {
+		t.Errorf("an indicateur's year-2 line = %+v, want non_eligible, 0, indicateur", l)
+	}
+	if after := registre(t, "/apporteurs/"+app.ID+"/lignes", mia.token).Solde; after.SoldeCentimes != before.SoldeCentimes || after.AVerserCentimes != before.AVerserCentimes {
+		t.Errorf("balances moved on a non-eligible line: %+v → %+v", before, after)
+	}
+	mine := registre(t, "/espace-apporteur/lignes", tok)
+	shown := false
+	for _, l := range mine.Items {
+		shown = shown || l.Statut == crm.LigneNonEligible && l.NonEligible == "indicateur"
+	}
+	if !shown {
+		t.Errorf("the apporteur does not see its non-eligible line: %+v", mine.Items)
+	}
+
+	// An intermediary whose check is stale and RC Pro expired: paid only once confirmed, recorded.
+	wantStatus(t, call(t, "PATCH", "/apporteurs/"+app.ID, mia.token, map[string]any{"statutLegal": map[string]any{"type": "intermediaire_orias",
+		"numeroOrias": "07012345", "categorie": "mandataire", "verifieLe": "2025-01-15", "rcProAssureur": "Hiscox", "rcProExpiration": "2026-01-31"}}), http.StatusOK)
+	if l := encaisse(3); l.Statut != crm.LigneAVerser {
+		t.Errorf("an intermediary's year-3 line = %+v, want à verser", l)
+	}
+	wantProblem(t, verse(map[string]any{}), http.StatusUnprocessableEntity, "confirmeAlertes")
+	r = verse(map[string]any{"confirmeAlertes": true})
+	wantStatus(t, r, http.StatusCreated)
+	var v crm.Versement
+	r.JSON(t, &v)
+	if strings.Join(v.AlertesConfirmees, ",") != "verification_ancienne,rc_pro_expiree" {
+		t.Errorf("versement alertes = %v", v.AlertesConfirmees)
+	}
+	recorded := false
+	for _, l := range registre(t, "/apporteurs/"+app.ID+"/lignes", mia.token).Items {
+		recorded = recorded || l.ID == v.ID && len(l.AlertesConfirmees) == 2
+	}
+	if !recorded {
+		t.Error("the versement line does not record the confirmation")
 	}
 }

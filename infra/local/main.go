@@ -70,6 +70,11 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
+	// The demo MIA's year of commissions (issue 11): written through the
+	// running stack, whose stream consumers write the acquise lines.
+	if err := s.SeedDemoLedger(ctx); err != nil {
+		fmt.Fprintln(stdout, "demo ledger not seeded:", err)
+	}
 	webNote := ""
 	if fi, err := os.Stat(*web); err != nil || !fi.IsDir() {
 		webNote = "  (not built: make web)"
@@ -89,10 +94,12 @@ MyCRM runs locally.
 Demo accounts
   MIA                %s / %s
   Assentis staff     %s / %s
+  Apporteur          %s / %s   (demo MIA's, with a year of commissions)
 
 Ctrl-C stops everything.
 `, s.APIURL, webNote, s.APIURL, s.DynamoURL, s.Table, s.CognitoURL, s.MIAPoolID, s.ApporteurPoolID, s.SESURL, s.S3URL, s.Bucket, s.APIURL, s.Dir,
-		devstack.DemoMIAEmail, devstack.DemoMIAPassword, devstack.StaffEmail, devstack.StaffPassword)
+		devstack.DemoMIAEmail, devstack.DemoMIAPassword, devstack.StaffEmail, devstack.StaffPassword,
+		devstack.DemoApporteurEmail, devstack.DemoApporteurPassword)
 
 	<-ctx.Done()
 	fmt.Fprintln(stdout, "\nstopping…")

@@ -74,14 +74,17 @@ func (c *ImportCounts) Add(o ImportOutcome) {
 // Import is a CSV import of a MIA: the file's detected shape, the mapping
 // the MIA confirmed, and its progress (Curseur lines of Total done).
 type Import struct {
-	ID               ImportID     `json:"id"`
-	Type             ImportKind   `json:"type"`
-	Statut           ImportStatut `json:"statut"`
-	NomFichier       string       `json:"nomFichier,omitempty"`
-	Encodage         string       `json:"encodage,omitempty"`
-	Separateur       string       `json:"separateur,omitempty"`
-	Colonnes         []string     `json:"colonnes,omitempty"`
-	Correspondance   []string     `json:"correspondance,omitempty"` // target field per column, "" = ignored
+	ID             ImportID     `json:"id"`
+	Type           ImportKind   `json:"type"`
+	Statut         ImportStatut `json:"statut"`
+	NomFichier     string       `json:"nomFichier,omitempty"`
+	Encodage       string       `json:"encodage,omitempty"`
+	Separateur     string       `json:"separateur,omitempty"`
+	Colonnes       []string     `json:"colonnes,omitempty"`
+	Correspondance []string     `json:"correspondance,omitempty"` // target field per column, "" = ignored
+	// Apercu is the first lines of the file (cells clipped), for the MIA to
+	// check the mapping.
+	Apercu           [][]string   `json:"apercu,omitempty"`
 	MettreAJour      bool         `json:"mettreAJourDoublons"`
 	Total            int          `json:"total"`
 	Curseur          int          `json:"traitees"`
@@ -122,4 +125,10 @@ type ImportLine struct {
 	Label    string        `json:"libelle,omitempty"`
 	EntityID string        `json:"id,omitempty"`
 	Undone   bool          `json:"annulee,omitempty"`
+}
+
+// ImportRef names an import of some MIA (the worker's to-do list).
+type ImportRef struct {
+	MIA MIAID
+	ID  ImportID
 }

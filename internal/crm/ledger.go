@@ -46,6 +46,10 @@ const (
 	LigneAnnulee        LigneStatut = "annulee"
 	LigneReprise        LigneStatut = "reprise"
 	LigneVersement      LigneStatut = "versement"
+	// LigneNonEligible: an encaissement on which the apporteur gets nothing
+	// (an indicateur's years after the first, R.511-3): shown, never
+	// silently dropped; its amount is 0 and NonEligible says why.
+	LigneNonEligible LigneStatut = "non_eligible"
 )
 
 // Ligne is one line of an apporteur's ledger.
@@ -79,7 +83,13 @@ type Ligne struct {
 	PrimeAnnuelleCentimes int64 `json:"primeAnnuelleCentimes,omitempty"`
 	TauxCommissionMIA     int   `json:"tauxCommissionMIA,omitempty"`
 	EncaisseCentimes      int64 `json:"encaisseCentimes,omitempty"`
-	Version               int   `json:"version"`
+	// NonEligible, for a non_eligible line, says why ("indicateur").
+	NonEligible string `json:"nonEligible,omitempty"`
+	// AlertesConfirmees, on a versement line, are the warnings on the
+	// apporteur's legal status the MIA confirmed paying despite (stale ORIAS
+	// check, expired RC Pro).
+	AlertesConfirmees []string `json:"alertesConfirmees,omitempty"`
+	Version           int      `json:"version"`
 }
 
 // CountsInSolde tells whether the line's amount is part of the solde (the
@@ -417,10 +427,12 @@ type Versement struct {
 	Mode            string      `json:"mode"`
 	Reference       string      `json:"reference,omitempty"`
 	// Lignes are the à-verser lines it settled.
-	Lignes    []string  `json:"lignes"`
-	CreatedAt time.Time `json:"createdAt"`
-	UpdatedAt time.Time `json:"updatedAt"`
-	Version   int       `json:"version"`
+	Lignes []string `json:"lignes"`
+	// AlertesConfirmees: the legal-status warnings the MIA confirmed.
+	AlertesConfirmees []string  `json:"alertesConfirmees,omitempty"`
+	CreatedAt         time.Time `json:"createdAt"`
+	UpdatedAt         time.Time `json:"updatedAt"`
+	Version           int       `json:"version"`
 }
 
 // NewVersement is what a MIA sends; Lignes optionally chooses the lines to
@@ -431,6 +443,9 @@ type NewVersement struct {
 	Mode            string   `json:"mode"`
 	Reference       string   `json:"reference"`
 	Lignes          []string `json:"lignes"`
+	// ConfirmeAlertes: pay despite a stale ORIAS check or an expired RC Pro
+	// (the ledger line records it).
+	ConfirmeAlertes bool `json:"confirmeAlertes"`
 }
 
 // Modes of payment.
@@ -510,7 +525,8 @@ func Settle(lines []Ligne, s Solde, amount int64, chosen []string) ([]string, er
 // VersementLine is the negative line a versement writes.
 func VersementLine(v Versement) Ligne {
 	return Ligne{ID: v.ID, ApporteurID: v.ApporteurID, Nature: NatureVersement, Statut: LigneVersement,
-		MontantCentimes: -v.MontantCentimes, Date: v.Date, EnregistreeLe: v.CreatedAt, VersementID: v.ID, Version: 1}
+		MontantCentimes: -v.MontantCentimes, Date: v.Date, EnregistreeLe: v.CreatedAt, VersementID: v.ID,
+		AlertesConfirmees: v.AlertesConfirmees, Version: 1}
 }
 
 // sortLines orders lines as the ledger shows them: by time written, then id.
@@ -559,14 +575,23 @@ type Registre struct {
 // EncaissementLine is the apporteur's line an encaissement creates, if any:
 // the one place where rules on the apporteur's right to a share (such as an
 // indicateur's years after the first) decide.
-func EncaissementLine(sig Signature, e Encaissement) (Ligne, bool, error) {
-	return ShareLine(sig, e), true, nil
+// An indicateur (statut, the apporteur's legal status now) gets a share of
+// the first contract year only: the line of a later year is non_eligible,
+// of amount 0, and says so.
+func EncaissementLine(sig Signature, e Encaissement, statut *StatutLegal) (Ligne, bool, error) {
+	l := ShareLine(sig, e)
+	if ok, motif := EncaissementEligible(statut, e.AnneeContrat); !ok {
+		l.Statut, l.MontantCentimes, l.NonEligible = LigneNonEligible, 0, motif
+	}
+	return l, true, nil
 }
 
 // CheckVersement is the one place where rules on the apporteur refuse a
-// versement (its statut today; its convention and registrations later).
-func CheckVersement(a Apporteur, n NewVersement) error {
-	return nil
+// versement: an accepted convention d'apport and a legal status are
+// required; a stale ORIAS check or an expired RC Pro needs the MIA's
+// confirmation, whose alerts it returns (recorded on the line).
+func CheckVersement(a Apporteur, n NewVersement, now time.Time) ([]string, error) {
+	return VersementGuard(a, n.ConfirmeAlertes, now)
 }
 
 // CheckReleveMois accepts a month ("2026-10") that is over (Paris) and not

@@ -63,7 +63,7 @@ func scheduledJobs(svc *streamapp.Services) (map[string]gateway.Job, error) {
 	for _, r := range routes.Schedules {
 		j, err := r.Make(jobs.Deps{
 			Store: svc.HTTP.Store, MIAPool: svc.HTTP.MIAAccounts, ApporteurPool: svc.HTTP.ApporteurAccounts,
-			Mailer: svc.Consumers.Mailer, WebBaseURL: svc.Consumers.WebBaseURL, Now: time.Now, Log: svc.HTTP.Log,
+			Mailer: svc.Consumers.Mailer, Files: svc.Files, WebBaseURL: svc.Consumers.WebBaseURL, Now: time.Now, Log: svc.HTTP.Log,
 		})
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", r.Folder, err)

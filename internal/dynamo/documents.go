@@ -104,21 +104,43 @@ func (s *Store) GetDocument(ctx context.Context, m crm.MIAID, id crm.DocumentID)
 	return it.document(), nil
 }
 
-// ListDocuments lists an owner's documents, oldest first: ONE Query (an
-// owner holds a few documents; at most crm.MaxLimit are read).
+// ListDocuments lists an owner's documents, oldest first, or ENOTFOUND when
+// the owner is not the MIA's: the owner's GetItem and the documents' Query
+// (GSI1; an owner holds a few documents, at most crm.MaxLimit are read) are
+// issued together, one round trip.
 func (s *Store) ListDocuments(ctx context.Context, m crm.MIAID, o crm.DocumentOwner) ([]crm.Document, error) {
-	out := []crm.Document{}
-	if !crm.IsULID(string(o.AffaireID) + string(o.ApporteurID)) {
-		return out, nil
+	ownerSK, what := ApporteurSK(o.ApporteurID), "Apporteur introuvable."
+	if o.AffaireID != "" {
+		ownerSK, what = AffaireSK(o.AffaireID), "Affaire introuvable."
+	}
+	if (o.AffaireID == "") == (o.ApporteurID == "") || !crm.IsULID(string(o.AffaireID)+string(o.ApporteurID)) {
+		return nil, crm.Errorf(crm.ENOTFOUND, "%s", what)
 	}
 	in := &dynamodb.QueryInput{TableName: &s.table, IndexName: aws.String(indexGSI1), Limit: aws.Int32(crm.MaxLimit)}
 	if err := withExpr(in, expression.Key(attrGSI1PK).Equal(expression.Value(DocumentCollection(m, o))), nil); err != nil {
 		return nil, internal("list documents", err)
 	}
-	res, err := s.db.Query(ctx, in)
-	if err != nil {
-		return nil, internal("list documents", err)
+	owner := make(chan error, 1)
+	go func() {
+		res, err := s.db.GetItem(ctx, &dynamodb.GetItemInput{TableName: &s.table, Key: s.key(MIAPK(m), ownerSK),
+			ProjectionExpression: aws.String(attrPK)})
+		switch {
+		case err != nil:
+			owner <- internal("get document owner", err)
+		case res.Item == nil:
+			owner <- crm.Errorf(crm.ENOTFOUND, "%s", what)
+		default:
+			owner <- nil
+		}
+	}()
+	res, qerr := s.db.Query(ctx, in)
+	if err := <-owner; err != nil {
+		return nil, err
 	}
+	if qerr != nil {
+		return nil, internal("list documents", qerr)
+	}
+	out := []crm.Document{}
 	for _, av := range res.Items {
 		var it documentItem
 		if err := attributevalue.UnmarshalMap(av, &it); err != nil {

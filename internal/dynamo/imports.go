@@ -26,23 +26,24 @@ const importLineTTL = crm.ImportUndoWindow + 24*time.Hour
 type importItem struct {
 	keys
 	meta
-	Kind           string   `dynamodbav:"kind"`
-	Statut         string   `dynamodbav:"statut"`
-	NomFichier     string   `dynamodbav:"nomFichier,omitempty"`
-	Encodage       string   `dynamodbav:"encodage,omitempty"`
-	Separateur     string   `dynamodbav:"separateur,omitempty"`
-	Colonnes       []string `dynamodbav:"colonnes,omitempty"`
-	Correspondance []string `dynamodbav:"correspondance,omitempty"`
-	MettreAJour    bool     `dynamodbav:"mettreAJour"`
-	Total          int      `dynamodbav:"total"`
-	Curseur        int      `dynamodbav:"curseur"`
-	Crees          int      `dynamodbav:"crees"`
-	MisAJour       int      `dynamodbav:"misAJour"`
-	Doublons       int      `dynamodbav:"doublons"`
-	Rejetes        int      `dynamodbav:"rejetes"`
-	Restaures      int      `dynamodbav:"restaures"`
-	Supprimes      int      `dynamodbav:"supprimes"`
-	Conserves      int      `dynamodbav:"conserves"`
+	Kind           string     `dynamodbav:"kind"`
+	Statut         string     `dynamodbav:"statut"`
+	NomFichier     string     `dynamodbav:"nomFichier,omitempty"`
+	Encodage       string     `dynamodbav:"encodage,omitempty"`
+	Separateur     string     `dynamodbav:"separateur,omitempty"`
+	Colonnes       []string   `dynamodbav:"colonnes,omitempty"`
+	Correspondance []string   `dynamodbav:"correspondance,omitempty"`
+	Apercu         [][]string `dynamodbav:"apercu,omitempty"`
+	MettreAJour    bool       `dynamodbav:"mettreAJour"`
+	Total          int        `dynamodbav:"total"`
+	Curseur        int        `dynamodbav:"curseur"`
+	Crees          int        `dynamodbav:"crees"`
+	MisAJour       int        `dynamodbav:"misAJour"`
+	Doublons       int        `dynamodbav:"doublons"`
+	Rejetes        int        `dynamodbav:"rejetes"`
+	Restaures      int        `dynamodbav:"restaures"`
+	Supprimes      int        `dynamodbav:"supprimes"`
+	Conserves      int        `dynamodbav:"conserves"`
 	// UndoCursor is the last line the undo has reverted.
 	UndoCursor int    `dynamodbav:"undoCursor"`
 	Erreur     string `dynamodbav:"erreur,omitempty"`
@@ -63,7 +64,7 @@ func (it importItem) imp() crm.Import {
 	i := crm.Import{
 		ID: crm.ImportID(it.ID), Type: crm.ImportKind(it.Kind), Statut: crm.ImportStatut(it.Statut),
 		NomFichier: it.NomFichier, Encodage: it.Encodage, Separateur: it.Separateur, Colonnes: it.Colonnes,
-		Correspondance: it.Correspondance, MettreAJour: it.MettreAJour, Total: it.Total, Curseur: it.Curseur,
+		Correspondance: it.Correspondance, Apercu: it.Apercu, MettreAJour: it.MettreAJour, Total: it.Total, Curseur: it.Curseur,
 		Compteurs: crm.ImportCounts{Crees: it.Crees, MisAJour: it.MisAJour, Doublons: it.Doublons, Rejetes: it.Rejetes,
 			Restaures: it.Restaures, Supprimes: it.Supprimes, Conserves: it.Conserves},
 		Erreur: it.Erreur, CreatedAt: parseTime(it.CreatedAt), UpdatedAt: parseTime(it.UpdatedAt), Version: it.Version,
@@ -206,7 +207,7 @@ func wrongStatut(msg string) func(*importItem) error {
 func (s *Store) SetImportFile(ctx context.Context, m crm.MIAID, id crm.ImportID, f crm.Import) (crm.Import, error) {
 	upd := expression.Set(expression.Name("statut"), expression.Value(f.Statut))
 	for name, v := range map[string]any{"encodage": f.Encodage, "separateur": f.Separateur, "colonnes": f.Colonnes,
-		"correspondance": f.Correspondance, "total": f.Total, "erreur": f.Erreur} {
+		"correspondance": f.Correspondance, "apercu": f.Apercu, "total": f.Total, "erreur": f.Erreur} {
 		upd = upd.Set(expression.Name(name), expression.Value(v))
 	}
 	return s.updateImport(ctx, m, id, upd, statutIs(crm.ImportEnAttenteFichier, crm.ImportAConfirmer),
@@ -218,7 +219,9 @@ func (s *Store) SetImportFile(ctx context.Context, m crm.MIAID, id crm.ImportID,
 func (s *Store) ConfirmImport(ctx context.Context, m crm.MIAID, id crm.ImportID, mapping []string, update bool) (crm.Import, error) {
 	upd := expression.Set(expression.Name("statut"), expression.Value(crm.ImportEnCours)).
 		Set(expression.Name("correspondance"), expression.Value(mapping)).
-		Set(expression.Name("mettreAJour"), expression.Value(update))
+		Set(expression.Name("mettreAJour"), expression.Value(update)).
+		Set(expression.Name(attrGSI2PK), expression.Value(ActiveImportsList())).
+		Set(expression.Name(attrGSI2SK), expression.Value(ActiveImportSK(m, id)))
 	return s.updateImport(ctx, m, id, upd, statutIs(crm.ImportAConfirmer),
 		wrongStatut("Cet import n'attend pas de confirmation."))
 }
@@ -234,7 +237,8 @@ func (s *Store) AdvanceImport(ctx context.Context, m crm.MIAID, id crm.ImportID,
 		Add(expression.Name("rejetes"), expression.Value(c.Rejetes))
 	if done {
 		upd = upd.Set(expression.Name("statut"), expression.Value(crm.ImportTerminee)).
-			Set(expression.Name("termineeLe"), expression.Value(fmtTime(s.Now())))
+			Set(expression.Name("termineeLe"), expression.Value(fmtTime(s.Now()))).
+			Remove(expression.Name(attrGSI2PK)).Remove(expression.Name(attrGSI2SK))
 	}
 	_, err := s.updateImport(ctx, m, id, upd,
 		expression.Name("curseur").Equal(expression.Value(from)).And(statutIs(crm.ImportEnCours)),
@@ -251,7 +255,8 @@ func (s *Store) AdvanceImport(ctx context.Context, m crm.MIAID, id crm.ImportID,
 func (s *Store) FailImport(ctx context.Context, m crm.MIAID, id crm.ImportID, reason string) error {
 	_, err := s.updateImport(ctx, m, id,
 		expression.Set(expression.Name("statut"), expression.Value(crm.ImportEchec)).
-			Set(expression.Name("erreur"), expression.Value(reason)),
+			Set(expression.Name("erreur"), expression.Value(reason)).
+			Remove(expression.Name(attrGSI2PK)).Remove(expression.Name(attrGSI2SK)),
 		statutIs(crm.ImportEnAttenteFichier, crm.ImportAConfirmer, crm.ImportEnCours), wrongStatut("L'import est déjà terminé."))
 	return err
 }
@@ -687,7 +692,10 @@ func (s *Store) updateEntrepriseLine(ctx context.Context, m crm.MIAID, rec impor
 func (s *Store) StartUndo(ctx context.Context, m crm.MIAID, id crm.ImportID) (crm.Import, error) {
 	since := fmtTime(s.Now().Add(-crm.ImportUndoWindow))
 	cond := statutIs(crm.ImportTerminee).And(expression.Name("termineeLe").GreaterThan(expression.Value(since)))
-	return s.updateImport(ctx, m, id, expression.Set(expression.Name("statut"), expression.Value(crm.ImportAnnulationEnCours)),
+	upd := expression.Set(expression.Name("statut"), expression.Value(crm.ImportAnnulationEnCours)).
+		Set(expression.Name(attrGSI2PK), expression.Value(ActiveImportsList())).
+		Set(expression.Name(attrGSI2SK), expression.Value(ActiveImportSK(m, id)))
+	return s.updateImport(ctx, m, id, upd,
 		cond, func(old *importItem) error {
 			switch crm.ImportStatut(old.Statut) {
 			case crm.ImportAnnulationEnCours, crm.ImportAnnulee:
@@ -707,16 +715,12 @@ func (s *Store) StartUndo(ctx context.Context, m crm.MIAID, id crm.ImportID) (cr
 // transaction (idempotent), the cursor and counters after each page (so a
 // replayed page is counted once). done is false when the deadline came first.
 func (s *Store) UndoImport(ctx context.Context, m crm.MIAID, id crm.ImportID, deadline time.Time) (done bool, err error) {
-	imp, err := s.GetImport(ctx, m, id)
-	if err != nil {
-		return false, err
-	}
 	var it importItem
 	if err := s.getItem(ctx, MIAPK(m), ImportSK(id), &it, "Import"); err != nil {
 		return false, err
 	}
-	if imp.Statut != crm.ImportAnnulationEnCours {
-		return imp.Statut == crm.ImportAnnulee, nil
+	if st := crm.ImportStatut(it.Statut); st != crm.ImportAnnulationEnCours {
+		return st == crm.ImportAnnulee, nil
 	}
 	after := it.UndoCursor
 	for {
@@ -743,7 +747,8 @@ func (s *Store) UndoImport(ctx context.Context, m crm.MIAID, id crm.ImportID, de
 			Add(expression.Name("supprimes"), expression.Value(counts.Supprimes)).
 			Add(expression.Name("conserves"), expression.Value(counts.Conserves))
 		if len(page) == 0 {
-			upd = upd.Set(expression.Name("statut"), expression.Value(crm.ImportAnnulee))
+			upd = upd.Set(expression.Name("statut"), expression.Value(crm.ImportAnnulee)).
+				Remove(expression.Name(attrGSI2PK)).Remove(expression.Name(attrGSI2SK))
 		}
 		_, err = s.updateImport(ctx, m, id, upd,
 			expression.Name("undoCursor").Equal(expression.Value(after)).And(statutIs(crm.ImportAnnulationEnCours)),
@@ -901,3 +906,31 @@ func (r *rawItem) UnmarshalDynamoDBAttributeValue(av types.AttributeValue) error
 	}
 	return nil
 }
+
+// ActiveImports lists the imports of every MIA that are running or being
+// undone (one Query of GSI2, eventually consistent: the worker's to-do list).
+func (s *Store) ActiveImports(ctx context.Context) ([]crm.ImportRef, error) {
+	in := &dynamodb.QueryInput{TableName: &s.table, IndexName: aws.String(indexGSI2)}
+	if err := withExpr(in, expression.Key(attrGSI2PK).Equal(expression.Value(ActiveImportsList())), nil); err != nil {
+		return nil, internal("active imports", err)
+	}
+	var out []crm.ImportRef
+	p := s.queryPages(in)
+	for p.HasMorePages() {
+		res, err := p.NextPage(ctx)
+		if err != nil {
+			return nil, internal("active imports", err)
+		}
+		for _, av := range res.Items {
+			var it importItem
+			if err := attributevalue.UnmarshalMap(av, &it); err != nil {
+				return nil, internal("decode import", err)
+			}
+			out = append(out, crm.ImportRef{MIA: miaOf(it.PK), ID: crm.ImportID(it.ID)})
+		}
+	}
+	return out, nil
+}
+
+// PhoneNormalizer is the store's (nil in functions that take no number).
+func (s *Store) PhoneNormalizer() crm.PhoneNormalizer { return s.Phone }

@@ -350,6 +350,12 @@ const (
 	prefixPurge        = "PURGE#"
 )
 
+// ConventionPDFSK keys the exact PDF of version v, apart from the version's
+// item so that listing the versions (and the stream) does not read the PDFs.
+func ConventionPDFSK(p crm.ApporteurID, v int) string {
+	return fmt.Sprintf("CONVENTIONPDF#%s#%06d", p, v)
+}
+
 // DocumentSK is a document's sort key (under MIAPK): read by its id alone.
 func DocumentSK(d crm.DocumentID) string { return "DOCUMENT#" + string(d) }
 
@@ -381,3 +387,11 @@ func ImportLineSK(id crm.ImportID, line int) string {
 
 // ImportLinesPrefix starts the sort keys of an import's lines.
 func ImportLinesPrefix(id crm.ImportID) string { return prefixImportLine + string(id) + "#" }
+
+// ActiveImportsList (GSI2PK) lists the imports of every MIA that are running
+// or being undone, for the worker that runs them (GSI2SK: MIA#<m>#<import>).
+// It is the worker's to-do list, not a tenant's data: no route reads it.
+func ActiveImportsList() string { return "IMPORTS#ACTIFS" }
+func ActiveImportSK(m crm.MIAID, id crm.ImportID) string {
+	return MIAPK(m) + "#" + string(id)
+}

@@ -42,25 +42,27 @@ const (
 
 type ligneItem struct {
 	keys
-	ID                      string `dynamodbav:"id"`
-	ApporteurID             string `dynamodbav:"apporteurId"`
-	AffaireID               string `dynamodbav:"affaireId,omitempty"`
-	ClientNom               string `dynamodbav:"clientNom,omitempty"`
-	ProduitNom              string `dynamodbav:"produitNom,omitempty"`
-	Nature                  string `dynamodbav:"nature"`
-	Statut                  string `dynamodbav:"statut"`
-	Montant                 int64  `dynamodbav:"montantCentimes"`
-	Date                    string `dynamodbav:"date"`
-	EnregistreeLe           string `dynamodbav:"enregistreeLe"`
-	TauxCommissionApporteur int    `dynamodbav:"tauxCommissionApporteur,omitempty"`
-	AnneeContrat            int    `dynamodbav:"anneeContrat,omitempty"`
-	EncaissementID          string `dynamodbav:"encaissementId,omitempty"`
-	VersementID             string `dynamodbav:"versementId,omitempty"`
-	SourceID                string `dynamodbav:"sourceId,omitempty"`
-	Prime                   int64  `dynamodbav:"primeAnnuelleCentimes,omitempty"`
-	TauxCommissionMIA       int    `dynamodbav:"tauxCommissionMIA,omitempty"`
-	Encaisse                int64  `dynamodbav:"encaisseCentimes,omitempty"`
-	Version                 int    `dynamodbav:"version"`
+	ID                      string   `dynamodbav:"id"`
+	ApporteurID             string   `dynamodbav:"apporteurId"`
+	AffaireID               string   `dynamodbav:"affaireId,omitempty"`
+	ClientNom               string   `dynamodbav:"clientNom,omitempty"`
+	ProduitNom              string   `dynamodbav:"produitNom,omitempty"`
+	Nature                  string   `dynamodbav:"nature"`
+	Statut                  string   `dynamodbav:"statut"`
+	Montant                 int64    `dynamodbav:"montantCentimes"`
+	Date                    string   `dynamodbav:"date"`
+	EnregistreeLe           string   `dynamodbav:"enregistreeLe"`
+	TauxCommissionApporteur int      `dynamodbav:"tauxCommissionApporteur,omitempty"`
+	AnneeContrat            int      `dynamodbav:"anneeContrat,omitempty"`
+	EncaissementID          string   `dynamodbav:"encaissementId,omitempty"`
+	VersementID             string   `dynamodbav:"versementId,omitempty"`
+	SourceID                string   `dynamodbav:"sourceId,omitempty"`
+	Prime                   int64    `dynamodbav:"primeAnnuelleCentimes,omitempty"`
+	TauxCommissionMIA       int      `dynamodbav:"tauxCommissionMIA,omitempty"`
+	Encaisse                int64    `dynamodbav:"encaisseCentimes,omitempty"`
+	NonEligible             string   `dynamodbav:"nonEligible,omitempty"`
+	AlertesConfirmees       []string `dynamodbav:"alertesConfirmees,omitempty"`
+	Version                 int      `dynamodbav:"version"`
 }
 
 func toLigneItem(m crm.MIAID, l crm.Ligne) ligneItem {
@@ -69,7 +71,8 @@ func toLigneItem(m crm.MIAID, l crm.Ligne) ligneItem {
 		ProduitNom: l.ProduitNom, Nature: string(l.Nature), Statut: string(l.Statut), Montant: l.MontantCentimes,
 		Date: l.Date, EnregistreeLe: fmtTime(l.EnregistreeLe), TauxCommissionApporteur: l.TauxCommissionApporteur,
 		AnneeContrat: l.AnneeContrat, EncaissementID: l.EncaissementID, VersementID: l.VersementID, SourceID: l.SourceID,
-		Prime: l.PrimeAnnuelleCentimes, TauxCommissionMIA: l.TauxCommissionMIA, Encaisse: l.EncaisseCentimes, Version: l.Version}
+		Prime: l.PrimeAnnuelleCentimes, TauxCommissionMIA: l.TauxCommissionMIA, Encaisse: l.EncaisseCentimes,
+		NonEligible: l.NonEligible, AlertesConfirmees: l.AlertesConfirmees, Version: l.Version}
 	if l.AffaireID != "" {
 		it.GSI1PK, it.GSI1SK = AffaireLignes(m, l.AffaireID), fmtTime(l.EnregistreeLe)+"#"+l.ID
 	}
@@ -82,7 +85,7 @@ func (it ligneItem) ligne() crm.Ligne {
 		MontantCentimes: it.Montant, Date: it.Date, EnregistreeLe: parseTime(it.EnregistreeLe),
 		TauxCommissionApporteur: it.TauxCommissionApporteur, AnneeContrat: it.AnneeContrat, EncaissementID: it.EncaissementID,
 		VersementID: it.VersementID, SourceID: it.SourceID, PrimeAnnuelleCentimes: it.Prime, TauxCommissionMIA: it.TauxCommissionMIA,
-		EncaisseCentimes: it.Encaisse, Version: it.Version}
+		EncaisseCentimes: it.Encaisse, NonEligible: it.NonEligible, AlertesConfirmees: it.AlertesConfirmees, Version: it.Version}
 }
 
 type soldeItem struct {
@@ -159,11 +162,13 @@ type versementItem struct {
 	Mode        string   `dynamodbav:"mode"`
 	Reference   string   `dynamodbav:"reference,omitempty"`
 	Lignes      []string `dynamodbav:"lignes"`
+	// AlertesConfirmees: the legal-status warnings the MIA confirmed.
+	AlertesConfirmees []string `dynamodbav:"alertesConfirmees,omitempty"`
 }
 
 func (it versementItem) versement() crm.Versement {
 	return crm.Versement{ID: it.ID, ApporteurID: crm.ApporteurID(it.ApporteurID), Date: it.Date, MontantCentimes: it.Montant,
-		Mode: it.Mode, Reference: it.Reference, Lignes: it.Lignes, CreatedAt: parseTime(it.CreatedAt),
+		Mode: it.Mode, Reference: it.Reference, Lignes: it.Lignes, AlertesConfirmees: it.AlertesConfirmees, CreatedAt: parseTime(it.CreatedAt),
 		UpdatedAt: parseTime(it.UpdatedAt), Version: it.Version}
 }
 
@@ -471,7 +476,12 @@ func (s *Store) createEncaissement(ctx context.Context, m crm.MIAID, a crm.Affai
 		AnneeContrat: n.AnneeContrat, Remarques: n.Remarques, CreatedAt: now, UpdatedAt: now, Version: 1}
 	var line *crm.Ligne
 	if sig != nil {
-		l, ok, err := crm.EncaissementLine(sig.signature(), e)
+		// The apporteur's legal status decides its right to a share.
+		ap, err := s.GetApporteur(ctx, m, crm.ApporteurID(sig.ApporteurID))
+		if err != nil && crm.ErrorCode(err) != crm.ENOTFOUND {
+			return crm.Encaissement{}, err
+		}
+		l, ok, err := crm.EncaissementLine(sig.signature(), e, ap.StatutLegal)
 		if err != nil {
 			return crm.Encaissement{}, err
 		}
@@ -595,7 +605,8 @@ func (s *Store) createVersement(ctx context.Context, m crm.MIAID, p crm.Apporteu
 		return crm.Versement{}, err
 	}
 	// The place where rules on the apporteur (convention, statut) refuse a versement.
-	if err := crm.CheckVersement(ap, n); err != nil {
+	confirmees, err := crm.CheckVersement(ap, n, now)
+	if err != nil {
 		return crm.Versement{}, err
 	}
 	settled, err := crm.Settle(lines, solde, n.MontantCentimes, n.Lignes)
@@ -603,7 +614,7 @@ func (s *Store) createVersement(ctx context.Context, m crm.MIAID, p crm.Apporteu
 		return crm.Versement{}, err
 	}
 	v := crm.Versement{ID: s.NewID(), ApporteurID: p, Date: n.Date, MontantCentimes: n.MontantCentimes, Mode: n.Mode,
-		Reference: n.Reference, Lignes: settled, CreatedAt: now, UpdatedAt: now, Version: 1}
+		Reference: n.Reference, Lignes: settled, AlertesConfirmees: confirmees, CreatedAt: now, UpdatedAt: now, Version: 1}
 	if v.Lignes == nil {
 		v.Lignes = []string{}
 	}
@@ -615,7 +626,7 @@ func (s *Store) createVersement(ctx context.Context, m crm.MIAID, p crm.Apporteu
 	}
 	acts.add(s.putAction(versementItem{keys: keys{PK: MIAPK(m), SK: VersementSK(p, v.ID), Type: typeVersement},
 		meta: toMeta(v.ID, now, now, 1), ApporteurID: string(p), Date: v.Date, Montant: v.MontantCentimes, Mode: v.Mode,
-		Reference: v.Reference, Lignes: v.Lignes}, notExists()))
+		Reference: v.Reference, Lignes: v.Lignes, AlertesConfirmees: v.AlertesConfirmees}, notExists()))
 	vl := crm.VersementLine(v)
 	acts.add(s.putAction(toLigneItem(m, vl), notExists()))
 	delta := vl.Delta()

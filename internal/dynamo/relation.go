@@ -23,10 +23,21 @@ import (
 // account or not.
 
 const (
-	attrInviteSub  = "inviteSub"
-	attrConvention = "convention"
-	typeConvention = "convention"
+	attrInviteSub     = "inviteSub"
+	attrConvention    = "convention"
+	typeConvention    = "convention"
+	typeConventionPDF = "convention_pdf"
 )
+
+// conventionPDFItem holds the exact bytes of one version.
+type conventionPDFItem struct {
+	PK      string `dynamodbav:"PK"`
+	SK      string `dynamodbav:"SK"`
+	Type    string `dynamodbav:"type"`
+	Version int    `dynamodbav:"version"`
+	SHA256  string `dynamodbav:"sha256"`
+	PDF     []byte `dynamodbav:"pdf"`
+}
 
 // RecordMembership places the apporteur item of acc (invitation hash still
 // current) in the collection of the person sub, with the MIA's name as the
@@ -168,7 +179,6 @@ type conventionItem struct {
 	Taille      int    `dynamodbav:"taille"`
 	GenereeLe   string `dynamodbav:"genereeLe"`
 	StatutLegal string `dynamodbav:"statutLegal"`
-	PDF         []byte `dynamodbav:"pdf,omitempty"`
 	// The acceptance proof.
 	AccepteeLe string `dynamodbav:"accepteeLe,omitempty"`
 	ParSub     string `dynamodbav:"parSub,omitempty"`
@@ -196,9 +206,12 @@ func (it conventionItem) convention(current int) crm.Convention {
 func (s *Store) SaveConvention(ctx context.Context, m crm.MIAID, p crm.ApporteurID, c crm.Convention, pdf []byte) error {
 	it := conventionItem{PK: MIAPK(m), SK: ConventionSK(p, c.Version), Type: typeConvention, MIAID: string(m),
 		ApporteurID: string(p), Version: c.Version, SHA256: c.SHA256, Taille: len(pdf), GenereeLe: fmtTime(c.GenereeLe),
-		StatutLegal: string(c.StatutLegal), PDF: pdf}
+		StatutLegal: string(c.StatutLegal)}
 	var a actions
 	a.add(s.putAction(it, notExists()))
+	a.onFail(func(map[string]types.AttributeValue) error { return conventionChanged() })
+	a.add(s.putAction(conventionPDFItem{PK: MIAPK(m), SK: ConventionPDFSK(p, c.Version), Type: typeConventionPDF,
+		Version: c.Version, SHA256: c.SHA256, PDF: pdf}, notExists()))
 	a.onFail(func(map[string]types.AttributeValue) error { return conventionChanged() })
 	upd := expression.Set(expression.Name(attrConvention), expression.Value(conventionSummary{Version: c.Version,
 		SHA256: c.SHA256, GenereeLe: fmtTime(c.GenereeLe)})).
@@ -228,9 +241,9 @@ func conventionChanged() error {
 	return crm.Errorf(crm.ECONFLICT, "La convention vient d'être générée à nouveau : rechargez la page.")
 }
 
-// Conventions lists the versions of apporteur p's convention, newest first,
-// without their PDF: one Query. current is the apporteur's current version
-// (0: the newest stored).
+// Conventions lists the versions of apporteur p's convention, newest first:
+// one Query of the version items (the PDFs are items of their own). current
+// is the apporteur's current version (0: the newest stored).
 func (s *Store) Conventions(ctx context.Context, m crm.MIAID, p crm.ApporteurID, current int) ([]crm.Convention, error) {
 	out := []crm.Convention{}
 	if !crm.IsULID(string(p)) {
@@ -238,30 +251,22 @@ func (s *Store) Conventions(ctx context.Context, m crm.MIAID, p crm.ApporteurID,
 	}
 	kc := expression.Key(attrPK).Equal(expression.Value(MIAPK(m))).
 		And(expression.Key(attrSK).BeginsWith(ConventionPrefix(p)))
-	proj := expression.NamesList(expression.Name("version"), expression.Name("sha256"), expression.Name("taille"),
-		expression.Name("genereeLe"), expression.Name("statutLegal"), expression.Name("accepteeLe"), expression.Name("parSub"),
-		expression.Name("parEmail"), expression.Name("parNom"), expression.Name("adresseIp"), expression.Name("userAgent"),
-		expression.Name("sha256Accepte"))
-	e, err := expression.NewBuilder().WithKeyCondition(kc).WithProjection(proj).Build()
+	e, err := expression.NewBuilder().WithKeyCondition(kc).Build()
 	if err != nil {
 		return nil, internal("build query", err)
 	}
 	res, err := s.db.Query(ctx, &dynamodb.QueryInput{TableName: &s.table, KeyConditionExpression: e.KeyCondition(),
-		ProjectionExpression: e.Projection(), ExpressionAttributeNames: e.Names(), ExpressionAttributeValues: e.Values(),
+		ExpressionAttributeNames: e.Names(), ExpressionAttributeValues: e.Values(),
 		ScanIndexForward: aws.Bool(false), ConsistentRead: aws.Bool(true), Limit: aws.Int32(100)})
 	if err != nil {
 		return nil, internal("query conventions", err)
 	}
-	for i, av := range res.Items {
+	for _, av := range res.Items {
 		var it conventionItem
 		if err := attributevalue.UnmarshalMap(av, &it); err != nil {
 			return nil, internal("decode convention", err)
 		}
-		cur := current
-		if cur == 0 && i == 0 {
-			cur = it.Version
-		}
-		out = append(out, it.convention(cur))
+		out = append(out, it.convention(current))
 	}
 	if current == 0 && len(out) > 0 {
 		out[0].Courante = true
@@ -269,16 +274,17 @@ func (s *Store) Conventions(ctx context.Context, m crm.MIAID, p crm.ApporteurID,
 	return out, nil
 }
 
-// ConventionPDF reads version v of apporteur p's convention with its PDF.
+// ConventionPDF reads the exact PDF of version v of apporteur p's
+// convention (1 GetItem); the Convention returned holds its version and hash.
 func (s *Store) ConventionPDF(ctx context.Context, m crm.MIAID, p crm.ApporteurID, v int) (crm.Convention, []byte, error) {
 	if !crm.IsULID(string(p)) || v < 1 {
 		return crm.Convention{}, nil, crm.Errorf(crm.ENOTFOUND, "Convention introuvable.")
 	}
-	var it conventionItem
-	if err := s.getItem(ctx, MIAPK(m), ConventionSK(p, v), &it, "Convention"); err != nil {
+	var it conventionPDFItem
+	if err := s.getItem(ctx, MIAPK(m), ConventionPDFSK(p, v), &it, "Convention"); err != nil {
 		return crm.Convention{}, nil, err
 	}
-	return it.convention(0), it.PDF, nil
+	return crm.Convention{Version: it.Version, SHA256: it.SHA256, Taille: len(it.PDF)}, it.PDF, nil
 }
 
 // AcceptConvention records the acceptance of version v of the caller's
@@ -345,10 +351,9 @@ func (s *Store) AcceptConvention(ctx context.Context, who crm.Principal, v int, 
 	if err := s.run(ctx, "accept convention", &a); err != nil {
 		return crm.Convention{}, err
 	}
-	c, _, err := s.ConventionPDF(ctx, who.MIA, who.Apporteur, v)
-	if err != nil {
+	var it conventionItem
+	if err := s.getItem(ctx, MIAPK(who.MIA), ConventionSK(who.Apporteur, v), &it, "Convention"); err != nil {
 		return crm.Convention{}, err
 	}
-	c.Courante = true
-	return c, nil
+	return it.convention(v), nil
 }

@@ -12,12 +12,18 @@ import (
 
 // requestInputs is the type each write route decodes its body into.
 var requestInputs = map[string]any{
+	"POST /imports":                                 newImportInput{},
+	"POST /imports/{importId}/confirmation":         confirmationInput{},
 	"POST /contacts":                                contactInput{},
 	"PATCH /contacts/{contactId}":                   crm.ContactPatch{},
 	"POST /entreprises":                             entrepriseInput{},
 	"PATCH /entreprises/{entrepriseId}":             crm.EntreprisePatch{},
 	"POST /affaires":                                crm.NewAffaire{},
 	"PATCH /affaires/{affaireId}":                   crm.AffairePatch{},
+	"POST /affaires/{affaireId}/documents":          crm.NewDocument{},
+	"POST /apporteurs/{apporteurId}/documents":      crm.NewDocument{},
+	"POST /espace-apporteur/documents":              crm.NewDocument{},
+	"PATCH /parametres":                             crm.ParametresPatch{},
 	"POST /admin/produits":                          produitInput{},
 	"PATCH /admin/produits/{produitId}":             crm.ProduitPatch{},
 	"POST /apporteurs":                              crm.NewApporteur{},
@@ -39,7 +45,6 @@ var requestInputs = map[string]any{
 	"POST /contacts/{contactId}/effacement":         crm.Effacement{},
 	"POST /apporteurs/{apporteurId}/effacement":     crm.Effacement{},
 	"POST /conservation/{contactId}/decision":       crm.Decision{},
-	"PATCH /parametres":                             crm.ParametresPatch{},
 }
 
 // TestRequestBodiesMatchInputs: each request body the document describes

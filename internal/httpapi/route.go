@@ -89,6 +89,7 @@ const (
 	phoneNumbers                // Deps.Store.Phone
 	miaPool                     // Deps.MIAAccounts
 	apporteurPool               // Deps.ApporteurAccounts
+	filesBucket                 // Deps.Files
 )
 
 // needs returns f when d holds every client in cs, and an error naming the
@@ -114,6 +115,8 @@ func (c client) in(d Deps) (name string, ok bool) {
 		return "MIA pool administration", d.MIAAccounts != nil
 	case apporteurPool:
 		return "apporteur pool administration", d.ApporteurAccounts != nil
+	case filesBucket:
+		return "files bucket (app.WithFiles)", d.Files != nil
 	}
 	return "client " + strconv.Itoa(int(c)), false
 }

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/assentis/mycrm/internal/accounts"
+	"github.com/assentis/mycrm/internal/files"
 	"github.com/assentis/mycrm/internal/mail"
 )
 
@@ -31,9 +32,11 @@ type Deps struct {
 	MIAPool       *accounts.Pool
 	ApporteurPool *accounts.Pool
 	Mailer        Mailer
-	WebBaseURL    string
-	Now           func() time.Time
-	Log           *slog.Logger
+	// Files is the files bucket; nil unless the job's row asks for it.
+	Files      *files.Store
+	WebBaseURL string
+	Now        func() time.Time
+	Log        *slog.Logger
 }
 
 // Store is what the jobs read and write in the table (*dynamo.Store): each

@@ -51,6 +51,8 @@ func StatutLibelle(s crm.LigneStatut) string {
 		return "reprise"
 	case crm.LigneVersement:
 		return "versement"
+	case crm.LigneNonEligible:
+		return "non éligible : indicateur"
 	}
 	return string(s)
 }

@@ -113,8 +113,8 @@ func Check() error {
 		}
 	}
 	for _, s := range Schedules {
-		if s.Make == nil || s.Clients.Has(Phone) || s.Expression == "" || s.Timezone == "" {
-			return fmt.Errorf("%s: no maker, expression or time zone, or a phone normaliser", s.Folder)
+		if s.Make == nil || s.Expression == "" || s.Timezone == "" || s.Clients.Has(Phone) && !s.Clients.Has(Store) {
+			return fmt.Errorf("%s: no maker, expression or time zone, or a phone normaliser without the store", s.Folder)
 		}
 	}
 	return nil
@@ -204,6 +204,9 @@ import (
 	"github.com/assentis/mycrm/internal/app/streamapp"
 {{- end}}
 	"github.com/assentis/mycrm/internal/jobs"
+{{- if .Has "phone"}}
+	"github.com/assentis/mycrm/internal/phone"
+{{- end}}
 	"github.com/aws/aws-lambda-go/lambda"
 )
 
@@ -217,7 +220,7 @@ func main() {
 		log.Fatal(err)
 	}
 	job, err := {{.Maker}}(jobs.Deps{Store: svc.Store, MIAPool: svc.HTTP.MIAAccounts, ApporteurPool: svc.HTTP.ApporteurAccounts,
-{{- if .Has "mailer"}} Mailer: svc.Consumers.Mailer,{{end}} WebBaseURL: svc.Getenv("WEB_BASE_URL"), Now: time.Now, Log: svc.HTTP.Log})
+{{- if .Has "mailer"}} Mailer: svc.Consumers.Mailer,{{end}}{{if .Has "files"}} Files: svc.Files,{{end}} WebBaseURL: svc.Getenv("WEB_BASE_URL"), Now: time.Now, Log: svc.HTTP.Log})
 	if err != nil {
 		log.Fatal(err)
 	}

@@ -60,6 +60,14 @@ var API = []Route{
 	{"update-affaire", "PATCH /affaires/{affaireId}", httpapi.MIA, httpapi.UpdateAffaire, Store},
 	{"list-produits", "GET /produits", httpapi.MIA, httpapi.ListProduits, Store},
 
+	// MIA: CSV imports (the worker that runs them is a schedule).
+	{"create-import", "POST /imports", httpapi.MIA, httpapi.CreateImport, Store | Files},
+	{"list-imports", "GET /imports", httpapi.MIA, httpapi.ListImports, Store},
+	{"get-import", "GET /imports/{importId}", httpapi.MIA, httpapi.GetImport, Store},
+	{"confirm-import", "POST /imports/{importId}/confirmation", httpapi.MIA, httpapi.ConfirmImport, Store},
+	{"undo-import", "POST /imports/{importId}/annulation", httpapi.MIA, httpapi.UndoImport, Store},
+	{"get-import-report", "GET /imports/{importId}/rapport", httpapi.MIA, httpapi.ImportReport, Store},
+
 	// MIA: daily work (tâches, notes, timeline, dashboard).
 	{"create-tache", "POST /taches", httpapi.MIA, httpapi.CreateTache, Store},
 	{"list-taches", "GET /taches", httpapi.MIA, httpapi.ListTaches, Store},
@@ -108,6 +116,15 @@ var API = []Route{
 	{"get-parametres", "GET /parametres", httpapi.MIA, httpapi.GetParametres, Store},
 	{"update-parametres", "PATCH /parametres", httpapi.MIA, httpapi.UpdateParametres, Store},
 
+	// MIA: documents of its apporteurs and affaires (issue 13), its settings.
+	{"create-affaire-document", "POST /affaires/{affaireId}/documents", httpapi.MIA, httpapi.CreateAffaireDocument, Store | Files},
+	{"list-affaire-documents", "GET /affaires/{affaireId}/documents", httpapi.MIA, httpapi.ListAffaireDocuments, Store},
+	{"create-apporteur-document", "POST /apporteurs/{apporteurId}/documents", httpapi.MIA, httpapi.CreateApporteurDocument, Store | Files},
+	{"list-apporteur-documents", "GET /apporteurs/{apporteurId}/documents", httpapi.MIA, httpapi.ListApporteurDocuments, Store},
+	{"download-document", "GET /documents/{documentId}/telechargement", httpapi.MIA, httpapi.DownloadDocument, Store | Files},
+	{"delete-document", "DELETE /documents/{documentId}", httpapi.MIA, httpapi.DeleteDocument, Store | Files},
+	{"restore-document", "POST /documents/{documentId}/restauration", httpapi.MIA, httpapi.RestoreDocument, Store | Files},
+
 	// Assentis staff: the catalogue and MIA accounts.
 	{"create-produit", "POST /admin/produits", httpapi.Staff, httpapi.CreateProduit, Store},
 	{"update-produit", "PATCH /admin/produits/{produitId}", httpapi.Staff, httpapi.UpdateProduit, Store},
@@ -119,6 +136,11 @@ var API = []Route{
 	{"list-espace-contacts", "GET /espace-apporteur/contacts", httpapi.Apporteur, httpapi.ListEspaceContacts, Store},
 	{"list-espace-affaires", "GET /espace-apporteur/affaires", httpapi.Apporteur, httpapi.ListEspaceAffaires, Store},
 	{"get-espace-commissions", "GET /espace-apporteur/commissions", httpapi.Apporteur, httpapi.GetEspaceCommissions, Store},
+	{"create-espace-document", "POST /espace-apporteur/documents", httpapi.Apporteur, httpapi.CreateEspaceDocument, Store | Files},
+	{"list-espace-documents", "GET /espace-apporteur/documents", httpapi.Apporteur, httpapi.ListEspaceDocuments, Store},
+	{"download-espace-document", "GET /espace-apporteur/documents/{documentId}/telechargement", httpapi.Apporteur, httpapi.DownloadEspaceDocument, Store | Files},
+	{"delete-espace-document", "DELETE /espace-apporteur/documents/{documentId}", httpapi.Apporteur, httpapi.DeleteEspaceDocument, Store | Files},
+	{"restore-espace-document", "POST /espace-apporteur/documents/{documentId}/restauration", httpapi.Apporteur, httpapi.RestoreEspaceDocument, Store | Files},
 	{"get-espace-lignes", "GET /espace-apporteur/lignes", httpapi.Apporteur, httpapi.GetEspaceRegistre, Store},
 	{"list-espace-releves", "GET /espace-apporteur/releves", httpapi.Apporteur, httpapi.ListEspaceReleves, Store},
 	{"get-espace-releve", "GET /espace-apporteur/releves/{releveId}", httpapi.Apporteur, httpapi.GetEspaceReleve, Store},
@@ -156,6 +178,8 @@ type Upload struct {
 // Schedules are the functions EventBridge Scheduler runs. Expression and
 // Timezone are the ScheduleV2 event's in template.yaml.
 var Schedules = []Schedule{
+	// The CSV import worker: goes on with every running import or undo.
+	{"run-imports", "rate(1 minute)", "Europe/Paris", jobs.RunImports, Store | Phone | Files},
 	// The relevés de commissions of the month before, on the 1st at 4:00.
 	{"issue-releves", "cron(0 4 1 * ? *)", "Europe/Paris", jobs.Releves, Store},
 	// The relances of the day first (6:00, every day: a wake-up falling on a

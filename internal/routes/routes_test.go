@@ -109,7 +109,7 @@ func builtUploads(c routes.Clients) uploads.Deps {
 // builtJobs are the dependencies a scheduled function's main.go builds for clients c.
 func builtJobs(c routes.Clients) jobs.Deps {
 	h, s := built(c)
-	d := jobs.Deps{MIAPool: h.MIAAccounts, ApporteurPool: h.ApporteurAccounts, Mailer: s.Mailer}
+	d := jobs.Deps{MIAPool: h.MIAAccounts, ApporteurPool: h.ApporteurAccounts, Mailer: s.Mailer, Files: h.Files}
 	if h.Store != nil {
 		d.Store = h.Store
 	}

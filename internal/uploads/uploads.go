@@ -42,6 +42,7 @@ type Deps struct {
 // Store is what the kinds record in the table (*dynamo.Store).
 type Store interface {
 	documentStore
+	importStore
 }
 
 // Files is the bucket (*files.Store).
@@ -81,6 +82,7 @@ type Kind struct {
 // Kinds are every kind of upload, by the name in their keys.
 var Kinds = []Kind{
 	{files.Document, settleDocument},
+	{files.Import, settleImport},
 }
 
 // Handler is the S3-event function's Lambda handler.

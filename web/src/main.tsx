@@ -14,8 +14,10 @@ import { EntrepriseNew, EntrepriseView, EntreprisesList } from "./pages/mia/Entr
 import { AffaireEdit, AffaireNew, AffairesList } from "./pages/mia/Affaires";
 import { Conservation, DonneesPersonnelles, ParametresPage } from "./pages/mia/Rgpd";
 import { SearchBox } from "./components/SearchBox";
+import { ImportView, ImportsList } from "./pages/mia/Imports";
 import { MesAffaires, MesCommissions, MesContacts, MonNouveauContact, MonProfil } from "./pages/espace/Espace";
 import { MaConvention, MandataireBar, MesMandataires } from "./pages/espace/Relation";
+import { Commissions, CommissionsApporteur, MesReleves } from "./pages/ledger";
 import type { JSX } from "preact";
 import type { Pool } from "./lib/cognito";
 
@@ -39,6 +41,10 @@ const MIA_ROUTES: [string, Page][] = [
   ["/mia/apporteurs/:id/donnees", ({ params }) => <DonneesPersonnelles kind="apporteur" id={params.id} />],
   ["/mia/rgpd", () => <Conservation />],
   ["/mia/parametres", () => <ParametresPage />],
+  ["/mia/imports", () => <ImportsList />],
+  ["/mia/imports/:id", ({ params }) => <ImportView id={params.id} />],
+  ["/mia/commissions", () => <Commissions />],
+  ["/mia/commissions/:id", ({ params }) => <CommissionsApporteur id={params.id} />],
 ];
 
 const ESPACE_ROUTES: [string, Page][] = [
@@ -46,6 +52,7 @@ const ESPACE_ROUTES: [string, Page][] = [
   ["/espace/contacts/nouveau", () => <MonNouveauContact />],
   ["/espace/affaires", () => <MesAffaires />],
   ["/espace/commissions", () => <MesCommissions />],
+  ["/espace/releves", () => <MesReleves />],
   ["/espace/profil", () => <MonProfil />],
   ["/espace/mandataires", () => <MesMandataires />],
   ["/espace/convention", ({ query }) => <MaConvention query={query} />],

@@ -15,6 +15,8 @@ export const MIA_NAV: NavItem[] = [
   { href: "/mia/contacts", label: "Contacts" },
   { href: "/mia/entreprises", label: "Entreprises" },
   { href: "/mia/affaires", label: "Affaires" },
+  { href: "/mia/imports", label: "Imports" },
+  { href: "/mia/commissions", label: "Commissions" },
   { href: "/mia/rgpd", label: "RGPD" },
   { href: "/mia/parametres", label: "Paramètres" },
 ];
@@ -23,6 +25,7 @@ export const APPORTEUR_NAV: NavItem[] = [
   { href: "/espace/contacts", label: "Mes contacts" },
   { href: "/espace/affaires", label: "Mes affaires" },
   { href: "/espace/commissions", label: "Mes commissions" },
+  { href: "/espace/releves", label: "Mes relevés" },
   { href: "/espace/mandataires", label: "Mandataires" },
   { href: "/espace/profil", label: "Mon profil" },
 ];

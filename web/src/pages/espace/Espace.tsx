@@ -1,3 +1,4 @@
+import { MesLignes } from "../ledger";
 import { api } from "../../app";
 import { Badge, Link } from "../../components/elements";
 import { Empty } from "../../components/feedback";
@@ -180,7 +181,7 @@ export function CommissionChart({ totaux }: { totaux: Totaux }) {
 export function MesCommissions() {
   const r = useAsync(async (signal) => (await api.get<EspaceCommissions>("/espace-apporteur/commissions", signal)).data, []);
   return (
-    <DetailPage state={r} title="Mes commissions" lead="Votre commission prévisionnelle : affaires en cours et signées.">
+    <DetailPage state={r} title="Mes commissions" lead="Votre commission prévisionnelle (affaires en cours et signées), puis ce qui est acquis, à verser, versé ou repris.">
       {(c) => (
         <>
           <div class="kpis">
@@ -207,6 +208,7 @@ export function MesCommissions() {
             <h2>Répartition</h2>
             <CommissionChart totaux={c.totaux} />
           </section>
+          <MesLignes />
           <section class="card">
             <h2>Par affaire</h2>
             {c.items.length === 0 ? (

@@ -62,10 +62,11 @@ export function MandataireBar() {
       ) : (
         <span>Choisissez le mandataire avec qui travailler.</span>
       )}
-      {actifs.length > 1 && (
+      {(actifs.length > 1 || actifs.some((m) => m.id !== current)) && (
         <label class="inline-field">
           <span>Changer de mandataire</span>
-          <select value={current} onChange={(e) => switchTo(e.currentTarget.value)}>
+          <select value={current ?? ""} onChange={(e) => e.currentTarget.value && switchTo(e.currentTarget.value)}>
+            {!actifs.some((m) => m.id === current) && <option value="">— Choisir —</option>}
             {actifs.map((m) => (
               <option value={m.id}>{m.miaNom}</option>
             ))}

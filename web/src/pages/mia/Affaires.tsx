@@ -1,4 +1,5 @@
 import { ExportButton } from "../../components/ExportButton";
+import { EncaissementsCard } from "../ledger";
 import { useEffect, useState } from "preact/hooks";
 import { api } from "../../app";
 import { Badge, EditIcon, Link } from "../../components/elements";
@@ -434,6 +435,7 @@ export function AffaireEdit({ id, query }: { id: string; query: URLSearchParams 
                 <dd>{formatDate(af.createdAt)}</dd>
               </dl>
             </section>
+            <EncaissementsCard affaireId={af.id} signee={af.statut === "signee"} />
             <section class="card" aria-labelledby="histo">
               <h2 id="histo">Historique</h2>
               {historique.length === 0 ? (
