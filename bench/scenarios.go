@@ -375,6 +375,33 @@ func (st *benchStack) scenarios() map[string]*scenario {
 			sc.max = warmups + 20
 		}
 	}
+
+	// Documents (issue 13): a presigned upload is one transaction, the
+	// signature computed locally; the lists one Query with the owner's
+	// GetItem (or the actif check) alongside.
+	newDocument := func(typ string) func(int) any {
+		return func(i int) any {
+			return map[string]any{"nom": fmt.Sprintf("piece-%d.pdf", i), "type": typ, "contentType": "application/pdf", "taille": 120000}
+		}
+	}
+	postTo := func(key, name, path, token string, body func(int) any) {
+		if st.has(key) {
+			s[key] = &scenario{name: name, next: func(i int) (call, error) { return call{method: "POST", path: path, token: token, body: body(i)}, nil }}
+		}
+	}
+	if a := first(d.affaires); a != "" {
+		postTo("POST /affaires/{affaireId}/documents", "presigned upload of a DDA piece", "/affaires/"+a+"/documents", mia, newDocument("der"))
+		get("GET /affaires/{affaireId}/documents", "an affaire's documents", "/affaires/"+a+"/documents", mia)
+	}
+	if a := d.apporteur; a != "" {
+		postTo("POST /apporteurs/{apporteurId}/documents", "presigned upload of a Kbis", "/apporteurs/"+a+"/documents", mia, newDocument("kbis"))
+		get("GET /apporteurs/{apporteurId}/documents", "an apporteur's documents", "/apporteurs/"+a+"/documents", mia)
+	}
+	if app != "" {
+		post("POST /espace-apporteur/documents", "apporteur: presigned upload of its RC Pro", app, newDocument("rc_pro"))
+		get("GET /espace-apporteur/documents", "apporteur: own documents", "/espace-apporteur/documents", app)
+	}
+	get("GET /parametres", "MIA settings", "/parametres", mia)
 	return s
 }
 

@@ -98,10 +98,12 @@ Demo accounts
   MIA                %s / %s
   MIA (daily work)   %s / %s   (dashboard, tâches, notes)
   Assentis staff     %s / %s
+  Apporteur          %s / %s   (demo MIA's, with a year of commissions)
 
 Ctrl-C stops everything.
 `, s.APIURL, webNote, s.APIURL, s.DynamoURL, s.Table, s.CognitoURL, s.MIAPoolID, s.ApporteurPoolID, s.SESURL, s.S3URL, s.Bucket, s.APIURL, s.Dir,
-		devstack.DemoMIAEmail, devstack.DemoMIAPassword, devstack.DemoAgendaEmail, devstack.DemoAgendaPassword, devstack.StaffEmail, devstack.StaffPassword)
+		devstack.DemoMIAEmail, devstack.DemoMIAPassword, devstack.DemoAgendaEmail, devstack.DemoAgendaPassword, devstack.StaffEmail, devstack.StaffPassword,
+		devstack.DemoApporteurEmail, devstack.DemoApporteurPassword)
 
 	<-ctx.Done()
 	fmt.Fprintln(stdout, "\nstopping…")

@@ -1,12 +1,21 @@
 package devstack
 
 import (
+	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"net/http"
+	"regexp"
+	"slices"
 	"time"
 
+	"github.com/assentis/mycrm/internal/convention"
 	"github.com/assentis/mycrm/internal/crm"
+	"github.com/assentis/mycrm/internal/dynamo"
 )
 
 // SeedDemoLedger gives the demo MIA a year of commissions (make dev only; it
@@ -39,9 +48,22 @@ func (s *Stack) SeedDemoLedger(ctx context.Context) error {
 	if _, err := store.UpdateProfil(ctx, m, crm.ProfilPatch{RaisonSociale: &raison, ORIAS: &orias, SIREN: &siren, Adresse: &adresse}, nil); err != nil {
 		return fmt.Errorf("demo profil: %w", err)
 	}
-	ap, _, err := store.CreateApporteur(ctx, m, crm.NewApporteur{Nom: "Lefèvre", Prenom: "Julie", Email: "julie.lefevre@demo.test", Localisation: "Lyon (69)"}, nil)
+	ap, _, err := store.CreateApporteur(ctx, m, crm.NewApporteur{Nom: "Lefèvre", Prenom: "Julie", Email: DemoApporteurEmail, Localisation: "Lyon (69)"}, nil)
 	if err != nil {
 		return fmt.Errorf("demo apporteur: %w", err)
+	}
+	// No versement without a legal status and an accepted convention: the
+	// demo apporteur is an ORIAS-registered intermediary who accepted v1 the
+	// day it joined (its last register check is a year old by now, which the
+	// fiche shows as a warning).
+	if err := wait(); err != nil { // the invitation: Cognito account, activation email
+		return err
+	}
+	if err := s.activateDemoApporteur(ctx); err != nil {
+		return err
+	}
+	if err := demoConvention(ctx, store, m, ap.ID, at); err != nil {
+		return err
 	}
 	type deal struct {
 		nom         string
@@ -121,4 +143,80 @@ func (s *Stack) SeedDemoLedger(ctx context.Context) error {
 		}
 	}
 	return errors.Join(wait())
+}
+
+// The demo apporteur, activated by the seed so both sides of the demo
+// ledger can be opened at once.
+const (
+	DemoApporteurEmail    = "julie.lefevre@demo.test"
+	DemoApporteurPassword = "Demo-Apporteur-2026!"
+)
+
+var activationLink = regexp.MustCompile(`/activation\?token=([A-Za-z0-9_-]{43})`)
+
+// activateDemoApporteur follows the demo apporteur's activation email
+// through POST /activation, as the person would.
+func (s *Stack) activateDemoApporteur(ctx context.Context) error {
+	emails, err := s.Emails(ctx)
+	if err != nil {
+		return fmt.Errorf("demo activation: %w", err)
+	}
+	var token string
+	for _, e := range emails {
+		if m := activationLink.FindStringSubmatch(e.Text); m != nil && slices.Contains(e.To, DemoApporteurEmail) {
+			token = m[1]
+		}
+	}
+	if token == "" {
+		return errors.New("demo activation: no activation email to " + DemoApporteurEmail)
+	}
+	body, _ := json.Marshal(map[string]string{"token": token, "motDePasse": DemoApporteurPassword})
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, s.APIURL+"/activation", bytes.NewReader(body))
+	if err != nil {
+		return err
+	}
+	req.Header.Set("Content-Type", "application/json")
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return fmt.Errorf("demo activation: %w", err)
+	}
+	res.Body.Close()
+	if res.StatusCode != http.StatusOK {
+		return fmt.Errorf("demo activation: %s", res.Status)
+	}
+	return nil
+}
+
+// demoConvention gives the demo apporteur p its legal status and an
+// accepted convention v1 at `at`, as the MIA's and the apporteur's screens do.
+func demoConvention(ctx context.Context, store *dynamo.Store, m crm.MIAID, p crm.ApporteurID, at time.Time) error {
+	statut := crm.StatutLegal{Type: crm.IntermediaireORIAS, NumeroORIAS: "23004512", Categorie: "mandataire",
+		VerifieLe: at.Format(time.DateOnly), RCProAssureur: "Hiscox", RCProExpiration: at.AddDate(2, 0, 0).Format(time.DateOnly)}
+	_, a, err := store.UpdateApporteur(ctx, m, p, crm.ApporteurPatch{StatutLegal: &statut}, nil)
+	if err != nil {
+		return fmt.Errorf("demo statut légal: %w", err)
+	}
+	mia, err := store.GetMIA(ctx, m)
+	if err != nil {
+		return fmt.Errorf("demo convention: %w", err)
+	}
+	day := at.UTC().Truncate(time.Second)
+	pdf, err := convention.PDF(crm.ConventionData{Version: 1, Date: day, MIA: mia, Apporteur: a, StatutLegal: statut})
+	if err != nil {
+		return fmt.Errorf("demo convention: %w", err)
+	}
+	sum := sha256.Sum256(pdf)
+	hash := hex.EncodeToString(sum[:])
+	c := crm.Convention{Version: 1, SHA256: hash, Taille: len(pdf), GenereeLe: day, StatutLegal: statut.Type, Courante: true}
+	if err := store.SaveConvention(ctx, m, p, c, pdf); err != nil {
+		return fmt.Errorf("demo convention: %w", err)
+	}
+	proof := crm.Acceptation{Le: day.Add(time.Hour), Email: a.Email, Nom: a.DisplayName(), SHA256: hash, UserAgent: "make dev (données de démonstration)"}
+	if a, err = store.GetApporteur(ctx, m, p); err != nil {
+		return fmt.Errorf("demo acceptation: %w", err)
+	}
+	if _, err := store.AcceptConvention(ctx, crm.Principal{Sub: a.CognitoSub, MIA: m, Apporteur: p, Email: a.Email}, 1, proof); err != nil {
+		return fmt.Errorf("demo acceptation: %w", err)
+	}
+	return nil
 }

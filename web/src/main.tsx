@@ -15,6 +15,8 @@ import { AffaireEdit, AffaireNew, AffairesList } from "./pages/mia/Affaires";
 import { TableauPage, TacheView, TachesPage } from "./pages/mia/Daily";
 import { MesNotes, MesTaches } from "./pages/espace/Daily";
 import { Progression } from "./pages/mia/Home";
+import { Conservation, DonneesPersonnelles, ParametresPage } from "./pages/mia/Rgpd";
+import { SearchBox } from "./components/SearchBox";
 import { ImportView, ImportsList } from "./pages/mia/Imports";
 import { MesAffaires, MesCommissions, MesContacts, MonNouveauContact, MonProfil } from "./pages/espace/Espace";
 import { MaConvention, MandataireBar, MesMandataires } from "./pages/espace/Relation";
@@ -42,6 +44,10 @@ const MIA_ROUTES: [string, Page][] = [
   ["/mia/affaires", ({ query }) => <AffairesList query={query} />],
   ["/mia/affaires/nouvelle", ({ query }) => <AffaireNew query={query} />],
   ["/mia/affaires/:id", ({ params, query }) => <AffaireEdit id={params.id} query={query} />],
+  ["/mia/contacts/:id/donnees", ({ params }) => <DonneesPersonnelles kind="contact" id={params.id} />],
+  ["/mia/apporteurs/:id/donnees", ({ params }) => <DonneesPersonnelles kind="apporteur" id={params.id} />],
+  ["/mia/rgpd", () => <Conservation />],
+  ["/mia/parametres", () => <ParametresPage />],
   ["/mia/imports", () => <ImportsList />],
   ["/mia/imports/:id", ({ params }) => <ImportView id={params.id} />],
   ["/mia/commissions", () => <Commissions />],
@@ -124,7 +130,13 @@ function App() {
     if (session.pool !== space.pool) return <Redirect to={homeOf(session.pool)} />;
     const r = find(space.routes, path);
     return (
-      <Layout nav={space.nav} path={path} space={space.name} banner={space.pool === "apporteur" ? <MandataireBar /> : undefined}>
+      <Layout
+        nav={space.nav}
+        path={path}
+        space={space.name}
+        search={space.pool === "mia" ? <SearchBox /> : undefined}
+        banner={space.pool === "apporteur" ? <MandataireBar /> : undefined}
+      >
         {r ? <r.page params={r.params} query={query} /> : <NotFound home={homeOf(space.pool)} />}
       </Layout>
     );

@@ -18,6 +18,8 @@ export const MIA_NAV: NavItem[] = [
   { href: "/mia/affaires", label: "Affaires" },
   { href: "/mia/imports", label: "Imports" },
   { href: "/mia/commissions", label: "Commissions" },
+  { href: "/mia/rgpd", label: "RGPD" },
+  { href: "/mia/parametres", label: "Paramètres" },
 ];
 
 export const APPORTEUR_NAV: NavItem[] = [
@@ -64,12 +66,15 @@ export function Layout({
   path,
   children,
   space,
+  search,
   banner,
 }: {
   nav: NavItem[];
   path: string;
   children: ComponentChildren;
   space: string;
+  /** The header's search box (the MIA's space). */
+  search?: ComponentChildren;
   /** Shown above every page of the space (the espace apporteur's current MIA). */
   banner?: ComponentChildren;
 }) {
@@ -100,6 +105,7 @@ export function Layout({
           <Logo />
         </Link>
         <span class="space-name">{space}</span>
+        {search}
         <button
           type="button"
           class="menu-toggle"

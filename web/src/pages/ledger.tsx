@@ -9,6 +9,7 @@ import { Table } from "../components/lists";
 import { Breadcrumb, DetailPage } from "../components/scaffold";
 import type { Apporteur, Encaissement, Ligne, Registre, Releve, Solde } from "../generated/openapi";
 import { useAsync } from "../hooks/useAsync";
+import { ApiError } from "../lib/problem";
 import { useForm } from "../hooks/useForm";
 import type { Page } from "../lib/api";
 import { formatCentimes, formatDate, parseEurosToCentimes } from "../lib/format";
@@ -22,7 +23,13 @@ export const STATUT_LIGNE: Record<Ligne["statut"], string> = {
   annulee: "annulée",
   reprise: "reprise",
   versement: "versement",
+  non_eligible: "non éligible",
 };
+
+/** A line's statut as shown: a non-eligible line says why ("non éligible : indicateur"). */
+export function statutLigne(l: Ligne): string {
+  return l.statut === "non_eligible" && l.nonEligible ? `non éligible : ${l.nonEligible}` : STATUT_LIGNE[l.statut];
+}
 
 export const NATURE_LIGNE: Record<Ligne["nature"], string> = {
   acquise: "Commission acquise",
@@ -100,7 +107,7 @@ export function LignesTable({ lignes, label }: { lignes: Ligne[]; label: string 
         { label: "Date", cell: (l) => formatDate(l.date) },
         { label: "Nature", cell: (l) => NATURE_LIGNE[l.nature] },
         { label: "Affaire", cell: affaireOf },
-        { label: "Statut", cell: (l) => <Badge value={l.statut} text={STATUT_LIGNE[l.statut]} /> },
+        { label: "Statut", cell: (l) => <Badge value={l.statut} text={statutLigne(l)} /> },
         { label: "Montant", num: true, cell: (l) => formatCentimes(l.montantCentimes) },
       ]}
     />
@@ -360,14 +367,28 @@ export function CommissionsApporteur({ id }: { id: string }) {
 
 function VersementForm({ apporteurId, suggested, onDone }: { apporteurId: string; suggested: number; onDone: (m: string) => void }) {
   const f = useForm({ date: today(), montant: suggested > 0 ? (suggested / 100).toFixed(2).replace(".", ",") : "", mode: "virement", reference: "" });
+  // A stale ORIAS check or an expired RC Pro: the API asks for a confirmation,
+  // which is then recorded on the versement and its lines.
+  const [alerte, setAlerte] = useState("");
+  const [confirme, setConfirme] = useState(false);
   const onSubmit = (e: Event) => {
     e.preventDefault();
     const c = parseEurosToCentimes(f.values.montant);
     if (!f.check({ montant: c && c > 0 ? undefined : "Saisissez un montant en euros, par exemple 120,50.", date: f.values.date ? undefined : "La date est obligatoire." })) return;
     f.submit(async () => {
-      const body = { date: f.values.date, montantCentimes: c, mode: f.values.mode, reference: f.values.reference };
-      const v = await api.post<any>(`/apporteurs/${encodeURIComponent(apporteurId)}/versements`, body, f.idempotencyKey(body));
-      onDone(`Versement de ${formatCentimes(v.data.montantCentimes)} enregistré (${v.data.lignes.length} ligne(s) soldée(s)).`);
+      const body = { date: f.values.date, montantCentimes: c, mode: f.values.mode, reference: f.values.reference, ...(confirme ? { confirmeAlertes: true } : {}) };
+      try {
+        const v = await api.post<any>(`/apporteurs/${encodeURIComponent(apporteurId)}/versements`, body, f.idempotencyKey(body));
+        setAlerte("");
+        setConfirme(false);
+        onDone(`Versement de ${formatCentimes(v.data.montantCentimes)} enregistré (${v.data.lignes.length} ligne(s) soldée(s)).`);
+      } catch (err) {
+        if (err instanceof ApiError && err.status === 422 && err.problem.errors?.some((x) => x.champ === "confirmeAlertes")) {
+          setAlerte(err.problem.detail ?? "Confirmez le versement malgré les alertes.");
+          return;
+        }
+        throw err;
+      }
     }, ["date", "montantCentimes", "mode", "reference"]);
   };
   return (
@@ -380,6 +401,15 @@ function VersementForm({ apporteurId, suggested, onDone }: { apporteurId: string
         <option value="cheque">Chèque</option>
       </SelectField>
       <InputField form={f} name="reference" label="Référence" />
+      {alerte && (
+        <div class="alert alert-warning" role="alert">
+          <p>{alerte}</p>
+          <label class="checkbox">
+            <input type="checkbox" name="confirmeAlertes" checked={confirme} onChange={(e) => setConfirme(e.currentTarget.checked)} /> Je confirme ce versement malgré
+            ces alertes (la confirmation est enregistrée)
+          </label>
+        </div>
+      )}
       <FormFooter form={f} cancel={() => f.setValues({ ...f.values, montant: "", reference: "" })} submit="Enregistrer le versement" />
     </form>
   );

@@ -1,4 +1,5 @@
 import { FicheActivite } from "./Daily";
+import { ExportButton } from "../../components/ExportButton";
 import { EncaissementsCard } from "../ledger";
 import { useEffect, useState } from "preact/hooks";
 import { api } from "../../app";
@@ -112,6 +113,8 @@ export function AffairesList({ query }: { query: URLSearchParams }) {
       lead="Les contrats en cours de placement, signés, perdus ou résiliés."
       create={{ href: "/mia/affaires/nouvelle", label: "Nouvelle affaire" }}
       toolbar={
+        <>
+        <ExportButton path={withQuery("/exports/affaires", { statut, apporteurId })} filename={`affaires-${statut}.csv`} />
         <div class="tabs" role="tablist" aria-label="Statut des affaires">
           {TAB_KEYS.map((t, i) => (
             <Link
@@ -128,6 +131,7 @@ export function AffairesList({ query }: { query: URLSearchParams }) {
             </Link>
           ))}
         </div>
+        </>
       }
       panel={{ id: "panneau-affaires", role: "tabpanel", "aria-labelledby": `onglet-${statut}` }}
       list={list}

@@ -1,4 +1,5 @@
 import { useState } from "preact/hooks";
+import { ExportButton } from "../../components/ExportButton";
 import { api } from "../../app";
 import { EditableCard, EditForm } from "../../components/EditForm";
 import { Badge, Link } from "../../components/elements";
@@ -31,6 +32,7 @@ export function ApporteursList({ query }: { query: URLSearchParams }) {
             onChange={(v) => navigate(withQuery("/mia/apporteurs", { statut: v }))}
             options={Object.entries(STATUT_APPORTEUR)}
           />
+          <ExportButton path="/exports/commissions" filename="commissions-apporteurs.csv" label="Exporter les commissions (CSV)" />
         </div>
       }
       list={list}
@@ -151,7 +153,14 @@ export function ApporteurView({ id, query }: { id: string; query: URLSearchParam
     <DetailPage
       state={a}
       title={(r) => apporteurName(r.data)}
-      actions={(r) => <Badge value={r.data.statut} text={label(STATUT_APPORTEUR, r.data.statut)} />}
+      actions={(r) => (
+        <>
+          <Badge value={r.data.statut} text={label(STATUT_APPORTEUR, r.data.statut)} />
+          <Link href={`/mia/apporteurs/${r.data.id}/donnees`} class="btn btn-secondary">
+            Données personnelles
+          </Link>
+        </>
+      )}
       lead={
         <Breadcrumb href="/mia/apporteurs" label="Apporteurs d'affaires">
           fiche apporteur
