@@ -78,8 +78,10 @@ export function SearchBox() {
           autoComplete="off"
           placeholder="Rechercher…"
           value={q}
-          aria-controls="recherche-resultats"
-          aria-expanded={open && !!res}
+          role="combobox"
+          aria-autocomplete="list"
+          aria-controls={open && res && q.trim() ? "recherche-resultats" : undefined}
+          aria-expanded={!!(open && res && q.trim())}
           onInput={(e) => setQ(e.currentTarget.value)}
           onFocus={() => res && setOpen(true)}
         />
