@@ -136,7 +136,7 @@ async function ledger() {
   await enc.getByLabel("Date de l'encaissement").fill("2027-01-12");
   await enc.getByLabel("Commission reçue (€)").fill("150,01");
   await enc.getByLabel("Année du contrat").selectOption("1");
-  await enc.getByLabel("Remarques").fill("Bordereau assureur n° 2027-01");
+  await enc.getByLabel("Note sur l'encaissement").fill("Bordereau assureur n° 2027-01");
   await screenshot(mia, "mia-affaire-encaissement-formulaire");
   await enc.getByRole("button", { name: "Enregistrer un encaissement" }).click();
   await mia.getByText("Encaissement enregistré.").waitFor();
