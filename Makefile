@@ -56,7 +56,7 @@ FUZZ_TARGETS := internal/phone:FuzzNormalizePhone internal/phone:FuzzParseMatche
 	internal/crm:FuzzAffaireRules internal/crm:FuzzContactValidate internal/crm:FuzzEntrepriseValidate \
 	internal/crm:FuzzActivationToken internal/httpapi:FuzzDecodeBodies internal/httpapi:FuzzRequestHeaders \
 	internal/dynamo:FuzzCursor internal/csvfr:FuzzText internal/crm:FuzzNormalizeORIAS internal/crm:FuzzParseMembreID internal/csvimport:FuzzParsePlan \
-	internal/crm:FuzzLedger
+	internal/crm:FuzzLedger internal/crm:FuzzTableauEqualsRecount internal/crm:FuzzSearch
 FUZZTIME ?= 5s
 RELIABILITY_DIR := .local/reliability
 

@@ -36,6 +36,8 @@ func flatPhase(ctx context.Context, st *benchStack, o options, log io.Writer) ([
 		add("GET /contacts/{contactId}", "GET /contacts/{contactId}", "/contacts/"+st.data.contacts[0], st.mia.token)
 	}
 	add("GET /espace-apporteur/commissions", "GET /espace-apporteur/commissions", "/espace-apporteur/commissions", st.apporteur.token)
+	add("GET /tableau-de-bord", "GET /tableau-de-bord", "/tableau-de-bord", st.mia.token)
+	add("GET /taches", "GET /taches?vue=aujourdhui", "/taches?vue=aujourdhui", st.mia.token)
 	if len(frs) == 0 {
 		return nil, nil, fmt.Errorf("none of the flatness routes can run yet")
 	}

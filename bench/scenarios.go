@@ -295,6 +295,23 @@ func (st *benchStack) scenarios() map[string]*scenario {
 		patch("PATCH /affaires/{affaireId}", "change prime (If-Match)", a, "/affaires/"+a, mia,
 			func(i int) any { return map[string]any{"primeAnnuelleCentimes": 100000 + i} })
 	}
+	// Daily work (issue 14): the dashboard is one GetItem, a task list one Query.
+	get("GET /tableau-de-bord", "dashboard (one item of counters)", "/tableau-de-bord", mia)
+	get("GET /taches", "Aujourd'hui (open tâches of the day)", "/taches?vue=aujourdhui", mia)
+	today := crm.Day(time.Now())
+	post("POST /taches", "new tâche due today", mia, func(i int) any {
+		return map[string]any{"titre": fmt.Sprint("Rappeler ", i), "echeance": today, "heure": "10:00"}
+	})
+	if c := first(d.contacts); c != "" {
+		get("GET /activite/{cibleId}", "a contact's timeline, first page", "/activite/"+c, mia)
+		post("POST /notes", "new private note on a contact", mia, func(i int) any {
+			return map[string]any{"cibleType": "contact", "cibleId": c, "texte": fmt.Sprint("Note ", i, "\nligne 2")}
+		})
+	}
+	if app != "" {
+		get("GET /espace-apporteur/taches", "apporteur: Mes tâches", "/espace-apporteur/taches", app)
+		get("GET /espace-apporteur/notes", "apporteur: notes shared with it", "/espace-apporteur/notes", app)
+	}
 	post("POST /admin/produits", "staff: new produit", staff, func(i int) any { return newProduit("post", i) })
 	if d.produit != "" {
 		p := d.produit
@@ -375,6 +392,33 @@ func (st *benchStack) scenarios() map[string]*scenario {
 			sc.max = warmups + 20
 		}
 	}
+
+	// Documents (issue 13): a presigned upload is one transaction, the
+	// signature computed locally; the lists one Query with the owner's
+	// GetItem (or the actif check) alongside.
+	newDocument := func(typ string) func(int) any {
+		return func(i int) any {
+			return map[string]any{"nom": fmt.Sprintf("piece-%d.pdf", i), "type": typ, "contentType": "application/pdf", "taille": 120000}
+		}
+	}
+	postTo := func(key, name, path, token string, body func(int) any) {
+		if st.has(key) {
+			s[key] = &scenario{name: name, next: func(i int) (call, error) { return call{method: "POST", path: path, token: token, body: body(i)}, nil }}
+		}
+	}
+	if a := first(d.affaires); a != "" {
+		postTo("POST /affaires/{affaireId}/documents", "presigned upload of a DDA piece", "/affaires/"+a+"/documents", mia, newDocument("der"))
+		get("GET /affaires/{affaireId}/documents", "an affaire's documents", "/affaires/"+a+"/documents", mia)
+	}
+	if a := d.apporteur; a != "" {
+		postTo("POST /apporteurs/{apporteurId}/documents", "presigned upload of a Kbis", "/apporteurs/"+a+"/documents", mia, newDocument("kbis"))
+		get("GET /apporteurs/{apporteurId}/documents", "an apporteur's documents", "/apporteurs/"+a+"/documents", mia)
+	}
+	if app != "" {
+		post("POST /espace-apporteur/documents", "apporteur: presigned upload of its RC Pro", app, newDocument("rc_pro"))
+		get("GET /espace-apporteur/documents", "apporteur: own documents", "/espace-apporteur/documents", app)
+	}
+	get("GET /parametres", "MIA settings", "/parametres", mia)
 	return s
 }
 

@@ -523,3 +523,25 @@ func TestDashboardEqualsRecount(t *testing.T) {
 	replay(t, projections(t), streamRecords(t, mia.id))
 	check("after a replay of the stream")
 }
+
+// TestDailyDemoSeeds: make dev's daily-work demo gives a lively dashboard.
+func TestDailyDemoSeeds(t *testing.T) {
+	if err := stack.SeedDailyDemo(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	waitStreams(t)
+	tok := login(t, "mia", "demo.agenda@assentis.test", "Demo-Agenda-2026!")
+	var tb crm.Tableau
+	r := call(t, "GET", "/tableau-de-bord", tok, nil)
+	wantStatus(t, r, 200)
+	r.JSON(t, &tb)
+	months := 0
+	for _, m := range tb.ParMois {
+		if m.Nombre > 0 {
+			months++
+		}
+	}
+	if months < 6 || tb.Taches.Aujourdhui < 3 || len(tb.Apporteurs) != 2 || tb.Transformation.Decidees == 0 {
+		t.Errorf("demo dashboard: %d months with signatures, %+v, %d apporteurs, %+v", months, tb.Taches, len(tb.Apporteurs), tb.Transformation)
+	}
+}

@@ -36,12 +36,17 @@ func validBodies(ids map[string]string) map[string]map[string]any {
 		"POST /admin/mias":                {"nom": "Valide", "prenom": "Mia", "email": uniqEmail("val-mia"), "cabinet": "Cabinet V"},
 		"POST /admin/produits": {"id": "valide-" + fmt.Sprint(uniq()), "nom": "Valide", "categorie": "auto", "assureur": "Assureur",
 			"tauxCommissionMIA": 10, "actif": true},
-		"POST /activation":                              {"token": strings.Repeat("A", 43), "motDePasse": "Valide-2026-Long"},
-		"PATCH /contacts/{contactId}":                   {"nom": "Patch", "email": uniqEmail("patch"), "statut": "client"},
-		"PATCH /entreprises/{entrepriseId}":             {"adresse": "2 rue Patch", "siren": uniqSiren(), "raisonSociale": "Patch SA"},
-		"PATCH /affaires/{affaireId}":                   {"statut": "signee", "primeAnnuelleCentimes": 20000, "tauxCommissionApporteur": 20},
-		"PATCH /apporteurs/{apporteurId}":               {"nom": "Patch", "localisation": "Nantes", "telephone": uniqPhone()},
-		"PATCH /admin/produits/{produitId}":             {"nom": "Patch", "tauxCommissionMIA": 12, "actif": false},
+		"POST /activation":                  {"token": strings.Repeat("A", 43), "motDePasse": "Valide-2026-Long"},
+		"PATCH /contacts/{contactId}":       {"nom": "Patch", "email": uniqEmail("patch"), "statut": "client"},
+		"PATCH /entreprises/{entrepriseId}": {"adresse": "2 rue Patch", "siren": uniqSiren(), "raisonSociale": "Patch SA"},
+		"PATCH /affaires/{affaireId}":       {"statut": "signee", "primeAnnuelleCentimes": 20000, "tauxCommissionApporteur": 20},
+		"PATCH /apporteurs/{apporteurId}":   {"nom": "Patch", "localisation": "Nantes", "telephone": uniqPhone()},
+		"PATCH /admin/produits/{produitId}": {"nom": "Patch", "tauxCommissionMIA": 12, "actif": false},
+		// Documents: the name is the user's label (path-like, NUL, 500 characters are refused).
+		"POST /affaires/{affaireId}/documents":          {"nom": "der.pdf", "type": "der", "contentType": "application/pdf", "taille": 1000},
+		"POST /apporteurs/{apporteurId}/documents":      {"nom": "kbis.pdf", "type": "kbis", "contentType": "application/pdf", "taille": 1000},
+		"POST /espace-apporteur/documents":              {"nom": "rib.png", "type": "rib", "contentType": "image/png", "taille": 1000},
+		"PATCH /parametres":                             {"piecesDDAObligatoires": true, "informationArticle14": true},
 		"POST /imports":                                 {"type": "contacts", "nomFichier": "valide.csv"},
 		"POST /imports/{importId}/confirmation":         {"correspondance": []string{"nom", "email"}, "mettreAJourDoublons": true},
 		"POST /espace-apporteur/convention/acceptation": {"version": 1, "sha256": strings.Repeat("ab", 32)},
@@ -56,6 +61,11 @@ func validBodies(ids map[string]string) map[string]map[string]any {
 		"POST /notes":                              {"cibleType": "contact", "cibleId": ids["contact"], "texte": "Valide\nligne 2", "partagee": true},
 		"PATCH /notes/{noteId}":                    {"texte": "Patch", "partagee": false},
 		"POST /espace-apporteur/notes":             {"contactId": ids["contact"], "texte": "Valide"},
+		// Erasure is refused unconfirmed, and no purge is proposed: the
+		// matrix probes the decoding and validation, and erases nothing.
+		"POST /contacts/{contactId}/effacement":     {"confirmation": false, "motif": "m"},
+		"POST /apporteurs/{apporteurId}/effacement": {"confirmation": false, "motif": "m"},
+		"POST /conservation/{contactId}/decision":   {"decision": "purger", "motif": "m"},
 	}
 }
 
@@ -120,7 +130,8 @@ func TestHostileInput(t *testing.T) {
 		if !ok {
 			switch key {
 			case "POST /apporteurs/{apporteurId}/invitation", "POST /apporteurs/{apporteurId}/convention",
-				"POST /espace-apporteur/mandataires/{membreId}/acceptation", "POST /imports/{importId}/annulation":
+				"POST /espace-apporteur/mandataires/{membreId}/acceptation", "POST /imports/{importId}/annulation",
+				"POST /documents/{documentId}/restauration", "POST /espace-apporteur/documents/{documentId}/restauration":
 				continue // no body: nothing to decode
 			}
 			t.Errorf("%s: no valid body in the hostile matrix: add one", key)

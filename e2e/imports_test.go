@@ -175,7 +175,7 @@ func TestImportLargeFile(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	waitStreams(t)
+	waitStreamsFor(t, 2*time.Minute)
 	before := baseSnapshot(t, a.id)
 	data, want := csvimporttest.File(n)
 	imp := uploadImport(t, a.token, crm.ImportContacts, data)
@@ -215,7 +215,7 @@ func TestImportLargeFile(t *testing.T) {
 	}
 	wantStatus(t, call(t, "POST", "/imports/"+string(imp.ID)+"/annulation", a.token, nil), 202)
 	runWorker(t)
-	waitStreams(t)
+	waitStreamsFor(t, 5*time.Minute)
 	if after := baseSnapshot(t, a.id); after != before {
 		t.Fatalf("after the undo the base differs (%d bytes before, %d after)", len(before), len(after))
 	}

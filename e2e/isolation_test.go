@@ -51,6 +51,7 @@ type world struct {
 	a3Email             string // of A's third apporteur (never activated)
 	entreprise          string
 	affaire             string
+	document            string // A1's own verified RC Pro
 	imp                 string // an import of A, its file read, waiting for confirmation
 	releve              string // A1's relevé de commissions
 	contactEmail        string
@@ -132,10 +133,11 @@ func newWorld(t *testing.T) *world {
 	}
 	wantStatus(t, call(t, "POST", "/espace-apporteur/mandataires/"+mB.ID+"/acceptation", w.tokA2, nil), 200)
 	w.membreA2B = mB.ID
+	w.document = string(uploadDocument(t, "POST", "/espace-apporteur/documents", w.tokA1, "rc_pro", "RCPro"+mark+".pdf", samplePDF).ID)
 	w.imp = string(depositImport(t, w.a.id, crm.ImportContacts, []byte("Nom;Email\nImport"+mark+";"+uniqEmail("imp")+"\n")).ID)
 	waitStreams(t)
 	w.markers = []string{mark, string(w.a.id), w.contact, w.espace, w.entreprise, w.affaire, w.imp, w.contactEmail,
-		"+33" + phone[1:], w.a1.ID, w.a1.Email, w.conventionSHA}
+		"+33" + phone[1:], w.a1.ID, w.a1.Email, w.conventionSHA, w.document}
 	// A's cursors on every list (limit=1 leaves a next page).
 	w.cursors = map[string]string{}
 	for _, rt := range stack.Template.Routes {
@@ -158,7 +160,7 @@ func newWorld(t *testing.T) *world {
 // path substitutes the victim's ids into a route's path.
 func (w *world) path(p string) string {
 	return strings.NewReplacer("{contactId}", w.contact, "{entrepriseId}", w.entreprise, "{affaireId}", w.affaire,
-		"{apporteurId}", w.a1.ID, "{produitId}", "auto", "{membreId}", w.membreA1, "{tacheId}", w.tache, "{noteId}", w.note, "{cibleId}", w.contact, "{releveId}", w.releve, "{importId}", w.imp).Replace(p)
+		"{apporteurId}", w.a1.ID, "{produitId}", "auto", "{membreId}", w.membreA1, "{tacheId}", w.tache, "{noteId}", w.note, "{cibleId}", w.contact, "{releveId}", w.releve, "{documentId}", w.document, "{importId}", w.imp).Replace(p)
 }
 
 // body is a request body for a write route, naming the victim's ids where
@@ -194,6 +196,14 @@ func (w *world) body(rt string) any {
 		return map[string]any{"nom": "Intrus"}
 	case "POST /activation":
 		return map[string]any{"token": strings.Repeat("A", 43), "motDePasse": "Intrus-2026-Long"}
+	case "POST /affaires/{affaireId}/documents":
+		return map[string]any{"nom": "intrus.pdf", "type": "der", "contentType": "application/pdf", "taille": 100}
+	case "POST /apporteurs/{apporteurId}/documents":
+		return map[string]any{"nom": "intrus.pdf", "type": "rc_pro", "contentType": "application/pdf", "taille": 100}
+	case "POST /espace-apporteur/documents":
+		// A DDA piece, which no apporteur may upload (400): an upload of its
+		// own would change the victim MIA's partition (A2 is A's apporteur).
+		return map[string]any{"nom": "intrus.pdf", "type": "der", "contentType": "application/pdf", "taille": 100}
 	case "POST /affaires/{affaireId}/encaissements":
 		return map[string]any{"date": crm.DateOf(time.Now()), "montantCentimes": 1000, "anneeContrat": 1}
 	case "POST /apporteurs/{apporteurId}/versements":
@@ -214,6 +224,12 @@ func (w *world) body(rt string) any {
 		return map[string]any{"texte": "Intrus"}
 	case "POST /espace-apporteur/notes":
 		return map[string]any{"contactId": w.contact, "texte": "Intrus"}
+	case "POST /contacts/{contactId}/effacement", "POST /apporteurs/{apporteurId}/effacement":
+		return map[string]any{"confirmation": true, "motif": "Intrus"}
+	case "POST /conservation/{contactId}/decision":
+		return map[string]any{"decision": "purger"}
+	case "PATCH /parametres": // B's own settings: nothing of A's
+		return map[string]any{"piecesDDAObligatoires": false, "informationArticle14": false}
 	}
 	return nil
 }
@@ -228,9 +244,14 @@ var espaceWant = map[string][4]int{
 	"POST /espace-apporteur/convention/acceptation":             {404, 404, 404, 403},
 	"POST /espace-apporteur/mandataires/{membreId}/acceptation": {404, 404, 404, 404},
 	"GET /espace-apporteur/mandataires":                         {200, 200, 200, 200},
-	"GET /espace-apporteur/releves/{releveId}":                  {404, 404, 404, 403},
-	"POST /espace-apporteur/notes":                              {422, 422, 422, 403}, // not its contact
-	"PATCH /espace-apporteur/taches/{tacheId}":                  {404, 404, 404, 403}, // not its tâche
+	// Documents: A1's RC Pro is nobody else's; a DDA piece no apporteur's.
+	"POST /espace-apporteur/documents":                            {400, 400, 400, 400}, // the body is refused first
+	"GET /espace-apporteur/documents/{documentId}/telechargement": {404, 404, 404, 403},
+	"DELETE /espace-apporteur/documents/{documentId}":             {404, 404, 404, 403},
+	"POST /espace-apporteur/documents/{documentId}/restauration":  {404, 404, 404, 403},
+	"GET /espace-apporteur/releves/{releveId}":                    {404, 404, 404, 403},
+	"POST /espace-apporteur/notes":                                {422, 422, 422, 403}, // not its contact
+	"PATCH /espace-apporteur/taches/{tacheId}":                    {404, 404, 404, 403}, // not its tâche
 }
 
 // otherMIAWrite is the answer to another MIA's write whose body names the
@@ -240,6 +261,7 @@ var espaceWant = map[string][4]int{
 var otherMIAWrite = map[string]int{
 	"POST /imports":  201, // its own import: nothing of the victim
 	"POST /contacts": 422, "POST /entreprises": 422, "POST /affaires": 422, "POST /apporteurs": 201,
+	"PATCH /parametres": 200, // its own settings
 	// A relevé of the victim's apporteur: unknown to the other MIA. Its own profile: its own.
 	"POST /releves": 404, "PATCH /profil": 200,
 	"POST /taches": 422, "POST /notes": 422,

@@ -198,7 +198,14 @@ func login(t *testing.T, pool, email, password string) string {
 // waitStreams waits until the stream consumers have handled every write so far.
 func waitStreams(t *testing.T) {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	waitStreamsFor(t, 30*time.Second)
+}
+
+// waitStreamsFor is waitStreams for a test that writes thousands of items
+// at once (an import and its undo), whose stream takes longer to read.
+func waitStreamsFor(t *testing.T, d time.Duration) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), d)
 	defer cancel()
 	if err := stack.WaitStreams(ctx); err != nil {
 		t.Fatal(err)

@@ -75,6 +75,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if err := s.SeedDemoLedger(ctx); err != nil {
 		fmt.Fprintln(stdout, "demo ledger not seeded:", err)
 	}
+	if err := s.SeedDailyDemo(ctx); err != nil {
+		fmt.Fprintln(stdout, "daily-work demo not seeded:", err)
+	}
 	webNote := ""
 	if fi, err := os.Stat(*web); err != nil || !fi.IsDir() {
 		webNote = "  (not built: make web)"
@@ -93,12 +96,13 @@ MyCRM runs locally.
 
 Demo accounts
   MIA                %s / %s
+  MIA (daily work)   %s / %s   (dashboard, tâches, notes)
   Assentis staff     %s / %s
   Apporteur          %s / %s   (demo MIA's, with a year of commissions)
 
 Ctrl-C stops everything.
 `, s.APIURL, webNote, s.APIURL, s.DynamoURL, s.Table, s.CognitoURL, s.MIAPoolID, s.ApporteurPoolID, s.SESURL, s.S3URL, s.Bucket, s.APIURL, s.Dir,
-		devstack.DemoMIAEmail, devstack.DemoMIAPassword, devstack.StaffEmail, devstack.StaffPassword,
+		devstack.DemoMIAEmail, devstack.DemoMIAPassword, devstack.DemoAgendaEmail, devstack.DemoAgendaPassword, devstack.StaffEmail, devstack.StaffPassword,
 		devstack.DemoApporteurEmail, devstack.DemoApporteurPassword)
 
 	<-ctx.Done()

@@ -33,6 +33,7 @@ type API interface {
 	AdminDisableUser(context.Context, *cip.AdminDisableUserInput, ...func(*cip.Options)) (*cip.AdminDisableUserOutput, error)
 	AdminEnableUser(context.Context, *cip.AdminEnableUserInput, ...func(*cip.Options)) (*cip.AdminEnableUserOutput, error)
 	AdminAddUserToGroup(context.Context, *cip.AdminAddUserToGroupInput, ...func(*cip.Options)) (*cip.AdminAddUserToGroupOutput, error)
+	AdminDeleteUser(context.Context, *cip.AdminDeleteUserInput, ...func(*cip.Options)) (*cip.AdminDeleteUserOutput, error)
 }
 
 var _ API = (*cip.Client)(nil)
@@ -43,7 +44,7 @@ var _ API = (*cip.Client)(nil)
 // every exported method of a type put in an interface, here the whole
 // Cognito API.
 func ClientAPI(c *cip.Client) API {
-	return clientAPI{c.AdminCreateUser, c.AdminGetUser, c.AdminSetUserPassword, c.AdminDisableUser, c.AdminEnableUser, c.AdminAddUserToGroup}
+	return clientAPI{c.AdminCreateUser, c.AdminGetUser, c.AdminSetUserPassword, c.AdminDisableUser, c.AdminEnableUser, c.AdminAddUserToGroup, c.AdminDeleteUser}
 }
 
 type clientAPI struct {
@@ -53,6 +54,11 @@ type clientAPI struct {
 	disable     func(context.Context, *cip.AdminDisableUserInput, ...func(*cip.Options)) (*cip.AdminDisableUserOutput, error)
 	enable      func(context.Context, *cip.AdminEnableUserInput, ...func(*cip.Options)) (*cip.AdminEnableUserOutput, error)
 	addToGroup  func(context.Context, *cip.AdminAddUserToGroupInput, ...func(*cip.Options)) (*cip.AdminAddUserToGroupOutput, error)
+	deleteUser  func(context.Context, *cip.AdminDeleteUserInput, ...func(*cip.Options)) (*cip.AdminDeleteUserOutput, error)
+}
+
+func (c clientAPI) AdminDeleteUser(ctx context.Context, in *cip.AdminDeleteUserInput, o ...func(*cip.Options)) (*cip.AdminDeleteUserOutput, error) {
+	return c.deleteUser(ctx, in, o...)
 }
 
 func (c clientAPI) AdminCreateUser(ctx context.Context, in *cip.AdminCreateUserInput, o ...func(*cip.Options)) (*cip.AdminCreateUserOutput, error) {
@@ -187,6 +193,16 @@ func (p *Pool) SetPassword(ctx context.Context, sub, password string) error {
 func (p *Pool) Disable(ctx context.Context, sub string) error {
 	_, err := p.api.AdminDisableUser(ctx, &cip.AdminDisableUserInput{UserPoolId: aws.String(p.id), Username: aws.String(sub)})
 	return translate("disable user", err)
+}
+
+// Delete removes the user (RGPD erasure of an apporteur: its email is the
+// username). A user already gone is not an error.
+func (p *Pool) Delete(ctx context.Context, sub string) error {
+	_, err := p.api.AdminDeleteUser(ctx, &cip.AdminDeleteUserInput{UserPoolId: aws.String(p.id), Username: aws.String(sub)})
+	if crm.ErrorCode(translate("delete user", err)) == crm.ENOTFOUND {
+		return nil
+	}
+	return translate("delete user", err)
 }
 
 // Enable lets a disabled user log in again.

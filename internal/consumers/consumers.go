@@ -53,6 +53,9 @@ type Store interface {
 	activites
 	tableau
 	agenda
+	searchIndex
+	conservationClocks
+	parametres
 }
 
 // Mailer sends a composed email (sesmail.Mailer).

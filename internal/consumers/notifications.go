@@ -151,3 +151,47 @@ func sendOnce(ctx context.Context, d Deps, m crm.MIAID, key string, msg mail.Mes
 		func() error { _, err := d.Mailer.Send(ctx, msg); return err },
 		func() error { return d.Store.ReleaseNotification(ctx, m, key) })
 }
+
+// parametres reads a MIA's settings.
+type parametres interface {
+	GetParametres(ctx context.Context, m crm.MIAID) (crm.Parametres, error)
+}
+
+// InformationArticle14 emails a contact entered by an apporteur, when its
+// MIA chose so (Parametres.InformationArticle14), who holds its data, why
+// and how to exercise its rights: the data was not collected from the
+// person (RGPD article 14). Once per contact (notification record).
+func InformationArticle14(d Deps) Handler {
+	return each("information-article14", d, func(ctx context.Context, c change) error {
+		contact := c.New.Contact
+		if c.Name != "INSERT" || c.New.Kind != crm.KindContact || contact == nil || !c.New.ByApporteur ||
+			contact.Email == "" || contact.ApporteurID == "" {
+			return nil
+		}
+		m := c.New.MIA
+		p, err := d.Store.GetParametres(ctx, m)
+		if err != nil {
+			return fmt.Errorf("read parametres: %w", err)
+		}
+		if !p.InformationArticle14 {
+			return nil
+		}
+		mia, err := d.Store.GetMIA(ctx, m)
+		if crm.ErrorCode(err) == crm.ENOTFOUND {
+			return nil // no profile to name the holder: nothing truthful to send
+		}
+		if err != nil {
+			return fmt.Errorf("read mia: %w", err)
+		}
+		app, err := d.Store.GetApporteur(ctx, m, contact.ApporteurID)
+		if err != nil {
+			return fmt.Errorf("read apporteur: %w", err)
+		}
+		msg, err := mail.Compose(mail.InformationArticle14{To: contact.Email, ContactPrenom: contact.Prenom,
+			MIANom: mia.DisplayName(), Cabinet: mia.Cabinet, MIAEmail: mia.Email, ApporteurNom: app.DisplayName()})
+		if err != nil {
+			return err
+		}
+		return sendOnce(ctx, d, m, "ARTICLE14#"+string(contact.ID), msg)
+	})
+}

@@ -37,6 +37,8 @@ func Projections(d Deps) (Handler, error) {
 		{"activite", Activite(d)},
 		{"tableau", Tableau(d)},
 		{"agenda", Agenda(d)},
+		{"search", Search(d)},
+		{"conservation", Conservation(d)},
 	}), nil
 }
 
@@ -59,6 +61,7 @@ func Mail(d Deps) (Handler, error) {
 		{"invitations", Invitations(d)},
 		{"notifications", Notifications(d)},
 		{"releve-emis", ReleveEmis(d)},
+		{"information-article14", InformationArticle14(d)},
 	}), nil
 }
 

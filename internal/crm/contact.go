@@ -31,9 +31,12 @@ type Contact struct {
 	NoteApporteur string        `json:"noteApporteur,omitempty"`
 	Statut        ContactStatut `json:"statut"`
 	ApporteurID   ApporteurID   `json:"apporteurId,omitempty"`
-	CreatedAt     time.Time     `json:"createdAt"`
-	UpdatedAt     time.Time     `json:"updatedAt"`
-	Version       int           `json:"version"`
+	// Efface: the person was erased (RGPD): every personal field is
+	// blank, the name is ContactEffaceNom; the affaires' figures remain.
+	Efface    bool      `json:"efface,omitempty"`
+	CreatedAt time.Time `json:"createdAt"`
+	UpdatedAt time.Time `json:"updatedAt"`
+	Version   int       `json:"version"`
 }
 
 // NoteApporteurMax is the length, in characters, of an apporteur's note on
@@ -104,4 +107,12 @@ func set[T any](dst *T, src *T) {
 	if src != nil {
 		*dst = *src
 	}
+}
+
+// DateNaissanceFR is the birth date as jj/mm/aaaa ("" when unknown).
+func (c *Contact) DateNaissanceFR() string {
+	if len(c.DateNaissance) != 10 {
+		return c.DateNaissance
+	}
+	return c.DateNaissance[8:10] + "/" + c.DateNaissance[5:7] + "/" + c.DateNaissance[0:4]
 }

@@ -73,7 +73,14 @@ type Page[T any] struct {
 type ListOptions struct {
 	Limit  int
 	Cursor string
+	// Max, when set by the server (never from a request), raises the bound
+	// of Limit: an export chunk reads up to ExportLimit items per Query.
+	Max int
 }
+
+// ExportLimit is the number of rows of one export chunk: one Query of at
+// most 1 MB, a CSV far under the 6 MB of a Lambda response.
+const ExportLimit = 1000
 
 // Paging limits of every list.
 const (
@@ -86,7 +93,11 @@ func (o *ListOptions) Validate() []FieldError {
 	if o.Limit == 0 {
 		o.Limit = DefaultLimit
 	}
-	if o.Limit < 1 || o.Limit > MaxLimit {
+	maxLimit := MaxLimit
+	if o.Max > 0 {
+		maxLimit = o.Max
+	}
+	if o.Limit < 1 || o.Limit > maxLimit {
 		return []FieldError{{Champ: "limit", Message: "La limite doit être comprise entre 1 et 200."}}
 	}
 	return nil

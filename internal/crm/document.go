@@ -181,16 +181,23 @@ type Parametres struct {
 	// PiecesDDAObligatoires: an affaire becomes « signée » only with a
 	// verified DER, recueil des besoins and devoir de conseil.
 	PiecesDDAObligatoires bool `json:"piecesDDAObligatoires"`
+	// InformationArticle14: a contact entered by an apporteur receives an
+	// email saying who holds its data, why, and how to exercise its rights
+	// (RGPD article 14: data not collected from the person; issue 15).
+	InformationArticle14 bool      `json:"informationArticle14"`
+	UpdatedAt            time.Time `json:"updatedAt"`
+	Version              int       `json:"version"`
 }
 
 // ParametresPatch changes a MIA's settings.
 type ParametresPatch struct {
 	PiecesDDAObligatoires *bool `json:"piecesDDAObligatoires"`
+	InformationArticle14  *bool `json:"informationArticle14"`
 }
 
 // Validate refuses an empty patch.
 func (p *ParametresPatch) Validate() []FieldError {
-	if p.PiecesDDAObligatoires == nil {
+	if p.PiecesDDAObligatoires == nil && p.InformationArticle14 == nil {
 		return []FieldError{{Champ: "", Message: "Aucune modification demandée."}}
 	}
 	return nil

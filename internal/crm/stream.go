@@ -32,6 +32,8 @@ type Image struct {
 	// created it through the espace apporteur.
 	Contact     *Contact
 	ByApporteur bool
+	// Entreprise is set for an entreprise.
+	Entreprise *Entreprise
 	// Client is set for a contact or an entreprise.
 	Client *ClientRef
 	// Account is set for an apporteur, and for a MIA profile that went

@@ -86,7 +86,9 @@ func (s *Store) ClaimInvitation(ctx context.Context, acc crm.Account, hash strin
 	now := s.Now().UTC()
 	pk, sk := accountKey(acc)
 	upd := expression.Set(expression.Name(attrInvitationTraitee), expression.Value(acc.InvitationN)).
-		Set(expression.Name(attrActivationHash), expression.Value(hash))
+		Set(expression.Name(attrActivationHash), expression.Value(hash)).
+		// Every token the account was sent, so that an erasure deletes them (they hold the email).
+		Add(expression.Name(attrActivationHashes), expression.Value(&types.AttributeValueMemberSS{Value: []string{hash}}))
 	cond := expression.Name(attrInvitationN).Equal(expression.Value(acc.InvitationN)).
 		And(expression.Name(attrStatut).Equal(expression.Value(string(crm.ApporteurInvitationEnvoyee)))).
 		And(expression.Or(

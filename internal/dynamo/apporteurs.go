@@ -43,6 +43,7 @@ const (
 	attrCommissions       = "commissions"
 	attrCognitoSub        = "cognitoSub"
 	attrDerniereRelanceLe = "derniereRelanceLe"
+	attrActivationHashes  = "activationHashes"
 )
 
 // invitation is the state every invited account item carries.
@@ -62,6 +63,9 @@ type invitation struct {
 	// DerniereRelanceLe is when the MIA last asked for a new invitation
 	// (POST …/invitation): the next one waits Store.Limits.Cooldown.
 	DerniereRelanceLe string `dynamodbav:"derniereRelanceLe,omitempty"`
+	// ActivationHashes are the hashes of every token sent to the account:
+	// the RGPD erasure deletes those token items (they hold the email).
+	ActivationHashes []string `dynamodbav:"activationHashes,stringset,omitempty"`
 }
 
 // MaxInvitationFailures is crm.MaxInvitationFailures, for the store's

@@ -104,21 +104,43 @@ func (s *Store) GetDocument(ctx context.Context, m crm.MIAID, id crm.DocumentID)
 	return it.document(), nil
 }
 
-// ListDocuments lists an owner's documents, oldest first: ONE Query (an
-// owner holds a few documents; at most crm.MaxLimit are read).
+// ListDocuments lists an owner's documents, oldest first, or ENOTFOUND when
+// the owner is not the MIA's: the owner's GetItem and the documents' Query
+// (GSI1; an owner holds a few documents, at most crm.MaxLimit are read) are
+// issued together, one round trip.
 func (s *Store) ListDocuments(ctx context.Context, m crm.MIAID, o crm.DocumentOwner) ([]crm.Document, error) {
-	out := []crm.Document{}
-	if !crm.IsULID(string(o.AffaireID) + string(o.ApporteurID)) {
-		return out, nil
+	ownerSK, what := ApporteurSK(o.ApporteurID), "Apporteur introuvable."
+	if o.AffaireID != "" {
+		ownerSK, what = AffaireSK(o.AffaireID), "Affaire introuvable."
+	}
+	if (o.AffaireID == "") == (o.ApporteurID == "") || !crm.IsULID(string(o.AffaireID)+string(o.ApporteurID)) {
+		return nil, crm.Errorf(crm.ENOTFOUND, "%s", what)
 	}
 	in := &dynamodb.QueryInput{TableName: &s.table, IndexName: aws.String(indexGSI1), Limit: aws.Int32(crm.MaxLimit)}
 	if err := withExpr(in, expression.Key(attrGSI1PK).Equal(expression.Value(DocumentCollection(m, o))), nil); err != nil {
 		return nil, internal("list documents", err)
 	}
-	res, err := s.db.Query(ctx, in)
-	if err != nil {
-		return nil, internal("list documents", err)
+	owner := make(chan error, 1)
+	go func() {
+		res, err := s.db.GetItem(ctx, &dynamodb.GetItemInput{TableName: &s.table, Key: s.key(MIAPK(m), ownerSK),
+			ProjectionExpression: aws.String(attrPK)})
+		switch {
+		case err != nil:
+			owner <- internal("get document owner", err)
+		case res.Item == nil:
+			owner <- crm.Errorf(crm.ENOTFOUND, "%s", what)
+		default:
+			owner <- nil
+		}
+	}()
+	res, qerr := s.db.Query(ctx, in)
+	if err := <-owner; err != nil {
+		return nil, err
 	}
+	if qerr != nil {
+		return nil, internal("list documents", qerr)
+	}
+	out := []crm.Document{}
 	for _, av := range res.Items {
 		var it documentItem
 		if err := attributevalue.UnmarshalMap(av, &it); err != nil {
@@ -210,7 +232,18 @@ func (s *Store) RestoreDocument(ctx context.Context, m crm.MIAID, id crm.Documen
 type parametresItem struct {
 	keys
 	PiecesDDAObligatoires bool   `dynamodbav:"piecesDDAObligatoires"`
+	InformationArticle14  bool   `dynamodbav:"informationArticle14"`
 	UpdatedAt             string `dynamodbav:"updatedAt"`
+	Version               int    `dynamodbav:"version"`
+}
+
+func (it parametresItem) parametres() crm.Parametres {
+	v := it.Version
+	if v == 0 {
+		v = 1
+	}
+	return crm.Parametres{PiecesDDAObligatoires: it.PiecesDDAObligatoires, InformationArticle14: it.InformationArticle14,
+		UpdatedAt: parseTime(it.UpdatedAt), Version: v}
 }
 
 // GetParametres reads a MIA's settings (the defaults when never set).
@@ -218,12 +251,12 @@ func (s *Store) GetParametres(ctx context.Context, m crm.MIAID) (crm.Parametres,
 	var it parametresItem
 	err := s.getItem(ctx, MIAPK(m), ParametresSK(), &it, "Paramètres")
 	if crm.ErrorCode(err) == crm.ENOTFOUND {
-		return crm.Parametres{}, nil
+		return crm.Parametres{Version: 1}, nil
 	}
 	if err != nil {
 		return crm.Parametres{}, err
 	}
-	return crm.Parametres{PiecesDDAObligatoires: it.PiecesDDAObligatoires}, nil
+	return it.parametres(), nil
 }
 
 // UpdateParametres writes a MIA's settings (ONE UpdateItem, created on first use).
@@ -231,9 +264,16 @@ func (s *Store) UpdateParametres(ctx context.Context, m crm.MIAID, p crm.Paramet
 	if errs := p.Validate(); errs != nil {
 		return crm.Parametres{}, crm.Invalid(errs...)
 	}
-	upd := expression.Set(expression.Name("piecesDDAObligatoires"), expression.Value(*p.PiecesDDAObligatoires)).
-		Set(expression.Name("type"), expression.Value(typeParametres)).
-		Set(expression.Name(attrUpdatedAt), expression.Value(fmtTime(s.Now())))
+	upd := expression.Set(expression.Name("type"), expression.Value(typeParametres)).
+		Set(expression.Name(attrUpdatedAt), expression.Value(fmtTime(s.Now()))).
+		// Version counts from 1 (the defaults): the first write makes it 2.
+		Set(expression.Name(attrVersion), expression.Plus(expression.IfNotExists(expression.Name(attrVersion), expression.Value(1)), expression.Value(1)))
+	if p.PiecesDDAObligatoires != nil {
+		upd = upd.Set(expression.Name("piecesDDAObligatoires"), expression.Value(*p.PiecesDDAObligatoires))
+	}
+	if p.InformationArticle14 != nil {
+		upd = upd.Set(expression.Name("informationArticle14"), expression.Value(*p.InformationArticle14))
+	}
 	e, err := expression.NewBuilder().WithUpdate(upd).Build()
 	if err != nil {
 		return crm.Parametres{}, internal("update parametres", err)
@@ -247,5 +287,5 @@ func (s *Store) UpdateParametres(ctx context.Context, m crm.MIAID, p crm.Paramet
 	if err := attributevalue.UnmarshalMap(res.Attributes, &it); err != nil {
 		return crm.Parametres{}, internal("decode parametres", err)
 	}
-	return crm.Parametres{PiecesDDAObligatoires: it.PiecesDDAObligatoires}, nil
+	return it.parametres(), nil
 }

@@ -34,7 +34,8 @@ func DecodeImage(img map[string]types.AttributeValue) (crm.Image, error) {
 		if err := attributevalue.UnmarshalMap(img, &it); err != nil {
 			return crm.Image{}, fmt.Errorf("decode entreprise: %w", err)
 		}
-		return crm.Image{Kind: crm.KindEntreprise, MIA: miaOf(it.PK),
+		e := it.entreprise()
+		return crm.Image{Kind: crm.KindEntreprise, MIA: miaOf(it.PK), Entreprise: &e,
 			Client: &crm.ClientRef{ID: it.ID, Nom: it.RaisonSociale, ApporteurID: crm.ApporteurID(it.ApporteurID), Version: it.Version}}, nil
 	case typeReleve:
 		var it releveItem

@@ -43,6 +43,7 @@ type contactItem struct {
 	NoteApporteur string `dynamodbav:"noteApporteur,omitempty"`
 	Statut        string `dynamodbav:"statut"`
 	ApporteurID   string `dynamodbav:"apporteurId,omitempty"`
+	Efface        bool   `dynamodbav:"efface,omitempty"`
 	// Recherche is the folded text the `q` filter matches.
 	Recherche string `dynamodbav:"recherche"`
 }
@@ -59,6 +60,7 @@ func toContactItem(m crm.MIAID, c crm.Contact) contactItem {
 		Nom:  c.Nom, Prenom: c.Prenom, Telephone: c.Telephone, Email: c.Email, Adresse: c.Adresse,
 		DateNaissance: c.DateNaissance, Profession: c.Profession, Remarques: c.Remarques,
 		NoteApporteur: c.NoteApporteur, Statut: string(c.Statut), ApporteurID: string(c.ApporteurID),
+		Efface:    c.Efface,
 		Recherche: recherche(c.Nom, c.Prenom, c.Email, c.Telephone, nationalPhone(c.Telephone)),
 	}
 	if c.ApporteurID != "" {
@@ -72,6 +74,7 @@ func (it contactItem) contact() crm.Contact {
 		ID: crm.ContactID(it.ID), Nom: it.Nom, Prenom: it.Prenom, Telephone: it.Telephone, Email: it.Email,
 		Adresse: it.Adresse, DateNaissance: it.DateNaissance, Profession: it.Profession, Remarques: it.Remarques,
 		NoteApporteur: it.NoteApporteur, Statut: crm.ContactStatut(it.Statut), ApporteurID: crm.ApporteurID(it.ApporteurID),
+		Efface:    it.Efface,
 		CreatedAt: parseTime(it.CreatedAt), UpdatedAt: parseTime(it.UpdatedAt), Version: it.Version,
 	}
 }

@@ -307,6 +307,49 @@ func ConventionSK(p crm.ApporteurID, v int) string {
 }
 func ConventionPrefix(p crm.ApporteurID) string { return "CONVENTION#" + string(p) + "#" }
 
+// SearchSK (under MIAPK) is one word of an entity in the search index:
+// Query begins_with(SK, SearchPrefixSK(prefix)) finds the entities with a
+// word starting with prefix, in one round trip, in the MIA's own partition.
+func SearchSK(token string, kind crm.SearchKind, id string) string {
+	return prefixSearch + token + "#" + string(kind) + "#" + id
+}
+
+// SearchPrefixSK starts the keys of the words starting with prefix.
+func SearchPrefixSK(prefix string) string { return prefixSearch + prefix }
+
+// AuditSK (under MIAPK) is one entry of the MIA's RGPD journal, by time.
+func AuditSK(at time.Time, id string) string { return prefixAudit + fmtTime(at) + "#" + id }
+
+// ConservationSK (under MIAPK) is a prospect's retention clock.
+func ConservationSK(c crm.ContactID) string { return prefixConservation + string(c) }
+
+// ConservationDue (GSI2PK) gathers, across MIA, the clocks that run out in
+// one month ("2029-11"): the monthly run reads the few months up to its own,
+// never a table scan. GSI2SK = ConservationDueSK.
+func ConservationDue(month string) string { return "CONSERVATION_ECHEANCE#" + month }
+
+// ConservationDueSK orders a clock in its month by expiry.
+func ConservationDueSK(expire time.Time, m crm.MIAID, c crm.ContactID) string {
+	return fmtTime(expire) + "#" + string(m) + "#" + string(c)
+}
+
+// PurgeSK (under MIAPK) is a purge proposed to the MIA for one prospect.
+func PurgeSK(c crm.ContactID) string { return prefixPurge + string(c) }
+
+// PurgeDue (GSI2PK) gathers, across MIA, the proposals whose 30 days end in
+// one month: the run purges those left unanswered. GSI2SK = ConservationDueSK.
+func PurgeDue(month string) string { return "PURGE_ECHEANCE#" + month }
+
+// Month is the GSI bucket of t ("2029-11", UTC).
+func Month(t time.Time) string { return t.UTC().Format("2006-01") }
+
+const (
+	prefixSearch       = "MOT#"
+	prefixAudit        = "AUDIT#"
+	prefixConservation = "CONSERVATION#"
+	prefixPurge        = "PURGE#"
+)
+
 // ConventionPDFSK keys the exact PDF of version v, apart from the version's
 // item so that listing the versions (and the stream) does not read the PDFs.
 func ConventionPDFSK(p crm.ApporteurID, v int) string {

@@ -77,14 +77,55 @@ type affaireUpdater interface {
 
 // UpdateAffaire serves PATCH /affaires/{affaireId} ("Mettre à jour").
 func UpdateAffaire(d Deps) (Func, error) {
-	return needs(d, handleUpdateAffaire(d.Store), store)
+	return needs(d, handleUpdateAffaire(d.Store, d.Store), store)
 }
 
-func handleUpdateAffaire(s affaireUpdater) apiFunc {
+// signatureChecker reads what the DDA check of a signature needs.
+type signatureChecker interface {
+	documentLister
+	GetParametres(ctx context.Context, m crm.MIAID) (crm.Parametres, error)
+}
+
+func handleUpdateAffaire(s affaireUpdater, c signatureChecker) apiFunc {
 	return func(w http.ResponseWriter, r *http.Request, p crm.Principal) error {
 		id := crm.AffaireID(r.PathValue("affaireId"))
 		return update(w, r, func(in crm.AffairePatch, im *int) (crm.Affaire, error) {
+			if in.Statut != nil && *in.Statut == crm.AffaireSignee {
+				if err := ddaPieces(r.Context(), c, p.MIA, id); err != nil {
+					return crm.Affaire{}, err
+				}
+			}
 			return s.UpdateAffaire(r.Context(), p.MIA, id, in, im)
 		}, func(a crm.Affaire) int { return a.Version })
 	}
+}
+
+// ddaPieces refuses a signature without the verified DDA pieces when the
+// MIA's setting asks for them. The setting and the documents are read
+// together (one round trip) before the update.
+func ddaPieces(ctx context.Context, c signatureChecker, m crm.MIAID, id crm.AffaireID) error {
+	type listed struct {
+		docs []crm.Document
+		err  error
+	}
+	ch := make(chan listed, 1)
+	go func() {
+		docs, err := c.ListDocuments(ctx, m, crm.DocumentOwner{AffaireID: id})
+		ch <- listed{docs, err}
+	}()
+	set, err := c.GetParametres(ctx, m)
+	l := <-ch
+	if err != nil {
+		return err
+	}
+	if !set.PiecesDDAObligatoires {
+		return nil
+	}
+	if l.err != nil {
+		return l.err
+	}
+	if missing := crm.MissingPieces(l.docs); len(missing) > 0 {
+		return missingPieces(missing)
+	}
+	return nil
 }

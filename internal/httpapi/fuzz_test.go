@@ -55,6 +55,9 @@ var bodyKinds = []func(t *testing.T, body []byte){
 	fuzzDecode[crm.ProduitPatch](nil),
 	fuzzDecode[espaceContactInput](nil),
 	fuzzDecode[activationInput](nil),
+	fuzzDecode[crm.Effacement](func(in *crm.Effacement) validator { return noPhone(in.Validate) }),
+	fuzzDecode[crm.Decision](func(in *crm.Decision) validator { return noPhone(in.Validate) }),
+	fuzzDecode[crm.ParametresPatch](nil),
 }
 
 func fuzzDecode[T any](validate func(*T) validator) func(t *testing.T, body []byte) {
@@ -154,3 +157,8 @@ func FuzzRequestHeaders(f *testing.F) {
 		}
 	})
 }
+
+// noPhone is a validation that takes no telephone, as a validator.
+type noPhone func() []crm.FieldError
+
+func (v noPhone) Validate(crm.PhoneNormalizer) []crm.FieldError { return v() }

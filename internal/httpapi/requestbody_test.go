@@ -20,6 +20,10 @@ var requestInputs = map[string]any{
 	"PATCH /entreprises/{entrepriseId}":             crm.EntreprisePatch{},
 	"POST /affaires":                                crm.NewAffaire{},
 	"PATCH /affaires/{affaireId}":                   crm.AffairePatch{},
+	"POST /affaires/{affaireId}/documents":          crm.NewDocument{},
+	"POST /apporteurs/{apporteurId}/documents":      crm.NewDocument{},
+	"POST /espace-apporteur/documents":              crm.NewDocument{},
+	"PATCH /parametres":                             crm.ParametresPatch{},
 	"POST /admin/produits":                          produitInput{},
 	"PATCH /admin/produits/{produitId}":             crm.ProduitPatch{},
 	"POST /apporteurs":                              crm.NewApporteur{},
@@ -38,6 +42,9 @@ var requestInputs = map[string]any{
 	"PATCH /notes/{noteId}":                         crm.NotePatch{},
 	"POST /espace-apporteur/notes":                  espaceNoteInput{},
 	"PATCH /espace-apporteur/taches/{tacheId}":      espaceTachePatch{},
+	"POST /contacts/{contactId}/effacement":         crm.Effacement{},
+	"POST /apporteurs/{apporteurId}/effacement":     crm.Effacement{},
+	"POST /conservation/{contactId}/decision":       crm.Decision{},
 }
 
 // TestRequestBodiesMatchInputs: each request body the document describes

@@ -116,7 +116,7 @@ func (c client) in(d Deps) (name string, ok bool) {
 	case apporteurPool:
 		return "apporteur pool administration", d.ApporteurAccounts != nil
 	case filesBucket:
-		return "files bucket", d.Files != nil
+		return "files bucket (app.WithFiles)", d.Files != nil
 	}
 	return "client " + strconv.Itoa(int(c)), false
 }

@@ -85,6 +85,17 @@ type ContactAjoute struct {
 	Lien         string // ContactLink
 }
 
+// InformationArticle14 tells a contact entered by an apporteur who holds
+// its data, why, and how to exercise its rights (RGPD article 14).
+type InformationArticle14 struct {
+	To            string
+	ContactPrenom string
+	MIANom        string
+	Cabinet       string
+	MIAEmail      string
+	ApporteurNom  string
+}
+
 // StatutAffaire tells an apporteur that an affaire of its contact changed statut.
 type StatutAffaire struct {
 	To              string
@@ -155,6 +166,8 @@ func Compose(data any) (Message, error) {
 		name, to = "releve_emis", d.To
 	case Digest:
 		name, to = "digest", d.To
+	case InformationArticle14:
+		name, to = "information_article14", d.To
 	default:
 		return Message{}, fmt.Errorf("compose: no template for %T", data)
 	}

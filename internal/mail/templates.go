@@ -132,6 +132,29 @@ L'équipe Assentis
 <p><a href="{{.Lien}}" style="display:inline-block;padding:10px 18px;background:#0b4f8a;color:#ffffff;text-decoration:none;border-radius:4px">Activer mon compte</a></p>
 <p style="font-size:13px;color:#555">Ce lien est personnel, ne sert qu'une fois et expire dans 7 jours. S'il ne s'ouvre pas, copiez cette adresse dans votre navigateur&nbsp;: {{.Lien}}</p>`,
 	},
+	"information_article14": {
+		`{{.MIANom}} – information sur vos données personnelles`,
+		`Bonjour{{with .ContactPrenom}} {{.}}{{end}},
+
+{{.ApporteurNom}} nous a transmis vos coordonnées afin que {{.MIANom}}{{with .Cabinet}} ({{.}}){{end}}, mandataire d'intermédiaire d'assurance du réseau Assentis, puisse vous contacter au sujet de vos besoins d'assurance.
+
+Qui détient vos données : {{.MIANom}}{{with .Cabinet}}, {{.}}{{end}}, responsable de leur traitement{{with .MIAEmail}} ({{.}}){{end}}.
+Pourquoi : étudier vos besoins et vous proposer des contrats d'assurance adaptés ; sans contrat, vos données sont conservées au plus 3 ans après notre dernier contact.
+Quelles données : votre nom et les coordonnées transmises (téléphone, email, adresse).
+
+Vous pouvez à tout moment accéder à vos données, les faire rectifier ou effacer, vous opposer à leur traitement ou en demander la limitation et la portabilité, en écrivant à {{if .MIAEmail}}{{.MIAEmail}}{{else}}{{.MIANom}}{{end}}. Vous pouvez aussi adresser une réclamation à la CNIL (www.cnil.fr).
+
+{{.MIANom}}
+`,
+		`<p>Bonjour{{with .ContactPrenom}} {{.}}{{end}},</p>
+<p>{{.ApporteurNom}} nous a transmis vos coordonnées afin que <strong>{{.MIANom}}</strong>{{with .Cabinet}} ({{.}}){{end}}, mandataire d'intermédiaire d'assurance du réseau Assentis, puisse vous contacter au sujet de vos besoins d'assurance.</p>
+<ul>
+<li><strong>Qui détient vos données&nbsp;:</strong> {{.MIANom}}{{with .Cabinet}}, {{.}}{{end}}, responsable de leur traitement{{with .MIAEmail}} ({{.}}){{end}}.</li>
+<li><strong>Pourquoi&nbsp;:</strong> étudier vos besoins et vous proposer des contrats d'assurance adaptés&nbsp;; sans contrat, vos données sont conservées au plus 3 ans après notre dernier contact.</li>
+<li><strong>Quelles données&nbsp;:</strong> votre nom et les coordonnées transmises (téléphone, email, adresse).</li>
+</ul>
+<p>Vous pouvez à tout moment accéder à vos données, les faire rectifier ou effacer, vous opposer à leur traitement ou en demander la limitation et la portabilité, en écrivant à {{if .MIAEmail}}{{.MIAEmail}}{{else}}{{.MIANom}}{{end}}. Vous pouvez aussi adresser une réclamation à la CNIL (www.cnil.fr).</p>`,
+	},
 	"contact_ajoute": {
 		`Assentis – {{.ApporteurNom}} vous a transmis un nouveau contact`,
 		`Bonjour{{with .MIAPrenom}} {{.}}{{end}},

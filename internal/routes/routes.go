@@ -100,6 +100,30 @@ var API = []Route{
 	{"get-releve", "GET /releves/{releveId}", httpapi.MIA, httpapi.GetReleve, Store},
 	{"get-profil", "GET /profil", httpapi.MIA, httpapi.GetProfil, Store},
 	{"update-profil", "PATCH /profil", httpapi.MIA, httpapi.UpdateProfil, Store},
+	// MIA: search, exports, RGPD rights, retention, settings (issue 15).
+	{"search", "GET /recherche", httpapi.MIA, httpapi.Search, Store},
+	{"export-contacts", "GET /exports/contacts", httpapi.MIA, httpapi.ExportContacts, Store},
+	{"export-entreprises", "GET /exports/entreprises", httpapi.MIA, httpapi.ExportEntreprises, Store},
+	{"export-affaires", "GET /exports/affaires", httpapi.MIA, httpapi.ExportAffaires, Store},
+	{"export-commissions", "GET /exports/commissions", httpapi.MIA, httpapi.ExportCommissions, Store},
+	{"get-contact-data", "GET /contacts/{contactId}/donnees-personnelles", httpapi.MIA, httpapi.ContactData, Store},
+	{"erase-contact", "POST /contacts/{contactId}/effacement", httpapi.MIA, httpapi.EraseContact, Store},
+	{"get-apporteur-data", "GET /apporteurs/{apporteurId}/donnees-personnelles", httpapi.MIA, httpapi.ApporteurData, Store},
+	{"erase-apporteur", "POST /apporteurs/{apporteurId}/effacement", httpapi.MIA, httpapi.EraseApporteur, Store | ApporteurPool},
+	{"list-rgpd-journal", "GET /rgpd/journal", httpapi.MIA, httpapi.ListAudit, Store},
+	{"list-purges", "GET /conservation", httpapi.MIA, httpapi.ListPurges, Store},
+	{"decide-purge", "POST /conservation/{contactId}/decision", httpapi.MIA, httpapi.DecidePurge, Store},
+	{"get-parametres", "GET /parametres", httpapi.MIA, httpapi.GetParametres, Store},
+	{"update-parametres", "PATCH /parametres", httpapi.MIA, httpapi.UpdateParametres, Store},
+
+	// MIA: documents of its apporteurs and affaires (issue 13), its settings.
+	{"create-affaire-document", "POST /affaires/{affaireId}/documents", httpapi.MIA, httpapi.CreateAffaireDocument, Store | Files},
+	{"list-affaire-documents", "GET /affaires/{affaireId}/documents", httpapi.MIA, httpapi.ListAffaireDocuments, Store},
+	{"create-apporteur-document", "POST /apporteurs/{apporteurId}/documents", httpapi.MIA, httpapi.CreateApporteurDocument, Store | Files},
+	{"list-apporteur-documents", "GET /apporteurs/{apporteurId}/documents", httpapi.MIA, httpapi.ListApporteurDocuments, Store},
+	{"download-document", "GET /documents/{documentId}/telechargement", httpapi.MIA, httpapi.DownloadDocument, Store | Files},
+	{"delete-document", "DELETE /documents/{documentId}", httpapi.MIA, httpapi.DeleteDocument, Store | Files},
+	{"restore-document", "POST /documents/{documentId}/restauration", httpapi.MIA, httpapi.RestoreDocument, Store | Files},
 
 	// Assentis staff: the catalogue and MIA accounts.
 	{"create-produit", "POST /admin/produits", httpapi.Staff, httpapi.CreateProduit, Store},
@@ -112,6 +136,11 @@ var API = []Route{
 	{"list-espace-contacts", "GET /espace-apporteur/contacts", httpapi.Apporteur, httpapi.ListEspaceContacts, Store},
 	{"list-espace-affaires", "GET /espace-apporteur/affaires", httpapi.Apporteur, httpapi.ListEspaceAffaires, Store},
 	{"get-espace-commissions", "GET /espace-apporteur/commissions", httpapi.Apporteur, httpapi.GetEspaceCommissions, Store},
+	{"create-espace-document", "POST /espace-apporteur/documents", httpapi.Apporteur, httpapi.CreateEspaceDocument, Store | Files},
+	{"list-espace-documents", "GET /espace-apporteur/documents", httpapi.Apporteur, httpapi.ListEspaceDocuments, Store},
+	{"download-espace-document", "GET /espace-apporteur/documents/{documentId}/telechargement", httpapi.Apporteur, httpapi.DownloadEspaceDocument, Store | Files},
+	{"delete-espace-document", "DELETE /espace-apporteur/documents/{documentId}", httpapi.Apporteur, httpapi.DeleteEspaceDocument, Store | Files},
+	{"restore-espace-document", "POST /espace-apporteur/documents/{documentId}/restauration", httpapi.Apporteur, httpapi.RestoreEspaceDocument, Store | Files},
 	{"get-espace-lignes", "GET /espace-apporteur/lignes", httpapi.Apporteur, httpapi.GetEspaceRegistre, Store},
 	{"list-espace-releves", "GET /espace-apporteur/releves", httpapi.Apporteur, httpapi.ListEspaceReleves, Store},
 	{"get-espace-releve", "GET /espace-apporteur/releves/{releveId}", httpapi.Apporteur, httpapi.GetEspaceReleve, Store},
@@ -157,6 +186,8 @@ var Schedules = []Schedule{
 	// Sunday still makes its tâche), then the digest that lists them.
 	{"daily-relances", "cron(0 6 * * ? *)", "Europe/Paris", jobs.Relances, Store},
 	{"morning-digest", "cron(0 8 ? * MON-FRI *)", "Europe/Paris", jobs.Digest, Store | Mailer},
+	// The prospects' retention (issue 15): the 1st of each month, 06:00 in Paris.
+	{"retention", "cron(0 6 1 * ? *)", "Europe/Paris", jobs.Retention, Store},
 }
 
 // Route is an HTTP function.

@@ -34,6 +34,9 @@ async function relation() {
   // 1. MIA 1 registers the apporteur (every field), who activates its account.
   const mia = await newPage();
   await login(mia, "mia", MIA_EMAIL, MIA_PASSWORD);
+  await mia.waitForURL(/\/mia/);
+  // The onboarding walk completed the progression: home is the dashboard, the checklist is here.
+  await mia.goto(`${BASE}/mia/progression`);
   await mia.getByRole("heading", { name: "Bienvenue dans ton espace de progression" }).waitFor();
   await mia.locator('[data-step="relation"]').waitFor();
   await screenshot(mia, "mia-progression-relation");

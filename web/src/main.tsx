@@ -12,6 +12,11 @@ import { ApporteurNew, ApporteurView, ApporteursList } from "./pages/mia/Apporte
 import { ContactNew, ContactView, ContactsList } from "./pages/mia/Contacts";
 import { EntrepriseNew, EntrepriseView, EntreprisesList } from "./pages/mia/Entreprises";
 import { AffaireEdit, AffaireNew, AffairesList } from "./pages/mia/Affaires";
+import { TableauPage, TacheView, TachesPage } from "./pages/mia/Daily";
+import { MesNotes, MesTaches } from "./pages/espace/Daily";
+import { Progression } from "./pages/mia/Home";
+import { Conservation, DonneesPersonnelles, ParametresPage } from "./pages/mia/Rgpd";
+import { SearchBox } from "./components/SearchBox";
 import { ImportView, ImportsList } from "./pages/mia/Imports";
 import { MesAffaires, MesCommissions, MesContacts, MonNouveauContact, MonProfil } from "./pages/espace/Espace";
 import { MaConvention, MandataireBar, MesMandataires } from "./pages/espace/Relation";
@@ -23,6 +28,10 @@ type Page = (p: { params: Record<string, string>; query: URLSearchParams }) => J
 
 const MIA_ROUTES: [string, Page][] = [
   ["/mia", () => <Home />],
+  ["/mia/progression", () => <Progression />],
+  ["/mia/tableau-de-bord", () => <TableauPage />],
+  ["/mia/taches", ({ query }) => <TachesPage query={query} />],
+  ["/mia/taches/:id", ({ params }) => <TacheView id={params.id} />],
   ["/mia/apporteurs", ({ query }) => <ApporteursList query={query} />],
   ["/mia/apporteurs/nouveau", () => <ApporteurNew />],
   ["/mia/apporteurs/:id", ({ params, query }) => <ApporteurView id={params.id} query={query} />],
@@ -35,6 +44,10 @@ const MIA_ROUTES: [string, Page][] = [
   ["/mia/affaires", ({ query }) => <AffairesList query={query} />],
   ["/mia/affaires/nouvelle", ({ query }) => <AffaireNew query={query} />],
   ["/mia/affaires/:id", ({ params, query }) => <AffaireEdit id={params.id} query={query} />],
+  ["/mia/contacts/:id/donnees", ({ params }) => <DonneesPersonnelles kind="contact" id={params.id} />],
+  ["/mia/apporteurs/:id/donnees", ({ params }) => <DonneesPersonnelles kind="apporteur" id={params.id} />],
+  ["/mia/rgpd", () => <Conservation />],
+  ["/mia/parametres", () => <ParametresPage />],
   ["/mia/imports", () => <ImportsList />],
   ["/mia/imports/:id", ({ params }) => <ImportView id={params.id} />],
   ["/mia/commissions", () => <Commissions />],
@@ -48,6 +61,8 @@ const ESPACE_ROUTES: [string, Page][] = [
   ["/espace/commissions", () => <MesCommissions />],
   ["/espace/releves", () => <MesReleves />],
   ["/espace/profil", () => <MonProfil />],
+  ["/espace/taches", () => <MesTaches />],
+  ["/espace/notes", () => <MesNotes />],
   ["/espace/mandataires", () => <MesMandataires />],
   ["/espace/convention", ({ query }) => <MaConvention query={query} />],
 ];
@@ -115,7 +130,13 @@ function App() {
     if (session.pool !== space.pool) return <Redirect to={homeOf(session.pool)} />;
     const r = find(space.routes, path);
     return (
-      <Layout nav={space.nav} path={path} space={space.name} banner={space.pool === "apporteur" ? <MandataireBar /> : undefined}>
+      <Layout
+        nav={space.nav}
+        path={path}
+        space={space.name}
+        search={space.pool === "mia" ? <SearchBox /> : undefined}
+        banner={space.pool === "apporteur" ? <MandataireBar /> : undefined}
+      >
         {r ? <r.page params={r.params} query={query} /> : <NotFound home={homeOf(space.pool)} />}
       </Layout>
     );

@@ -11,16 +11,20 @@ export interface NavItem {
 
 export const MIA_NAV: NavItem[] = [
   { href: "/mia", label: "Accueil" },
+  { href: "/mia/taches", label: "Tâches" },
   { href: "/mia/apporteurs", label: "Apporteurs d'affaires" },
   { href: "/mia/contacts", label: "Contacts" },
   { href: "/mia/entreprises", label: "Entreprises" },
   { href: "/mia/affaires", label: "Affaires" },
   { href: "/mia/imports", label: "Imports" },
   { href: "/mia/commissions", label: "Commissions" },
+  { href: "/mia/rgpd", label: "RGPD" },
+  { href: "/mia/parametres", label: "Paramètres" },
 ];
 
 export const APPORTEUR_NAV: NavItem[] = [
   { href: "/espace/contacts", label: "Mes contacts" },
+  { href: "/espace/taches", label: "Tâches" },
   { href: "/espace/affaires", label: "Mes affaires" },
   { href: "/espace/commissions", label: "Mes commissions" },
   { href: "/espace/releves", label: "Mes relevés" },
@@ -62,12 +66,15 @@ export function Layout({
   path,
   children,
   space,
+  search,
   banner,
 }: {
   nav: NavItem[];
   path: string;
   children: ComponentChildren;
   space: string;
+  /** The header's search box (the MIA's space). */
+  search?: ComponentChildren;
   /** Shown above every page of the space (the espace apporteur's current MIA). */
   banner?: ComponentChildren;
 }) {
@@ -98,6 +105,7 @@ export function Layout({
           <Logo />
         </Link>
         <span class="space-name">{space}</span>
+        {search}
         <button
           type="button"
           class="menu-toggle"

@@ -161,9 +161,10 @@ export class Api {
     return this.refreshing;
   }
 
-  async request<T>(method: string, path: string, opts: RequestOptions = {}): Promise<Result<T>> {
+  /** Sends a request with the session's token, refreshing it once on 401; a failure is an ApiError. */
+  private async send(method: string, path: string, opts: RequestOptions, accept: string): Promise<Response> {
     const send = async (): Promise<Response> => {
-      const headers: Record<string, string> = { Accept: "application/json, application/problem+json" };
+      const headers: Record<string, string> = { Accept: accept };
       if (opts.body !== undefined) headers["Content-Type"] = "application/json";
       if (opts.ifMatch) headers["If-Match"] = opts.ifMatch;
       if (opts.idempotencyKey) headers["Idempotency-Key"] = opts.idempotencyKey;
@@ -196,6 +197,17 @@ export class Api {
       }
     }
     if (!res.ok) throw new ApiError(await problemFromResponse(res));
+    return res;
+  }
+
+  /** A file the API answers (CSV, PDF, JSON to save): its bytes and headers. */
+  async file(path: string, accept: string, signal?: AbortSignal): Promise<{ blob: Blob; headers: Headers }> {
+    const res = await this.send("GET", path, { signal }, `${accept}, application/problem+json`);
+    return { blob: await res.blob(), headers: res.headers };
+  }
+
+  async request<T>(method: string, path: string, opts: RequestOptions = {}): Promise<Result<T>> {
+    const res = await this.send(method, path, opts, "application/json, application/problem+json");
     const etag = res.headers.get("ETag") ?? undefined;
     if (res.status === 204) return { data: undefined as T, etag, status: res.status };
     if (opts.binary) return { data: (await res.arrayBuffer()) as T, etag, status: res.status };

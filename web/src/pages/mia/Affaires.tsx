@@ -1,3 +1,5 @@
+import { FicheActivite } from "./Daily";
+import { ExportButton } from "../../components/ExportButton";
 import { EncaissementsCard } from "../ledger";
 import { useEffect, useState } from "preact/hooks";
 import { api } from "../../app";
@@ -25,6 +27,7 @@ import {
 import { apporteurName, CATEGORIES, TAUX_APPORTEUR, TAUX_APPORTEUR_VALEURS, historiqueText, nouvelleAffaire, personName } from "../../lib/model";
 import { navigate } from "../../lib/router";
 import { useProduits } from "./shared";
+import { DocumentsCard, TYPES_AFFAIRE } from "../../components/Documents";
 
 type StatutAffaire = Affaire["statut"];
 
@@ -111,6 +114,8 @@ export function AffairesList({ query }: { query: URLSearchParams }) {
       lead="Les contrats en cours de placement, signés, perdus ou résiliés."
       create={{ href: "/mia/affaires/nouvelle", label: "Nouvelle affaire" }}
       toolbar={
+        <>
+        <ExportButton path={withQuery("/exports/affaires", { statut, apporteurId })} filename={`affaires-${statut}.csv`} />
         <div class="tabs" role="tablist" aria-label="Statut des affaires">
           {TAB_KEYS.map((t, i) => (
             <Link
@@ -127,6 +132,7 @@ export function AffairesList({ query }: { query: URLSearchParams }) {
             </Link>
           ))}
         </div>
+        </>
       }
       panel={{ id: "panneau-affaires", role: "tabpanel", "aria-labelledby": `onglet-${statut}` }}
       list={list}
@@ -432,6 +438,7 @@ export function AffaireEdit({ id, query }: { id: string; query: URLSearchParams 
               </dl>
             </section>
             <EncaissementsCard affaireId={af.id} signee={af.statut === "signee"} />
+            <DocumentsCard listPath={`/affaires/${encodeURIComponent(af.id)}/documents`} docPath="/documents" types={TYPES_AFFAIRE} dda />
             <section class="card" aria-labelledby="histo">
               <h2 id="histo">Historique</h2>
               {historique.length === 0 ? (
@@ -449,6 +456,7 @@ export function AffaireEdit({ id, query }: { id: string; query: URLSearchParams 
               )}
             </section>
           </div>
+          <FicheActivite type="affaire" id={id} />
         </div>
     );
   }

@@ -1,4 +1,5 @@
 import { useState } from "preact/hooks";
+import { ExportButton } from "../../components/ExportButton";
 import { api } from "../../app";
 import { EditableCard, EditForm } from "../../components/EditForm";
 import { Badge, Link } from "../../components/elements";
@@ -14,6 +15,7 @@ import { formatCentimes, formatDate, formatPercent, label, STATUT_AFFAIRE, STATU
 import { apporteurName, personName } from "../../lib/model";
 import { navigate } from "../../lib/router";
 import { ConventionCard, StatutLegalCard } from "./Relation";
+import { DocumentsCard, TYPES_APPORTEUR } from "../../components/Documents";
 
 export function ApporteursList({ query }: { query: URLSearchParams }) {
   const statut = query.get("statut") ?? "";
@@ -31,6 +33,7 @@ export function ApporteursList({ query }: { query: URLSearchParams }) {
             onChange={(v) => navigate(withQuery("/mia/apporteurs", { statut: v }))}
             options={Object.entries(STATUT_APPORTEUR)}
           />
+          <ExportButton path="/exports/commissions" filename="commissions-apporteurs.csv" label="Exporter les commissions (CSV)" />
         </div>
       }
       list={list}
@@ -151,7 +154,14 @@ export function ApporteurView({ id, query }: { id: string; query: URLSearchParam
     <DetailPage
       state={a}
       title={(r) => apporteurName(r.data)}
-      actions={(r) => <Badge value={r.data.statut} text={label(STATUT_APPORTEUR, r.data.statut)} />}
+      actions={(r) => (
+        <>
+          <Badge value={r.data.statut} text={label(STATUT_APPORTEUR, r.data.statut)} />
+          <Link href={`/mia/apporteurs/${r.data.id}/donnees`} class="btn btn-secondary">
+            Données personnelles
+          </Link>
+        </>
+      )}
       lead={
         <Breadcrumb href="/mia/apporteurs" label="Apporteurs d'affaires">
           fiche apporteur
@@ -255,6 +265,8 @@ export function ApporteurView({ id, query }: { id: string; query: URLSearchParam
               <StatutLegalCard result={r} onSaved={(saved) => (a.setData(saved), setNotice("Statut légal enregistré."))} />
               <ConventionCard ap={ap} onChanged={a.reload} />
             </div>
+
+            <DocumentsCard listPath={`/apporteurs/${encodeURIComponent(ap.id)}/documents`} docPath="/documents" types={TYPES_APPORTEUR} />
 
             <section class="card" aria-labelledby="ses-contacts">
               <h2 id="ses-contacts">Ses contacts</h2>

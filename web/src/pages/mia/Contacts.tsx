@@ -14,6 +14,8 @@ import { formatDate, label, STATUT_CONTACT, formatTelephone } from "../../lib/fo
 import { apporteurName, personName } from "../../lib/model";
 import { navigate } from "../../lib/router";
 import { ClientAffaires } from "./Affaires";
+import { FicheActivite } from "./Daily";
+import { ExportButton } from "../../components/ExportButton";
 
 export function useApporteurs() {
   return useAsync((signal) => api.items<Apporteur>("/apporteurs?limit=200", signal), []);
@@ -36,6 +38,7 @@ export function ContactsList({ query }: { query: URLSearchParams }) {
       lead="Les personnes physiques : prospects et clients, dont ceux apportés par vos apporteurs."
       create={{ href: "/mia/contacts/nouveau", label: "Nouveau contact" }}
       toolbar={
+        <>
         <SearchBar value={q} onSearch={(v) => go({ q: v })} label="Rechercher un contact" placeholder="Nom, email, téléphone…">
           <FilterSelect
             label="Statut"
@@ -53,6 +56,8 @@ export function ContactsList({ query }: { query: URLSearchParams }) {
             options={(apporteurs.data ?? []).map((a) => [a.id, apporteurName(a)])}
           />
         </SearchBar>
+        <ExportButton path={withQuery("/exports/contacts", { q, statut, apporteurId })} filename="contacts.csv" />
+        </>
       }
       list={list}
       empty={
@@ -147,7 +152,14 @@ export function ContactView({ id, query }: { id: string; query: URLSearchParams 
     <DetailPage
       state={c}
       title={(r) => personName(r.data)}
-      actions={(r) => <ButtonLink href={`/mia/affaires/nouvelle?contactId=${r.data.id}`}>Nouvelle affaire</ButtonLink>}
+      actions={(r) => (
+        <>
+          <ButtonLink href={`/mia/affaires/nouvelle?contactId=${r.data.id}`}>Nouvelle affaire</ButtonLink>
+          <Link href={`/mia/contacts/${r.data.id}/donnees`} class="btn btn-secondary">
+            Données personnelles
+          </Link>
+        </>
+      )}
       lead={(r) => (
         <Breadcrumb href="/mia/contacts" label="Contacts">
           fiche contact <Badge value={r.data.statut} text={label(STATUT_CONTACT, r.data.statut)} />
@@ -230,6 +242,7 @@ export function ContactView({ id, query }: { id: string; query: URLSearchParams 
               </dl>
             </EditableCard>
             <ClientAffaires id="affaires-contact" clientId={ct.id} affaires={ct.affaires} empty="Aucune affaire pour ce contact." />
+            <FicheActivite type="contact" id={ct.id} />
           </>
         );
       }}

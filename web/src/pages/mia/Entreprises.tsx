@@ -15,6 +15,8 @@ import { formatDate, formatSiren, formatTelephone } from "../../lib/format";
 import { apporteurName, personName } from "../../lib/model";
 import { navigate } from "../../lib/router";
 import { ClientAffaires } from "./Affaires";
+import { FicheActivite } from "./Daily";
+import { ExportButton } from "../../components/ExportButton";
 
 export function EntreprisesList({ query }: { query: URLSearchParams }) {
   const q = query.get("q") ?? "";
@@ -26,12 +28,15 @@ export function EntreprisesList({ query }: { query: URLSearchParams }) {
       lead="Les personnes morales, chacune avec son dirigeant choisi parmi vos contacts."
       create={{ href: "/mia/entreprises/nouvelle", label: "Nouvelle entreprise" }}
       toolbar={
-        <SearchBar
-          value={q}
-          onSearch={(v) => navigate(withQuery("/mia/entreprises", { q: v, apporteurId }))}
-          label="Rechercher une entreprise"
-          placeholder="Raison sociale, SIREN…"
-        />
+        <>
+          <SearchBar
+            value={q}
+            onSearch={(v) => navigate(withQuery("/mia/entreprises", { q: v, apporteurId }))}
+            label="Rechercher une entreprise"
+            placeholder="Raison sociale, SIREN…"
+          />
+          <ExportButton path={withQuery("/exports/entreprises", { q, apporteurId })} filename="entreprises.csv" />
+        </>
       }
       list={list}
       empty={
@@ -227,6 +232,7 @@ export function EntrepriseView({ id, query }: { id: string; query: URLSearchPara
               </dl>
             </EditableCard>
             <ClientAffaires id="affaires-ent" clientId={en.id} affaires={en.affaires} empty="Aucune affaire pour cette entreprise." />
+            <FicheActivite type="entreprise" id={en.id} />
           </>
         );
       }}

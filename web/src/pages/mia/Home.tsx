@@ -3,6 +3,7 @@ import { Link } from "../../components/elements";
 import { ErrorBox } from "../../components/feedback";
 import { PageHeader } from "../../components/scaffold";
 import { useAsync } from "../../hooks/useAsync";
+import { TableauPage } from "./Daily";
 import { STATUT_AFFAIRE } from "../../lib/format";
 import type { Apporteur } from "../../generated/openapi";
 
@@ -17,7 +18,12 @@ async function hasAny(path: string, signal: AbortSignal): Promise<boolean> {
   return (await api.items(path, signal)).length > 0;
 }
 
+/** The home page: the dashboard once the progression's required steps are done, the checklist until then. */
 export function Home() {
+  return <Progression home />;
+}
+
+export function Progression({ home = false }: { home?: boolean }) {
   const p = useAsync<Progress>(async (signal) => {
     // An affaire signée or perdue counts too: look at every statut until one has an item.
     const [apporteurs, contact, entreprise] = await Promise.all([
@@ -75,6 +81,7 @@ export function Home() {
     },
   ];
   const doneCount = steps.filter((s) => s.done).length;
+  if (home && d && steps.every((s) => s.done || s.optional)) return <TableauPage />;
 
   return (
     <>
@@ -133,6 +140,9 @@ export function Home() {
         </Link>
         <Link href="/mia/affaires" class="shortcut">
           Affaires
+        </Link>
+        <Link href="/mia/tableau-de-bord" class="shortcut">
+          Tableau de bord
         </Link>
       </div>
     </>

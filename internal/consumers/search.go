@@ -1,0 +1,55 @@
+package consumers
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/assentis/mycrm/internal/crm"
+)
+
+// searchIndex keeps the search index.
+type searchIndex interface {
+	IndexSearch(ctx context.Context, m crm.MIAID, old, cur *crm.SearchEntry) error
+}
+
+// Search keeps the header box's index current: for each change of a
+// contact, an entreprise or an affaire, the entity's words and what its
+// results show, derived from the record's two images alone (an erased
+// contact has no entry). A replay of the stream from its start leaves the
+// index of the last images.
+func Search(d Deps) Handler {
+	return each("search", d, func(ctx context.Context, c change) error {
+		old, okOld := searchEntry(c.Old)
+		cur, okCur := searchEntry(c.New)
+		if !okOld && !okCur {
+			return nil
+		}
+		m := c.New.MIA
+		if m == "" {
+			m = c.Old.MIA
+		}
+		if err := d.Store.IndexSearch(ctx, m, old, cur); err != nil {
+			return fmt.Errorf("index search: %w", err)
+		}
+		return nil
+	})
+}
+
+// searchEntry is an image's index entry: nil and ok true for an image that
+// has none (an erased contact), ok false for an image the index ignores.
+func searchEntry(im crm.Image) (e *crm.SearchEntry, ok bool) {
+	switch {
+	case im.Kind == crm.KindContact && im.Contact != nil:
+		if se, has := crm.SearchEntryOfContact(*im.Contact); has {
+			return &se, true
+		}
+		return nil, true
+	case im.Kind == crm.KindEntreprise && im.Entreprise != nil:
+		se := crm.SearchEntryOfEntreprise(*im.Entreprise)
+		return &se, true
+	case im.Kind == crm.KindAffaire && im.Affaire != nil:
+		se := crm.SearchEntryOfAffaire(*im.Affaire)
+		return &se, true
+	}
+	return nil, false
+}

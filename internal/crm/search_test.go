@@ -1,0 +1,107 @@
+package crm
+
+import (
+	"slices"
+	"strings"
+	"testing"
+	"unicode/utf8"
+)
+
+func TestSearchTokens(t *testing.T) {
+	tests := []struct {
+		in   []string
+		want []string
+	}{
+		{[]string{"Élodie", "DUPONT-Lefèvre"}, []string{"elodie", "dupont", "lefevre"}},
+		{[]string{"elodie.dupont@exemple.fr"}, []string{"elodie", "dupont", "exemple", "fr"}},
+		{[]string{"+33612345678", "0612345678"}, []string{"33612345678", "0612345678"}},
+		{[]string{"Œuvre  d'Art", "oeuvre"}, []string{"oeuvre", "d", "art"}},
+		{[]string{"732 829 320"}, []string{"732", "829", "320"}},
+		{[]string{"", "  ", "#§!"}, nil},
+	}
+	for _, tt := range tests {
+		if got := SearchTokens(tt.in...); !slices.Equal(got, tt.want) {
+			t.Errorf("SearchTokens(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}
+
+func TestSearchQueryWords(t *testing.T) {
+	tests := []struct {
+		q    string
+		want []string
+	}{
+		{"elo", []string{"elo"}},
+		{"ÉLO", []string{"elo"}},
+		{"dup elo", []string{"dup", "elo"}},
+		{"e elodie", []string{"elodie"}},
+		{"06 12 34", []string{"061234"}},
+		{"SIREN: 732829320", []string{"732829320", "siren"}},
+		{"   ", nil},
+		{"a b c d e f g", []string{"a", "b", "c", "d", "e"}},
+	}
+	for _, tt := range tests {
+		if got := SearchQueryWords(tt.q); !slices.Equal(got, tt.want) {
+			t.Errorf("SearchQueryWords(%q) = %q, want %q", tt.q, got, tt.want)
+		}
+	}
+}
+
+func TestSearchMatches(t *testing.T) {
+	tokens := SearchTokens("Élodie", "Dupont", "elodie.dupont@exemple.fr")
+	tests := []struct {
+		q    string
+		want bool
+	}{
+		{"elo", true}, {"Élo dup", true}, {"dupont elodie", true}, {"lodie", false}, {"elo martin", false}, {"EXEMPLE", true},
+	}
+	for _, tt := range tests {
+		if got := SearchMatches(tokens, SearchQueryWords(tt.q)); got != tt.want {
+			t.Errorf("%q matches %q: got %v, want %v", tt.q, tokens, got, tt.want)
+		}
+	}
+}
+
+func TestSearchEntryOfErasedContact(t *testing.T) {
+	c := Contact{ID: "c", Nom: "Dupont", Prenom: "Élodie", Email: "e@x.fr"}
+	if _, ok := SearchEntryOfContact(c.Erased(c.CreatedAt)); ok {
+		t.Error("an erased contact has an index entry, want none")
+	}
+}
+
+// FuzzSearch: whatever the text, its tokens are folded words of bounded size
+// and number, and any query made of one of the text's words prefixed finds it.
+func FuzzSearch(f *testing.F) {
+	for _, s := range []string{"Élodie Dupont", "jean-pierre@ex.fr", "+33 6 12 34 56 78", "ŒUVRE", "\xff\xfe", strings.Repeat("é", 60), "ß ǅ ﬁ İ"} {
+		f.Add(s, 3)
+	}
+	f.Fuzz(func(t *testing.T, text string, n int) {
+		tokens := SearchTokens(text)
+		if len(tokens) > SearchMaxTokens {
+			t.Fatalf("%d tokens", len(tokens))
+		}
+		for _, tok := range tokens {
+			if tok == "" || len(tok) > SearchMaxTokenLen || !utf8.ValidString(tok) || strings.ContainsAny(tok, " #") {
+				t.Fatalf("token %q of %q", tok, text)
+			}
+			if Fold(tok) != tok {
+				t.Fatalf("token %q not folded", tok)
+			}
+		}
+		if len(tokens) == 0 {
+			return
+		}
+		tok := tokens[0]
+		k := 1 + (n%len(tok)+len(tok))%len(tok)
+		for k < len(tok) && !utf8.RuneStart(tok[k]) {
+			k++
+		}
+		words := SearchQueryWords(tok[:k])
+		if len(words) == 0 {
+			t.Fatalf("query %q of token %q has no words", tok[:k], tok)
+		}
+		if !SearchMatches(tokens, words) {
+			t.Fatalf("query %q (%q) does not find %q", tok[:k], words, tokens)
+		}
+	})
+}

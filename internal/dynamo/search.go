@@ -1,0 +1,104 @@
+package dynamo
+
+import (
+	"context"
+	"slices"
+
+	"github.com/assentis/mycrm/internal/crm"
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
+	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/expression"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+)
+
+const typeSearch = "mot"
+
+// searchItem is one word of an entity in the search index (SearchSK). It
+// carries what a result shows and all the entity's words (mots, " w1 w2"),
+// so that a query of several words is answered by the Query alone.
+type searchItem struct {
+	PK      string `dynamodbav:"PK"`
+	SK      string `dynamodbav:"SK"`
+	Type    string `dynamodbav:"type"`
+	Kind    string `dynamodbav:"kind"`
+	ID      string `dynamodbav:"entiteId"`
+	Libelle string `dynamodbav:"libelle"`
+	Detail  string `dynamodbav:"detail,omitempty"`
+	Mots    string `dynamodbav:"mots"`
+}
+
+// searchReadLimit bounds the items one query reads (before the filter of
+// the other words): a one-letter query on a large base reads this many
+// index items, ≈ 40 KB, never the whole partition.
+const searchReadLimit = 300
+
+// IndexSearch moves an entity's index entry from old to cur (either may be
+// nil: created, erased or removed) in one transaction: the words it lost are
+// deleted, its words are (re)written when anything shown changed. Writes are
+// unconditional and derived from the images alone, so a redelivered or
+// replayed record leaves the same index.
+func (s *Store) IndexSearch(ctx context.Context, m crm.MIAID, old, cur *crm.SearchEntry) error {
+	if old != nil && cur != nil && old.Libelle == cur.Libelle && old.Detail == cur.Detail &&
+		slices.Equal(old.Tokens, cur.Tokens) {
+		return nil
+	}
+	var a actions
+	keep := map[string]bool{}
+	if cur != nil {
+		for _, t := range cur.Tokens {
+			keep[t] = true
+			it := searchItem{PK: MIAPK(m), SK: SearchSK(t, cur.Kind, cur.ID), Type: typeSearch, Kind: string(cur.Kind),
+				ID: cur.ID, Libelle: cur.Libelle, Detail: cur.Detail, Mots: crm.SearchText(cur.Tokens)}
+			av, err := attributevalue.MarshalMap(it)
+			a.add(types.TransactWriteItem{Put: &types.Put{TableName: &s.table, Item: av}}, err)
+		}
+	}
+	if old != nil {
+		for _, t := range old.Tokens {
+			if !keep[t] {
+				a.add(s.deleteAction(MIAPK(m), SearchSK(t, old.Kind, old.ID)), nil)
+			}
+		}
+	}
+	if len(a.items) == 0 && a.err == nil {
+		return nil
+	}
+	return s.run(ctx, "index search", &a)
+}
+
+// Search finds a MIA's contacts, entreprises and affaires by the prefixes of
+// their words, in one Query of the MIA's index: the items of the query's
+// longest word, filtered on the other words. Results grouped by kind.
+func (s *Store) Search(ctx context.Context, m crm.MIAID, q string) (crm.SearchResults, error) {
+	out := crm.SearchResults{Contacts: []crm.SearchResult{}, Entreprises: []crm.SearchResult{}, Affaires: []crm.SearchResult{}}
+	if err := crm.ValidateSearch(q); err != nil {
+		return out, err
+	}
+	words := crm.SearchQueryWords(q)
+	if len(words) == 0 {
+		return out, nil
+	}
+	key := expression.Key(attrPK).Equal(expression.Value(MIAPK(m))).
+		And(expression.Key(attrSK).BeginsWith(SearchPrefixSK(words[0])))
+	var filter []expression.ConditionBuilder
+	for _, w := range words[1:] {
+		filter = append(filter, expression.Contains(expression.Name("mots"), " "+w))
+	}
+	in := &dynamodb.QueryInput{TableName: &s.table, Limit: aws.Int32(searchReadLimit)}
+	if err := withExpr(in, key, filter); err != nil {
+		return out, internal("search", err)
+	}
+	res, err := s.db.Query(ctx, in)
+	if err != nil {
+		return out, internal("search", err)
+	}
+	for _, av := range res.Items {
+		var it searchItem
+		if err := attributevalue.UnmarshalMap(av, &it); err != nil {
+			return out, internal("decode search", err)
+		}
+		out.Add(crm.SearchResult{Kind: crm.SearchKind(it.Kind), ID: it.ID, Libelle: it.Libelle, Detail: it.Detail})
+	}
+	return out, nil
+}

@@ -1,0 +1,112 @@
+// The header's search across everything: contacts, entreprises (also by SIREN) and affaires
+// (by client or produit), by the start of any word, results grouped by kind as you type.
+import { useEffect, useRef, useState } from "preact/hooks";
+import { api } from "../app";
+import type { Recherche, ResultatRecherche } from "../generated/openapi";
+import { navigate } from "../lib/router";
+import { Link } from "./elements";
+
+const GROUPS: { key: keyof Recherche; title: string; href: (id: string) => string }[] = [
+  { key: "contacts", title: "Contacts", href: (id) => `/mia/contacts/${id}` },
+  { key: "entreprises", title: "Entreprises", href: (id) => `/mia/entreprises/${id}` },
+  { key: "affaires", title: "Affaires", href: (id) => `/mia/affaires/${id}` },
+];
+
+export function SearchBox() {
+  const [q, setQ] = useState("");
+  const [res, setRes] = useState<Recherche>();
+  const [open, setOpen] = useState(false);
+  const [error, setError] = useState(false);
+  const box = useRef<HTMLDivElement>(null);
+
+  // As you type, 150 ms after the last key; a newer query aborts the older one.
+  useEffect(() => {
+    const text = q.trim();
+    if (!text) {
+      setRes(undefined);
+      return;
+    }
+    const ctl = new AbortController();
+    const t = setTimeout(() => {
+      api
+        .get<Recherche>(`/recherche?q=${encodeURIComponent(text.slice(0, 100))}`, ctl.signal)
+        .then((r) => {
+          setRes(r.data);
+          setError(false);
+          setOpen(true);
+        })
+        .catch((e) => {
+          if ((e as Error)?.name !== "AbortError") setError(true);
+        });
+    }, 150);
+    return () => {
+      clearTimeout(t);
+      ctl.abort();
+    };
+  }, [q]);
+
+  // A click elsewhere closes the results.
+  useEffect(() => {
+    const onDoc = (e: MouseEvent) => {
+      if (box.current && !box.current.contains(e.target as Node)) setOpen(false);
+    };
+    document.addEventListener("click", onDoc);
+    return () => document.removeEventListener("click", onDoc);
+  }, []);
+
+  const total = res ? res.contacts.length + res.entreprises.length + res.affaires.length : 0;
+  const first = res && GROUPS.map((g) => ({ g, r: res[g.key][0] as ResultatRecherche | undefined })).find((x) => x.r);
+  return (
+    <div class="searchbox" ref={box} onKeyDown={(e) => e.key === "Escape" && setOpen(false)}>
+      <form
+        role="search"
+        aria-label="Recherche dans tout MyCRM"
+        onSubmit={(e) => {
+          e.preventDefault();
+          if (first?.r) {
+            setOpen(false);
+            navigate(first.g.href(first.r.id));
+          }
+        }}
+      >
+        <label for="recherche-globale" class="sr-only">
+          Rechercher un contact, une entreprise, une affaire
+        </label>
+        <input
+          id="recherche-globale"
+          type="search"
+          autoComplete="off"
+          placeholder="Rechercher…"
+          value={q}
+          aria-controls="recherche-resultats"
+          aria-expanded={open && !!res}
+          onInput={(e) => setQ(e.currentTarget.value)}
+          onFocus={() => res && setOpen(true)}
+        />
+      </form>
+      <p class="sr-only" role="status" aria-live="polite">
+        {error ? "La recherche a échoué." : res && q.trim() ? `${total} résultat${total > 1 ? "s" : ""}` : ""}
+      </p>
+      {open && res && q.trim() && (
+        <div id="recherche-resultats" class="search-results">
+          {total === 0 && <p class="search-empty">Aucun résultat pour « {q.trim()} ».</p>}
+          {GROUPS.filter((g) => res[g.key].length > 0).map((g) => (
+            <section aria-label={g.title}>
+              <h2 class="search-group">{g.title}</h2>
+              <ul>
+                {res[g.key].map((r) => (
+                  <li onClick={() => (setOpen(false), setQ(""))}>
+                    <Link href={g.href(r.id)}>
+                      <span class="search-label">{r.libelle}</span>
+                      {r.detail && <span class="search-detail">{r.detail}</span>}
+                    </Link>
+                  </li>
+                ))}
+              </ul>
+            </section>
+          ))}
+        </div>
+      )}
+    </div>
+  );
+}
