@@ -142,7 +142,7 @@ async function onboarding() {
   await expectFact(mia, "Apporteur", `${apporteur.prenom} ${apporteur.nom}`);
   // It is in "Contacts" too, attributed to the apporteur.
   await mia.getByRole("navigation", { name: "Menu principal" }).getByRole("link", { name: "Contacts", exact: true }).click();
-  await mia.getByLabel("Rechercher un contact").fill(contact.nom);
+  await mia.getByLabel("Rechercher un contact", { exact: true }).fill(contact.nom);
   await mia.getByRole("button", { name: "Rechercher" }).click();
   await eventually(mia, mia.getByRole("link", { name: `${contact.prenom} ${contact.nom}` }), "the apporteur's contact in the MIA's list");
   await screenshot(mia, "mia-contacts");
