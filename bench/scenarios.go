@@ -365,6 +365,23 @@ func (st *benchStack) scenarios() map[string]*scenario {
 			get("GET /espace-apporteur/convention/pdf", "convention PDF, version 1", "/espace-apporteur/convention/pdf?version=1", app)
 		}
 	}
+	// The ledger's reads (issue 11): each one Query or GetItem. The bench
+	// data has no encaissement, so the pages are short; the shape of the
+	// request (one round trip) is what is measured.
+	get("GET /soldes", "balances of every apporteur", "/soldes", mia)
+	get("GET /releves", "latest relevés", "/releves", mia)
+	if a := first(d.affaires); a != "" {
+		get("GET /affaires/{affaireId}/encaissements", "encaissements of an affaire", "/affaires/"+a+"/encaissements", mia)
+		get("GET /affaires/{affaireId}/lignes", "ledger lines of an affaire", "/affaires/"+a+"/lignes", mia)
+	}
+	if a := d.apporteur; a != "" {
+		get("GET /apporteurs/{apporteurId}/lignes", "apporteur's lines and balance", "/apporteurs/"+a+"/lignes", mia)
+		get("GET /apporteurs/{apporteurId}/versements", "apporteur's versements", "/apporteurs/"+a+"/versements", mia)
+	}
+	if app != "" {
+		get("GET /espace-apporteur/lignes", "own lines and balance", "/espace-apporteur/lignes", app)
+		get("GET /espace-apporteur/releves", "own relevés", "/espace-apporteur/releves", app)
+	}
 	if a := d.apporteur; a != "" && d.convention {
 		get("GET /apporteurs/{apporteurId}/convention", "convention versions and proofs", "/apporteurs/"+a+"/convention", mia)
 		get("GET /apporteurs/{apporteurId}/convention/pdf", "convention PDF, version 1", "/apporteurs/"+a+"/convention/pdf?version=1", mia)

@@ -20,16 +20,14 @@ func init() {
 	openapi3filter.RegisterBodyDecoder("text/csv", openapi3filter.FileBodyDecoder)
 }
 
-// travel sets the store's clock (every handler and stream consumer of the
+// travel sets the stack's clock (every handler and stream consumer of the
 // in-process stack writes its dates with it) to at, moving on from there in
 // real time; the test's end sets it back. The ledger's months are those of
 // the dates written, so a test of relevés needs months that are over.
 func travel(t *testing.T, at time.Time) {
 	t.Helper()
-	s := stack.Services.HTTP.Store
-	start := time.Now()
-	s.Now = func() time.Time { return at.Add(time.Since(start)) }
-	t.Cleanup(func() { s.Now = time.Now })
+	stack.Clock.Set(at) // what POST /_local/clock does
+	t.Cleanup(stack.Clock.Reset)
 }
 
 type registreJSON struct {

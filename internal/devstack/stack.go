@@ -123,6 +123,9 @@ type Stack struct {
 	Services *streamapp.Services
 	Template *samtemplate.Template
 	Gateway  *gateway.Gateway
+	// Clock is what every handler, consumer and job of the stack reads the
+	// time from; tests and POST /_local/clock move it (Set, Reset).
+	Clock *gateway.Clock
 	// Dir is the state directory.
 	Dir string
 
@@ -282,6 +285,14 @@ func Start(ctx context.Context, o Options) (_ *Stack, err error) {
 		hl := slog.New(slog.NewJSONHandler(o.HandlerLog, nil))
 		s.Services.HTTP.Log, s.Services.Consumers.Log = hl, hl
 	}
+	s.Clock = &gateway.Clock{}
+	s.Services.HTTP.Now, s.Services.Consumers.Now = s.Clock.Now, s.Clock.Now
+	if s.Services.HTTP.Store != nil {
+		s.Services.HTTP.Store.Now = s.Clock.Now
+	}
+	if s.Services.Store != nil {
+		s.Services.Store.Now = s.Clock.Now
+	}
 	if err := s.seed(ctx); err != nil {
 		return nil, err
 	}
@@ -311,6 +322,7 @@ func Start(ctx context.Context, o Options) (_ *Stack, err error) {
 		Handlers:  handlers,
 		Consumers: consumers,
 		Jobs:      jobs,
+		Clock:     s.Clock,
 		Refs: map[string]string{
 			table.LogicalID:           s.Table,
 			"MiaUserPool":             s.MIAPoolID,

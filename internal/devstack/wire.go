@@ -60,10 +60,14 @@ func uploadHandlers(svc *streamapp.Services) (map[string]gateway.ObjectHandler, 
 // scheduledJobs builds every scheduled function as its Lambda does.
 func scheduledJobs(svc *streamapp.Services) (map[string]gateway.Job, error) {
 	out := map[string]gateway.Job{}
+	now := svc.HTTP.Now // the stack's clock, moved by /_local/clock
+	if now == nil {
+		now = time.Now
+	}
 	for _, r := range routes.Schedules {
 		j, err := r.Make(jobs.Deps{
 			Store: svc.HTTP.Store, MIAPool: svc.HTTP.MIAAccounts, ApporteurPool: svc.HTTP.ApporteurAccounts,
-			Mailer: svc.Consumers.Mailer, Files: svc.Files, WebBaseURL: svc.Consumers.WebBaseURL, Now: time.Now, Log: svc.HTTP.Log,
+			Mailer: svc.Consumers.Mailer, Files: svc.Files, WebBaseURL: svc.Consumers.WebBaseURL, Now: now, Log: svc.HTTP.Log,
 		})
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", r.Folder, err)

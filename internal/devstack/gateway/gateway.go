@@ -95,6 +95,9 @@ type Config struct {
 	// StartSchedules on time and by POST /_local/schedules/<folder> on demand.
 	Jobs map[string]Job
 
+	// Clock, when set, is the services' clock, moved by /_local/clock.
+	Clock *Clock
+
 	// Log receives one line per request and every problem (never tokens).
 	Log *slog.Logger
 }
@@ -326,6 +329,10 @@ func (g *Gateway) serve(w http.ResponseWriter, r *http.Request) string {
 		w.Header().Set("Cache-Control", "no-cache")
 		http.ServeContent(w, r, "openapi.json", time.Time{}, bytes.NewReader(g.cfg.OpenAPI))
 		return "openapi"
+	}
+	if r.URL.Path == ClockPath && g.cfg.Clock != nil {
+		g.serveClock(w, r)
+		return "clock"
 	}
 	if strings.HasPrefix(r.URL.Path, SchedulesPath) && g.cfg.Jobs != nil {
 		g.serveFire(w, r)

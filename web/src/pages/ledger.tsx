@@ -484,7 +484,7 @@ export function EncaissementsCard({ affaireId, signee }: { affaireId: string; si
                 <option value={String(n)}>Année {n}</option>
               ))}
             </SelectField>
-            <InputField form={f} name="remarques" label="Remarques" />
+            <InputField form={f} name="remarques" label="Note sur l'encaissement" />
           </div>
           <FormFooter form={f} cancel={() => f.setValues({ ...f.values, montant: "", remarques: "" })} submit="Enregistrer un encaissement" />
         </form>

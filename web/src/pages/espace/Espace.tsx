@@ -14,6 +14,7 @@ import { formatCentimes, formatDate, formatDateTime, formatPercent, label, STATU
 import { historiqueText, personName } from "../../lib/model";
 import { navigate } from "../../lib/router";
 import { ContactIdentityFields, contactIdentityErrors } from "../mia/Contacts";
+import { DocumentsCard, TYPES_APPORTEUR } from "../../components/Documents";
 
 export function MesContacts({ query }: { query: URLSearchParams }) {
   const list = usePaged<EspaceContact>((cursor) => withQuery("/espace-apporteur/contacts", { limit: 20, cursor }), []);
@@ -237,20 +238,23 @@ export function MonProfil() {
   return (
     <DetailPage state={r} title="Mon profil">
       {(p) => (
-        <section class="card">
-          <dl class="facts">
-            <dt>Nom</dt>
-            <dd>{personName(p) || "—"}</dd>
-            <dt>Email</dt>
-            <dd>{p.email}</dd>
-            <dt>Téléphone</dt>
-            <dd>{formatTelephone(p.telephone)}</dd>
-            <dt>Localisation</dt>
-            <dd>{p.localisation || "—"}</dd>
-            <dt>Mon MIA</dt>
-            <dd>{p.miaNom || "—"}</dd>
-          </dl>
-        </section>
+        <>
+          <section class="card">
+            <dl class="facts">
+              <dt>Nom</dt>
+              <dd>{personName(p) || "—"}</dd>
+              <dt>Email</dt>
+              <dd>{p.email}</dd>
+              <dt>Téléphone</dt>
+              <dd>{formatTelephone(p.telephone)}</dd>
+              <dt>Localisation</dt>
+              <dd>{p.localisation || "—"}</dd>
+              <dt>Mon MIA</dt>
+              <dd>{p.miaNom || "—"}</dd>
+            </dl>
+          </section>
+          <DocumentsCard listPath="/espace-apporteur/documents" docPath="/espace-apporteur/documents" types={TYPES_APPORTEUR} title="Mes documents" />
+        </>
       )}
     </DetailPage>
   );

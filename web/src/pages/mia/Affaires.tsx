@@ -27,6 +27,7 @@ import {
 import { apporteurName, CATEGORIES, TAUX_APPORTEUR, TAUX_APPORTEUR_VALEURS, historiqueText, nouvelleAffaire, personName } from "../../lib/model";
 import { navigate } from "../../lib/router";
 import { useProduits } from "./shared";
+import { DocumentsCard, TYPES_AFFAIRE } from "../../components/Documents";
 
 type StatutAffaire = Affaire["statut"];
 
@@ -437,6 +438,7 @@ export function AffaireEdit({ id, query }: { id: string; query: URLSearchParams 
               </dl>
             </section>
             <EncaissementsCard affaireId={af.id} signee={af.statut === "signee"} />
+            <DocumentsCard listPath={`/affaires/${encodeURIComponent(af.id)}/documents`} docPath="/documents" types={TYPES_AFFAIRE} dda />
             <section class="card" aria-labelledby="histo">
               <h2 id="histo">Historique</h2>
               {historique.length === 0 ? (

@@ -15,6 +15,7 @@ import { formatCentimes, formatDate, formatPercent, label, STATUT_AFFAIRE, STATU
 import { apporteurName, personName } from "../../lib/model";
 import { navigate } from "../../lib/router";
 import { ConventionCard, StatutLegalCard } from "./Relation";
+import { DocumentsCard, TYPES_APPORTEUR } from "../../components/Documents";
 
 export function ApporteursList({ query }: { query: URLSearchParams }) {
   const statut = query.get("statut") ?? "";
@@ -264,6 +265,8 @@ export function ApporteurView({ id, query }: { id: string; query: URLSearchParam
               <StatutLegalCard result={r} onSaved={(saved) => (a.setData(saved), setNotice("Statut légal enregistré."))} />
               <ConventionCard ap={ap} onChanged={a.reload} />
             </div>
+
+            <DocumentsCard listPath={`/apporteurs/${encodeURIComponent(ap.id)}/documents`} docPath="/documents" types={TYPES_APPORTEUR} />
 
             <section class="card" aria-labelledby="ses-contacts">
               <h2 id="ses-contacts">Ses contacts</h2>

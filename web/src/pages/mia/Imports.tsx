@@ -10,6 +10,7 @@ import { useAsync } from "../../hooks/useAsync";
 import { useId } from "../../hooks/useId";
 import { formatDate } from "../../lib/format";
 import { navigate } from "../../lib/router";
+import { uploadPresigned } from "../../lib/upload";
 
 /** The French name of each field a column can fill. */
 const FIELD_LABELS: Record<string, string> = {
@@ -74,11 +75,7 @@ export function ImportsList() {
     setErrors([]);
     try {
       const { data } = await api.post<ImportDepot>("/imports", { type, nomFichier: file.name });
-      const form = new FormData();
-      for (const [k, v] of Object.entries(data.depot.fields)) form.append(k, v);
-      form.append("file", file);
-      const res = await fetch(data.depot.url, { method: "POST", body: form });
-      if (!res.ok) throw new Error("Le dépôt du fichier a échoué (" + res.status + ").");
+      await uploadPresigned(data.depot, file);
       navigate(`/mia/imports/${data.import.id}`);
     } catch (err) {
       setErrors([messageOf(err)]);

@@ -322,7 +322,7 @@ function PurgeRow({ p, onDone }: { p: PurgeProposee; onDone: (msg: string) => vo
   );
 }
 
-/** The MIA's settings: the article-14 information of the contacts its apporteurs enter. */
+/** The MIA's settings: the article-14 information of the contacts its apporteurs enter, the DDA pieces before « signée ». */
 export function ParametresPage() {
   const s = useAsync((signal) => api.get<Parametres>("/parametres", signal), []);
   const [notice, setNotice] = useState("");
@@ -330,11 +330,12 @@ export function ParametresPage() {
   const [busy, setBusy] = useState(false);
   if (!s.data) return <DetailPage state={s} title="Paramètres">{() => null}</DetailPage>;
   const on = s.data.data.informationArticle14;
-  const toggle = async (v: boolean) => {
+  const dda = s.data.data.piecesDDAObligatoires;
+  const toggle = async (v: boolean, name: "informationArticle14" | "piecesDDAObligatoires" = "informationArticle14") => {
     setBusy(true);
     setError(undefined);
     try {
-      s.setData(await api.patch<Parametres>("/parametres", { informationArticle14: v }, ifMatchOf(s.data!)));
+      s.setData(await api.patch<Parametres>("/parametres", { [name]: v }, ifMatchOf(s.data!)));
       setNotice("Paramètres enregistrés.");
     } catch (e) {
       setError(e as Error);
@@ -356,6 +357,18 @@ export function ParametresPage() {
         <div class="field checkfield">
           <input id="art14" type="checkbox" checked={on} disabled={busy} onChange={(e) => toggle(e.currentTarget.checked)} />
           <label for="art14">Envoyer l'information aux contacts saisis par un apporteur</label>
+        </div>
+      </section>
+      <section class="card" aria-labelledby="dda-h">
+        <h2 id="dda-h">Pièces DDA avant signature</h2>
+        <p>
+          La directive sur la distribution d'assurances demande, avant la signature d'un contrat, le document d'entrée en relation (DER), le recueil
+          des besoins et le devoir de conseil. Quand ce réglage est actif, une affaire ne peut passer en « signée » que si ces trois pièces sont
+          déposées et vérifiées.
+        </p>
+        <div class="field checkfield">
+          <input id="dda" type="checkbox" checked={dda} disabled={busy} onChange={(e) => toggle(e.currentTarget.checked, "piecesDDAObligatoires")} />
+          <label for="dda">Exiger le DER, le recueil des besoins et le devoir de conseil avant « signée »</label>
         </div>
       </section>
     </>
