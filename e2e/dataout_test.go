@@ -229,7 +229,20 @@ func TestEraseContact(t *testing.T) {
 	wantStatus(t, r, 201)
 	var af crm.Affaire
 	r.JSON(t, &af)
+	// The daily work about the person: tâches and notes on the contact and
+	// on its affaire (the stream adds the relance "Appeler <nom>").
+	for _, cible := range []struct{ typ, id string }{{"contact", string(c.ID)}, {"affaire", string(af.ID)}} {
+		wantStatus(t, call(t, "POST", "/taches", a.token, map[string]any{"titre": "Rappeler " + prenom + " " + nom,
+			"echeance": time.Now().Format(time.DateOnly), "cibleType": cible.typ, "cibleId": cible.id}), 201)
+		wantStatus(t, call(t, "POST", "/notes", a.token, map[string]any{"cibleType": cible.typ, "cibleId": cible.id,
+			"texte": "Joindre " + prenom + " au " + phone + " ou " + email}), 201)
+	}
 	waitStreams(t)
+	for _, p := range []string{"/activite/" + string(c.ID), "/activite/" + string(af.ID), "/taches?cibleId=" + string(c.ID)} {
+		if r := call(t, "GET", p, a.token, nil); !strings.Contains(string(r.Body), nom) && !strings.Contains(string(r.Body), email) {
+			t.Fatalf("before erasure GET %s names the person: %d %s", p, r.Status, r.Body)
+		}
+	}
 	if s := search(t, a.token, strings.ToLower(nom)); !has(s.Contacts, string(c.ID)) {
 		t.Fatalf("before erasure the contact is found: %+v", s)
 	}
@@ -263,7 +276,9 @@ func TestEraseContact(t *testing.T) {
 	answers := map[string]string{}
 	for _, p := range []string{"/contacts/" + string(c.ID), "/contacts", "/contacts?q=" + strings.ToLower(mark), "/affaires/" + string(af.ID),
 		"/affaires?apporteurId=" + app.ID, "/contacts/" + string(c.ID) + "/donnees-personnelles", "/rgpd/journal",
-		"/recherche?q=" + strings.ToLower(nom), "/recherche?q=" + email[:6], "/apporteurs/" + app.ID + "/donnees-personnelles"} {
+		"/recherche?q=" + strings.ToLower(nom), "/recherche?q=" + email[:6], "/apporteurs/" + app.ID + "/donnees-personnelles",
+		"/taches?cibleId=" + string(c.ID), "/taches?cibleId=" + string(af.ID), "/taches", "/taches?vue=en_retard",
+		"/activite/" + string(c.ID), "/activite/" + string(af.ID)} {
 		r := call(t, "GET", p, a.token, nil)
 		wantStatus(t, r, 200)
 		answers[p] = string(r.Body)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/assentis/mycrm/internal/crm"
@@ -54,7 +55,8 @@ func (s *Store) auditAction(m crm.MIAID, e crm.AuditEntry) (types.TransactWriteI
 // guards released, its retention clock and purge proposal deleted, and an
 // audit entry (action, id, who, reason: never the erased data). Its affaires
 // keep their figures; the stream then renames them and drops the contact
-// from the search index. An erased contact is ECONFLICT.
+// from the search index. Then eraseDailyWork deletes its tâches and notes.
+// An erased contact is ECONFLICT.
 func (s *Store) EraseContact(ctx context.Context, m crm.MIAID, id crm.ContactID, audit crm.AuditEntry) (crm.Contact, error) {
 	var it contactItem
 	if err := s.getItem(ctx, MIAPK(m), ContactSK(id), &it, "Contact"); err != nil {
@@ -84,7 +86,117 @@ func (s *Store) EraseContact(ctx context.Context, m crm.MIAID, id crm.ContactID,
 	if err := s.run(ctx, "erase contact", &a); err != nil {
 		return crm.Contact{}, err
 	}
+	if err := s.eraseDailyWork(ctx, m, id); err != nil {
+		return crm.Contact{}, err
+	}
 	return e, nil
+}
+
+// eraseDailyWork deletes what the daily work holds on an erased contact:
+// its tâches and notes, and those of its affaires (titles such as "Appeler
+// <nom>", the record's name in their cible, free text), with their timeline
+// lines. Its timeline keeps only its creation line (no personal data), and
+// its affaires' timelines their historique and emails (figures, no name).
+// The tâches are deleted as items, so the stream updates the dashboard and
+// the agenda as for any removal, and writes no timeline line for a removal.
+// Queries: the contact's timeline, its tâches (GSI1), then each affaire's
+// timeline and tâches; deletes in transactions of at most 100 (the policy
+// allows no batch writes). Run again, it finds only what is left.
+func (s *Store) eraseDailyWork(ctx context.Context, m crm.MIAID, c crm.ContactID) error {
+	del := map[string]bool{} // sort keys to delete
+	taches := map[string]bool{}
+	affaires := map[string]bool{}
+	timeline := func(cibleID string, keep func(kind string) bool) error {
+		in := &dynamodb.QueryInput{TableName: &s.table}
+		key := expression.Key(attrPK).Equal(expression.Value(MIAPK(m))).And(expression.Key(attrSK).BeginsWith(ActivitePrefix(cibleID)))
+		if err := withExpr(in, key, nil); err != nil {
+			return internal("erase timeline", err)
+		}
+		pages := s.queryPages(in)
+		for pages.HasMorePages() {
+			res, err := pages.NextPage(ctx)
+			if err != nil {
+				return internal("erase timeline", err)
+			}
+			for _, av := range res.Items {
+				var it activiteItem
+				if err := attributevalue.UnmarshalMap(av, &it); err != nil {
+					return internal("decode activite", err)
+				}
+				if it.AffaireID != "" && cibleID == string(c) {
+					affaires[it.AffaireID] = true
+				}
+				if it.TacheID != "" {
+					taches[it.TacheID] = true
+				}
+				if it.Note != nil && it.Note.ID != "" {
+					del[NoteSK(crm.NoteID(it.Note.ID))] = true
+				}
+				if !keep(it.Kind) {
+					del[it.SK] = true
+				}
+			}
+		}
+		return nil
+	}
+	cibleTaches := func(cibleID string) error {
+		in := &dynamodb.QueryInput{TableName: &s.table, IndexName: aws.String(indexGSI1)}
+		if err := withExpr(in, expression.Key(attrGSI1PK).Equal(expression.Value(CibleCollection(m, cibleID))), nil); err != nil {
+			return internal("erase taches", err)
+		}
+		pages := s.queryPages(in)
+		for pages.HasMorePages() {
+			res, err := pages.NextPage(ctx)
+			if err != nil {
+				return internal("erase taches", err)
+			}
+			for _, av := range res.Items {
+				var k keys
+				if err := attributevalue.UnmarshalMap(av, &k); err != nil {
+					return internal("decode tache", err)
+				}
+				if strings.HasPrefix(k.SK, prefixTache) {
+					del[k.SK] = true
+				}
+			}
+		}
+		return nil
+	}
+	if err := timeline(string(c), func(kind string) bool { return kind == crm.ActiviteCreation }); err != nil {
+		return err
+	}
+	if err := cibleTaches(string(c)); err != nil {
+		return err
+	}
+	for a := range affaires {
+		keep := func(kind string) bool {
+			return kind == crm.ActiviteCreation || kind == crm.ActiviteHistorique || kind == crm.ActiviteEmail
+		}
+		if err := timeline(a, keep); err != nil {
+			return err
+		}
+		if err := cibleTaches(a); err != nil {
+			return err
+		}
+	}
+	for t := range taches {
+		del[TacheSK(crm.TacheID(t))] = true
+	}
+	sks := make([]string, 0, len(del))
+	for sk := range del {
+		sks = append(sks, sk)
+	}
+	slices.Sort(sks)
+	for chunk := range slices.Chunk(sks, 100) {
+		var a actions
+		for _, sk := range chunk {
+			a.add(s.deleteAction(MIAPK(m), sk), nil)
+		}
+		if err := s.run(ctx, "erase daily work", &a); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // EraseApporteur anonymises an apporteur: its name becomes

@@ -308,7 +308,6 @@ func RestoreEspaceDocument(d Deps) (Func, error) {
 	return needs(d, restoreDocument(d.Store, d.Files, whileActiveFor(d.Store)), store, filesBucket)
 }
 
-
 // missingPieces is the 422 of a signature without the DDA pieces.
 func missingPieces(missing []crm.DocumentType) error {
 	names := make([]string, len(missing))
