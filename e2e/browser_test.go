@@ -8,7 +8,7 @@ import (
 )
 
 // TestBrowserOnboarding walks the onboarding text through the web client in
-// Debian's Chromium (web/e2e/onboarding.test.mjs, playwright-core) against this
+// Debian's Chromium (web/e2e/0-onboarding.test.mjs, playwright-core) against this
 // package's stack: MIA → apporteur → activation email → apporteur contact →
 // entreprise, affaire at 20 % → the apporteur sees its commission.
 // `make test` builds web/dist and installs Chromium first, and sets

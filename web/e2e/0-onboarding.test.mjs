@@ -5,6 +5,8 @@
 //   from the notification email, adds a contact of its own and edits it, creates an
 //   entreprise and an affaire with its prime, signs it at 20 % → apporteur opens the
 //   affaire email and sees the affaire and its commission.
+// Its file name sorts first: node --test runs the walks in name order, and this one needs the
+// seeded demo MIA as new (the other walks fill its espace de progression).
 // The walk's rules (every field filled, every emailed link followed, axe on every screen at
 // both widths) are in walk.mjs.
 import assert from "node:assert/strict";
