@@ -31,7 +31,7 @@ staticcheck:
 
 ## test: gofmt, go vet and every test (the e2e tests start their own stack on free ports)
 test: node-modules fmt-check vet lint-template web web-test browser-deps
-	MYCRM_BROWSER_TEST=required $(GO) test -timeout 15m ./...
+	MYCRM_BROWSER_TEST=required $(GO) test -timeout 30m ./...
 	@$(MAKE) --no-print-directory fuzz-short
 
 fmt-check:
