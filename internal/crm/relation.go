@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 	"time"
+	_ "time/tzdata" // Lambda's provided.al2023 image has no zone database
 )
 
 // The relation between a MIA and an apporteur (issue 12): one person, one
@@ -203,8 +204,8 @@ func day(t time.Time) time.Time {
 	return time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC)
 }
 
-// Paris is the time zone of dates shown to users (falls back to UTC where
-// the zone database is missing).
+// Paris is the time zone of dates shown to users: working days, due dates,
+// months of relevés. The zone database is embedded, so it never falls back.
 var Paris = func() *time.Location {
 	l, err := time.LoadLocation("Europe/Paris")
 	if err != nil {
