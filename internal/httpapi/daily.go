@@ -51,6 +51,25 @@ func handleListTaches(s tacheLister, now func() time.Time) apiFunc {
 	}
 }
 
+type tacheGetter interface {
+	GetTache(ctx context.Context, m crm.MIAID, id crm.TacheID) (crm.Tache, error)
+}
+
+// GetTache serves GET /taches/{tacheId}: one tâche of the MIA (one GetItem),
+// whatever its statut; another MIA's is 404.
+func GetTache(d Deps) (Func, error) { return needs(d, handleGetTache(d.Store), store) }
+
+func handleGetTache(s tacheGetter) apiFunc {
+	return func(w http.ResponseWriter, r *http.Request, p crm.Principal) error {
+		t, err := s.GetTache(r.Context(), p.MIA, crm.TacheID(r.PathValue("tacheId")))
+		if err != nil {
+			return err
+		}
+		writeEntity(w, http.StatusOK, t.Version, t)
+		return nil
+	}
+}
+
 type tacheUpdater interface {
 	UpdateTache(ctx context.Context, m crm.MIAID, id crm.TacheID, p crm.TachePatch, ifMatch *int, who crm.ApporteurID) (crm.Tache, error)
 }
