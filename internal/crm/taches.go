@@ -68,6 +68,8 @@ const (
 	RelanceEcheance = "echeance"           // a signed affaire's anniversary in 30 days
 	RelanceORIAS    = "orias_verification" // an apporteur's ORIAS check 12 months old
 	RelanceRCPro    = "rc_pro_expiration"  // an apporteur's RC Pro expiring in 30 days
+	// RelanceConservation: prospects past their retention wait for the MIA's decision.
+	RelanceConservation = "conservation"
 )
 
 // Tache is a thing to do, on a day (optionally at a time), maybe about a
