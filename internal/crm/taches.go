@@ -63,6 +63,8 @@ const (
 	RelanceAppel    = "appel_apporteur"  // a contact brought by an apporteur
 	RelanceEnCours  = "affaire_en_cours" // an affaire en cours unchanged for 30 days
 	RelanceEcheance = "echeance"         // a signed affaire's anniversary in 30 days
+	// RelanceConservation: prospects past their retention wait for the MIA's decision.
+	RelanceConservation = "conservation"
 )
 
 // Tache is a thing to do, on a day (optionally at a time), maybe about a

@@ -23,7 +23,15 @@ const RELANCE: Record<string, string> = {
   appel_apporteur: "Relance : contact apporté",
   affaire_en_cours: "Relance : affaire sans nouvelles",
   echeance: "Relance : échéance",
+  conservation: "Relance : conservation RGPD",
 };
+
+/** Where a tâche leads: its record, or the conservation screen for the retention's decisions. */
+function TacheFiche({ t }: { t: Tache }) {
+  if (t.cible) return <Link href={ficheHref(t.cible)!}>{t.cible.nom}</Link>;
+  if (t.relance === "conservation") return <Link href="/mia/rgpd">Conservation des données</Link>;
+  return <>—</>;
+}
 
 export function ficheHref(c: Tache["cible"]): string | undefined {
   if (!c) return undefined;
@@ -96,7 +104,7 @@ function TachesTable({ items, onChanged, label: l }: { items: Tache[]; onChanged
           ),
         },
         { label: "Échéance", cell: (t) => `${jour(t.echeance)}${t.heure ? ` à ${t.heure}` : ""}` },
-        { label: "Fiche", cell: (t) => (t.cible ? <Link href={ficheHref(t.cible)!}>{t.cible.nom}</Link> : "—") },
+        { label: "Fiche", cell: (t) => <TacheFiche t={t} /> },
         { label: "Statut", cell: (t) => <Badge value={t.statut === "faite" ? "actif" : t.statut === "ecartee" ? "desactive" : "en_cours"} text={STATUT_TACHE[t.statut]} /> },
         { label: "Actions", actions: true, cell: (t) => <TacheActions t={t} onChanged={onChanged} /> },
       ]}
@@ -214,7 +222,9 @@ export function TacheView({ id }: { id: string }) {
             <dt>Statut</dt>
             <dd data-fact="statut">{STATUT_TACHE[tache.statut]}</dd>
             <dt>Fiche</dt>
-            <dd>{tache.cible ? <Link href={ficheHref(tache.cible)!}>{tache.cible.nom}</Link> : "—"}</dd>
+            <dd>
+              <TacheFiche t={tache} />
+            </dd>
             {tache.relance && (
               <>
                 <dt>Origine</dt>
