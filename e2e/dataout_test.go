@@ -6,6 +6,7 @@ import (
 	"encoding/csv"
 	"fmt"
 	"net/url"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -32,6 +33,7 @@ func init() {
 
 type searchJSON struct {
 	Contacts, Entreprises, Affaires []struct{ ID, Libelle, Detail string }
+	Plus                            []string
 }
 
 func search(t *testing.T, tok, q string) searchJSON {
@@ -111,6 +113,18 @@ func TestSearchAcrossEverything(t *testing.T) {
 		t.Error("renamed contact not found by its new prénom")
 	}
 	wantProblem(t, call(t, "GET", "/recherche?q="+strings.Repeat("a", 101), a.token, nil), 400, "q")
+
+	// A group shows crm.SearchGroupResults at most and says when it found more.
+	if s := search(t, b.token, mark); len(s.Plus) != 0 {
+		t.Errorf("one result: plus %v, want none", s.Plus)
+	}
+	for i := range crm.SearchGroupResults {
+		createContact(t, b.token, map[string]any{"nom": "Dupont " + mark, "prenom": fmt.Sprint("Autre", i), "email": uniqEmail("autre")})
+	}
+	waitStreams(t)
+	if s := search(t, b.token, mark); len(s.Contacts) != crm.SearchGroupResults || !slices.Equal(s.Plus, []string{"contacts"}) {
+		t.Errorf("%d matching contacts: %d shown, plus %v; want %d and plus [contacts]", crm.SearchGroupResults+1, len(s.Contacts), s.Plus, crm.SearchGroupResults)
+	}
 }
 
 // exportAll downloads every chunk of an export, as the web client does.

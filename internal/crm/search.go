@@ -1,6 +1,7 @@
 package crm
 
 import (
+	"slices"
 	"strings"
 	"unicode"
 )
@@ -55,28 +56,41 @@ type SearchResults struct {
 	Contacts    []SearchResult `json:"contacts"`
 	Entreprises []SearchResult `json:"entreprises"`
 	Affaires    []SearchResult `json:"affaires"`
+	// Plus names the groups that found more than they show ("contacts",
+	// "entreprises", "affaires"): the client offers the full list.
+	Plus []string `json:"plus"`
 }
 
-// Add puts r in its group, unless the group is full or already has it.
+// NewSearchResults is an empty result, every group present.
+func NewSearchResults() SearchResults {
+	return SearchResults{Contacts: []SearchResult{}, Entreprises: []SearchResult{}, Affaires: []SearchResult{}, Plus: []string{}}
+}
+
+// Add puts r in its group, unless the group already has it; when the group
+// is full, it records that there is more.
 func (s *SearchResults) Add(r SearchResult) {
 	var g *[]SearchResult
+	var name string
 	switch r.Kind {
 	case SearchContact:
-		g = &s.Contacts
+		g, name = &s.Contacts, "contacts"
 	case SearchEntreprise:
-		g = &s.Entreprises
+		g, name = &s.Entreprises, "entreprises"
 	case SearchAffaire:
-		g = &s.Affaires
+		g, name = &s.Affaires, "affaires"
 	default:
-		return
-	}
-	if len(*g) >= SearchGroupResults {
 		return
 	}
 	for _, x := range *g {
 		if x.ID == r.ID {
 			return
 		}
+	}
+	if len(*g) >= SearchGroupResults {
+		if !slices.Contains(s.Plus, name) {
+			s.Plus = append(s.Plus, name)
+		}
+		return
 	}
 	*g = append(*g, r)
 }

@@ -1,6 +1,7 @@
 package crm
 
 import (
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -104,4 +105,20 @@ func FuzzSearch(f *testing.F) {
 			t.Fatalf("query %q (%q) does not find %q", tok[:k], words, tokens)
 		}
 	})
+}
+
+func TestSearchResultsAdd(t *testing.T) {
+	s := NewSearchResults()
+	for i := range SearchGroupResults + 2 {
+		s.Add(SearchResult{Kind: SearchContact, ID: fmt.Sprint("c", i)})
+	}
+	s.Add(SearchResult{Kind: SearchContact, ID: "c0"})
+	s.Add(SearchResult{Kind: SearchAffaire, ID: "a"})
+	s.Add(SearchResult{Kind: SearchAffaire, ID: "a"})
+	if len(s.Contacts) != SearchGroupResults || len(s.Affaires) != 1 || len(s.Entreprises) != 0 {
+		t.Errorf("groups %d/%d/%d, want %d contacts, 1 affaire, no entreprise", len(s.Contacts), len(s.Affaires), len(s.Entreprises), SearchGroupResults)
+	}
+	if !slices.Equal(s.Plus, []string{"contacts"}) {
+		t.Errorf("plus %v, want contacts only (a repeated affaire is not more)", s.Plus)
+	}
 }

@@ -89,7 +89,7 @@ func (s *Store) IndexSearch(ctx context.Context, m crm.MIAID, old, cur *crm.Sear
 // their words, in one Query of the MIA's index: the items of the query's
 // longest word, filtered on the other words. Results grouped by kind.
 func (s *Store) Search(ctx context.Context, m crm.MIAID, q string) (crm.SearchResults, error) {
-	out := crm.SearchResults{Contacts: []crm.SearchResult{}, Entreprises: []crm.SearchResult{}, Affaires: []crm.SearchResult{}}
+	out := crm.NewSearchResults()
 	if err := crm.ValidateSearch(q); err != nil {
 		return out, err
 	}

@@ -6,10 +6,19 @@ import type { Recherche, ResultatRecherche } from "../generated/openapi";
 import { navigate } from "../lib/router";
 import { Link } from "./elements";
 
-const GROUPS: { key: keyof Recherche; title: string; href: (id: string) => string }[] = [
-  { key: "contacts", title: "Contacts", href: (id) => `/mia/contacts/${id}` },
-  { key: "entreprises", title: "Entreprises", href: (id) => `/mia/entreprises/${id}` },
-  { key: "affaires", title: "Affaires", href: (id) => `/mia/affaires/${id}` },
+type Group = "contacts" | "entreprises" | "affaires";
+// all: the list that holds every result (its own ?q= search), when there is one.
+// more: what the group says when it found more than it shows.
+const GROUPS: { key: Group; title: string; href: (id: string) => string; more: string; all?: (q: string) => string }[] = [
+  { key: "contacts", title: "Contacts", href: (id) => `/mia/contacts/${id}`, more: "Voir tous les contacts", all: (q) => `/mia/contacts?q=${encodeURIComponent(q)}` },
+  {
+    key: "entreprises",
+    title: "Entreprises",
+    href: (id) => `/mia/entreprises/${id}`,
+    more: "Voir toutes les entreprises",
+    all: (q) => `/mia/entreprises?q=${encodeURIComponent(q)}`,
+  },
+  { key: "affaires", title: "Affaires", href: (id) => `/mia/affaires/${id}`, more: "D'autres affaires correspondent : précisez la recherche." },
 ];
 
 export function SearchBox() {
@@ -127,6 +136,17 @@ export function SearchBox() {
                     </Link>
                   </li>
                 ))}
+                {res.plus.includes(g.key) && (
+                  <li class="search-more" onClick={() => (setOpen(false), setQ(""))}>
+                    {g.all ? (
+                      <Link href={g.all(q.trim())}>
+                        {g.more} pour « {q.trim()} »
+                      </Link>
+                    ) : (
+                      <span>{g.more}</span>
+                    )}
+                  </li>
+                )}
               </ul>
             </section>
           ))}
