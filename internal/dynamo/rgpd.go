@@ -3,6 +3,7 @@ package dynamo
 import (
 	"context"
 	"errors"
+	"maps"
 	"slices"
 	"strings"
 	"time"
@@ -139,29 +140,7 @@ func (s *Store) eraseDailyWork(ctx context.Context, m crm.MIAID, c crm.ContactID
 		}
 		return nil
 	}
-	cibleTaches := func(cibleID string) error {
-		in := &dynamodb.QueryInput{TableName: &s.table, IndexName: aws.String(indexGSI1)}
-		if err := withExpr(in, expression.Key(attrGSI1PK).Equal(expression.Value(CibleCollection(m, cibleID))), nil); err != nil {
-			return internal("erase taches", err)
-		}
-		pages := s.queryPages(in)
-		for pages.HasMorePages() {
-			res, err := pages.NextPage(ctx)
-			if err != nil {
-				return internal("erase taches", err)
-			}
-			for _, av := range res.Items {
-				var k keys
-				if err := attributevalue.UnmarshalMap(av, &k); err != nil {
-					return internal("decode tache", err)
-				}
-				if strings.HasPrefix(k.SK, prefixTache) {
-					del[k.SK] = true
-				}
-			}
-		}
-		return nil
-	}
+	cibleTaches := func(cibleID string) error { return s.cibleTacheSKs(ctx, m, cibleID, del) }
 	if err := timeline(string(c), func(kind string) bool { return kind == crm.ActiviteCreation }); err != nil {
 		return err
 	}
@@ -187,6 +166,38 @@ func (s *Store) eraseDailyWork(ctx context.Context, m crm.MIAID, c crm.ContactID
 		sks = append(sks, sk)
 	}
 	slices.Sort(sks)
+	return s.deleteSKs(ctx, m, sks)
+}
+
+// cibleTacheSKs adds to del the sort keys of the tâches about record
+// cibleID (Query GSI1, paged).
+func (s *Store) cibleTacheSKs(ctx context.Context, m crm.MIAID, cibleID string, del map[string]bool) error {
+	in := &dynamodb.QueryInput{TableName: &s.table, IndexName: aws.String(indexGSI1)}
+	if err := withExpr(in, expression.Key(attrGSI1PK).Equal(expression.Value(CibleCollection(m, cibleID))), nil); err != nil {
+		return internal("erase taches", err)
+	}
+	pages := s.queryPages(in)
+	for pages.HasMorePages() {
+		res, err := pages.NextPage(ctx)
+		if err != nil {
+			return internal("erase taches", err)
+		}
+		for _, av := range res.Items {
+			var k keys
+			if err := attributevalue.UnmarshalMap(av, &k); err != nil {
+				return internal("decode tache", err)
+			}
+			if strings.HasPrefix(k.SK, prefixTache) {
+				del[k.SK] = true
+			}
+		}
+	}
+	return nil
+}
+
+// deleteSKs deletes items sks of m's partition, in transactions of at most
+// 100 (the policy allows no batch writes).
+func (s *Store) deleteSKs(ctx context.Context, m crm.MIAID, sks []string) error {
 	for chunk := range slices.Chunk(sks, 100) {
 		var a actions
 		for _, sk := range chunk {
@@ -202,7 +213,7 @@ func (s *Store) eraseDailyWork(ctx context.Context, m crm.MIAID, c crm.ContactID
 // EraseApporteur anonymises an apporteur: its name becomes
 // crm.ApporteurEffaceNom, its email, telephone, localisation and remarques
 // are removed, it is deactivated, its email guard released, with an audit
-// entry, in one transaction. Its affaires and commission totals remain. The
+// entry, in one transaction; then the tâches about it are deleted. Its affaires and commission totals remain. The
 // caller deletes its Cognito account first (CognitoSub of the result read).
 func (s *Store) EraseApporteur(ctx context.Context, m crm.MIAID, p crm.ApporteurID, audit crm.AuditEntry) error {
 	it, err := s.apporteurItem(ctx, m, p)
@@ -246,7 +257,17 @@ func (s *Store) EraseApporteur(ctx context.Context, m crm.MIAID, p crm.Apporteur
 	}
 	audit.At, audit.Cible, audit.CibleID = now, "apporteur", string(p)
 	a.add(s.auditAction(m, audit))
-	return s.run(ctx, "erase apporteur", &a)
+	if err := s.run(ctx, "erase apporteur", &a); err != nil {
+		return err
+	}
+	// The relances about it (its ORIAS check, its RC Pro) name it in their
+	// titles: deleted, as an erased contact's tâches are. Deactivated, it
+	// gets no new one.
+	del := map[string]bool{}
+	if err := s.cibleTacheSKs(ctx, m, string(p), del); err != nil {
+		return err
+	}
+	return s.deleteSKs(ctx, m, slices.Sorted(maps.Keys(del)))
 }
 
 // ListAudit lists a MIA's RGPD journal, newest first (1 Query).
