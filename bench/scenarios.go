@@ -29,6 +29,7 @@ type data struct {
 	apporteur                       string            // the activated apporteur
 	membre                          string            // its membership id (X-Mandataire)
 	convention                      bool              // it has a convention (statut légal set)
+	tache                           string            // a tâche due today
 }
 
 // prepare creates the MIA, staff and apporteur sessions and the bench MIA's
@@ -84,6 +85,14 @@ func (st *benchStack) prepare(ctx context.Context, log io.Writer) error {
 			st.fail(err, "PATCH /admin/produits/{produitId}")
 		} else {
 			d.produit = created(r)
+		}
+	}
+	if st.skip("POST /taches", "POST /taches") == nil {
+		body := map[string]any{"titre": "Rappeler (bench)", "echeance": crm.Day(time.Now())}
+		if r, err := st.api.must(ctx, call{method: "POST", path: "/taches", token: mia, body: body}); err != nil {
+			st.fail(err, "GET /taches/{tacheId}")
+		} else {
+			d.tache = created(r)
 		}
 	}
 	if err := st.prepareApporteurs(ctx, stamp); err != nil {
@@ -298,6 +307,9 @@ func (st *benchStack) scenarios() map[string]*scenario {
 	// Daily work (issue 14): the dashboard is one GetItem, a task list one Query.
 	get("GET /tableau-de-bord", "dashboard (one item of counters)", "/tableau-de-bord", mia)
 	get("GET /taches", "Aujourd'hui (open tâches of the day)", "/taches?vue=aujourdhui", mia)
+	if d.tache != "" {
+		get("GET /taches/{tacheId}", "one tâche (one GetItem)", "/taches/"+d.tache, mia)
+	}
 	today := crm.Day(time.Now())
 	post("POST /taches", "new tâche due today", mia, func(i int) any {
 		return map[string]any{"titre": fmt.Sprint("Rappeler ", i), "echeance": today, "heure": "10:00"}

@@ -362,6 +362,26 @@ func TestRetention(t *testing.T) {
 	if len(page.Items) != 2 {
 		t.Fatalf("proposals: %+v, want the two prospects", page.Items)
 	}
+	// The MIA is told by one tâche (due the day of the run), which a second run does not repeat.
+	decisionTaches := func() []crm.Tache {
+		t.Helper()
+		var tp crm.Page[crm.Tache]
+		call(t, "GET", "/taches?vue=a_venir", a.token, nil).JSON(t, &tp)
+		var out []crm.Tache
+		for _, x := range tp.Items {
+			if x.Relance == crm.RelanceConservation {
+				out = append(out, x)
+			}
+		}
+		return out
+	}
+	if ts := decisionTaches(); len(ts) != 1 || !strings.Contains(ts[0].Titre, "2 prospects") || ts[0].Echeance != crm.Day(at) {
+		t.Errorf("conservation tâches: %+v, want one for the 2 prospects due %s", ts, crm.Day(at))
+	}
+	fireRetention(t, at)
+	if ts := decisionTaches(); len(ts) != 1 {
+		t.Errorf("conservation tâches after a second run: %+v, want still one", ts)
+	}
 	wantProblem(t, call(t, "POST", "/conservation/"+string(kept.ID)+"/decision", a.token, map[string]any{"decision": "conserver"}), 400, "motif")
 	wantStatus(t, call(t, "POST", "/conservation/"+string(kept.ID)+"/decision", a.token,
 		map[string]any{"decision": "conserver", "motif": "Devis en cours de négociation"}), 204)

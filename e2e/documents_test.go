@@ -3,6 +3,7 @@ package e2e
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"io"
 	"net/http"
 	"net/url"
@@ -274,4 +275,61 @@ func TestDocuments(t *testing.T) {
 		r.JSON(t, &other)
 		wantStatus(t, call(t, "PATCH", "/affaires/"+other.ID, b.token, map[string]any{"statut": "signee"}), 200)
 	})
+}
+
+// TestDocumentIdempotentRetry: each create-document route honours
+// Idempotency-Key as the other creates do. A retry gets the first document
+// (no second pending one) with an upload that still works; the same key
+// with another body is refused.
+func TestDocumentIdempotentRetry(t *testing.T) {
+	a := newTenant(t, false)
+	app, tokApp := newActiveApporteur(t, a.token, "docs-rejeu")
+	c := createContact(t, a.token, map[string]any{"nom": "Rejeu", "email": uniqEmail("docs-rejeu-client")})
+	r := call(t, "POST", "/affaires", a.token, map[string]any{"clientId": c.ID, "produitId": "auto", "primeAnnuelleCentimes": 100000})
+	wantStatus(t, r, 201)
+	var af struct{ ID string }
+	r.JSON(t, &af)
+	for i, tc := range []struct{ path, tok, typ string }{
+		{"/affaires/" + af.ID + "/documents", a.token, "der"},
+		{"/apporteurs/" + app.ID + "/documents", a.token, "rc_pro"},
+		{"/espace-apporteur/documents", tokApp, "rc_pro"},
+	} {
+		t.Run(tc.path, func(t *testing.T) {
+			nom := fmt.Sprintf("Rejeu %d.pdf", i) // the last two are the same apporteur's
+			body := map[string]any{"nom": nom, "type": tc.typ, "contentType": "application/pdf", "taille": len(samplePDF)}
+			key := "doc-rejeu-" + tc.typ + "-" + uniqEmail("k")
+			first := call(t, "POST", tc.path, tc.tok, body, "Idempotency-Key", key)
+			wantStatus(t, first, 201)
+			again := call(t, "POST", tc.path, tc.tok, body, "Idempotency-Key", key)
+			wantStatus(t, again, 201)
+			var d1, d2 crm.UploadedDocument
+			first.JSON(t, &d1)
+			again.JSON(t, &d2)
+			if d2.Document.ID != d1.Document.ID || again.Header.Get("Idempotent-Replayed") != "true" || first.Header.Get("Idempotent-Replayed") != "" {
+				t.Fatalf("retry gave document %s (replayed %q), want %s replayed", d2.Document.ID, again.Header.Get("Idempotent-Replayed"), d1.Document.ID)
+			}
+			// The retry's upload is the document's: posted, the document is verified.
+			if st, b := postForm(t, d2.Upload, samplePDF); st != http.StatusNoContent {
+				t.Fatalf("upload from the retry: %d %s", st, b)
+			}
+			waitUploads(t)
+			if got := listed(t, tc.path, tc.tok, d1.Document.ID); got.Etat != crm.DocVerifie {
+				t.Errorf("document after the retry's upload: %s, want verifie", got.Etat)
+			}
+			r := call(t, "GET", tc.path, tc.tok, nil)
+			var page crm.Page[crm.Document]
+			r.JSON(t, &page)
+			n := 0
+			for _, d := range page.Items {
+				if d.Nom == nom {
+					n++
+				}
+			}
+			if n != 1 {
+				t.Errorf("%d documents « %s », want 1", n, nom)
+			}
+			body["nom"] = "Autre.pdf"
+			wantStatus(t, call(t, "POST", tc.path, tc.tok, body, "Idempotency-Key", key), http.StatusUnprocessableEntity)
+		})
+	}
 }

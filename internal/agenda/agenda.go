@@ -1,7 +1,8 @@
 // Package agenda holds the MIA's scheduled work: the morning digest (8:00
 // Europe/Paris on working days) and the relances that follow from time
 // rather than from a write (an affaire en cours unchanged for 30 days, a
-// signed affaire's anniversary in 30 days). Each job reads a global date
+// signed affaire's anniversary in 30 days, an apporteur's ORIAS check 12
+// months old or RC Pro expiring in 30 days). Each job reads a global date
 // index (the agenda of open tâches by day and recipient, the wake-ups), so
 // its cost follows what is due, never the size of the table.
 package agenda
@@ -164,7 +165,8 @@ func frDay(day string) string {
 }
 
 // Relances turns the wake-ups due today (or missed before) into relances:
-// an affaire still en cours at the version that set the wake-up (no change
+// an apporteur's ORIAS check 12 months old or RC Pro expiring in 30 days
+// (crm.StatutRelance); an affaire still en cours at the version that set the wake-up (no change
 // for 30 days) gets "Relancer <client> pour <produit>", due today; a signed
 // affaire still signée gets "Préparer l'échéance", due on its anniversary,
 // and the wake-up of the next anniversary. Each relance has an id derived
@@ -182,7 +184,7 @@ func Relances(d Deps) (Job, error) {
 		var errs []error
 		for _, r := range reveils {
 			if err := relance(ctx, d, r, day); err != nil {
-				errs = append(errs, fmt.Errorf("reveil %s/%s: %w", r.MIA, r.AffaireID, err))
+				errs = append(errs, fmt.Errorf("reveil %s/%s%s: %w", r.MIA, r.AffaireID, r.ApporteurID, err))
 				continue
 			}
 			if err := d.Store.DeleteReveil(ctx, r); err != nil {
@@ -194,6 +196,9 @@ func Relances(d Deps) (Job, error) {
 }
 
 func relance(ctx context.Context, d Deps, r crm.Reveil, today string) error {
+	if r.Kind == crm.RelanceORIAS || r.Kind == crm.RelanceRCPro {
+		return statutRelance(ctx, d, r, today)
+	}
 	a, err := d.Store.AffaireOf(ctx, r.MIA, r.AffaireID)
 	if crm.ErrorCode(err) == crm.ENOTFOUND {
 		return nil
@@ -227,5 +232,24 @@ func relance(ctx context.Context, d Deps, r crm.Reveil, today string) error {
 	default:
 		return nil
 	}
+	return d.Store.PutRelance(ctx, r.MIA, t)
+}
+
+// statutRelance makes the relance of an apporteur's ORIAS check or RC Pro
+// (crm.StatutRelance): a tâche of the MIA on the apporteur, once per date.
+func statutRelance(ctx context.Context, d Deps, r crm.Reveil, today string) error {
+	a, err := d.Store.GetApporteur(ctx, r.MIA, r.ApporteurID)
+	if crm.ErrorCode(err) == crm.ENOTFOUND {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	t, ok := crm.StatutRelance(r, a, today)
+	if !ok {
+		return nil
+	}
+	now := time.Now().UTC()
+	t.CreatedAt, t.UpdatedAt = now, now
 	return d.Store.PutRelance(ctx, r.MIA, t)
 }

@@ -47,10 +47,11 @@ type agenda interface {
 
 // Relances creates the relance of a contact brought by an apporteur
 // ("Appeler <nom>", due in 2 working days) and writes the wake-ups of an
-// affaire en cours (30 days after its last change) and of a signed
-// affaire's anniversary (30 days before it), which the relances job reads.
-// A contact removed (an import undone) takes its untouched relance with it;
-// a contact erased gets none from a record older than its erasure.
+// affaire en cours (30 days after its last change), of a signed affaire's
+// anniversary (30 days before it) and of an apporteur's ORIAS check and RC
+// Pro expiry (crm.StatutReveils), which the relances job reads. A contact
+// removed (an import undone) takes its untouched relance with it; a contact
+// erased gets none from a record older than its erasure.
 func Relances(d Deps) Handler {
 	return each("relances", d, func(ctx context.Context, c change) error {
 		if ct := c.Old.Contact; c.Name == "REMOVE" && ct != nil && ct.ApporteurID != "" {
@@ -78,9 +79,37 @@ func Relances(d Deps) Handler {
 				r := crm.Reveil{Day: crm.Day(cur.UpdatedAt.AddDate(1, 0, -30)), Kind: crm.RelanceEcheance, MIA: m, AffaireID: cur.ID, N: 1}
 				return d.Store.PutReveil(ctx, r)
 			}
+		case crm.KindApporteur:
+			return statutReveils(ctx, d, c)
 		}
 		return nil
 	})
+}
+
+// statutReveils writes the wake-ups of an apporteur's legal status that
+// its write set: those of a date (ORIAS check, RC Pro expiry) it recorded
+// anew. The apporteur item changes for many other reasons (its commission
+// totals, its invitation), which set none.
+func statutReveils(ctx context.Context, d Deps, c change) error {
+	cur := c.New.Apporteur
+	if cur == nil {
+		return nil
+	}
+	had := map[crm.Reveil]bool{}
+	if old := c.Old.Apporteur; old != nil {
+		for _, r := range crm.StatutReveils(c.Old.MIA, old.ID, old.StatutLegal) {
+			had[r] = true
+		}
+	}
+	for _, r := range crm.StatutReveils(c.New.MIA, cur.ID, cur.StatutLegal) {
+		if had[r] {
+			continue
+		}
+		if err := d.Store.PutReveil(ctx, r); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // AppelRelance is the relance of a contact brought by an apporteur.
@@ -146,8 +175,8 @@ func Activite(d Deps) Handler {
 			return put([]string{string(cur.ID), cur.ClientID}, string(cur.ID)+"#"+strconv.Itoa(cur.Version), cur.Version, a)
 		case crm.KindTache:
 			old, cur := c.Old.Tache, c.New.Tache
-			if cur == nil || cur.Cible == nil {
-				return nil
+			if cur == nil || cur.Cible == nil || cur.Cible.Type == crm.CibleApporteur {
+				return nil // an apporteur has no timeline
 			}
 			cibles := []string{cur.Cible.ID, otherThan(cur.Cible.ClientID, cur.Cible.ID)}
 			from = crm.Provenance{Tache: cur.ID, Client: cur.Cible.ClientID}

@@ -62,6 +62,8 @@ func TestReaderFilters(t *testing.T) {
 		{"activite: new entreprise", "stream-projections", rec("INSERT", nil, img("type", "entreprise")), true},
 		{"activite, tableau, agenda: new tâche", "stream-projections", rec("INSERT", nil, img("type", "tache")), true},
 		{"activite, tableau, agenda: changed tâche", "stream-projections", rec("MODIFY", img("type", "tache"), img("type", "tache")), true},
+		{"relances: apporteur's legal status set", "stream-projections", rec("MODIFY", img("type", "apporteur"), img("type", "apporteur", "statut", "actif")), true},
+		{"relances: new apporteur", "stream-projections", rec("INSERT", nil, img("type", "apporteur")), true},
 		{"activite: edited note", "stream-projections", rec("MODIFY", img("type", "note"), img("type", "note")), true},
 		{"projections: timeline line", "stream-projections", rec("INSERT", nil, img("type", "activite")), false},
 		{"projections: dashboard", "stream-projections", rec("MODIFY", nil, img("type", "tableau")), false},

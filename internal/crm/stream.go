@@ -34,6 +34,8 @@ type Image struct {
 	ByApporteur bool
 	// Entreprise is set for an entreprise.
 	Entreprise *Entreprise
+	// Apporteur is set for an apporteur (its commission totals left out).
+	Apporteur *Apporteur
 	// Client is set for a contact or an entreprise.
 	Client *ClientRef
 	// Account is set for an apporteur, and for a MIA profile that went

@@ -22,6 +22,9 @@ const (
 	CibleContact    CibleType = "contact"
 	CibleEntreprise CibleType = "entreprise"
 	CibleAffaire    CibleType = "affaire"
+	// CibleApporteur is only set by the relances about an apporteur's legal
+	// status (never by a request: Valid refuses it).
+	CibleApporteur CibleType = "apporteur"
 )
 
 // Valid reports whether t is a known cible type.
@@ -38,7 +41,7 @@ type Cible struct {
 	Type     CibleType `json:"type"`
 	ID       string    `json:"id"`
 	Nom      string    `json:"nom"`
-	ClientID string    `json:"clientId"`
+	ClientID string    `json:"clientId,omitempty"` // "" for an apporteur
 	// ApporteurID is the record's apporteur when the note or tâche was
 	// written ("" for none): a shared note is shown to it.
 	ApporteurID ApporteurID `json:"-"`
@@ -60,9 +63,13 @@ func (s TacheStatut) Valid() bool { return s == TacheAFaire || s == TacheFaite |
 
 // Relance kinds: the event that created a tâche ("" for a tâche typed by the MIA).
 const (
-	RelanceAppel    = "appel_apporteur"  // a contact brought by an apporteur
-	RelanceEnCours  = "affaire_en_cours" // an affaire en cours unchanged for 30 days
-	RelanceEcheance = "echeance"         // a signed affaire's anniversary in 30 days
+	RelanceAppel    = "appel_apporteur"    // a contact brought by an apporteur
+	RelanceEnCours  = "affaire_en_cours"   // an affaire en cours unchanged for 30 days
+	RelanceEcheance = "echeance"           // a signed affaire's anniversary in 30 days
+	RelanceORIAS    = "orias_verification" // an apporteur's ORIAS check 12 months old
+	RelanceRCPro    = "rc_pro_expiration"  // an apporteur's RC Pro expiring in 30 days
+	// RelanceConservation: prospects past their retention wait for the MIA's decision.
+	RelanceConservation = "conservation"
 )
 
 // Tache is a thing to do, on a day (optionally at a time), maybe about a
@@ -340,12 +347,16 @@ type Recipient struct {
 }
 
 // Reveil is a wake-up of the relances job: on Day, look at affaire
-// AffaireID of MIA again.
+// AffaireID (or apporteur ApporteurID) of MIA again.
 type Reveil struct {
 	Day       string
-	Kind      string // RelanceEnCours or RelanceEcheance
+	Kind      string // RelanceEnCours, RelanceEcheance, RelanceORIAS or RelanceRCPro
 	MIA       MIAID
 	AffaireID AffaireID
 	// N is the affaire's version (en cours) or the anniversary's rank (échéance).
 	N int
+	// ApporteurID and Ref: the apporteur and the date the wake-up watches
+	// (its ORIAS check date, its RC Pro expiry), for RelanceORIAS and RelanceRCPro.
+	ApporteurID ApporteurID
+	Ref         string
 }

@@ -12,22 +12,12 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	_ "time/tzdata" // Lambda's provided.al2023 image has no zoneinfo
+
+	"github.com/assentis/mycrm/internal/crm"
 )
 
 // BOM is the UTF-8 byte order mark that tells Excel the file's encoding.
 const BOM = "\ufeff"
-
-// Paris is the time zone of every date the product shows.
-var Paris = mustLoad("Europe/Paris")
-
-func mustLoad(name string) *time.Location {
-	l, err := time.LoadLocation(name)
-	if err != nil {
-		panic(err)
-	}
-	return l
-}
 
 // Field is one cell, built by Text, Amount, Date, Int or Percent so that only
 // text is ever neutralised and numbers stay numbers.
@@ -50,7 +40,7 @@ func Date(t time.Time) Field {
 	if t.IsZero() {
 		return Field{}
 	}
-	return Field{t.In(Paris).Format("02/01/2006")}
+	return Field{t.In(crm.Paris).Format("02/01/2006")}
 }
 
 // Empty is an empty cell.

@@ -55,7 +55,7 @@ func (s *Stack) SeedDemoLedger(ctx context.Context) error {
 	// No versement without a legal status and an accepted convention: the
 	// demo apporteur is an ORIAS-registered intermediary who accepted v1 the
 	// day it joined (its last register check is a year old by now, which the
-	// fiche shows as a warning).
+	// fiche shows as a warning and a relance asks to renew).
 	if err := wait(); err != nil { // the invitation: Cognito account, activation email
 		return err
 	}
@@ -141,6 +141,18 @@ func (s *Stack) SeedDemoLedger(ctx context.Context) error {
 				return fmt.Errorf("demo relevé: %w", err)
 			}
 		}
+	}
+	if err := wait(); err != nil {
+		return err
+	}
+	if err := s.seedDemoDocuments(ctx, signed[0], ap.ID, start); err != nil {
+		return err
+	}
+	// The apporteur's register check is a year old: the relances of the
+	// day (run now rather than at 6:00 tomorrow) ask the MIA to check it
+	// again, a tâche of its "Aujourd'hui" and of the apporteur's page.
+	if err := s.FireSchedule(ctx, "daily-relances", real); err != nil {
+		return fmt.Errorf("demo relances: %w", err)
 	}
 	return errors.Join(wait())
 }

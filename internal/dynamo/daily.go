@@ -950,12 +950,16 @@ type reveilItem struct {
 	MIA       string `dynamodbav:"mia"`
 	AffaireID string `dynamodbav:"affaireId"`
 	N         int    `dynamodbav:"n"`
+	// ApporteurID and Ref: see crm.Reveil.
+	ApporteurID string `dynamodbav:"apporteurId,omitempty"`
+	Ref         string `dynamodbav:"ref,omitempty"`
 }
 
 // PutReveil writes a wake-up (the same key for the same event: idempotent).
 func (s *Store) PutReveil(ctx context.Context, r crm.Reveil) error {
-	av, err := attributevalue.MarshalMap(reveilItem{PK: ReveilsPK(), SK: ReveilSK(r.Day, r.Kind, r.MIA, r.AffaireID, r.N),
-		Type: "reveil", Day: r.Day, Kind: r.Kind, MIA: string(r.MIA), AffaireID: string(r.AffaireID), N: r.N})
+	av, err := attributevalue.MarshalMap(reveilItem{PK: ReveilsPK(), SK: ReveilSK(r),
+		Type: "reveil", Day: r.Day, Kind: r.Kind, MIA: string(r.MIA), AffaireID: string(r.AffaireID), N: r.N,
+		ApporteurID: string(r.ApporteurID), Ref: r.Ref})
 	if err != nil {
 		return internal("encode reveil", err)
 	}
@@ -984,7 +988,8 @@ func (s *Store) DueReveils(ctx context.Context, day string) ([]crm.Reveil, error
 			if err := attributevalue.UnmarshalMap(av, &it); err != nil {
 				return nil, internal("decode reveil", err)
 			}
-			out = append(out, crm.Reveil{Day: it.Day, Kind: it.Kind, MIA: crm.MIAID(it.MIA), AffaireID: crm.AffaireID(it.AffaireID), N: it.N})
+			out = append(out, crm.Reveil{Day: it.Day, Kind: it.Kind, MIA: crm.MIAID(it.MIA), AffaireID: crm.AffaireID(it.AffaireID), N: it.N,
+				ApporteurID: crm.ApporteurID(it.ApporteurID), Ref: it.Ref})
 		}
 	}
 	return out, nil
@@ -993,7 +998,7 @@ func (s *Store) DueReveils(ctx context.Context, day string) ([]crm.Reveil, error
 // DeleteReveil removes a wake-up once handled.
 func (s *Store) DeleteReveil(ctx context.Context, r crm.Reveil) error {
 	if _, err := s.db.DeleteItem(ctx, &dynamodb.DeleteItemInput{TableName: &s.table,
-		Key: s.key(ReveilsPK(), ReveilSK(r.Day, r.Kind, r.MIA, r.AffaireID, r.N))}); err != nil {
+		Key: s.key(ReveilsPK(), ReveilSK(r))}); err != nil {
 		return internal("delete reveil", err)
 	}
 	return nil

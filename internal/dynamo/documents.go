@@ -66,7 +66,18 @@ func docNotFound() error { return crm.Errorf(crm.ENOTFOUND, "Document introuvabl
 
 // CreateDocument records a document about to be uploaded (en_attente), in
 // ONE transaction with the check that its owner exists in the MIA's data.
-func (s *Store) CreateDocument(ctx context.Context, m crm.MIAID, o crm.DocumentOwner, n crm.NewDocument, by string) (crm.Document, error) {
+//
+// With idem, the transaction also records the answer under the caller's
+// Idempotency-Key: a retry gets the first document back (a Replay), not a
+// second pending one.
+func (s *Store) CreateDocument(ctx context.Context, m crm.MIAID, o crm.DocumentOwner, n crm.NewDocument, by string, idem *crm.Idempotency) (crm.Document, *crm.Replay, error) {
+	return replayOutcome(s.createDocument(ctx, m, o, n, by, idem))
+}
+
+func (s *Store) createDocument(ctx context.Context, m crm.MIAID, o crm.DocumentOwner, n crm.NewDocument, by string, idem *crm.Idempotency) (crm.Document, error) {
+	if err := s.replayed(ctx, m, idem); err != nil {
+		return crm.Document{}, err
+	}
 	ownerSK, what := ApporteurSK(o.ApporteurID), "Apporteur introuvable."
 	if o.AffaireID != "" {
 		ownerSK, what = AffaireSK(o.AffaireID), "Affaire introuvable."
@@ -80,6 +91,11 @@ func (s *Store) CreateDocument(ctx context.Context, m crm.MIAID, o crm.DocumentO
 	it := toDocumentItem(m, d)
 	it.ExpiresAt = now.Add(pendingTTL).Unix()
 	var acts actions
+	if idem != nil {
+		ia, err := s.idempotenceAction(m, idem, d)
+		acts.add(ia.item, err)
+		acts.onFail(ia.fail)
+	}
 	acts.add(s.checkAction(MIAPK(m), ownerSK, exists()))
 	acts.onFail(func(map[string]types.AttributeValue) error { return crm.Errorf(crm.ENOTFOUND, "%s", what) })
 	acts.add(s.putAction(it, notExists()))

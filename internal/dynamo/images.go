@@ -75,6 +75,15 @@ func DecodeImage(img map[string]types.AttributeValue) (crm.Image, error) {
 		if ok {
 			im.Account = &acc
 		}
+		if im.Kind == crm.KindApporteur {
+			var it apporteurItem
+			if err := attributevalue.UnmarshalMap(img, &it); err != nil {
+				return crm.Image{}, fmt.Errorf("decode apporteur: %w", err)
+			}
+			it.Commissions = nil
+			a := it.apporteur()
+			im.Apporteur = &a
+		}
 		return im, nil
 	}
 	return crm.Image{}, nil

@@ -287,10 +287,16 @@ func AgendaSK(day string, m crm.MIAID, p crm.ApporteurID) string {
 
 // ReveilsPK holds the wake-ups of the relances that follow from time, not
 // from a write (an affaire en cours unchanged for 30 days, a signed
-// affaire's anniversary): the relances job reads those due.
+// affaire's anniversary, an apporteur's ORIAS check 12 months old or RC Pro
+// about to expire): the relances job reads those due. The subject is the
+// affaire, or the apporteur (then n is 0: one wake-up per day and kind).
 func ReveilsPK() string { return "REVEILS" }
-func ReveilSK(day, kind string, m crm.MIAID, a crm.AffaireID, n int) string {
-	return fmt.Sprintf("%s#%s#%s#%s#%06d", day, kind, m, a, n)
+func ReveilSK(r crm.Reveil) string {
+	subject := string(r.AffaireID)
+	if r.ApporteurID != "" {
+		subject = string(r.ApporteurID)
+	}
+	return fmt.Sprintf("%s#%s#%s#%s#%06d", r.Day, r.Kind, r.MIA, subject, r.N)
 }
 
 // PersonneMembres (GSI1PK on an apporteur item) gathers the memberships of

@@ -466,6 +466,8 @@ func (it purgeItem) proposal() crm.PurgeProposee {
 // ProposePurge proposes the purge of a prospect whose clock ran out, unless
 // one is already proposed (the run is idempotent). It reads the contact for
 // the name to show and the clock (a contact since then: nothing to propose).
+// It reports whether a proposal is pending afterwards, new or not, so a
+// retried run still knows what waits for the MIA.
 func (s *Store) ProposePurge(ctx context.Context, m crm.MIAID, c crm.ContactID, at time.Time) (bool, error) {
 	clock, err := s.GetConservation(ctx, m, c)
 	if err != nil || clock == nil || clock.ExpireLe.After(at) {
@@ -498,7 +500,7 @@ func (s *Store) ProposePurge(ctx context.Context, m crm.MIAID, c crm.ContactID, 
 		ExpressionAttributeNames: e.Names(), ExpressionAttributeValues: e.Values()})
 	var ccf *types.ConditionalCheckFailedException
 	if errors.As(err, &ccf) {
-		return false, nil
+		return true, nil
 	}
 	if err != nil {
 		return false, internal("propose purge", err)

@@ -35,20 +35,11 @@ func ListAffaires(d Deps) (Func, error) {
 }
 
 func handleListAffaires(s affaireLister) apiFunc {
-	return func(w http.ResponseWriter, r *http.Request, p crm.Principal) error {
-		o, err := listOptions(r)
-		if err != nil {
-			return err
-		}
+	return listPage(func(r *http.Request, p crm.Principal, o crm.ListOptions) (crm.Page[crm.Affaire], error) {
 		q := r.URL.Query()
-		page, err := s.ListAffaires(r.Context(), p.MIA, crm.AffaireFilter{Statut: crm.AffaireStatut(q.Get("statut")),
+		return s.ListAffaires(r.Context(), p.MIA, crm.AffaireFilter{Statut: crm.AffaireStatut(q.Get("statut")),
 			ApporteurID: crm.ApporteurID(q.Get("apporteurId")), ListOptions: o})
-		if err != nil {
-			return err
-		}
-		encode(w, http.StatusOK, page)
-		return nil
-	}
+	})
 }
 
 type affaireGetter interface {

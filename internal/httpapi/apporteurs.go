@@ -41,21 +41,13 @@ func ListApporteurs(d Deps) (Func, error) {
 }
 
 func handleListApporteurs(s apporteurLister, now func() time.Time) apiFunc {
-	return func(w http.ResponseWriter, r *http.Request, p crm.Principal) error {
-		o, err := listOptions(r)
-		if err != nil {
-			return err
-		}
+	return listPage(func(r *http.Request, p crm.Principal, o crm.ListOptions) (crm.Page[crm.Apporteur], error) {
 		page, err := s.ListApporteurs(r.Context(), p.MIA, crm.ApporteurStatut(r.URL.Query().Get("statut")), o)
-		if err != nil {
-			return err
-		}
 		for i := range page.Items {
 			page.Items[i] = page.Items[i].WithAlertes(now())
 		}
-		encode(w, http.StatusOK, page)
-		return nil
-	}
+		return page, err
+	})
 }
 
 type apporteurGetter interface {

@@ -54,21 +54,12 @@ func ListContacts(d Deps) (Func, error) {
 }
 
 func handleListContacts(s contactLister) apiFunc {
-	return func(w http.ResponseWriter, r *http.Request, p crm.Principal) error {
-		o, err := listOptions(r)
-		if err != nil {
-			return err
-		}
+	return listPage(func(r *http.Request, p crm.Principal, o crm.ListOptions) (crm.Page[crm.Contact], error) {
 		q := r.URL.Query()
-		page, err := s.ListContacts(r.Context(), p.MIA, crm.ContactFilter{
+		return s.ListContacts(r.Context(), p.MIA, crm.ContactFilter{
 			Statut: crm.ContactStatut(q.Get("statut")), ApporteurID: crm.ApporteurID(q.Get("apporteurId")),
 			Q: q.Get("q"), ListOptions: o})
-		if err != nil {
-			return err
-		}
-		encode(w, http.StatusOK, page)
-		return nil
-	}
+	})
 }
 
 type contactGetter interface {

@@ -35,18 +35,28 @@ type tacheLister interface {
 func ListTaches(d Deps) (Func, error) { return needs(d, handleListTaches(d.Store, d.now), store) }
 
 func handleListTaches(s tacheLister, now func() time.Time) apiFunc {
-	return func(w http.ResponseWriter, r *http.Request, p crm.Principal) error {
-		o, err := listOptions(r)
-		if err != nil {
-			return err
-		}
+	return listPage(func(r *http.Request, p crm.Principal, o crm.ListOptions) (crm.Page[crm.Tache], error) {
 		q := r.URL.Query()
-		page, err := s.ListTaches(r.Context(), p.MIA, crm.TacheFilter{Vue: crm.TacheVue(q.Get("vue")), CibleID: q.Get("cibleId"),
+		return s.ListTaches(r.Context(), p.MIA, crm.TacheFilter{Vue: crm.TacheVue(q.Get("vue")), CibleID: q.Get("cibleId"),
 			Today: crm.Day(now()), ListOptions: o})
+	})
+}
+
+type tacheGetter interface {
+	GetTache(ctx context.Context, m crm.MIAID, id crm.TacheID) (crm.Tache, error)
+}
+
+// GetTache serves GET /taches/{tacheId}: one tâche of the MIA (one GetItem),
+// whatever its statut; another MIA's is 404.
+func GetTache(d Deps) (Func, error) { return needs(d, handleGetTache(d.Store), store) }
+
+func handleGetTache(s tacheGetter) apiFunc {
+	return func(w http.ResponseWriter, r *http.Request, p crm.Principal) error {
+		t, err := s.GetTache(r.Context(), p.MIA, crm.TacheID(r.PathValue("tacheId")))
 		if err != nil {
 			return err
 		}
-		encode(w, http.StatusOK, page)
+		writeEntity(w, http.StatusOK, t.Version, t)
 		return nil
 	}
 }
@@ -107,18 +117,9 @@ type activiteLister interface {
 func ListActivite(d Deps) (Func, error) { return needs(d, handleListActivite(d.Store), store) }
 
 func handleListActivite(s activiteLister) apiFunc {
-	return func(w http.ResponseWriter, r *http.Request, p crm.Principal) error {
-		o, err := listOptions(r)
-		if err != nil {
-			return err
-		}
-		page, err := s.ListActivite(r.Context(), p.MIA, r.PathValue("cibleId"), o)
-		if err != nil {
-			return err
-		}
-		encode(w, http.StatusOK, page)
-		return nil
-	}
+	return listPage(func(r *http.Request, p crm.Principal, o crm.ListOptions) (crm.Page[crm.Activite], error) {
+		return s.ListActivite(r.Context(), p.MIA, r.PathValue("cibleId"), o)
+	})
 }
 
 type tableauGetter interface {
@@ -149,21 +150,9 @@ type espaceTacheLister interface {
 func ListEspaceTaches(d Deps) (Func, error) { return needs(d, handleListEspaceTaches(d.Store), store) }
 
 func handleListEspaceTaches(s espaceTacheLister) apiFunc {
-	return func(w http.ResponseWriter, r *http.Request, p crm.Principal) error {
-		o, err := listOptions(r)
-		if err != nil {
-			return err
-		}
-		var page crm.Page[crm.Tache]
-		if _, err := whileActive(r.Context(), s, p, func(ctx context.Context) error {
-			page, err = s.ListApporteurTaches(ctx, p.MIA, p.Apporteur, o)
-			return err
-		}); err != nil {
-			return err
-		}
-		encode(w, http.StatusOK, page)
-		return nil
-	}
+	return ownPage(s, func(ctx context.Context, p crm.Principal, o crm.ListOptions) (crm.Page[crm.Tache], error) {
+		return s.ListApporteurTaches(ctx, p.MIA, p.Apporteur, o)
+	})
 }
 
 type espaceTacheUpdater interface {
@@ -232,19 +221,13 @@ type espaceNoteLister interface {
 func ListEspaceNotes(d Deps) (Func, error) { return needs(d, handleListEspaceNotes(d.Store), store) }
 
 func handleListEspaceNotes(s espaceNoteLister) apiFunc {
-	return func(w http.ResponseWriter, r *http.Request, p crm.Principal) error {
-		o, err := listOptions(r)
-		if err != nil {
-			return err
-		}
+	return listPage(func(r *http.Request, p crm.Principal, o crm.ListOptions) (crm.Page[crm.Note], error) {
 		var page crm.Page[crm.Note]
-		if _, err := whileActive(r.Context(), s, p, func(ctx context.Context) error {
+		_, err := whileActive(r.Context(), s, p, func(ctx context.Context) error {
+			var err error
 			page, err = s.ListApporteurNotes(ctx, p.MIA, p.Apporteur, r.URL.Query().Get("contactId"), o)
 			return err
-		}); err != nil {
-			return err
-		}
-		encode(w, http.StatusOK, page)
-		return nil
-	}
+		})
+		return page, err
+	})
 }

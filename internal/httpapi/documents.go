@@ -2,7 +2,9 @@ package httpapi
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
+	"fmt"
 	"net/http"
 	"strings"
 	"time"
@@ -20,7 +22,7 @@ import (
 // delete marker, restorable 30 days.
 
 type documentCreator interface {
-	CreateDocument(ctx context.Context, m crm.MIAID, o crm.DocumentOwner, n crm.NewDocument, by string) (crm.Document, error)
+	CreateDocument(ctx context.Context, m crm.MIAID, o crm.DocumentOwner, n crm.NewDocument, by string, idem *crm.Idempotency) (crm.Document, *crm.Replay, error)
 }
 
 type documentLister interface {
@@ -82,9 +84,14 @@ func typesOf(o crm.DocumentOwner) []crm.DocumentType {
 }
 
 // createDocument records the document and answers its presigned upload.
+// With an Idempotency-Key, a retry gets the first document back (and no
+// second pending one) with a new presigned upload of the same key: the
+// store records the document, not the upload, whose policy expires in
+// minutes while the key holds for a day (and a signed policy is not kept
+// in the table).
 func createDocument(s documentCreator, f uploadPresigner, who owner, by string, active func(context.Context, crm.Principal, func(context.Context) error) error) apiFunc {
 	return func(w http.ResponseWriter, r *http.Request, p crm.Principal) error {
-		in, _, err := decode[crm.NewDocument](w, r)
+		in, body, err := decode[crm.NewDocument](w, r)
 		if err != nil {
 			return err
 		}
@@ -92,13 +99,27 @@ func createDocument(s documentCreator, f uploadPresigner, who owner, by string, 
 		if errs := in.Validate(typesOf(o), documentLimits()); errs != nil {
 			return crm.Invalid(errs...)
 		}
+		idem, err := idempotency(r, p, body)
+		if err != nil {
+			return err
+		}
+		if idem != nil {
+			idem.Answer = func(v any) ([]byte, error) { return json.Marshal(v) }
+		}
 		var out crm.UploadedDocument
+		var replayed bool
 		err = active(r.Context(), p, func(ctx context.Context) error {
-			d, err := s.CreateDocument(ctx, p.MIA, o, in, by)
+			d, replay, err := s.CreateDocument(ctx, p.MIA, o, in, by, idem)
 			if err != nil {
 				return err
 			}
-			t, _ := files.Document.Type(in.ContentType)
+			if replay != nil {
+				if err := json.Unmarshal(replay.Answer, &d); err != nil {
+					return fmt.Errorf("decode replayed document: %w", err)
+				}
+				replayed = true
+			}
+			t, _ := files.Document.Type(d.ContentType)
 			up, err := f.PresignUpload(ctx, files.Document, t, files.IncomingKey(files.Document, string(p.MIA), string(d.ID)))
 			if err != nil {
 				return err
@@ -108,6 +129,9 @@ func createDocument(s documentCreator, f uploadPresigner, who owner, by string, 
 		})
 		if err != nil {
 			return err
+		}
+		if replayed {
+			w.Header().Set("Idempotent-Replayed", "true")
 		}
 		w.Header().Set("ETag", etag(out.Document.Version))
 		encode(w, http.StatusCreated, out)

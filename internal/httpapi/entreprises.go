@@ -52,20 +52,11 @@ func ListEntreprises(d Deps) (Func, error) {
 }
 
 func handleListEntreprises(s entrepriseLister) apiFunc {
-	return func(w http.ResponseWriter, r *http.Request, p crm.Principal) error {
-		o, err := listOptions(r)
-		if err != nil {
-			return err
-		}
+	return listPage(func(r *http.Request, p crm.Principal, o crm.ListOptions) (crm.Page[crm.Entreprise], error) {
 		q := r.URL.Query()
-		page, err := s.ListEntreprises(r.Context(), p.MIA, crm.EntrepriseFilter{
+		return s.ListEntreprises(r.Context(), p.MIA, crm.EntrepriseFilter{
 			ApporteurID: crm.ApporteurID(q.Get("apporteurId")), Q: q.Get("q"), ListOptions: o})
-		if err != nil {
-			return err
-		}
-		encode(w, http.StatusOK, page)
-		return nil
-	}
+	})
 }
 
 type entrepriseGetter interface {

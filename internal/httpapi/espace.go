@@ -184,25 +184,14 @@ func ListEspaceContacts(d Deps) (Func, error) {
 }
 
 func handleListEspaceContacts(s espaceContactLister) apiFunc {
-	return func(w http.ResponseWriter, r *http.Request, p crm.Principal) error {
-		o, err := listOptions(r)
-		if err != nil {
-			return err
-		}
-		var page crm.Page[crm.Contact]
-		if _, err := whileActive(r.Context(), s, p, func(ctx context.Context) error {
-			page, err = s.ApporteurContacts(ctx, p.MIA, p.Apporteur, o)
-			return err
-		}); err != nil {
-			return err
-		}
+	return ownPage(s, func(ctx context.Context, p crm.Principal, o crm.ListOptions) (crm.Page[espaceContact], error) {
+		page, err := s.ApporteurContacts(ctx, p.MIA, p.Apporteur, o)
 		out := crm.Page[espaceContact]{Items: make([]espaceContact, 0, len(page.Items)), NextCursor: page.NextCursor}
 		for _, c := range page.Items {
 			out.Items = append(out.Items, toEspaceContact(c))
 		}
-		encode(w, http.StatusOK, out)
-		return nil
-	}
+		return out, err
+	})
 }
 
 // espaceAffaire is an affaire as its apporteur sees it: produit, statut, its

@@ -28,18 +28,9 @@ func ListImports(d Deps) (Func, error) {
 }
 
 func handleListImports(s importLister) apiFunc {
-	return func(w http.ResponseWriter, r *http.Request, p crm.Principal) error {
-		o, err := listOptions(r)
-		if err != nil {
-			return err
-		}
-		page, err := s.ListImports(r.Context(), p.MIA, o)
-		if err != nil {
-			return err
-		}
-		encode(w, http.StatusOK, page)
-		return nil
-	}
+	return listPage(func(r *http.Request, p crm.Principal, o crm.ListOptions) (crm.Page[crm.Import], error) {
+		return s.ListImports(r.Context(), p.MIA, o)
+	})
 }
 
 type importGetter interface {

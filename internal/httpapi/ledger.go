@@ -42,18 +42,9 @@ func ListEncaissements(d Deps) (Func, error) {
 }
 
 func handleListEncaissements(s encaissementLister) apiFunc {
-	return func(w http.ResponseWriter, r *http.Request, p crm.Principal) error {
-		o, err := listOptions(r)
-		if err != nil {
-			return err
-		}
-		page, err := s.ListEncaissements(r.Context(), p.MIA, crm.AffaireID(r.PathValue("affaireId")), o)
-		if err != nil {
-			return err
-		}
-		encode(w, http.StatusOK, page)
-		return nil
-	}
+	return listPage(func(r *http.Request, p crm.Principal, o crm.ListOptions) (crm.Page[crm.Encaissement], error) {
+		return s.ListEncaissements(r.Context(), p.MIA, crm.AffaireID(r.PathValue("affaireId")), o)
+	})
 }
 
 type affaireLignesReader interface {
@@ -67,18 +58,9 @@ func GetAffaireLignes(d Deps) (Func, error) {
 }
 
 func handleAffaireLignes(s affaireLignesReader) apiFunc {
-	return func(w http.ResponseWriter, r *http.Request, p crm.Principal) error {
-		o, err := listOptions(r)
-		if err != nil {
-			return err
-		}
-		page, err := s.AffaireLignes(r.Context(), p.MIA, crm.AffaireID(r.PathValue("affaireId")), o)
-		if err != nil {
-			return err
-		}
-		encode(w, http.StatusOK, page)
-		return nil
-	}
+	return listPage(func(r *http.Request, p crm.Principal, o crm.ListOptions) (crm.Page[crm.Ligne], error) {
+		return s.AffaireLignes(r.Context(), p.MIA, crm.AffaireID(r.PathValue("affaireId")), o)
+	})
 }
 
 type versementCreator interface {
@@ -109,18 +91,9 @@ func ListVersements(d Deps) (Func, error) {
 }
 
 func handleListVersements(s versementLister) apiFunc {
-	return func(w http.ResponseWriter, r *http.Request, p crm.Principal) error {
-		o, err := listOptions(r)
-		if err != nil {
-			return err
-		}
-		page, err := s.ListVersements(r.Context(), p.MIA, crm.ApporteurID(r.PathValue("apporteurId")), o)
-		if err != nil {
-			return err
-		}
-		encode(w, http.StatusOK, page)
-		return nil
-	}
+	return listPage(func(r *http.Request, p crm.Principal, o crm.ListOptions) (crm.Page[crm.Versement], error) {
+		return s.ListVersements(r.Context(), p.MIA, crm.ApporteurID(r.PathValue("apporteurId")), o)
+	})
 }
 
 type registreReader interface {
@@ -134,18 +107,9 @@ func GetApporteurRegistre(d Deps) (Func, error) {
 }
 
 func handleApporteurRegistre(s registreReader) apiFunc {
-	return func(w http.ResponseWriter, r *http.Request, p crm.Principal) error {
-		o, err := listOptions(r)
-		if err != nil {
-			return err
-		}
-		reg, err := s.ApporteurRegistre(r.Context(), p.MIA, crm.ApporteurID(r.PathValue("apporteurId")), o)
-		if err != nil {
-			return err
-		}
-		encode(w, http.StatusOK, reg)
-		return nil
-	}
+	return listPage(func(r *http.Request, p crm.Principal, o crm.ListOptions) (crm.Registre, error) {
+		return s.ApporteurRegistre(r.Context(), p.MIA, crm.ApporteurID(r.PathValue("apporteurId")), o)
+	})
 }
 
 type soldesLister interface {
@@ -158,18 +122,9 @@ func ListSoldes(d Deps) (Func, error) {
 }
 
 func handleListSoldes(s soldesLister) apiFunc {
-	return func(w http.ResponseWriter, r *http.Request, p crm.Principal) error {
-		o, err := listOptions(r)
-		if err != nil {
-			return err
-		}
-		page, err := s.Soldes(r.Context(), p.MIA, o)
-		if err != nil {
-			return err
-		}
-		encode(w, http.StatusOK, page)
-		return nil
-	}
+	return listPage(func(r *http.Request, p crm.Principal, o crm.ListOptions) (crm.Page[crm.Solde], error) {
+		return s.Soldes(r.Context(), p.MIA, o)
+	})
 }
 
 type releveLister interface {
@@ -183,18 +138,9 @@ func ListReleves(d Deps) (Func, error) {
 }
 
 func handleListReleves(s releveLister) apiFunc {
-	return func(w http.ResponseWriter, r *http.Request, p crm.Principal) error {
-		o, err := listOptions(r)
-		if err != nil {
-			return err
-		}
-		page, err := s.ListReleves(r.Context(), p.MIA, crm.ApporteurID(r.URL.Query().Get("apporteurId")), o)
-		if err != nil {
-			return err
-		}
-		encode(w, http.StatusOK, page)
-		return nil
-	}
+	return listPage(func(r *http.Request, p crm.Principal, o crm.ListOptions) (crm.Page[crm.Releve], error) {
+		return s.ListReleves(r.Context(), p.MIA, crm.ApporteurID(r.URL.Query().Get("apporteurId")), o)
+	})
 }
 
 type releveIssuer interface {
@@ -350,24 +296,13 @@ func GetEspaceRegistre(d Deps) (Func, error) {
 }
 
 func handleEspaceRegistre(s espaceRegistreReader) apiFunc {
-	return func(w http.ResponseWriter, r *http.Request, p crm.Principal) error {
-		o, err := listOptions(r)
-		if err != nil {
-			return err
-		}
-		var reg crm.Registre
-		if _, err := whileActive(r.Context(), s, p, func(ctx context.Context) error {
-			reg, err = s.OwnRegistre(ctx, p.MIA, p.Apporteur, o)
-			return err
-		}); err != nil {
-			return err
-		}
+	return ownPage(s, func(ctx context.Context, p crm.Principal, o crm.ListOptions) (crm.Registre, error) {
+		reg, err := s.OwnRegistre(ctx, p.MIA, p.Apporteur, o)
 		for i, l := range reg.Items {
 			reg.Items[i] = espaceLigne(l)
 		}
-		encode(w, http.StatusOK, reg)
-		return nil
-	}
+		return reg, err
+	})
 }
 
 type espaceReleveLister interface {
@@ -381,21 +316,9 @@ func ListEspaceReleves(d Deps) (Func, error) {
 }
 
 func handleListEspaceReleves(s espaceReleveLister) apiFunc {
-	return func(w http.ResponseWriter, r *http.Request, p crm.Principal) error {
-		o, err := listOptions(r)
-		if err != nil {
-			return err
-		}
-		var page crm.Page[crm.Releve]
-		if _, err := whileActive(r.Context(), s, p, func(ctx context.Context) error {
-			page, err = s.ListReleves(ctx, p.MIA, p.Apporteur, o)
-			return err
-		}); err != nil {
-			return err
-		}
-		encode(w, http.StatusOK, page)
-		return nil
-	}
+	return ownPage(s, func(ctx context.Context, p crm.Principal, o crm.ListOptions) (crm.Page[crm.Releve], error) {
+		return s.ListReleves(ctx, p.MIA, p.Apporteur, o)
+	})
 }
 
 type espaceReleveGetter interface {

@@ -316,18 +316,9 @@ func ListAudit(d Deps) (Func, error) {
 }
 
 func handleListAudit(s auditLister) apiFunc {
-	return func(w http.ResponseWriter, r *http.Request, p crm.Principal) error {
-		o, err := listOptions(r)
-		if err != nil {
-			return err
-		}
-		page, err := s.ListAudit(r.Context(), p.MIA, o)
-		if err != nil {
-			return err
-		}
-		encode(w, http.StatusOK, page)
-		return nil
-	}
+	return listPage(func(r *http.Request, p crm.Principal, o crm.ListOptions) (crm.Page[crm.AuditEntry], error) {
+		return s.ListAudit(r.Context(), p.MIA, o)
+	})
 }
 
 type purgeLister interface {
@@ -341,18 +332,9 @@ func ListPurges(d Deps) (Func, error) {
 }
 
 func handleListPurges(s purgeLister) apiFunc {
-	return func(w http.ResponseWriter, r *http.Request, p crm.Principal) error {
-		o, err := listOptions(r)
-		if err != nil {
-			return err
-		}
-		page, err := s.ListPurges(r.Context(), p.MIA, o)
-		if err != nil {
-			return err
-		}
-		encode(w, http.StatusOK, page)
-		return nil
-	}
+	return listPage(func(r *http.Request, p crm.Principal, o crm.ListOptions) (crm.Page[crm.PurgeProposee], error) {
+		return s.ListPurges(r.Context(), p.MIA, o)
+	})
 }
 
 type purgeDecider interface {

@@ -1,6 +1,7 @@
 package httpapi
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 	"strconv"
@@ -183,6 +184,38 @@ func listOptions(r *http.Request) (crm.ListOptions, error) {
 		o.Limit = n
 	}
 	return o, nil
+}
+
+// listPage is the logic of a list route: it reads ?limit= and ?cursor=,
+// asks list for that page (list reads the route's own filters from r) and
+// answers it. P is a crm.Page, or a page with more (crm.Registre).
+func listPage[P any](list func(r *http.Request, p crm.Principal, o crm.ListOptions) (P, error)) apiFunc {
+	return func(w http.ResponseWriter, r *http.Request, p crm.Principal) error {
+		o, err := listOptions(r)
+		if err != nil {
+			return err
+		}
+		page, err := list(r, p, o)
+		if err != nil {
+			return err
+		}
+		encode(w, http.StatusOK, page)
+		return nil
+	}
+}
+
+// ownPage is listPage for an apporteur's own list: read concurrently with
+// the actif check (whileActive), whose refusal wins.
+func ownPage[P any](s activeChecker, list func(ctx context.Context, p crm.Principal, o crm.ListOptions) (P, error)) apiFunc {
+	return listPage(func(r *http.Request, p crm.Principal, o crm.ListOptions) (P, error) {
+		var page P
+		_, err := whileActive(r.Context(), s, p, func(ctx context.Context) error {
+			var err error
+			page, err = list(ctx, p, o)
+			return err
+		})
+		return page, err
+	})
 }
 
 // writeEntity answers with an entity and its ETag.

@@ -20,7 +20,8 @@ func Digest(d Deps) (Job, error) {
 }
 
 // Relances turns the day's wake-ups into relances (an affaire en cours
-// unchanged for 30 days, a signed affaire's anniversary in 30 days).
+// unchanged for 30 days, a signed affaire's anniversary in 30 days, an
+// apporteur's ORIAS check 12 months old or RC Pro expiring in 30 days).
 func Relances(d Deps) (Job, error) {
 	s, ok := d.Store.(agenda.Store)
 	if !ok {

@@ -1,8 +1,9 @@
 // Retention is the monthly run of the prospects' retention (issue 15): the CNIL's guidance for insurance keeps a prospect's data at
 // most 3 years after its last contact. Each run proposes to its MIA the
-// purge of every prospect whose clock ran out, and purges (anonymises) the
-// prospects whose proposal stayed unanswered for 30 days. It reads month
-// buckets of a GSI, never the table: its cost follows the work due.
+// purge of every prospect whose clock ran out, tells it with a tâche (which
+// the morning digest emails), and purges (anonymises) the prospects whose
+// proposal stayed unanswered for 30 days. It reads month buckets of a GSI,
+// never the table: its cost follows the work due.
 package jobs
 
 import (
@@ -21,6 +22,7 @@ type retentionStore interface {
 	DuePurges(ctx context.Context, month string, before time.Time) ([]crm.Echeance, error)
 	ProposePurge(ctx context.Context, m crm.MIAID, c crm.ContactID, at time.Time) (bool, error)
 	EraseContact(ctx context.Context, m crm.MIAID, id crm.ContactID, audit crm.AuditEntry) (crm.Contact, error)
+	PutRelance(ctx context.Context, m crm.MIAID, t crm.Tache) error
 }
 
 // RetentionLookback is how many months before the run's own its buckets are read
@@ -50,6 +52,7 @@ func RetentionRun(s retentionStore, log *slog.Logger) Job {
 	return func(ctx context.Context, at time.Time) error {
 		at = at.UTC()
 		var failed error
+		pending := map[crm.MIAID]int{}
 		for i := RetentionLookback; i >= 0; i-- {
 			month := at.AddDate(0, -i, 0).Format("2006-01")
 			due, err := s.DueConservations(ctx, month, at)
@@ -57,9 +60,13 @@ func RetentionRun(s retentionStore, log *slog.Logger) Job {
 				return fmt.Errorf("retention %s: %w", month, err)
 			}
 			for _, d := range due {
-				if _, err := s.ProposePurge(ctx, d.MIA, d.Contact, at); err != nil {
+				ok, err := s.ProposePurge(ctx, d.MIA, d.Contact, at)
+				if err != nil {
 					log.ErrorContext(ctx, "retention: proposal failed", "mia", d.MIA, "contact", d.Contact, "error", err)
 					failed = errors.Join(failed, err)
+				}
+				if ok {
+					pending[d.MIA]++
 				}
 			}
 			late, err := s.DuePurges(ctx, month, at)
@@ -78,10 +85,36 @@ func RetentionRun(s retentionStore, log *slog.Logger) Job {
 				}
 			}
 		}
+		for m, n := range pending {
+			if err := s.PutRelance(ctx, m, DecisionTache(m, n, at)); err != nil {
+				log.ErrorContext(ctx, "retention: tâche failed", "mia", m, "error", err)
+				failed = errors.Join(failed, err)
+			}
+		}
 		if failed != nil {
 			return fmt.Errorf("retention run: %w", failed)
 		}
 		return nil
+	}
+}
+
+// DecisionTache is the MIA's tâche of a run that left n proposals waiting:
+// one per MIA and month (its id derives from both, so a retried or repeated
+// run adds none), due the day of the run, without any name in it (the
+// conservation screen lists them).
+func DecisionTache(m crm.MIAID, n int, at time.Time) crm.Tache {
+	prospects := "1 prospect"
+	if n > 1 {
+		prospects = fmt.Sprintf("%d prospects", n)
+	}
+	now := time.Now().UTC()
+	return crm.Tache{
+		ID:        crm.TacheID(crm.DerivedID(fmt.Sprintf("conservation#%s#%s", m, at.In(crm.Paris).Format("2006-01")))),
+		Titre:     fmt.Sprintf("Décider de la conservation de %s avant le %s (RGPD)", prospects, at.Add(crm.DelaiDecision).In(crm.Paris).Format("02/01/2006")),
+		Echeance:  crm.Day(at),
+		Statut:    crm.TacheAFaire,
+		Relance:   crm.RelanceConservation,
+		CreatedAt: now, UpdatedAt: now, Version: 1,
 	}
 }
 

@@ -16,6 +16,17 @@ type fake struct {
 	proposed       []crm.ContactID
 	erased         []crm.AuditEntry
 	failPropose    crm.ContactID
+	taches         map[crm.TacheID]crm.Tache
+}
+
+func (f *fake) PutRelance(_ context.Context, _ crm.MIAID, t crm.Tache) error {
+	if f.taches == nil {
+		f.taches = map[crm.TacheID]crm.Tache{}
+	}
+	if _, ok := f.taches[t.ID]; !ok {
+		f.taches[t.ID] = t
+	}
+	return nil
 }
 
 func (f *fake) DueConservations(_ context.Context, month string, before time.Time) ([]crm.Echeance, error) {
@@ -77,6 +88,43 @@ func TestRetentionRun(t *testing.T) {
 	if len(f.erased) != 1 || f.erased[0].CibleID != "unanswered" || f.erased[0].Action != crm.AuditPurgeSansReponse ||
 		f.erased[0].Par != Planification {
 		t.Errorf("erased %+v, want the unanswered proposal only, audited as the run's", f.erased)
+	}
+	// The MIA is told once: a second run the same month adds no tâche.
+	if err := RetentionRun(f, nil)(context.Background(), at.Add(time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	if len(f.taches) != 1 {
+		t.Fatalf("tâches %+v, want one for the MIA", f.taches)
+	}
+	for _, tache := range f.taches {
+		if tache.Relance != crm.RelanceConservation || tache.Echeance != "2029-12-01" || tache.Cible != nil ||
+			tache.Titre != "Décider de la conservation de 3 prospects avant le 31/12/2029 (RGPD)" {
+			t.Errorf("tâche %+v, want the decision of 3 prospects due the day of the run", tache)
+		}
+	}
+}
+
+func TestDecisionTache(t *testing.T) {
+	at := time.Date(2029, 12, 1, 2, 0, 0, 0, time.UTC)
+	for _, c := range []struct {
+		n    int
+		want string
+	}{
+		{1, "Décider de la conservation de 1 prospect avant le 31/12/2029 (RGPD)"},
+		{12, "Décider de la conservation de 12 prospects avant le 31/12/2029 (RGPD)"},
+	} {
+		if got := DecisionTache("m", c.n, at).Titre; got != c.want {
+			t.Errorf("n=%d: %q, want %q", c.n, got, c.want)
+		}
+	}
+	if DecisionTache("m", 1, at).ID == DecisionTache("m", 1, at.AddDate(0, 1, 0)).ID {
+		t.Error("two months share a tâche id, want one tâche per month")
+	}
+	if DecisionTache("m", 1, at).ID == DecisionTache("n", 1, at).ID {
+		t.Error("two MIA share a tâche id")
+	}
+	if !crm.IsULID(string(DecisionTache("m", 1, at).ID)) {
+		t.Error("the tâche id is not a ULID: GET and PATCH /taches/{id} would refuse it")
 	}
 }
 

@@ -71,6 +71,7 @@ var API = []Route{
 	// MIA: daily work (tâches, notes, timeline, dashboard).
 	{"create-tache", "POST /taches", httpapi.MIA, httpapi.CreateTache, Store},
 	{"list-taches", "GET /taches", httpapi.MIA, httpapi.ListTaches, Store},
+	{"get-tache", "GET /taches/{tacheId}", httpapi.MIA, httpapi.GetTache, Store},
 	{"update-tache", "PATCH /taches/{tacheId}", httpapi.MIA, httpapi.UpdateTache, Store},
 	{"create-note", "POST /notes", httpapi.MIA, httpapi.CreateNote, Store},
 	{"update-note", "PATCH /notes/{noteId}", httpapi.MIA, httpapi.UpdateNote, Store},

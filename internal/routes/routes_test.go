@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"maps"
 	"os"
 	"os/exec"
@@ -93,27 +94,34 @@ func built(c routes.Clients) (httpapi.Deps, consumers.Deps) {
 	return h, s
 }
 
-// builtUploads are the dependencies the upload check's main.go builds for clients c.
-func builtUploads(c routes.Clients) uploads.Deps {
-	h, _ := built(c)
-	var d uploads.Deps
-	if h.Store != nil {
-		d.Store = h.Store
-	}
-	if h.Files != nil {
-		d.Files = h.Files
-	}
-	return d
-}
-
-// builtJobs are the dependencies a scheduled function's main.go builds for clients c.
-func builtJobs(c routes.Clients) jobs.Deps {
+// start builds f's maker with the dependencies a main.go builds for clients c.
+func start(f routes.Function, c routes.Clients) error {
 	h, s := built(c)
-	d := jobs.Deps{MIAPool: h.MIAAccounts, ApporteurPool: h.ApporteurAccounts, Mailer: s.Mailer, Files: h.Files}
-	if h.Store != nil {
-		d.Store = h.Store
+	var err error
+	switch mk := f.Make.(type) {
+	case httpapi.Maker:
+		_, err = mk(h)
+	case func(consumers.Deps) (consumers.Handler, error):
+		_, err = mk(s)
+	case jobs.Maker:
+		d := jobs.Deps{MIAPool: h.MIAAccounts, ApporteurPool: h.ApporteurAccounts, Mailer: s.Mailer, Files: h.Files}
+		if h.Store != nil {
+			d.Store = h.Store
+		}
+		_, err = mk(d)
+	case func(uploads.Deps) (uploads.Handler, error):
+		var d uploads.Deps
+		if h.Store != nil {
+			d.Store = h.Store
+		}
+		if h.Files != nil {
+			d.Files = h.Files
+		}
+		_, err = mk(d)
+	default:
+		return fmt.Errorf("a maker of type %T", f.Make)
 	}
-	return d
+	return err
 }
 
 // TestMakersNeedTheirClients: each maker starts with exactly the clients of
@@ -122,55 +130,14 @@ func builtJobs(c routes.Clients) jobs.Deps {
 // one (the function would not start).
 func TestMakersNeedTheirClients(t *testing.T) {
 	all := []routes.Clients{routes.Store, routes.MIAPool, routes.ApporteurPool, routes.Phone, routes.Mailer, routes.Files}
-	start := func(folder string, c routes.Clients) error {
-		h, s := built(c)
-		if r, ok := routes.Find(folder); ok {
-			_, err := r.Handler(h)
-			return err
-		}
-		for _, r := range routes.Streams {
-			if r.Folder == folder {
-				_, err := r.Make(s)
-				return err
-			}
-		}
-		for _, r := range routes.Schedules {
-			if r.Folder == folder {
-				_, err := r.Make(builtJobs(c))
-				return err
-			}
-		}
-		for _, u := range routes.Uploads {
-			if u.Folder == folder {
-				_, err := u.Make(builtUploads(c))
-				return err
-			}
-		}
-		t.Fatalf("no function %s", folder)
-		return nil
-	}
-	clients := map[string]routes.Clients{}
-	for _, r := range routes.API {
-		clients[r.Folder] = r.Clients
-	}
-	for _, r := range routes.Streams {
-		clients[r.Folder] = r.Clients
-	}
-	for _, r := range routes.Schedules {
-		clients[r.Folder] = r.Clients
-	}
-	for _, u := range routes.Uploads {
-		clients[u.Folder] = u.Clients
-	}
-	for _, f := range routes.Folders() {
-		c := clients[f]
-		if err := start(f, c); err != nil {
-			t.Errorf("%s with %v: %v, want it to start", f, c, err)
+	for _, f := range routes.Functions() {
+		if err := start(f, f.Clients); err != nil {
+			t.Errorf("%s with %v: %v, want it to start", f.Folder, f.Clients, err)
 		}
 		for _, x := range all {
-			if c.Has(x) {
-				if err := start(f, c&^x); err == nil {
-					t.Errorf("%s without %v: started, want a missing dependency (or drop %v from its row)", f, x, x)
+			if f.Clients.Has(x) {
+				if err := start(f, f.Clients&^x); err == nil {
+					t.Errorf("%s without %v: started, want a missing dependency (or drop %v from its row)", f.Folder, x, x)
 				}
 			}
 		}
@@ -186,26 +153,13 @@ func TestLinkedPackages(t *testing.T) {
 	if testing.Short() {
 		t.Skip("go list of every function")
 	}
-	clients := map[string]routes.Clients{}
-	for _, r := range routes.API {
-		clients[r.Folder] = r.Clients
-	}
-	for _, r := range routes.Streams {
-		clients[r.Folder] = r.Clients
-	}
-	for _, r := range routes.Schedules {
-		clients[r.Folder] = r.Clients
-	}
-	for _, u := range routes.Uploads {
-		clients[u.Folder] = u.Clients
-	}
-	for _, fn := range routes.Folders() {
+	for _, f := range routes.Functions() {
+		fn, c := f.Folder, f.Clients
 		out, err := exec.Command("go", "list", "-deps", "../../functions/"+fn).Output()
 		if err != nil {
 			t.Fatalf("go list %s: %v", fn, err)
 		}
 		deps := strings.Fields(string(out))
-		c := clients[fn]
 		if got, want := slices.Contains(deps, "github.com/assentis/mycrm/internal/phone"), c.Has(routes.Phone); got != want {
 			t.Errorf("%s links internal/phone: %v, want %v", fn, got, want)
 		}
@@ -268,13 +222,10 @@ func rawTemplate(t *testing.T) template {
 
 // function is what template.yaml declares of a function, in the table's terms.
 type function struct {
-	routes    []string // "GET /contacts"
-	auth      []string // the authorizer of each route, "" when public
-	streams   []string // the logical ids of the tables whose stream it reads
-	buckets   []string // the logical ids of the buckets whose events it gets
-	schedules []string // "cron(…) Europe/Paris" of each ScheduleV2 event
-	inputs    []string // the Input of each ScheduleV2 event
-	grants    []string // what its policies grant, sorted: "table-read", "pool:MiaUserPool", "mail"…
+	events []routes.Event
+	auth   []string // the authorizer of each route, "" when public
+	inputs []string // the Input of each ScheduleV2 event
+	grants []string // what its policies grant, sorted: "table-read", "pool:MiaUserPool", "mail"…
 }
 
 func templateFunctions(t *testing.T) map[string]function {
@@ -293,9 +244,10 @@ func templateFunctions(t *testing.T) map[string]function {
 		}
 		var f function
 		for _, e := range r.Properties.Events {
+			ev := routes.Event{Type: e.Type}
 			switch e.Type {
 			case "HttpApi":
-				f.routes = append(f.routes, strings.ToUpper(e.Properties.Method)+" "+e.Properties.Path)
+				ev.Route = strings.ToUpper(e.Properties.Method) + " " + e.Properties.Path
 				a := e.Properties.Auth.Authorizer
 				switch a {
 				case "":
@@ -305,17 +257,18 @@ func templateFunctions(t *testing.T) map[string]function {
 				}
 				f.auth = append(f.auth, a)
 			case "DynamoDB":
-				f.streams = append(f.streams, getAtt(e.Properties.Stream))
+				ev.Stream = getAtt(e.Properties.Stream)
 			case "S3":
 				var ref struct{ Ref string }
 				_ = json.Unmarshal(e.Properties.Bucket, &ref)
-				f.buckets = append(f.buckets, ref.Ref)
+				ev.Bucket = ref.Ref
 			case "ScheduleV2":
-				f.schedules = append(f.schedules, e.Properties.ScheduleExpression+" "+e.Properties.ScheduleExpressionTimezone)
+				ev.Expression, ev.Timezone = e.Properties.ScheduleExpression, e.Properties.ScheduleExpressionTimezone
 				f.inputs = append(f.inputs, e.Properties.Input)
 			default:
 				t.Errorf("%s: event type %s", id, e.Type)
 			}
+			f.events = append(f.events, ev)
 		}
 		f.grants = grants(t, id, r.Properties.Policies)
 		out[filepath.Base(strings.TrimSuffix(r.Properties.CodeUri, "/"))] = f
@@ -395,21 +348,21 @@ func getAtt(raw json.RawMessage) string {
 	return strings.Join(l, ".")
 }
 
-// wantGrants are the permissions of clients: the table read-only for a
+// wantGrants are the permissions of f's clients: the table read-only for a
 // route that only reads (GET), each pool the function administers, SES for
-// the mailer.
-//
-// The files bucket: as presigners use it, or as the upload check does (upload).
-func wantGrants(c routes.Clients, readOnly bool, upload ...bool) []string {
+// the mailer, and the files bucket as presigners use it or as the upload
+// check does.
+func wantGrants(f routes.Function) []string {
+	c := f.Clients
 	var g []string
 	switch {
-	case c.Has(routes.Files) && len(upload) > 0:
+	case c.Has(routes.Files) && f.Event.Type == "S3":
 		g = append(g, "ref:UploadCheckAccess")
 	case c.Has(routes.Files):
 		g = append(g, "ref:FilesAccess")
 	}
 	switch {
-	case c.Has(routes.Store) && readOnly:
+	case c.Has(routes.Store) && strings.HasPrefix(f.Event.Route, "GET "):
 		g = append(g, "table-read")
 	case c.Has(routes.Store):
 		g = append(g, "table-write")
@@ -432,9 +385,10 @@ var authorizers = map[httpapi.Access]string{
 }
 
 // TestTemplate holds template.yaml against the table, both ways: its
-// functions are the rows; each HTTP function has the row's one route behind
-// the authorizer of its access level; each stream reader reads the table's
-// stream; and every function is granted exactly what its clients need.
+// functions are the rows; each has the one event of its row (an HTTP
+// function's route behind the authorizer of its access level, a scheduled
+// one's due time as Input); and every function is granted exactly what its
+// clients need.
 func TestTemplate(t *testing.T) {
 	fns := templateFunctions(t)
 	for _, f := range routes.Folders() {
@@ -447,56 +401,26 @@ func TestTemplate(t *testing.T) {
 			t.Errorf("template.yaml declares functions/%s, which has no row in internal/routes", f)
 		}
 	}
-	for _, r := range routes.API {
-		f, ok := fns[r.Folder]
+	for _, fn := range routes.Functions() {
+		f, ok := fns[fn.Folder]
 		if !ok {
 			continue
 		}
-		if !slices.Equal(f.routes, []string{r.Pattern}) || len(f.streams) > 0 {
-			t.Errorf("%s: routes %v and streams %v, want only %s", r.Folder, f.routes, f.streams, r.Pattern)
-		} else if got, want := f.auth[0], authorizers[r.Access]; got != want {
-			t.Errorf("%s (%v): authorizer %q, want %q", r.Pattern, r.Access, got, want)
+		if len(f.events) == 0 || slices.ContainsFunc(f.events, func(e routes.Event) bool { return e != fn.Event }) {
+			t.Errorf("%s: events %v, want only %v", fn.Folder, f.events, fn.Event)
 		}
-		if got, want := f.grants, wantGrants(r.Clients, r.Method() == "GET"); !slices.Equal(got, want) {
-			t.Errorf("%s: policies grant %v, want %v (clients: %v)", r.Folder, got, want, r.Clients)
+		for _, a := range f.auth {
+			if want := authorizers[fn.Access]; a != want {
+				t.Errorf("%s (%v): authorizer %q, want %q", fn.Event.Route, fn.Access, a, want)
+			}
 		}
-	}
-	for _, s := range routes.Streams {
-		f, ok := fns[s.Folder]
-		if !ok {
-			continue
+		for _, in := range f.inputs {
+			if in != jobs.Input {
+				t.Errorf("%s: Input %q, want %q (the due time the job runs for)", fn.Folder, in, jobs.Input)
+			}
 		}
-		if len(f.routes) > 0 || len(f.schedules) > 0 || !slices.Equal(slices.Compact(f.streams), []string{"Table.StreamArn"}) {
-			t.Errorf("%s: routes %v, schedules %v and streams %v, want only the table's stream", s.Folder, f.routes, f.schedules, f.streams)
-		}
-		if got, want := f.grants, wantGrants(s.Clients, false); !slices.Equal(got, want) {
-			t.Errorf("%s: policies grant %v, want %v (clients: %v)", s.Folder, got, want, s.Clients)
-		}
-	}
-	for _, s := range routes.Schedules {
-		f, ok := fns[s.Folder]
-		if !ok {
-			continue
-		}
-		if len(f.routes) > 0 || len(f.streams) > 0 || !slices.Equal(f.schedules, []string{s.Expression + " " + s.Timezone}) {
-			t.Errorf("%s: routes %v, streams %v and schedules %v, want only %s %s", s.Folder, f.routes, f.streams, f.schedules, s.Expression, s.Timezone)
-		} else if f.inputs[0] != jobs.Input {
-			t.Errorf("%s: Input %q, want %q (the due time the job runs for)", s.Folder, f.inputs[0], jobs.Input)
-		}
-		if got, want := f.grants, wantGrants(s.Clients, false); !slices.Equal(got, want) {
-			t.Errorf("%s: policies grant %v, want %v (clients: %v)", s.Folder, got, want, s.Clients)
-		}
-	}
-	for _, u := range routes.Uploads {
-		f, ok := fns[u.Folder]
-		if !ok {
-			continue
-		}
-		if len(f.routes) > 0 || len(f.streams) > 0 || !slices.Equal(f.buckets, []string{"FilesBucket"}) {
-			t.Errorf("%s: routes %v, streams %v and buckets %v, want only the files bucket's events", u.Folder, f.routes, f.streams, f.buckets)
-		}
-		if got, want := f.grants, wantGrants(u.Clients, false, true); !slices.Equal(got, want) {
-			t.Errorf("%s: policies grant %v, want %v (clients: %v)", u.Folder, got, want, u.Clients)
+		if got, want := f.grants, wantGrants(fn); !slices.Equal(got, want) {
+			t.Errorf("%s: policies grant %v, want %v (clients: %v)", fn.Folder, got, want, fn.Clients)
 		}
 	}
 }

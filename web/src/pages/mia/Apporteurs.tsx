@@ -16,6 +16,7 @@ import { apporteurName, personName } from "../../lib/model";
 import { navigate } from "../../lib/router";
 import { ConventionCard, StatutLegalCard } from "./Relation";
 import { DocumentsCard, TYPES_APPORTEUR } from "../../components/Documents";
+import { ApporteurTaches } from "./Daily";
 
 export function ApporteursList({ query }: { query: URLSearchParams }) {
   const statut = query.get("statut") ?? "";
@@ -265,6 +266,8 @@ export function ApporteurView({ id, query }: { id: string; query: URLSearchParam
               <StatutLegalCard result={r} onSaved={(saved) => (a.setData(saved), setNotice("Statut légal enregistré."))} />
               <ConventionCard ap={ap} onChanged={a.reload} />
             </div>
+
+            <ApporteurTaches id={ap.id} />
 
             <DocumentsCard listPath={`/apporteurs/${encodeURIComponent(ap.id)}/documents`} docPath="/documents" types={TYPES_APPORTEUR} />
 

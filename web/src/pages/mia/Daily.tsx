@@ -12,6 +12,7 @@ import { useAsync } from "../../hooks/useAsync";
 import { useForm } from "../../hooks/useForm";
 import { usePaged } from "../../hooks/usePaged";
 import { withQuery } from "../../lib/api";
+import { ApiError } from "../../lib/problem";
 import { formatCentimes, formatDate, formatDateTime, label, STATUT_AFFAIRE } from "../../lib/format";
 import { apporteurName } from "../../lib/model";
 import { navigate } from "../../lib/router";
@@ -23,11 +24,22 @@ const RELANCE: Record<string, string> = {
   appel_apporteur: "Relance : contact apporté",
   affaire_en_cours: "Relance : affaire sans nouvelles",
   echeance: "Relance : échéance",
+  orias_verification: "Relance : vérification ORIAS",
+  rc_pro_expiration: "Relance : RC Pro",
+  conservation: "Relance : conservation RGPD",
 };
+
+/** Where a tâche leads: its record, or the conservation screen for the retention's decisions. */
+function TacheFiche({ t }: { t: Tache }) {
+  if (t.cible) return <Link href={ficheHref(t.cible)!}>{t.cible.nom}</Link>;
+  if (t.relance === "conservation") return <Link href="/mia/rgpd">Conservation des données</Link>;
+  return <>—</>;
+}
 
 export function ficheHref(c: Tache["cible"]): string | undefined {
   if (!c) return undefined;
-  return `/mia/${c.type === "affaire" ? "affaires" : c.type === "entreprise" ? "entreprises" : "contacts"}/${c.id}`;
+  const folder = { affaire: "affaires", entreprise: "entreprises", contact: "contacts", apporteur: "apporteurs" }[c.type];
+  return `/mia/${folder}/${c.id}`;
 }
 
 function jour(day: string): string {
@@ -96,7 +108,7 @@ function TachesTable({ items, onChanged, label: l }: { items: Tache[]; onChanged
           ),
         },
         { label: "Échéance", cell: (t) => `${jour(t.echeance)}${t.heure ? ` à ${t.heure}` : ""}` },
-        { label: "Fiche", cell: (t) => (t.cible ? <Link href={ficheHref(t.cible)!}>{t.cible.nom}</Link> : "—") },
+        { label: "Fiche", cell: (t) => <TacheFiche t={t} /> },
         { label: "Statut", cell: (t) => <Badge value={t.statut === "faite" ? "actif" : t.statut === "ecartee" ? "desactive" : "en_cours"} text={STATUT_TACHE[t.statut]} /> },
         { label: "Actions", actions: true, cell: (t) => <TacheActions t={t} onChanged={onChanged} /> },
       ]}
@@ -182,14 +194,15 @@ export function TachesPage({ query }: { query: URLSearchParams }) {
   );
 }
 
-/** A tâche opened from the digest: looked up in the lists it can be in. */
+/** A tâche, opened from a list or from the digest. */
 export function TacheView({ id }: { id: string }) {
   const t = useAsync(async (signal) => {
-    for (const vue of ["aujourdhui", "en_retard", "a_venir", "faites"]) {
-      const found = (await api.items<Tache>(`/taches?vue=${vue}&limit=200`, signal)).find((x) => x.id === id);
-      if (found) return found;
+    try {
+      return (await api.get<Tache>(`/taches/${encodeURIComponent(id)}`, signal)).data;
+    } catch (e) {
+      if (e instanceof ApiError && e.status === 404) return undefined;
+      throw e;
     }
-    return undefined;
   }, [id]);
   const [saved, setSaved] = useState<Tache>();
   const tache = saved ?? t.data;
@@ -202,7 +215,7 @@ export function TacheView({ id }: { id: string }) {
       </PageHeader>
       {t.loading && <Loading />}
       <ErrorBox error={t.error} onRetry={t.reload} />
-      {!t.loading && !tache && <Empty>Cette tâche est introuvable ou a été écartée.</Empty>}
+      {!t.loading && !t.error && !tache && <Empty>Cette tâche est introuvable.</Empty>}
       {tache && (
         <section class="card" aria-label="La tâche">
           <dl class="facts">
@@ -214,7 +227,9 @@ export function TacheView({ id }: { id: string }) {
             <dt>Statut</dt>
             <dd data-fact="statut">{STATUT_TACHE[tache.statut]}</dd>
             <dt>Fiche</dt>
-            <dd>{tache.cible ? <Link href={ficheHref(tache.cible)!}>{tache.cible.nom}</Link> : "—"}</dd>
+            <dd>
+              <TacheFiche t={tache} />
+            </dd>
             {tache.relance && (
               <>
                 <dt>Origine</dt>
@@ -226,6 +241,24 @@ export function TacheView({ id }: { id: string }) {
         </section>
       )}
     </>
+  );
+}
+
+/** The tâches about an apporteur: the relances of its ORIAS check and RC Pro. */
+export function ApporteurTaches({ id }: { id: string }) {
+  const taches = useAsync((signal) => api.items<Tache>(`/taches?cibleId=${encodeURIComponent(id)}&limit=200`, signal), [id]);
+  return (
+    <section class="card" aria-labelledby={`taches-${id}`}>
+      <h2 id={`taches-${id}`}>Tâches</h2>
+      <ErrorBox error={taches.error} onRetry={taches.reload} />
+      {taches.loading ? (
+        <Loading />
+      ) : (taches.data ?? []).length === 0 ? (
+        <p class="hint">Aucune relance sur cet apporteur : vérification ORIAS et RC Pro à jour.</p>
+      ) : (
+        <TachesTable label="Tâches sur l'apporteur" items={taches.data ?? []} onChanged={() => taches.reload()} />
+      )}
+    </section>
   );
 }
 
