@@ -3,13 +3,16 @@ package main
 import (
 	"encoding/base64"
 	"encoding/json"
+	"math/rand/v2"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/assentis/mycrm/internal/crm"
+	"github.com/assentis/mycrm/internal/dynamo"
 	"github.com/aws/aws-lambda-go/events"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 )
 
 func TestWaves(t *testing.T) {
@@ -147,6 +150,60 @@ func TestSiren(t *testing.T) {
 		s := siren(n)
 		if _, ok := crm.NormalizeSIREN(s); !ok {
 			t.Errorf("siren(%d) = %q: not a valid SIREN", n, s)
+		}
+	}
+}
+
+// The generated tenants hold their contacts', entreprises' and affaires'
+// search index as the stream handler writes it: one item per word, keyed
+// under the MIA by dynamo's builders, and nothing written twice.
+func TestOtherGenIndexesWhatItLoads(t *testing.T) {
+	seq := 0
+	g := &otherGen{seq: &seq, rng: rand.New(rand.NewPCG(1, 2))}
+	perMIA := map[string]int{}
+	seen := map[string]bool{}
+	var words, indexed int
+	for range 3 * otherMIAItems {
+		it := g.next()
+		pk, sk := it["PK"].(*types.AttributeValueMemberS).Value, it["SK"].(*types.AttributeValueMemberS).Value
+		if seen[pk+" "+sk] {
+			t.Fatalf("item %s %s written twice", pk, sk)
+		}
+		seen[pk+" "+sk] = true
+		perMIA[pk]++
+		switch typ := it["type"].(*types.AttributeValueMemberS).Value; {
+		case strings.HasPrefix(sk, dynamo.SearchPrefixSK("")):
+			words++
+			if typ != "mot" {
+				t.Errorf("index item %s has type %q", sk, typ)
+			}
+		case typ == benchType+"contact" || typ == benchType+"entreprise" || typ == benchType+"affaire":
+			indexed++
+		}
+	}
+	if len(perMIA) != 3 || seq != 3 {
+		t.Fatalf("MIAs %v (seq %d), want 3 of %d items", perMIA, seq, otherMIAItems)
+	}
+	if words < 3*indexed {
+		t.Errorf("%d index items for %d indexed entities: want several words each", words, indexed)
+	}
+}
+
+func TestCSVRows(t *testing.T) {
+	for _, tc := range []struct {
+		name       string
+		body       string
+		first      bool
+		rows, cols int
+	}{
+		{"first chunk: BOM and header", "\uFEFFNom;Prénom\r\nDurand;Élodie\r\nMartin;Paul\r\n", true, 2, 2},
+		{"next chunk: rows only", "Durand;Élodie\r\n", false, 1, 2},
+		{"quoted cell with a newline and a separator", "\"a;b\nc\";d;e\r\n", false, 1, 3},
+		{"empty", "", false, 0, 0},
+	} {
+		rows, cols, err := csvRows([]byte(tc.body), tc.first)
+		if err != nil || rows != tc.rows || cols != tc.cols {
+			t.Errorf("%s: %d rows, %d cols, %v; want %d, %d", tc.name, rows, cols, err, tc.rows, tc.cols)
 		}
 	}
 }

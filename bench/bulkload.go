@@ -31,27 +31,51 @@ type LoadStat struct {
 const benchType = "bench-"
 
 // otherMIAItems is how many items each generated MIA owns: a realistic
-// cabinet (contacts, entreprises, affaires with historique, apporteurs).
+// cabinet (contacts, entreprises, affaires with historique, apporteurs, and
+// the search index of its contacts, entreprises and affaires).
 const otherMIAItems = 1000
 
 // bulkLoad writes n items belonging to other, generated MIAs (ids distinct
 // from every real tenant) with BatchWriteItem from many goroutines. Items have
 // the key shapes of the real ones (PK/SK and the GSI attributes of contacts,
-// affaires, historique, apporteurs), so they land in the same indexes with
-// other partition keys. seq numbers the MIAs across calls.
+// affaires, historique, apporteurs; search-index items as the stream handler
+// writes them), so they land in the same indexes and partitions' key ranges
+// with other partition keys. seq numbers the MIAs across calls.
 func bulkLoad(ctx context.Context, db *dynamodb.Client, table string, n, workers int, seq *int) (LoadStat, []map[string]types.AttributeValue, error) {
 	var keys []map[string]types.AttributeValue
-	next := func(i int, rng *rand.Rand) types.WriteRequest {
-		if i%otherMIAItems == 0 {
-			*seq++
-		}
-		item := otherItem(fmt.Sprintf("01BENCH%019d", *seq), i%otherMIAItems, rng)
+	g := &otherGen{seq: seq, rng: rand.New(rand.NewPCG(uint64(*seq), 42))}
+	st, err := batchWrite(ctx, db, table, n, workers, func(int) types.WriteRequest {
+		item := g.next()
 		keys = append(keys, map[string]types.AttributeValue{"PK": item["PK"], "SK": item["SK"]})
 		return types.WriteRequest{PutRequest: &types.PutRequest{Item: item}}
-	}
-	rng := rand.New(rand.NewPCG(uint64(*seq), 42))
-	st, err := batchWrite(ctx, db, table, n, workers, func(i int) types.WriteRequest { return next(i, rng) })
+	})
 	return st, keys, err
+}
+
+// otherGen yields the items of generated MIAs one by one: each MIA's
+// entities with their index items, until the MIA holds otherMIAItems.
+type otherGen struct {
+	seq     *int
+	rng     *rand.Rand
+	mia     string
+	inMIA   int // items of the current MIA so far
+	k       int // next entity of the current MIA
+	pending []map[string]types.AttributeValue
+}
+
+func (g *otherGen) next() map[string]types.AttributeValue {
+	for len(g.pending) == 0 {
+		if g.mia == "" || g.inMIA >= otherMIAItems {
+			*g.seq++
+			g.mia, g.inMIA, g.k = fmt.Sprintf("01BENCH%019d", *g.seq), 0, 0
+		}
+		g.pending = otherEntity(g.mia, g.k, g.rng)
+		g.k++
+	}
+	it := g.pending[0]
+	g.pending = g.pending[1:]
+	g.inMIA++
+	return it
 }
 
 // bulkDelete deletes the items of the given keys, as bulkLoad wrote them.
@@ -127,10 +151,13 @@ var (
 	noms           = []string{"Martin", "Bernard", "Dubois", "Thomas", "Robert", "Richard", "Petit", "Durand", "Leroy", "Moreau"}
 )
 
-// otherItem is the k-th item (0 ≤ k < otherMIAItems) of MIA m: 40 % contacts,
-// 10 % entreprises, 20 % affaires, 25 % historique entries, 5 % apporteurs.
-// Keys come from internal/dynamo, so they have the shapes of the real items.
-func otherItem(m string, k int, rng *rand.Rand) map[string]types.AttributeValue {
+// otherEntity is the k-th entity of MIA m: 40 % contacts, 10 % entreprises,
+// 20 % affaires, 25 % historique entries, 5 % apporteurs; contacts,
+// entreprises and affaires come with their search-index items (the words
+// the stream handler would index, built by crm and internal/dynamo as it
+// builds them), so a contact is ≈ 8 items. Keys come from internal/dynamo,
+// so they have the shapes of the real items.
+func otherEntity(m string, k int, rng *rand.Rand) []map[string]types.AttributeValue {
 	s := func(v string) types.AttributeValue { return &types.AttributeValueMemberS{Value: v} }
 	n := func(v int) types.AttributeValue { return &types.AttributeValueMemberN{Value: fmt.Sprint(v)} }
 	mia := crm.MIAID(m)
@@ -142,6 +169,7 @@ func otherItem(m string, k int, rng *rand.Rand) map[string]types.AttributeValue 
 	item := map[string]types.AttributeValue{
 		"PK": s(dynamo.MIAPK(mia)), "createdAt": s(ts), "updatedAt": s(ts), "version": n(1),
 	}
+	var index *crm.SearchEntry // the entity's search-index entry, if it has one
 	switch r := k % 20; {
 	case r < 8: // contact
 		statut := statutsContact[rng.IntN(2)]
@@ -158,6 +186,10 @@ func otherItem(m string, k int, rng *rand.Rand) map[string]types.AttributeValue 
 		item["telephone"] = s(fmt.Sprintf("+336%08d", rng.IntN(1e8)))
 		item["ville"] = s(villes[rng.IntN(len(villes))])
 		item["recherche"] = s(strings.ToLower(nom) + " camille")
+		if e, ok := crm.SearchEntryOfContact(crm.Contact{ID: crm.ContactID(id), Nom: nom, Prenom: "Camille",
+			Email: item["email"].(*types.AttributeValueMemberS).Value, Telephone: item["telephone"].(*types.AttributeValueMemberS).Value}); ok {
+			index = &e
+		}
 	case r < 10: // entreprise
 		item["SK"] = s(dynamo.EntrepriseSK(crm.EntrepriseID(id)))
 		item["GSI1PK"], item["GSI1SK"] = s(dynamo.ClientCollection(mia, id)), s("#")
@@ -165,6 +197,9 @@ func otherItem(m string, k int, rng *rand.Rand) map[string]types.AttributeValue 
 		item["raisonSociale"] = s(nom + " et Fils SARL")
 		item["siren"] = s(fmt.Sprintf("%09d", rng.IntN(1e9)))
 		item["adresse"] = s("12 rue de la République, 69002 " + villes[rng.IntN(len(villes))])
+		e := crm.SearchEntryOfEntreprise(crm.Entreprise{ID: crm.EntrepriseID(id), RaisonSociale: nom + " et Fils SARL",
+			Siren: item["siren"].(*types.AttributeValueMemberS).Value})
+		index = &e
 	case r < 14: // affaire
 		statut := statutsAffaire[rng.IntN(len(statutsAffaire))]
 		client := ulid.Make().String()
@@ -177,6 +212,10 @@ func otherItem(m string, k int, rng *rand.Rand) map[string]types.AttributeValue 
 		item["clientId"], item["produitId"], item["apporteurId"] = s(client), s("SANTE_TNS"), s(string(apporteur))
 		item["primeAnnuelleCentimes"] = n(50000 + rng.IntN(500000))
 		item["tauxCommissionMIA"], item["tauxCommissionApporteur"] = n(10+rng.IntN(20)), n([]int{15, 20, 25}[rng.IntN(3)])
+		item["clientNom"], item["produitNom"] = s("Camille "+nom), s("Santé TNS")
+		e := crm.SearchEntryOfAffaire(crm.Affaire{ID: crm.AffaireID(id), ClientNom: "Camille " + nom, ProduitNom: "Santé TNS",
+			Statut: crm.AffaireStatut(statut)})
+		index = &e
 	case r < 19: // historique entry
 		affaire := crm.AffaireID(ulid.Make().String())
 		item["SK"] = s(dynamo.HistoriqueSK(affaire, at, 0))
@@ -184,6 +223,8 @@ func otherItem(m string, k int, rng *rand.Rand) map[string]types.AttributeValue 
 		item["type"], item["statut"], item["auteur"] = s(benchType+"historique"), s("en_cours"), s("MIA")
 		item["message"] = s("Affaire créée")
 	default: // apporteur
+		// Its own id (the others refer to 50 of them, some not loaded).
+		apporteur = crm.ApporteurID(fmt.Sprintf("01APPORTEUR%015d", k))
 		item["SK"] = s(dynamo.ApporteurSK(apporteur))
 		item["GSI2PK"], item["GSI2SK"] = s(dynamo.ApporteurStatutList(mia, "actif")), s(string(apporteur))
 		item["type"], item["id"], item["statut"] = s(benchType+"apporteur"), s(string(apporteur)), s("actif")
@@ -191,5 +232,13 @@ func otherItem(m string, k int, rng *rand.Rand) map[string]types.AttributeValue 
 		item["telephone"] = s(fmt.Sprintf("+336%08d", rng.IntN(1e8)))
 		item["localisation"] = s(villes[rng.IntN(len(villes))])
 	}
-	return item
+	out := []map[string]types.AttributeValue{item}
+	if index != nil {
+		words, err := dynamo.SearchItems(mia, *index)
+		if err != nil {
+			panic(err) // strings only: cannot fail
+		}
+		out = append(out, words...)
+	}
+	return out
 }

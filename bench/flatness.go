@@ -38,6 +38,10 @@ func flatPhase(ctx context.Context, st *benchStack, o options, log io.Writer) ([
 	add("GET /espace-apporteur/commissions", "GET /espace-apporteur/commissions", "/espace-apporteur/commissions", st.apporteur.token)
 	add("GET /tableau-de-bord", "GET /tableau-de-bord", "/tableau-de-bord", st.mia.token)
 	add("GET /taches", "GET /taches?vue=aujourdhui", "/taches?vue=aujourdhui", st.mia.token)
+	// The other MIAs' contacts, entreprises and affaires come with their
+	// search index (bulkload.go), with names the bench MIA's share.
+	add("GET /recherche", "GET /recherche?q=dur", "/recherche?q=dur", st.mia.token)
+	add("GET /exports/contacts", "GET /exports/contacts (first chunk)", "/exports/contacts", st.mia.token)
 	if len(frs) == 0 {
 		return nil, nil, fmt.Errorf("none of the flatness routes can run yet")
 	}

@@ -40,6 +40,7 @@ type Report struct {
 	Flatness  []*Flatness    `json:"flatness"`
 	Load      []LoadStat     `json:"bulkLoad,omitempty"`
 	Import    *ImportBench   `json:"import,omitempty"`
+	Export    *ExportBench   `json:"export,omitempty"`
 	Notes     []string       `json:"notes,omitempty"`
 }
 
@@ -100,7 +101,7 @@ func run(ctx context.Context, args []string, stdout, log io.Writer) error {
 	fs.IntVar(&o.big, "big", 100000, "items of other MIAs in the big table (flatness)")
 	fs.BoolVar(&o.keepConsumers, "keep-consumers", false, "keep the stream consumers running while other MIAs' items are loaded")
 	fs.BoolVar(&o.doc, "doc", false, "also replace the block between the bench markers of docs/performance.md with the tables (make bench sets it)")
-	fs.StringVar(&skip, "skip", "", "comma-separated phases to skip: cold,routes,flat,import")
+	fs.StringVar(&skip, "skip", "", "comma-separated phases to skip: cold,routes,flat,import,export")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}

@@ -37,7 +37,7 @@ func runPhases(ctx context.Context, o options, rep *Report, routes []Route, log 
 		}
 	}()
 
-	if !o.skip["routes"] || !o.skip["flat"] || !o.skip["import"] {
+	if !o.skip["routes"] || !o.skip["flat"] || !o.skip["import"] || !o.skip["export"] {
 		if err := st.prepare(ctx, log); err != nil {
 			return err
 		}
@@ -62,12 +62,24 @@ func runPhases(ctx context.Context, o options, rep *Report, routes []Route, log 
 		imp, err := importPhase(ctx, st, 10000)
 		if err != nil {
 			rep.Notes = append(rep.Notes, "import: "+err.Error())
+			fmt.Fprintln(log, "bench: import:", err)
 		} else {
 			rep.Import = imp
-			rep.Notes = append(rep.Notes, fmt.Sprintf("import: %d lines in %.1f s (%.0f lines/s, %d worker runs); undo in %.1f s; upload check %.1f s",
-				imp.Lines, imp.Seconds, imp.LinesPerSec, imp.WorkerRuns, imp.UndoSeconds, imp.UploadChecks))
+			fmt.Fprintf(log, "bench: import: %d lines in %.1f s (%.0f lines/s, %d worker runs); undo in %.1f s; upload check %.1f s\n",
+				imp.Lines, imp.Seconds, imp.LinesPerSec, imp.WorkerRuns, imp.UndoSeconds, imp.UploadChecks)
 		}
-		fmt.Fprintln(log, "bench: import:", rep.Notes[len(rep.Notes)-1])
+	}
+	if !o.skip["export"] {
+		// The export of 10,000 rows (issue 15), chunk after chunk.
+		exp, err := exportPhase(ctx, st, 10000, log)
+		if err != nil {
+			rep.Notes = append(rep.Notes, "export: "+err.Error())
+			fmt.Fprintln(log, "bench: export:", err)
+		} else {
+			rep.Export = exp
+			fmt.Fprintf(log, "bench: export: %d rows in %.2f s (%.0f rows/s), %d chunks, ≤ %d round trips and %.1f capacity units per chunk, largest %d bytes\n",
+				exp.Rows, exp.Seconds, exp.RowsPerSec, exp.Chunks, exp.MaxRoundTrips, exp.CapacityMax, exp.MaxBytes)
+		}
 	}
 	if !o.skip["cold"] {
 		rep.Cold = coldPhase(ctx, o, st, rie, bins, routes, log)

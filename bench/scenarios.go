@@ -29,6 +29,7 @@ type data struct {
 	apporteur                       string            // the activated apporteur
 	membre                          string            // its membership id (X-Mandataire)
 	convention                      bool              // it has a convention (statut légal set)
+	out                             dataOut           // issue 15's setup (dataout.go)
 	tache                           string            // a tâche due today
 }
 
@@ -98,6 +99,7 @@ func (st *benchStack) prepare(ctx context.Context, log io.Writer) error {
 	if err := st.prepareApporteurs(ctx, stamp); err != nil {
 		fmt.Fprintln(log, "bench: apporteurs:", err)
 	}
+	st.prepareDataOut(ctx, log)
 	fmt.Fprintf(log, "bench: prepared MIA %s (%d contacts, %d entreprises, %d affaires, apporteur %q) in %s\n", st.miaID,
 		len(d.contacts), len(d.entreprises), len(d.affaires), d.apporteur, time.Since(start).Round(time.Millisecond))
 	return nil
@@ -431,6 +433,7 @@ func (st *benchStack) scenarios() map[string]*scenario {
 		get("GET /espace-apporteur/documents", "apporteur: own documents", "/espace-apporteur/documents", app)
 	}
 	get("GET /parametres", "MIA settings", "/parametres", mia)
+	st.dataOutScenarios(s, get, patch)
 	return s
 }
 
@@ -445,6 +448,8 @@ func (st *benchStack) variants() map[string][]string {
 	v := map[string][]string{
 		"GET /contacts":   {"statut=prospect", "q=durand"},
 		"GET /apporteurs": {"statut=actif"},
+		// Two words: the longest keys the index read, the other filters it.
+		"GET /recherche": {"q=durand+setup"},
 	}
 	a := st.data.apporteur
 	if a != "" {
@@ -482,7 +487,11 @@ func (st *benchStack) variantScenario(key, path string) {
 	if st.extra == nil {
 		st.extra = map[string]*scenario{}
 	}
-	st.extra[key] = &scenario{name: "list filter", next: func(int) (call, error) {
+	name := "list filter"
+	if strings.HasPrefix(key, "GET /recherche") {
+		name = "two words: the longer keys the index read, the other filters it"
+	}
+	st.extra[key] = &scenario{name: name, next: func(int) (call, error) {
 		return call{method: "GET", path: path, token: st.mia.token}, nil
 	}}
 }
@@ -491,7 +500,7 @@ var seq = time.Now().UnixNano() % 1e6
 
 func newContact(kind string, i int) map[string]any {
 	n := seq*1000 + int64(i)
-	tag := map[string]int64{"setup": 1, "post": 2, "apporteur": 4, "espace": 5}[kind] // +33 6[0-24-8]: allocated mobile ranges
+	tag := map[string]int64{"setup": 1, "post": 2, "apporteur": 4, "espace": 5, "erase": 8}[kind] // +33 6[0-24-8]: allocated mobile ranges
 	return map[string]any{
 		"nom": "Durand", "prenom": fmt.Sprintf("%s %d", kind, i),
 		"email":     fmt.Sprintf("%s-%d-%d@bench.test", kind, seq, i),

@@ -106,6 +106,13 @@ func TestRelancesOfAnApporteurStatut(t *testing.T) {
 	// Another MIA's id: 404, like an unknown one.
 	other := newTenant(t, false)
 	wantStatus(t, call(t, "GET", "/taches/"+o.ID, other.token, nil), 404)
+
+	// Erased, the apporteur leaves no relance naming it.
+	wantStatus(t, call(t, "POST", "/apporteurs/"+app.ID+"/effacement", mia.token, map[string]any{"confirmation": true}), 200)
+	if got := taches(t, mia.token, "cibleId="+app.ID); len(got) != 0 {
+		t.Errorf("relances after the erasure: %+v, want none", got)
+	}
+	wantStatus(t, call(t, "GET", "/taches/"+o.ID, mia.token, nil), 404)
 }
 
 func containsTache(ts []tacheJSON, id string) bool {

@@ -72,7 +72,11 @@ func StatutRelance(r Reveil, a Apporteur, today string) (Tache, bool) {
 		if s.RCProExpiration != r.Ref {
 			return Tache{}, false
 		}
-		t.Titre = fmt.Sprintf("Demander à %s sa nouvelle attestation de RC Pro (expire le %s)", nom, frDate(r.Ref))
+		verbe := "expire" // recorded already expired, it is woken at once
+		if r.Ref < today {
+			verbe = "a expiré"
+		}
+		t.Titre = fmt.Sprintf("Demander à %s sa nouvelle attestation de RC Pro (%s le %s)", nom, verbe, frDate(r.Ref))
 	default:
 		return Tache{}, false
 	}

@@ -94,6 +94,8 @@ func TestStatutRelance(t *testing.T) {
 			"Vérifier l'immatriculation ORIAS de Julie Lefèvre (dernière vérification le 01/10/2025)", "2026-11-27"},
 		{"RC Pro: due on Monday when woken on a Saturday", rcpro, nil, "2026-11-28",
 			"Demander à Julie Lefèvre sa nouvelle attestation de RC Pro (expire le 20/12/2026)", "2026-11-30"},
+		{"RC Pro recorded already expired", rcpro, nil, "2026-12-21",
+			"Demander à Julie Lefèvre sa nouvelle attestation de RC Pro (a expiré le 20/12/2026)", "2026-12-21"},
 		{"check date changed since", orias, func(a Apporteur) Apporteur {
 			s := *a.StatutLegal
 			s.VerifieLe = "2026-11-02"

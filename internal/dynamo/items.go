@@ -5,6 +5,8 @@ import (
 	"time"
 
 	"github.com/assentis/mycrm/internal/crm"
+	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 )
 
 // Persistence records: what an item looks like in the table. Domain types
@@ -310,4 +312,12 @@ func nationalPhone(e164 string) string {
 		return "0" + e164[3:]
 	}
 	return ""
+}
+
+// ContactItem is the item of contact c of MIA m as CreateContact writes it
+// (without its uniqueness guards and idempotency record): for tools that
+// load a table directly (the benchmark's export base), so that the lists
+// and exports read it as they read the store's own.
+func ContactItem(m crm.MIAID, c crm.Contact) (map[string]types.AttributeValue, error) {
+	return attributevalue.MarshalMap(toContactItem(m, c))
 }

@@ -164,18 +164,7 @@ func (s *Store) eraseDailyWork(ctx context.Context, m crm.MIAID, c crm.ContactID
 			return nil
 		})
 	}
-	cibleTaches := func(cibleID string) error {
-		in := &dynamodb.QueryInput{TableName: &s.table, IndexName: aws.String(indexGSI1)}
-		if err := withExpr(in, expression.Key(attrGSI1PK).Equal(expression.Value(CibleCollection(m, cibleID))), nil); err != nil {
-			return internal("erase taches", err)
-		}
-		return eachQueried(ctx, s, "erase taches", in, func(k keys) error {
-			if strings.HasPrefix(k.SK, prefixTache) {
-				del[k.SK] = true
-			}
-			return nil
-		})
-	}
+	cibleTaches := func(cibleID string) error { return s.cibleTacheSKs(ctx, m, cibleID, del) }
 	if err := timeline(string(c), func(kind string) bool { return kind == crm.ActiviteCreation }); err != nil {
 		return err
 	}
@@ -220,10 +209,25 @@ func (s *Store) deleteAll(ctx context.Context, op string, m crm.MIAID, sks map[s
 	return s.transactChunks(ctx, op, del)
 }
 
+// cibleTacheSKs adds to del the sort keys of the tâches about record
+// cibleID (Query GSI1, paged).
+func (s *Store) cibleTacheSKs(ctx context.Context, m crm.MIAID, cibleID string, del map[string]bool) error {
+	in := &dynamodb.QueryInput{TableName: &s.table, IndexName: aws.String(indexGSI1)}
+	if err := withExpr(in, expression.Key(attrGSI1PK).Equal(expression.Value(CibleCollection(m, cibleID))), nil); err != nil {
+		return internal("erase taches", err)
+	}
+	return eachQueried(ctx, s, "erase taches", in, func(k keys) error {
+		if strings.HasPrefix(k.SK, prefixTache) {
+			del[k.SK] = true
+		}
+		return nil
+	})
+}
+
 // EraseApporteur anonymises an apporteur: its name becomes
 // crm.ApporteurEffaceNom, its email, telephone, localisation and remarques
 // are removed, it is deactivated, its email guard released, with an audit
-// entry, in one transaction. Its affaires and commission totals remain. The
+// entry, in one transaction; then the tâches about it are deleted. Its affaires and commission totals remain. The
 // caller deletes its Cognito account first (CognitoSub of the result read).
 func (s *Store) EraseApporteur(ctx context.Context, m crm.MIAID, p crm.ApporteurID, audit crm.AuditEntry) error {
 	it, err := s.apporteurItem(ctx, m, p)
@@ -277,13 +281,17 @@ func (s *Store) EraseApporteur(ctx context.Context, m crm.MIAID, p crm.Apporteur
 }
 
 // eraseApporteurWork deletes the daily work of an erased apporteur: the
-// tâches assigned to it and the notes it wrote (its own words), found in its
-// collection (GSI3: two Queries); deleted as items, so the stream takes
+// relances about it (its ORIAS check, its RC Pro: its name in their titles;
+// GSI1 of the record), the tâches assigned to it and the notes it wrote (its
+// own words; its GSI3 collection, two Queries); deleted as items, so the stream takes
 // them off the dashboard, the agenda and the timelines. The MIA's own notes
 // it was shown stay (they are the MIA's, about its client). Run again, it
 // finds only what is left.
 func (s *Store) eraseApporteurWork(ctx context.Context, m crm.MIAID, p crm.ApporteurID) error {
 	del := map[string]bool{}
+	if err := s.cibleTacheSKs(ctx, m, string(p), del); err != nil {
+		return err
+	}
 	for _, q := range []struct {
 		prefix string
 		filter []expression.ConditionBuilder

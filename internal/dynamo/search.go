@@ -28,6 +28,26 @@ type searchItem struct {
 	Mots    string `dynamodbav:"mots"`
 }
 
+func toSearchItem(m crm.MIAID, e crm.SearchEntry, token string) searchItem {
+	return searchItem{PK: MIAPK(m), SK: SearchSK(token, e.Kind, e.ID), Type: typeSearch, Kind: string(e.Kind),
+		ID: e.ID, Libelle: e.Libelle, Detail: e.Detail, Mots: crm.SearchText(e.Tokens)}
+}
+
+// SearchItems are the index items IndexSearch writes for entry e of MIA m,
+// one per word: for tools that load a table directly (the benchmark's
+// other tenants), so that their index has the real shape.
+func SearchItems(m crm.MIAID, e crm.SearchEntry) ([]map[string]types.AttributeValue, error) {
+	out := make([]map[string]types.AttributeValue, 0, len(e.Tokens))
+	for _, t := range e.Tokens {
+		av, err := attributevalue.MarshalMap(toSearchItem(m, e, t))
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, av)
+	}
+	return out, nil
+}
+
 // searchReadLimit bounds the items one query reads (before the filter of
 // the other words): a one-letter query on a large base reads this many
 // index items, ≈ 40 KB, never the whole partition.
@@ -50,9 +70,7 @@ func (s *Store) IndexSearch(ctx context.Context, m crm.MIAID, old, cur *crm.Sear
 	if cur != nil {
 		for _, t := range cur.Tokens {
 			keep[t] = true
-			it := searchItem{PK: MIAPK(m), SK: SearchSK(t, cur.Kind, cur.ID), Type: typeSearch, Kind: string(cur.Kind),
-				ID: cur.ID, Libelle: cur.Libelle, Detail: cur.Detail, Mots: crm.SearchText(cur.Tokens)}
-			av, err := attributevalue.MarshalMap(it)
+			av, err := attributevalue.MarshalMap(toSearchItem(m, *cur, t))
 			a.add(types.TransactWriteItem{Put: &types.Put{TableName: &s.table, Item: av}}, err)
 		}
 	}

@@ -13,6 +13,7 @@ import assert from "node:assert/strict";
 import {
   walk, BASE, MIA_EMAIL, MIA_PASSWORD, newPage, screenshot, login, emailLinks, followEmailLinks,
   fact, expectFact, eventually, randomMobile, randomSiren, squash, digits,
+  newApporteur, activateApporteur, newContact, newAffaire,
 } from "./walk.mjs";
 
 walk("onboarding", "the onboarding text, through the UI: MIA → apporteur → contact → entreprise → affaire at 20 % → apporteur sees its commission", onboarding);
@@ -68,49 +69,14 @@ async function onboarding() {
   await screenshot(mia, "mia-accueil");
 
   // 2. "Apporteurs d'affaires" → "Nouvel apporteur" → "Ajouter", every field filled.
-  await mia.getByRole("navigation", { name: "Menu principal" }).getByRole("link", { name: "Apporteurs d'affaires" }).click();
-  await mia.getByRole("heading", { name: "Apporteurs d'affaires" }).waitFor();
-  await mia.locator(".cards, .empty").first().waitFor();
-  await screenshot(mia, "mia-apporteurs");
-  await mia.getByRole("link", { name: "Nouvel apporteur" }).first().click();
-  await mia.getByLabel("Nom", { exact: true }).fill(apporteur.nom);
-  await mia.getByLabel("Prénom").fill(apporteur.prenom);
-  await mia.getByLabel("Téléphone").fill(apporteur.telephone);
-  await mia.getByLabel("Email").fill(apporteur.email);
-  await mia.getByLabel("Localisation").fill(apporteur.localisation);
-  await mia.getByLabel("Remarques").fill(apporteur.remarques);
-  await screenshot(mia, "mia-nouvel-apporteur");
-  await mia.getByRole("button", { name: "Ajouter" }).click();
+  // What was saved comes back on its page.
+  await newApporteur(mia, apporteur, { shots: { list: "mia-apporteurs", form: "mia-nouvel-apporteur", saved: "mia-fiche-apporteur" } });
   await mia.getByText("email d'activation lui a été envoyé").waitFor();
   await mia.getByText("Invitation envoyée").first().waitFor();
-  // What was saved comes back on its page.
-  await mia.getByRole("heading", { name: `${apporteur.prenom} ${apporteur.nom}` }).waitFor();
-  await expectFact(mia, "Email", apporteur.email);
-  await expectFact(mia, "Téléphone", apporteur.telephone, digits);
-  await expectFact(mia, "Localisation", apporteur.localisation);
-  await expectFact(mia, "Remarques", apporteur.remarques);
-  await screenshot(mia, "mia-fiche-apporteur");
 
-  // 3. The activation email, read from SES local: its link opens the activation page.
-  const mail = await emailLinks(apporteur.email, since, /activer votre espace apporteur/);
-  assert.equal(mail.links.length, 1, `activation email links ${mail.links}`);
-  assert.match(mail.links[0], /^\/activation\?token=/);
-
-  // 4. The apporteur activates its account, then logs in.
-  const app = await newPage();
-  await app.goto(`${BASE}${mail.links[0]}`);
-  await app.getByRole("heading", { name: "Activation du compte" }).waitFor();
-  await app.getByLabel("Mot de passe", { exact: true }).fill(apporteurPassword);
-  await app.getByLabel("Confirmez le mot de passe").fill(apporteurPassword);
-  await screenshot(app, "activation");
-  await app.getByRole("button", { name: "Activer mon compte" }).click();
-  await app.waitForURL(/\/(connexion|espace)/);
-  if (new URL(app.url()).pathname === "/connexion") {
-    await app.getByText("Votre compte est activé").waitFor();
-    await screenshot(app, "connexion-compte-active");
-    await login(app, "apporteur", apporteur.email, apporteurPassword);
-  }
-  await app.getByRole("heading", { name: "Mes contacts" }).waitFor();
+  // 3-4. The activation email, read from SES local: its only link opens the activation page;
+  // the apporteur activates its account, then logs in.
+  const app = await activateApporteur(apporteur.email, apporteurPassword, since, { shots: { form: "activation", connexion: "connexion-compte-active" } });
   await app.getByText("Vous n'avez pas encore apporté de contact").waitFor();
   await screenshot(app, "apporteur-mes-contacts-vide");
 
@@ -156,26 +122,7 @@ async function onboarding() {
   await screenshot(mia, "mia-fiche-apporteur-actif");
 
   // 6b. The MIA's own "Nouveau contact", every field filled, attributed to the apporteur…
-  await mia.getByRole("navigation", { name: "Menu principal" }).getByRole("link", { name: "Contacts", exact: true }).click();
-  await mia.getByRole("link", { name: "Nouveau contact" }).first().click();
-  await mia.getByLabel("Nom", { exact: true }).fill(propre.nom);
-  await mia.getByLabel("Prénom").fill(propre.prenom);
-  await mia.getByLabel("Téléphone").fill(propre.telephone);
-  await mia.getByLabel("Email").fill(propre.email);
-  await mia.getByLabel("Adresse").fill(propre.adresse);
-  const apporteurSelect = mia.getByLabel("Apporteur d'affaires");
-  await apporteurSelect.locator("option", { hasText: apporteur.nom }).waitFor({ state: "attached" });
-  await apporteurSelect.selectOption({ label: `${apporteur.prenom} ${apporteur.nom}` });
-  await mia.getByLabel("Remarques").fill(propre.remarques);
-  await screenshot(mia, "mia-nouveau-contact");
-  await mia.getByRole("button", { name: "Ajouter" }).click();
-  await mia.getByText("Contact ajouté.").waitFor();
-  await mia.getByRole("heading", { name: `${propre.prenom} ${propre.nom}` }).waitFor();
-  await expectFact(mia, "Email", propre.email);
-  await expectFact(mia, "Téléphone", propre.telephone, digits);
-  await expectFact(mia, "Adresse", propre.adresse);
-  await expectFact(mia, "Apporteur", `${apporteur.prenom} ${apporteur.nom}`);
-  await expectFact(mia, "Remarques", propre.remarques);
+  await newContact(mia, propre, { apporteur: `${apporteur.prenom} ${apporteur.nom}`, shots: { form: "mia-nouveau-contact" } });
   // … then "Modifier", every field changed.
   await mia.getByRole("button", { name: "Modifier" }).first().click();
   const edit = mia.getByRole("form", { name: "Modifier le contact" });
@@ -229,24 +176,8 @@ async function onboarding() {
   await screenshot(mia, "mia-fiche-entreprise");
 
   // 8. "Affaires" → "Nouvelle affaire": contact, then produit (and its prime), then "Valider".
-  await mia.getByRole("navigation", { name: "Menu principal" }).getByRole("link", { name: "Affaires", exact: true }).click();
-  await mia.getByRole("tab", { name: "En cours" }).waitFor();
-  await mia.getByRole("link", { name: "Nouvelle affaire" }).first().click();
-  await mia.getByLabel("Filtrer vos contacts et entreprises").fill(contact.nom);
-  const client = mia.getByLabel("Contact", { exact: true });
-  await client.locator("option", { hasText: contact.nom }).first().waitFor({ state: "attached" });
-  await client.selectOption(await client.locator("option", { hasText: `${contact.prenom} ${contact.nom}` }).first().getAttribute("value"));
-  const produit = mia.getByLabel("Produit", { exact: true });
-  await produit.locator("option:not([value=''])").first().waitFor({ state: "attached" });
-  const produitOption = produit.locator("option:not([value=''])").first();
-  const produitNom = (await produitOption.textContent()).split(" — ")[0].trim();
-  await produit.selectOption(await produitOption.getAttribute("value"));
-  await mia.getByLabel("Prime annuelle (€)").fill("1 500,00");
   // The contact has an apporteur: its rate can be chosen now.
-  await mia.getByLabel("Taux de commission Apporteur").selectOption("15");
-  await screenshot(mia, "mia-nouvelle-affaire");
-  await mia.getByRole("button", { name: "Valider" }).click();
-  await mia.getByRole("status").filter({ hasText: "Affaire créée" }).waitFor();
+  const { produitNom } = await newAffaire(mia, contact, { prime: "1 500,00", taux: "15", shots: { form: "mia-nouvelle-affaire" } });
   // The prime and rate typed on the form are the affaire's from the start: no 0,00 €.
   await expectFact(mia, "Prime annuelle", "1 500,00 €");
   await expectFact(mia, "Taux apporteur", "15 %");

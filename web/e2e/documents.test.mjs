@@ -2,7 +2,9 @@
 // checklist shows the DER verified), downloads and deletes/restores it, and switches the DDA
 // setting; an apporteur uploads its RC Pro from "Mon profil" and sees it verified.
 import assert from "node:assert/strict";
-import { walk, BASE, MIA_EMAIL, MIA_PASSWORD, newPage, screenshot, login, emailLinks, randomMobile } from "./walk.mjs";
+import {
+  walk, BASE, MIA_EMAIL, MIA_PASSWORD, newPage, screenshot, login, randomMobile, newApporteur, activateApporteur, newContact, newAffaire,
+} from "./walk.mjs";
 
 walk("documents", "Documents: affaire and apporteur profil uploads, checklist, delete/undo", documentsWalk);
 
@@ -12,38 +14,21 @@ const PDF = Buffer.from(
     "3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 612 792]>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n",
 );
 
-/** Calls the API from the page with its session (setup the walk does not test). */
-async function apiCall(page, method, path, body) {
-  return page.evaluate(
-    async ({ method, path, body }) => {
-      const s = JSON.parse(sessionStorage.getItem("mycrm.session"));
-      const res = await fetch(path, {
-        method,
-        headers: { Authorization: `Bearer ${s.idToken}`, "Content-Type": "application/json", "Idempotency-Key": crypto.randomUUID() },
-        body: body === undefined ? undefined : JSON.stringify(body),
-      });
-      return { status: res.status, data: await res.json().catch(() => undefined) };
-    },
-    { method, path, body },
-  );
-}
-
 async function documentsWalk() {
   const run = Date.now().toString(36);
   const mia = await newPage();
   await login(mia, "mia", MIA_EMAIL, MIA_PASSWORD);
   await mia.waitForURL(/\/mia/);
 
-  // Setup through the API: a contact and its affaire.
-  const contact = await apiCall(mia, "POST", "/contacts", { nom: `Doc-${run}`, prenom: "Paul", email: `paul.${run}@exemple.test` });
-  assert.equal(contact.status, 201, JSON.stringify(contact.data));
-  const produits = await apiCall(mia, "GET", "/produits");
-  assert.equal(produits.status, 200);
-  const affaire = await apiCall(mia, "POST", "/affaires", { clientId: contact.data.id, produitId: produits.data.items[0].id });
-  assert.equal(affaire.status, 201, JSON.stringify(affaire.data));
+  // Setup: a contact and its affaire.
+  const contact = {
+    nom: `Doc-${run}`, prenom: "Paul", email: `paul.${run}@exemple.test`, telephone: randomMobile(),
+    adresse: "2 rue des Carmes, 31000 Toulouse", remarques: "Dossier emprunteur.",
+  };
+  await newContact(mia, contact);
+  await newAffaire(mia, contact, { prime: "600,00" });
 
   // 1. The affaire: the checklist says the DER is missing, then verified after the upload.
-  await mia.goto(`${BASE}/mia/affaires/${affaire.data.id}`);
   const card = mia.locator("section.documents-card");
   await card.getByRole("heading", { name: "Documents" }).waitFor();
   await card.locator('[data-piece="der"]').getByText("manquant").waitFor();
@@ -86,20 +71,15 @@ async function documentsWalk() {
   assert.equal(await dda.isChecked(), false);
 
   // 3. An apporteur, invited and activated, uploads its RC Pro from its profil.
-  const email = `doc.${run}@exemple.test`;
   const password = `Apporteur-${run}-7Q`;
   const since = Math.floor(Date.now() / 1000) - 5;
-  const ap = await apiCall(mia, "POST", "/apporteurs", { nom: `Doc-${run}`, prenom: "Anne", email, telephone: randomMobile() });
-  assert.equal(ap.status, 201, JSON.stringify(ap.data));
-  const activation = await emailLinks(email, since, /activer votre espace apporteur/);
-  const app = await newPage();
-  await app.goto(`${BASE}${activation.links[0]}`);
-  await app.getByLabel("Mot de passe", { exact: true }).fill(password);
-  await app.getByLabel("Confirmez le mot de passe").fill(password);
-  await app.getByRole("button", { name: "Activer mon compte" }).click();
-  await app.waitForURL(/\/(connexion|espace)/);
-  if (new URL(app.url()).pathname === "/connexion") await login(app, "apporteur", email, password);
-  await app.getByRole("heading", { name: "Mes contacts" }).waitFor();
+  const apporteur = {
+    nom: `Doc-${run}`, prenom: "Anne", email: `doc.${run}@exemple.test`, telephone: randomMobile(),
+    localisation: "Toulouse (31)", remarques: "Courtière en crédit.",
+  };
+  await newApporteur(mia, apporteur);
+  const apporteurURL = mia.url();
+  const app = await activateApporteur(apporteur.email, password, since);
   await app.goto(`${BASE}/espace/profil`);
   const mine = app.locator("section.documents-card");
   await mine.getByRole("heading", { name: "Mes documents" }).waitFor();
@@ -110,7 +90,7 @@ async function documentsWalk() {
   await screenshot(app, "profil-documents");
 
   // The MIA sees it on the apporteur's page.
-  await mia.goto(`${BASE}/mia/apporteurs/${ap.data.id}`);
+  await mia.goto(apporteurURL);
   await mia.locator("section.documents-card tr", { hasText: `RC Pro ${run}.pdf` }).getByText("vérifié", { exact: true }).waitFor({ timeout: 30000 });
   await screenshot(mia, "apporteur-documents");
 }

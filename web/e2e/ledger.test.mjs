@@ -12,7 +12,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import {
   walk, BASE, MIA_EMAIL, MIA_PASSWORD, newPage, screenshot, login, emailLinks, followEmailLinks,
-  expectFact, eventually, randomMobile, squash,
+  eventually, randomMobile, squash, newApporteur, activateApporteur, newContact, newAffaire,
 } from "./walk.mjs";
 
 walk("ledger", "encaissement, à verser, versement, relevé PDF next month, reprise after résiliation", async () => {
@@ -57,27 +57,9 @@ async function ledger() {
   // 1. The MIA registers the apporteur (every field); it activates its account.
   const mia = await newPage();
   await login(mia, "mia", MIA_EMAIL, MIA_PASSWORD);
-  await mia.getByRole("navigation", { name: "Menu principal" }).getByRole("link", { name: "Apporteurs d'affaires" }).click();
-  await mia.getByRole("link", { name: "Nouvel apporteur" }).first().click();
-  await mia.getByLabel("Nom", { exact: true }).fill(apporteur.nom);
-  await mia.getByLabel("Prénom").fill(apporteur.prenom);
-  await mia.getByLabel("Téléphone").fill(apporteur.telephone);
-  await mia.getByLabel("Email").fill(apporteur.email);
-  await mia.getByLabel("Localisation").fill(apporteur.localisation);
-  await mia.getByLabel("Remarques").fill(apporteur.remarques);
-  await mia.getByRole("button", { name: "Ajouter" }).click();
-  await mia.getByRole("heading", { name: nomApporteur }).waitFor();
-  await expectFact(mia, "Email", apporteur.email);
+  await newApporteur(mia, apporteur);
   const apporteurURL = mia.url();
-  const activation = await emailLinks(apporteur.email, since, /activer votre espace apporteur/);
-  const app = await newPage();
-  await app.goto(`${BASE}${activation.links[0]}`);
-  await app.getByLabel("Mot de passe", { exact: true }).fill(password);
-  await app.getByLabel("Confirmez le mot de passe").fill(password);
-  await app.getByRole("button", { name: "Activer mon compte" }).click();
-  await app.waitForURL(/\/(connexion|espace)/);
-  if (new URL(app.url()).pathname === "/connexion") await login(app, "apporteur", apporteur.email, password);
-  await app.getByRole("heading", { name: "Mes contacts" }).waitFor();
+  const app = await activateApporteur(apporteur.email, password, since);
 
   // 2. No versement without an accepted convention (issue 12): legal status, convention, acceptance.
   await mia.reload();
@@ -98,33 +80,8 @@ async function ledger() {
   await app.getByText("Convention acceptée. Votre mandataire en est informé.").waitFor();
 
   // 3. A contact of the apporteur, then an affaire (1 200,00 €, 15 % MIA, 20 % apporteur).
-  await mia.getByRole("navigation", { name: "Menu principal" }).getByRole("link", { name: "Contacts", exact: true }).click();
-  await mia.getByRole("link", { name: "Nouveau contact" }).first().click();
-  await mia.getByLabel("Nom", { exact: true }).fill(contact.nom);
-  await mia.getByLabel("Prénom").fill(contact.prenom);
-  await mia.getByLabel("Téléphone").fill(contact.telephone);
-  await mia.getByLabel("Email").fill(contact.email);
-  await mia.getByLabel("Adresse").fill(contact.adresse);
-  const apporteurSelect = mia.getByLabel("Apporteur d'affaires");
-  await apporteurSelect.locator("option", { hasText: apporteur.nom }).waitFor({ state: "attached" });
-  await apporteurSelect.selectOption({ label: nomApporteur });
-  await mia.getByLabel("Remarques").fill(contact.remarques);
-  await mia.getByRole("button", { name: "Ajouter" }).click();
-  await mia.getByText("Contact ajouté.").waitFor();
-  await mia.getByRole("navigation", { name: "Menu principal" }).getByRole("link", { name: "Affaires", exact: true }).click();
-  await mia.getByRole("link", { name: "Nouvelle affaire" }).first().click();
-  await mia.getByLabel("Filtrer vos contacts et entreprises").fill(contact.nom);
-  const client = mia.getByLabel("Contact", { exact: true });
-  await client.locator("option", { hasText: contact.nom }).first().waitFor({ state: "attached" });
-  await client.selectOption(await client.locator("option", { hasText: `${contact.prenom} ${contact.nom}` }).first().getAttribute("value"));
-  const produit = mia.getByLabel("Produit", { exact: true });
-  await produit.locator("option:not([value=''])").first().waitFor({ state: "attached" });
-  await produit.selectOption(await produit.locator("option:not([value=''])").first().getAttribute("value"));
-  await mia.getByLabel("Prime annuelle (€)").fill("1 200,00");
-  await mia.getByLabel("Taux de commission Apporteur").selectOption("20");
-  await mia.getByRole("button", { name: "Valider" }).click();
-  await mia.getByRole("status").filter({ hasText: "Affaire créée" }).waitFor();
-  const affaireURL = mia.url();
+  await newContact(mia, contact, { apporteur: nomApporteur });
+  const { url: affaireURL } = await newAffaire(mia, contact, { prime: "1 200,00", taux: "20" });
   await mia.getByText("Les encaissements s'enregistrent sur une affaire signée.").waitFor();
 
   // 4. January 2027: signed; the insurer pays 150,01 € → 20 % = 30,00 € à verser.

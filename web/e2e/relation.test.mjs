@@ -9,7 +9,7 @@
 import assert from "node:assert/strict";
 import {
   walk, BASE, MIA_EMAIL, MIA_PASSWORD, newPage, screenshot, login, emailLinks, followEmailLinks,
-  expectFact, randomMobile, digits, squash,
+  expectFact, randomMobile, digits, squash, newApporteur, activateApporteur,
 } from "./walk.mjs";
 
 const MIA2_EMAIL = process.env.MIA2_EMAIL ?? "demo.mia2@assentis.test";
@@ -41,16 +41,7 @@ async function relation() {
   await mia.locator('[data-step="relation"]').waitFor();
   await screenshot(mia, "mia-progression-relation");
   await newApporteur(mia, apporteur);
-  const activation = await emailLinks(apporteur.email, since, /activer votre espace apporteur/);
-  const app = await newPage();
-  await app.goto(`${BASE}${activation.links[0]}`);
-  await app.getByRole("heading", { name: "Activation du compte" }).waitFor();
-  await app.getByLabel("Mot de passe", { exact: true }).fill(password);
-  await app.getByLabel("Confirmez le mot de passe").fill(password);
-  await app.getByRole("button", { name: "Activer mon compte" }).click();
-  await app.waitForURL(/\/(connexion|espace)/);
-  if (new URL(app.url()).pathname === "/connexion") await login(app, "apporteur", apporteur.email, password);
-  await app.getByRole("heading", { name: "Mes contacts" }).waitFor();
+  const app = await activateApporteur(apporteur.email, password, since);
 
   // 2. MIA 1 sets the legal status, every field; the saved values come back with the warnings.
   await mia.reload();
@@ -127,21 +118,4 @@ async function relation() {
   await mia2.reload();
   await mia2.getByText("Compte activé").waitFor();
   await screenshot(mia2, "mia2-fiche-apporteur");
-}
-
-async function newApporteur(page, a) {
-  await page.getByRole("navigation", { name: "Menu principal" }).getByRole("link", { name: "Apporteurs d'affaires" }).click();
-  await page.getByRole("link", { name: "Nouvel apporteur" }).first().click();
-  await page.getByLabel("Nom", { exact: true }).fill(a.nom);
-  await page.getByLabel("Prénom").fill(a.prenom);
-  await page.getByLabel("Téléphone").fill(a.telephone);
-  await page.getByLabel("Email").fill(a.email);
-  await page.getByLabel("Localisation").fill(a.localisation);
-  await page.getByLabel("Remarques").fill(a.remarques);
-  await page.getByRole("button", { name: "Ajouter" }).click();
-  await page.getByRole("heading", { name: `${a.prenom} ${a.nom}` }).waitFor();
-  await expectFact(page, "Email", a.email);
-  await expectFact(page, "Téléphone", a.telephone, digits);
-  await expectFact(page, "Localisation", a.localisation);
-  await expectFact(page, "Remarques", a.remarques);
 }

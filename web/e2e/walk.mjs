@@ -113,11 +113,10 @@ export function randomSiren() {
 }
 
 /**
- * Waits for the latest email to `to` whose subject matches `subject` in SES local and
- * returns its subject and the path + query of every link of its HTML and text (each
- * checked to point at the web client under test).
+ * Waits for the latest email to `to` whose subject matches `subject` in SES local (sent since
+ * `since`, epoch seconds) and returns it: { subject, text, html }.
  */
-export async function emailLinks(to, since, subject) {
+export async function emailTo(to, since, subject) {
   const deadline = Date.now() + 30000;
   while (Date.now() < deadline) {
     const res = await fetch(`${SES}/store?since=${since}`);
@@ -126,20 +125,29 @@ export async function emailLinks(to, since, subject) {
       for (const e of emails.slice().reverse()) {
         const dest = [...(e.destination?.to ?? [])].map((d) => String(d).toLowerCase());
         if (!dest.some((d) => d.includes(to.toLowerCase())) || !subject.test(e.subject ?? "")) continue;
-        const text = `${e.body?.html ?? ""}\n${e.body?.text ?? ""}`;
-        const links = new Set();
-        for (const m of text.matchAll(/https?:\/\/[^\s"'<>]+/g)) {
-          const u = new URL(m[0].replace(/&amp;/g, "&"));
-          assert.equal(u.origin, new URL(BASE).origin, `link ${m[0]} of "${e.subject}" leaves the web client`);
-          links.add(u.pathname + u.search);
-        }
-        assert.ok(links.size > 0, `no link in "${e.subject}"`);
-        return { subject: e.subject, links: [...links] };
+        return { subject: e.subject, text: e.body?.text ?? "", html: e.body?.html ?? "" };
       }
     }
     await new Promise((r) => setTimeout(r, 500));
   }
   throw new Error(`no email to ${to} matching ${subject} in ${SES}/store after 30 s`);
+}
+
+/**
+ * Waits for the latest email to `to` whose subject matches `subject` in SES local and
+ * returns its subject and the path + query of every link of its HTML and text (each
+ * checked to point at the web client under test).
+ */
+export async function emailLinks(to, since, subject) {
+  const e = await emailTo(to, since, subject);
+  const links = new Set();
+  for (const m of `${e.html}\n${e.text}`.matchAll(/https?:\/\/[^\s"'<>]+/g)) {
+    const u = new URL(m[0].replace(/&amp;/g, "&"));
+    assert.equal(u.origin, new URL(BASE).origin, `link ${m[0]} of "${e.subject}" leaves the web client`);
+    links.add(u.pathname + u.search);
+  }
+  assert.ok(links.size > 0, `no link in "${e.subject}"`);
+  return { subject: e.subject, links: [...links] };
 }
 
 /** Opens each emailed link in `page` and checks it lands on `heading`, never on "Page introuvable". */
@@ -257,4 +265,119 @@ export function walk(topic, title, fn, { timeout = 300000 } = {}) {
     fs.writeFileSync(path.join(SHOTS, "axe.txt"), `${summary}\n${screensChecked.join("\n")}\n`);
     assert.deepEqual(a11yProblems, [], "axe-core found serious or critical accessibility problems");
   });
+}
+
+// Setup steps several walks share (the UI's own path, every field filled, the saved
+// values read back). `shots` names the screenshots a walk wants at each step.
+
+/**
+ * "Apporteurs d'affaires" → "Nouvel apporteur", every field of `a` (nom, prenom, telephone,
+ * email, localisation, remarques) → "Ajouter"; its page shows what was saved.
+ * shots: { list, form, saved }.
+ */
+export async function newApporteur(page, a, { shots = {} } = {}) {
+  await page.getByRole("navigation", { name: "Menu principal" }).getByRole("link", { name: "Apporteurs d'affaires" }).click();
+  await page.getByRole("heading", { name: "Apporteurs d'affaires" }).waitFor();
+  if (shots.list) {
+    await page.locator(".cards, .empty").first().waitFor();
+    await screenshot(page, shots.list);
+  }
+  await page.getByRole("link", { name: "Nouvel apporteur" }).first().click();
+  await page.getByLabel("Nom", { exact: true }).fill(a.nom);
+  await page.getByLabel("Prénom").fill(a.prenom);
+  await page.getByLabel("Téléphone").fill(a.telephone);
+  await page.getByLabel("Email").fill(a.email);
+  await page.getByLabel("Localisation").fill(a.localisation);
+  await page.getByLabel("Remarques").fill(a.remarques);
+  if (shots.form) await screenshot(page, shots.form);
+  await page.getByRole("button", { name: "Ajouter" }).click();
+  await page.getByRole("heading", { name: `${a.prenom} ${a.nom}` }).waitFor();
+  await expectFact(page, "Email", a.email);
+  await expectFact(page, "Téléphone", a.telephone, digits);
+  await expectFact(page, "Localisation", a.localisation);
+  await expectFact(page, "Remarques", a.remarques);
+  if (shots.saved) await screenshot(page, shots.saved);
+}
+
+/**
+ * The apporteur `email` opens its activation email (sent since `since`, epoch seconds) in a
+ * new page, chooses `password` and logs in: returns that page, on "Mes contacts".
+ * shots: { form, connexion }.
+ */
+export async function activateApporteur(email, password, since, { shots = {} } = {}) {
+  const mail = await emailLinks(email, since, /activer votre espace apporteur/);
+  assert.equal(mail.links.length, 1, `activation email links ${mail.links}`);
+  assert.match(mail.links[0], /^\/activation\?token=/);
+  const app = await newPage();
+  await app.goto(`${BASE}${mail.links[0]}`);
+  await app.getByRole("heading", { name: "Activation du compte" }).waitFor();
+  await app.getByLabel("Mot de passe", { exact: true }).fill(password);
+  await app.getByLabel("Confirmez le mot de passe").fill(password);
+  if (shots.form) await screenshot(app, shots.form);
+  await app.getByRole("button", { name: "Activer mon compte" }).click();
+  await app.waitForURL(/\/(connexion|espace)/);
+  if (new URL(app.url()).pathname === "/connexion") {
+    await app.getByText("Votre compte est activé").waitFor();
+    if (shots.connexion) await screenshot(app, shots.connexion);
+    await login(app, "apporteur", email, password);
+  }
+  await app.getByRole("heading", { name: "Mes contacts" }).waitFor();
+  return app;
+}
+
+/**
+ * The MIA's "Contacts" → "Nouveau contact", every field of `c` (nom, prenom, telephone, email,
+ * adresse, remarques), attributed to the apporteur named `apporteur` ("Prénom Nom") when
+ * given → "Ajouter"; its page shows what was saved. shots: { form, saved }.
+ */
+export async function newContact(page, c, { apporteur, shots = {} } = {}) {
+  await page.getByRole("navigation", { name: "Menu principal" }).getByRole("link", { name: "Contacts", exact: true }).click();
+  await page.getByRole("link", { name: "Nouveau contact" }).first().click();
+  await page.getByLabel("Nom", { exact: true }).fill(c.nom);
+  await page.getByLabel("Prénom").fill(c.prenom);
+  await page.getByLabel("Téléphone").fill(c.telephone);
+  await page.getByLabel("Email").fill(c.email);
+  await page.getByLabel("Adresse").fill(c.adresse);
+  if (apporteur) {
+    const select = page.getByLabel("Apporteur d'affaires");
+    await select.locator("option", { hasText: apporteur }).waitFor({ state: "attached" });
+    await select.selectOption({ label: apporteur });
+  }
+  await page.getByLabel("Remarques").fill(c.remarques);
+  if (shots.form) await screenshot(page, shots.form);
+  await page.getByRole("button", { name: "Ajouter" }).click();
+  await page.getByText("Contact ajouté.").waitFor();
+  await page.getByRole("heading", { name: `${c.prenom} ${c.nom}` }).waitFor();
+  await expectFact(page, "Email", c.email);
+  await expectFact(page, "Téléphone", c.telephone, digits);
+  await expectFact(page, "Adresse", c.adresse);
+  if (apporteur) await expectFact(page, "Apporteur", apporteur);
+  await expectFact(page, "Remarques", c.remarques);
+  if (shots.saved) await screenshot(page, shots.saved);
+}
+
+/**
+ * "Affaires" → "Nouvelle affaire" for the contact `c` (prenom, nom), the first produit, the
+ * prime `prime` ("1 500,00") and, when the contact has an apporteur, its rate `taux` →
+ * "Valider". Returns the produit's name and the affaire's URL. shots: { form }.
+ */
+export async function newAffaire(page, c, { prime, taux, shots = {} }) {
+  await page.getByRole("navigation", { name: "Menu principal" }).getByRole("link", { name: "Affaires", exact: true }).click();
+  await page.getByRole("tab", { name: "En cours" }).waitFor();
+  await page.getByRole("link", { name: "Nouvelle affaire" }).first().click();
+  await page.getByLabel("Filtrer vos contacts et entreprises").fill(c.nom);
+  const client = page.getByLabel("Contact", { exact: true });
+  await client.locator("option", { hasText: c.nom }).first().waitFor({ state: "attached" });
+  await client.selectOption(await client.locator("option", { hasText: `${c.prenom} ${c.nom}` }).first().getAttribute("value"));
+  const produit = page.getByLabel("Produit", { exact: true });
+  await produit.locator("option:not([value=''])").first().waitFor({ state: "attached" });
+  const produitOption = produit.locator("option:not([value=''])").first();
+  const produitNom = (await produitOption.textContent()).split(" — ")[0].trim();
+  await produit.selectOption(await produitOption.getAttribute("value"));
+  await page.getByLabel("Prime annuelle (€)").fill(prime);
+  if (taux) await page.getByLabel("Taux de commission Apporteur").selectOption(taux);
+  if (shots.form) await screenshot(page, shots.form);
+  await page.getByRole("button", { name: "Valider" }).click();
+  await page.getByRole("status").filter({ hasText: "Affaire créée" }).waitFor();
+  return { produitNom, url: page.url() };
 }

@@ -54,10 +54,32 @@ export function SearchBox() {
     return () => document.removeEventListener("click", onDoc);
   }, []);
 
+  // The keyboard, as in a combobox: the arrows go from the box through the results and back,
+  // Enter opens the focused result (a link), Escape closes them and returns to the box.
+  const input = useRef<HTMLInputElement>(null);
+  const onKeyDown = (e: KeyboardEvent) => {
+    if (e.key === "Escape") {
+      input.current?.focus(); // its onFocus reopens the results: close them after
+      setOpen(false);
+      return;
+    }
+    if (e.key !== "ArrowDown" && e.key !== "ArrowUp") return;
+    const links = [...(box.current?.querySelectorAll<HTMLAnchorElement>("#recherche-resultats a") ?? [])];
+    if (links.length === 0) {
+      if (res && q.trim()) setOpen(true);
+      return;
+    }
+    e.preventDefault();
+    const at = links.indexOf(document.activeElement as HTMLAnchorElement);
+    const next = e.key === "ArrowDown" ? Math.min(at + 1, links.length - 1) : at - 1;
+    if (next < 0) input.current?.focus();
+    else links[next].focus();
+  };
+
   const total = res ? res.contacts.length + res.entreprises.length + res.affaires.length : 0;
   const first = res && GROUPS.map((g) => ({ g, r: res[g.key][0] as ResultatRecherche | undefined })).find((x) => x.r);
   return (
-    <div class="searchbox" ref={box} onKeyDown={(e) => e.key === "Escape" && setOpen(false)}>
+    <div class="searchbox" ref={box} onKeyDown={onKeyDown}>
       <form
         role="search"
         aria-label="Recherche dans tout MyCRM"
@@ -74,6 +96,7 @@ export function SearchBox() {
         </label>
         <input
           id="recherche-globale"
+          ref={input}
           type="search"
           autoComplete="off"
           placeholder="Rechercher…"

@@ -9,6 +9,7 @@ import type { Import, ImportDepot } from "../../generated/openapi";
 import { useAsync } from "../../hooks/useAsync";
 import { useId } from "../../hooks/useId";
 import { formatDate } from "../../lib/format";
+import { parseCSV } from "../../lib/csv";
 import { navigate } from "../../lib/router";
 import { uploadPresigned } from "../../lib/upload";
 
@@ -102,7 +103,7 @@ export function ImportsList() {
           <input id={fileId} type="file" accept=".csv,text/csv" onChange={(e) => setFile((e.target as HTMLInputElement).files?.[0])} />
         </div>
         <FormErrors messages={errors} />
-        <button type="submit" class="primary" disabled={busy}>
+        <button type="submit" class="btn btn-primary" disabled={busy}>
           {busy ? "Envoi…" : "Envoyer le fichier"}
         </button>
       </form>
@@ -256,7 +257,7 @@ function Mapping({ imp, onDone }: { imp: Import; onDone: (i: Import) => void }) 
         <label for={updateId}>Mettre à jour les doublons (même email, téléphone ou SIREN) au lieu de les ignorer</label>
       </div>
       <FormErrors messages={errors} />
-      <button type="submit" class="primary" disabled={busy}>
+      <button type="submit" class="btn btn-primary" disabled={busy}>
         {busy ? "Lancement…" : "Lancer l'import"}
       </button>
     </form>
@@ -272,7 +273,7 @@ function Progress({ imp, onChange }: { imp: Import; onChange: (i: Import) => voi
     try {
       const r = await api.bytes(`/imports/${imp.id}/rapport`);
       const text = new TextDecoder().decode(r.data).replace(/^\uFEFF/, "");
-      setReport(text.trimEnd().split("\r\n").map((l) => l.split(";")));
+      setReport(parseCSV(text, ";"));
       setHref(URL.createObjectURL(new Blob([r.data], { type: "text/csv" })));
     } catch (err) {
       setErrors([messageOf(err)]);
@@ -305,19 +306,19 @@ function Progress({ imp, onChange }: { imp: Import; onChange: (i: Import) => voi
       </ul>
       <FormErrors messages={errors} />
       {imp.statut !== "en_cours" && (
-        <p class="actions">
-          <button type="button" onClick={openReport}>
+        <p class="actions-row">
+          <button type="button" class="btn btn-secondary" onClick={openReport}>
             Voir le rapport
           </button>
           {imp.statut === "terminee" && imp.annulableJusquau && (
-            <button type="button" class="danger" onClick={undo}>
+            <button type="button" class="btn btn-danger" onClick={undo}>
               Annuler l'import (jusqu'au {formatDate(imp.annulableJusquau)})
             </button>
           )}
         </p>
       )}
       {report && (
-        <div class="table-scroll">
+        <>
           {href && (
             <p>
               <a href={href} download={`rapport-import-${imp.id}.csv`}>
@@ -325,7 +326,7 @@ function Progress({ imp, onChange }: { imp: Import; onChange: (i: Import) => voi
               </a>
             </p>
           )}
-          <table>
+          <table class="table">
             <caption>Rapport de l'import</caption>
             <thead>
               <tr>
@@ -340,13 +341,15 @@ function Progress({ imp, onChange }: { imp: Import; onChange: (i: Import) => voi
               {report.slice(1, 201).map((row, i) => (
                 <tr key={i}>
                   {row.map((cell, j) => (
-                    <td key={j}>{cell}</td>
+                    <td key={j} data-label={report[0][j]}>
+                      {cell}
+                    </td>
                   ))}
                 </tr>
               ))}
             </tbody>
           </table>
-        </div>
+        </>
       )}
     </section>
   );
