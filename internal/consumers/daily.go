@@ -20,18 +20,23 @@ import (
 // follow from time.
 type relances interface {
 	PutRelance(ctx context.Context, m crm.MIAID, t crm.Tache) error
+	DropRelance(ctx context.Context, m crm.MIAID, id crm.TacheID) error
 	PutReveil(ctx context.Context, r crm.Reveil) error
 }
 
-// activites writes timeline lines.
+// activites writes timeline lines, and drops those of a removed record.
 type activites interface {
-	PutActivite(ctx context.Context, m crm.MIAID, cibleID, id string, version int, a crm.Activite) error
+	PutActivite(ctx context.Context, m crm.MIAID, cibleID, id string, version int, a crm.Activite, from crm.Provenance) error
+	DropActivite(ctx context.Context, m crm.MIAID, cibleID, id string) error
 }
 
 // tableau keeps the dashboard's counters.
 type tableau interface {
 	ApplyContribution(ctx context.Context, m crm.MIAID, kind, id string, version int,
 		counters func(signe string) (crm.Counters, string), names map[string]string) error
+	DropContribution(ctx context.Context, m crm.MIAID, kind, id string) error
+	RestoreContribution(ctx context.Context, m crm.MIAID, kind, id string, from, to int,
+		counters func(signe string) (crm.Counters, string)) error
 }
 
 // agenda keeps the digest's index of open tâches by day and recipient.
@@ -44,9 +49,14 @@ type agenda interface {
 // ("Appeler <nom>", due in 2 working days) and writes the wake-ups of an
 // affaire en cours (30 days after its last change), of a signed affaire's
 // anniversary (30 days before it) and of an apporteur's ORIAS check and RC
-// Pro expiry (crm.StatutReveils), which the relances job reads.
+// Pro expiry (crm.StatutReveils), which the relances job reads. A contact
+// removed (an import undone) takes its untouched relance with it; a contact
+// erased gets none from a record older than its erasure.
 func Relances(d Deps) Handler {
 	return each("relances", d, func(ctx context.Context, c change) error {
+		if ct := c.Old.Contact; c.Name == "REMOVE" && ct != nil && ct.ApporteurID != "" {
+			return d.Store.DropRelance(ctx, c.Old.MIA, AppelRelance(c.Old.MIA, *ct).ID)
+		}
 		switch c.New.Kind {
 		case crm.KindContact:
 			ct := c.New.Contact
@@ -114,16 +124,23 @@ func AppelRelance(m crm.MIAID, ct crm.Contact) crm.Tache {
 // Activite writes the timeline of contacts, entreprises and affaires:
 // their creation, the affaires' historique, notes (rewritten as they are
 // edited) and tâches created and done. What is about an affaire is also on
-// its client's timeline.
+// its client's timeline. A removed record takes its lines with it; a line
+// about a tâche or a note is written only while it exists and its client is
+// not erased (crm.Provenance), so a record delivered late or replayed
+// writes back nothing an erasure or a removal took away.
 func Activite(d Deps) Handler {
 	return each("activite", d, func(ctx context.Context, c change) error {
+		if c.Name == "REMOVE" {
+			return dropActivite(ctx, d, c.Old)
+		}
 		m := c.New.MIA
+		from := crm.Provenance{}
 		put := func(cibles []string, id string, version int, a crm.Activite) error {
 			for _, cible := range cibles {
 				if cible == "" {
 					continue
 				}
-				if err := d.Store.PutActivite(ctx, m, cible, id, version, a); err != nil {
+				if err := d.Store.PutActivite(ctx, m, cible, id, version, a, from); err != nil {
 					return fmt.Errorf("timeline of %s: %w", cible, err)
 				}
 			}
@@ -162,6 +179,7 @@ func Activite(d Deps) Handler {
 				return nil // an apporteur has no timeline
 			}
 			cibles := []string{cur.Cible.ID, otherThan(cur.Cible.ClientID, cur.Cible.ID)}
+			from = crm.Provenance{Tache: cur.ID, Client: cur.Cible.ClientID}
 			if old == nil {
 				a := crm.Activite{At: cur.CreatedAt, Type: crm.ActiviteTacheCreee, Resume: "Tâche créée : " + cur.Titre + " (échéance " + frDay(cur.Echeance) + ")", TacheID: cur.ID}
 				if err := put(cibles, string(cur.ID), 1, a); err != nil {
@@ -184,6 +202,7 @@ func Activite(d Deps) Handler {
 				resume = "Note partagée avec l'apporteur"
 			}
 			a := crm.Activite{At: n.CreatedAt, Type: crm.ActiviteNote, Resume: resume, Note: n}
+			from = crm.Provenance{Note: n.ID, Client: n.Cible.ClientID}
 			return put([]string{n.Cible.ID, otherThan(n.Cible.ClientID, n.Cible.ID)}, string(n.ID), n.Version, a)
 		}
 		return nil
@@ -196,7 +215,32 @@ func emailActivite(ctx context.Context, d Deps, m crm.MIAID, cibles []string, ke
 		if cible == "" {
 			continue
 		}
-		if err := d.Store.PutActivite(ctx, m, cible, key, 1, crm.Activite{At: at, Type: crm.ActiviteEmail, Resume: resume}); err != nil {
+		if err := d.Store.PutActivite(ctx, m, cible, key, 1, crm.Activite{At: at, Type: crm.ActiviteEmail, Resume: resume}, crm.Provenance{}); err != nil {
+			return fmt.Errorf("timeline of %s: %w", cible, err)
+		}
+	}
+	return nil
+}
+
+// dropActivite deletes what the timelines hold of a removed record: a
+// contact's or an entreprise's whole timeline, a tâche's or a note's lines
+// on its record and its client. (Affaires are never removed.)
+func dropActivite(ctx context.Context, d Deps, old crm.Image) error {
+	var cibles []string
+	var id string
+	switch {
+	case old.Client != nil && (old.Kind == crm.KindContact || old.Kind == crm.KindEntreprise):
+		cibles = []string{old.Client.ID}
+	case old.Tache != nil && old.Tache.Cible != nil:
+		cibles, id = []string{old.Tache.Cible.ID, otherThan(old.Tache.Cible.ClientID, old.Tache.Cible.ID)}, string(old.Tache.ID)
+	case old.Note != nil:
+		cibles, id = []string{old.Note.Cible.ID, otherThan(old.Note.Cible.ClientID, old.Note.Cible.ID)}, string(old.Note.ID)
+	}
+	for _, cible := range cibles {
+		if cible == "" {
+			continue
+		}
+		if err := d.Store.DropActivite(ctx, old.MIA, cible, id); err != nil {
 			return fmt.Errorf("timeline of %s: %w", cible, err)
 		}
 	}
@@ -233,6 +277,9 @@ func historiqueResume(a *crm.Affaire, h crm.Historique) string {
 
 // Tableau keeps the MIA's dashboard counters: each affaire, contact and
 // tâche contributes (crm.AffaireCounters, ContactCounters, TacheCounters).
+// A removed record takes its contribution back and leaves no item; a
+// record put back to an earlier version (an import undone) takes back the
+// contribution of the version it replaced.
 func Tableau(d Deps) Handler {
 	return each("tableau", d, func(ctx context.Context, c change) error {
 		kind := c.New.Kind
@@ -243,20 +290,32 @@ func Tableau(d Deps) Handler {
 		if m == "" {
 			m = c.Old.MIA
 		}
+		// apply records what the record's new image contributes, from the
+		// versions of its two images (0 when absent).
+		apply := func(name, id string, from, to int, counters func(signe string) (crm.Counters, string), names map[string]string) error {
+			switch {
+			case c.Name == "REMOVE":
+				return d.Store.DropContribution(ctx, m, name, id)
+			case from > to && to > 0:
+				return d.Store.RestoreContribution(ctx, m, name, id, from, to, counters)
+			}
+			return d.Store.ApplyContribution(ctx, m, name, id, to, counters, names)
+		}
 		switch kind {
 		case crm.KindAffaire:
 			_, old, cur, ok := affaires(c)
 			if !ok {
 				return nil
 			}
-			id, version, names := old, 0, map[string]string{}
-			if cur != nil {
-				id, version = cur, cur.Version
-				names["pn|"+string(cur.ProduitID)] = cur.ProduitNom
-			} else {
-				version = old.Version + 1
+			rec, from, to, names := old, 0, 0, map[string]string{}
+			if old != nil {
+				from = old.Version
 			}
-			return d.Store.ApplyContribution(ctx, m, "affaire", string(id.ID), version, func(signe string) (crm.Counters, string) {
+			if cur != nil {
+				rec, to = cur, cur.Version
+				names["pn|"+string(cur.ProduitID)] = cur.ProduitNom
+			}
+			return apply("affaire", string(rec.ID), from, to, func(signe string) (crm.Counters, string) {
 				s := crm.SignatureMonth(signe, cur)
 				return crm.AffaireCounters(cur, s), s
 			}, names)
@@ -266,9 +325,9 @@ func Tableau(d Deps) Handler {
 				if old == nil {
 					return nil
 				}
-				return d.Store.ApplyContribution(ctx, m, "contact", string(old.ID), old.Version+1, noCounters, nil)
+				return apply("contact", string(old.ID), old.Version, 0, noCounters, nil)
 			}
-			return d.Store.ApplyContribution(ctx, m, "contact", string(cur.ID), cur.Version, func(string) (crm.Counters, string) {
+			return apply("contact", string(cur.ID), versionOf(old), cur.Version, func(string) (crm.Counters, string) {
 				return crm.ContactCounters(cur.ApporteurID), ""
 			}, nil)
 		case crm.KindTache:
@@ -277,14 +336,25 @@ func Tableau(d Deps) Handler {
 				if old == nil {
 					return nil
 				}
-				return d.Store.ApplyContribution(ctx, m, "tache", string(old.ID), old.Version+1, noCounters, nil)
+				return apply("tache", string(old.ID), old.Version, 0, noCounters, nil)
 			}
-			return d.Store.ApplyContribution(ctx, m, "tache", string(cur.ID), cur.Version, func(string) (crm.Counters, string) {
+			from := 0
+			if old != nil {
+				from = old.Version
+			}
+			return apply("tache", string(cur.ID), from, cur.Version, func(string) (crm.Counters, string) {
 				return crm.TacheCounters(cur), ""
 			}, nil)
 		}
 		return nil
 	})
+}
+
+func versionOf(c *crm.Contact) int {
+	if c == nil {
+		return 0
+	}
+	return c.Version
 }
 
 func noCounters(string) (crm.Counters, string) { return crm.Counters{}, "" }

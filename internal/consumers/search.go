@@ -2,6 +2,7 @@ package consumers
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	"github.com/assentis/mycrm/internal/crm"
@@ -9,14 +10,17 @@ import (
 
 // searchIndex keeps the search index.
 type searchIndex interface {
-	IndexSearch(ctx context.Context, m crm.MIAID, old, cur *crm.SearchEntry) error
+	IndexSearch(ctx context.Context, m crm.MIAID, old, cur *crm.SearchEntry, from crm.Provenance) error
 }
 
 // Search keeps the header box's index current: for each change of a
 // contact, an entreprise or an affaire, the entity's words and what its
 // results show, derived from the record's two images alone (an erased
 // contact has no entry). A replay of the stream from its start leaves the
-// index of the last images.
+// index of the last images. An entry naming a contact is written only while
+// that contact is not erased: a record older than the erasure, delivered
+// late or replayed, leaves no entry for the contact, and its affaires'
+// entries show crm.ContactEffaceNom.
 func Search(d Deps) Handler {
 	return each("search", d, func(ctx context.Context, c change) error {
 		old, okOld := searchEntry(c.Old)
@@ -28,11 +32,35 @@ func Search(d Deps) Handler {
 		if m == "" {
 			m = c.Old.MIA
 		}
-		if err := d.Store.IndexSearch(ctx, m, old, cur); err != nil {
+		from := crm.Provenance{Client: namedContact(c.New)}
+		err := d.Store.IndexSearch(ctx, m, old, cur, from)
+		if errors.Is(err, crm.ErrContactErased) {
+			cur = nil
+			if a := c.New.Affaire; a != nil {
+				anon := *a
+				anon.ClientNom = crm.ContactEffaceNom
+				se := crm.SearchEntryOfAffaire(anon)
+				cur = &se
+			}
+			err = d.Store.IndexSearch(ctx, m, old, cur, crm.Provenance{})
+		}
+		if err != nil {
 			return fmt.Errorf("index search: %w", err)
 		}
 		return nil
 	})
+}
+
+// namedContact is the contact whose personal data an image's index entry
+// holds: the contact itself, or an affaire's client when a contact.
+func namedContact(im crm.Image) string {
+	switch {
+	case im.Contact != nil:
+		return string(im.Contact.ID)
+	case im.Affaire != nil && im.Affaire.ClientType == crm.ClientContact:
+		return im.Affaire.ClientID
+	}
+	return ""
 }
 
 // searchEntry is an image's index entry: nil and ok true for an image that

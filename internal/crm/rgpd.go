@@ -1,6 +1,8 @@
 package crm
 
 import (
+	"errors"
+	"slices"
 	"strings"
 	"time"
 )
@@ -147,4 +149,51 @@ type DonneesApporteur struct {
 	Apporteur Apporteur     `json:"apporteur"`
 	Affaires  []AffaireView `json:"affaires"`
 	GenereLe  time.Time     `json:"genereLe"`
+}
+
+// Provenance is what a line derived by a stream handler comes from: the
+// line is written only while its tâche or note still exists and while the
+// client it is about is not an erased contact. So a stream record delivered
+// late or replayed after an erasure (or after the removal of its source)
+// writes nothing the erasure removed.
+type Provenance struct {
+	Tache  TacheID
+	Note   NoteID
+	Client string // a contact's id (an entreprise's never is one: no check)
+}
+
+// ErrContactErased is a stream handler's write refused because the contact
+// it concerns was erased since the record was written: the handler writes
+// the anonymised form instead, or nothing.
+var ErrContactErased = errors.New("contact erased")
+
+// RefersTo lists the people (by id) whose personal data an answer about
+// entity v holds: the stored idempotent replies an erasure deletes (a reply
+// holds the whole entity, its client's or record's name included). An id
+// alone (an affaire's apporteurId) is no personal data.
+func RefersTo(v any) []string {
+	var ids []string
+	switch v := v.(type) {
+	case Contact:
+		ids = []string{string(v.ID)}
+	case Entreprise:
+		ids = []string{string(v.DirigeantID)}
+	case Affaire:
+		ids = []string{v.ClientID}
+	case Tache:
+		if v.Cible != nil {
+			ids = []string{v.Cible.ID, v.Cible.ClientID}
+		}
+	case Note:
+		ids = []string{v.Cible.ID, v.Cible.ClientID}
+	case Apporteur:
+		ids = []string{string(v.ID)}
+	}
+	var out []string
+	for _, id := range ids {
+		if id != "" && !slices.Contains(out, id) {
+			out = append(out, id)
+		}
+	}
+	return out
 }

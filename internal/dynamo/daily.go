@@ -250,12 +250,74 @@ func (s *Store) createTache(ctx context.Context, m crm.MIAID, n crm.NewTache, id
 // PutRelance writes a tâche created by an event, once: its id derives from
 // the event, and the Put is conditioned on its absence (a redelivered
 // record, or a relance the MIA dismissed, writes nothing).
+//
+// A relance about a contact is written only while the contact exists and
+// is not erased: a record of it delivered late or replayed after its
+// removal or erasure creates no "Appeler <nom>".
 func (s *Store) PutRelance(ctx context.Context, m crm.MIAID, t crm.Tache) error {
-	err := s.putNew(ctx, toTacheItem(m, t))
-	if crm.ErrorCode(err) == crm.ECONFLICT {
+	if t.Cible == nil || t.Cible.Type != crm.CibleContact {
+		err := s.putNew(ctx, toTacheItem(m, t))
+		if crm.ErrorCode(err) == crm.ECONFLICT {
+			return nil
+		}
+		return err
+	}
+	var a actions
+	a.add(s.putAction(toTacheItem(m, t), notExists()))
+	a.onFail(skip)
+	a.add(s.checkAction(MIAPK(m), ContactSK(crm.ContactID(t.Cible.ID)), exists().And(notErased())))
+	a.onFail(skip)
+	return skipped(s.run(ctx, "put relance", &a))
+}
+
+// DropRelance deletes a relance the stream created for a record since
+// removed, if nobody touched it (still at version 1 and open).
+func (s *Store) DropRelance(ctx context.Context, m crm.MIAID, id crm.TacheID) error {
+	e, err := build(expression.Name(attrVersion).Equal(expression.Value(1)).
+		And(expression.Name("statut").Equal(expression.Value(string(crm.TacheAFaire)))))
+	if err != nil {
+		return internal("drop relance", err)
+	}
+	_, err = s.db.DeleteItem(ctx, &dynamodb.DeleteItemInput{TableName: &s.table, Key: s.key(MIAPK(m), TacheSK(id)),
+		ConditionExpression: e.Condition(), ExpressionAttributeNames: e.Names(), ExpressionAttributeValues: e.Values()})
+	if err != nil && !isConditionFailed(err) {
+		return internal("drop relance", err)
+	}
+	return nil
+}
+
+// errSkip is a stream handler's write whose condition says it has nothing
+// to write (a newer line, a source gone, an erased contact).
+var errSkip = errors.New("nothing to write")
+
+func skip(map[string]types.AttributeValue) error { return errSkip }
+
+func skipped(err error) error {
+	if errors.Is(err, errSkip) {
 		return nil
 	}
 	return err
+}
+
+// notErased holds on a contact item not erased (and on an absent item).
+func notErased() expression.ConditionBuilder {
+	return expression.AttributeNotExists(expression.Name("efface")).Or(expression.Name("efface").Equal(expression.Value(false)))
+}
+
+// provenanceChecks are the ConditionChecks of a derived line's provenance.
+func (s *Store) provenanceChecks(a *actions, m crm.MIAID, p crm.Provenance) {
+	if p.Tache != "" {
+		a.add(s.checkAction(MIAPK(m), TacheSK(p.Tache), exists()))
+		a.onFail(skip)
+	}
+	if p.Note != "" {
+		a.add(s.checkAction(MIAPK(m), NoteSK(p.Note), exists()))
+		a.onFail(skip)
+	}
+	if p.Client != "" {
+		a.add(s.checkAction(MIAPK(m), ContactSK(crm.ContactID(p.Client)), notErased()))
+		a.onFail(func(map[string]types.AttributeValue) error { return crm.ErrContactErased })
+	}
 }
 
 // GetTache reads a tâche (strongly consistent).
@@ -547,8 +609,10 @@ func (it activiteItem) activite() crm.Activite {
 }
 
 // PutActivite writes line a of record cibleID's timeline, keyed by id (what
-// it is about) and a.At, unless a newer version of it is there.
-func (s *Store) PutActivite(ctx context.Context, m crm.MIAID, cibleID, id string, version int, a crm.Activite) error {
+// it is about) and a.At, unless a newer version of it is there, and only
+// while its provenance holds (its tâche or note exists, its client is not
+// erased): else it writes nothing.
+func (s *Store) PutActivite(ctx context.Context, m crm.MIAID, cibleID, id string, version int, a crm.Activite, from crm.Provenance) error {
 	it := activiteItem{keys: keys{PK: MIAPK(m), SK: ActiviteSK(cibleID, a.At, a.Type, id), Type: typeActivite},
 		At: fmtTime(a.At), Kind: a.Type, Resume: a.Resume, AffaireID: string(a.AffaireID), TacheID: string(a.TacheID), Version: version}
 	if a.Note != nil {
@@ -561,20 +625,49 @@ func (s *Store) PutActivite(ctx context.Context, m crm.MIAID, cibleID, id string
 		h.keys = keys{}
 		it.Historique = &h
 	}
-	av, err := attributevalue.MarshalMap(it)
+	var acts actions
+	acts.add(s.putAction(it, expression.Or(notExists(), expression.Name("version").LessThanEqual(expression.Value(version)))))
+	acts.onFail(skip)
+	s.provenanceChecks(&acts, m, from)
+	err := skipped(s.run(ctx, "put activite", &acts))
+	if errors.Is(err, crm.ErrContactErased) {
+		return nil
+	}
+	return err
+}
+
+// DropActivite deletes the lines of record cibleID's timeline about id
+// (the last part of their key), or all of them when id is "": what the
+// stream wrote of a record since removed. One Query (keys only), then
+// deletes by transactions of ≤ 100; run again, it finds nothing more.
+func (s *Store) DropActivite(ctx context.Context, m crm.MIAID, cibleID, id string) error {
+	sks, err := s.sortKeys(ctx, "drop activite", MIAPK(m), ActivitePrefix(cibleID))
 	if err != nil {
-		return internal("encode activite", err)
+		return err
 	}
-	e, err := build(expression.Or(notExists(), expression.Name("version").LessThanEqual(expression.Value(version))))
-	if err != nil {
-		return internal("put activite", err)
+	var del []types.TransactWriteItem
+	for _, sk := range sks {
+		if id == "" || strings.HasSuffix(sk, "#"+id) {
+			del = append(del, s.deleteAction(MIAPK(m), sk))
+		}
 	}
-	_, err = s.db.PutItem(ctx, &dynamodb.PutItemInput{TableName: &s.table, Item: av, ConditionExpression: e.Condition(),
-		ExpressionAttributeNames: e.Names(), ExpressionAttributeValues: e.Values()})
-	if err != nil && !isConditionFailed(err) {
-		return internal("put activite", err)
+	return s.transactChunks(ctx, "drop activite", del)
+}
+
+// sortKeys reads the sort keys of partition pk starting with prefix (every
+// page, keys only).
+func (s *Store) sortKeys(ctx context.Context, op, pk, prefix string) ([]string, error) {
+	in := &dynamodb.QueryInput{TableName: &s.table, ProjectionExpression: aws.String("PK, SK")}
+	key := expression.Key(attrPK).Equal(expression.Value(pk)).And(expression.Key(attrSK).BeginsWith(prefix))
+	if err := withExpr(in, key, nil); err != nil {
+		return nil, internal(op, err)
 	}
-	return nil
+	var out []string
+	err := eachQueried(ctx, s, op, in, func(k keys) error {
+		out = append(out, k.SK)
+		return nil
+	})
+	return out, err
 }
 
 // ListActivite reads a record's timeline, newest first, in one Query.
@@ -617,9 +710,55 @@ type contributionItem struct {
 // record's contribution, then one TransactWriteItems (contribution Put on
 // the version read + the dashboard's ADD of the difference), retried when a
 // concurrent write of the same record won. names are SET on the dashboard
-// (the produits' names).
+// (the produits' names). A contribution is recorded only while its record
+// exists (a ConditionCheck): a record delivered late or replayed after its
+// removal counts nothing.
 func (s *Store) ApplyContribution(ctx context.Context, m crm.MIAID, kind, id string, version int,
 	counters func(signe string) (crm.Counters, string), names map[string]string) error {
+	source := map[string]string{"affaire": AffaireSK(crm.AffaireID(id)), "contact": ContactSK(crm.ContactID(id)),
+		"tache": TacheSK(crm.TacheID(id))}[kind]
+	return s.moveContribution(ctx, m, kind, id, source, names, func(prev *crm.Contribution) (*crm.Contribution, crm.Counters, bool) {
+		next, delta, ok := crm.NextContribution(prev, version, counters)
+		return &next, delta, ok
+	})
+}
+
+// DropContribution takes back from the dashboard what it recorded of a
+// record since removed, and deletes the record's contribution: the
+// dashboard and the partition are as if the record had never been. A
+// redelivered removal finds no contribution and does nothing.
+func (s *Store) DropContribution(ctx context.Context, m crm.MIAID, kind, id string) error {
+	return s.moveContribution(ctx, m, kind, id, "", nil, func(prev *crm.Contribution) (*crm.Contribution, crm.Counters, bool) {
+		if prev == nil {
+			return nil, nil, false
+		}
+		return nil, crm.Delta(prev.Counters, crm.Counters{}), true
+	})
+}
+
+// RestoreContribution follows a record put back to an earlier version (an
+// import's undo restores the item it replaced, version included): the
+// contribution recorded at version from goes back to version to with the
+// counters of the restored record. Any other recorded version (the
+// restore already followed, or a later write) is left alone.
+func (s *Store) RestoreContribution(ctx context.Context, m crm.MIAID, kind, id string, from, to int,
+	counters func(signe string) (crm.Counters, string)) error {
+	return s.moveContribution(ctx, m, kind, id, "", nil, func(prev *crm.Contribution) (*crm.Contribution, crm.Counters, bool) {
+		if prev == nil || prev.Version != from {
+			return nil, nil, false
+		}
+		c, signe := counters(prev.Signe)
+		return &crm.Contribution{Version: to, Signe: signe, Counters: c}, crm.Delta(prev.Counters, c), true
+	})
+}
+
+// moveContribution reads a record's contribution, asks step for the next
+// one (nil: delete it) and the dashboard's difference, and writes both in
+// one transaction on the contribution read (and, when source is set, while
+// that item exists); a concurrent write of the same record makes it read
+// again.
+func (s *Store) moveContribution(ctx context.Context, m crm.MIAID, kind, id, source string, names map[string]string,
+	step func(prev *crm.Contribution) (*crm.Contribution, crm.Counters, bool)) error {
 	for attempt := 0; attempt < 5; attempt++ {
 		var prev *crm.Contribution
 		var it contributionItem
@@ -633,13 +772,9 @@ func (s *Store) ApplyContribution(ctx context.Context, m crm.MIAID, kind, id str
 		case crm.ErrorCode(err) != crm.ENOTFOUND:
 			return err
 		}
-		next, delta, ok := crm.NextContribution(prev, version, counters)
+		next, delta, ok := step(prev)
 		if !ok {
 			return nil
-		}
-		counts, err := json.Marshal(next.Counters)
-		if err != nil {
-			return internal("encode contribution", err)
 		}
 		cond := notExists()
 		if prev != nil {
@@ -647,9 +782,23 @@ func (s *Store) ApplyContribution(ctx context.Context, m crm.MIAID, kind, id str
 				expression.Name("signe").AttributeNotExists().Or(expression.Name("signe").Equal(expression.Value(prev.Signe))))
 		}
 		var acts actions
-		acts.add(s.putAction(contributionItem{PK: MIAPK(m), SK: ContributionSK(kind, id), Type: "contribution",
-			Version: next.Version, Signe: next.Signe, Counters: string(counts)}, cond))
+		if next == nil {
+			e, err := build(cond)
+			acts.add(types.TransactWriteItem{Delete: &types.Delete{TableName: &s.table, Key: s.key(MIAPK(m), ContributionSK(kind, id)),
+				ConditionExpression: e.Condition(), ExpressionAttributeNames: e.Names(), ExpressionAttributeValues: e.Values()}}, err)
+		} else {
+			counts, err := json.Marshal(next.Counters)
+			if err != nil {
+				return internal("encode contribution", err)
+			}
+			acts.add(s.putAction(contributionItem{PK: MIAPK(m), SK: ContributionSK(kind, id), Type: "contribution",
+				Version: next.Version, Signe: next.Signe, Counters: string(counts)}, cond))
+		}
 		acts.onFail(func(map[string]types.AttributeValue) error { return errStale })
+		if source != "" {
+			acts.add(s.checkAction(MIAPK(m), source, exists()))
+			acts.onFail(skip)
+		}
 		if len(delta) > 0 || len(names) > 0 {
 			var upd expression.UpdateBuilder
 			for _, k := range sortedKeys(delta) {
@@ -663,7 +812,7 @@ func (s *Store) ApplyContribution(ctx context.Context, m crm.MIAID, kind, id str
 			acts.add(types.TransactWriteItem{Update: &types.Update{TableName: &s.table, Key: s.key(MIAPK(m), TableauSK()),
 				UpdateExpression: e.Update(), ExpressionAttributeNames: e.Names(), ExpressionAttributeValues: e.Values()}}, err)
 		}
-		err = s.run(ctx, "apply contribution", &acts)
+		err = skipped(s.run(ctx, "apply contribution", &acts))
 		if !errors.Is(err, errStale) {
 			return err
 		}

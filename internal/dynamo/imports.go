@@ -456,6 +456,36 @@ func (s *Store) guardDelete(t *lineTx, m crm.MIAID, sk, owner string) error {
 	return nil
 }
 
+// newLineTx starts the transaction of a line that writes an entity: the
+// line's record (absent: a replayed line fails here) and the entity's Put
+// under cond; the caller adds the guards.
+func (s *Store) newLineTx(rec importLineItem, entity any, cond expression.ConditionBuilder) (lineTx, error) {
+	var t lineTx
+	err := errors.Join(t.add(s.putAction(rec, notExists())), t.add(s.putAction(entity, cond)))
+	t.entity = 1
+	return t, err
+}
+
+// writeLine runs a line's transaction: the line written (or the one
+// recorded by an earlier run), else the owners of the guards held by
+// others (a duplicate in the base, for the caller to settle), else
+// errRetryLine (a concurrent write, or the entity changed since read).
+func (s *Store) writeLine(ctx context.Context, t *lineTx, rec importLineItem) (crm.ImportLine, map[string]string, error) {
+	o, err := s.runLine(ctx, t)
+	switch {
+	case err != nil:
+		return crm.ImportLine{}, nil, err
+	case o.replayed:
+		line, err := s.recordedLine(ctx, rec)
+		return line, nil, err
+	case o.conflict || o.entity:
+		return crm.ImportLine{}, nil, errRetryLine
+	case o.owners != nil:
+		return crm.ImportLine{}, o.owners, nil
+	}
+	return rec.line(), nil, nil
+}
+
 func (s *Store) importOnce(ctx context.Context, m crm.MIAID, rec importLineItem, row crm.ImportRow, update bool) (crm.ImportLine, error) {
 	if row.Entreprise != nil {
 		return s.importEntreprise(ctx, m, rec, row, update)
@@ -470,9 +500,7 @@ func (s *Store) importOnce(ctx context.Context, m crm.MIAID, rec importLineItem,
 	rec.Outcome, rec.EntityID, rec.EntityType, rec.Version = string(crm.LineCreated), string(c.ID), typeContact, 1
 	rec.Email, rec.Telephone = c.Email, c.Telephone
 
-	var t lineTx
-	err := errors.Join(t.add(s.putAction(rec, notExists())), t.add(s.putAction(toContactItem(m, c), notExists())))
-	t.entity = 1
+	t, err := s.newLineTx(rec, toContactItem(m, c), notExists())
 	if c.Email != "" {
 		err = errors.Join(err, s.guardPut(&t, m, UniqueEmailSK(c.Email), string(c.ID), "email"))
 	}
@@ -482,18 +510,11 @@ func (s *Store) importOnce(ctx context.Context, m crm.MIAID, rec importLineItem,
 	if err != nil {
 		return crm.ImportLine{}, internal("import contact", err)
 	}
-	o, err := s.runLine(ctx, &t)
-	switch {
-	case err != nil:
-		return crm.ImportLine{}, err
-	case o.replayed:
-		return s.recordedLine(ctx, rec)
-	case o.owners != nil:
-		return s.contactDuplicate(ctx, m, rec, row, o.owners, update)
-	case o.conflict || o.entity:
-		return crm.ImportLine{}, errRetryLine
+	line, owners, err := s.writeLine(ctx, &t, rec)
+	if owners != nil {
+		return s.contactDuplicate(ctx, m, rec, row, owners, update)
 	}
-	return rec.line(), nil
+	return line, err
 }
 
 // duplicateRec turns rec into the record of a line skipped as a duplicate.
@@ -543,27 +564,18 @@ func (s *Store) contactDuplicate(ctx context.Context, m crm.MIAID, rec importLin
 	rec.Email, rec.Telephone, rec.Before = next.Email, next.Telephone, res.Item
 	rec.Label = next.DisplayName()
 
-	var t lineTx
-	err = errors.Join(t.add(s.putAction(rec, notExists())), t.add(s.putAction(toContactItem(m, next), versionIs(cur.Version))))
-	t.entity = 1
+	t, err := s.newLineTx(rec, toContactItem(m, next), versionIs(cur.Version))
 	err = errors.Join(err, s.swapLineGuard(&t, m, cur.Email, next.Email, owner, UniqueEmailSK, "email"),
 		s.swapLineGuard(&t, m, cur.Telephone, next.Telephone, owner, UniqueTelephoneSK, "telephone"))
 	if err != nil {
 		return crm.ImportLine{}, internal("import update", err)
 	}
-	o, err := s.runLine(ctx, &t)
-	switch {
-	case err != nil:
-		return crm.ImportLine{}, err
-	case o.replayed:
-		return s.recordedLine(ctx, rec)
-	case o.conflict || o.entity:
-		return crm.ImportLine{}, errRetryLine
-	case o.owners != nil:
+	line, owners, err := s.writeLine(ctx, &t, rec)
+	if owners != nil {
 		return s.recordLine(ctx, duplicateRec(rec, owner,
 			"Doublon d'un contact existant ("+what+") ; non mis à jour : son nouvel email ou téléphone est celui d'un autre contact."))
 	}
-	return rec.line(), nil
+	return line, err
 }
 
 // swapLineGuard moves a guard of owner from prev to next.
@@ -608,33 +620,24 @@ func (s *Store) importEntreprise(ctx context.Context, m crm.MIAID, rec importLin
 	e.CreatedAt, e.UpdatedAt, e.Version = now, now, 1
 	rec.Outcome, rec.EntityID, rec.EntityType, rec.Version, rec.Siren = string(crm.LineCreated), string(e.ID), typeEntreprise, 1, e.Siren
 
-	var t lineTx
-	err = errors.Join(t.add(s.putAction(rec, notExists())), t.add(s.putAction(toEntrepriseItem(m, e), notExists())))
-	t.entity = 1
+	t, err := s.newLineTx(rec, toEntrepriseItem(m, e), notExists())
 	err = errors.Join(err, s.guardPut(&t, m, UniqueSirenSK(e.Siren), string(e.ID), "siren"),
 		t.add(s.checkAction(MIAPK(m), ContactSK(e.DirigeantID), exists())))
 	if err != nil {
 		return crm.ImportLine{}, internal("import entreprise", err)
 	}
-	o, err := s.runLine(ctx, &t)
-	switch {
-	case err != nil:
-		return crm.ImportLine{}, err
-	case o.replayed:
-		return s.recordedLine(ctx, rec)
-	case o.owners != nil:
-		var owner string
-		for id := range o.owners {
-			owner = id
-		}
-		if !update {
-			return s.recordLine(ctx, duplicateRec(rec, owner, "Doublon d'une entreprise existante (même SIREN)."))
-		}
-		return s.updateEntrepriseLine(ctx, m, rec, row, owner)
-	case o.conflict || o.entity:
-		return crm.ImportLine{}, errRetryLine
+	line, owners, err := s.writeLine(ctx, &t, rec)
+	if owners == nil {
+		return line, err
 	}
-	return rec.line(), nil
+	var owner string
+	for id := range owners {
+		owner = id
+	}
+	if !update {
+		return s.recordLine(ctx, duplicateRec(rec, owner, "Doublon d'une entreprise existante (même SIREN)."))
+	}
+	return s.updateEntrepriseLine(ctx, m, rec, row, owner)
 }
 
 func (s *Store) updateEntrepriseLine(ctx context.Context, m crm.MIAID, rec importLineItem, row crm.ImportRow, owner string) (crm.ImportLine, error) {
@@ -669,22 +672,12 @@ func (s *Store) updateEntrepriseLine(ctx context.Context, m crm.MIAID, rec impor
 	next.Version, next.UpdatedAt = cur.Version+1, s.Now()
 	rec.Outcome, rec.EntityID, rec.EntityType, rec.Version, rec.Before = string(crm.LineUpdated), owner, typeEntreprise, next.Version, res.Item
 	rec.Siren, rec.Label = next.Siren, next.RaisonSociale
-	var t lineTx
-	err = errors.Join(t.add(s.putAction(rec, notExists())), t.add(s.putAction(toEntrepriseItem(m, next), versionIs(cur.Version))))
-	t.entity = 1
+	t, err := s.newLineTx(rec, toEntrepriseItem(m, next), versionIs(cur.Version))
 	if err != nil {
 		return crm.ImportLine{}, internal("import update", err)
 	}
-	o, err := s.runLine(ctx, &t)
-	switch {
-	case err != nil:
-		return crm.ImportLine{}, err
-	case o.replayed:
-		return s.recordedLine(ctx, rec)
-	case o.conflict || o.entity:
-		return crm.ImportLine{}, errRetryLine
-	}
-	return rec.line(), nil
+	line, _, err := s.writeLine(ctx, &t, rec)
+	return line, err
 }
 
 // StartUndo opens the undo of an import: within crm.ImportUndoWindow of its

@@ -289,6 +289,12 @@ type idempotenceItem struct {
 	Hash      string `dynamodbav:"hash"`
 	Answer    []byte `dynamodbav:"answer"`
 	ExpiresAt int64  `dynamodbav:"expiresAt"` // epoch seconds: the table's TTL attribute
+	// Mentions are the people whose data the answer holds (" id1 id2 "), so
+	// an erasure finds and deletes the replies that name the person.
+	Mentions string `dynamodbav:"mentions,omitempty"`
+	// Efface: the answer named a person since erased and was removed; the
+	// key stays used, so a retry is refused rather than run twice.
+	Efface bool `dynamodbav:"efface,omitempty"`
 }
 
 func toMeta(id string, created, updated time.Time, version int) meta {

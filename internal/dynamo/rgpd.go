@@ -90,7 +90,42 @@ func (s *Store) EraseContact(ctx context.Context, m crm.MIAID, id crm.ContactID,
 	if err := s.eraseDailyWork(ctx, m, id); err != nil {
 		return crm.Contact{}, err
 	}
+	if err := s.eraseReplies(ctx, m, string(id)); err != nil {
+		return crm.Contact{}, err
+	}
 	return e, nil
+}
+
+// eraseReplies empties the stored idempotent replies of MIA m (kept 24 h)
+// that hold data of person id (mentions, see crm.RefersTo), and those
+// stored before replies said whom they name: the answer is removed, the key
+// stays used (efface), so a retry gets a 422 instead of the person's data,
+// and never runs twice (a second affaire). One Query of the MIA's replies
+// (at most a day of its POSTs), then one UpdateItem per reply found.
+func (s *Store) eraseReplies(ctx context.Context, m crm.MIAID, id string) error {
+	in := &dynamodb.QueryInput{TableName: &s.table, ProjectionExpression: aws.String("PK, SK")}
+	key := expression.Key(attrPK).Equal(expression.Value(MIAPK(m))).And(expression.Key(attrSK).BeginsWith(prefixIdempotence))
+	names := expression.Name("mentions")
+	filter := expression.Contains(names, " "+id+" ").Or(expression.AttributeNotExists(names))
+	if err := withExpr(in, key, []expression.ConditionBuilder{filter}); err != nil {
+		return internal("erase replies", err)
+	}
+	e, err := expression.NewBuilder().WithUpdate(expression.Set(expression.Name("efface"), expression.Value(true)).
+		Remove(expression.Name("answer")).Remove(names)).WithCondition(exists()).Build()
+	if err != nil {
+		return internal("erase replies", err)
+	}
+	return eachQueried(ctx, s, "erase replies", in, func(k keys) error {
+		// One UpdateItem each (a MIA has few replies naming one person),
+		// only if the reply has not expired meanwhile.
+		_, err := s.db.UpdateItem(ctx, &dynamodb.UpdateItemInput{TableName: &s.table, Key: s.key(MIAPK(m), k.SK),
+			UpdateExpression: e.Update(), ConditionExpression: e.Condition(),
+			ExpressionAttributeNames: e.Names(), ExpressionAttributeValues: e.Values()})
+		if err != nil && !isConditionFailed(err) {
+			return internal("erase reply", err)
+		}
+		return nil
+	})
 }
 
 // eraseDailyWork deletes what the daily work holds on an erased contact:
@@ -113,35 +148,34 @@ func (s *Store) eraseDailyWork(ctx context.Context, m crm.MIAID, c crm.ContactID
 		if err := withExpr(in, key, nil); err != nil {
 			return internal("erase timeline", err)
 		}
-		pages := s.queryPages(in)
-		for pages.HasMorePages() {
-			res, err := pages.NextPage(ctx)
-			if err != nil {
-				return internal("erase timeline", err)
+		return eachQueried(ctx, s, "erase timeline", in, func(it activiteItem) error {
+			if it.AffaireID != "" && cibleID == string(c) {
+				affaires[it.AffaireID] = true
 			}
-			for _, av := range res.Items {
-				var it activiteItem
-				if err := attributevalue.UnmarshalMap(av, &it); err != nil {
-					return internal("decode activite", err)
-				}
-				if it.AffaireID != "" && cibleID == string(c) {
-					affaires[it.AffaireID] = true
-				}
-				if it.TacheID != "" {
-					taches[it.TacheID] = true
-				}
-				if it.Note != nil && it.Note.ID != "" {
-					del[NoteSK(crm.NoteID(it.Note.ID))] = true
-				}
-				if !keep(it.Kind) {
-					del[it.SK] = true
-				}
+			if it.TacheID != "" {
+				taches[it.TacheID] = true
 			}
-		}
-		return nil
+			if it.Note != nil && it.Note.ID != "" {
+				del[NoteSK(crm.NoteID(it.Note.ID))] = true
+			}
+			if !keep(it.Kind) {
+				del[it.SK] = true
+			}
+			return nil
+		})
 	}
 	cibleTaches := func(cibleID string) error { return s.cibleTacheSKs(ctx, m, cibleID, del) }
 	if err := timeline(string(c), func(kind string) bool { return kind == crm.ActiviteCreation }); err != nil {
+		return err
+	}
+	// Its affaires from its own collection too: the timeline has them only
+	// once the stream wrote their historique.
+	if err := s.eachClientAffaire(ctx, m, string(c), func(key map[string]types.AttributeValue) error {
+		if sk, ok := key[attrSK].(*types.AttributeValueMemberS); ok {
+			affaires[strings.TrimPrefix(sk.Value, prefixAffaire)] = true
+		}
+		return nil
+	}); err != nil {
 		return err
 	}
 	if err := cibleTaches(string(c)); err != nil {
@@ -161,12 +195,18 @@ func (s *Store) eraseDailyWork(ctx context.Context, m crm.MIAID, c crm.ContactID
 	for t := range taches {
 		del[TacheSK(crm.TacheID(t))] = true
 	}
-	sks := make([]string, 0, len(del))
-	for sk := range del {
-		sks = append(sks, sk)
+	return s.deleteAll(ctx, "erase daily work", m, del)
+}
+
+// deleteAll deletes the items of MIA m with these sort keys, in key order,
+// by transactions of ≤ 100.
+func (s *Store) deleteAll(ctx context.Context, op string, m crm.MIAID, sks map[string]bool) error {
+	keys := slices.Sorted(maps.Keys(sks))
+	del := make([]types.TransactWriteItem, len(keys))
+	for i, sk := range keys {
+		del[i] = s.deleteAction(MIAPK(m), sk)
 	}
-	slices.Sort(sks)
-	return s.deleteSKs(ctx, m, sks)
+	return s.transactChunks(ctx, op, del)
 }
 
 // cibleTacheSKs adds to del the sort keys of the tâches about record
@@ -176,38 +216,12 @@ func (s *Store) cibleTacheSKs(ctx context.Context, m crm.MIAID, cibleID string, 
 	if err := withExpr(in, expression.Key(attrGSI1PK).Equal(expression.Value(CibleCollection(m, cibleID))), nil); err != nil {
 		return internal("erase taches", err)
 	}
-	pages := s.queryPages(in)
-	for pages.HasMorePages() {
-		res, err := pages.NextPage(ctx)
-		if err != nil {
-			return internal("erase taches", err)
+	return eachQueried(ctx, s, "erase taches", in, func(k keys) error {
+		if strings.HasPrefix(k.SK, prefixTache) {
+			del[k.SK] = true
 		}
-		for _, av := range res.Items {
-			var k keys
-			if err := attributevalue.UnmarshalMap(av, &k); err != nil {
-				return internal("decode tache", err)
-			}
-			if strings.HasPrefix(k.SK, prefixTache) {
-				del[k.SK] = true
-			}
-		}
-	}
-	return nil
-}
-
-// deleteSKs deletes items sks of m's partition, in transactions of at most
-// 100 (the policy allows no batch writes).
-func (s *Store) deleteSKs(ctx context.Context, m crm.MIAID, sks []string) error {
-	for chunk := range slices.Chunk(sks, 100) {
-		var a actions
-		for _, sk := range chunk {
-			a.add(s.deleteAction(MIAPK(m), sk), nil)
-		}
-		if err := s.run(ctx, "erase daily work", &a); err != nil {
-			return err
-		}
-	}
-	return nil
+		return nil
+	})
 }
 
 // EraseApporteur anonymises an apporteur: its name becomes
@@ -260,14 +274,45 @@ func (s *Store) EraseApporteur(ctx context.Context, m crm.MIAID, p crm.Apporteur
 	if err := s.run(ctx, "erase apporteur", &a); err != nil {
 		return err
 	}
-	// The relances about it (its ORIAS check, its RC Pro) name it in their
-	// titles: deleted, as an erased contact's tâches are. Deactivated, it
-	// gets no new one.
+	if err := s.eraseApporteurWork(ctx, m, p); err != nil {
+		return err
+	}
+	return s.eraseReplies(ctx, m, string(p))
+}
+
+// eraseApporteurWork deletes the daily work of an erased apporteur: the
+// relances about it (its ORIAS check, its RC Pro: its name in their titles;
+// GSI1 of the record), the tâches assigned to it and the notes it wrote (its
+// own words; its GSI3 collection, two Queries); deleted as items, so the stream takes
+// them off the dashboard, the agenda and the timelines. The MIA's own notes
+// it was shown stay (they are the MIA's, about its client). Run again, it
+// finds only what is left.
+func (s *Store) eraseApporteurWork(ctx context.Context, m crm.MIAID, p crm.ApporteurID) error {
 	del := map[string]bool{}
 	if err := s.cibleTacheSKs(ctx, m, string(p), del); err != nil {
 		return err
 	}
-	return s.deleteSKs(ctx, m, slices.Sorted(maps.Keys(del)))
+	for _, q := range []struct {
+		prefix string
+		filter []expression.ConditionBuilder
+	}{
+		{prefixTache, nil},
+		{prefixNote, []expression.ConditionBuilder{expression.Name("auteur").Equal(expression.Value(crm.AuteurApporteur))}},
+	} {
+		in := &dynamodb.QueryInput{TableName: &s.table, IndexName: aws.String(indexGSI3)}
+		key := expression.Key(attrGSI3PK).Equal(expression.Value(ApporteurCollection(m, p))).
+			And(expression.Key(attrGSI3SK).BeginsWith(q.prefix))
+		if err := withExpr(in, key, q.filter); err != nil {
+			return internal("erase apporteur work", err)
+		}
+		if err := eachQueried(ctx, s, "erase apporteur work", in, func(k keys) error {
+			del[k.SK] = true
+			return nil
+		}); err != nil {
+			return err
+		}
+	}
+	return s.deleteAll(ctx, "erase apporteur work", m, del)
 }
 
 // ListAudit lists a MIA's RGPD journal, newest first (1 Query).

@@ -56,9 +56,11 @@ const searchReadLimit = 300
 // IndexSearch moves an entity's index entry from old to cur (either may be
 // nil: created, erased or removed) in one transaction: the words it lost are
 // deleted, its words are (re)written when anything shown changed. Writes are
-// unconditional and derived from the images alone, so a redelivered or
-// replayed record leaves the same index.
-func (s *Store) IndexSearch(ctx context.Context, m crm.MIAID, old, cur *crm.SearchEntry) error {
+// derived from the images alone, so a redelivered or replayed record leaves
+// the same index. When cur is written, a ConditionCheck holds the contact
+// from.Client not erased: a record older than an erasure, delivered late or
+// replayed, gets crm.ErrContactErased and writes nothing.
+func (s *Store) IndexSearch(ctx context.Context, m crm.MIAID, old, cur *crm.SearchEntry, from crm.Provenance) error {
 	if old != nil && cur != nil && old.Libelle == cur.Libelle && old.Detail == cur.Detail &&
 		slices.Equal(old.Tokens, cur.Tokens) {
 		return nil
@@ -81,6 +83,9 @@ func (s *Store) IndexSearch(ctx context.Context, m crm.MIAID, old, cur *crm.Sear
 	}
 	if len(a.items) == 0 && a.err == nil {
 		return nil
+	}
+	if cur != nil {
+		s.provenanceChecks(&a, m, from)
 	}
 	return s.run(ctx, "index search", &a)
 }

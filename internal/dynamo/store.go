@@ -11,6 +11,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -215,6 +216,26 @@ func (s *Store) transact(ctx context.Context, op string, items []txItem) error {
 	}
 }
 
+// transactLimit is the most actions one TransactWriteItems takes.
+const transactLimit = 100
+
+// transactChunks runs independent actions (deletes of what a removal or an
+// erasure leaves, each fine alone) in transactions of at most
+// transactLimit, in order: the table's policy allows no batch writes. Run
+// again after a failure, the chunks already done change nothing more.
+func (s *Store) transactChunks(ctx context.Context, op string, items []types.TransactWriteItem) error {
+	for chunk := range slices.Chunk(items, transactLimit) {
+		tx := make([]txItem, len(chunk))
+		for i, it := range chunk {
+			tx[i] = txItem{item: it}
+		}
+		if err := s.transact(ctx, op, tx); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // build turns a condition into the expression fields of a request.
 func build(c expression.ConditionBuilder) (expression.Expression, error) {
 	return expression.NewBuilder().WithCondition(c).Build()
@@ -299,7 +320,7 @@ func (s *Store) idempotenceAction(m crm.MIAID, idem *crm.Idempotency, created an
 		return txItem{}, err
 	}
 	it := idempotenceItem{PK: MIAPK(m), SK: IdempotenceSK(idem.Sub, idem.Key), Type: typeIdempotence,
-		Hash: idem.Hash, Answer: answer, ExpiresAt: s.Now().Add(idempotencyTTL).Unix()}
+		Hash: idem.Hash, Answer: answer, ExpiresAt: s.Now().Add(idempotencyTTL).Unix(), Mentions: mentions(crm.RefersTo(created))}
 	p, err := s.putAction(it, notExists())
 	if err != nil {
 		return txItem{}, err
@@ -310,6 +331,16 @@ func (s *Store) idempotenceAction(m crm.MIAID, idem *crm.Idempotency, created an
 		}
 		return replayOf(old, idem)
 	}}, nil
+}
+
+// mentions is the Mentions attribute of ids: each between spaces, so that
+// contains(mentions, " <id> ") finds exactly that id; " " for none (only a
+// reply stored before mentions existed lacks the attribute).
+func mentions(ids []string) string {
+	if len(ids) == 0 {
+		return " "
+	}
+	return " " + strings.Join(ids, " ") + " "
 }
 
 // replayed looks up the answer stored under idem's key before a create reads
@@ -341,6 +372,9 @@ func replayOf(av map[string]types.AttributeValue, idem *crm.Idempotency) error {
 	}
 	if prev.Hash != idem.Hash {
 		return crm.Errorf(crm.EUNPROCESSABLE, "Cette clé d'idempotence a déjà servi pour une autre requête.")
+	}
+	if prev.Efface {
+		return crm.Errorf(crm.EUNPROCESSABLE, "Cette requête a déjà été traitée ; sa réponse, qui nommait une personne effacée depuis (RGPD), n'est plus conservée.")
 	}
 	if prev.Answer == nil {
 		return internal("decode idempotence", errors.New("no stored answer"))
@@ -434,6 +468,28 @@ func queryPage[I any, T any](ctx context.Context, s *Store, m crm.MIAID, list st
 func (s *Store) queryPages(in *dynamodb.QueryInput) *queryPages {
 	cp := *in
 	return &queryPages{s: s, in: &cp}
+}
+
+// eachQueried reads every page of Query in and calls fn with each item
+// decoded as T (op names the read in errors).
+func eachQueried[T any](ctx context.Context, s *Store, op string, in *dynamodb.QueryInput, fn func(T) error) error {
+	pages := s.queryPages(in)
+	for pages.HasMorePages() {
+		res, err := pages.NextPage(ctx)
+		if err != nil {
+			return internal(op, err)
+		}
+		for _, av := range res.Items {
+			var it T
+			if err := attributevalue.UnmarshalMap(av, &it); err != nil {
+				return internal("decode "+op, err)
+			}
+			if err := fn(it); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }
 
 type queryPages struct {
