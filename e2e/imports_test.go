@@ -321,3 +321,66 @@ func lineDiff(a, b string, n int) string {
 	}
 	return strings.Join(out, "\n")
 }
+
+// TestImportUndoKeepsLinked (issue 15): the undo keeps a contact it created
+// on which the MIA has since built (an affaire on it, an entreprise it
+// leads), says why in the counters and the report, and deletes the others:
+// the affaire's page still shows its client.
+func TestImportUndoKeepsLinked(t *testing.T) {
+	a := newTenant(t, false)
+	emails := []string{uniqEmail("client"), uniqEmail("dirigeant"), uniqEmail("seul")}
+	csv := "Nom;Prénom;E-mail\r\n" +
+		"Client;Anne;" + emails[0] + "\r\n" +
+		"Dirigeant;Paul;" + emails[1] + "\r\n" +
+		"Seul;Marc;" + emails[2] + "\r\n"
+	imp := uploadImport(t, a.token, crm.ImportContacts, []byte(csv))
+	r := call(t, "GET", "/imports/"+string(imp.ID), a.token, nil)
+	r.JSON(t, &imp)
+	wantStatus(t, call(t, "POST", "/imports/"+string(imp.ID)+"/confirmation", a.token, map[string]any{"correspondance": imp.Correspondance}), 202)
+	runWorker(t)
+
+	ids := map[string]string{} // email → contact id
+	for _, c := range list[crm.Contact](t, a.token, "/contacts?limit=200").Items {
+		ids[c.Email] = string(c.ID)
+	}
+	for _, e := range emails {
+		if ids[e] == "" {
+			t.Fatalf("contact %s not imported", e)
+		}
+	}
+	r = call(t, "POST", "/affaires", a.token, map[string]any{"clientId": ids[emails[0]], "produitId": "auto", "primeAnnuelleCentimes": 50000})
+	wantStatus(t, r, 201)
+	var aff crm.Affaire
+	r.JSON(t, &aff)
+	wantStatus(t, call(t, "POST", "/entreprises", a.token, map[string]any{"raisonSociale": "Menuiserie Paul",
+		"siren": uniqSiren(), "adresse": "2 rue du Bois, 69002 Lyon", "dirigeantId": ids[emails[1]]}), 201)
+
+	wantStatus(t, call(t, "POST", "/imports/"+string(imp.ID)+"/annulation", a.token, nil), 202)
+	runWorker(t)
+	r = call(t, "GET", "/imports/"+string(imp.ID), a.token, nil)
+	r.JSON(t, &imp)
+	if want := (crm.ImportCounts{Crees: 3, Supprimes: 1, Conserves: 2}); imp.Statut != crm.ImportAnnulee || imp.Compteurs != want {
+		t.Fatalf("after the undo: %s %+v, want %+v", imp.Statut, imp.Compteurs, want)
+	}
+	wantStatus(t, call(t, "GET", "/contacts/"+ids[emails[0]], a.token, nil), 200)
+	wantStatus(t, call(t, "GET", "/contacts/"+ids[emails[1]], a.token, nil), 200)
+	wantStatus(t, call(t, "GET", "/contacts/"+ids[emails[2]], a.token, nil), 404)
+	var v crm.AffaireView
+	r = call(t, "GET", "/affaires/"+string(aff.ID), a.token, nil)
+	wantStatus(t, r, 200)
+	r.JSON(t, &v)
+	if v.ClientID != ids[emails[0]] || v.ClientNom != "Anne Client" {
+		t.Errorf("affaire after the undo: client %s %q", v.ClientID, v.ClientNom)
+	}
+	r = call(t, "GET", "/imports/"+string(imp.ID)+"/rapport", a.token, nil)
+	wantStatus(t, r, 200)
+	for _, s := range []string{
+		"2;créé;;Anne Client;" + ids[emails[0]] + ";non, conservé : des affaires y sont rattachées depuis l'import\r\n",
+		"3;créé;;Paul Dirigeant;" + ids[emails[1]] + ";non, conservé : dirigeant d'une entreprise depuis l'import\r\n",
+		"4;créé;;Marc Seul;" + ids[emails[2]] + ";oui\r\n",
+	} {
+		if !strings.Contains(string(r.Body), s) {
+			t.Errorf("report lacks %q:\n%s", s, r.Body)
+		}
+	}
+}

@@ -54,7 +54,7 @@ type ImportCounts struct {
 	Rejetes   int `json:"rejetes"`
 	Restaures int `json:"restaures,omitempty"` // undo: updated lines put back
 	Supprimes int `json:"supprimes,omitempty"` // undo: created lines removed
-	Conserves int `json:"conserves,omitempty"` // undo: lines changed since the import, left alone
+	Conserves int `json:"conserves,omitempty"` // undo: fiches changed or built upon since the import, left alone
 }
 
 // Add counts one more line of outcome o.
@@ -125,6 +125,9 @@ type ImportLine struct {
 	Label    string        `json:"libelle,omitempty"`
 	EntityID string        `json:"id,omitempty"`
 	Undone   bool          `json:"annulee,omitempty"`
+	// Kept is a line whose fiche the undo left in place, UndoReason why.
+	Kept       bool   `json:"conservee,omitempty"`
+	UndoReason string `json:"motifAnnulation,omitempty"`
 }
 
 // ImportRef names an import of some MIA (the worker's to-do list).

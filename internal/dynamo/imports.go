@@ -95,20 +95,30 @@ type importLineItem struct {
 	Telephone  string  `dynamodbav:"telephone,omitempty"`
 	Siren      string  `dynamodbav:"siren,omitempty"`
 	Before     rawItem `dynamodbav:"avant,omitempty"`
-	// Undo is what the undo did with the line: supprime, restaure, conserve.
-	Undo      string `dynamodbav:"annulation,omitempty"`
-	ExpiresAt int64  `dynamodbav:"expiresAt"`
+	// Undo is what the undo did with the line: supprime, restaure, conserve;
+	// UndoReason says why a kept fiche was kept (French, for the report).
+	Undo       string `dynamodbav:"annulation,omitempty"`
+	UndoReason string `dynamodbav:"motifAnnulation,omitempty"`
+	ExpiresAt  int64  `dynamodbav:"expiresAt"`
 }
 
 func (it importLineItem) line() crm.ImportLine {
 	return crm.ImportLine{Line: it.Line, Outcome: crm.ImportOutcome(it.Outcome), Reason: it.Reason,
-		Label: it.Label, EntityID: it.EntityID, Undone: it.Undo == undoDeleted || it.Undo == undoRestored}
+		Label: it.Label, EntityID: it.EntityID, Undone: it.Undo == undoDeleted || it.Undo == undoRestored,
+		Kept: it.Undo == undoKept, UndoReason: it.UndoReason}
 }
 
 const (
 	undoDeleted  = "supprime"
 	undoRestored = "restaure"
 	undoKept     = "conserve"
+)
+
+// Why the undo keeps a fiche (the report's « Annulé » column).
+const (
+	keptChanged   = "conservé : la fiche a été modifiée depuis l'import"
+	keptAffaires  = "conservé : des affaires y sont rattachées depuis l'import"
+	keptDirigeant = "conservé : dirigeant d'une entreprise depuis l'import"
 )
 
 // CreateImport stores a new import (statut en_attente_fichier).
@@ -757,6 +767,10 @@ func (s *Store) UndoImport(ctx context.Context, m crm.MIAID, id crm.ImportID, de
 }
 
 func (s *Store) undoPage(ctx context.Context, m crm.MIAID, page []importLineItem) (crm.ImportCounts, error) {
+	leaders, err := s.pageLeaders(ctx, m, page)
+	if err != nil {
+		return crm.ImportCounts{}, err
+	}
 	results := make([]string, len(page))
 	errs := make([]error, len(page))
 	next := make(chan int)
@@ -764,7 +778,7 @@ func (s *Store) undoPage(ctx context.Context, m crm.MIAID, page []importLineItem
 	for range min(16, len(page)) {
 		go func() {
 			for i := range next {
-				results[i], errs[i] = s.undoLine(ctx, m, page[i])
+				results[i], errs[i] = s.undoLine(ctx, m, page[i], leaders)
 			}
 			done <- struct{}{}
 		}()
@@ -793,9 +807,90 @@ func (s *Store) undoPage(ctx context.Context, m crm.MIAID, page []importLineItem
 	return c, nil
 }
 
+// pageLeaders is the set of contacts that lead an entreprise, read only when
+// the page holds a created contact still to undo: no access pattern lists
+// the entreprises of one dirigeant (an entreprise is not in its dirigeant's
+// GSI1 collection), so one Query of the MIA's entreprises (dirigeantId
+// projected) per page of 250 lines stands in for a Query per contact.
+func (s *Store) pageLeaders(ctx context.Context, m crm.MIAID, page []importLineItem) (map[string]bool, error) {
+	need := false
+	for _, l := range page {
+		need = need || (l.Undo == "" && l.Outcome == string(crm.LineCreated) && l.EntityType == typeContact)
+	}
+	if !need {
+		return nil, nil
+	}
+	key := expression.Key(attrPK).Equal(expression.Value(MIAPK(m))).And(expression.Key(attrSK).BeginsWith(prefixEntreprise))
+	e, err := expression.NewBuilder().WithKeyCondition(key).WithProjection(expression.NamesList(expression.Name("dirigeantId"))).Build()
+	if err != nil {
+		return nil, internal("undo leaders", err)
+	}
+	in := &dynamodb.QueryInput{TableName: &s.table, KeyConditionExpression: e.KeyCondition(), ProjectionExpression: e.Projection(),
+		ExpressionAttributeNames: e.Names(), ExpressionAttributeValues: e.Values()}
+	leaders := map[string]bool{}
+	p := s.queryPages(in)
+	for p.HasMorePages() {
+		res, err := p.NextPage(ctx)
+		if err != nil {
+			return nil, internal("undo leaders", err)
+		}
+		for _, av := range res.Items {
+			if d, ok := av["dirigeantId"].(*types.AttributeValueMemberS); ok {
+				leaders[d.Value] = true
+			}
+		}
+	}
+	return leaders, nil
+}
+
+// hasAffaires says whether client id has an affaire: one Query of its GSI1
+// collection (the detail page's), affaires only, counted, at most one.
+func (s *Store) hasAffaires(ctx context.Context, m crm.MIAID, id string) (bool, error) {
+	kc := expression.Key(attrGSI1PK).Equal(expression.Value(ClientCollection(m, id))).
+		And(expression.Key(attrGSI1SK).BeginsWith(prefixAffaire))
+	e, err := expression.NewBuilder().WithKeyCondition(kc).Build()
+	if err != nil {
+		return false, internal("undo affaires", err)
+	}
+	res, err := s.db.Query(ctx, &dynamodb.QueryInput{TableName: &s.table, IndexName: aws.String(indexGSI1),
+		KeyConditionExpression: e.KeyCondition(), ExpressionAttributeNames: e.Names(), ExpressionAttributeValues: e.Values(),
+		Select: types.SelectCount, Limit: aws.Int32(1)})
+	if err != nil {
+		return false, internal("undo affaires", err)
+	}
+	return res.Count > 0, nil
+}
+
+// keepLine records that the undo keeps the line's fiche, and why.
+func (s *Store) keepLine(ctx context.Context, m crm.MIAID, l importLineItem, reason string) (string, error) {
+	var k lineTx
+	if err := k.add(s.markUndo(m, l, undoKept, reason)); err != nil {
+		return "", internal("undo import line", err)
+	}
+	o, err := s.runLine(ctx, &k)
+	if err != nil || !o.replayed {
+		return undoKept, err
+	}
+	var cur importLineItem // an earlier run recorded the line: its word stands
+	if err := s.getItem(ctx, l.PK, l.SK, &cur, "Ligne d'import"); err != nil {
+		return "", err
+	}
+	return cur.Undo, nil
+}
+
 // undoLine reverts one line and returns what it did ("" for a line that
-// wrote nothing).
-func (s *Store) undoLine(ctx context.Context, m crm.MIAID, l importLineItem) (string, error) {
+// wrote nothing). A created fiche on which the MIA has since built (an
+// affaire, or an entreprise it leads) is kept: deleting it would leave them
+// pointing at nothing. Remaining race: an affaire or entreprise created
+// between these checks and the delete (or not yet in GSI1, which is
+// eventually consistent) is orphaned. Its create transaction's
+// ConditionCheck on the client only conflicts with a delete running at the
+// same instant; closing the gap would take a write on the client (a
+// counter its delete is conditioned on) in every affaire and entreprise
+// create, which bumps no version but adds a stream record per affaire:
+// left as a follow-up. Tâches and notes on the fiche are not checked: they
+// stay, orphaned, and the stream drops the fiche's timeline and relance.
+func (s *Store) undoLine(ctx context.Context, m crm.MIAID, l importLineItem, leaders map[string]bool) (string, error) {
 	if l.Undo != "" {
 		return l.Undo, nil
 	}
@@ -809,12 +904,24 @@ func (s *Store) undoLine(ctx context.Context, m crm.MIAID, l importLineItem) (st
 	if sk == "" || (l.Outcome != string(crm.LineCreated) && l.Outcome != string(crm.LineUpdated)) {
 		return "", nil
 	}
+	if l.Outcome == string(crm.LineCreated) {
+		if l.EntityType == typeContact && leaders[l.EntityID] {
+			return s.keepLine(ctx, m, l, keptDirigeant)
+		}
+		linked, err := s.hasAffaires(ctx, m, l.EntityID)
+		if err != nil {
+			return "", err
+		}
+		if linked {
+			return s.keepLine(ctx, m, l, keptAffaires)
+		}
+	}
 	var t lineTx
 	undo := undoDeleted
 	if l.Outcome == string(crm.LineUpdated) {
 		undo = undoRestored
 	}
-	err := t.add(s.markUndo(m, l, undo))
+	err := t.add(s.markUndo(m, l, undo, ""))
 	t.entity = 1
 	cond, cerr := build(versionIs(l.Version))
 	err = errors.Join(err, cerr)
@@ -855,23 +962,20 @@ func (s *Store) undoLine(ctx context.Context, m crm.MIAID, l importLineItem) (st
 		case o.conflict, o.entity, o.owners != nil:
 			// Changed since the import (or its former email / telephone
 			// taken by another contact since): kept as it is.
-			var k lineTx
-			if err := k.add(s.markUndo(m, l, undoKept)); err != nil {
-				return "", internal("undo import line", err)
-			}
-			if o, err := s.runLine(ctx, &k); err != nil || o.replayed {
-				return undoKept, err
-			}
-			return undoKept, nil
+			return s.keepLine(ctx, m, l, keptChanged)
 		}
 		return undo, nil
 	}
 }
 
 // markUndo records on a line what its undo did, once.
-func (s *Store) markUndo(m crm.MIAID, l importLineItem, undo string) (types.TransactWriteItem, error) {
+func (s *Store) markUndo(m crm.MIAID, l importLineItem, undo, reason string) (types.TransactWriteItem, error) {
+	upd := expression.Set(expression.Name("annulation"), expression.Value(undo))
+	if reason != "" {
+		upd = upd.Set(expression.Name("motifAnnulation"), expression.Value(reason))
+	}
 	e, err := expression.NewBuilder().
-		WithUpdate(expression.Set(expression.Name("annulation"), expression.Value(undo))).
+		WithUpdate(upd).
 		WithCondition(expression.AttributeExists(expression.Name(attrPK)).And(expression.AttributeNotExists(expression.Name("annulation")))).
 		Build()
 	if err != nil {

@@ -162,8 +162,13 @@ func handleImportReport(s importReporter) apiFunc {
 		}
 		for _, l := range lines {
 			undone := ""
-			if l.Undone {
+			switch {
+			case l.Undone:
 				undone = "oui"
+			case l.Kept && l.UndoReason != "":
+				undone = "non, " + l.UndoReason
+			case l.Kept:
+				undone = "non, conservé"
 			}
 			if err := cw.Write(csvfr.Int(int64(l.Line)), csvfr.Text(outcomeNames[l.Outcome]), csvfr.Text(l.Reason),
 				csvfr.Text(l.Label), csvfr.Text(l.EntityID), csvfr.Text(undone)); err != nil {

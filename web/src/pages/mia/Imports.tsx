@@ -299,9 +299,15 @@ function Progress({ imp, onChange }: { imp: Import; onChange: (i: Import) => voi
         <li>Doublons ignorés : {c.doublons}</li>
         <li>Rejetés : {c.rejetes}</li>
         {(imp.statut === "annulee" || imp.statut === "annulation_en_cours") && (
-          <li>
-            Annulation : {c.supprimes ?? 0} supprimé(s), {c.restaures ?? 0} restauré(s), {c.conserves ?? 0} conservé(s) car modifié(s) depuis
-          </li>
+          <>
+            <li>
+              Annulation : {c.supprimes ?? 0} supprimé(s), {c.restaures ?? 0} restauré(s)
+            </li>
+            <li>
+              <strong>Conservés : {c.conserves ?? 0}</strong> (fiches modifiées, ou auxquelles des affaires ou une entreprise ont été rattachées
+              depuis l'import ; le rapport dit pourquoi pour chaque ligne)
+            </li>
+          </>
         )}
       </ul>
       <FormErrors messages={errors} />
