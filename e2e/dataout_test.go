@@ -11,9 +11,11 @@ import (
 	"testing"
 	"time"
 
+	"github.com/assentis/mycrm/internal/consumers"
 	"github.com/assentis/mycrm/internal/crm"
 	"github.com/assentis/mycrm/internal/csvfr"
 	"github.com/assentis/mycrm/internal/dynamo"
+	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 	"github.com/getkin/kin-openapi/openapi3filter"
@@ -455,7 +457,7 @@ func TestInformationArticle14(t *testing.T) {
 		t.Errorf("PATCH /parametres: %+v", p)
 	}
 	after := uniqEmail("apres")
-	wantStatus(t, call(t, "POST", "/espace-apporteur/contacts", tok, map[string]any{"nom": "Après", "prenom": "Anne", "email": after}), 201)
+	afterID := createdID(t, tok, "/espace-apporteur/contacts", map[string]any{"nom": "Après", "prenom": "Anne", "email": after})
 	byMIA := uniqEmail("parlemia")
 	createContact(t, a.token, map[string]any{"nom": "Direct", "email": byMIA})
 	waitStreams(t)
@@ -473,6 +475,25 @@ func TestInformationArticle14(t *testing.T) {
 		if !strings.Contains(es[0].Text, want) {
 			t.Errorf("article-14 email without %q: %s", want, es[0].Text)
 		}
+	}
+
+	// Erased, the contact is never written to again: not even by its INSERT
+	// replayed after the send-once record expired.
+	wantStatus(t, call(t, "POST", "/contacts/"+afterID+"/effacement", a.token, map[string]any{"confirmation": true}), 200)
+	waitStreams(t)
+	_, err := stack.Services.DynamoDB.DeleteItem(context.Background(), &dynamodb.DeleteItemInput{TableName: aws.String(stack.Table),
+		Key: map[string]types.AttributeValue{"PK": &types.AttributeValueMemberS{Value: dynamo.MIAPK(a.id)},
+			"SK": &types.AttributeValueMemberS{Value: dynamo.NotificationSK("ARTICLE14#" + afterID)}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	mail, err := consumers.Mail(stack.Services.Consumers)
+	if err != nil {
+		t.Fatal(err)
+	}
+	replay(t, mail, streamRecords(t, a.id))
+	if n := len(emailsTo(t, after)); n != 1 {
+		t.Errorf("%d emails to the erased contact after a replay, want still the first one only", n)
 	}
 }
 

@@ -152,9 +152,10 @@ func sendOnce(ctx context.Context, d Deps, m crm.MIAID, key string, msg mail.Mes
 		func() error { return d.Store.ReleaseNotification(ctx, m, key) })
 }
 
-// parametres reads a MIA's settings.
+// parametres reads a MIA's settings, and a contact as it is now.
 type parametres interface {
 	GetParametres(ctx context.Context, m crm.MIAID) (crm.Parametres, error)
+	ContactOf(ctx context.Context, m crm.MIAID, id crm.ContactID) (crm.Contact, error)
 }
 
 // InformationArticle14 emails a contact entered by an apporteur, when its
@@ -176,6 +177,16 @@ func InformationArticle14(d Deps) Handler {
 		if !p.InformationArticle14 {
 			return nil
 		}
+		// The record may be replayed long after: a contact since erased (or
+		// deleted) is written to no more; a rectified address is the one to use.
+		now, err := d.Store.ContactOf(ctx, m, contact.ID)
+		if crm.ErrorCode(err) == crm.ENOTFOUND || err == nil && (now.Efface || now.Email == "") {
+			return nil
+		}
+		if err != nil {
+			return fmt.Errorf("read contact: %w", err)
+		}
+		contact = &now
 		mia, err := d.Store.GetMIA(ctx, m)
 		if crm.ErrorCode(err) == crm.ENOTFOUND {
 			return nil // no profile to name the holder: nothing truthful to send

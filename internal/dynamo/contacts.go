@@ -235,6 +235,12 @@ func newestFirst(as []crm.Affaire) []crm.Affaire {
 	return out
 }
 
+// ContactOf reads one contact alone (GetItem, strongly consistent), for
+// stream handlers that must act on its current state, not a record's image.
+func (s *Store) ContactOf(ctx context.Context, m crm.MIAID, id crm.ContactID) (crm.Contact, error) {
+	return s.contact(ctx, m, id)
+}
+
 // contact reads one contact strongly.
 func (s *Store) contact(ctx context.Context, m crm.MIAID, id crm.ContactID) (crm.Contact, error) {
 	if !crm.IsULID(string(id)) {

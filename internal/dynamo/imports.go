@@ -3,6 +3,7 @@ package dynamo
 import (
 	"context"
 	"errors"
+	"sync"
 	"time"
 
 	"github.com/assentis/mycrm/internal/crm"
@@ -280,6 +281,52 @@ func (s *Store) ImportLines(ctx context.Context, m crm.MIAID, id crm.ImportID) (
 		return nil
 	})
 	return out, err
+}
+
+// ImportReport reads an import and its lines for the report: the GetItem
+// and the lines' Query run concurrently (one round trip); the import's
+// error (404) wins. Read concurrently, the lines may be older than the
+// import item. Every line is recorded (and marked by the undo) before the
+// item counts it, chunk after chunk, so lines older than the item show
+// fewer records, or fewer undone ones, than its counters: then they are read
+// again, after it — a second round trip only in that race.
+func (s *Store) ImportReport(ctx context.Context, m crm.MIAID, id crm.ImportID) (crm.Import, []crm.ImportLine, error) {
+	if !crm.IsULID(string(id)) {
+		return crm.Import{}, nil, crm.Errorf(crm.ENOTFOUND, "Import introuvable.")
+	}
+	var (
+		wg    sync.WaitGroup
+		lines []crm.ImportLine
+		lerr  error
+	)
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		lines, lerr = s.ImportLines(ctx, m, id)
+	}()
+	imp, err := s.GetImport(ctx, m, id)
+	wg.Wait()
+	if err != nil {
+		return crm.Import{}, nil, err
+	}
+	if lerr == nil && behind(lines, imp.Compteurs) {
+		lines, lerr = s.ImportLines(ctx, m, id)
+	}
+	if lerr != nil {
+		return crm.Import{}, nil, lerr
+	}
+	return imp, lines, nil
+}
+
+// behind tells lines read before the item that counted c changed.
+func behind(lines []crm.ImportLine, c crm.ImportCounts) bool {
+	undone := 0
+	for _, l := range lines {
+		if l.Undone {
+			undone++
+		}
+	}
+	return len(lines) < c.Crees+c.MisAJour+c.Doublons+c.Rejetes || undone < c.Restaures+c.Supprimes
 }
 
 // eachImportLine calls f on the lines after line `after`, in order, a page

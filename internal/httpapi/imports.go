@@ -121,8 +121,7 @@ func handleUndoImport(s importUndoer) apiFunc {
 }
 
 type importReporter interface {
-	importGetter
-	ImportLines(ctx context.Context, m crm.MIAID, id crm.ImportID) ([]crm.ImportLine, error)
+	ImportReport(ctx context.Context, m crm.MIAID, id crm.ImportID) (crm.Import, []crm.ImportLine, error)
 }
 
 // outcomeNames are the report's words for each outcome.
@@ -140,7 +139,8 @@ func ImportReport(d Deps) (Func, error) {
 func handleImportReport(s importReporter) apiFunc {
 	return func(w http.ResponseWriter, r *http.Request, p crm.Principal) error {
 		id := crm.ImportID(r.PathValue("importId"))
-		imp, err := s.GetImport(r.Context(), p.MIA, id)
+		// One round trip: the lines are read with the import.
+		imp, lines, err := s.ImportReport(r.Context(), p.MIA, id)
 		if err != nil {
 			return err
 		}
@@ -148,10 +148,6 @@ func handleImportReport(s importReporter) apiFunc {
 		case crm.ImportTerminee, crm.ImportAnnulationEnCours, crm.ImportAnnulee:
 		default:
 			return crm.Errorf(crm.ECONFLICT, "Le rapport sera prêt à la fin de l'import.")
-		}
-		lines, err := s.ImportLines(r.Context(), p.MIA, id)
-		if err != nil {
-			return err
 		}
 		w.Header().Set("Content-Type", "text/csv; charset=utf-8")
 		w.Header().Set("Content-Disposition", `attachment; filename="rapport-import-`+string(id)+`.csv"`)

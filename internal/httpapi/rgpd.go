@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"strconv"
+	"sync"
 	"time"
 
 	"github.com/assentis/mycrm/internal/crm"
@@ -60,13 +61,28 @@ func handleContactData(s contactData, now func() time.Time) apiFunc {
 			return err
 		}
 		id := crm.ContactID(r.PathValue("contactId"))
+		// The clock is keyed by the contact id from the path, so it is read
+		// concurrently with the contact: one round trip. The contact's 404
+		// wins over whatever the clock read found.
+		var (
+			wg   sync.WaitGroup
+			cons *crm.Conservation
+			cerr error
+		)
+		if crm.IsULID(string(id)) { // any other id is a 404 without a read
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				cons, cerr = s.GetConservation(r.Context(), p.MIA, id)
+			}()
+		}
 		v, err := s.GetContact(r.Context(), p.MIA, id)
+		wg.Wait()
 		if err != nil {
 			return err
 		}
-		cons, err := s.GetConservation(r.Context(), p.MIA, id)
-		if err != nil {
-			return err
+		if cerr != nil {
+			return cerr
 		}
 		data := crm.DonneesContact{Contact: v.Contact, Affaires: v.Affaires, Conservation: cons, GenereLe: now().UTC()}
 		if data.Affaires == nil {
@@ -169,13 +185,28 @@ func handleApporteurData(s apporteurData, now func() time.Time) apiFunc {
 			return err
 		}
 		id := crm.ApporteurID(r.PathValue("apporteurId"))
+		// The affaires' collection is keyed by the apporteur id from the
+		// path: its Queries run concurrently with the apporteur's GetItem
+		// (one round trip), whose 404 wins.
+		var (
+			wg   sync.WaitGroup
+			affs []crm.AffaireView
+			aerr error
+		)
+		if crm.IsULID(string(id)) { // any other id is a 404 without a read
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				affs, aerr = s.ApporteurAffaires(r.Context(), p.MIA, id)
+			}()
+		}
 		a, err := s.GetApporteur(r.Context(), p.MIA, id)
+		wg.Wait()
 		if err != nil {
 			return err
 		}
-		affs, err := s.ApporteurAffaires(r.Context(), p.MIA, id)
-		if err != nil {
-			return err
+		if aerr != nil {
+			return aerr
 		}
 		if affs == nil {
 			affs = []crm.AffaireView{}
