@@ -3,6 +3,7 @@
 import { useEffect, useRef, useState } from "preact/hooks";
 import { api } from "../app";
 import type { Recherche, ResultatRecherche } from "../generated/openapi";
+import { label, STATUT_AFFAIRE } from "../lib/format";
 import { navigate } from "../lib/router";
 import { Link } from "./elements";
 
@@ -132,7 +133,9 @@ export function SearchBox() {
                   <li onClick={() => (setOpen(false), setQ(""))}>
                     <Link href={g.href(r.id)}>
                       <span class="search-label">{r.libelle}</span>
-                      {r.detail && <span class="search-detail">{r.detail}</span>}
+                      {r.detail && (
+                        <span class="search-detail">{g.key === "affaires" ? label(STATUT_AFFAIRE, r.detail as keyof typeof STATUT_AFFAIRE) : r.detail}</span>
+                      )}
                     </Link>
                   </li>
                 ))}
