@@ -402,34 +402,34 @@ func TestRelancesFromTime(t *testing.T) {
 	stale, signed := open(), open()
 	wantStatus(t, call(t, "PATCH", "/affaires/"+signed, mia.token, map[string]any{"statut": "signee"}), 200)
 	waitStreams(t)
-	run := func(at time.Time) {
+	// run fires the job at noon in Paris, on today's date moved by the
+	// calendar: instants moved across a change of summer time near midnight
+	// would land on another day than the job's.
+	run := func(years, months, days int) {
 		t.Helper()
+		day, _ := time.ParseInLocation(time.DateOnly, crm.DayPlus(time.Now(), years, months, days), crm.Paris)
 		for range 2 { // a retried run creates nothing twice
-			if err := stack.FireSchedule(context.Background(), "daily-relances", at.UTC()); err != nil {
+			if err := stack.FireSchedule(context.Background(), "daily-relances", day.Add(12*time.Hour).UTC()); err != nil {
 				t.Fatal(err)
 			}
 		}
 	}
-	run(time.Now().AddDate(0, 0, 29))
+	run(0, 0, 29)
 	if got := taches(t, mia.token, "cibleId="+stale); len(got) != 0 {
 		t.Errorf("relances before 30 days: %+v", got)
 	}
-	run(time.Now().AddDate(0, 0, 31))
+	run(0, 0, 31)
 	got := taches(t, mia.token, "cibleId="+stale)
 	if len(got) != 1 || got[0].Relance != "affaire_en_cours" || !strings.HasPrefix(got[0].Titre, "Relancer Roux pour ") {
 		t.Errorf("relance of the affaire en cours = %+v, want one « Relancer Roux pour … »", got)
 	}
-	run(time.Now().AddDate(1, 0, -29))
+	run(1, 0, -29)
 	got = taches(t, mia.token, "cibleId="+signed)
-	if len(got) != 1 || got[0].Relance != "echeance" || got[0].Echeance != crm.Day(time.Now().AddDate(1, 0, 0)) {
+	if len(got) != 1 || got[0].Relance != "echeance" || got[0].Echeance != crm.DayPlus(time.Now(), 1, 0, 0) {
 		t.Errorf("relance of the anniversary = %+v, want one « Préparer l'échéance » due on the anniversary", got)
 	}
 }
 
-// TestDashboardEqualsRecount: after random writes (affaires opened, moved,
-// repriced, re-attributed; contacts brought; tâches done and undone), the
-// dashboard equals a recount from the lists, and still does after the
-// whole stream of the MIA is replayed.
 func TestDashboardEqualsRecount(t *testing.T) {
 	mia := newTenant(t, false)
 	r := rand.New(rand.NewPCG(uint64(time.Now().UnixNano()), 14))

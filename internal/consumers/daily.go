@@ -70,13 +70,13 @@ func Relances(d Deps) Handler {
 				return nil
 			}
 			if cur.Statut == crm.AffaireEnCours && (old == nil || old.Version < cur.Version) {
-				r := crm.Reveil{Day: crm.Day(cur.UpdatedAt.AddDate(0, 0, 30)), Kind: crm.RelanceEnCours, MIA: m, AffaireID: cur.ID, N: cur.Version}
+				r := crm.Reveil{Day: crm.DayPlus(cur.UpdatedAt, 0, 0, 30), Kind: crm.RelanceEnCours, MIA: m, AffaireID: cur.ID, N: cur.Version}
 				if err := d.Store.PutReveil(ctx, r); err != nil {
 					return err
 				}
 			}
 			if cur.Statut == crm.AffaireSignee && (old == nil || old.Statut != crm.AffaireSignee) {
-				r := crm.Reveil{Day: crm.Day(cur.UpdatedAt.AddDate(1, 0, -30)), Kind: crm.RelanceEcheance, MIA: m, AffaireID: cur.ID, N: 1}
+				r := crm.Reveil{Day: crm.DayPlus(cur.UpdatedAt, 1, 0, -30), Kind: crm.RelanceEcheance, MIA: m, AffaireID: cur.ID, N: 1}
 				return d.Store.PutReveil(ctx, r)
 			}
 		case crm.KindApporteur:

@@ -7,6 +7,14 @@ import (
 // Day is t's calendar day in Paris, "2006-01-02".
 func Day(t time.Time) string { return t.In(Paris).Format(time.DateOnly) }
 
+// DayPlus is the Paris calendar day of t moved by years, months and days.
+// The move is made on the date, not on the instant: an instant moved across
+// a change of summer time can land on the next day in Paris.
+func DayPlus(t time.Time, years, months, days int) string {
+	y, m, d := t.In(Paris).Date()
+	return time.Date(y, m, d, 12, 0, 0, 0, time.UTC).AddDate(years, months, days).Format(time.DateOnly)
+}
+
 // easter is Easter Sunday of year y (anonymous Gregorian algorithm).
 func easter(y int) time.Time {
 	a, b, c := y%19, y/100, y%100

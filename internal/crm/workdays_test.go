@@ -22,6 +22,25 @@ func TestPublicHolidays(t *testing.T) {
 	}
 }
 
+func TestDayPlus(t *testing.T) {
+	at := func(s string) time.Time { v, _ := time.Parse(time.RFC3339, s); return v }
+	for _, tc := range []struct {
+		from                string
+		years, months, days int
+		want                string
+	}{
+		{"2026-11-27T10:00:00Z", 1, 0, -30, "2027-10-28"},
+		{"2026-11-27T22:30:00Z", 1, 0, -30, "2027-10-28"}, // the instant would be 00:30 in summer time
+		{"2026-11-27T23:30:00Z", 1, 0, -30, "2027-10-29"}, // already the 28th in Paris
+		{"2026-03-01T22:30:00Z", 0, 0, 30, "2026-03-31"},  // across the spring change
+		{"2028-02-29T10:00:00Z", 1, 0, 0, "2029-03-01"},
+	} {
+		if got := DayPlus(at(tc.from), tc.years, tc.months, tc.days); got != tc.want {
+			t.Errorf("DayPlus(%s, %d, %d, %d) = %s, want %s", tc.from, tc.years, tc.months, tc.days, got, tc.want)
+		}
+	}
+}
+
 func TestAddWorkingDays(t *testing.T) {
 	at := func(s string) time.Time { v, _ := time.Parse(time.RFC3339, s); return v }
 	for _, tc := range []struct {
