@@ -129,7 +129,7 @@ export function SoldeChart({ releves }: { releves: Releve[] }) {
   const desc = points.map((p) => `${moisLabel(p.mois)} : ${formatCentimes(p.soldeFinalCentimes)}`).join(" ; ");
   return (
     <figure class="chart">
-      <svg viewBox={`0 0 ${w} ${h}`} role="img" aria-labelledby="solde-chart-title solde-chart-desc" width="100%" height="auto">
+      <svg viewBox={`0 0 ${w} ${h}`} role="img" aria-labelledby="solde-chart-title solde-chart-desc">
         <title id="solde-chart-title">Solde de clôture de chaque relevé</title>
         <desc id="solde-chart-desc">{desc}</desc>
         <line x1="10" x2={w - 10} y1={zero} y2={zero} class="axis" />
