@@ -95,8 +95,9 @@ function TachesTable({ items, onChanged, label: l }: { items: Tache[]; onChanged
       columns={[
         {
           label: "Tâche",
+          // One span: at phone width the cell is a flex row, where a loose badge was stretched.
           cell: (t) => (
-            <>
+            <span>
               <Link href={`/mia/taches/${t.id}`}>{t.titre}</Link>
               {t.relance && (
                 <>
@@ -104,7 +105,7 @@ function TachesTable({ items, onChanged, label: l }: { items: Tache[]; onChanged
                   <Badge value="neutre" text={RELANCE[t.relance] ?? "Relance"} />
                 </>
               )}
-            </>
+            </span>
           ),
         },
         { label: "Échéance", cell: (t) => `${jour(t.echeance)}${t.heure ? ` à ${t.heure}` : ""}` },
