@@ -378,8 +378,12 @@ function BarresMois({ mois }: { mois: TableauDeBord["parMois"] }) {
               <text class="bar-value" x={i * (w + gap) + w / 2} y={h - bh - 4} text-anchor="middle">
                 {m.nombre}
               </text>
-              <text class="bar-label" x={i * (w + gap) + w / 2} y={h + 16} text-anchor="middle">
-                {moisLabel(m.mois)}
+              {/* Month and year on two lines: "janv. 26" on one overlapped its neighbours. */}
+              <text class="bar-label" x={i * (w + gap) + w / 2} y={h + 15} text-anchor="middle">
+                {MOIS[Number(m.mois.slice(5, 7)) - 1]}
+              </text>
+              <text class="bar-label" x={i * (w + gap) + w / 2} y={h + 30} text-anchor="middle">
+                {m.mois.slice(0, 4)}
               </text>
             </g>
           );
@@ -409,7 +413,7 @@ function Entonnoir({ t }: { t: TableauDeBord }) {
           return (
             <g>
               <rect class={i === 2 ? "bar-signees" : "bar-encours"} x={(320 - bw) / 2} y={i * 38 + 4} width={bw} height={30} rx="4" />
-              <text class="bar-value" x="160" y={i * 38 + 24} text-anchor="middle">
+              <text class={i === 2 ? "bar-value on-dark" : "bar-value"} x="160" y={i * 38 + 24} text-anchor="middle">
                 {s.label} : {s.v}
               </text>
             </g>
