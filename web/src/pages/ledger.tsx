@@ -122,7 +122,8 @@ export function SoldeChart({ releves }: { releves: Releve[] }) {
   const points = [...releves].sort((a, b) => a.mois.localeCompare(b.mois)).slice(-12);
   if (points.length === 0) return <Empty>Le graphique apparaît avec le premier relevé.</Empty>;
   const max = Math.max(1, ...points.map((p) => Math.abs(p.soldeFinalCentimes)));
-  const w = 360;
+  // As wide as .chart's max-width: at 360 twelve "mm/aa" labels ran into each other.
+  const w = 480;
   const h = 200;
   const zero = 100;
   const bw = Math.min(36, (w - 40) / points.length - 6);
