@@ -395,7 +395,7 @@ function VersementForm({ apporteurId, suggested, onDone }: { apporteurId: string
   return (
     <form class="card form" onSubmit={onSubmit} ref={f.formRef} noValidate aria-labelledby="versement-titre">
       <h2 id="versement-titre">Enregistrer un versement</h2>
-      <InputField form={f} name="date" label="Date du versement" required hint="AAAA-MM-JJ" />
+      <InputField form={f} name="date" label="Date du versement" type="date" required />
       <InputField form={f} name="montant" label="Montant (€)" required inputMode="decimal" />
       <SelectField form={f} name="mode" label="Mode">
         <option value="virement">Virement</option>
@@ -478,7 +478,7 @@ export function EncaissementsCard({ affaireId, signee }: { affaireId: string; si
       {signee ? (
         <form class="form" onSubmit={onSubmit} ref={f.formRef} noValidate aria-label="Enregistrer un encaissement">
           <div class="grid-2">
-            <InputField form={f} name="date" label="Date de l'encaissement" required hint="AAAA-MM-JJ" />
+            <InputField form={f} name="date" label="Date de l'encaissement" type="date" required />
             <InputField form={f} name="montant" label="Commission reçue (€)" required inputMode="decimal" />
             <SelectField form={f} name="anneeContrat" label="Année du contrat">
               {[1, 2, 3, 4, 5].map((n) => (

@@ -137,7 +137,7 @@ function NouvelleTache({ cible, onCreated }: { cible?: { type: "contact" | "entr
       <h2 id="titre-nouvelle-tache">Nouvelle tâche</h2>
       <InputField form={f} name="titre" label="Titre" required autoComplete="off" />
       <div class="grid-2">
-        <InputField form={f} name="echeance" label="Échéance (AAAA-MM-JJ)" required autoComplete="off" />
+        <InputField form={f} name="echeance" label="Échéance" type="date" required autoComplete="off" />
         <InputField form={f} name="heure" label="Heure (HH:MM)" hint="Facultative." autoComplete="off" />
       </div>
       <SelectField form={f} name="apporteurId" label="Confier à un apporteur" hint="Facultatif : elle apparaît dans « Mes tâches » de son espace.">
