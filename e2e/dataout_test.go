@@ -34,8 +34,8 @@ func init() {
 }
 
 type searchJSON struct {
-	Contacts, Entreprises, Affaires []struct{ ID, Libelle, Detail string }
-	Plus                            []string
+	Contacts, Entreprises, Affaires, Apporteurs []struct{ ID, Libelle, Detail string }
+	Plus                                        []string
 }
 
 func search(t *testing.T, tok, q string) searchJSON {
@@ -54,6 +54,63 @@ func has(ids []struct{ ID, Libelle, Detail string }, id string) bool {
 		}
 	}
 	return false
+}
+
+// TestSearchApporteurs: the header box finds the MIA's apporteurs by the
+// start of their names, accent-insensitively, never another MIA's; once
+// erased, never again, even after older records delivered late or a replay.
+func TestSearchApporteurs(t *testing.T) {
+	a, b := newTenant(t, false), newTenant(t, false)
+	mark := fmt.Sprintf("Ap%d", uniq())
+	nom, prenom, email := "Marchand "+mark, "Éliane", uniqEmail("eliane")
+	r := call(t, "POST", "/apporteurs", a.token, map[string]any{"nom": nom, "prenom": prenom, "email": email, "localisation": "Annecy (74)"})
+	wantStatus(t, r, 201)
+	var app struct{ ID string }
+	r.JSON(t, &app)
+	r = call(t, "POST", "/apporteurs", b.token, map[string]any{"nom": nom, "prenom": prenom, "email": uniqEmail("eliane-b")})
+	wantStatus(t, r, 201)
+	var other struct{ ID string }
+	r.JSON(t, &other)
+	waitStreams(t)
+
+	for _, q := range []string{"eli " + mark, "ÉLI " + strings.ToLower(mark), "elia", "marchand " + strings.ToLower(mark), email[:8], "annecy " + mark} {
+		s := search(t, a.token, q)
+		if !has(s.Apporteurs, app.ID) {
+			t.Errorf("search %q: apporteurs %+v, want Éliane %s", q, s.Apporteurs, app.ID)
+		}
+		if has(s.Apporteurs, other.ID) {
+			t.Errorf("search %q: A sees B's apporteur %s", q, other.ID)
+		}
+	}
+	if s := search(t, a.token, "eli "+mark); len(s.Apporteurs) != 1 || s.Apporteurs[0].Libelle != prenom+" "+nom || s.Apporteurs[0].Detail != email {
+		t.Errorf("result %+v, want « %s %s » with its email", s.Apporteurs, prenom, nom)
+	}
+	if s := search(t, a.token, "liane "+mark); has(s.Apporteurs, app.ID) {
+		t.Error(`"liane" finds Éliane: want prefixes of words only`)
+	}
+	if s := search(t, b.token, "eli "+mark); has(s.Apporteurs, app.ID) || !has(s.Apporteurs, other.ID) {
+		t.Errorf("B's search: %+v, want B's apporteur only", s.Apporteurs)
+	}
+
+	late := streamRecords(t, a.id) // every record older than the erasure
+	wantStatus(t, call(t, "POST", "/apporteurs/"+app.ID+"/effacement", a.token, map[string]any{"confirmation": true}), 200)
+	waitStreams(t)
+	nowhere := func(when string) {
+		t.Helper()
+		for _, q := range []string{"eli " + mark, strings.ToLower(nom), email[:8], "annecy", crm.ApporteurEffaceNom} {
+			if s := search(t, a.token, q); has(s.Apporteurs, app.ID) {
+				t.Errorf("%s: search %q finds the erased apporteur: %+v", when, q, s.Apporteurs)
+			}
+		}
+		if snap := snapshot(t, a.id); strings.Contains(snap, nom) || strings.Contains(snap, email) {
+			t.Errorf("%s: the partition still holds the apporteur's name or email", when)
+		}
+	}
+	nowhere("after the erasure")
+	replay(t, projections(t), late)
+	nowhere("after the older records delivered late")
+	replay(t, projections(t), streamRecords(t, a.id))
+	nowhere("after a replay of the whole stream")
 }
 
 func TestSearchAcrossEverything(t *testing.T) {

@@ -14,13 +14,14 @@ type searchIndex interface {
 }
 
 // Search keeps the header box's index current: for each change of a
-// contact, an entreprise or an affaire, the entity's words and what its
-// results show, derived from the record's two images alone (an erased
-// contact has no entry). A replay of the stream from its start leaves the
+// contact, an entreprise, an affaire or an apporteur, the entity's words and
+// what its results show, derived from the record's two images alone (an
+// erased contact or apporteur has no entry). A replay of the stream from its start leaves the
 // index of the last images. An entry naming a contact is written only while
 // that contact is not erased: a record older than the erasure, delivered
 // late or replayed, leaves no entry for the contact, and its affaires'
-// entries show crm.ContactEffaceNom.
+// entries show crm.ContactEffaceNom. Likewise an apporteur's entry is written
+// only while the apporteur is not erased.
 func Search(d Deps) Handler {
 	return each("search", d, func(ctx context.Context, c change) error {
 		old, okOld := searchEntry(c.Old)
@@ -33,7 +34,14 @@ func Search(d Deps) Handler {
 			m = c.Old.MIA
 		}
 		from := crm.Provenance{Client: namedContact(c.New)}
+		if p := c.New.Apporteur; c.New.Kind == crm.KindApporteur && p != nil {
+			from.Apporteur = p.ID
+		}
 		err := d.Store.IndexSearch(ctx, m, old, cur, from)
+		if errors.Is(err, crm.ErrApporteurErased) {
+			// A record older than the apporteur's erasure: its entry goes.
+			err = d.Store.IndexSearch(ctx, m, old, nil, crm.Provenance{})
+		}
 		if errors.Is(err, crm.ErrContactErased) {
 			cur = nil
 			if a := c.New.Affaire; a != nil {
@@ -78,6 +86,11 @@ func searchEntry(im crm.Image) (e *crm.SearchEntry, ok bool) {
 	case im.Kind == crm.KindAffaire && im.Affaire != nil:
 		se := crm.SearchEntryOfAffaire(*im.Affaire)
 		return &se, true
+	case im.Kind == crm.KindApporteur && im.Apporteur != nil:
+		if se, has := crm.SearchEntryOfApporteur(*im.Apporteur); has {
+			return &se, true
+		}
+		return nil, true
 	}
 	return nil, false
 }

@@ -48,6 +48,7 @@ func TestReaderFilters(t *testing.T) {
 		{"search: new contact", "stream-projections", rec("INSERT", nil, img("type", "contact")), true},
 		{"search: new entreprise", "stream-projections", rec("INSERT", nil, img("type", "entreprise")), true},
 		{"search: removed contact", "stream-projections", rec("REMOVE", img("type", "contact"), nil), true},
+		{"search: apporteur renamed or erased", "stream-projections", rec("MODIFY", img("type", "apporteur"), img("type", "apporteur", "statut", "desactive")), true},
 		{"projections: search word", "stream-projections", rec("INSERT", nil, img("type", "mot")), false},
 		{"invitations: new apporteur", "stream-mail", rec("INSERT", nil, img("type", "apporteur", "statut", "invitation_envoyee")), true},
 		{"invitations: new MIA invitation", "stream-mail", rec("MODIFY", nil, img("type", "mia", "statut", "invitation_envoyee")), true},

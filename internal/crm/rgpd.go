@@ -160,12 +160,19 @@ type Provenance struct {
 	Tache  TacheID
 	Note   NoteID
 	Client string // a contact's id (an entreprise's never is one: no check)
+	// Apporteur: the line names this apporteur, written only while it is
+	// not erased (else ErrApporteurErased).
+	Apporteur ApporteurID
 }
 
 // ErrContactErased is a stream handler's write refused because the contact
 // it concerns was erased since the record was written: the handler writes
 // the anonymised form instead, or nothing.
 var ErrContactErased = errors.New("contact erased")
+
+// ErrApporteurErased is a stream handler's write refused because the
+// apporteur it names was erased since the record was written.
+var ErrApporteurErased = errors.New("apporteur erased")
 
 // RefersTo lists the people (by id) whose personal data an answer about
 // entity v holds: the stored idempotent replies an erasure deletes (a reply

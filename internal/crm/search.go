@@ -7,7 +7,7 @@ import (
 )
 
 // Search across everything (issue 15): the header box finds contacts,
-// entreprises and affaires by the prefix of any word of what they show,
+// entreprises, affaires and apporteurs by the prefix of any word of what they show,
 // accent- and case-insensitively. A stream handler keeps one index item per
 // (word, entity); a query reads the items whose word starts with the query's
 // longest word, in one Query, and keeps those whose other words also start
@@ -21,6 +21,7 @@ const (
 	SearchContact    SearchKind = "contact"
 	SearchEntreprise SearchKind = "entreprise"
 	SearchAffaire    SearchKind = "affaire"
+	SearchApporteur  SearchKind = "apporteur"
 )
 
 // Limits of the index and of a query: an entity's words are capped so that
@@ -56,14 +57,16 @@ type SearchResults struct {
 	Contacts    []SearchResult `json:"contacts"`
 	Entreprises []SearchResult `json:"entreprises"`
 	Affaires    []SearchResult `json:"affaires"`
+	Apporteurs  []SearchResult `json:"apporteurs"`
 	// Plus names the groups that found more than they show ("contacts",
-	// "entreprises", "affaires"): the client offers the full list.
+	// "entreprises", "affaires", "apporteurs"): the client offers the full list.
 	Plus []string `json:"plus"`
 }
 
 // NewSearchResults is an empty result, every group present.
 func NewSearchResults() SearchResults {
-	return SearchResults{Contacts: []SearchResult{}, Entreprises: []SearchResult{}, Affaires: []SearchResult{}, Plus: []string{}}
+	return SearchResults{Contacts: []SearchResult{}, Entreprises: []SearchResult{}, Affaires: []SearchResult{},
+		Apporteurs: []SearchResult{}, Plus: []string{}}
 }
 
 // Add puts r in its group, unless the group already has it; when the group
@@ -78,6 +81,8 @@ func (s *SearchResults) Add(r SearchResult) {
 		g, name = &s.Entreprises, "entreprises"
 	case SearchAffaire:
 		g, name = &s.Affaires, "affaires"
+	case SearchApporteur:
+		g, name = &s.Apporteurs, "apporteurs"
 	default:
 		return
 	}
@@ -236,6 +241,27 @@ func SearchEntryOfAffaire(a Affaire) SearchEntry {
 	return SearchEntry{Kind: SearchAffaire, ID: string(a.ID), Libelle: a.ClientNom + " — " + a.ProduitNom,
 		Detail: string(a.Statut), Tokens: SearchTokens(a.ClientNom, a.ProduitNom)}
 }
+
+// SearchEntryOfApporteur is an apporteur's index entry, found by its names,
+// email, telephone and localisation; ok false for an erased one (its name
+// is ApporteurEffaceNom and its email gone, see ApporteurErased).
+func SearchEntryOfApporteur(p Apporteur) (SearchEntry, bool) {
+	if ApporteurErased(p.Nom, p.Email) {
+		return SearchEntry{}, false
+	}
+	detail := p.Email
+	if p.Statut == ApporteurDesactive {
+		detail = "Désactivé"
+	}
+	nationalPhone := NationalPhone(p.Telephone)
+	return SearchEntry{Kind: SearchApporteur, ID: string(p.ID), Libelle: strings.TrimSpace(p.Prenom + " " + p.Nom), Detail: detail,
+		Tokens: SearchTokens(p.Prenom, p.Nom, p.Email, p.Telephone, nationalPhone, p.Localisation)}, true
+}
+
+// ApporteurErased tells an erased apporteur from its nom and email: the
+// erasure sets the one to ApporteurEffaceNom and empties the other (an
+// apporteur always has an email until then).
+func ApporteurErased(nom, email string) bool { return nom == ApporteurEffaceNom && email == "" }
 
 // NationalPhone is the French national form (0612345678) of a +33 number,
 // "" for any other.

@@ -122,3 +122,61 @@ func TestSearchResultsAdd(t *testing.T) {
 		t.Errorf("plus %v, want contacts only (a repeated affaire is not more)", s.Plus)
 	}
 }
+
+func TestSearchEntryOfApporteur(t *testing.T) {
+	julie := Apporteur{ID: "p1", Nom: "Lefèvre", Prenom: "Julie", Email: "julie@exemple.fr", Telephone: "+33612345678",
+		Localisation: "Lyon (69)", Statut: ApporteurActif}
+	desactive := julie
+	desactive.Statut = ApporteurDesactive
+	sansPrenom := julie
+	sansPrenom.Prenom = ""
+	erased := Apporteur{ID: "p1", Nom: ApporteurEffaceNom, Statut: ApporteurDesactive}
+	tests := []struct {
+		name        string
+		in          Apporteur
+		ok          bool
+		libelle     string
+		detail      string
+		finds, miss []string
+	}{
+		{"active", julie, true, "Julie Lefèvre", "julie@exemple.fr", []string{"jul", "JULIE", "lefev", "exemple", "0612", "lyon", "69"}, []string{"ulie", "martin"}},
+		{"deactivated", desactive, true, "Julie Lefèvre", "Désactivé", []string{"julie lef"}, nil},
+		{"no prénom", sansPrenom, true, "Lefèvre", "julie@exemple.fr", []string{"lefevre"}, nil},
+		{"erased", erased, false, "", "", nil, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			e, ok := SearchEntryOfApporteur(tt.in)
+			if ok != tt.ok {
+				t.Fatalf("ok = %v, want %v", ok, tt.ok)
+			}
+			if !ok {
+				return
+			}
+			if e.Kind != SearchApporteur || e.ID != "p1" || e.Libelle != tt.libelle || e.Detail != tt.detail {
+				t.Errorf("entry %+v, want libellé %q, detail %q", e, tt.libelle, tt.detail)
+			}
+			for _, q := range tt.finds {
+				if !SearchMatches(e.Tokens, SearchQueryWords(q)) {
+					t.Errorf("%q does not find %q", q, e.Tokens)
+				}
+			}
+			for _, q := range tt.miss {
+				if SearchMatches(e.Tokens, SearchQueryWords(q)) {
+					t.Errorf("%q finds %q", q, e.Tokens)
+				}
+			}
+		})
+	}
+}
+
+func TestSearchResultsAddApporteurs(t *testing.T) {
+	s := NewSearchResults()
+	for i := range SearchGroupResults + 1 {
+		s.Add(SearchResult{Kind: SearchApporteur, ID: fmt.Sprint(i)})
+	}
+	s.Add(SearchResult{Kind: SearchApporteur, ID: "0"})
+	if len(s.Apporteurs) != SearchGroupResults || !slices.Equal(s.Plus, []string{"apporteurs"}) || len(s.Contacts) != 0 {
+		t.Errorf("%d apporteurs, plus %v; want %d and [apporteurs]", len(s.Apporteurs), s.Plus, SearchGroupResults)
+	}
+}

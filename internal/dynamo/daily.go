@@ -321,6 +321,17 @@ func (s *Store) provenanceChecks(a *actions, m crm.MIAID, p crm.Provenance) {
 		a.add(s.checkAction(MIAPK(m), ContactSK(crm.ContactID(p.Client)), notErased()))
 		a.onFail(func(map[string]types.AttributeValue) error { return crm.ErrContactErased })
 	}
+	if p.Apporteur != "" {
+		a.add(s.checkAction(MIAPK(m), ApporteurSK(p.Apporteur), apporteurNotErased()))
+		a.onFail(func(map[string]types.AttributeValue) error { return crm.ErrApporteurErased })
+	}
+}
+
+// apporteurNotErased holds an apporteur item not erased (crm.ApporteurErased:
+// EraseApporteur sets nom to crm.ApporteurEffaceNom and email to "").
+func apporteurNotErased() expression.ConditionBuilder {
+	return exists().And(expression.Name("nom").NotEqual(expression.Value(crm.ApporteurEffaceNom)).
+		Or(expression.Name("email").NotEqual(expression.Value(""))))
 }
 
 // GetTache reads a tâche (strongly consistent).

@@ -236,7 +236,7 @@ func (s *Store) EraseApporteur(ctx context.Context, m crm.MIAID, p crm.Apporteur
 	if err != nil {
 		return err
 	}
-	if it.Nom == crm.ApporteurEffaceNom && it.Email == "" {
+	if crm.ApporteurErased(it.Nom, it.Email) {
 		return crm.Errorf(crm.ECONFLICT, "Cet apporteur est déjà effacé.")
 	}
 	now := s.Now().UTC()

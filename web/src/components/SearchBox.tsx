@@ -1,5 +1,5 @@
-// The header's search across everything: contacts, entreprises (also by SIREN) and affaires
-// (by client or produit), by the start of any word, results grouped by kind as you type.
+// The header's search across everything: contacts, entreprises (also by SIREN), affaires
+// (by client or produit) and apporteurs (by name, email, telephone or localisation), by the start of any word, results grouped by kind as you type.
 import { useEffect, useRef, useState } from "preact/hooks";
 import { api } from "../app";
 import type { Recherche, ResultatRecherche } from "../generated/openapi";
@@ -7,7 +7,7 @@ import { label, STATUT_AFFAIRE } from "../lib/format";
 import { navigate } from "../lib/router";
 import { Link } from "./elements";
 
-type Group = "contacts" | "entreprises" | "affaires";
+type Group = "contacts" | "entreprises" | "affaires" | "apporteurs";
 // all: the list that holds every result (its own ?q= search), when there is one.
 // more: what the group says when it found more than it shows.
 const GROUPS: { key: Group; title: string; href: (id: string) => string; more: string; all?: (q: string) => string }[] = [
@@ -20,6 +20,13 @@ const GROUPS: { key: Group; title: string; href: (id: string) => string; more: s
     all: (q) => `/mia/entreprises?q=${encodeURIComponent(q)}`,
   },
   { key: "affaires", title: "Affaires", href: (id) => `/mia/affaires/${id}`, more: "D'autres affaires correspondent : précisez la recherche." },
+  // The apporteurs' list has no ?q= search: no "see all" link.
+  {
+    key: "apporteurs",
+    title: "Apporteurs",
+    href: (id) => `/mia/apporteurs/${id}`,
+    more: "D'autres apporteurs correspondent : précisez la recherche.",
+  },
 ];
 
 export function SearchBox() {
@@ -86,7 +93,7 @@ export function SearchBox() {
     else links[next].focus();
   };
 
-  const total = res ? res.contacts.length + res.entreprises.length + res.affaires.length : 0;
+  const total = res ? GROUPS.reduce((n, g) => n + res[g.key].length, 0) : 0;
   const first = res && GROUPS.map((g) => ({ g, r: res[g.key][0] as ResultatRecherche | undefined })).find((x) => x.r);
   return (
     <div class="searchbox" ref={box} onKeyDown={onKeyDown}>
@@ -102,7 +109,7 @@ export function SearchBox() {
         }}
       >
         <label for="recherche-globale" class="sr-only">
-          Rechercher un contact, une entreprise, une affaire
+          Rechercher un contact, une entreprise, une affaire, un apporteur
         </label>
         <input
           id="recherche-globale"
