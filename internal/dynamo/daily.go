@@ -158,8 +158,8 @@ func decodeNote(img map[string]types.AttributeValue) (crm.Image, error) {
 }
 
 // Cible reads the record a tâche or note is about (one GetItem): its name,
-// its client and its apporteur. ENOTFOUND-free: an unknown record is a 422
-// on field cibleId.
+// its client and its apporteur. ENOTFOUND-free: an unknown record, or an
+// erased contact, is a 422 on field cibleId.
 func (s *Store) Cible(ctx context.Context, m crm.MIAID, t crm.CibleType, id string) (crm.Cible, error) {
 	unknown := &crm.Error{Code: crm.EUNPROCESSABLE, Message: "Fiche introuvable.",
 		Fields: []crm.FieldError{{Champ: "cibleId", Message: "Aucune fiche de ce type ne porte cet identifiant."}}}
@@ -189,6 +189,9 @@ func (s *Store) Cible(ctx context.Context, m crm.MIAID, t crm.CibleType, id stri
 			return crm.Cible{}, internal("decode cible", err)
 		}
 		ct := it.contact()
+		if ct.Efface { // what the erasure took away must not come back in a tâche or a note
+			return crm.Cible{}, unprocessable("cibleId", "Ce contact a été effacé (RGPD) : il ne peut plus recevoir de tâche ni de note.")(nil)
+		}
 		c.Nom, c.ApporteurID = ct.DisplayName(), ct.ApporteurID
 	case crm.CibleEntreprise:
 		var it entrepriseItem

@@ -272,7 +272,8 @@ const ACTIVITE: Record<Activite["type"], string> = {
 };
 
 /** The work panel of a record: its tâches, a new note, its timeline. */
-export function FicheActivite({ type, id }: { type: "contact" | "entreprise" | "affaire"; id: string }) {
+/** readOnly: an erased contact's fiche, which takes no more tâche or note. */
+export function FicheActivite({ type, id, readOnly }: { type: "contact" | "entreprise" | "affaire"; id: string; readOnly?: boolean }) {
   const [notice, setNotice] = useState("");
   const taches = useAsync((signal) => api.items<Tache>(`/taches?cibleId=${id}&limit=200`, signal), [id]);
   const fil = usePaged<Activite>((cursor) => withQuery(`/activite/${id}`, { limit: 20, cursor }), [id]);
@@ -305,8 +306,8 @@ export function FicheActivite({ type, id }: { type: "contact" | "entreprise" | "
           <TachesTable label="Tâches de la fiche" items={taches.data ?? []} onChanged={() => taches.reload()} />
         )}
       </section>
-      <NouvelleTache cible={{ type, id }} onCreated={(t) => (setNotice(`Tâche « ${t.titre} » créée.`), taches.reload())} />
-      <form class="card form" onSubmit={onNote} ref={f.formRef} noValidate aria-labelledby={`note-${id}`}>
+      {!readOnly && <NouvelleTache cible={{ type, id }} onCreated={(t) => (setNotice(`Tâche « ${t.titre} » créée.`), taches.reload())} />}
+      {!readOnly && <form class="card form" onSubmit={onNote} ref={f.formRef} noValidate aria-labelledby={`note-${id}`}>
         <h2 id={`note-${id}`}>Nouvelle note</h2>
         <InputField form={f} name="texte" label="Note" type="textarea" rows={4} required />
         <SelectField form={f} name="partagee" label="Visibilité" hint="Une note privée n'est jamais montrée à l'apporteur.">
@@ -314,7 +315,7 @@ export function FicheActivite({ type, id }: { type: "contact" | "entreprise" | "
           <option value="oui">Partagée avec l'apporteur de la fiche</option>
         </SelectField>
         <FormFooter form={f} cancel={() => f.set("texte", "")} submit="Enregistrer la note" />
-      </form>
+      </form>}
       <section class="card" aria-labelledby={`fil-${id}`}>
         <h2 id={`fil-${id}`}>Fil d'activité</h2>
         {sent.length > 0 && (
