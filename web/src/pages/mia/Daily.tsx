@@ -95,8 +95,9 @@ function TachesTable({ items, onChanged, label: l }: { items: Tache[]; onChanged
       columns={[
         {
           label: "Tâche",
+          // One span: at phone width the cell is a flex row, where a loose badge was stretched.
           cell: (t) => (
-            <>
+            <span>
               <Link href={`/mia/taches/${t.id}`}>{t.titre}</Link>
               {t.relance && (
                 <>
@@ -104,7 +105,7 @@ function TachesTable({ items, onChanged, label: l }: { items: Tache[]; onChanged
                   <Badge value="neutre" text={RELANCE[t.relance] ?? "Relance"} />
                 </>
               )}
-            </>
+            </span>
           ),
         },
         { label: "Échéance", cell: (t) => `${jour(t.echeance)}${t.heure ? ` à ${t.heure}` : ""}` },
@@ -136,7 +137,7 @@ function NouvelleTache({ cible, onCreated }: { cible?: { type: "contact" | "entr
       <h2 id="titre-nouvelle-tache">Nouvelle tâche</h2>
       <InputField form={f} name="titre" label="Titre" required autoComplete="off" />
       <div class="grid-2">
-        <InputField form={f} name="echeance" label="Échéance (AAAA-MM-JJ)" required autoComplete="off" />
+        <InputField form={f} name="echeance" label="Échéance" type="date" required autoComplete="off" />
         <InputField form={f} name="heure" label="Heure (HH:MM)" hint="Facultative." autoComplete="off" />
       </div>
       <SelectField form={f} name="apporteurId" label="Confier à un apporteur" hint="Facultatif : elle apparaît dans « Mes tâches » de son espace.">
@@ -378,8 +379,12 @@ function BarresMois({ mois }: { mois: TableauDeBord["parMois"] }) {
               <text class="bar-value" x={i * (w + gap) + w / 2} y={h - bh - 4} text-anchor="middle">
                 {m.nombre}
               </text>
-              <text class="bar-label" x={i * (w + gap) + w / 2} y={h + 16} text-anchor="middle">
-                {moisLabel(m.mois)}
+              {/* Month and year on two lines: "janv. 26" on one overlapped its neighbours. */}
+              <text class="bar-label" x={i * (w + gap) + w / 2} y={h + 15} text-anchor="middle">
+                {MOIS[Number(m.mois.slice(5, 7)) - 1]}
+              </text>
+              <text class="bar-label" x={i * (w + gap) + w / 2} y={h + 30} text-anchor="middle">
+                {m.mois.slice(0, 4)}
               </text>
             </g>
           );
@@ -409,7 +414,7 @@ function Entonnoir({ t }: { t: TableauDeBord }) {
           return (
             <g>
               <rect class={i === 2 ? "bar-signees" : "bar-encours"} x={(320 - bw) / 2} y={i * 38 + 4} width={bw} height={30} rx="4" />
-              <text class="bar-value" x="160" y={i * 38 + 24} text-anchor="middle">
+              <text class={i === 2 ? "bar-value on-dark" : "bar-value"} x="160" y={i * 38 + 24} text-anchor="middle">
                 {s.label} : {s.v}
               </text>
             </g>
