@@ -5,7 +5,6 @@ import (
 	"context"
 	"net/http"
 	"strings"
-	"sync"
 
 	"github.com/assentis/mycrm/internal/crm"
 	"github.com/assentis/mycrm/internal/csvfr"
@@ -74,20 +73,16 @@ type apporteurNamer interface {
 // one round trip of latency.
 func withNames[T any](ctx context.Context, s apporteurNamer, m crm.MIAID, page func() (crm.Page[T], error)) (crm.Page[T], map[crm.ApporteurID]string, error) {
 	var (
-		wg    sync.WaitGroup
+		p     crm.Page[T]
 		names map[crm.ApporteurID]string
-		nerr  error
 	)
-	wg.Add(1)
-	go func() {
-		defer wg.Done()
-		names, nerr = s.ApporteurNames(ctx, m)
-	}()
-	p, err := page()
-	wg.Wait()
-	if err == nil {
-		err = nerr
-	}
+	err := alongside(func() (err error) {
+		p, err = page()
+		return err
+	}, func() (err error) {
+		names, err = s.ApporteurNames(ctx, m)
+		return err
+	})
 	return p, names, err
 }
 
