@@ -54,14 +54,10 @@ func writeExport(w http.ResponseWriter, r *http.Request, name string, header []s
 	if !first {
 		body = bytes.TrimPrefix(body, []byte(csvfr.BOM))
 	}
-	h := w.Header()
-	h.Set("Content-Type", "text/csv; charset=utf-8")
-	h.Set("Content-Disposition", `attachment; filename="`+name+`.csv"`)
 	if c.next != "" {
-		h.Set(exportHeader, c.next)
+		w.Header().Set(exportHeader, c.next)
 	}
-	w.WriteHeader(http.StatusOK)
-	_, _ = w.Write(body)
+	writeAttachment(w, csvType, name+".csv", body)
 	return nil
 }
 

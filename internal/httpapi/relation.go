@@ -150,12 +150,8 @@ func versionParam(r *http.Request) (int, error) {
 }
 
 func writePDF(w http.ResponseWriter, c crm.Convention, pdf []byte) {
-	h := w.Header()
-	h.Set("Content-Type", "application/pdf")
-	h.Set("Content-Disposition", fmt.Sprintf(`attachment; filename="convention-apport-v%d.pdf"`, c.Version))
-	h.Set("X-Content-SHA256", c.SHA256)
-	w.WriteHeader(http.StatusOK)
-	_, _ = w.Write(pdf)
+	w.Header().Set("X-Content-SHA256", c.SHA256)
+	writeAttachment(w, "application/pdf", fmt.Sprintf("convention-apport-v%d.pdf", c.Version), pdf)
 }
 
 type conventionCreator interface {

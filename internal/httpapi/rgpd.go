@@ -110,11 +110,7 @@ func writeDataPDF(w http.ResponseWriter, doc *pdfdoc.Doc, name string) error {
 	if err != nil {
 		return fmt.Errorf("pdf: %w", err)
 	}
-	h := w.Header()
-	h.Set("Content-Type", "application/pdf")
-	h.Set("Content-Disposition", `attachment; filename="`+name+`.pdf"`)
-	w.WriteHeader(http.StatusOK)
-	_, _ = w.Write(b)
+	writeAttachment(w, "application/pdf", name+".pdf", b)
 	return nil
 }
 
