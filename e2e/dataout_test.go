@@ -315,6 +315,17 @@ func TestEraseContact(t *testing.T) {
 	if !strings.Contains(answers["/rgpd/journal"], `"action":"effacement"`) || !strings.Contains(answers["/rgpd/journal"], string(c.ID)) {
 		t.Errorf("journal: %s, want the erasure by id", answers["/rgpd/journal"])
 	}
+	// What the erasure took away does not come back: the fiche can no
+	// longer be rectified, nor receive a tâche or a note (its affaire can).
+	wantProblem(t, call(t, "PATCH", "/contacts/"+string(c.ID), a.token, map[string]any{"nom": nom}), 409, "")
+	wantProblem(t, call(t, "PATCH", "/contacts/"+string(c.ID), a.token, map[string]any{"adresse": "Adresse " + mark}), 409, "")
+	wantProblem(t, call(t, "POST", "/taches", a.token, map[string]any{"titre": "Rappeler " + nom, "echeance": crm.Day(time.Now()),
+		"cibleType": "contact", "cibleId": c.ID}), 422, "cibleId")
+	wantProblem(t, call(t, "POST", "/notes", a.token, map[string]any{"cibleType": "contact", "cibleId": c.ID, "texte": "Note " + mark}), 422, "cibleId")
+	wantStatus(t, call(t, "POST", "/taches", a.token, map[string]any{"titre": "Encaisser la prime", "echeance": crm.Day(time.Now()),
+		"cibleType": "affaire", "cibleId": af.ID}), 201)
+	waitStreams(t)
+	nowhere("the MIA's partition after the refused rectification", snapshot(t, a.id))
 	// Its email and telephone are free again.
 	createContact(t, a.token, map[string]any{"nom": "Autre", "email": email, "telephone": phone})
 }

@@ -217,3 +217,57 @@ func TestEraseContactScrubsIdempotentReplies(t *testing.T) {
 		t.Errorf("another person's reply: %d replayed %q, want 201 replayed", r.Status, r.Header.Get("Idempotent-Replayed"))
 	}
 }
+
+// TestEraseContactCatchesLateNotes: notes written just before an erasure,
+// whose records the stream has not yet turned into timeline lines (through
+// which the erasure finds notes), are deleted when those records arrive;
+// work written on the person's affaire after the erasure stays, even
+// through a replay of the whole stream.
+func TestEraseContactCatchesLateNotes(t *testing.T) {
+	a := newTenant(t, false)
+	mark := fmt.Sprintf("Tard%d", uniq())
+	c := createContact(t, a.token, map[string]any{"nom": "Nom" + mark, "email": uniqEmail("tard")})
+	af := createdID(t, a.token, "/affaires", map[string]any{"clientId": c.ID, "produitId": "auto", "primeAnnuelleCentimes": 40000})
+	waitStreams(t)
+	var notes []string
+	for _, cible := range []struct{ typ, id string }{{"contact", string(c.ID)}, {"affaire", af}} {
+		notes = append(notes, createdID(t, a.token, "/notes", map[string]any{"cibleType": cible.typ, "cibleId": cible.id, "texte": "Appeler " + mark}))
+	}
+	waitStreams(t)
+	late := streamRecords(t, a.id)
+	// As if the stream had not yet delivered them: no timeline line.
+	var lines []string
+	for _, l := range strings.Split(snapshot(t, a.id), "\n") {
+		for _, n := range notes {
+			if i := strings.Index(l, `"SK":"S:FIL#`); i >= 0 && strings.Contains(l, "#note#"+n) {
+				sk := l[i+len(`"SK":"S:`):]
+				lines = append(lines, sk[:strings.Index(sk, `"`)])
+			}
+		}
+	}
+	if len(lines) != 3 { // the contact's note on it; the affaire's on the affaire and on its client
+		t.Fatalf("timeline lines of the notes: %q, want 3", lines)
+	}
+	deleteItems(t, a.id, lines...)
+	wantStatus(t, call(t, "POST", "/contacts/"+string(c.ID)+"/effacement", a.token, map[string]any{"confirmation": true}), 200)
+	waitStreams(t)
+	if !strings.Contains(snapshot(t, a.id), mark) {
+		t.Fatal("the erasure found the notes: the race is not reproduced")
+	}
+	after := createdID(t, a.token, "/taches", map[string]any{"titre": "Encaisser la prime", "echeance": crm.Day(time.Now()), "cibleType": "affaire", "cibleId": af})
+	noteAfter := createdID(t, a.token, "/notes", map[string]any{"cibleType": "affaire", "cibleId": af, "texte": "Prime encaissée"})
+	waitStreams(t)
+
+	replay(t, projections(t), late)
+	snap := snapshot(t, a.id)
+	if i := strings.Index(snap, mark); i >= 0 {
+		t.Errorf("after the late records the partition holds %q: …%s…", mark, snap[max(0, i-200):min(len(snap), i+100)])
+	}
+	replay(t, projections(t), streamRecords(t, a.id))
+	snap = snapshot(t, a.id)
+	for _, sk := range []string{dynamo.TacheSK(crm.TacheID(after)), dynamo.NoteSK(crm.NoteID(noteAfter))} {
+		if !strings.Contains(snap, `"SK":"S:`+sk+`"`) {
+			t.Errorf("%s, written on the affaire after the erasure, is gone after a replay", sk)
+		}
+	}
+}

@@ -96,7 +96,7 @@ func newWorld(t *testing.T) *world {
 	wantStatus(t, call(t, "PATCH", "/affaires/"+w.affaire, w.a.token, map[string]any{"statut": "signee"}), 200)
 	waitStreams(t)
 	wantStatus(t, call(t, "POST", "/affaires/"+w.affaire+"/encaissements", w.a.token, map[string]any{
-		"date": crm.DateOf(time.Now()), "montantCentimes": 12345, "anneeContrat": 1, "remarques": "Encaisse" + mark}), 201)
+		"date": crm.Day(time.Now()), "montantCentimes": 12345, "anneeContrat": 1, "remarques": "Encaisse" + mark}), 201)
 	r = call(t, "POST", "/releves", w.a.token, map[string]any{"apporteurId": w.a1.ID, "mois": crm.PreviousMonth(time.Now())})
 	wantStatus(t, r, 201)
 	var rel struct{ ID string }
@@ -205,9 +205,9 @@ func (w *world) body(rt string) any {
 		// own would change the victim MIA's partition (A2 is A's apporteur).
 		return map[string]any{"nom": "intrus.pdf", "type": "der", "contentType": "application/pdf", "taille": 100}
 	case "POST /affaires/{affaireId}/encaissements":
-		return map[string]any{"date": crm.DateOf(time.Now()), "montantCentimes": 1000, "anneeContrat": 1}
+		return map[string]any{"date": crm.Day(time.Now()), "montantCentimes": 1000, "anneeContrat": 1}
 	case "POST /apporteurs/{apporteurId}/versements":
-		return map[string]any{"date": crm.DateOf(time.Now()), "montantCentimes": 1000, "mode": "virement"}
+		return map[string]any{"date": crm.Day(time.Now()), "montantCentimes": 1000, "mode": "virement"}
 	case "POST /releves":
 		return map[string]any{"apporteurId": w.a1.ID, "mois": crm.PreviousMonth(time.Now())}
 	case "PATCH /profil":

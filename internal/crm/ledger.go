@@ -201,9 +201,6 @@ func (r RepriseSettings) MarshalJSON() ([]byte, error) {
 	return json.Marshal(plain(r.WithDefaults()))
 }
 
-// DateOf is t's date in Europe/Paris ("2006-01-02").
-func DateOf(t time.Time) string { return t.In(Paris).Format(time.DateOnly) }
-
 // Signature is what an affaire's acquise line froze: the store keeps it
 // next to the line so an encaissement finds its rate in one read.
 type Signature struct {
@@ -247,7 +244,7 @@ func LedgerOfAffaire(a Affaire, sig *Signature, lines []Ligne, rs RepriseSetting
 			return nil
 		}
 		s := Signature{AffaireID: a.ID, ApporteurID: a.ApporteurID, ClientNom: a.ClientNom, ProduitNom: a.ProduitNom,
-			Date: DateOf(at), PrimeAnnuelleCentimes: a.PrimeAnnuelleCentimes, TauxCommissionMIA: a.TauxCommissionMIA,
+			Date: Day(at), PrimeAnnuelleCentimes: a.PrimeAnnuelleCentimes, TauxCommissionMIA: a.TauxCommissionMIA,
 			TauxCommissionApporteur: *a.TauxCommissionApporteur, AcquisCentimes: a.CommissionApporteurCentimes(),
 			AffaireVersion: a.Version}
 		l := Ligne{ID: string(a.ID) + "-ACQ", ApporteurID: a.ApporteurID, AffaireID: a.ID, ClientNom: a.ClientNom,
@@ -267,7 +264,7 @@ func LedgerOfAffaire(a Affaire, sig *Signature, lines []Ligne, rs RepriseSetting
 		s := *sig
 		l := Ligne{ID: fmt.Sprintf("%s-REG-%06d", a.ID, a.Version), ApporteurID: s.ApporteurID, AffaireID: a.ID,
 			ClientNom: s.ClientNom, ProduitNom: s.ProduitNom, Nature: NatureRegularisation, Statut: LigneRegularisation,
-			MontantCentimes: target - s.AcquisCentimes, Date: DateOf(at), EnregistreeLe: at,
+			MontantCentimes: target - s.AcquisCentimes, Date: Day(at), EnregistreeLe: at,
 			PrimeAnnuelleCentimes: a.PrimeAnnuelleCentimes, TauxCommissionMIA: a.TauxCommissionMIA,
 			SourceID: string(a.ID) + "-ACQ", Version: 1}
 		if a.TauxCommissionApporteur != nil {
@@ -287,7 +284,7 @@ func resiliation(a Affaire, sig Signature, lines []Ligne, rs RepriseSettings) *A
 	rs = rs.WithDefaults()
 	at := a.UpdatedAt
 	s := sig
-	s.ResilieeLe, s.AffaireVersion = DateOf(at), a.Version
+	s.ResilieeLe, s.AffaireVersion = Day(at), a.Version
 	ch := &AffaireChange{Signature: s}
 	factorNum, factorDen, inside := RepriseFactor(sig.Date, s.ResilieeLe, rs)
 	if !inside {
@@ -403,7 +400,7 @@ func checkDate(v *fieldChecker, champ, s string, now time.Time) {
 		v.add(champ, "Ce champ est obligatoire.")
 	case err != nil:
 		v.add(champ, "La date doit être au format AAAA-MM-JJ.")
-	case d.Year() < 2000 || s > DateOf(now):
+	case d.Year() < 2000 || s > Day(now):
 		v.add(champ, "La date doit être passée ou du jour, après l'an 2000.")
 	}
 }

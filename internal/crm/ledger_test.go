@@ -204,7 +204,7 @@ func FuzzLedger(f *testing.F) {
 				if a, ok := b.pick(arg, AffaireSignee); ok {
 					sig := b.sigs[a.ID]
 					b.n++
-					e := Encaissement{ID: fmt.Sprintf("E%03d", b.n), AffaireID: a.ID, Date: DateOf(now),
+					e := Encaissement{ID: fmt.Sprintf("E%03d", b.n), AffaireID: a.ID, Date: Day(now),
 						MontantCentimes: int64(arg)*311 + 7, AnneeContrat: 1, CreatedAt: now}
 					b.write(ShareLine(sig, e))
 				}
@@ -218,7 +218,7 @@ func FuzzLedger(f *testing.F) {
 					t.Fatalf("settle: %v", err)
 				}
 				b.n++
-				v := Versement{ID: fmt.Sprintf("V%03d", b.n), ApporteurID: "P", Date: DateOf(now), MontantCentimes: amount, CreatedAt: now}
+				v := Versement{ID: fmt.Sprintf("V%03d", b.n), ApporteurID: "P", Date: Day(now), MontantCentimes: amount, CreatedAt: now}
 				for _, id := range settled {
 					l := b.lines[id]
 					l.Statut, l.VersementID = LigneVersee, v.ID

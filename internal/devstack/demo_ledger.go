@@ -114,7 +114,7 @@ func (s *Stack) SeedDemoLedger(ctx context.Context) error {
 				resilie[a.ID] = true
 				continue
 			}
-			_, _, err := store.CreateEncaissement(ctx, m, a.ID, crm.NewEncaissement{Date: crm.DateOf(at), MontantCentimes: a.CommissionMIACentimes() / 12, AnneeContrat: 1}, nil)
+			_, _, err := store.CreateEncaissement(ctx, m, a.ID, crm.NewEncaissement{Date: crm.Day(at), MontantCentimes: a.CommissionMIACentimes() / 12, AnneeContrat: 1}, nil)
 			if err != nil {
 				return fmt.Errorf("demo encaissement: %w", err)
 			}
@@ -129,7 +129,7 @@ func (s *Stack) SeedDemoLedger(ctx context.Context) error {
 				return err
 			}
 			if reg.Solde.SoldeCentimes > 0 {
-				if _, _, err := store.CreateVersement(ctx, m, ap.ID, crm.NewVersement{Date: crm.DateOf(at), MontantCentimes: reg.Solde.SoldeCentimes,
+				if _, _, err := store.CreateVersement(ctx, m, ap.ID, crm.NewVersement{Date: crm.Day(at), MontantCentimes: reg.Solde.SoldeCentimes,
 					Mode: "virement", Reference: fmt.Sprintf("VIR-DEMO-%02d", k)}, nil); err != nil {
 					return fmt.Errorf("demo versement: %w", err)
 				}

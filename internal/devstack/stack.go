@@ -57,7 +57,7 @@ const Stage = "local"
 const (
 	DemoMIAEmail    = "demo.mia@assentis.test"
 	DemoMIAPassword = "Demo-MIA-2026!"
-	DemoMIACabinet  = "Cabinet Demo"
+	DemoMIACabinet  = "Cabinet Démo"
 	// A second MIA: one apporteur may work with both (issue 12).
 	DemoMIA2Email    = "demo.mia2@assentis.test"
 	DemoMIA2Password = "Demo-MIA2-2026!"

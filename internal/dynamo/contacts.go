@@ -272,6 +272,9 @@ func (s *Store) UpdateContact(ctx context.Context, m crm.MIAID, id crm.ContactID
 	if ifMatch != nil && *ifMatch != cur.Version {
 		return crm.Contact{}, stale()
 	}
+	if cur.Efface {
+		return crm.Contact{}, errErased()
+	}
 	next := p.Apply(cur)
 	if errs := next.Validate(s.Phone); errs != nil {
 		return crm.Contact{}, crm.Invalid(errs...)
@@ -311,7 +314,8 @@ func (s *Store) patchContact(ctx context.Context, m crm.MIAID, id crm.ContactID,
 		upd = upd.Set(expression.Name("statut"), expression.Value(probe.Statut)).
 			Set(expression.Name(attrGSI2PK), expression.Value(ContactStatutList(m, probe.Statut)))
 	}
-	attrs, err := s.updateItem(ctx, itemUpdate{what: "Contact", key: s.key(MIAPK(m), ContactSK(id)), upd: upd, ifMatch: ifMatch})
+	attrs, err := s.updateItem(ctx, itemUpdate{what: "Contact", key: s.key(MIAPK(m), ContactSK(id)), upd: upd, ifMatch: ifMatch,
+		rules: []expression.ConditionBuilder{notErased()}, explain: func(map[string]types.AttributeValue) error { return errErased() }})
 	if err != nil {
 		return crm.Contact{}, err
 	}
@@ -320,6 +324,12 @@ func (s *Store) patchContact(ctx context.Context, m crm.MIAID, id crm.ContactID,
 		return crm.Contact{}, internal("decode contact", err)
 	}
 	return it.contact(), nil
+}
+
+// errErased refuses to rectify an erased contact: what the erasure took
+// away must not come back (nor through a tâche or a note: see Cible).
+func errErased() error {
+	return crm.Errorf(crm.ECONFLICT, "Ce contact a été effacé (RGPD) : sa fiche ne peut plus être modifiée.")
 }
 
 func versionIs(v int) expression.ConditionBuilder {

@@ -158,8 +158,8 @@ func decodeNote(img map[string]types.AttributeValue) (crm.Image, error) {
 }
 
 // Cible reads the record a tâche or note is about (one GetItem): its name,
-// its client and its apporteur. ENOTFOUND-free: an unknown record is a 422
-// on field cibleId.
+// its client and its apporteur. ENOTFOUND-free: an unknown record, or an
+// erased contact, is a 422 on field cibleId.
 func (s *Store) Cible(ctx context.Context, m crm.MIAID, t crm.CibleType, id string) (crm.Cible, error) {
 	unknown := &crm.Error{Code: crm.EUNPROCESSABLE, Message: "Fiche introuvable.",
 		Fields: []crm.FieldError{{Champ: "cibleId", Message: "Aucune fiche de ce type ne porte cet identifiant."}}}
@@ -189,6 +189,9 @@ func (s *Store) Cible(ctx context.Context, m crm.MIAID, t crm.CibleType, id stri
 			return crm.Cible{}, internal("decode cible", err)
 		}
 		ct := it.contact()
+		if ct.Efface { // what the erasure took away must not come back in a tâche or a note
+			return crm.Cible{}, unprocessable("cibleId", "Ce contact a été effacé (RGPD) : il ne peut plus recevoir de tâche ni de note.")(nil)
+		}
 		c.Nom, c.ApporteurID = ct.DisplayName(), ct.ApporteurID
 	case crm.CibleEntreprise:
 		var it entrepriseItem
@@ -611,7 +614,8 @@ func (it activiteItem) activite() crm.Activite {
 // PutActivite writes line a of record cibleID's timeline, keyed by id (what
 // it is about) and a.At, unless a newer version of it is there, and only
 // while its provenance holds (its tâche or note exists, its client is not
-// erased): else it writes nothing.
+// erased): else it writes nothing, and a tâche or note written before its
+// client's erasure goes (dropLateWork).
 func (s *Store) PutActivite(ctx context.Context, m crm.MIAID, cibleID, id string, version int, a crm.Activite, from crm.Provenance) error {
 	it := activiteItem{keys: keys{PK: MIAPK(m), SK: ActiviteSK(cibleID, a.At, a.Type, id), Type: typeActivite},
 		At: fmtTime(a.At), Kind: a.Type, Resume: a.Resume, AffaireID: string(a.AffaireID), TacheID: string(a.TacheID), Version: version}
@@ -631,9 +635,49 @@ func (s *Store) PutActivite(ctx context.Context, m crm.MIAID, cibleID, id string
 	s.provenanceChecks(&acts, m, from)
 	err := skipped(s.run(ctx, "put activite", &acts))
 	if errors.Is(err, crm.ErrContactErased) {
-		return nil
+		return s.dropLateWork(ctx, m, from)
 	}
 	return err
+}
+
+// dropLateWork deletes the tâche or note of from if it was written before
+// its client's erasure: the erasure finds notes through the timeline, and
+// this one was not on it yet. What was written about its affaires since
+// (a tâche to cash a premium) stays. One GetItem, then a conditional
+// DeleteItem each.
+func (s *Store) dropLateWork(ctx context.Context, m crm.MIAID, from crm.Provenance) error {
+	var sks []string
+	if from.Tache != "" {
+		sks = append(sks, TacheSK(from.Tache))
+	}
+	if from.Note != "" {
+		sks = append(sks, NoteSK(from.Note))
+	}
+	if len(sks) == 0 {
+		return nil
+	}
+	var c struct {
+		EffaceLe string `dynamodbav:"effaceLe"`
+	}
+	err := s.getItem(ctx, MIAPK(m), ContactSK(crm.ContactID(from.Client)), &c, "Contact")
+	if crm.ErrorCode(err) == crm.ENOTFOUND || (err == nil && c.EffaceLe == "") {
+		return nil // gone since, or erased before effaceLe was recorded
+	}
+	if err != nil {
+		return err
+	}
+	e, err := build(expression.Name("createdAt").LessThan(expression.Value(c.EffaceLe)))
+	if err != nil {
+		return internal("drop late work", err)
+	}
+	for _, sk := range sks {
+		_, err := s.db.DeleteItem(ctx, &dynamodb.DeleteItemInput{TableName: &s.table, Key: s.key(MIAPK(m), sk),
+			ConditionExpression: e.Condition(), ExpressionAttributeNames: e.Names(), ExpressionAttributeValues: e.Values()})
+		if err != nil && !isConditionFailed(err) {
+			return internal("drop late work", err)
+		}
+	}
+	return nil
 }
 
 // DropActivite deletes the lines of record cibleID's timeline about id

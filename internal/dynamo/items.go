@@ -46,6 +46,9 @@ type contactItem struct {
 	Statut        string `dynamodbav:"statut"`
 	ApporteurID   string `dynamodbav:"apporteurId,omitempty"`
 	Efface        bool   `dynamodbav:"efface,omitempty"`
+	// EffaceLe is when it was erased: what was written about it before
+	// and reaches the stream after is deleted (see PutActivite).
+	EffaceLe string `dynamodbav:"effaceLe,omitempty"`
 	// Recherche is the folded text the `q` filter matches.
 	Recherche string `dynamodbav:"recherche"`
 }

@@ -70,7 +70,9 @@ func (s *Store) EraseContact(ctx context.Context, m crm.MIAID, id crm.ContactID,
 	now := s.Now().UTC()
 	e := c.Erased(now)
 	var a actions
-	a.add(s.putAction(toContactItem(m, e), expression.Name(attrVersion).Equal(expression.Value(c.Version))))
+	erased := toContactItem(m, e)
+	erased.EffaceLe = fmtTime(now)
+	a.add(s.putAction(erased, expression.Name(attrVersion).Equal(expression.Value(c.Version))))
 	a.onFail(func(map[string]types.AttributeValue) error {
 		return crm.Errorf(crm.ECONFLICT, "Ce contact vient d'être modifié : réessayez.")
 	})

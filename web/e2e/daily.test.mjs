@@ -24,7 +24,7 @@ async function daily() {
   await mia.getByRole("heading", { name: "Tâches", exact: true }).waitFor();
   const titre = `Rappeler la banque ${run}`;
   await mia.getByLabel("Titre").fill(titre);
-  await mia.getByLabel("Échéance (AAAA-MM-JJ)").fill(today);
+  await mia.getByLabel("Échéance", { exact: true }).fill(today);
   await mia.getByLabel("Heure (HH:MM)").fill("09:30");
   await mia.getByLabel("Confier à un apporteur").selectOption({ index: 0 });
   await mia.getByRole("button", { name: "Créer la tâche" }).click();
@@ -61,7 +61,7 @@ async function daily() {
   await mia.getByRole("heading", { name: `Claire ${nom}` }).waitFor();
   const titreFiche = `Envoyer le devis habitation ${run}`;
   await mia.getByLabel("Titre").fill(titreFiche);
-  await mia.getByLabel("Échéance (AAAA-MM-JJ)").fill(today);
+  await mia.getByLabel("Échéance", { exact: true }).fill(today);
   await mia.getByLabel("Heure (HH:MM)").fill("14:00");
   await mia.getByLabel("Confier à un apporteur").selectOption({ index: 0 });
   await mia.getByRole("button", { name: "Créer la tâche" }).click();

@@ -320,6 +320,7 @@ async function dataWalk() {
   // 6. Undo the import: what it created is gone.
   await mia.goto(importURL);
   await mia.getByRole("button", { name: /Annuler l'import/ }).click();
+  await mia.getByText(/^Annulation : /).waitFor(); // recorded before the worker runs
   await fire("run-imports");
   await mia.getByText("Statut : Annulé").waitFor({ timeout: 30000 });
   await screenshot(mia, "import-annule");

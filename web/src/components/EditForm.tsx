@@ -84,7 +84,8 @@ export function EditableCard({
   id: string;
   title: string;
   editing: boolean;
-  onEdit: () => void;
+  /** Absent: the card is read-only (no « Modifier »). */
+  onEdit?: () => void;
   form: ComponentChildren;
   children: ComponentChildren;
 }) {
@@ -92,7 +93,7 @@ export function EditableCard({
     <section class="card" aria-labelledby={id}>
       <div class="card-head">
         <h2 id={id}>{title}</h2>
-        {!editing && (
+        {!editing && onEdit && (
           <button type="button" class="btn btn-secondary" onClick={onEdit}>
             Modifier
           </button>

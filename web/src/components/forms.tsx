@@ -56,7 +56,7 @@ export function InputField<T extends Record<string, string>>({
   rows = 3,
   ...field
 }: BoundFieldProps<T> & {
-  type?: "text" | "email" | "tel" | "password" | "textarea";
+  type?: "text" | "email" | "tel" | "password" | "date" | "textarea";
   autoComplete?: string;
   inputMode?: "numeric" | "decimal";
   rows?: number;

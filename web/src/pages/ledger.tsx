@@ -122,14 +122,15 @@ export function SoldeChart({ releves }: { releves: Releve[] }) {
   const points = [...releves].sort((a, b) => a.mois.localeCompare(b.mois)).slice(-12);
   if (points.length === 0) return <Empty>Le graphique apparaît avec le premier relevé.</Empty>;
   const max = Math.max(1, ...points.map((p) => Math.abs(p.soldeFinalCentimes)));
-  const w = 360;
+  // As wide as .chart's max-width: at 360 twelve "mm/aa" labels ran into each other.
+  const w = 480;
   const h = 200;
   const zero = 100;
   const bw = Math.min(36, (w - 40) / points.length - 6);
   const desc = points.map((p) => `${moisLabel(p.mois)} : ${formatCentimes(p.soldeFinalCentimes)}`).join(" ; ");
   return (
     <figure class="chart">
-      <svg viewBox={`0 0 ${w} ${h}`} role="img" aria-labelledby="solde-chart-title solde-chart-desc" width="100%" height="auto">
+      <svg viewBox={`0 0 ${w} ${h}`} role="img" aria-labelledby="solde-chart-title solde-chart-desc">
         <title id="solde-chart-title">Solde de clôture de chaque relevé</title>
         <desc id="solde-chart-desc">{desc}</desc>
         <line x1="10" x2={w - 10} y1={zero} y2={zero} class="axis" />
@@ -394,7 +395,7 @@ function VersementForm({ apporteurId, suggested, onDone }: { apporteurId: string
   return (
     <form class="card form" onSubmit={onSubmit} ref={f.formRef} noValidate aria-labelledby="versement-titre">
       <h2 id="versement-titre">Enregistrer un versement</h2>
-      <InputField form={f} name="date" label="Date du versement" required hint="AAAA-MM-JJ" />
+      <InputField form={f} name="date" label="Date du versement" type="date" required />
       <InputField form={f} name="montant" label="Montant (€)" required inputMode="decimal" />
       <SelectField form={f} name="mode" label="Mode">
         <option value="virement">Virement</option>
@@ -477,7 +478,7 @@ export function EncaissementsCard({ affaireId, signee }: { affaireId: string; si
       {signee ? (
         <form class="form" onSubmit={onSubmit} ref={f.formRef} noValidate aria-label="Enregistrer un encaissement">
           <div class="grid-2">
-            <InputField form={f} name="date" label="Date de l'encaissement" required hint="AAAA-MM-JJ" />
+            <InputField form={f} name="date" label="Date de l'encaissement" type="date" required />
             <InputField form={f} name="montant" label="Commission reçue (€)" required inputMode="decimal" />
             <SelectField form={f} name="anneeContrat" label="Année du contrat">
               {[1, 2, 3, 4, 5].map((n) => (

@@ -2,7 +2,7 @@
 // notes shared with it, where it writes its own on its contacts.
 import { useState } from "preact/hooks";
 import { api } from "../../app";
-import { Empty, ErrorBox, Loading, Notice } from "../../components/feedback";
+import { ErrorBox, Loading, Notice } from "../../components/feedback";
 import { FormFooter, InputField, SelectField } from "../../components/forms";
 import { PagedList, Table } from "../../components/lists";
 import { PageHeader } from "../../components/scaffold";
@@ -107,7 +107,7 @@ export function MesNotes({ embedded = false }: { embedded?: boolean }) {
         <InputField form={f} name="texte" label="Note" type="textarea" rows={4} required hint="Votre MIA la voit." />
         <FormFooter form={f} cancel={() => f.set("texte", "")} submit="Transmettre la note" />
       </form>
-      <PagedList list={list} empty={<Empty>Aucune note pour l'instant.</Empty>}>
+      <PagedList list={list} empty="Aucune note pour l'instant.">
         {(items) => (
           <ol class="timeline" aria-label="Notes">
             {items.map((n) => (

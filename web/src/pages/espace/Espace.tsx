@@ -155,7 +155,7 @@ export function CommissionChart({ totaux }: { totaux: Totaux }) {
   const bw = 90;
   return (
     <figure class="chart">
-      <svg viewBox={`0 0 ${w} ${h}`} role="img" aria-labelledby="chart-title chart-desc" width="100%" height="auto">
+      <svg viewBox={`0 0 ${w} ${h}`} role="img" aria-labelledby="chart-title chart-desc">
         <title id="chart-title">Commission prévisionnelle par statut</title>
         <desc id="chart-desc">{bars.map((b) => `${b.label} : ${formatCentimes(b.value)}`).join(" ; ")}</desc>
         <line x1="10" x2={w - 10} y1={base} y2={base} class="axis" />

@@ -88,7 +88,10 @@ export function MesMandataires() {
   const [notice, setNotice] = useState("");
   const [error, setError] = useState<Error>();
   const [busy, setBusy] = useState(false);
-  const current = api.mandataire;
+  // Without a choice in this tab the espace works with the account's own MIA, which the
+  // profile names: offering to "work with" it again was a button that changed nothing.
+  const profil = useAsync(async (signal) => (await api.get<EspaceProfil>("/espace-apporteur/profil", signal)).data, []);
+  const current = api.mandataire ?? profil.data?.membreId;
 
   const accept = async (m: Membre) => {
     setBusy(true);

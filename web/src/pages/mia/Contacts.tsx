@@ -176,7 +176,7 @@ export function ContactView({ id, query }: { id: string; query: URLSearchParams 
               id="coord"
               title="Coordonnées"
               editing={editing}
-              onEdit={() => (setEditing(true), setNotice(""))}
+              onEdit={ct.efface ? undefined : () => (setEditing(true), setNotice(""))}
               form={
                 <EditForm
                   title="Modifier le contact"
@@ -206,6 +206,7 @@ export function ContactView({ id, query }: { id: string; query: URLSearchParams 
                 />
               }
             >
+              {ct.efface && <p class="hint">Ce contact a été effacé (droit à l'effacement) : sa fiche ne peut plus être modifiée ; ses affaires gardent leurs montants.</p>}
               <dl class="facts">
                 <dt>Email</dt>
                 <dd>{ct.email || "—"}</dd>
@@ -242,7 +243,7 @@ export function ContactView({ id, query }: { id: string; query: URLSearchParams 
               </dl>
             </EditableCard>
             <ClientAffaires id="affaires-contact" clientId={ct.id} affaires={ct.affaires} empty="Aucune affaire pour ce contact." />
-            <FicheActivite type="contact" id={ct.id} />
+            <FicheActivite type="contact" id={ct.id} readOnly={ct.efface} />
           </>
         );
       }}

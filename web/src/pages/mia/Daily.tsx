@@ -95,8 +95,9 @@ function TachesTable({ items, onChanged, label: l }: { items: Tache[]; onChanged
       columns={[
         {
           label: "Tâche",
+          // One span: at phone width the cell is a flex row, where a loose badge was stretched.
           cell: (t) => (
-            <>
+            <span>
               <Link href={`/mia/taches/${t.id}`}>{t.titre}</Link>
               {t.relance && (
                 <>
@@ -104,7 +105,7 @@ function TachesTable({ items, onChanged, label: l }: { items: Tache[]; onChanged
                   <Badge value="neutre" text={RELANCE[t.relance] ?? "Relance"} />
                 </>
               )}
-            </>
+            </span>
           ),
         },
         { label: "Échéance", cell: (t) => `${jour(t.echeance)}${t.heure ? ` à ${t.heure}` : ""}` },
@@ -136,7 +137,7 @@ function NouvelleTache({ cible, onCreated }: { cible?: { type: "contact" | "entr
       <h2 id="titre-nouvelle-tache">Nouvelle tâche</h2>
       <InputField form={f} name="titre" label="Titre" required autoComplete="off" />
       <div class="grid-2">
-        <InputField form={f} name="echeance" label="Échéance (AAAA-MM-JJ)" required autoComplete="off" />
+        <InputField form={f} name="echeance" label="Échéance" type="date" required autoComplete="off" />
         <InputField form={f} name="heure" label="Heure (HH:MM)" hint="Facultative." autoComplete="off" />
       </div>
       <SelectField form={f} name="apporteurId" label="Confier à un apporteur" hint="Facultatif : elle apparaît dans « Mes tâches » de son espace.">
@@ -272,7 +273,8 @@ const ACTIVITE: Record<Activite["type"], string> = {
 };
 
 /** The work panel of a record: its tâches, a new note, its timeline. */
-export function FicheActivite({ type, id }: { type: "contact" | "entreprise" | "affaire"; id: string }) {
+/** readOnly: an erased contact's fiche, which takes no more tâche or note. */
+export function FicheActivite({ type, id, readOnly }: { type: "contact" | "entreprise" | "affaire"; id: string; readOnly?: boolean }) {
   const [notice, setNotice] = useState("");
   const taches = useAsync((signal) => api.items<Tache>(`/taches?cibleId=${id}&limit=200`, signal), [id]);
   const fil = usePaged<Activite>((cursor) => withQuery(`/activite/${id}`, { limit: 20, cursor }), [id]);
@@ -305,8 +307,8 @@ export function FicheActivite({ type, id }: { type: "contact" | "entreprise" | "
           <TachesTable label="Tâches de la fiche" items={taches.data ?? []} onChanged={() => taches.reload()} />
         )}
       </section>
-      <NouvelleTache cible={{ type, id }} onCreated={(t) => (setNotice(`Tâche « ${t.titre} » créée.`), taches.reload())} />
-      <form class="card form" onSubmit={onNote} ref={f.formRef} noValidate aria-labelledby={`note-${id}`}>
+      {!readOnly && <NouvelleTache cible={{ type, id }} onCreated={(t) => (setNotice(`Tâche « ${t.titre} » créée.`), taches.reload())} />}
+      {!readOnly && <form class="card form" onSubmit={onNote} ref={f.formRef} noValidate aria-labelledby={`note-${id}`}>
         <h2 id={`note-${id}`}>Nouvelle note</h2>
         <InputField form={f} name="texte" label="Note" type="textarea" rows={4} required />
         <SelectField form={f} name="partagee" label="Visibilité" hint="Une note privée n'est jamais montrée à l'apporteur.">
@@ -314,7 +316,7 @@ export function FicheActivite({ type, id }: { type: "contact" | "entreprise" | "
           <option value="oui">Partagée avec l'apporteur de la fiche</option>
         </SelectField>
         <FormFooter form={f} cancel={() => f.set("texte", "")} submit="Enregistrer la note" />
-      </form>
+      </form>}
       <section class="card" aria-labelledby={`fil-${id}`}>
         <h2 id={`fil-${id}`}>Fil d'activité</h2>
         {sent.length > 0 && (
@@ -377,8 +379,12 @@ function BarresMois({ mois }: { mois: TableauDeBord["parMois"] }) {
               <text class="bar-value" x={i * (w + gap) + w / 2} y={h - bh - 4} text-anchor="middle">
                 {m.nombre}
               </text>
-              <text class="bar-label" x={i * (w + gap) + w / 2} y={h + 16} text-anchor="middle">
-                {moisLabel(m.mois)}
+              {/* Month and year on two lines: "janv. 26" on one overlapped its neighbours. */}
+              <text class="bar-label" x={i * (w + gap) + w / 2} y={h + 15} text-anchor="middle">
+                {MOIS[Number(m.mois.slice(5, 7)) - 1]}
+              </text>
+              <text class="bar-label" x={i * (w + gap) + w / 2} y={h + 30} text-anchor="middle">
+                {m.mois.slice(0, 4)}
               </text>
             </g>
           );
@@ -408,7 +414,7 @@ function Entonnoir({ t }: { t: TableauDeBord }) {
           return (
             <g>
               <rect class={i === 2 ? "bar-signees" : "bar-encours"} x={(320 - bw) / 2} y={i * 38 + 4} width={bw} height={30} rx="4" />
-              <text class="bar-value" x="160" y={i * 38 + 24} text-anchor="middle">
+              <text class={i === 2 ? "bar-value on-dark" : "bar-value"} x="160" y={i * 38 + 24} text-anchor="middle">
                 {s.label} : {s.v}
               </text>
             </g>

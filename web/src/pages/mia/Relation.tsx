@@ -209,7 +209,8 @@ export function ConventionCard({ ap, onChanged }: { ap: Apporteur; onChanged: ()
               <strong>Version {c.version}</strong> ({formatDate(c.genereeLe)}){" "}
               {c.acceptation ? (
                 <span>
-                  — acceptée le {formatDateTime(c.acceptation.le)} par {c.acceptation.nom} ({c.acceptation.email}), adresse IP {c.acceptation.adresseIp}, empreinte{" "}
+                  — acceptée le {formatDateTime(c.acceptation.le)} par {c.acceptation.nom} ({c.acceptation.email})
+                  {c.acceptation.adresseIp && `, adresse IP ${c.acceptation.adresseIp}`}, empreinte{" "}
                   <code class="sha">{c.acceptation.sha256}</code>
                 </span>
               ) : (
