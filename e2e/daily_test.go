@@ -26,12 +26,13 @@ import (
 // never in an apporteur's answers, dashboard counters equal to a recount.
 
 type tacheJSON struct {
-	ID       string `json:"id"`
-	Titre    string `json:"titre"`
-	Echeance string `json:"echeance"`
-	Statut   string `json:"statut"`
-	Relance  string `json:"relance"`
-	Version  int    `json:"version"`
+	ID       string     `json:"id"`
+	Titre    string     `json:"titre"`
+	Echeance string     `json:"echeance"`
+	Statut   string     `json:"statut"`
+	Relance  string     `json:"relance"`
+	Version  int        `json:"version"`
+	FaiteLe  *time.Time `json:"faiteLe"`
 	Cible    *struct {
 		Type, ID, Nom, ClientID string
 	} `json:"cible"`

@@ -12,15 +12,18 @@ import (
 // TestRelancesOfAnApporteurStatut: an apporteur's ORIAS check over 12 months
 // old and its RC Pro expiring within 30 days each make one tâche of the MIA
 // on the apporteur, whatever the schedule or the stream repeat; a new check
-// date makes no relance before it is itself 12 months old.
+// date or RC Pro expiry closes the open relance of the old one (faite,
+// without the MIA; a dismissed one stays dismissed), and makes no relance
+// before it is itself due.
 func TestRelancesOfAnApporteurStatut(t *testing.T) {
 	mia := newTenant(t, false)
 	app, appTok := newActiveApporteur(t, mia.token, "statut-relance")
 	now := time.Now()
-	statut := func(verifie string) map[string]any {
+	statutRC := func(verifie, expire string) map[string]any {
 		return map[string]any{"statutLegal": map[string]any{"type": "intermediaire_orias", "numeroOrias": "07 012 345",
-			"categorie": "courtier", "verifieLe": verifie, "rcProAssureur": "Hiscox", "rcProExpiration": crm.Day(now.AddDate(0, 0, 20))}}
+			"categorie": "courtier", "verifieLe": verifie, "rcProAssureur": "Hiscox", "rcProExpiration": expire}}
 	}
+	statut := func(verifie string) map[string]any { return statutRC(verifie, crm.Day(now.AddDate(0, 0, 20))) }
 	wantStatus(t, call(t, "PATCH", "/apporteurs/"+app.ID, mia.token, statut(crm.Day(now.AddDate(-1, 0, -10)))), 200)
 	waitStreams(t)
 	run := func(at time.Time) {
@@ -87,10 +90,43 @@ func TestRelancesOfAnApporteurStatut(t *testing.T) {
 		t.Errorf("RC Pro relance %+v, want still ecartee", got["rc_pro_expiration"][0])
 	}
 
-	// Checked today: no new relance until the check is 12 months old.
+	// Checked today: the relance of the old check (which the MIA had set
+	// for today, so the dashboard counts it) is done without her, and kept
+	// in the history; replayed, the stream neither reopens nor makes it again.
+	dueToday := func(id string) int {
+		t.Helper()
+		wantStatus(t, call(t, "PATCH", "/taches/"+id, mia.token, map[string]any{"echeance": crm.Day(now)}), 200)
+		waitStreams(t)
+		dashboardCountsOpenTaches(t, mia.token, "relance due today")
+		if !containsTache(taches(t, mia.token, "vue=aujourdhui"), id) {
+			t.Fatalf("relance %s set for today is not in the MIA's list of today", id)
+		}
+		return tacheOf(t, mia.token, id).Version
+	}
+	closedAlone := func(when string, id string, version int) {
+		t.Helper()
+		got := tacheOf(t, mia.token, id)
+		if got.Statut != "faite" || got.FaiteLe == nil || got.Version != version {
+			t.Errorf("%s: relance %s is %s (faite le %v, version %d), want faite, version %d", when, id, got.Statut, got.FaiteLe, got.Version, version)
+		}
+		if containsTache(taches(t, mia.token, "vue=aujourdhui"), id) {
+			t.Errorf("%s: relance %s still in the MIA's list of today", when, id)
+		}
+		if !containsTache(taches(t, mia.token, "vue=faites"), id) {
+			t.Errorf("%s: relance %s not in the MIA's tâches faites", when, id)
+		}
+		dashboardCountsOpenTaches(t, mia.token, when)
+	}
+	ov := dueToday(o.ID)
 	wantStatus(t, call(t, "PATCH", "/apporteurs/"+app.ID, mia.token, statut(crm.Day(now))), 200)
 	waitStreams(t)
+	closedAlone("checked today", o.ID, ov+1)
+	replay(t, projections(t), streamRecords(t, mia.id))
 	run(now)
+	want("checked today, replayed, run again", 1, 1)
+	closedAlone("checked today, replayed", o.ID, ov+1)
+
+	// No new relance until the new check is 12 months old.
 	run(now.AddDate(1, 0, -1))
 	want("checked again, 12 months minus a day later", 1, 1)
 	run(now.AddDate(1, 0, 1))
@@ -103,6 +139,40 @@ func TestRelancesOfAnApporteurStatut(t *testing.T) {
 		t.Errorf("new ORIAS relance %q, want it to say %q", newest.Titre, wantT)
 	}
 
+	// The RC Pro renewed: the open relance of the old expiry is done, the
+	// one the MIA dismissed stays dismissed, and none comes for the new
+	// expiry a year away.
+	soon := crm.Day(now.AddDate(0, 0, 25))
+	wantStatus(t, call(t, "PATCH", "/apporteurs/"+app.ID, mia.token, statutRC(crm.Day(now), soon)), 200)
+	waitStreams(t)
+	run(now)
+	got = want("RC Pro about to expire again", 2, 2)
+	var rc2 tacheJSON
+	for _, tj := range got["rc_pro_expiration"] {
+		if tj.ID != rc.ID {
+			rc2 = tj
+		}
+	}
+	if rc2.Statut != "a_faire" || !strings.Contains(rc2.Titre, now.AddDate(0, 0, 25).In(crm.Paris).Format("02/01/2006")) {
+		t.Fatalf("RC Pro relance of the new expiry %+v, want open about %s", rc2, soon)
+	}
+	rv := dueToday(rc2.ID)
+	wantStatus(t, call(t, "PATCH", "/apporteurs/"+app.ID, mia.token, statutRC(crm.Day(now), crm.Day(now.AddDate(1, 1, 0)))), 200)
+	waitStreams(t)
+	closedAlone("RC Pro renewed", rc2.ID, rv+1)
+	for range 2 {
+		replay(t, projections(t), streamRecords(t, mia.id))
+	}
+	run(now)
+	want("RC Pro renewed, replayed, run again", 2, 2)
+	closedAlone("RC Pro renewed, replayed", rc2.ID, rv+1)
+	if d := tacheOf(t, mia.token, rc.ID); d.Statut != "ecartee" {
+		t.Errorf("dismissed RC Pro relance after the renewal: %s, want still ecartee", d.Statut)
+	}
+	if n := tacheOf(t, mia.token, newest.ID); n.Statut != "a_faire" {
+		t.Errorf("ORIAS relance of the current check after the RC Pro renewal: %s, want still a_faire", n.Statut)
+	}
+
 	// Another MIA's id: 404, like an unknown one.
 	other := newTenant(t, false)
 	wantStatus(t, call(t, "GET", "/taches/"+o.ID, other.token, nil), 404)
@@ -113,6 +183,30 @@ func TestRelancesOfAnApporteurStatut(t *testing.T) {
 		t.Errorf("relances after the erasure: %+v, want none", got)
 	}
 	wantStatus(t, call(t, "GET", "/taches/"+o.ID, mia.token, nil), 404)
+}
+
+// tacheOf reads one tâche by id.
+func tacheOf(t *testing.T, tok, id string) tacheJSON {
+	t.Helper()
+	var tj tacheJSON
+	r := call(t, "GET", "/taches/"+id, tok, nil)
+	wantStatus(t, r, 200)
+	r.JSON(t, &tj)
+	return tj
+}
+
+// dashboardCountsOpenTaches checks the dashboard's tâches due today and
+// late against a recount of the MIA's lists.
+func dashboardCountsOpenTaches(t *testing.T, tok, when string) {
+	t.Helper()
+	var tb crm.Tableau
+	r := call(t, "GET", "/tableau-de-bord", tok, nil)
+	wantStatus(t, r, 200)
+	r.JSON(t, &tb)
+	auj, retard := int64(len(taches(t, tok, "vue=aujourdhui"))), int64(len(taches(t, tok, "vue=en_retard")))
+	if tb.Taches.Aujourdhui != auj || tb.Taches.EnRetard != retard {
+		t.Errorf("%s: dashboard tâches %+v, recount aujourd'hui %d en retard %d", when, tb.Taches, auj, retard)
+	}
 }
 
 func containsTache(ts []tacheJSON, id string) bool {

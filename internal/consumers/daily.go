@@ -16,12 +16,13 @@ import (
 // only by a newer version; counters move by the difference from what was
 // recorded of the record; the agenda is sets.
 
-// relances writes the tâches events create, and the wake-ups of those that
-// follow from time.
+// relances writes the tâches events create, the wake-ups of those that
+// follow from time, and settles those an event makes pointless.
 type relances interface {
 	PutRelance(ctx context.Context, m crm.MIAID, t crm.Tache) error
 	DropRelance(ctx context.Context, m crm.MIAID, id crm.TacheID) error
 	PutReveil(ctx context.Context, r crm.Reveil) error
+	SettleRelance(ctx context.Context, m crm.MIAID, id crm.TacheID, step func(crm.Tache) (crm.Tache, bool)) error
 }
 
 // activites writes timeline lines, and drops those of a removed record.
@@ -49,9 +50,10 @@ type agenda interface {
 // ("Appeler <nom>", due in 2 working days) and writes the wake-ups of an
 // affaire en cours (30 days after its last change), of a signed affaire's
 // anniversary (30 days before it) and of an apporteur's ORIAS check and RC
-// Pro expiry (crm.StatutReveils), which the relances job reads. A contact
-// removed (an import undone) takes its untouched relance with it; a contact
-// erased gets none from a record older than its erasure.
+// Pro expiry (crm.StatutReveils), which the relances job reads; a new date
+// closes the open relance of the old one. A contact removed (an import
+// undone) takes its untouched relance with it; a contact erased gets none
+// from a record older than its erasure.
 func Relances(d Deps) Handler {
 	return each("relances", d, func(ctx context.Context, c change) error {
 		if ct := c.Old.Contact; c.Name == "REMOVE" && ct != nil && ct.ApporteurID != "" {
@@ -88,15 +90,21 @@ func Relances(d Deps) Handler {
 
 // statutReveils writes the wake-ups of an apporteur's legal status that
 // its write set: those of a date (ORIAS check, RC Pro expiry) it recorded
-// anew. The apporteur item changes for many other reasons (its commission
-// totals, its invitation), which set none.
+// anew. And it marks done the open relance of a date the write replaced
+// (crm.OutdatedStatutRelances), unless the MIA touched it since the change
+// (crm.CloseOutdatedRelance): she need not close by hand what she just
+// settled, and a record delivered again finds nothing more to do. The
+// apporteur item changes for many other reasons (its commission totals,
+// its invitation), which set and close none.
 func statutReveils(ctx context.Context, d Deps, c change) error {
 	cur := c.New.Apporteur
 	if cur == nil {
 		return nil
 	}
 	had := map[crm.Reveil]bool{}
+	var before *crm.StatutLegal
 	if old := c.Old.Apporteur; old != nil {
+		before = old.StatutLegal
 		for _, r := range crm.StatutReveils(c.Old.MIA, old.ID, old.StatutLegal) {
 			had[r] = true
 		}
@@ -107,6 +115,12 @@ func statutReveils(ctx context.Context, d Deps, c change) error {
 		}
 		if err := d.Store.PutReveil(ctx, r); err != nil {
 			return err
+		}
+	}
+	for _, id := range crm.OutdatedStatutRelances(c.New.MIA, cur.ID, before, cur.StatutLegal) {
+		step := func(t crm.Tache) (crm.Tache, bool) { return crm.CloseOutdatedRelance(t, cur.UpdatedAt, d.now()) }
+		if err := d.Store.SettleRelance(ctx, c.New.MIA, id, step); err != nil {
+			return fmt.Errorf("relance %s: %w", id, err)
 		}
 	}
 	return nil

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/assentis/mycrm/internal/phone"
 )
@@ -100,6 +101,8 @@ func TestContactValidate(t *testing.T) {
 		{"bad date", func(c *Contact) { c.DateNaissance = "31/12/1980" }, "dateNaissance"},
 		{"good date", func(c *Contact) { c.DateNaissance = "1980-12-31" }, ""},
 		{"future date", func(c *Contact) { c.DateNaissance = "2999-01-01" }, "dateNaissance"},
+		{"today in Paris", func(c *Contact) { c.DateNaissance = Day(time.Now()) }, ""},
+		{"tomorrow in Paris", func(c *Contact) { c.DateNaissance = DayPlus(time.Now(), 0, 0, 1) }, "dateNaissance"},
 		{"date before 1900", func(c *Contact) { c.DateNaissance = "1850-01-01" }, "dateNaissance"},
 		{"bad apporteur id", func(c *Contact) { c.ApporteurID = "abc" }, "apporteurId"},
 		{"nom too long", func(c *Contact) { c.Nom = strings.Repeat("é", 101) }, "nom"},

@@ -8,8 +8,9 @@ import (
 // The relances about an apporteur's legal status: its ORIAS check turning
 // 12 months old, its RC Pro about to expire. Each is a tâche of the MIA on
 // the apporteur (never assigned to it), set off by a wake-up written when
-// the MIA records the date it watches; a new date sets a new wake-up, and
-// the wake-up of a date no longer current does nothing.
+// the MIA records the date it watches; a new date sets a new wake-up, the
+// wake-up of a date no longer current does nothing, and the open relance of
+// a date no longer current is closed (OutdatedStatutRelances).
 
 // RCProPreavis is how many days before its RC Pro expires the MIA is asked
 // to get the apporteur's new attestation: "about to expire".
@@ -80,8 +81,50 @@ func StatutRelance(r Reveil, a Apporteur, today string) (Tache, bool) {
 	default:
 		return Tache{}, false
 	}
-	t.ID = TacheID(DerivedID(fmt.Sprintf("%s#%s#%s#%s", r.Kind, r.MIA, a.ID, r.Ref)))
+	t.ID = StatutRelanceID(r.Kind, r.MIA, a.ID, r.Ref)
 	return t, true
+}
+
+// StatutRelanceID is the id of the relance of kind (RelanceORIAS,
+// RelanceRCPro) about apporteur p's date ref: one relance per date watched.
+func StatutRelanceID(kind string, m MIAID, p ApporteurID, ref string) TacheID {
+	return TacheID(DerivedID(fmt.Sprintf("%s#%s#%s#%s", kind, m, p, ref)))
+}
+
+// OutdatedStatutRelances are the ids of the relances apporteur p may have
+// about a date its legal status held (old) and no longer holds (cur): the
+// ORIAS check date or RC Pro expiry the MIA replaced by a newer one, or
+// that a status no longer an ORIAS registration does not watch. What such a
+// relance asked is settled; the new date has its own wake-up.
+func OutdatedStatutRelances(m MIAID, p ApporteurID, old, cur *StatutLegal) []TacheID {
+	current := map[Reveil]bool{}
+	for _, r := range StatutReveils(m, p, cur) {
+		current[Reveil{Kind: r.Kind, Ref: r.Ref}] = true
+	}
+	var out []TacheID
+	for _, r := range StatutReveils(m, p, old) {
+		if !current[Reveil{Kind: r.Kind, Ref: r.Ref}] {
+			out = append(out, StatutRelanceID(r.Kind, m, p, r.Ref))
+		}
+	}
+	return out
+}
+
+// CloseOutdatedRelance is relance t marked done at now (as the MIA marks a
+// tâche done: statut faite, FaiteLe, a new version), its date having
+// changed at since; false when there is nothing to do: t is not open (the
+// MIA dismissed or did it), or was changed after since (she reopened or
+// postponed it knowing the new date: it is hers), or it is no relance of
+// an apporteur's legal status. So a record delivered again or replayed
+// changes nothing more.
+func CloseOutdatedRelance(t Tache, since, now time.Time) (Tache, bool) {
+	if !t.Open() || t.UpdatedAt.After(since) || (t.Relance != RelanceORIAS && t.Relance != RelanceRCPro) {
+		return t, false
+	}
+	faite := TacheFaite
+	next := TachePatch{Statut: &faite}.Apply(t, now)
+	next.UpdatedAt, next.Version = now.UTC(), t.Version+1
+	return next, true
 }
 
 func frDate(day string) string {

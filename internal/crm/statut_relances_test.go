@@ -1,6 +1,8 @@
 package crm
 
 import (
+	"reflect"
+	"slices"
 	"testing"
 	"time"
 )
@@ -136,6 +138,91 @@ func TestStatutRelance(t *testing.T) {
 			again, _ := StatutRelance(tc.r, app, "2026-12-15")
 			if again.ID != got.ID || !IsULID(string(got.ID)) {
 				t.Errorf("id %s then %s on another day: want one id per watched date", got.ID, again.ID)
+			}
+		})
+	}
+}
+
+func TestOutdatedStatutRelances(t *testing.T) {
+	const m, p = MIAID("M"), ApporteurID("P")
+	orias := func(verifie, rcpro string) *StatutLegal {
+		return &StatutLegal{Type: IntermediaireORIAS, NumeroORIAS: "07012345", VerifieLe: verifie, RCProAssureur: "Hiscox", RCProExpiration: rcpro}
+	}
+	oriasOf := func(ref string) TacheID { return StatutRelanceID(RelanceORIAS, m, p, ref) }
+	rcproOf := func(ref string) TacheID { return StatutRelanceID(RelanceRCPro, m, p, ref) }
+	for _, tc := range []struct {
+		name     string
+		old, cur *StatutLegal
+		want     []TacheID
+	}{
+		{"status first recorded", nil, orias("2025-10-01", "2026-12-20"), nil},
+		{"unchanged (the apporteur moved for another reason)", orias("2025-10-01", "2026-12-20"), orias("2025-10-01", "2026-12-20"), nil},
+		{"other fields changed", orias("2025-10-01", "2026-12-20"), &StatutLegal{Type: IntermediaireORIAS, NumeroORIAS: "07099999",
+			VerifieLe: "2025-10-01", RCProAssureur: "AXA", RCProExpiration: "2026-12-20"}, nil},
+		{"checked again", orias("2025-10-01", "2026-12-20"), orias("2026-11-27", "2026-12-20"), []TacheID{oriasOf("2025-10-01")}},
+		{"RC Pro renewed", orias("2025-10-01", "2026-12-20"), orias("2025-10-01", "2027-12-20"), []TacheID{rcproOf("2026-12-20")}},
+		{"both dates new", orias("2025-10-01", "2026-12-20"), orias("2026-11-27", "2027-12-20"),
+			[]TacheID{oriasOf("2025-10-01"), rcproOf("2026-12-20")}},
+		{"check date cleared", orias("2025-10-01", "2026-12-20"), orias("", "2026-12-20"), []TacheID{oriasOf("2025-10-01")}},
+		{"now an indicateur", orias("2025-10-01", "2026-12-20"), &StatutLegal{Type: Indicateur},
+			[]TacheID{oriasOf("2025-10-01"), rcproOf("2026-12-20")}},
+		{"status removed", orias("2025-10-01", "2026-12-20"), nil, []TacheID{oriasOf("2025-10-01"), rcproOf("2026-12-20")}},
+		{"was an indicateur", &StatutLegal{Type: Indicateur}, orias("2025-10-01", "2026-12-20"), nil},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := OutdatedStatutRelances(m, p, tc.old, tc.cur); !slices.Equal(got, tc.want) {
+				t.Errorf("got %v, want %v", got, tc.want)
+			}
+		})
+	}
+	// The id is the one the relance was made with.
+	a := Apporteur{ID: p, Nom: "Lefèvre", Statut: ApporteurActif, StatutLegal: orias("2025-10-01", "2026-12-20")}
+	made, _ := StatutRelance(Reveil{Kind: RelanceORIAS, MIA: m, ApporteurID: p, Ref: "2025-10-01"}, a, "2026-11-27")
+	if got := OutdatedStatutRelances(m, p, a.StatutLegal, orias("2026-11-27", "2026-12-20")); len(got) != 1 || got[0] != made.ID {
+		t.Errorf("outdated %v, want the id of the relance made, %s", got, made.ID)
+	}
+}
+
+func TestCloseOutdatedRelance(t *testing.T) {
+	created := time.Date(2026, 10, 1, 6, 0, 0, 0, time.UTC)
+	since := time.Date(2026, 11, 27, 9, 30, 0, 0, time.UTC) // the new date recorded
+	now := since.Add(2 * time.Second)                       // the stream's turn
+	open := Tache{ID: "T", Titre: "Vérifier l'immatriculation ORIAS de Julie Lefèvre", Echeance: "2026-10-01",
+		Statut: TacheAFaire, Relance: RelanceORIAS, CreatedAt: created, UpdatedAt: created, Version: 1}
+	with := func(f func(*Tache)) Tache { t := open; f(&t); return t }
+	for _, tc := range []struct {
+		name string
+		t    Tache
+		want bool
+	}{
+		{"open, untouched", open, true},
+		{"RC Pro, postponed by the MIA before the new date", with(func(t *Tache) {
+			t.Relance, t.Echeance, t.UpdatedAt, t.Version = RelanceRCPro, "2026-11-30", since.Add(-time.Hour), 2
+		}), true},
+		{"dismissed", with(func(t *Tache) { t.Statut, t.UpdatedAt, t.Version = TacheEcartee, since.Add(-time.Hour), 2 }), false},
+		{"done by the MIA", with(func(t *Tache) { f := since.Add(-time.Hour); t.Statut, t.FaiteLe, t.Version = TacheFaite, &f, 2 }), false},
+		{"already closed (a record delivered again)", with(func(t *Tache) { t.Statut, t.FaiteLe, t.UpdatedAt, t.Version = TacheFaite, &now, now, 2 }), false},
+		{"reopened by the MIA after the new date", with(func(t *Tache) { t.UpdatedAt, t.Version = now.Add(time.Hour), 3 }), false},
+		{"made after the new date was recorded", with(func(t *Tache) { t.CreatedAt, t.UpdatedAt = now, now }), false},
+		{"not a relance of the legal status", with(func(t *Tache) { t.Relance = RelanceAppel }), false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got, ok := CloseOutdatedRelance(tc.t, since, now)
+			if ok != tc.want {
+				t.Fatalf("closed %v, want %v", ok, tc.want)
+			}
+			if !ok {
+				if !reflect.DeepEqual(got, tc.t) {
+					t.Errorf("got %+v, want the tâche unchanged", got)
+				}
+				return
+			}
+			if got.Statut != TacheFaite || got.FaiteLe == nil || !got.FaiteLe.Equal(now) || !got.UpdatedAt.Equal(now) || got.Version != tc.t.Version+1 {
+				t.Errorf("got statut %s faite le %v updated %v version %d, want faite at %v, version %d",
+					got.Statut, got.FaiteLe, got.UpdatedAt, got.Version, now, tc.t.Version+1)
+			}
+			if got.ID != tc.t.ID || got.Titre != tc.t.Titre || got.Echeance != tc.t.Echeance || !got.CreatedAt.Equal(tc.t.CreatedAt) {
+				t.Errorf("got %+v, want only its statut changed from %+v", got, tc.t)
 			}
 		})
 	}

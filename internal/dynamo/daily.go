@@ -289,6 +289,45 @@ func (s *Store) DropRelance(ctx context.Context, m crm.MIAID, id crm.TacheID) er
 	return nil
 }
 
+// SettleRelance rewrites relance id as step makes it from the stored
+// tâche: GetItem, then a Put conditioned on the version read (read again
+// when a concurrent write, the MIA's PATCH, won). An absent relance (never
+// made, or deleted with its erased apporteur) or a step that makes nothing
+// writes nothing. The tâche's stream record then moves the dashboard, the
+// agenda and the lists as a PATCH /taches would.
+func (s *Store) SettleRelance(ctx context.Context, m crm.MIAID, id crm.TacheID, step func(crm.Tache) (crm.Tache, bool)) error {
+	for attempt := 0; attempt < 5; attempt++ {
+		t, err := s.GetTache(ctx, m, id)
+		if crm.ErrorCode(err) == crm.ENOTFOUND {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		next, ok := step(t)
+		if !ok {
+			return nil
+		}
+		av, err := attributevalue.MarshalMap(toTacheItem(m, next))
+		if err != nil {
+			return internal("settle relance", err)
+		}
+		e, err := build(exists().And(expression.Name(attrVersion).Equal(expression.Value(t.Version))))
+		if err != nil {
+			return internal("settle relance", err)
+		}
+		_, err = s.db.PutItem(ctx, &dynamodb.PutItemInput{TableName: &s.table, Item: av, ConditionExpression: e.Condition(),
+			ExpressionAttributeNames: e.Names(), ExpressionAttributeValues: e.Values()})
+		if !isConditionFailed(err) {
+			if err != nil {
+				return internal("settle relance", err)
+			}
+			return nil
+		}
+	}
+	return internal("settle relance", errors.New("contended"))
+}
+
 // errSkip is a stream handler's write whose condition says it has nothing
 // to write (a newer line, a source gone, an erased contact).
 var errSkip = errors.New("nothing to write")
