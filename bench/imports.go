@@ -1,16 +1,13 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"fmt"
-	"io"
-	"mime/multipart"
-	"net/http"
 	"time"
 
 	"github.com/assentis/mycrm/internal/crm"
 	"github.com/assentis/mycrm/internal/csvimport/csvimporttest"
+	"github.com/assentis/mycrm/internal/devstack"
 )
 
 // ImportBench is the CSV import scenario: a file of csvimporttest (Windows-1252,
@@ -104,31 +101,10 @@ func (st *benchStack) untilImport(ctx context.Context, id string, want crm.Impor
 
 // postForm uploads data to a presigned POST as the browser does.
 func postForm(ctx context.Context, u crm.Upload, data []byte, origin string) error {
-	var b bytes.Buffer
-	w := multipart.NewWriter(&b)
-	for k, v := range u.Fields {
-		if err := w.WriteField(k, v); err != nil {
-			return err
-		}
-	}
-	fw, err := w.CreateFormFile("file", "bench.csv")
+	resp, body, err := devstack.PostUpload(ctx, u, "bench.csv", data, origin)
 	if err != nil {
 		return err
 	}
-	_, _ = fw.Write(data)
-	_ = w.Close()
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u.URL, &b)
-	if err != nil {
-		return err
-	}
-	req.Header.Set("Content-Type", w.FormDataContentType())
-	req.Header.Set("Origin", origin)
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		return err
-	}
-	defer resp.Body.Close()
-	body, _ := io.ReadAll(resp.Body)
 	if resp.StatusCode/100 != 2 {
 		return fmt.Errorf("upload: %d %.300s", resp.StatusCode, body)
 	}

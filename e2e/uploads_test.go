@@ -5,13 +5,13 @@ import (
 	"context"
 	"errors"
 	"io"
-	"mime/multipart"
 	"net/http"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/assentis/mycrm/internal/crm"
+	"github.com/assentis/mycrm/internal/devstack"
 	"github.com/assentis/mycrm/internal/files"
 	"github.com/oklog/ulid/v2"
 )
@@ -24,28 +24,10 @@ var samplePDF = []byte("%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 
 // (from the web client's origin) and returns the status and body.
 func postForm(t *testing.T, u crm.Upload, data []byte) (int, string) {
 	t.Helper()
-	var b bytes.Buffer
-	w := multipart.NewWriter(&b)
-	for k, v := range u.Fields {
-		if err := w.WriteField(k, v); err != nil {
-			t.Fatal(err)
-		}
-	}
-	fw, err := w.CreateFormFile("file", "fichier")
+	res, body, err := devstack.PostUpload(context.Background(), u, "fichier", data, stack.APIURL)
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, _ = fw.Write(data)
-	_ = w.Close()
-	req, _ := http.NewRequest(http.MethodPost, u.URL, &b)
-	req.Header.Set("Content-Type", w.FormDataContentType())
-	req.Header.Set("Origin", stack.APIURL)
-	res, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer res.Body.Close()
-	body, _ := io.ReadAll(res.Body)
 	if res.StatusCode/100 == 2 && res.Header.Get("Access-Control-Allow-Origin") != stack.APIURL {
 		t.Errorf("the browser could not read the upload's answer: Access-Control-Allow-Origin %q", res.Header.Get("Access-Control-Allow-Origin"))
 	}

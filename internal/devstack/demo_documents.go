@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"mime/multipart"
 	"net/http"
 	"time"
 
@@ -48,7 +47,11 @@ func (s *Stack) seedDemoDocuments(ctx context.Context, a crm.Affaire, p crm.Appo
 		if err := s.demoCall(ctx, tok, d.path, body, &up); err != nil {
 			return fmt.Errorf("demo document %s: %w", d.typ, err)
 		}
-		if err := s.demoUpload(ctx, up.Upload, pdf); err != nil {
+		res, b, err := PostUpload(ctx, up.Upload, "document.pdf", pdf, s.APIURL)
+		if err == nil && res.StatusCode/100 != 2 {
+			err = fmt.Errorf("upload: %s %s", res.Status, b)
+		}
+		if err != nil {
 			return fmt.Errorf("demo document %s: %w", d.typ, err)
 		}
 	}
@@ -75,41 +78,4 @@ func (s *Stack) demoCall(ctx context.Context, tok, path string, body []byte, out
 		return fmt.Errorf("POST %s: %s %s", path, res.Status, b)
 	}
 	return json.Unmarshal(b, out)
-}
-
-// demoUpload posts a file to a presigned upload as the web client's form does.
-func (s *Stack) demoUpload(ctx context.Context, u crm.Upload, data []byte) error {
-	var b bytes.Buffer
-	w := multipart.NewWriter(&b)
-	for k, v := range u.Fields {
-		if err := w.WriteField(k, v); err != nil {
-			return err
-		}
-	}
-	fw, err := w.CreateFormFile("file", "document.pdf")
-	if err != nil {
-		return err
-	}
-	if _, err := fw.Write(data); err != nil {
-		return err
-	}
-	if err := w.Close(); err != nil {
-		return err
-	}
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u.URL, &b)
-	if err != nil {
-		return err
-	}
-	req.Header.Set("Content-Type", w.FormDataContentType())
-	req.Header.Set("Origin", s.APIURL)
-	res, err := http.DefaultClient.Do(req)
-	if err != nil {
-		return err
-	}
-	defer res.Body.Close()
-	if res.StatusCode/100 != 2 {
-		b, _ := io.ReadAll(res.Body)
-		return fmt.Errorf("upload: %s %s", res.Status, b)
-	}
-	return nil
 }

@@ -89,7 +89,7 @@ func typesOf(o crm.DocumentOwner) []crm.DocumentType {
 // store records the document, not the upload, whose policy expires in
 // minutes while the key holds for a day (and a signed policy is not kept
 // in the table).
-func createDocument(s documentCreator, f uploadPresigner, who owner, by string, active func(context.Context, crm.Principal, func(context.Context) error) error) apiFunc {
+func createDocument(s documentCreator, f uploadPresigner, who owner, by string, active activeGuard) apiFunc {
 	return func(w http.ResponseWriter, r *http.Request, p crm.Principal) error {
 		in, body, err := decode[crm.NewDocument](w, r)
 		if err != nil {
@@ -139,7 +139,7 @@ func createDocument(s documentCreator, f uploadPresigner, who owner, by string, 
 	}
 }
 
-func listDocuments(s documentLister, who owner, active func(context.Context, crm.Principal, func(context.Context) error) error) apiFunc {
+func listDocuments(s documentLister, who owner, active activeGuard) apiFunc {
 	return func(w http.ResponseWriter, r *http.Request, p crm.Principal) error {
 		var docs []crm.Document
 		err := active(r.Context(), p, func(ctx context.Context) error {
@@ -165,14 +165,21 @@ func visible(ctx context.Context, s documentGetter, p crm.Principal, id crm.Docu
 	return d, err
 }
 
-func downloadDocument(s documentGetter, f downloadPresigner, active func(context.Context, crm.Principal, func(context.Context) error) error) apiFunc {
+// visibleWhile reads the path's document as visible does, through active:
+// for an apporteur, concurrently with its actif check, whose refusal wins.
+func visibleWhile(r *http.Request, s documentGetter, p crm.Principal, active activeGuard) (crm.Document, error) {
+	var d crm.Document
+	err := active(r.Context(), p, func(ctx context.Context) error {
+		var err error
+		d, err = visible(ctx, s, p, crm.DocumentID(r.PathValue("documentId")))
+		return err
+	})
+	return d, err
+}
+
+func downloadDocument(s documentGetter, f downloadPresigner, active activeGuard) apiFunc {
 	return func(w http.ResponseWriter, r *http.Request, p crm.Principal) error {
-		var d crm.Document
-		err := active(r.Context(), p, func(ctx context.Context) error {
-			var err error
-			d, err = visible(ctx, s, p, crm.DocumentID(r.PathValue("documentId")))
-			return err
-		})
+		d, err := visibleWhile(r, s, p, active)
 		if err != nil {
 			return err
 		}
@@ -200,14 +207,9 @@ func etatLibelle(d crm.Document) string {
 	return string(d.Etat)
 }
 
-func deleteDocument(s documentDeleter, f fileHider, active func(context.Context, crm.Principal, func(context.Context) error) error) apiFunc {
+func deleteDocument(s documentDeleter, f fileHider, active activeGuard) apiFunc {
 	return func(w http.ResponseWriter, r *http.Request, p crm.Principal) error {
-		var d crm.Document
-		err := active(r.Context(), p, func(ctx context.Context) error {
-			var err error
-			d, err = visible(ctx, s, p, crm.DocumentID(r.PathValue("documentId")))
-			return err
-		})
+		d, err := visibleWhile(r, s, p, active)
 		if err != nil {
 			return err
 		}
@@ -229,14 +231,9 @@ func deleteDocument(s documentDeleter, f fileHider, active func(context.Context,
 	}
 }
 
-func restoreDocument(s documentDeleter, f fileHider, active func(context.Context, crm.Principal, func(context.Context) error) error) apiFunc {
+func restoreDocument(s documentDeleter, f fileHider, active activeGuard) apiFunc {
 	return func(w http.ResponseWriter, r *http.Request, p crm.Principal) error {
-		var d crm.Document
-		err := active(r.Context(), p, func(ctx context.Context) error {
-			var err error
-			d, err = visible(ctx, s, p, crm.DocumentID(r.PathValue("documentId")))
-			return err
-		})
+		d, err := visibleWhile(r, s, p, active)
 		if err != nil {
 			return err
 		}
@@ -255,13 +252,17 @@ func restoreDocument(s documentDeleter, f fileHider, active func(context.Context
 	}
 }
 
+// activeGuard runs a route's read of p's data: direct for a MIA, or
+// whileActiveFor an apporteur.
+type activeGuard func(ctx context.Context, p crm.Principal, read func(context.Context) error) error
+
 // direct runs read as is: a MIA's routes check nothing more.
 func direct(ctx context.Context, _ crm.Principal, read func(context.Context) error) error {
 	return read(ctx)
 }
 
 // whileActiveFor is whileActive for the apporteur routes' document reads.
-func whileActiveFor(s activeChecker) func(context.Context, crm.Principal, func(context.Context) error) error {
+func whileActiveFor(s activeChecker) activeGuard {
 	return func(ctx context.Context, p crm.Principal, read func(context.Context) error) error {
 		_, err := whileActive(ctx, s, p, read)
 		return err

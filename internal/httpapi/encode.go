@@ -24,6 +24,25 @@ func encode[T any](w http.ResponseWriter, status int, v T) {
 	_ = json.NewEncoder(w).Encode(v)
 }
 
+// csvType is the Content-Type of a CSV answer (internal/csvfr writes
+// UTF-8 with a BOM, for French Excel).
+const csvType = "text/csv; charset=utf-8"
+
+// attachment marks an answer of contentType as a file the browser saves
+// as filename.
+func attachment(h http.Header, contentType, filename string) {
+	h.Set("Content-Type", contentType)
+	h.Set("Content-Disposition", `attachment; filename="`+filename+`"`)
+}
+
+// writeAttachment answers body (200) as a file the browser saves as
+// filename; other headers are set before.
+func writeAttachment(w http.ResponseWriter, contentType, filename string, body []byte) {
+	attachment(w.Header(), contentType, filename)
+	w.WriteHeader(http.StatusOK)
+	_, _ = w.Write(body)
+}
+
 // decode reads a JSON body into a T: application/json only (415), at most
 // 1 MiB (413), no unknown field, one value (400). It also returns the raw
 // body, which the idempotency hash covers.

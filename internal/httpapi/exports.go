@@ -5,7 +5,6 @@ import (
 	"context"
 	"net/http"
 	"strings"
-	"sync"
 
 	"github.com/assentis/mycrm/internal/crm"
 	"github.com/assentis/mycrm/internal/csvfr"
@@ -55,14 +54,10 @@ func writeExport(w http.ResponseWriter, r *http.Request, name string, header []s
 	if !first {
 		body = bytes.TrimPrefix(body, []byte(csvfr.BOM))
 	}
-	h := w.Header()
-	h.Set("Content-Type", "text/csv; charset=utf-8")
-	h.Set("Content-Disposition", `attachment; filename="`+name+`.csv"`)
 	if c.next != "" {
-		h.Set(exportHeader, c.next)
+		w.Header().Set(exportHeader, c.next)
 	}
-	w.WriteHeader(http.StatusOK)
-	_, _ = w.Write(body)
+	writeAttachment(w, csvType, name+".csv", body)
 	return nil
 }
 
@@ -74,20 +69,16 @@ type apporteurNamer interface {
 // one round trip of latency.
 func withNames[T any](ctx context.Context, s apporteurNamer, m crm.MIAID, page func() (crm.Page[T], error)) (crm.Page[T], map[crm.ApporteurID]string, error) {
 	var (
-		wg    sync.WaitGroup
+		p     crm.Page[T]
 		names map[crm.ApporteurID]string
-		nerr  error
 	)
-	wg.Add(1)
-	go func() {
-		defer wg.Done()
-		names, nerr = s.ApporteurNames(ctx, m)
-	}()
-	p, err := page()
-	wg.Wait()
-	if err == nil {
-		err = nerr
-	}
+	err := alongside(func() (err error) {
+		p, err = page()
+		return err
+	}, func() (err error) {
+		names, err = s.ApporteurNames(ctx, m)
+		return err
+	})
 	return p, names, err
 }
 

@@ -149,8 +149,7 @@ func handleImportReport(s importReporter) apiFunc {
 		default:
 			return crm.Errorf(crm.ECONFLICT, "Le rapport sera prêt à la fin de l'import.")
 		}
-		w.Header().Set("Content-Type", "text/csv; charset=utf-8")
-		w.Header().Set("Content-Disposition", `attachment; filename="rapport-import-`+string(id)+`.csv"`)
+		attachment(w.Header(), csvType, "rapport-import-"+string(id)+".csv")
 		w.WriteHeader(http.StatusOK)
 		cw := csvfr.NewWriter(w)
 		if err := cw.Header("Ligne", "Résultat", "Motif", "Fiche", "Identifiant", "Annulé"); err != nil {

@@ -222,7 +222,7 @@ func writeReleve(w http.ResponseWriter, rel crm.Releve, format string) error {
 		ct = "application/pdf"
 	case "csv":
 		body, err = releve.CSV(rel)
-		ct = "text/csv; charset=utf-8"
+		ct = csvType
 	default:
 		writeEntity(w, http.StatusOK, rel.Version, rel)
 		return nil
@@ -230,12 +230,8 @@ func writeReleve(w http.ResponseWriter, rel crm.Releve, format string) error {
 	if err != nil {
 		return &crm.Error{Code: crm.EINTERNAL, Message: "Erreur interne.", Err: err}
 	}
-	h := w.Header()
-	h.Set("ETag", etag(rel.Version))
-	h.Set("Content-Type", ct)
-	h.Set("Content-Disposition", `attachment; filename="`+releve.Filename(rel, format)+`"`)
-	w.WriteHeader(http.StatusOK)
-	_, _ = w.Write(body)
+	w.Header().Set("ETag", etag(rel.Version))
+	writeAttachment(w, ct, releve.Filename(rel, format), body)
 	return nil
 }
 

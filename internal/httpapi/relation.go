@@ -8,7 +8,6 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/assentis/mycrm/internal/convention"
@@ -89,23 +88,16 @@ func ListConventions(d Deps) (Func, error) {
 func handleListConventions(s conventionReader) apiFunc {
 	return func(w http.ResponseWriter, r *http.Request, p crm.Principal) error {
 		id := crm.ApporteurID(r.PathValue("apporteurId"))
-		var (
-			wg   sync.WaitGroup
-			list []crm.Convention
-			lerr error
-		)
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			list, lerr = s.Conventions(r.Context(), p.MIA, id, 0)
-		}()
-		_, err := s.GetApporteur(r.Context(), p.MIA, id)
-		wg.Wait()
+		var list []crm.Convention
+		err := alongside(func() error {
+			_, err := s.GetApporteur(r.Context(), p.MIA, id)
+			return err
+		}, func() (err error) {
+			list, err = s.Conventions(r.Context(), p.MIA, id, 0)
+			return err
+		})
 		if err != nil {
 			return err
-		}
-		if lerr != nil {
-			return lerr
 		}
 		encode(w, http.StatusOK, conventionsResponse{Items: list})
 		return nil
@@ -158,12 +150,8 @@ func versionParam(r *http.Request) (int, error) {
 }
 
 func writePDF(w http.ResponseWriter, c crm.Convention, pdf []byte) {
-	h := w.Header()
-	h.Set("Content-Type", "application/pdf")
-	h.Set("Content-Disposition", fmt.Sprintf(`attachment; filename="convention-apport-v%d.pdf"`, c.Version))
-	h.Set("X-Content-SHA256", c.SHA256)
-	w.WriteHeader(http.StatusOK)
-	_, _ = w.Write(pdf)
+	w.Header().Set("X-Content-SHA256", c.SHA256)
+	writeAttachment(w, "application/pdf", fmt.Sprintf("convention-apport-v%d.pdf", c.Version), pdf)
 }
 
 type conventionCreator interface {
@@ -190,22 +178,21 @@ func handleCreateConvention(s conventionCreator, now func() time.Time) apiFunc {
 		}
 		id := crm.ApporteurID(r.PathValue("apporteurId"))
 		var (
-			wg   sync.WaitGroup
-			mia  crm.MIA
-			merr error
+			a   crm.Apporteur
+			mia crm.MIA
 		)
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			mia, merr = s.GetMIA(r.Context(), p.MIA)
-		}()
-		a, err := s.GetApporteur(r.Context(), p.MIA, id)
-		wg.Wait()
+		err := alongside(func() (err error) {
+			a, err = s.GetApporteur(r.Context(), p.MIA, id)
+			return err
+		}, func() (err error) {
+			mia, err = s.GetMIA(r.Context(), p.MIA)
+			if crm.ErrorCode(err) == crm.ENOTFOUND {
+				return nil
+			}
+			return err
+		})
 		if err != nil {
 			return err
-		}
-		if merr != nil && crm.ErrorCode(merr) != crm.ENOTFOUND {
-			return merr
 		}
 		if a.StatutLegal == nil {
 			return &crm.Error{Code: crm.EUNPROCESSABLE, Message: "Renseignez d'abord le statut légal de l'apporteur (indicateur ou intermédiaire immatriculé à l'ORIAS) : la convention le reprend.",

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"net/http"
 	"strconv"
-	"sync"
 	"time"
 
 	"github.com/assentis/mycrm/internal/crm"
@@ -65,24 +64,21 @@ func handleContactData(s contactData, now func() time.Time) apiFunc {
 		// concurrently with the contact: one round trip. The contact's 404
 		// wins over whatever the clock read found.
 		var (
-			wg   sync.WaitGroup
+			v    crm.ContactView
 			cons *crm.Conservation
-			cerr error
 		)
-		if crm.IsULID(string(id)) { // any other id is a 404 without a read
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				cons, cerr = s.GetConservation(r.Context(), p.MIA, id)
-			}()
-		}
-		v, err := s.GetContact(r.Context(), p.MIA, id)
-		wg.Wait()
+		err = alongside(func() (err error) {
+			v, err = s.GetContact(r.Context(), p.MIA, id)
+			return err
+		}, func() (err error) {
+			if !crm.IsULID(string(id)) { // any other id is a 404 without a read
+				return nil
+			}
+			cons, err = s.GetConservation(r.Context(), p.MIA, id)
+			return err
+		})
 		if err != nil {
 			return err
-		}
-		if cerr != nil {
-			return cerr
 		}
 		data := crm.DonneesContact{Contact: v.Contact, Affaires: v.Affaires, Conservation: cons, GenereLe: now().UTC()}
 		if data.Affaires == nil {
@@ -114,11 +110,7 @@ func writeDataPDF(w http.ResponseWriter, doc *pdfdoc.Doc, name string) error {
 	if err != nil {
 		return fmt.Errorf("pdf: %w", err)
 	}
-	h := w.Header()
-	h.Set("Content-Type", "application/pdf")
-	h.Set("Content-Disposition", `attachment; filename="`+name+`.pdf"`)
-	w.WriteHeader(http.StatusOK)
-	_, _ = w.Write(b)
+	writeAttachment(w, "application/pdf", name+".pdf", b)
 	return nil
 }
 
@@ -189,24 +181,21 @@ func handleApporteurData(s apporteurData, now func() time.Time) apiFunc {
 		// path: its Queries run concurrently with the apporteur's GetItem
 		// (one round trip), whose 404 wins.
 		var (
-			wg   sync.WaitGroup
+			a    crm.Apporteur
 			affs []crm.AffaireView
-			aerr error
 		)
-		if crm.IsULID(string(id)) { // any other id is a 404 without a read
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				affs, aerr = s.ApporteurAffaires(r.Context(), p.MIA, id)
-			}()
-		}
-		a, err := s.GetApporteur(r.Context(), p.MIA, id)
-		wg.Wait()
+		err = alongside(func() (err error) {
+			a, err = s.GetApporteur(r.Context(), p.MIA, id)
+			return err
+		}, func() (err error) {
+			if !crm.IsULID(string(id)) { // any other id is a 404 without a read
+				return nil
+			}
+			affs, err = s.ApporteurAffaires(r.Context(), p.MIA, id)
+			return err
+		})
 		if err != nil {
 			return err
-		}
-		if aerr != nil {
-			return aerr
 		}
 		if affs == nil {
 			affs = []crm.AffaireView{}

@@ -218,6 +218,19 @@ func ownPage[P any](s activeChecker, list func(ctx context.Context, p crm.Princi
 	})
 }
 
+// alongside runs second concurrently with first, so that two reads cost
+// one round trip; first's error wins (its 404 says the thing is not
+// there, whatever second found), then second's.
+func alongside(first, second func() error) error {
+	done := make(chan error, 1)
+	go func() { done <- second() }()
+	err := first()
+	if serr := <-done; err == nil {
+		err = serr
+	}
+	return err
+}
+
 // writeEntity answers with an entity and its ETag.
 func writeEntity[T any](w http.ResponseWriter, status, version int, v T) {
 	w.Header().Set("ETag", etag(version))

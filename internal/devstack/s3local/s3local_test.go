@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"io"
-	"mime/multipart"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -13,6 +12,7 @@ import (
 	"time"
 
 	"github.com/assentis/mycrm/internal/crm"
+	"github.com/assentis/mycrm/internal/devstack"
 	"github.com/assentis/mycrm/internal/devstack/s3local"
 	"github.com/assentis/mycrm/internal/files"
 	"github.com/aws/aws-lambda-go/events"
@@ -58,23 +58,10 @@ func start(t *testing.T) *fixture {
 // post sends the browser's form: the fields, then the file.
 func post(t *testing.T, u crm.Upload, contentType string, data []byte) (int, string) {
 	t.Helper()
-	var b bytes.Buffer
-	w := multipart.NewWriter(&b)
-	for k, v := range u.Fields {
-		_ = w.WriteField(k, v)
-	}
-	fw, _ := w.CreateFormFile("file", "x.pdf")
-	_, _ = fw.Write(data)
-	_ = w.Close()
-	req, _ := http.NewRequest(http.MethodPost, u.URL, &b)
-	req.Header.Set("Content-Type", w.FormDataContentType())
-	req.Header.Set("Origin", "http://localhost:3000")
-	res, err := http.DefaultClient.Do(req)
+	res, body, err := devstack.PostUpload(context.Background(), u, "x.pdf", data, "http://localhost:3000")
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer res.Body.Close()
-	body, _ := io.ReadAll(res.Body)
 	if contentType != "" && res.Header.Get("Access-Control-Allow-Origin") != "http://localhost:3000" {
 		t.Errorf("POST: Access-Control-Allow-Origin %q", res.Header.Get("Access-Control-Allow-Origin"))
 	}

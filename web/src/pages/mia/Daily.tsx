@@ -401,7 +401,7 @@ function Entonnoir({ t }: { t: TableauDeBord }) {
   const steps = [
     { label: "Affaires ouvertes", v: total },
     { label: "Décidées", v: t.transformation.decidees },
-    { label: "Signées", v: t.transformation.signees },
+    { label: "Signées (résiliées comprises)", v: t.transformation.signees }, // every affaire once signed
   ];
   const max = Math.max(1, total);
   return (
